@@ -1,0 +1,14 @@
+# reesx_set_warnings(target): the project's warning set, errors when REESX_WARNINGS_AS_ERRORS.
+function(reesx_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast
+                                           -Woverloaded-virtual -Wsuggest-override)
+  if(REESX_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(REESX_ENABLE_SANITIZERS)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()

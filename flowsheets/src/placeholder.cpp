@@ -1,0 +1,1 @@
+namespace reesx { int flowsheets_placeholder = 0; }

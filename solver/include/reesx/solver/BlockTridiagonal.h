@@ -1,0 +1,50 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Block-tridiagonal systems: N blocks of size m, unknowns ordered block-major (stage-major
+// in a cascade), block k coupled only to blocks k-1 and k+1. This is all solver/ knows of the
+// problems it solves: no chemistry here.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace reesx::solver {
+
+//! Dense blocks of a block-tridiagonal matrix: row block k holds lower[k] (columns of block
+//! k-1, empty for k = 0), diag[k], upper[k] (columns of block k+1, empty for the last).
+class BlockTridiagonalMatrix {
+public:
+    BlockTridiagonalMatrix() = default;
+    BlockTridiagonalMatrix(int num_blocks, int block_size);
+
+    int num_blocks() const { return static_cast<int>(diag.size()); }
+    int block_size() const { return block_size_; }
+    void set_zero();
+    //! y = A x (for tests and residual checks).
+    Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
+    //! Solves A x = b in place by block LU (block Thomas) with partial pivoting inside the
+    //! diagonal blocks. Overwrites the matrix with its factors; returns false if a pivot block
+    //! is singular.
+    bool factorize_and_solve(Eigen::VectorXd& b);
+
+    std::vector<Eigen::MatrixXd> lower, diag, upper;
+
+private:
+    int block_size_ = 0;
+};
+
+//! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.
+class BlockTridiagonalSystem {
+public:
+    virtual ~BlockTridiagonalSystem() = default;
+    virtual int num_blocks() const = 0;
+    virtual int block_size() const = 0;
+    //! Residual F(x) and, when `jacobian` is not null, its blocks. Throws on a domain error.
+    virtual void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                          BlockTridiagonalMatrix* jacobian) = 0;
+    //! Name of unknown k, for diagnostics ("stage 12, ln c(Nd)").
+    virtual std::string variable_name(int k) const = 0;
+};
+
+}  // namespace reesx::solver

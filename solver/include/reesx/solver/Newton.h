@@ -1,0 +1,40 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "reesx/solver/BlockTridiagonal.h"
+
+namespace reesx::solver {
+
+struct NewtonOptions {
+    double tolerance = 1e-12;   //!< converged when max |F_k| <= tolerance
+    int max_iterations = 100;
+    double max_step = 10.0;     //!< largest change of any unknown in one step (unknown's units)
+    int max_backtracks = 30;    //!< line-search halvings before giving up on a step
+};
+
+struct SolverReport {
+    bool converged = false;
+    int iterations = 0;
+    int residual_evaluations = 0;
+    double residual_norm = 0.0;  //!< max |F_k| at the end
+    int worst_index = -1;        //!< unknown with the largest residual at the end
+    double seconds = 0.0;
+    std::string method;          //!< "newton-block-tridiagonal" or "kinsol-band"
+    std::string message;         //!< why it stopped, when not converged
+};
+
+//! Damped Newton on a block-tridiagonal system: analytic Jacobian from the system, block
+//! LU solve, step limited to `max_step` per unknown, backtracking on the max-norm of F.
+//! Updates x in place; never throws on non-convergence (see the report).
+SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
+                          const NewtonOptions& options = {});
+
+//! The same system solved with SUNDIALS KINSOL (line-search Newton) and a band linear solver
+//! of half-bandwidth 2m-1 filled from the analytic blocks. For comparison and as a fallback.
+SolverReport solve_kinsol(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
+                          const NewtonOptions& options = {});
+
+}  // namespace reesx::solver

@@ -1,0 +1,1 @@
+namespace reesx::solver { int solver_placeholder = 0; }

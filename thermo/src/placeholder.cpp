@@ -1,0 +1,1 @@
+namespace reesx { int thermo_placeholder = 0; }

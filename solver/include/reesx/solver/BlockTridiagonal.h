@@ -6,6 +6,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -27,11 +28,14 @@ public:
     //! diagonal blocks. Overwrites the matrix with its factors; returns false if a pivot block
     //! is singular.
     bool factorize_and_solve(Eigen::VectorXd& b);
+    //! Solves again with the factors of the last factorize_and_solve (O(N m^2)).
+    void solve_factored(Eigen::VectorXd& b) const;
 
     std::vector<Eigen::MatrixXd> lower, diag, upper;
 
 private:
     int block_size_ = 0;
+    std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> lu_;  //!< reused between solves
 };
 
 //! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.
@@ -43,6 +47,13 @@ public:
     //! Residual F(x) and, when `jacobian` is not null, its blocks. Throws on a domain error.
     virtual void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
                           BlockTridiagonalMatrix* jacobian) = 0;
+    //! The trial point of a Newton step: x + lambda·dx by default. A system whose unknowns
+    //! are logarithms may map the step instead (see Cascade).
+    virtual void take_step(const Eigen::VectorXd& x, const Eigen::VectorXd& dx, double lambda,
+                           Eigen::VectorXd& trial) const
+    {
+        trial = x + lambda * dx;
+    }
     //! Name of unknown k, for diagnostics ("stage 12, ln c(Nd)").
     virtual std::string variable_name(int k) const = 0;
 };

@@ -1,0 +1,97 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Steady state of one countercurrent cascade, stage by stage, all elements at once.
+//
+// Stage numbering (interface.md): stage 1 is where fresh organic enters and the raffinate
+// leaves; extraction stages 1..n, scrub stages n+1..n+m (scrub liquor enters n+m, the
+// loaded organic leaves it), strip stages after that (strip acid enters the last one, the
+// strip liquor leaves the first). Organic flows up the stage numbers, aqueous down.
+//
+// Unknowns, stage-major: u_ij = ln c_ij (aqueous mol/L of component i in stage j) and, when
+// some stage has a Murphree efficiency below 1, v_ij = ln q_ij (organic). Equations per
+// stage and component: the element balance written as ln(inflow) - ln(outflow) = 0, which is
+// a relative imbalance, well scaled at any concentration (down to 1e-1000 mol/L), and, with
+// Murphree, v_ij = ln((1-E) rho_j q_in,ij + E q*_ij). The Jacobian is block-tridiagonal.
+#pragma once
+
+#include <Eigen/Dense>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "reesx/flowsheets/Case.h"
+#include "reesx/solver/Newton.h"
+
+namespace reesx {
+
+struct ProductResult {
+    std::string name;  //!< raffinate, loaded_organic, strip_liquor, stripped_organic, or a draw
+    Phase phase = Phase::aqueous;
+    int stage = 0;  //!< 1-based stage it leaves
+    double flow_L_per_h = 0.0;
+    std::array<double, num_elements> mol_per_h{};
+    double re_mol_per_h = 0.0;
+    std::array<double, num_elements> composition{};  //!< RE mole fractions
+    int main_element = -1;  //!< element with the largest mole fraction
+    double purity = 0.0;    //!< mole fraction of main_element
+};
+
+struct Reagents {
+    double saponification_base_mol_per_h = 0.0;  //!< Na+/NH4+ loaded on the fresh organic
+    double scrub_acid_h_mol_per_h = 0.0;         //!< H+ fed with the scrub liquor
+    double strip_acid_h_mol_per_h = 0.0;         //!< H+ fed with the strip acid
+    double strip_acid_consumed_h_mol_per_h = 0.0;  //!< 3 H+ per RE stripped
+};
+
+struct CascadeResult {
+    int num_stages = 0;
+    std::vector<Section> sections;
+    //! Concentrations by stage (rows) and element (columns, all 17), mol/L. Values below
+    //! ~1e-308 are 0 here; the ln arrays keep them.
+    Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
+    //! log10 concentrations (log10 mol/L), -inf for elements not in the case.
+    Eigen::MatrixXd aqueous_log10, organic_log10;
+    std::vector<double> aqueous_flow_L_per_h, organic_flow_L_per_h;  //!< leaving each stage
+    std::vector<ProductResult> products;
+    //! recovery[p][i]: fraction of element i's feed leaving in product p.
+    std::vector<std::array<double, num_elements>> recovery;
+    std::array<double, num_elements> feed_mol_per_h{};
+    //! Per element |feed - products| / feed, and the largest of them.
+    std::array<double, num_elements> balance_relative_error{};
+    double mass_balance_relative_error = 0.0;
+    //! Reflux of the countercurrent-extraction theory, mol RE per mol feed RE (saturated
+    //! models): S = organic RE flux, W = scrub reflux.
+    double reflux_S = 0.0, reflux_W = 0.0;
+    Reagents reagents;
+    solver::SolverReport solver;
+    std::vector<std::string> warnings;
+};
+
+class Cascade {
+public:
+    //! Sets up flows and checks the model's assumptions; InfeasibleError when they cannot hold.
+    explicit Cascade(const CaseSpec& spec);
+    ~Cascade();
+    Cascade(const Cascade&) = delete;
+    Cascade& operator=(const Cascade&) = delete;
+
+    //! Solves to the case's tolerance; ConvergenceError when it cannot.
+    CascadeResult solve();
+
+    //! The nonlinear system itself, and the start the solve uses (for Jacobian checks in
+    //! tests and for other solvers).
+    solver::BlockTridiagonalSystem& equations();
+    Eigen::VectorXd starting_point();
+
+    int num_unknowns() const;
+    int num_equations() const;
+    //! One line per structural fact: stages, components, unknowns per stage, bandwidth.
+    std::vector<std::string> structure_summary() const;
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace reesx

@@ -1,0 +1,94 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// A case file (interface.md, "Case file (YAML), core keys") parsed and checked into typed
+// form. Every value is in reesx's internal units: L/h, mol/L, mol/h.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reesx/core/Input.h"
+#include "reesx/thermo/Elements.h"
+#include "reesx/thermo/EquilibriumModel.h"
+#include "reesx/thermo/ExtractionSystem.h"
+
+namespace reesx {
+
+enum class Phase { aqueous, organic };
+std::string_view phase_name(Phase phase);
+std::string_view section_name(Section section);
+
+struct FeedSpec {
+    Phase phase = Phase::aqueous;
+    int stage = 0;  //!< 1-based stage number
+    double flow_L_per_h = 0.0;
+    double concentration_mol_per_L = 0.0;                //!< total rare earths
+    std::array<double, num_elements> mole_fraction{};    //!< RE mole fractions, sum 1
+    double re_mol_per_h() const { return flow_L_per_h * concentration_mol_per_L; }
+};
+
+//! A side draw: part of one phase's outflow from one stage, taken out as a product.
+struct DrawSpec {
+    std::string name;
+    Phase phase = Phase::aqueous;
+    int stage = 0;  //!< 1-based
+    double flow_L_per_h = 0.0;
+};
+
+struct OrganicSpec {
+    double flow_L_per_h = 0.0;
+    std::optional<double> extractant_mol_per_L;
+    std::optional<double> saponification;  //!< fraction of extractant in the Na/NH4 form
+    std::optional<double> loading_mol_per_L;  //!< RE capacity of the organic (saturated)
+};
+
+struct AcidStreamSpec {
+    double flow_L_per_h = 0.0;
+    double acid_mol_per_L = 0.0;  //!< HCl
+    double h_mol_per_h() const { return flow_L_per_h * acid_mol_per_L; }
+};
+
+struct SolverSpec {
+    double tolerance = 1e-12;  //!< max scaled residual (relative element imbalance per stage)
+    int max_iterations = 100;
+    std::string method = "newton";  //!< "newton" (block-tridiagonal) or "kinsol"
+};
+
+struct CaseSpec {
+    std::string name;
+    std::string source_file;
+    ExtractionSystem system;
+    std::string model_name;
+    int stages_extraction = 0;
+    int stages_scrub = 0;
+    int stages_strip = 0;
+    std::vector<FeedSpec> feeds;
+    OrganicSpec organic;
+    std::optional<AcidStreamSpec> scrub;
+    std::optional<AcidStreamSpec> strip;
+    std::array<double, 3> efficiency{1.0, 1.0, 1.0};  //!< Murphree, by Section
+    std::vector<DrawSpec> draws;
+    SolverSpec solver;
+    //! Elements with a non-zero feed, in element order: the components solved for.
+    std::vector<int> components;
+    std::shared_ptr<EquilibriumModel> model;
+    //! The input file as parsed (for model-specific keys and for storing with results).
+    std::optional<InputNode> root;
+    //! Conditions worth a user's attention that do not stop the run.
+    std::vector<std::string> warnings;
+
+    int num_stages() const { return stages_extraction + stages_scrub + stages_strip; }
+    Section section_of(int stage_index) const;  //!< 0-based stage index
+    double feed_re_mol_per_h() const;
+    //! The organic's RE capacity when saturated, mol/L (loading, or s * C_HA * ratio).
+    std::optional<double> organic_capacity_mol_per_L() const;
+};
+
+//! Parses and checks a case; every problem is an InputError located in the file.
+CaseSpec parse_case(const InputNode& root);
+CaseSpec load_case(const std::string& path);
+
+}  // namespace reesx

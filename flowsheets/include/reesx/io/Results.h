@@ -1,0 +1,33 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// What `reesx run` writes: readable tables (stdout), the JSON summary (core keys of
+// interface.md) and the HDF5 result file (layout in docs/file-formats.md).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reesx/flowsheets/Cascade.h"
+
+namespace reesx::io {
+
+//! The case with every default filled in and units stated (the JSON `input` key).
+nlohmann::json resolved_input(const CaseSpec& spec);
+
+//! The `run` JSON summary: reesx_version, command, input, converged, products, recovery,
+//! stages, mass_balance_relative_error, solver, plus reflux, reagents, warnings.
+nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& result);
+
+//! Products, recoveries and reagents as text tables; with `stage_profile` also one line per
+//! stage. Concentrations below 1e-99 mol/L print as their log10.
+std::string format_run(const CaseSpec& spec, const CascadeResult& result, bool stage_profile);
+
+//! Writes the HDF5 result file atomically (temporary file, then rename).
+void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& result);
+
+//! Writes text atomically; used for the JSON file.
+void write_json(const std::string& path, const nlohmann::json& json);
+
+std::string version();
+
+}  // namespace reesx::io

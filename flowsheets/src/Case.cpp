@@ -1,0 +1,414 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/Case.h"
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+#include <set>
+
+namespace reesx {
+namespace {
+
+std::vector<std::string_view> element_symbols()
+{
+    std::vector<std::string_view> symbols;
+    for (const auto& e : elements()) {
+        symbols.push_back(e.symbol);
+    }
+    return symbols;
+}
+
+int parse_element(const InputNode& key_holder, const std::string& symbol)
+{
+    if (const auto index = element_index(symbol)) {
+        return *index;
+    }
+    const std::string hint = closest_match(symbol, element_symbols());
+    key_holder.fail("unknown element '" + symbol + "'" +
+                    (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                    " Elements: Sc Y La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu");
+}
+
+Phase parse_phase(const InputNode& node)
+{
+    const std::string text = node.as_string();
+    if (text == "aqueous") {
+        return Phase::aqueous;
+    }
+    if (text == "organic") {
+        return Phase::organic;
+    }
+    node.fail("expected 'aqueous' or 'organic', found '" + text + "'");
+}
+
+//! Mole fractions from `composition` (RE mole fractions) or `oxide-mass-fractions`.
+std::array<double, num_elements> parse_composition(const InputNode& feed)
+{
+    const bool by_mole = feed.has("composition");
+    const bool by_oxide = feed.has("oxide-mass-fractions");
+    if (by_mole == by_oxide) {
+        feed.fail(by_mole ? "give either 'composition' or 'oxide-mass-fractions', not both"
+                          : "missing the feed composition: give 'composition' (RE mole "
+                            "fractions, e.g. {Pr: 0.25, Nd: 0.75}) or 'oxide-mass-fractions'");
+    }
+    const InputNode node = feed.at(by_mole ? "composition" : "oxide-mass-fractions");
+    if (!node.is_map()) {
+        node.fail("expected a mapping such as {Pr: 0.25, Nd: 0.75}");
+    }
+    std::array<double, num_elements> moles{};
+    std::array<bool, num_elements> seen{};
+    double sum = 0.0;
+    for (const auto& [key, value] : node.entries()) {
+        int element = -1;
+        if (by_mole) {
+            element = parse_element(value, key);
+        } else if (const auto index = element_index_from_oxide(key)) {
+            element = *index;
+        } else {
+            std::vector<std::string_view> oxides;
+            for (const auto& e : elements()) {
+                oxides.push_back(e.oxide);
+            }
+            const std::string hint = closest_match(key, oxides);
+            value.fail("unknown oxide '" + key + "'" +
+                       (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                       " Use the oxide sold for each element (La2O3, CeO2, Pr6O11, Nd2O3, "
+                       "Tb4O7, the others RE2O3)");
+        }
+        if (seen[element]) {
+            value.fail("element " + std::string(elements()[element].symbol) + " given twice");
+        }
+        seen[element] = true;
+        const double fraction = value.as_double_in(0.0, 1.0);
+        sum += fraction;
+        moles[element] =
+            by_mole ? fraction : fraction / elements()[element].oxide_mass_per_mol_element_g();
+    }
+    if (sum <= 0.0) {
+        node.fail("the feed is empty: every fraction is zero");
+    }
+    // Fractions must add up; a sum off by more than rounding is an error, not a guess.
+    if (std::abs(sum - 1.0) > 1e-3) {
+        node.fail("the fractions add up to " + std::to_string(sum) +
+                  ", not 1; give fractions of the total rare earths that sum to 1");
+    }
+    const double total = std::accumulate(moles.begin(), moles.end(), 0.0);
+    for (double& m : moles) {
+        m /= total;
+    }
+    return moles;
+}
+
+std::array<double, 3> parse_efficiency(const InputNode& node)
+{
+    if (node.is_scalar()) {
+        const double e = node.as_double_in(0.0, 1.0, false, true);
+        return {e, e, e};
+    }
+    if (!node.is_map()) {
+        node.fail(
+            "expected a Murphree efficiency in (0, 1] or a mapping per section "
+            "{extraction: 0.9, scrub: 0.95, strip: 1.0}");
+    }
+    node.check_keys({"extraction", "scrub", "strip"});
+    std::array<double, 3> e{1.0, 1.0, 1.0};
+    const char* names[] = {"extraction", "scrub", "strip"};
+    for (int s = 0; s < 3; ++s) {
+        if (auto value = node.find(names[s])) {
+            e[s] = value->as_double_in(0.0, 1.0, false, true);
+        }
+    }
+    return e;
+}
+
+ExtractionSystem parse_case_system(const InputNode& node, const std::string& case_dir)
+{
+    if (node.is_scalar()) {
+        const std::string text = node.as_string();
+        if (text.ends_with(".yaml") || text.ends_with(".yml")) {
+            const auto path = std::filesystem::path(case_dir) / text;
+            return load_system_file(path.string());
+        }
+        try {
+            return builtin_system(text);
+        } catch (const InputError& e) {
+            node.fail(e.what());
+        }
+    }
+    if (!node.is_map()) {
+        node.fail(
+            "expected a built-in system name (reesx systems), a system file, or an "
+            "inline mapping with log10-extractability");
+    }
+    // An inline system may start from a built-in one (`base:`) and override values.
+    return parse_system(node);
+}
+
+AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
+{
+    node.check_keys({"flow", "acid"});
+    AcidStreamSpec s;
+    s.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    if (auto acid = node.find("acid")) {
+        s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
+    } else if (acid_required) {
+        node.fail(
+            "missing key 'acid' (HCl concentration, e.g. acid: 4.0 mol/L): the "
+            "separation-factor model needs it to know how much RE the acid strips");
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string_view phase_name(Phase phase)
+{
+    return phase == Phase::aqueous ? "aqueous" : "organic";
+}
+
+std::string_view section_name(Section section)
+{
+    switch (section) {
+        case Section::extraction:
+            return "extraction";
+        case Section::scrub:
+            return "scrub";
+        case Section::strip:
+            return "strip";
+    }
+    return "";
+}
+
+Section CaseSpec::section_of(int stage_index) const
+{
+    if (stage_index < stages_extraction) {
+        return Section::extraction;
+    }
+    return stage_index < stages_extraction + stages_scrub ? Section::scrub : Section::strip;
+}
+
+double CaseSpec::feed_re_mol_per_h() const
+{
+    double total = 0.0;
+    for (const auto& f : feeds) {
+        total += f.re_mol_per_h();
+    }
+    return total;
+}
+
+std::optional<double> CaseSpec::organic_capacity_mol_per_L() const
+{
+    if (organic.loading_mol_per_L) {
+        return organic.loading_mol_per_L;
+    }
+    if (organic.extractant_mol_per_L && organic.saponification) {
+        return *organic.extractant_mol_per_L * *organic.saponification *
+               system.loading_per_extractant;
+    }
+    return std::nullopt;
+}
+
+CaseSpec parse_case(const InputNode& root)
+{
+    if (!root.is_map()) {
+        root.fail(
+            "a case file must be a YAML mapping with keys such as system, model, stages, "
+            "feed, organic, scrub");
+    }
+    root.check_keys({"schema", "name", "description", "system", "model", "stages", "feed", "feeds",
+                     "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver"});
+    CaseSpec spec;
+    spec.root = root;
+    spec.source_file = root.source_name();
+    if (auto schema = root.find("schema")) {
+        if (schema->as_integer() != 1) {
+            schema->fail("this reesx reads schema 1 case files");
+        }
+    }
+    spec.name = root.has("name") ? root.at("name").as_string() : spec.source_file;
+    const std::string case_dir = std::filesystem::path(spec.source_file).parent_path().string();
+    spec.system = parse_case_system(root.at("system"), case_dir);
+    spec.model_name = root.has("model") ? root.at("model").as_string() : "separation-factor";
+
+    // Stages.
+    const InputNode stages = root.at("stages");
+    stages.check_keys({"extraction", "scrub", "strip"});
+    spec.stages_extraction = static_cast<int>(stages.at("extraction").as_integer_in(1, 5000));
+    spec.stages_scrub =
+        stages.has("scrub") ? static_cast<int>(stages.at("scrub").as_integer_in(0, 5000)) : 0;
+    spec.stages_strip =
+        stages.has("strip") ? static_cast<int>(stages.at("strip").as_integer_in(0, 5000)) : 0;
+    const int last_feedable = spec.stages_extraction + spec.stages_scrub;
+
+    // Feeds.
+    std::vector<InputNode> feed_nodes;
+    if (root.has("feed") == root.has("feeds")) {
+        root.fail(root.has("feed") ? "give either 'feed' or 'feeds', not both"
+                                   : "missing key 'feed' (or 'feeds', a list of feeds)");
+    }
+    if (root.has("feed")) {
+        feed_nodes.push_back(root.at("feed"));
+    } else {
+        feed_nodes = root.at("feeds").elements();
+        if (feed_nodes.empty()) {
+            root.at("feeds").fail("the list of feeds is empty");
+        }
+    }
+    for (const auto& node : feed_nodes) {
+        node.check_keys({"name", "phase", "stage", "flow", "concentration", "composition",
+                         "oxide-mass-fractions"});
+        FeedSpec f;
+        f.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
+        if (node.has("stage")) {
+            f.stage = static_cast<int>(node.at("stage").as_integer_in(1, last_feedable));
+        } else if (f.phase == Phase::aqueous) {
+            f.stage = spec.stages_extraction;
+        } else {
+            if (spec.stages_scrub == 0) {
+                node.fail(
+                    "an organic feed enters the first scrub stage by default, but this "
+                    "cascade has no scrub section; give 'stage'");
+            }
+            f.stage = spec.stages_extraction + 1;
+        }
+        f.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+        f.concentration_mol_per_L =
+            node.at("concentration")
+                .as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
+        f.mole_fraction = parse_composition(node);
+        spec.feeds.push_back(f);
+    }
+    for (int e = 0; e < num_elements; ++e) {
+        for (const auto& f : spec.feeds) {
+            if (f.mole_fraction[e] > 0.0) {
+                spec.components.push_back(e);
+                break;
+            }
+        }
+    }
+
+    // Organic.
+    const InputNode organic = root.at("organic");
+    organic.check_keys({"flow", "extractant-concentration", "saponification", "loading"});
+    spec.organic.flow_L_per_h =
+        organic.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    if (auto n = organic.find("extractant-concentration")) {
+        spec.organic.extractant_mol_per_L =
+            n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+    }
+    if (auto n = organic.find("saponification")) {
+        spec.organic.saponification =
+            n->as_quantity_in(Quantity::fraction, "1", 0.0, 1.0, true, false);
+    }
+    if (auto n = organic.find("loading")) {
+        spec.organic.loading_mol_per_L =
+            n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+        if (spec.organic.extractant_mol_per_L &&
+            *spec.organic.loading_mol_per_L > *spec.organic.extractant_mol_per_L / 3.0) {
+            n->fail("a loading of " + std::to_string(*spec.organic.loading_mol_per_L) +
+                    " mol/L is above the stoichiometric ceiling of extractant/3 = " +
+                    std::to_string(*spec.organic.extractant_mol_per_L / 3.0) +
+                    " mol/L (three extractant anions per RE3+)");
+        }
+    }
+
+    // Model (after the feed: it needs the components).
+    const bool saturated = spec.model_name == "separation-factor";
+    if (saturated) {
+        if (!spec.organic_capacity_mol_per_L()) {
+            organic.fail(
+                "the separation-factor model needs the organic's RE capacity: give "
+                "'loading' (mol/L), or 'extractant-concentration' and "
+                "'saponification'");
+        }
+        if (*spec.organic_capacity_mol_per_L() <= 0.0) {
+            organic.fail(
+                "the organic's RE capacity is zero (saponification 0): a saturated "
+                "organic needs a saponified or RE-loaded extractant");
+        }
+        for (int e : spec.components) {
+            if (!spec.system.has(e)) {
+                root.at("system").fail("the system '" + spec.system.name +
+                                       "' has no extractability for " +
+                                       std::string(elements()[e].symbol) +
+                                       ", which is in the feed; add it under "
+                                       "log10-extractability");
+            }
+        }
+    }
+    if (spec.organic.saponification && *spec.organic.saponification > 0.5) {
+        // Reported emulsion limit, chemistry.md §2.2 (Pr/Ce paper, 2012).
+        spec.warnings.push_back(organic.path() +
+                                ".saponification: above 0.5 the organic tends to emulsify");
+    }
+    const InputNode model_name =
+        root.has("model") ? root.at("model")
+                          : InputNode::load_string("separation-factor", spec.source_file);
+    spec.model = make_equilibrium_model(model_name, spec.components, spec.system, root);
+
+    // Scrub and strip.
+    if (auto scrub = root.find("scrub")) {
+        if (spec.stages_scrub == 0) {
+            scrub->fail("a scrub stream is given but stages.scrub is 0");
+        }
+        spec.scrub = parse_acid_stream(*scrub, saturated);
+    } else if (spec.stages_scrub > 0) {
+        root.fail("the cascade has " + std::to_string(spec.stages_scrub) +
+                  " scrub stages but no 'scrub' stream (flow and acid)");
+    }
+    if (auto strip = root.find("strip")) {
+        if (spec.stages_strip == 0) {
+            strip->fail("a strip stream is given but stages.strip is 0");
+        }
+        spec.strip = parse_acid_stream(*strip, saturated);
+    } else if (spec.stages_strip > 0) {
+        root.fail("the cascade has " + std::to_string(spec.stages_strip) +
+                  " strip stages but no 'strip' stream (flow and acid)");
+    }
+    if (auto eff = root.find("efficiency")) {
+        spec.efficiency = parse_efficiency(*eff);
+    }
+
+    // Side draws.
+    if (auto draws = root.find("draws")) {
+        std::set<std::string> names = {"raffinate", "loaded_organic", "strip_liquor",
+                                       "stripped_organic"};
+        for (const auto& node : draws->elements()) {
+            node.check_keys({"name", "phase", "stage", "flow"});
+            DrawSpec d;
+            d.name = node.at("name").as_string();
+            if (!names.insert(d.name).second) {
+                node.at("name").fail("product name '" + d.name + "' is already used");
+            }
+            d.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
+            d.stage = static_cast<int>(node.at("stage").as_integer_in(1, spec.num_stages()));
+            d.flow_L_per_h =
+                node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+            spec.draws.push_back(d);
+        }
+    }
+
+    if (auto solver = root.find("solver")) {
+        solver->check_keys({"tolerance", "max-iterations", "method"});
+        if (auto t = solver->find("tolerance")) {
+            spec.solver.tolerance = t->as_double_in(1e-15, 1e-3);
+        }
+        if (auto m = solver->find("max-iterations")) {
+            spec.solver.max_iterations = static_cast<int>(m->as_integer_in(1, 100000));
+        }
+        if (auto m = solver->find("method")) {
+            spec.solver.method = m->as_string();
+            if (spec.solver.method != "newton" && spec.solver.method != "kinsol") {
+                m->fail("expected 'newton' (block-tridiagonal, default) or 'kinsol'");
+            }
+        }
+    }
+    return spec;
+}
+
+CaseSpec load_case(const std::string& path)
+{
+    return parse_case(InputNode::load_file(path));
+}
+
+}  // namespace reesx

@@ -1,0 +1,388 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/io/Results.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+#include "reesx/io/AtomicFile.h"
+#include "reesx/io/Hdf5.h"
+
+namespace reesx::io {
+namespace {
+
+std::string symbol(int e)
+{
+    return std::string(elements()[e].symbol);
+}
+
+nlohmann::json element_map(const CaseSpec& spec, const std::array<double, num_elements>& values)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (int e : spec.components) {
+        out[symbol(e)] = values[e];
+    }
+    return out;
+}
+
+std::string iso_now()
+{
+    const std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+std::string printf_string(const char* format, double value)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, value);
+    return buf;
+}
+
+//! A concentration or fraction for a table: fixed for ordinary values, scientific for small
+//! ones, and "1e-NNN" from the log where the linear value has underflowed.
+std::string small_number(double value, double log10_value = 0.0)
+{
+    if (value == 0.0 && std::isfinite(log10_value) && log10_value < 0.0) {
+        return "1e" + std::to_string(static_cast<long>(std::floor(log10_value)));
+    }
+    if (value == 0.0) {
+        return "0";
+    }
+    return printf_string(std::abs(value) >= 1e-3 ? "%.6f" : "%.3e", value);
+}
+
+}  // namespace
+
+std::string version()
+{
+    return REESX_VERSION;
+}
+
+nlohmann::json resolved_input(const CaseSpec& spec)
+{
+    nlohmann::json in;
+    in["name"] = spec.name;
+    in["file"] = spec.source_file;
+    in["system"] = {{"name", spec.system.name}, {"origin", spec.system.origin}};
+    nlohmann::json k = nlohmann::json::object();
+    for (int e : spec.components) {
+        k[symbol(e)] =
+            spec.system.has(e) ? nlohmann::json(spec.system.log10_k(e)) : nlohmann::json(nullptr);
+    }
+    in["system"]["log10_extractability"] = k;
+    in["model"] = spec.model_name;
+    in["stages"] = {{"extraction", spec.stages_extraction},
+                    {"scrub", spec.stages_scrub},
+                    {"strip", spec.stages_strip}};
+    nlohmann::json feeds = nlohmann::json::array();
+    for (const auto& f : spec.feeds) {
+        nlohmann::json composition = nlohmann::json::object();
+        for (int e : spec.components) {
+            composition[symbol(e)] = f.mole_fraction[e];
+        }
+        feeds.push_back({{"phase", phase_name(f.phase)},
+                         {"stage", f.stage},
+                         {"flow_L_per_h", f.flow_L_per_h},
+                         {"concentration_mol_per_L", f.concentration_mol_per_L},
+                         {"composition", composition}});
+    }
+    in["feeds"] = feeds;
+    nlohmann::json organic = {{"flow_L_per_h", spec.organic.flow_L_per_h}};
+    if (spec.organic.extractant_mol_per_L) {
+        organic["extractant_mol_per_L"] = *spec.organic.extractant_mol_per_L;
+    }
+    if (spec.organic.saponification) {
+        organic["saponification"] = *spec.organic.saponification;
+    }
+    if (auto capacity = spec.organic_capacity_mol_per_L()) {
+        organic["loading_mol_per_L"] = *capacity;
+    }
+    in["organic"] = organic;
+    if (spec.scrub) {
+        in["scrub"] = {{"flow_L_per_h", spec.scrub->flow_L_per_h},
+                       {"acid_mol_per_L", spec.scrub->acid_mol_per_L}};
+    }
+    if (spec.strip) {
+        in["strip"] = {{"flow_L_per_h", spec.strip->flow_L_per_h},
+                       {"acid_mol_per_L", spec.strip->acid_mol_per_L}};
+    }
+    in["efficiency"] = {{"extraction", spec.efficiency[0]},
+                        {"scrub", spec.efficiency[1]},
+                        {"strip", spec.efficiency[2]}};
+    nlohmann::json draws = nlohmann::json::array();
+    for (const auto& d : spec.draws) {
+        draws.push_back({{"name", d.name},
+                         {"phase", phase_name(d.phase)},
+                         {"stage", d.stage},
+                         {"flow_L_per_h", d.flow_L_per_h}});
+    }
+    in["draws"] = draws;
+    in["solver"] = {{"tolerance", spec.solver.tolerance},
+                    {"max_iterations", spec.solver.max_iterations},
+                    {"method", spec.solver.method}};
+    return in;
+}
+
+nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
+{
+    nlohmann::json j;
+    j["reesx_version"] = version();
+    j["command"] = "run";
+    j["input"] = resolved_input(spec);
+    j["converged"] = r.solver.converged;
+    nlohmann::json products = nlohmann::json::object(), recovery = nlohmann::json::object();
+    for (std::size_t p = 0; p < r.products.size(); ++p) {
+        const auto& prod = r.products[p];
+        products[prod.name] = {
+            {"phase", phase_name(prod.phase)},
+            {"stage", prod.stage},
+            {"flow_L_per_h", prod.flow_L_per_h},
+            {"re_mol_per_h", prod.re_mol_per_h},
+            {"composition", element_map(spec, prod.composition)},
+            {"mol_per_h", element_map(spec, prod.mol_per_h)},
+            {"main_element",
+             prod.main_element >= 0 && prod.re_mol_per_h > 0 ? symbol(prod.main_element) : ""},
+            {"purity", prod.purity}};
+        recovery[prod.name] = element_map(spec, r.recovery[p]);
+    }
+    j["products"] = products;
+    j["recovery"] = recovery;
+    nlohmann::json stages = nlohmann::json::array();
+    for (int s = 0; s < r.num_stages; ++s) {
+        nlohmann::json aq = nlohmann::json::object(), org = nlohmann::json::object();
+        for (int e : spec.components) {
+            aq[symbol(e)] = r.aqueous_mol_per_L(s, e);
+            org[symbol(e)] = r.organic_mol_per_L(s, e);
+        }
+        stages.push_back({{"stage", s + 1},
+                          {"section", section_name(r.sections[s])},
+                          {"aqueous_flow_L_per_h", r.aqueous_flow_L_per_h[s]},
+                          {"organic_flow_L_per_h", r.organic_flow_L_per_h[s]},
+                          {"aqueous_mol_per_L", aq},
+                          {"organic_mol_per_L", org}});
+    }
+    j["stages"] = stages;
+    j["mass_balance_relative_error"] = r.mass_balance_relative_error;
+    j["balance_relative_error"] = element_map(spec, r.balance_relative_error);
+    j["feed_mol_per_h"] = element_map(spec, r.feed_mol_per_h);
+    j["solver"] = {{"iterations", r.solver.iterations},
+                   {"residual_evaluations", r.solver.residual_evaluations},
+                   {"seconds", r.solver.seconds},
+                   {"residual_norm", r.solver.residual_norm},
+                   {"method", r.solver.method}};
+    if (spec.model->saturated_organic()) {
+        j["reflux"] = {{"S", r.reflux_S}, {"W", r.reflux_W}};
+    }
+    j["reagents"] = {
+        {"saponification_base_mol_per_h", r.reagents.saponification_base_mol_per_h},
+        {"scrub_acid_h_mol_per_h", r.reagents.scrub_acid_h_mol_per_h},
+        {"strip_acid_h_mol_per_h", r.reagents.strip_acid_h_mol_per_h},
+        {"strip_acid_consumed_h_mol_per_h", r.reagents.strip_acid_consumed_h_mol_per_h}};
+    j["warnings"] = r.warnings;
+    return j;
+}
+
+std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_profile)
+{
+    std::ostringstream out;
+    char line[512];
+    out << spec.name << "  (model " << spec.model_name << ", system " << spec.system.name << ")\n";
+    std::snprintf(line, sizeof line, "%d stages: %d extraction, %d scrub, %d strip", r.num_stages,
+                  spec.stages_extraction, spec.stages_scrub, spec.stages_strip);
+    out << line;
+    if (spec.model->saturated_organic()) {
+        std::snprintf(line, sizeof line, "; S = %.4g, W = %.4g mol RE per mol feed RE", r.reflux_S,
+                      r.reflux_W);
+        out << line;
+    }
+    std::snprintf(line, sizeof line,
+                  "\nSolved in %d Newton iterations (%.3g ms, %s); element balances close to "
+                  "%.1e relative\n\n",
+                  r.solver.iterations, r.solver.seconds * 1e3, r.solver.method.c_str(),
+                  r.mass_balance_relative_error);
+    out << line;
+
+    out << "Products\n";
+    std::snprintf(line, sizeof line, "  %-18s %-8s %5s %12s %12s %5s %12s\n", "product", "phase",
+                  "stage", "flow L/h", "RE mol/h", "main", "purity %");
+    out << line;
+    for (const auto& p : r.products) {
+        const bool empty = p.re_mol_per_h <= 0.0;
+        std::snprintf(line, sizeof line, "  %-18s %-8s %5d %12.4g %12.6g %5s %12s\n",
+                      p.name.c_str(), std::string(phase_name(p.phase)).c_str(), p.stage,
+                      p.flow_L_per_h, p.re_mol_per_h,
+                      empty ? "-" : std::string(elements()[p.main_element].symbol).c_str(),
+                      empty ? "-" : printf_string("%.6f", 100.0 * p.purity).c_str());
+        out << line;
+    }
+
+    out << "\nRecovery (fraction of each element's feed leaving in each product)\n";
+    std::snprintf(line, sizeof line, "  %-7s %12s", "element", "feed mol/h");
+    out << line;
+    for (const auto& p : r.products) {
+        std::snprintf(line, sizeof line, " %17s", p.name.c_str());
+        out << line;
+    }
+    out << "\n";
+    for (int e : spec.components) {
+        std::snprintf(line, sizeof line, "  %-7s %12.6g", symbol(e).c_str(), r.feed_mol_per_h[e]);
+        out << line;
+        for (std::size_t p = 0; p < r.products.size(); ++p) {
+            std::snprintf(line, sizeof line, " %17s", small_number(r.recovery[p][e]).c_str());
+            out << line;
+        }
+        out << "\n";
+    }
+
+    out << "\nReagents\n";
+    std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h\n", "saponification base (Na+/NH4+)",
+                  r.reagents.saponification_base_mol_per_h);
+    out << line;
+    std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h\n", "scrub acid (H+ fed)",
+                  r.reagents.scrub_acid_h_mol_per_h);
+    out << line;
+    if (spec.stages_strip > 0) {
+        std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h (%.6g consumed)\n",
+                      "strip acid (H+ fed)", r.reagents.strip_acid_h_mol_per_h,
+                      r.reagents.strip_acid_consumed_h_mol_per_h);
+        out << line;
+    }
+
+    if (stage_profile) {
+        out << "\nStage profile: aqueous RE mol/L, organic RE mol/L, aqueous RE mole fractions\n";
+        std::snprintf(line, sizeof line, "  %5s %-10s %11s %11s", "stage", "section", "aq RE",
+                      "org RE");
+        out << line;
+        for (int e : spec.components) {
+            std::snprintf(line, sizeof line, " %10s", symbol(e).c_str());
+            out << line;
+        }
+        out << "\n";
+        for (int s = 0; s < r.num_stages; ++s) {
+            const double aq = r.aqueous_mol_per_L.row(s).sum();
+            const double org = r.organic_mol_per_L.row(s).sum();
+            std::snprintf(line, sizeof line, "  %5d %-10s %11.4e %11.4e", s + 1,
+                          std::string(section_name(r.sections[s])).c_str(), aq, org);
+            out << line;
+            for (int e : spec.components) {
+                const double x = aq > 0.0 ? r.aqueous_mol_per_L(s, e) / aq : 0.0;
+                const double log10_x =
+                    aq > 0.0 ? r.aqueous_log10(s, e) - std::log10(aq) : -INFINITY;
+                std::snprintf(line, sizeof line, " %10s", small_number(x, log10_x).c_str());
+                out << line;
+            }
+            out << "\n";
+        }
+    }
+    for (const auto& w : r.warnings) {
+        out << "\nwarning: " << w;
+    }
+    if (!r.warnings.empty()) {
+        out << "\n";
+    }
+    return out.str();
+}
+
+void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& r)
+{
+    write_file_atomically(path, [&](const std::string& temp) {
+        Hdf5Writer h5(temp);
+        h5.write_attribute("/", "filetype", "reesx-result");
+        h5.write_attribute("/", "format_version", "1.0");
+        h5.write_attribute("/", "reesx_version", version());
+        h5.write_attribute("/", "created", iso_now());
+        h5.write_attribute("/", "command", "run");
+        h5.write_attribute("/", "input_file", spec.source_file);
+        h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
+        h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+
+        std::vector<std::string> symbols, components;
+        for (const auto& e : elements()) {
+            symbols.emplace_back(e.symbol);
+        }
+        for (int e : spec.components) {
+            components.push_back(symbol(e));
+        }
+        h5.write_strings("/elements", symbols);
+        h5.write_strings("/components", components);
+
+        h5.create_group("/stages");
+        std::vector<int> numbers;
+        std::vector<std::string> sections;
+        for (int s = 0; s < r.num_stages; ++s) {
+            numbers.push_back(s + 1);
+            sections.emplace_back(section_name(r.sections[s]));
+        }
+        h5.write_dataset("/stages/number", numbers, "1");
+        h5.write_strings("/stages/section", sections);
+        h5.write_dataset("/stages/aqueous_flow", r.aqueous_flow_L_per_h, "L/h");
+        h5.write_dataset("/stages/organic_flow", r.organic_flow_L_per_h, "L/h");
+        const auto matrix = [&](const Eigen::MatrixXd& m) {
+            std::vector<double> row_major(static_cast<std::size_t>(m.size()));
+            for (Eigen::Index i = 0; i < m.rows(); ++i) {
+                for (Eigen::Index k = 0; k < m.cols(); ++k) {
+                    row_major[static_cast<std::size_t>(i * m.cols() + k)] = m(i, k);
+                }
+            }
+            return row_major;
+        };
+        const auto rows = static_cast<std::size_t>(r.num_stages);
+        for (const char* phase : {"aqueous", "organic"}) {
+            const bool aq = std::string(phase) == "aqueous";
+            const std::string g = std::string("/stages/") + phase;
+            h5.create_group(g);
+            h5.write_dataset(g + "/concentration",
+                             matrix(aq ? r.aqueous_mol_per_L : r.organic_mol_per_L), rows,
+                             num_elements, "mol/L");
+            h5.write_dataset(g + "/log10_concentration",
+                             matrix(aq ? r.aqueous_log10 : r.organic_log10), rows, num_elements,
+                             "log10(mol/L)");
+        }
+
+        h5.create_group("/products");
+        std::vector<std::string> names;
+        std::vector<double> recovery;
+        for (std::size_t p = 0; p < r.products.size(); ++p) {
+            const auto& prod = r.products[p];
+            const std::string g = "/products/" + prod.name;
+            names.push_back(prod.name);
+            h5.create_group(g);
+            h5.write_attribute(g, "phase", std::string(phase_name(prod.phase)));
+            h5.write_attribute(g, "stage", static_cast<long>(prod.stage));
+            h5.write_dataset(g + "/flow", std::vector<double>{prod.flow_L_per_h}, "L/h");
+            h5.write_dataset(g + "/mol_per_h",
+                             std::vector<double>(prod.mol_per_h.begin(), prod.mol_per_h.end()),
+                             "mol/h");
+            h5.write_dataset(g + "/composition",
+                             std::vector<double>(prod.composition.begin(), prod.composition.end()),
+                             "mol/mol RE");
+            recovery.insert(recovery.end(), r.recovery[p].begin(), r.recovery[p].end());
+        }
+        h5.write_strings("/recovery_products", names);
+        h5.write_dataset("/recovery", recovery, names.size(), num_elements, "1");
+        h5.write_dataset("/feed_mol_per_h",
+                         std::vector<double>(r.feed_mol_per_h.begin(), r.feed_mol_per_h.end()),
+                         "mol/h");
+        h5.write_dataset(
+            "/balance_relative_error",
+            std::vector<double>(r.balance_relative_error.begin(), r.balance_relative_error.end()),
+            "1");
+        h5.create_group("/solver");
+        h5.write_attribute("/solver", "method", r.solver.method);
+        h5.write_attribute("/solver", "iterations", static_cast<long>(r.solver.iterations));
+        h5.write_attribute("/solver", "seconds", r.solver.seconds);
+        h5.write_attribute("/solver", "residual_norm", r.solver.residual_norm);
+        h5.close();
+    });
+}
+
+void write_json(const std::string& path, const nlohmann::json& json)
+{
+    write_text_atomically(path, json.dump(2) + "\n");
+}
+
+}  // namespace reesx::io

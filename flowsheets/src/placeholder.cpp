@@ -1,1 +1,0 @@
-namespace reesx { int flowsheets_placeholder = 0; }

@@ -1,1 +1,0 @@
-namespace reesx::solver { int solver_placeholder = 0; }

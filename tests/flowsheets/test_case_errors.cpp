@@ -1,0 +1,180 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Every bad-input path of a case file gets a clear, located message (DEVELOPERS.md: file,
+// line, column, key, what was expected, what to do).
+#include <gtest/gtest.h>
+
+#include "CaseBuilder.h"
+
+using namespace reesx;
+
+namespace {
+
+const std::string base = R"(system: p507-hcl
+stages: {extraction: 10, scrub: 10}
+feed:
+  flow: 100 L/h
+  concentration: 1.5 mol/L
+  composition: {Pr: 0.25, Nd: 0.75}
+organic: {flow: 3410 L/h, extractant-concentration: 1.5 mol/L, saponification: 0.36}
+scrub: {flow: 376 L/h, acid: 4.0 mol/L}
+)";
+
+std::string with(const std::string& from, const std::string& to)
+{
+    std::string text = base;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    return text;
+}
+
+//! The InputError message of parsing `yaml` (empty if it parses).
+std::string error_of(const std::string& yaml)
+{
+    try {
+        const CaseSpec spec = test::case_from_yaml(yaml);
+        Cascade cascade(spec);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+TEST(CaseErrors, baseCaseParses) { EXPECT_EQ(error_of(base), ""); }
+
+TEST(CaseErrors, malformedYaml)
+{
+    const std::string e = error_of(with("flow: 100 L/h", "flow: [100 L/h"));
+    EXPECT_TRUE(contains(e, "test.yaml:")) << e;
+}
+
+TEST(CaseErrors, unknownKeySuggestsTheRightOne)
+{
+    const std::string e = error_of(with("concentration: 1.5", "concentation: 1.5"));
+    EXPECT_TRUE(contains(e, "test.yaml:5:3")) << e;
+    EXPECT_TRUE(contains(e, "concentation")) << e;
+    EXPECT_TRUE(contains(e, "did you mean 'concentration'")) << e;
+}
+
+TEST(CaseErrors, negativeFlow)
+{
+    const std::string e = error_of(with("flow: 100 L/h", "flow: -100 L/h"));
+    EXPECT_TRUE(contains(e, "test.yaml:4:")) << e;
+    EXPECT_TRUE(contains(e, "feed.flow")) << e;
+    EXPECT_TRUE(contains(e, "-100")) << e;
+}
+
+TEST(CaseErrors, flowWithWrongUnit)
+{
+    const std::string e = error_of(with("flow: 100 L/h", "flow: 100 mol/L"));
+    EXPECT_TRUE(contains(e, "concentration unit")) << e;
+}
+
+TEST(CaseErrors, fractionOutOfRange)
+{
+    const std::string e = error_of(with("Pr: 0.25, Nd: 0.75", "Pr: 1.25, Nd: 0.75"));
+    EXPECT_TRUE(contains(e, "feed.composition.Pr")) << e;
+    EXPECT_TRUE(contains(e, "1.25")) << e;
+}
+
+TEST(CaseErrors, fractionsNotSummingToOne)
+{
+    const std::string e = error_of(with("Pr: 0.25, Nd: 0.75", "Pr: 0.25, Nd: 0.65"));
+    EXPECT_TRUE(contains(e, "add up to 0.9")) << e;
+}
+
+TEST(CaseErrors, saponificationOutOfRange)
+{
+    const std::string e = error_of(with("saponification: 0.36", "saponification: 1.2"));
+    EXPECT_TRUE(contains(e, "organic.saponification")) << e;
+    EXPECT_TRUE(contains(e, "[0, 1)")) << e;
+}
+
+TEST(CaseErrors, unknownElement)
+{
+    const std::string e = error_of(with("Pr: 0.25", "Px: 0.25"));
+    EXPECT_TRUE(contains(e, "unknown element 'Px'")) << e;
+    EXPECT_TRUE(contains(e, "did you mean 'Pr'")) << e;
+}
+
+TEST(CaseErrors, unknownSystem)
+{
+    const std::string e = error_of(with("p507-hcl", "p508-hcl"));
+    EXPECT_TRUE(contains(e, "test.yaml:1:")) << e;
+    EXPECT_TRUE(contains(e, "p508-hcl")) << e;
+    EXPECT_TRUE(contains(e, "p507-hcl")) << e;
+}
+
+TEST(CaseErrors, unknownModel)
+{
+    const std::string e = error_of("model: separation-factr\n" + base);
+    EXPECT_TRUE(contains(e, "did you mean 'separation-factor'")) << e;
+}
+
+TEST(CaseErrors, zeroFeed)
+{
+    const std::string e = error_of(with("Pr: 0.25, Nd: 0.75", "Pr: 0, Nd: 0"));
+    EXPECT_TRUE(contains(e, "feed is empty")) << e;
+    const std::string c = error_of(with("concentration: 1.5 mol/L", "concentration: 0 mol/L"));
+    EXPECT_TRUE(contains(c, "feed.concentration")) << c;
+}
+
+TEST(CaseErrors, missingKeys)
+{
+    EXPECT_TRUE(contains(error_of(with("scrub: {flow: 376 L/h, acid: 4.0 mol/L}\n", "")),
+                         "no 'scrub' stream"));
+    const std::string e = error_of(with("organic: {flow: 3410 L/h, extractant-concentration: "
+                                        "1.5 mol/L, saponification: 0.36}",
+                                        "organic: {flow: 3410 L/h}"));
+    EXPECT_TRUE(contains(e, "'loading'")) << e;
+}
+
+TEST(CaseErrors, stageCountsChecked)
+{
+    const std::string e = error_of(with("extraction: 10", "extraction: 0"));
+    EXPECT_TRUE(contains(e, "stages.extraction")) << e;
+    const std::string f = error_of(with("  flow: 100 L/h\n", "  flow: 100 L/h\n  stage: 40\n"));
+    EXPECT_TRUE(contains(f, "feed.stage")) << f;
+}
+
+TEST(CaseErrors, elementMissingFromSystem)
+{
+    // naphthenic-hcl has no scandium value (the extractant is not used for Sc).
+    std::string text = with("system: p507-hcl", "system: naphthenic-hcl");
+    text.replace(text.find("Pr: 0.25"), 8, "Sc: 0.25");
+    const std::string e = error_of(text);
+    EXPECT_TRUE(contains(e, "no extractability for Sc")) << e;
+}
+
+TEST(CaseErrors, loadingAboveStoichiometricCeiling)
+{
+    const std::string e = error_of(with("saponification: 0.36}", "saponification: 0.36, loading: 0.6}"));
+    EXPECT_TRUE(contains(e, "stoichiometric ceiling")) << e;
+}
+
+TEST(CaseErrors, constantDistributionNeedsD)
+{
+    const std::string e = error_of("model: constant-distribution\n" + base);
+    EXPECT_TRUE(contains(e, "'distribution'")) << e;
+    const std::string f =
+        error_of("model: constant-distribution\ndistribution: {Pr: 1.0}\n" + base);
+    EXPECT_TRUE(contains(f, "missing distribution ratio for Nd")) << f;
+}
+
+TEST(CaseErrors, inlineSystemOverridesBuiltIn)
+{
+    const std::string text = with("system: p507-hcl",
+                                  "system:\n  base: p507-hcl\n  log10-extractability: {Nd: 1.3}");
+    const CaseSpec spec = test::case_from_yaml(text);
+    EXPECT_NEAR(spec.system.beta(*element_index("Nd"), *element_index("Pr")),
+                std::pow(10.0, 1.3 - builtin_system("p507-hcl").log10_k(*element_index("Pr"))),
+                1e-12);
+}

@@ -1,1 +1,0 @@
-namespace reesx { int thermo_placeholder = 0; }

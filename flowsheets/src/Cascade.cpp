@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <numeric>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <limits>
@@ -92,7 +95,16 @@ public:
     //! profile held fixed, each element's balances are linear and tridiagonal; solved in ln
     //! space (no underflow). Returns max |change of u|.
     double substitution_sweep(Eigen::VectorXd& x);
+    //! With ln D_ij = ln(q_ij / c_ij) fixed, each element's balances are linear and
+    //! tridiagonal: solves them for x (the u part) by a Thomas recursion in ln space.
+    void solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const;
+    //! Newton on the per-stage scale of the separation-factor model with the compositions
+    //! eliminated exactly (see the definition).
+    solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
     CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report) const;
+    //! `last` with the work counts of every attempt (`total`).
+    solver::SolverReport total_report(const solver::SolverReport& total,
+                                      solver::SolverReport last) const;
 
     const CaseSpec& spec_;
     EquilibriumModel& model_;
@@ -113,9 +125,13 @@ public:
     std::vector<double> efficiency_, rho_;
     std::vector<double> aqueous_re_mol_per_L_;  //!< fixed totals, saturated models only
     double strip_re_mol_per_h_ = 0.0;           //!< RE entering a complete strip section
+    double organic_product_re_mol_per_h_ = 0.0; //!< RE leaving in the organic, saturated models
     double organic_re_flux_ = 0.0;              //!< S·F, mol/h, saturated models
     double scrub_reflux_ = 0.0;                 //!< W·F, mol/h, saturated models
     std::vector<std::string> warnings_;
+    //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
+    //! ln in - ln out, straight step) when false.
+    bool linear_form_ = true;
 
     // Per-evaluation scratch.
     std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;
@@ -292,6 +308,9 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
                     "loading (the separation-factor model assumes it does)");
             }
         }
+        organic_product_re_mol_per_h_ =
+            organic_re_out[last_scrub_] *
+            (1.0 - draws_at(Phase::organic, last_scrub_) / qo_out_[last_scrub_]);
         if (has_strip) {
             strip_re_mol_per_h_ =
                 organic_re_out[last_scrub_] * qo_up_[last_scrub_] / qo_out_[last_scrub_];
@@ -442,8 +461,7 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
     // Every row so far is ln(a) - ln(b). Newton works on a/b - 1 instead: the same root, but
     // linear in the concentrations for constant D, which widens the basin of Newton's method
     // far beyond that of the log form (take_step below completes the change of variables).
-    const int variant = std::getenv("REESX_VARIANT") ? std::atoi(std::getenv("REESX_VARIANT")) : 1;
-    for (Eigen::Index k = 0; variant != 0 && k < residual.size(); ++k) {
+    for (Eigen::Index k = 0; linear_form_ && k < residual.size(); ++k) {
         const double ratio_minus_one = std::expm1(residual[k]);
         residual[k] = ratio_minus_one;
         if (jacobian) {
@@ -471,8 +489,10 @@ void Cascade::Impl::take_step(const Eigen::VectorXd& x, const Eigen::VectorXd& d
     trial.resize(x.size());
     for (Eigen::Index k = 0; k < x.size(); ++k) {
         const double d = lambda * dx[k];
-        const int variant = std::getenv("REESX_VARIANT") ? std::atoi(std::getenv("REESX_VARIANT")) : 1;
-        if (variant != 1) { trial[k] = x[k] + d; continue; }
+        if (!linear_form_) {
+            trial[k] = x[k] + d;
+            continue;
+        }
         trial[k] = x[k] + (d >= -0.5 ? std::log1p(d) : std::log(0.5) + 2.0 * (d + 0.5));
     }
 }
@@ -486,47 +506,8 @@ double Cascade::Impl::substitution_sweep(Eigen::VectorXd& x)
         model_.equilibrium(conditions_[j], u, ln_q_star_[j], jac_q_star_[j]);
         ln_d.col(j) = ln_q_star_[j] - u;
     }
-    std::vector<double> alpha(stages), ln_beta(stages), ln_c(stages);
     const Eigen::VectorXd before = x;
-    for (int i = 0; i < n_; ++i) {
-        // Balance: a_j c_{j-1} - g_j c_j + e_j c_{j+1} = -F_j with a_j = Qo_up(j-1) d(j-1),
-        // g_j = Qa_out(j) + Qo_out(j) d(j), e_j = Qa_down(j+1); eliminate upward to
-        // c_j = alpha_j c_{j+1} + beta_j. The pivots p_j = g_j - a_j alpha_{j-1} are formed as
-        // p_j = h_j + Qo_out(j) d(j) from the recurrence for h_j below, a sum of non-negative
-        // terms: the textbook form cancels catastrophically when Qa >> Qo d.
-        double prev_p = 1.0, prev_h = 0.0, prev_ln_beta = neg_inf;
-        for (int j = 0; j < stages; ++j) {
-            const double d = std::exp(ln_d(i, j));
-            const double a = j > 0 ? qo_up_[j - 1] * std::exp(ln_d(i, j - 1)) : 0.0;
-            const double e = (j + 1 < stages) ? qa_down_[j + 1] : 0.0;
-            double h = qa_out_[j];
-            if (j > 0) {
-                const double organic_drawn = (qo_out_[j - 1] - qo_up_[j - 1]) * std::exp(ln_d(i, j - 1));
-                h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * (prev_h + organic_drawn) / prev_p;
-            }
-            const double p = h + qo_out_[j] * d;
-            alpha[j] = e / p;
-            ln_beta[j] = log_add(safe_log(feed_mol_per_h_(i, j)), safe_log(a) + prev_ln_beta) -
-                         std::log(p);
-            prev_p = p;
-            prev_h = h;
-            prev_ln_beta = ln_beta[j];
-        }
-        ln_c[stages - 1] = ln_beta[stages - 1];
-        for (int j = stages - 2; j >= 0; --j) {
-            ln_c[j] = log_add(safe_log(alpha[j]) + ln_c[j + 1], ln_beta[j]);
-        }
-        for (int j = 0; j < stages; ++j) {
-            if (!std::isfinite(ln_c[j])) {
-                if (std::getenv("REESX_DEBUG")) for (int jj = std::max(0, j - 3); jj <= std::min(stages - 1, j + 1); ++jj) std::fprintf(stderr, "j %d alpha %g ln_beta %g ln_c %g ln_d %g\n", jj, alpha[jj], ln_beta[jj], ln_c[jj], ln_d(i, jj));
-                throw ConvergenceError(
-                    "substitution start: " + std::string(elements()[spec_.components[i]].symbol) +
-                    " cannot reach stage " + std::to_string(j + 1));
-            }
-            double& u = x[static_cast<Eigen::Index>(j) * block_ + i];
-            u = ln_c[j];
-        }
-    }
+    solve_linear_profiles(ln_d, x);
     if (model_.saturated_organic()) {
         // Wang–Henke normalization: the stage totals are known; rescale each stage to them.
         for (int j = 0; j < stages; ++j) {
@@ -537,6 +518,231 @@ double Cascade::Impl::substitution_sweep(Eigen::VectorXd& x)
         }
     }
     return (x - before).cwiseAbs().maxCoeff();
+}
+
+void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const
+{
+    // Balance of one element: a_j c_{j-1} - g_j c_j + e_j c_{j+1} = -F_j with
+    // a_j = Qo_up(j-1) d(j-1), g_j = Qa_out(j) + Qo_out(j) d(j), e_j = Qa_down(j+1).
+    // Eliminating upward gives c_j = alpha_j c_{j+1} + beta_j. The pivots
+    // p_j = g_j - a_j alpha_{j-1} are formed as p_j = h_j + Qo_out(j) d(j), with h_j from a
+    // recurrence of non-negative terms (the textbook form cancels catastrophically when
+    // Qa >> Qo d), and everything that can over- or underflow (d spans e^±700 in long
+    // cascades) is carried as a logarithm.
+    const int stages = solved_stages_;
+    std::vector<double> ln_alpha(stages), ln_beta(stages), ln_c(stages);
+    for (int i = 0; i < n_; ++i) {
+        double prev_ln_p = 0.0, prev_h = 0.0, prev_ln_beta = neg_inf;
+        for (int j = 0; j < stages; ++j) {
+            double h = qa_out_[j];
+            double ln_a = neg_inf;
+            if (j > 0) {
+                ln_a = safe_log(qo_up_[j - 1]) + ln_d(i, j - 1);
+                const double ln_drawn = safe_log(qo_out_[j - 1] - qo_up_[j - 1]) + ln_d(i, j - 1);
+                const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
+                h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
+            }
+            const double ln_p = log_add(safe_log(h), std::log(qo_out_[j]) + ln_d(i, j));
+            ln_alpha[j] = (j + 1 < stages ? safe_log(qa_down_[j + 1]) : neg_inf) - ln_p;
+            ln_beta[j] = log_add(safe_log(feed_mol_per_h_(i, j)), ln_a + prev_ln_beta) - ln_p;
+            prev_ln_p = ln_p;
+            prev_h = h;
+            prev_ln_beta = ln_beta[j];
+        }
+        ln_c[stages - 1] = ln_beta[stages - 1];
+        for (int j = stages - 2; j >= 0; --j) {
+            ln_c[j] = log_add(ln_alpha[j] + ln_c[j + 1], ln_beta[j]);
+        }
+        for (int j = 0; j < stages; ++j) {
+            if (!std::isfinite(ln_c[j])) {
+                throw ConvergenceError(
+                    "linear profile solve: " + std::string(elements()[spec_.components[i]].symbol) +
+                    " cannot reach stage " + std::to_string(j + 1));
+            }
+            x[static_cast<Eigen::Index>(j) * block_ + i] = ln_c[j];
+        }
+    }
+}
+
+solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
+                                                  const solver::NewtonOptions& options)
+{
+    // Newton with nonlinear elimination for q_i = D_j K_i c_i: given sigma_j = ln D_j, every
+    // element's balances are linear and tridiagonal and are solved exactly (in ln space);
+    // only the closure G_j = ln sum_i K_i c_ij + sigma_j - ln Y_j = 0 (the organic holds its
+    // fixed RE load) is iterated. The Newton step for sigma is the sigma part of the full
+    // (u, sigma) Newton step at a point where the balances hold, so the block-tridiagonal
+    // solver is reused with blocks of n + 1.
+    const auto start_time = std::chrono::steady_clock::now();
+    solver::SolverReport report;
+    report.method = "newton-block-tridiagonal (elimination of compositions)";
+    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+    const int stages = solved_stages_, m = n_ + 1;
+    Eigen::VectorXd sigma(stages), ln_y(stages), g(stages), trial_sigma, trial_g(stages);
+    const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
+    Eigen::VectorXd weights(n_);
+    const auto lse = [&](const Eigen::VectorXd& a) {
+        const double top = a.maxCoeff();
+        weights = (a.array() - top).exp();
+        const double sum = weights.sum();
+        weights /= sum;
+        return top + std::log(sum);
+    };
+    // Start from the countercurrent-extraction theory (chemistry.md §3.2, assumption 3): in
+    // the extraction section the B key's extraction ratio equals the mixed extraction ratio
+    // Y/T, in the scrub section the A key's does. The keys follow from the product split:
+    // the most extractable elements fill the organic product's share f'_A of the feed.
+    const double product_share =
+        (stages > 0 ? organic_product_re_mol_per_h_ : 0.0) / feed.sum();
+    std::vector<int> order(n_);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
+    double cumulative = 0.0;
+    int key_a = order.front(), key_b = order.back();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        cumulative += feed[order[k]] / feed.sum();
+        if (cumulative >= product_share * (1.0 - 1e-9)) {
+            key_a = order[k];
+            // A split element is its own key on both sides.
+            const bool exact = cumulative <= product_share * (1.0 + 1e-9);
+            key_b = exact && k + 1 < order.size() ? order[k + 1] : order[k];
+            break;
+        }
+    }
+    for (int j = 0; j < stages; ++j) {
+        ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
+        const double ln_k_key = conditions_[j].section == Section::extraction ? ln_k[key_b]
+                                                                             : ln_k[key_a];
+        sigma[j] = ln_y[j] - std::log(aqueous_re_mol_per_L_[j]) - ln_k_key;
+    }
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    Eigen::MatrixXd ln_d(n_, stages);
+    const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
+        for (int j = 0; j < stages; ++j) {
+            ln_d.col(j) = ln_k.array() + sig[j];
+        }
+        solve_linear_profiles(ln_d, x);
+        for (int j = 0; j < stages; ++j) {
+            out[j] = lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + sig[j] -
+                     ln_y[j];
+        }
+        ++report.residual_evaluations;
+        return g.size() ? out.cwiseAbs().maxCoeff() : 0.0;
+    };
+    solver::BlockTridiagonalMatrix jacobian(stages, m);
+    Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
+    double norm = profiles_and_closure(sigma, g);
+    double lambda = 1.0;
+    while (!(norm <= options.tolerance)) {
+        if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
+            report.message = std::isfinite(norm) ? "reached the iteration limit"
+                                                 : "the closure is not finite";
+            break;
+        }
+        ++report.iterations;
+        // Jacobian of the balances (ln in - ln out) and closures in (u, sigma).
+        jacobian.set_zero();
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
+            const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+            const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+            for (int i = 0; i < n_; ++i) {
+                const double u_ij = x[static_cast<Eigen::Index>(j) * block_ + i];
+                std::array<double, 4> w_out{}, w_in{};
+                LogSum out;
+                out.add(std::log(qa_out_[j]) + u_ij);
+                out.add(std::log(qo_out_[j]) + u_ij + ln_k[i] + sigma[j]);
+                const double ln_out = out.value(w_out);
+                LogSum in;
+                int k_above = -1, k_below = -1;
+                if (from_above) {
+                    k_above = in.count;
+                    in.add(std::log(qa_down_[j + 1]) + x[static_cast<Eigen::Index>(j + 1) * block_ + i]);
+                }
+                if (from_below) {
+                    k_below = in.count;
+                    in.add(std::log(qo_up_[j - 1]) + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
+                           ln_k[i] + sigma[j - 1]);
+                }
+                in.add(safe_log(feed_mol_per_h_(i, j)));
+                // The balances hold by construction (exact linear solve): their residual is
+                // rounding, which must not leak into the step for sigma.
+                in.value(w_in);
+                (void)ln_out;
+                rhs[r0 + i] = 0.0;
+                jacobian.diag[j](i, i) = -1.0;
+                jacobian.diag[j](i, n_) = -w_out[1];
+                if (k_above >= 0) {
+                    jacobian.upper[j](i, i) = w_in[k_above];
+                }
+                if (k_below >= 0) {
+                    jacobian.lower[j](i, i) = w_in[k_below];
+                    jacobian.lower[j](i, n_) = w_in[k_below];
+                }
+            }
+            lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
+            jacobian.diag[j].row(n_).head(n_) = weights.transpose();
+            jacobian.diag[j](n_, n_) = 1.0;
+            rhs[r0 + n_] = -g[j];
+        }
+        if (!jacobian.factorize_and_solve(rhs)) {
+            report.message = "the Jacobian is singular";
+            break;
+        }
+        Eigen::VectorXd step(stages);
+        for (int j = 0; j < stages; ++j) {
+            step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
+        }
+        // Deuflhard's natural monotonicity test on sigma (as in solver::solve_newton): the
+        // simplified correction at the trial point, with the old factors, must shrink.
+        const double full_norm = step.cwiseAbs().maxCoeff();
+        const double limit = full_norm > options.max_step ? options.max_step / full_norm : 1.0;
+        step *= limit;
+        bool accepted = false;
+        lambda = std::min(1.0, 4.0 * lambda);
+        for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
+            trial_sigma = sigma + lambda * step;
+            double trial_norm = INFINITY;
+            try {
+                trial_norm = profiles_and_closure(trial_sigma, trial_g);
+            } catch (const Error&) {
+                continue;
+            }
+            if (!std::isfinite(trial_norm)) {
+                continue;
+            }
+            bool passes = trial_norm <= options.tolerance;
+            if (!passes) {
+                rhs.setZero();
+                for (int j = 0; j < stages; ++j) {
+                    rhs[static_cast<Eigen::Index>(j) * m + n_] = -trial_g[j];
+                }
+                jacobian.solve_factored(rhs);
+                double simplified = 0.0;
+                for (int j = 0; j < stages; ++j) {
+                    simplified = std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
+                }
+                passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm;
+            }
+            if (passes) {
+                sigma = trial_sigma;
+                g = trial_g;
+                norm = trial_norm;
+                accepted = true;
+                break;
+            }
+        }
+        if (!accepted) {
+            profiles_and_closure(sigma, g);  // restore x for sigma
+            report.message = "the line search could not reduce the closure residual";
+            break;
+        }
+    }
+    report.converged = norm <= options.tolerance;
+    report.residual_norm = norm;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return report;
 }
 
 void Cascade::Impl::initial_guess(Eigen::VectorXd& x, int max_sweeps)
@@ -555,9 +761,7 @@ void Cascade::Impl::initial_guess(Eigen::VectorXd& x, int max_sweeps)
         }
     }
     for (int sweep = 0; sweep < max_sweeps; ++sweep) {
-        const double ch = substitution_sweep(x);
-        if (std::getenv("REESX_DEBUG")) std::fprintf(stderr, "sweep %d change %.3e\n", sweep, ch);
-        if (ch < 1e-3) {
+        if (substitution_sweep(x) < 1e-3) {
             break;
         }
     }
@@ -575,55 +779,89 @@ CascadeResult Cascade::Impl::solve()
     solver::NewtonOptions options;
     options.tolerance = spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
-    const auto run = [&](Eigen::VectorXd& x) {
-        return spec_.solver.method == "kinsol" ? solver::solve_kinsol(*this, x, options)
-                                               : solver::solve_newton(*this, x, options);
+    solver::SolverReport total;
+    const auto add = [&](const solver::SolverReport& r) {
+        total.iterations += r.iterations;
+        total.residual_evaluations += r.residual_evaluations;
+        total.seconds += r.seconds;
+        total.method = r.method;
     };
-    Eigen::VectorXd x;
-    model_.set_separation_scale(1.0);
-    initial_guess(x, std::getenv("SWEEPS") ? std::atoi(std::getenv("SWEEPS")) : 8);
-    solver::SolverReport report = run(x);
-    if (!report.converged) {
-        // Robust start: continuation in the separation, from no separation (lambda = 0,
-        // a flat profile the substitution sweeps find at once) to the model as given.
-        solver::SolverReport total = report;
-        double lambda = 0.0, step = 0.25;
-        Eigen::VectorXd x_ok;
-        x.resize(0);
-        while (lambda < 1.0) {
-            const double next = std::min(1.0, lambda + step);
-            model_.set_separation_scale(next);
-            Eigen::VectorXd trial = x_ok;
-            initial_guess(trial, 30);
-            report = run(trial);
-            total.iterations += report.iterations;
-            total.residual_evaluations += report.residual_evaluations;
-            total.seconds += report.seconds;
-            if (report.converged) {
-                lambda = next;
-                x_ok = trial;
-                step = std::min(0.5, 2.0 * step);
-            } else if ((step *= 0.5) < 1.0 / 256.0) {
-                break;
-            }
+    Eigen::VectorXd start;
+    const bool reducible = model_.ln_relative_extractability().size() > 0;
+    if (reducible && spec_.solver.method == "newton") {
+        // Separation-factor model: Newton on the per-stage scale with the compositions
+        // eliminated, from the theory's start. With Murphree efficiencies its (ideal-stage)
+        // solution is the start of the full Newton below.
+        solver::SolverReport report = solve_reduced(start, options);
+        add(report);
+        if (report.converged && !murphree_) {
+            report.iterations = total.iterations;
+            return collect(start, report);
         }
-        model_.set_separation_scale(1.0);
-        if (lambda < 1.0) {
-            std::ostringstream msg;
-            msg << "the cascade did not converge: Newton stopped with max scaled residual "
-                << report.residual_norm << " at " << variable_name(std::max(0, report.worst_index))
-                << " (" << report.message << "), and continuation in the separation factors "
-                << "stalled at " << lambda * 100 << " % of their values. Check that the flows "
-                << "are not far outside the operating range, or raise solver.max-iterations.";
-            throw ConvergenceError(msg.str());
+        if (!report.converged) {
+            start.resize(0);
         }
-        x = x_ok;
-        report.iterations = total.iterations;
-        report.residual_evaluations = total.residual_evaluations;
-        report.seconds = total.seconds;
-        report.message = "converged after continuation in the separation factors";
     }
-    return collect(x, report);
+    if (start.size() == 0 && reducible && spec_.solver.method == "kinsol") {
+        // The theory's start: compositions from the key-element scales, no iteration.
+        solver::NewtonOptions none = options;
+        none.max_iterations = 0;
+        solve_reduced(start, none);
+        initial_guess(start, 0);
+    } else if (start.size() == 0) {
+        initial_guess(start, 8);
+    } else {
+        initial_guess(start, 0);  // fills the organic unknowns of the Murphree system
+    }
+    if (spec_.solver.method == "kinsol") {
+        Eigen::VectorXd x = start;
+        linear_form_ = false;
+        const solver::SolverReport report = solver::solve_kinsol(*this, x, options);
+        add(report);
+        if (!report.converged) {
+            throw ConvergenceError("KINSOL did not converge: " + report.message +
+                                   "; the default solver (solver.method: newton) may");
+        }
+        return collect(x, total_report(total, report));
+    }
+    // Full Newton on the stage equations: in c first (nearly linear for the major
+    // elements), then in ln c (trace elements move by orders of magnitude per step), and as
+    // the last resort pseudo-transient continuation in c.
+    solver::NewtonOptions first = options;
+    first.max_iterations = std::min(options.max_iterations, 30);
+    solver::SolverReport report;
+    Eigen::VectorXd x;
+    for (const int attempt : {0, 1, 2}) {
+        x = start;
+        linear_form_ = attempt != 1;
+        if (attempt < 2) {
+            report = solver::solve_newton(*this, x, first);
+        } else {
+            solver::NewtonOptions patient = options;
+            patient.max_iterations = std::max(options.max_iterations, 500);
+            report = solver::solve_pseudo_transient(*this, x, patient, 1.0);
+        }
+        add(report);
+        if (report.converged) {
+            return collect(x, total_report(total, report));
+        }
+    }
+    std::ostringstream msg;
+    msg << "the cascade did not converge: Newton and pseudo-transient continuation stopped "
+        << "with max scaled residual " << report.residual_norm << " at "
+        << variable_name(std::max(0, report.worst_index)) << " (" << report.message
+        << "). Check that the flows are inside the operating range (reesx check), or raise "
+        << "solver.max-iterations.";
+    throw ConvergenceError(msg.str());
+}
+
+solver::SolverReport Cascade::Impl::total_report(const solver::SolverReport& total,
+                                                 solver::SolverReport last) const
+{
+    last.iterations = total.iterations;
+    last.residual_evaluations = total.residual_evaluations;
+    last.seconds = total.seconds;
+    return last;
 }
 
 CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
@@ -796,7 +1034,10 @@ std::vector<std::string> Cascade::structure_summary() const
                     std::to_string(m.spec_.stages_strip) + " strip)");
     std::string comps;
     for (int e : m.spec_.components) {
-        comps += (comps.empty() ? "" : " ") + std::string(elements()[e].symbol);
+        if (!comps.empty()) {
+            comps += ' ';
+        }
+        comps += elements()[e].symbol;
     }
     lines.push_back(std::to_string(m.n_) + " components: " + comps);
     std::string model = "model ";

@@ -9,8 +9,6 @@
 #include "reesx/solver/Newton.h"
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <stdexcept>
 
@@ -93,7 +91,6 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
             }
             simplified = -trial_residual;
             jacobian.solve_factored(simplified);
-            if (getenv("REESX_DEBUG")) fprintf(stderr, "it %d lambda %g F %.2e trial %.2e dx %.2e dxbar %.2e\n", report.iterations, lambda, norm, trial_norm, step_norm, max_norm(simplified));
             if (max_norm(simplified) <= (1.0 - 0.25 * lambda * limit) * step_norm) {
                 accepted = true;
                 break;
@@ -114,6 +111,77 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         norm = max_norm(residual, &report.worst_index);
         report.residual_norm = norm;
     }
+    return finish(true, "");
+}
+
+SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
+                                    const NewtonOptions& options, double initial_shift)
+{
+    const auto start = std::chrono::steady_clock::now();
+    SolverReport report;
+    report.method = "pseudo-transient-newton";
+    const auto finish = [&](bool converged, std::string message) {
+        report.converged = converged;
+        report.message = std::move(message);
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return report;
+    };
+    BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
+    Eigen::VectorXd residual, trial_residual, step, trial;
+    try {
+        system.evaluate(x, residual, &jacobian);
+    } catch (const std::exception& e) {
+        return finish(false, std::string("the starting point is not valid: ") + e.what());
+    }
+    ++report.residual_evaluations;
+    double norm = max_norm(residual, &report.worst_index);
+    double shift = initial_shift;
+    while (norm > options.tolerance) {
+        if (report.iterations >= options.max_iterations) {
+            report.residual_norm = norm;
+            return finish(false, "reached the iteration limit (" +
+                                     std::to_string(options.max_iterations) + ")");
+        }
+        ++report.iterations;
+        for (auto& block : jacobian.diag) {
+            block.diagonal().array() -= shift;
+        }
+        step = -residual;
+        if (!jacobian.factorize_and_solve(step)) {
+            return finish(false, "the shifted Jacobian is singular");
+        }
+        const double step_norm = max_norm(step);
+        if (step_norm > options.max_step) {
+            step *= options.max_step / step_norm;
+        }
+        system.take_step(x, step, 1.0, trial);
+        double trial_norm = INFINITY;
+        ++report.residual_evaluations;
+        try {
+            system.evaluate(trial, trial_residual, nullptr);
+            trial_norm = max_norm(trial_residual);
+        } catch (const std::exception&) {
+        }
+        if (!std::isfinite(trial_norm)) {
+            // A shorter pseudo-time step: a larger shift.
+            shift = std::max(10.0 * shift, 1e-3);
+            system.evaluate(x, residual, &jacobian);
+            ++report.residual_evaluations;
+            continue;
+        }
+        x = trial;
+        try {
+            system.evaluate(x, residual, &jacobian);
+        } catch (const std::exception& e) {
+            return finish(false, std::string("evaluation failed at an accepted point: ") + e.what());
+        }
+        ++report.residual_evaluations;
+        const double new_norm = max_norm(residual, &report.worst_index);
+        shift *= new_norm / norm;
+        norm = new_norm;
+    }
+    report.residual_norm = norm;
     return finish(true, "");
 }
 

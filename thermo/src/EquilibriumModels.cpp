@@ -41,7 +41,6 @@ public:
         for (std::size_t i = 0; i < components_.size(); ++i) {
             ln_k_[static_cast<Eigen::Index>(i)] = std::log(10.0) * system.log10_k(components_[i]);
         }
-        ln_k_scaled_ = ln_k_;
     }
     std::string name() const override { return "separation-factor"; }
     bool saturated_organic() const override { return true; }
@@ -52,17 +51,16 @@ public:
     {
         const Eigen::Index n = ln_aq.size();
         Eigen::VectorXd weights(n);
-        const Eigen::VectorXd terms = ln_k_scaled_ + ln_aq;
+        const Eigen::VectorXd terms = ln_k_ + ln_aq;
         const double ln_s = log_sum_exp(terms, weights);
         ln_org = (std::log(stage.organic_re_mol_per_L) - ln_s) + terms.array();
         jacobian = -Eigen::VectorXd::Ones(n) * weights.transpose();
         jacobian.diagonal().array() += 1.0;
     }
-    void set_separation_scale(double lambda) override { ln_k_scaled_ = lambda * ln_k_; }
+    Eigen::VectorXd ln_relative_extractability() const override { return ln_k_; }
 
 private:
     Eigen::VectorXd ln_k_;
-    Eigen::VectorXd ln_k_scaled_;
 };
 
 //! Fixed distribution ratios D_i = q_i / c_i, one set for all stages or one per section.
@@ -103,9 +101,6 @@ public:
             ln_d_[1] = ln_d_[0];
             ln_d_[2] = ln_d_[0];
         }
-        for (int s = 0; s < 3; ++s) {
-            ln_d_scaled_[s] = ln_d_[s];
-        }
         node_ = node;
     }
     std::string name() const override { return "constant-distribution"; }
@@ -115,7 +110,7 @@ public:
     void equilibrium(const StageConditions& stage, const Eigen::VectorXd& ln_aq,
                      Eigen::VectorXd& ln_org, Eigen::MatrixXd& jacobian) const override
     {
-        const Eigen::VectorXd& ln_d = ln_d_scaled_[static_cast<int>(stage.section)];
+        const Eigen::VectorXd& ln_d = ln_d_[static_cast<int>(stage.section)];
         if (std::isnan(ln_d[0])) {
             node_->fail("no distribution ratios given for the " +
                         std::string(section_name(stage.section)) +
@@ -123,14 +118,6 @@ public:
         }
         ln_org = ln_d + ln_aq;
         jacobian.setIdentity(ln_aq.size(), ln_aq.size());
-    }
-    void set_separation_scale(double lambda) override
-    {
-        // Toward lambda = 0 every element gets the section's geometric-mean D.
-        for (int s = 0; s < 3; ++s) {
-            const double mean = ln_d_[s].mean();
-            ln_d_scaled_[s] = (lambda * ln_d_[s].array() + (1.0 - lambda) * mean).matrix();
-        }
     }
 
 private:
@@ -169,7 +156,6 @@ private:
         }
     }
     std::array<Eigen::VectorXd, 3> ln_d_;
-    std::array<Eigen::VectorXd, 3> ln_d_scaled_;
     std::optional<InputNode> node_;
 };
 

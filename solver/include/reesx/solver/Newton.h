@@ -32,6 +32,15 @@ struct SolverReport {
 SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
                           const NewtonOptions& options = {});
 
+//! Pseudo-transient continuation (C. T. Kelley, D. E. Keyes, SIAM J. Numer. Anal. 35 (1998)
+//! 508): Newton steps on F(x) + mu (x - x_k) = 0, i.e. (J - mu I) dx = -F, with the shift
+//! mu reduced as the residual falls (switched evolution relaxation, mu_k+1 = mu_k |F_k+1| /
+//! |F_k|) so that the iteration moves from implicit-Euler time stepping toward Newton. For
+//! systems whose Jacobian is dissipative (a cascade relaxing to steady state) it converges
+//! from starts where Newton's basin is out of reach. `initial_shift` is mu_0.
+SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
+                                    const NewtonOptions& options, double initial_shift = 1.0);
+
 //! The same system solved with SUNDIALS KINSOL (line-search Newton) and a band linear solver
 //! of half-bandwidth 2m-1 filled from the analytic blocks. For comparison and as a fallback.
 SolverReport solve_kinsol(BlockTridiagonalSystem& system, Eigen::VectorXd& x,

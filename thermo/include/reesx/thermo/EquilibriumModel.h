@@ -47,9 +47,10 @@ public:
     //! concentrations, and the Jacobian d ln_org / d ln_aq (n×n).
     virtual void equilibrium(const StageConditions& stage, const Eigen::VectorXd& ln_aq,
                              Eigen::VectorXd& ln_org, Eigen::MatrixXd& jacobian) const = 0;
-    //! Continuation in the separation: 1 = the model as given, 0 = no separation between
-    //! elements (all relative extractabilities equal). Used by the robust start.
-    virtual void set_separation_scale(double lambda) = 0;
+    //! For models whose organic follows q_i = D_j K_i c_i with one unknown scale D_j per
+    //! stage (the separation-factor model: D_j = Y_j / sum_k K_k c_k), the ln K_i; empty
+    //! otherwise. The cascade then eliminates the c_i exactly and iterates on ln D_j only.
+    virtual Eigen::VectorXd ln_relative_extractability() const { return {}; }
 
 protected:
     explicit EquilibriumModel(std::vector<int> components) : components_(std::move(components)) {}

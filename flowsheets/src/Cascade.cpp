@@ -597,17 +597,19 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     std::vector<int> order(n_);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
+    // The element in which the split falls is the A key if most of it goes to the organic
+    // product, the B key otherwise.
     double cumulative = 0.0;
     int key_a = order.front(), key_b = order.back();
     for (std::size_t k = 0; k < order.size(); ++k) {
-        cumulative += feed[order[k]] / feed.sum();
-        if (cumulative >= product_share * (1.0 - 1e-9)) {
-            key_a = order[k];
-            // A split element is its own key on both sides.
-            const bool exact = cumulative <= product_share * (1.0 + 1e-9);
-            key_b = exact && k + 1 < order.size() ? order[k + 1] : order[k];
+        const double share = feed[order[k]] / feed.sum();
+        if (cumulative + share >= product_share) {
+            const bool mostly_up = product_share - cumulative >= 0.5 * share;
+            key_a = mostly_up || k == 0 ? order[k] : order[k - 1];
+            key_b = mostly_up && k + 1 < order.size() ? order[k + 1] : order[k];
             break;
         }
+        cumulative += share;
     }
     for (int j = 0; j < stages; ++j) {
         ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);

@@ -10,5 +10,10 @@ function(reesx_set_warnings target)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  if(REESX_NATIVE)
+    # AVX-512 code paths of Eigen trip a false -Wmaybe-uninitialized in GCC 12; AVX2/FMA
+    # give the gain.
+    target_compile_options(${target} PRIVATE -march=native -mno-avx512f)
+  endif()
   target_compile_features(${target} PUBLIC cxx_std_20)
 endfunction()

@@ -14,10 +14,13 @@ namespace {
 
 using reesx::ExitCode;
 
-int code(ExitCode c) { return static_cast<int>(c); }
+int code(ExitCode c)
+{
+    return static_cast<int>(c);
+}
 
-int run_case(const std::string& case_path, const std::string& h5_path,
-             const std::string& json_path, bool stage_profile, bool quiet)
+int run_case(const std::string& case_path, const std::string& h5_path, const std::string& json_path,
+             bool stage_profile, bool quiet)
 {
     const reesx::CaseSpec spec = reesx::load_case(case_path);
     reesx::Cascade cascade(spec);
@@ -79,15 +82,13 @@ void print_system(const reesx::ExtractionSystem& s, bool full)
     int previous = -1;
     for (int e : s.extraction_order()) {
         const auto& k = *s.extractability[e];
-        const std::string range =
-            "[" + std::to_string(k.log10_k_low).substr(0, 5) + ", " +
-            std::to_string(k.log10_k_high).substr(0, 5) + "]";
+        const std::string range = "[" + std::to_string(k.log10_k_low).substr(0, 5) + ", " +
+                                  std::to_string(k.log10_k_high).substr(0, 5) + "]";
         const std::string beta =
             previous < 0 ? "-" : std::to_string(s.beta(e, previous)).substr(0, 6);
         std::printf("  %-3s %8.4f %17s %9s  %s%s\n",
                     std::string(reesx::elements()[e].symbol).c_str(), k.log10_k, range.c_str(),
-                    beta.c_str(), k.design_estimate ? "[design estimate] " : "",
-                    k.source.c_str());
+                    beta.c_str(), k.design_estimate ? "[design estimate] " : "", k.source.c_str());
         previous = e;
     }
     for (const auto& src : s.sources) {
@@ -98,9 +99,9 @@ void print_system(const reesx::ExtractionSystem& s, bool full)
 int list_systems(const std::string& name)
 {
     if (!name.empty()) {
-        print_system(name.ends_with(".yaml") ? reesx::load_system_file(name)
-                                             : reesx::builtin_system(name),
-                     true);
+        print_system(
+            name.ends_with(".yaml") ? reesx::load_system_file(name) : reesx::builtin_system(name),
+            true);
         return code(ExitCode::ok);
     }
     for (const auto& n : reesx::builtin_system_names()) {

@@ -2,13 +2,12 @@
 #include "reesx/flowsheets/Cascade.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <numeric>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "reesx/core/Error.h"
@@ -121,13 +120,17 @@ public:
     std::vector<double> qo_in_;               //!< organic entering the stage
     Eigen::MatrixXd feed_mol_per_h_;          //!< n × stages, aqueous + organic feeds
     Eigen::MatrixXd organic_feed_mol_per_h_;  //!< n × stages, organic feeds only
+    // Logarithms of the flows (ln L/h; -inf where there is none) and of the feeds (ln mol/h),
+    // computed once: the hot loops work in ln space.
+    std::vector<double> ln_qa_out_, ln_qo_out_, ln_qa_down_, ln_qo_up_, ln_qo_drawn_;
+    Eigen::MatrixXd ln_feed_;
     std::vector<StageConditions> conditions_;
     std::vector<double> efficiency_, rho_;
-    std::vector<double> aqueous_re_mol_per_L_;  //!< fixed totals, saturated models only
-    double strip_re_mol_per_h_ = 0.0;           //!< RE entering a complete strip section
-    double organic_product_re_mol_per_h_ = 0.0; //!< RE leaving in the organic, saturated models
-    double organic_re_flux_ = 0.0;              //!< S·F, mol/h, saturated models
-    double scrub_reflux_ = 0.0;                 //!< W·F, mol/h, saturated models
+    std::vector<double> aqueous_re_mol_per_L_;   //!< fixed totals, saturated models only
+    double strip_re_mol_per_h_ = 0.0;            //!< RE entering a complete strip section
+    double organic_product_re_mol_per_h_ = 0.0;  //!< RE leaving in the organic, saturated models
+    double organic_re_flux_ = 0.0;               //!< S·F, mol/h, saturated models
+    double scrub_reflux_ = 0.0;                  //!< W·F, mol/h, saturated models
     std::vector<std::string> warnings_;
     //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
     //! ln in - ln out, straight step) when false.
@@ -217,6 +220,22 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
         }
         qo_up_[j] = j + 1 < stages_ ? qo_out_[j] - drawn : 0.0;
     }
+
+    const auto logs = [](const std::vector<double>& v) {
+        std::vector<double> out(v.size());
+        std::transform(v.begin(), v.end(), out.begin(), safe_log);
+        return out;
+    };
+    ln_qa_out_ = logs(qa_out_);
+    ln_qo_out_ = logs(qo_out_);
+    ln_qa_down_ = logs(qa_down_);
+    ln_qo_up_ = logs(qo_up_);
+    std::vector<double> qo_drawn(stages_);
+    for (int j = 0; j < stages_; ++j) {
+        qo_drawn[j] = j + 1 < stages_ ? qo_out_[j] - qo_up_[j] : 0.0;
+    }
+    ln_qo_drawn_ = logs(qo_drawn);
+    ln_feed_ = feed_mol_per_h_.unaryExpr([](double f) { return safe_log(f); });
 
     conditions_.resize(stages_);
     efficiency_.resize(stages_);
@@ -368,12 +387,12 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
     std::array<double, 4> w{};
     for (int j = 0; j < stages; ++j) {
         const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
-        const double ln_qa_out = std::log(qa_out_[j]);
-        const double ln_qo_out = std::log(qo_out_[j]);
+        const double ln_qa_out = ln_qa_out_[j];
+        const double ln_qo_out = ln_qo_out_[j];
         const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
         const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
-        const double ln_qa_above = from_above ? std::log(qa_down_[j + 1]) : 0.0;
-        const double ln_qo_below = from_below ? std::log(qo_up_[j - 1]) : 0.0;
+        const double ln_qa_above = from_above ? ln_qa_down_[j + 1] : 0.0;
+        const double ln_qo_below = from_below ? ln_qo_up_[j - 1] : 0.0;
         for (int i = 0; i < n_; ++i) {
             const double u_ij = x[row0 + i];
             // Outflow: aqueous (term 0) and organic (term 1).
@@ -394,7 +413,7 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
                 k_below = in.count;
                 in.add(ln_qo_below + ln_q_[j - 1][i]);
             }
-            in.add(safe_log(feed_mol_per_h_(i, j)));
+            in.add(ln_feed_(i, j));
             const double ln_in = in.value(w);
             if (ln_in == neg_inf) {
                 throw std::domain_error("no inflow of a component at a stage");
@@ -537,14 +556,14 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
             double h = qa_out_[j];
             double ln_a = neg_inf;
             if (j > 0) {
-                ln_a = safe_log(qo_up_[j - 1]) + ln_d(i, j - 1);
-                const double ln_drawn = safe_log(qo_out_[j - 1] - qo_up_[j - 1]) + ln_d(i, j - 1);
+                ln_a = ln_qo_up_[j - 1] + ln_d(i, j - 1);
+                const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d(i, j - 1);
                 const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
                 h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
             }
-            const double ln_p = log_add(safe_log(h), std::log(qo_out_[j]) + ln_d(i, j));
-            ln_alpha[j] = (j + 1 < stages ? safe_log(qa_down_[j + 1]) : neg_inf) - ln_p;
-            ln_beta[j] = log_add(safe_log(feed_mol_per_h_(i, j)), ln_a + prev_ln_beta) - ln_p;
+            const double ln_p = log_add(safe_log(h), ln_qo_out_[j] + ln_d(i, j));
+            ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
+            ln_beta[j] = log_add(ln_feed_(i, j), ln_a + prev_ln_beta) - ln_p;
             prev_ln_p = ln_p;
             prev_h = h;
             prev_ln_beta = ln_beta[j];
@@ -592,8 +611,7 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     // the extraction section the B key's extraction ratio equals the mixed extraction ratio
     // Y/T, in the scrub section the A key's does. The keys follow from the product split:
     // the most extractable elements fill the organic product's share f'_A of the feed.
-    const double product_share =
-        (stages > 0 ? organic_product_re_mol_per_h_ : 0.0) / feed.sum();
+    const double product_share = (stages > 0 ? organic_product_re_mol_per_h_ : 0.0) / feed.sum();
     std::vector<int> order(n_);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
@@ -613,8 +631,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     }
     for (int j = 0; j < stages; ++j) {
         ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
-        const double ln_k_key = conditions_[j].section == Section::extraction ? ln_k[key_b]
-                                                                             : ln_k[key_a];
+        const double ln_k_key =
+            conditions_[j].section == Section::extraction ? ln_k[key_b] : ln_k[key_a];
         sigma[j] = ln_y[j] - std::log(aqueous_re_mol_per_L_[j]) - ln_k_key;
     }
     x.resize(static_cast<Eigen::Index>(stages) * block_);
@@ -625,8 +643,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         }
         solve_linear_profiles(ln_d, x);
         for (int j = 0; j < stages; ++j) {
-            out[j] = lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + sig[j] -
-                     ln_y[j];
+            out[j] =
+                lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + sig[j] - ln_y[j];
         }
         ++report.residual_evaluations;
         return g.size() ? out.cwiseAbs().maxCoeff() : 0.0;
@@ -637,8 +655,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     double lambda = 1.0;
     while (!(norm <= options.tolerance)) {
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
-            report.message = std::isfinite(norm) ? "reached the iteration limit"
-                                                 : "the closure is not finite";
+            report.message =
+                std::isfinite(norm) ? "reached the iteration limit" : "the closure is not finite";
             break;
         }
         ++report.iterations;
@@ -652,21 +670,21 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 const double u_ij = x[static_cast<Eigen::Index>(j) * block_ + i];
                 std::array<double, 4> w_out{}, w_in{};
                 LogSum out;
-                out.add(std::log(qa_out_[j]) + u_ij);
-                out.add(std::log(qo_out_[j]) + u_ij + ln_k[i] + sigma[j]);
+                out.add(ln_qa_out_[j] + u_ij);
+                out.add(ln_qo_out_[j] + u_ij + ln_k[i] + sigma[j]);
                 const double ln_out = out.value(w_out);
                 LogSum in;
                 int k_above = -1, k_below = -1;
                 if (from_above) {
                     k_above = in.count;
-                    in.add(std::log(qa_down_[j + 1]) + x[static_cast<Eigen::Index>(j + 1) * block_ + i]);
+                    in.add(ln_qa_down_[j + 1] + x[static_cast<Eigen::Index>(j + 1) * block_ + i]);
                 }
                 if (from_below) {
                     k_below = in.count;
-                    in.add(std::log(qo_up_[j - 1]) + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
+                    in.add(ln_qo_up_[j - 1] + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
                            ln_k[i] + sigma[j - 1]);
                 }
-                in.add(safe_log(feed_mol_per_h_(i, j)));
+                in.add(ln_feed_(i, j));
                 // The balances hold by construction (exact linear solve): their residual is
                 // rounding, which must not leak into the step for sigma.
                 in.value(w_in);
@@ -722,7 +740,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 jacobian.solve_factored(rhs);
                 double simplified = 0.0;
                 for (int j = 0; j < stages; ++j) {
-                    simplified = std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
+                    simplified =
+                        std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
                 }
                 passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm;
             }
@@ -1010,7 +1029,10 @@ CascadeResult Cascade::solve()
 {
     return impl_->solve();
 }
-solver::BlockTridiagonalSystem& Cascade::equations() { return *impl_; }
+solver::BlockTridiagonalSystem& Cascade::equations()
+{
+    return *impl_;
+}
 Eigen::VectorXd Cascade::starting_point()
 {
     Eigen::VectorXd x;

@@ -18,8 +18,8 @@ struct Callbacks {
     BlockTridiagonalSystem* system = nullptr;
     BlockTridiagonalMatrix jacobian;
     Eigen::VectorXd x, f;
-    std::string last_error;   //!< message of the last exception caught in a callback
-    std::string kinsol_error; //!< KINSOL's own last message
+    std::string last_error;    //!< message of the last exception caught in a callback
+    std::string kinsol_error;  //!< KINSOL's own last message
 };
 
 // Trampolines: exceptions never cross into C. A domain error is recoverable (KINSOL

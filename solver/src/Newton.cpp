@@ -174,7 +174,8 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         try {
             system.evaluate(x, residual, &jacobian);
         } catch (const std::exception& e) {
-            return finish(false, std::string("evaluation failed at an accepted point: ") + e.what());
+            return finish(false,
+                          std::string("evaluation failed at an accepted point: ") + e.what());
         }
         ++report.residual_evaluations;
         const double new_norm = max_norm(residual, &report.worst_index);

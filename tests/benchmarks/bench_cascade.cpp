@@ -54,7 +54,10 @@ void solve_case(benchmark::State& state, const std::string& yaml)
     state.counters["components"] = static_cast<double>(spec.components.size());
 }
 
-void BM_Cascade17x100(benchmark::State& state) { solve_case(state, pr_nd_case(50, 1.1)); }
+void BM_Cascade17x100(benchmark::State& state)
+{
+    solve_case(state, pr_nd_case(50, 1.1));
+}
 void BM_Cascade17x300NearMinReflux(benchmark::State& state)
 {
     solve_case(state, pr_nd_case(150, 1.05));
@@ -82,8 +85,8 @@ void BM_BlockTridiagonalFactorization(benchmark::State& state)
         benchmark::DoNotOptimize(a.factorize_and_solve(b));
     }
     // Dense block Thomas: per block an LU (2/3 m^3), S^-1 U (2 m^3) and L G (2 m^3).
-    state.counters["flops"] = benchmark::Counter(
-        blocks * (2.0 / 3.0 + 4.0) * m * m * m, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["flops"] = benchmark::Counter(blocks * (2.0 / 3.0 + 4.0) * m * m * m,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
 }  // namespace

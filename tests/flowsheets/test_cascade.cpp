@@ -220,8 +220,7 @@ TEST(Murphree, singleStageClosedForm)
     const double d = 2.0, qa = 100.0, qo = 50.0, e = 0.6;
     const CascadeResult r = solve_yaml(kremser_case(d, qa, qo, 1) + "efficiency: 0.6\n");
     const double expected = qa / (qa + e * d * qo);
-    EXPECT_NEAR(r.recovery[product_index(r, "raffinate")][*element_index("La")], expected,
-                1e-12);
+    EXPECT_NEAR(r.recovery[product_index(r, "raffinate")][*element_index("La")], expected, 1e-12);
 }
 
 TEST(Murphree, lowerEfficiencyNeedsMoreStagesForSamePurity)
@@ -251,11 +250,13 @@ TEST(Balances, closeOnRandomCascades)
     for (int trial = 0; trial < 40; ++trial) {
         const bool constant_d = trial % 2 == 0;
         const int n = 1 + static_cast<int>(unit(rng) * 30);
-        const int m = constant_d ? static_cast<int>(unit(rng) * 10) : 1 + static_cast<int>(unit(rng) * 20);
+        const int m =
+            constant_d ? static_cast<int>(unit(rng) * 10) : 1 + static_cast<int>(unit(rng) * 20);
         const int strip = static_cast<int>(unit(rng) * 4);
         std::ostringstream y;
         y.precision(17);
-        y << "system: p507-hcl\nmodel: " << (constant_d ? "constant-distribution" : "separation-factor")
+        y << "system: p507-hcl\nmodel: "
+          << (constant_d ? "constant-distribution" : "separation-factor")
           << "\nstages: {extraction: " << n << ", scrub: " << m << ", strip: " << strip << "}\n";
         const int count = 2 + static_cast<int>(unit(rng) * 14);
         y << "feed: {flow: 100 L/h, concentration: 1 mol/L, composition: {";

@@ -48,7 +48,10 @@ bool contains(const std::string& text, const std::string& part)
 
 }  // namespace
 
-TEST(CaseErrors, baseCaseParses) { EXPECT_EQ(error_of(base), ""); }
+TEST(CaseErrors, baseCaseParses)
+{
+    EXPECT_EQ(error_of(base), "");
+}
 
 TEST(CaseErrors, malformedYaml)
 {
@@ -131,9 +134,10 @@ TEST(CaseErrors, missingKeys)
 {
     EXPECT_TRUE(contains(error_of(with("scrub: {flow: 376 L/h, acid: 4.0 mol/L}\n", "")),
                          "no 'scrub' stream"));
-    const std::string e = error_of(with("organic: {flow: 3410 L/h, extractant-concentration: "
-                                        "1.5 mol/L, saponification: 0.36}",
-                                        "organic: {flow: 3410 L/h}"));
+    const std::string e =
+        error_of(with("organic: {flow: 3410 L/h, extractant-concentration: "
+                      "1.5 mol/L, saponification: 0.36}",
+                      "organic: {flow: 3410 L/h}"));
     EXPECT_TRUE(contains(e, "'loading'")) << e;
 }
 
@@ -156,7 +160,8 @@ TEST(CaseErrors, elementMissingFromSystem)
 
 TEST(CaseErrors, loadingAboveStoichiometricCeiling)
 {
-    const std::string e = error_of(with("saponification: 0.36}", "saponification: 0.36, loading: 0.6}"));
+    const std::string e =
+        error_of(with("saponification: 0.36}", "saponification: 0.36, loading: 0.6}"));
     EXPECT_TRUE(contains(e, "stoichiometric ceiling")) << e;
 }
 
@@ -171,8 +176,8 @@ TEST(CaseErrors, constantDistributionNeedsD)
 
 TEST(CaseErrors, inlineSystemOverridesBuiltIn)
 {
-    const std::string text = with("system: p507-hcl",
-                                  "system:\n  base: p507-hcl\n  log10-extractability: {Nd: 1.3}");
+    const std::string text =
+        with("system: p507-hcl", "system:\n  base: p507-hcl\n  log10-extractability: {Nd: 1.3}");
     const CaseSpec spec = test::case_from_yaml(text);
     EXPECT_NEAR(spec.system.beta(*element_index("Nd"), *element_index("Pr")),
                 std::pow(10.0, 1.3 - builtin_system("p507-hcl").log10_k(*element_index("Pr"))),

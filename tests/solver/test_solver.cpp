@@ -19,8 +19,8 @@ BlockTridiagonalMatrix random_matrix(int blocks, int m, double diagonal_shift, u
     std::srand(seed);
     BlockTridiagonalMatrix a(blocks, m);
     for (int k = 0; k < blocks; ++k) {
-        a.diag[k] = Eigen::MatrixXd::Random(m, m) +
-                    diagonal_shift * Eigen::MatrixXd::Identity(m, m);
+        a.diag[k] =
+            Eigen::MatrixXd::Random(m, m) + diagonal_shift * Eigen::MatrixXd::Identity(m, m);
         if (k > 0) {
             a.lower[k] = Eigen::MatrixXd::Random(m, m);
         }
@@ -61,8 +61,7 @@ public:
     }
     int num_blocks() const override { return blocks_; }
     int block_size() const override { return m_; }
-    void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& f,
-                  BlockTridiagonalMatrix* j) override
+    void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& f, BlockTridiagonalMatrix* j) override
     {
         if (throw_below_ && x.minCoeff() < *throw_below_) {
             throw std::domain_error("below the domain");
@@ -123,8 +122,7 @@ class NoRoot : public BlockTridiagonalSystem {
 public:
     int num_blocks() const override { return 3; }
     int block_size() const override { return 1; }
-    void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& f,
-                  BlockTridiagonalMatrix* j) override
+    void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& f, BlockTridiagonalMatrix* j) override
     {
         f = x.array().square() + 1.0;
         if (j) {

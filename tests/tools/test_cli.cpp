@@ -70,8 +70,9 @@ scrub: {flow: 376 L/h, acid: 4.0 mol/L}
 TEST(Cli, runsTheReadmeExample)
 {
     const fs::path dir = scratch("example");
-    const CommandRun run = run_reesx("run " + example("prnd-p507.yaml") + " --json " +
-                          (dir / "out.json").string() + " -o " + (dir / "out.h5").string());
+    const CommandRun run =
+        run_reesx("run " + example("prnd-p507.yaml") + " --json " + (dir / "out.json").string() +
+                  " -o " + (dir / "out.h5").string());
     ASSERT_EQ(run.status, 0) << run.out;
     EXPECT_NE(run.out.find("raffinate"), std::string::npos);
     EXPECT_NE(run.out.find("loaded_organic"), std::string::npos);
@@ -152,7 +153,7 @@ TEST(Cli, infeasibleExitsTwoAndWritesNothing)
     const fs::path json = dir / "out.json";
     std::ofstream(json) << "previous result";
     const CommandRun run = run_reesx("run " + write(dir, "case.yaml", text).string() + " --json " +
-                          json.string() + " -o " + (dir / "out.h5").string());
+                                     json.string() + " -o " + (dir / "out.h5").string());
     EXPECT_EQ(run.status, 2) << run.out;
     EXPECT_NE(run.out.find("W ≥ S"), std::string::npos) << run.out;
     std::ifstream in(json);
@@ -164,8 +165,8 @@ TEST(Cli, infeasibleExitsTwoAndWritesNothing)
 TEST(Cli, unwritableOutputFailsCleanly)
 {
     const fs::path dir = scratch("unwritable");
-    const CommandRun run = run_reesx("run " + write(dir, "case.yaml", good_case).string() + " --json " +
-                          (dir / "no/such/dir/out.json").string());
+    const CommandRun run = run_reesx("run " + write(dir, "case.yaml", good_case).string() +
+                                     " --json " + (dir / "no/such/dir/out.json").string());
     EXPECT_NE(run.status, 0);
     EXPECT_NE(run.out.find("no/such/dir"), std::string::npos) << run.out;
 }

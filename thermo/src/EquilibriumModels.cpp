@@ -82,8 +82,8 @@ public:
         const std::vector<std::string_view> sections = {"extraction", "scrub", "strip"};
         bool per_section = false;
         for (const auto& [key, value] : node.entries()) {
-            per_section = per_section || std::find(sections.begin(), sections.end(), key) !=
-                                             sections.end();
+            per_section =
+                per_section || std::find(sections.begin(), sections.end(), key) != sections.end();
         }
         for (int s = 0; s < 3; ++s) {
             ln_d_[s].resize(static_cast<Eigen::Index>(components_.size()));

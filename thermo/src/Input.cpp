@@ -128,13 +128,34 @@ InputNode InputNode::load_file(const std::string& path)
     return load_string(text.str(), path);
 }
 
-const std::string& InputNode::source_name() const { return doc_->source_name; }
-int InputNode::line() const { return node_.Mark().is_null() ? 0 : node_.Mark().line + 1; }
-int InputNode::column() const { return node_.Mark().is_null() ? 0 : node_.Mark().column + 1; }
-bool InputNode::is_map() const { return node_.IsMap(); }
-bool InputNode::is_sequence() const { return node_.IsSequence(); }
-bool InputNode::is_scalar() const { return node_.IsScalar(); }
-bool InputNode::is_null() const { return !node_.IsDefined() || node_.IsNull(); }
+const std::string& InputNode::source_name() const
+{
+    return doc_->source_name;
+}
+int InputNode::line() const
+{
+    return node_.Mark().is_null() ? 0 : node_.Mark().line + 1;
+}
+int InputNode::column() const
+{
+    return node_.Mark().is_null() ? 0 : node_.Mark().column + 1;
+}
+bool InputNode::is_map() const
+{
+    return node_.IsMap();
+}
+bool InputNode::is_sequence() const
+{
+    return node_.IsSequence();
+}
+bool InputNode::is_scalar() const
+{
+    return node_.IsScalar();
+}
+bool InputNode::is_null() const
+{
+    return !node_.IsDefined() || node_.IsNull();
+}
 
 void InputNode::fail(const std::string& message) const
 {
@@ -164,7 +185,10 @@ std::vector<std::pair<std::string, InputNode>> InputNode::entries() const
     return out;
 }
 
-bool InputNode::has(std::string_view key) const { return find(key).has_value(); }
+bool InputNode::has(std::string_view key) const
+{
+    return find(key).has_value();
+}
 
 std::optional<InputNode> InputNode::find(std::string_view key) const
 {
@@ -205,7 +229,10 @@ InputNode InputNode::at(std::size_t index) const
     return InputNode(doc_, node_[index], path_ + "[" + std::to_string(index) + "]");
 }
 
-std::size_t InputNode::size() const { return node_.size(); }
+std::size_t InputNode::size() const
+{
+    return node_.size();
+}
 
 std::vector<InputNode> InputNode::elements() const
 {
@@ -242,9 +269,10 @@ void InputNode::check_keys(const std::vector<std::string_view>& allowed) const
             list += (list.empty() ? "" : ", ") + std::string(a);
         }
         const std::string where = path_.empty() ? "the top level" : path_;
-        InputNode(doc_, kv.first, path_).fail(
-            "unknown key '" + key + "' in " + where +
-            (hint.empty() ? "" : "; did you mean '" + hint + "'?") + " Allowed keys: " + list);
+        InputNode(doc_, kv.first, path_)
+            .fail("unknown key '" + key + "' in " + where +
+                  (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+                  " Allowed keys: " + list);
     }
 }
 
@@ -259,12 +287,17 @@ std::string InputNode::text() const
 std::string InputNode::as_string() const
 {
     if (!is_scalar()) {
-        fail("expected a text value, found " + std::string(is_map() ? "a mapping" : is_sequence() ? "a list" : "nothing"));
+        fail("expected a text value, found " + std::string(is_map()        ? "a mapping"
+                                                           : is_sequence() ? "a list"
+                                                                           : "nothing"));
     }
     return node_.Scalar();
 }
 
-double InputNode::as_double() const { return as_quantity(Quantity::dimensionless, "1"); }
+double InputNode::as_double() const
+{
+    return as_quantity(Quantity::dimensionless, "1");
+}
 
 long InputNode::as_integer() const
 {
@@ -295,8 +328,11 @@ bool InputNode::as_bool() const
 double InputNode::as_quantity(Quantity kind, std::string_view default_unit) const
 {
     if (!is_scalar()) {
-        fail("expected a number" + std::string(kind == Quantity::dimensionless ? "" : " with a unit") +
-             ", found " + (is_map() ? "a mapping" : is_sequence() ? "a list" : "nothing"));
+        fail("expected a number" +
+             std::string(kind == Quantity::dimensionless ? "" : " with a unit") + ", found " +
+             (is_map()        ? "a mapping"
+              : is_sequence() ? "a list"
+                              : "nothing"));
     }
     try {
         return parse_quantity(node_.Scalar(), kind, default_unit);
@@ -322,8 +358,7 @@ double InputNode::as_quantity_in(Quantity kind, std::string_view default_unit, d
     return value;
 }
 
-double InputNode::as_double_in(double min, double max, bool min_inclusive,
-                               bool max_inclusive) const
+double InputNode::as_double_in(double min, double max, bool min_inclusive, bool max_inclusive) const
 {
     return as_quantity_in(Quantity::dimensionless, "1", min, max, min_inclusive, max_inclusive);
 }

@@ -48,11 +48,16 @@ constexpr std::array<UnitDef, 24> units = {{
 std::string_view kind_name(Quantity kind)
 {
     switch (kind) {
-        case Quantity::flow: return "flow";
-        case Quantity::concentration: return "concentration";
-        case Quantity::time: return "time";
-        case Quantity::fraction: return "fraction";
-        case Quantity::dimensionless: return "dimensionless number";
+        case Quantity::flow:
+            return "flow";
+        case Quantity::concentration:
+            return "concentration";
+        case Quantity::time:
+            return "time";
+        case Quantity::fraction:
+            return "fraction";
+        case Quantity::dimensionless:
+            return "dimensionless number";
     }
     return "";
 }
@@ -101,10 +106,14 @@ const UnitDef* find_unit(std::string_view name, Quantity kind)
 std::string_view internal_unit(Quantity kind)
 {
     switch (kind) {
-        case Quantity::flow: return "L/h";
-        case Quantity::concentration: return "mol/L";
-        case Quantity::time: return "h";
-        default: return "1";
+        case Quantity::flow:
+            return "L/h";
+        case Quantity::concentration:
+            return "mol/L";
+        case Quantity::time:
+            return "h";
+        default:
+            return "1";
     }
 }
 
@@ -125,11 +134,11 @@ double parse_quantity(std::string_view text, Quantity kind, std::string_view def
     }
     const auto [ptr, ec] = std::from_chars(begin, end, value);
     if (ec != std::errc() || !std::isfinite(value)) {
-        throw std::invalid_argument("expected a number with an optional unit such as \"100 " +
-                                    std::string(internal_unit(kind) == "1"
-                                                    ? ""
-                                                    : internal_unit(kind)) +
-                                    "\", found \"" + std::string(text) + "\"");
+        const std::string unit(internal_unit(kind));
+        throw std::invalid_argument(
+            (unit == "1" ? std::string("expected a number")
+                         : "expected a number with an optional unit such as \"100 " + unit + "\"") +
+            ", found \"" + std::string(text) + "\"");
     }
     std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
     while (!unit.empty() && is_space(unit.front())) {
@@ -140,8 +149,7 @@ double parse_quantity(std::string_view text, Quantity kind, std::string_view def
     }
     const std::string name = normalize(unit);
     if (kind == Quantity::dimensionless && name != "1") {
-        throw std::invalid_argument("expected a plain number, found \"" + std::string(text) +
-                                    "\"");
+        throw std::invalid_argument("expected a plain number, found \"" + std::string(text) + "\"");
     }
     if (const UnitDef* u = find_unit(name, kind)) {
         return value * u->to_internal;

@@ -32,14 +32,14 @@ struct ProductResult {
     std::array<double, num_elements> mol_per_h{};
     double re_mol_per_h = 0.0;
     std::array<double, num_elements> composition{};  //!< RE mole fractions
-    int main_element = -1;  //!< element with the largest mole fraction
-    double purity = 0.0;    //!< mole fraction of main_element
+    int main_element = -1;                           //!< element with the largest mole fraction
+    double purity = 0.0;                             //!< mole fraction of main_element
 };
 
 struct Reagents {
-    double saponification_base_mol_per_h = 0.0;  //!< Na+/NH4+ loaded on the fresh organic
-    double scrub_acid_h_mol_per_h = 0.0;         //!< H+ fed with the scrub liquor
-    double strip_acid_h_mol_per_h = 0.0;         //!< H+ fed with the strip acid
+    double saponification_base_mol_per_h = 0.0;    //!< Na+/NH4+ loaded on the fresh organic
+    double scrub_acid_h_mol_per_h = 0.0;           //!< H+ fed with the scrub liquor
+    double strip_acid_h_mol_per_h = 0.0;           //!< H+ fed with the strip acid
     double strip_acid_consumed_h_mol_per_h = 0.0;  //!< 3 H+ per RE stripped
 };
 

@@ -25,8 +25,8 @@ struct FeedSpec {
     Phase phase = Phase::aqueous;
     int stage = 0;  //!< 1-based stage number
     double flow_L_per_h = 0.0;
-    double concentration_mol_per_L = 0.0;                //!< total rare earths
-    std::array<double, num_elements> mole_fraction{};    //!< RE mole fractions, sum 1
+    double concentration_mol_per_L = 0.0;              //!< total rare earths
+    std::array<double, num_elements> mole_fraction{};  //!< RE mole fractions, sum 1
     double re_mol_per_h() const { return flow_L_per_h * concentration_mol_per_L; }
 };
 
@@ -41,7 +41,7 @@ struct DrawSpec {
 struct OrganicSpec {
     double flow_L_per_h = 0.0;
     std::optional<double> extractant_mol_per_L;
-    std::optional<double> saponification;  //!< fraction of extractant in the Na/NH4 form
+    std::optional<double> saponification;     //!< fraction of extractant in the Na/NH4 form
     std::optional<double> loading_mol_per_L;  //!< RE capacity of the organic (saturated)
 };
 

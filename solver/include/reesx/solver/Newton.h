@@ -9,10 +9,10 @@
 namespace reesx::solver {
 
 struct NewtonOptions {
-    double tolerance = 1e-12;   //!< converged when max |F_k| <= tolerance
+    double tolerance = 1e-12;  //!< converged when max |F_k| <= tolerance
     int max_iterations = 100;
-    double max_step = 10.0;     //!< largest change of any unknown in one step (unknown's units)
-    int max_backtracks = 30;    //!< line-search halvings before giving up on a step
+    double max_step = 10.0;   //!< largest change of any unknown in one step (unknown's units)
+    int max_backtracks = 30;  //!< line-search halvings before giving up on a step
 };
 
 struct SolverReport {
@@ -22,8 +22,8 @@ struct SolverReport {
     double residual_norm = 0.0;  //!< max |F_k| at the end
     int worst_index = -1;        //!< unknown with the largest residual at the end
     double seconds = 0.0;
-    std::string method;          //!< "newton-block-tridiagonal" or "kinsol-band"
-    std::string message;         //!< why it stopped, when not converged
+    std::string method;   //!< "newton-block-tridiagonal" or "kinsol-band"
+    std::string message;  //!< why it stopped, when not converged
 };
 
 //! Damped Newton on a block-tridiagonal system: analytic Jacobian from the system, block

@@ -6,9 +6,9 @@
 
 #include <kinsol/kinsol.h>
 #include <nvector/nvector_serial.h>
-#include <sundials/sundials_context.hpp>
 #include <sundials/sundials_linearsolver.h>
 #include <sundials/sundials_matrix.h>
+#include <sundials/sundials_context.hpp>
 
 #include <memory>
 #include <stdexcept>
@@ -37,7 +37,8 @@ struct KinsolDeleter {
 
 using NVectorPtr = std::unique_ptr<std::remove_pointer_t<N_Vector>, NVectorDeleter>;
 using MatrixPtr = std::unique_ptr<std::remove_pointer_t<SUNMatrix>, MatrixDeleter>;
-using LinearSolverPtr = std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinearSolverDeleter>;
+using LinearSolverPtr =
+    std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinearSolverDeleter>;
 using KinsolPtr = std::unique_ptr<void, KinsolDeleter>;
 
 //! Throws SolverError("<call> failed: <detail>") when flag < 0.

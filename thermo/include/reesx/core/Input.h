@@ -4,7 +4,8 @@
 // say file, line, column and key, show the offending line with a caret, and what was expected.
 // The message format (compiler style, 1-based line and column):
 //
-//   case.yaml:12:11: error: organic.flow: expected a positive flow such as "3410 L/h", found "-5 L/h"
+//   case.yaml:12:11: error: organic.flow: expected a positive flow such as "3410 L/h", found "-5
+//   L/h"
 //      12 |     flow: -5 L/h
 //         |           ^
 //

@@ -14,14 +14,15 @@ namespace reesx {
 constexpr int num_elements = 17;
 
 struct ElementData {
-    std::string_view symbol;        //!< "Nd"
-    std::string_view name;          //!< "neodymium"
-    int atomic_number;              //!< Z
-    double atomic_mass_g_per_mol;   //!< standard atomic weight (IUPAC 2021; Pm: longest-lived isotope 145)
-    std::string_view oxide;         //!< oxide sold: "Nd2O3", "CeO2", "Pr6O11", "Tb4O7", ...
-    int oxide_metal_atoms;          //!< 2 for Nd2O3, 6 for Pr6O11
-    int oxide_oxygen_atoms;         //!< 3 for Nd2O3, 11 for Pr6O11
-    std::string_view note;          //!< e.g. "radioactive, absent from natural feeds"
+    std::string_view symbol;       //!< "Nd"
+    std::string_view name;         //!< "neodymium"
+    int atomic_number;             //!< Z
+    double atomic_mass_g_per_mol;  //!< standard atomic weight (IUPAC 2021; Pm: longest-lived
+                                   //!< isotope 145)
+    std::string_view oxide;        //!< oxide sold: "Nd2O3", "CeO2", "Pr6O11", "Tb4O7", ...
+    int oxide_metal_atoms;         //!< 2 for Nd2O3, 6 for Pr6O11
+    int oxide_oxygen_atoms;        //!< 3 for Nd2O3, 11 for Pr6O11
+    std::string_view note;         //!< e.g. "radioactive, absent from natural feeds"
 
     //! Mass of oxide per mass of element, e.g. 1.1664 for Nd2O3. kg/kg.
     double oxide_mass_per_element_mass() const;

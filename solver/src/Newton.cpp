@@ -15,14 +15,30 @@
 namespace reesx::solver {
 namespace {
 
+//! max |v_k|, infinite when an entry is NaN or infinite (maxCoeff alone may skip a NaN);
+//! `where` gets the worst entry, the first non-finite one if any.
 double max_norm(const Eigen::VectorXd& v, int* where = nullptr)
 {
     Eigen::Index at = 0;
-    const double norm = v.size() ? v.cwiseAbs().maxCoeff(&at) : 0.0;
-    if (where) {
-        *where = static_cast<int>(at);
+    double norm = 0.0;
+    if (v.allFinite()) {
+        norm = v.size() ? v.cwiseAbs().maxCoeff(&at) : 0.0;
+    } else {
+        norm = INFINITY;
+        while (std::isfinite(v[at])) {
+            ++at;
+        }
     }
-    return std::isnan(norm) ? INFINITY : norm;
+    if (where) {
+        *where = v.size() ? static_cast<int>(at) : -1;
+    }
+    return norm;
+}
+
+//! " at <name of unknown k>" for messages, empty when k is not an index.
+std::string where(const BlockTridiagonalSystem& system, int k)
+{
+    return k >= 0 ? " at " + system.variable_name(k) : "";
 }
 
 }  // namespace
@@ -43,12 +59,13 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
 
     BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
     Eigen::VectorXd residual, trial_residual, step, simplified, trial;
+    report.residual_norm = INFINITY;  // until the start is evaluated
+    ++report.residual_evaluations;
     try {
         system.evaluate(x, residual, &jacobian);
     } catch (const std::exception& e) {
         return finish(false, std::string("the starting point is not valid: ") + e.what());
     }
-    ++report.residual_evaluations;
     double norm = max_norm(residual, &report.worst_index);
     report.residual_norm = norm;
     if (!std::isfinite(norm)) {
@@ -63,7 +80,9 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         ++report.iterations;
         step = -residual;
         if (!jacobian.factorize_and_solve(step)) {
-            return finish(false, "the Jacobian is singular");
+            return finish(false,
+                          "the Jacobian is singular (block LU found a singular pivot "
+                          "block or a non-finite step)");
         }
         // The monotonicity test compares with the full Newton step; a step limited to
         // max_step is that step times `limit`.
@@ -73,16 +92,19 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         // Start from a full step, or from the last accepted damping grown fourfold.
         lambda = std::min(1.0, 4.0 * lambda);
         bool accepted = false;
+        std::string trial_error;
         for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
             system.take_step(x, step, lambda, trial);
             ++report.residual_evaluations;
             try {
                 system.evaluate(trial, trial_residual, nullptr);
-            } catch (const std::exception&) {
+            } catch (const std::exception& e) {
+                trial_error = e.what();
                 continue;  // a domain error: a shorter step
             }
             const double trial_norm = max_norm(trial_residual);
             if (!std::isfinite(trial_norm)) {
+                trial_error = "the residual is not finite";
                 continue;
             }
             if (trial_norm <= options.tolerance) {
@@ -98,7 +120,9 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         }
         if (!accepted) {
             return finish(false, "no damped step passed the monotonicity test (max |F| = " +
-                                     std::to_string(norm) + ")");
+                                     std::to_string(norm) + where(system, report.worst_index) +
+                                     (trial_error.empty() ? "" : "; last trial: " + trial_error) +
+                                     ")");
         }
         x = trial;
         try {
@@ -120,8 +144,10 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
     const auto start = std::chrono::steady_clock::now();
     SolverReport report;
     report.method = "pseudo-transient-newton";
+    double norm = INFINITY;  // max |F| at x
     const auto finish = [&](bool converged, std::string message) {
         report.converged = converged;
+        report.residual_norm = norm;
         report.message = std::move(message);
         report.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -129,17 +155,19 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
     };
     BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
     Eigen::VectorXd residual, trial_residual, step, trial;
+    ++report.residual_evaluations;
     try {
         system.evaluate(x, residual, &jacobian);
     } catch (const std::exception& e) {
         return finish(false, std::string("the starting point is not valid: ") + e.what());
     }
-    ++report.residual_evaluations;
-    double norm = max_norm(residual, &report.worst_index);
+    norm = max_norm(residual, &report.worst_index);
+    if (!std::isfinite(norm)) {
+        return finish(false, "the residual at the starting point is not finite");
+    }
     double shift = initial_shift;
     while (norm > options.tolerance) {
         if (report.iterations >= options.max_iterations) {
-            report.residual_norm = norm;
             return finish(false, "reached the iteration limit (" +
                                      std::to_string(options.max_iterations) + ")");
         }
@@ -164,9 +192,15 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         } catch (const std::exception&) {
         }
         if (!std::isfinite(trial_norm)) {
-            // A shorter pseudo-time step: a larger shift.
+            // A shorter pseudo-time step: a larger shift; the factorization overwrote the
+            // Jacobian, so evaluate it again at x (valid: it was accepted before).
             shift = std::max(10.0 * shift, 1e-3);
-            system.evaluate(x, residual, &jacobian);
+            try {
+                system.evaluate(x, residual, &jacobian);
+            } catch (const std::exception& e) {
+                return finish(false,
+                              std::string("evaluation failed at an accepted point: ") + e.what());
+            }
             ++report.residual_evaluations;
             continue;
         }
@@ -182,7 +216,6 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         shift *= new_norm / norm;
         norm = new_norm;
     }
-    report.residual_norm = norm;
     return finish(true, "");
 }
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace reesx {
 namespace {
@@ -14,71 +15,125 @@ namespace {
 struct UnitDef {
     std::string_view name;
     Quantity kind;
-    double to_internal;  //!< multiply a value in this unit to get the internal unit
+    // value_internal = value * num / den: a ratio keeps "3 min" = 3 / 60 h and "500 mmol/L"
+    // = 0.5 mol/L correctly rounded, which a pre-rounded factor would not.
+    double num;
+    double den;
+    bool listed;  //!< named in "use one of ..."; spelling variants are accepted but not listed
 };
 
-// Internal units: L/h, mol/L, h, 1 (see Units.h).
-constexpr std::array<UnitDef, 24> units = {{
-    {"L/h", Quantity::flow, 1.0},
-    {"L/min", Quantity::flow, 60.0},
-    {"L/s", Quantity::flow, 3600.0},
-    {"mL/min", Quantity::flow, 0.06},
-    {"m3/h", Quantity::flow, 1000.0},
-    {"m3/s", Quantity::flow, 3.6e6},
-    {"m3/d", Quantity::flow, 1000.0 / 24.0},
-    {"mol/L", Quantity::concentration, 1.0},
-    {"M", Quantity::concentration, 1.0},
-    {"mmol/L", Quantity::concentration, 1e-3},
-    {"mM", Quantity::concentration, 1e-3},
-    {"mol/m3", Quantity::concentration, 1e-3},
-    {"kmol/m3", Quantity::concentration, 1.0},
-    {"s", Quantity::time, 1.0 / 3600.0},
-    {"min", Quantity::time, 1.0 / 60.0},
-    {"h", Quantity::time, 1.0},
-    {"d", Quantity::time, 24.0},
-    {"%", Quantity::fraction, 0.01},
-    {"1", Quantity::fraction, 1.0},
-    {"1", Quantity::dimensionless, 1.0},
-    {"mol/l", Quantity::concentration, 1.0},
-    {"mmol/l", Quantity::concentration, 1e-3},
-    {"L/d", Quantity::flow, 1.0 / 24.0},
-    {"m3/min", Quantity::flow, 60000.0},
+constexpr std::array<UnitDef, 23> units = {{
+    {"L/h", Quantity::flow, 1.0, 1.0, true},
+    {"L/min", Quantity::flow, 60.0, 1.0, true},
+    {"L/s", Quantity::flow, 3600.0, 1.0, true},
+    {"mL/min", Quantity::flow, 60.0, 1000.0, true},
+    {"m3/h", Quantity::flow, 1000.0, 1.0, true},
+    {"m3/s", Quantity::flow, 3.6e6, 1.0, true},
+    {"m3/d", Quantity::flow, 1000.0, 24.0, true},
+    {"l/h", Quantity::flow, 1.0, 1.0, false},
+    {"l/min", Quantity::flow, 60.0, 1.0, false},
+    {"l/s", Quantity::flow, 3600.0, 1.0, false},
+    {"ml/min", Quantity::flow, 60.0, 1000.0, false},
+    {"mol/L", Quantity::concentration, 1.0, 1.0, true},
+    {"M", Quantity::concentration, 1.0, 1.0, true},
+    {"mmol/L", Quantity::concentration, 1.0, 1000.0, true},
+    {"mM", Quantity::concentration, 1.0, 1000.0, true},
+    {"mol/m3", Quantity::concentration, 1.0, 1000.0, true},
+    {"kmol/m3", Quantity::concentration, 1.0, 1.0, true},
+    {"mol/l", Quantity::concentration, 1.0, 1.0, false},
+    {"mmol/l", Quantity::concentration, 1.0, 1000.0, false},
+    {"s", Quantity::time, 1.0, 3600.0, true},
+    {"min", Quantity::time, 1.0, 60.0, true},
+    {"h", Quantity::time, 1.0, 1.0, true},
+    {"d", Quantity::time, 24.0, 1.0, true},
 }};
 
-std::string_view kind_name(Quantity kind)
+// A fraction takes "%" or no unit; kept apart from the table so that "use one of" lists
+// for the other kinds stay as documented.
+constexpr UnitDef percent = {"%", Quantity::fraction, 1.0, 100.0, true};
+constexpr UnitDef unity = {"1", Quantity::fraction, 1.0, 1.0, false};
+
+//! "a flow", "a concentration", ... for messages.
+std::string kind_phrase(Quantity kind)
 {
     switch (kind) {
         case Quantity::flow:
-            return "flow";
+            return "a flow";
         case Quantity::concentration:
-            return "concentration";
+            return "a concentration";
         case Quantity::time:
-            return "time";
+            return "a time";
         case Quantity::fraction:
-            return "fraction";
+            return "a fraction";
         case Quantity::dimensionless:
-            return "dimensionless number";
+            return "a plain number";
+    }
+    return "a value";
+}
+
+std::string kind_name(Quantity kind)
+{
+    return kind_phrase(kind).substr(2);
+}
+
+//! What to write instead, for "use ..." hints.
+std::string accepted_units(Quantity kind)
+{
+    if (kind == Quantity::fraction) {
+        return "give a bare number such as 0.36 or a percentage such as \"36 %\"";
+    }
+    if (kind == Quantity::dimensionless) {
+        return "give a number without a unit";
+    }
+    std::string list;
+    for (const auto& u : units) {
+        if (u.kind == kind && u.listed) {
+            list += (list.empty() ? "" : ", ") + std::string(u.name);
+        }
+    }
+    return "use one of " + list;
+}
+
+//! An example such as "100 L/h" for messages, in the unit a bare number would take.
+std::string example(Quantity kind, std::string_view default_unit)
+{
+    switch (kind) {
+        case Quantity::flow:
+            return "\"100 " + std::string(default_unit) + "\"";
+        case Quantity::concentration:
+            return "\"0.5 " + std::string(default_unit) + "\"";
+        case Quantity::time:
+            return "\"3 " + std::string(default_unit) + "\"";
+        case Quantity::fraction:
+            return "0.36 or \"36 %\"";
+        case Quantity::dimensionless:
+            break;
     }
     return "";
 }
 
-std::string accepted(Quantity kind)
+bool is_space(char c)
 {
-    std::string list;
-    for (const auto& u : units) {
-        if (u.kind == kind && u.name != "1" && u.name != "mol/l" && u.name != "mmol/l") {
-            list += (list.empty() ? "" : ", ") + std::string(u.name);
-        }
-    }
-    return list;
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
 }
 
-//! "m^3/h" and "m³/h" are written "m3/h" internally.
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && is_space(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_space(text.back())) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+//! Spelling variants to the table's names: "m^3/h", "m³/h" and "mol / L" are accepted.
 std::string normalize(std::string_view unit)
 {
     std::string out;
     for (std::size_t i = 0; i < unit.size(); ++i) {
-        if (unit[i] == '^') {
+        if (unit[i] == '^' || is_space(unit[i])) {
             continue;
         }
         if (unit.substr(i, 2) == "\xc2\xb3") {  // UTF-8 superscript three
@@ -93,12 +148,68 @@ std::string normalize(std::string_view unit)
 
 const UnitDef* find_unit(std::string_view name, Quantity kind)
 {
+    if (kind == Quantity::fraction && name == percent.name) {
+        return &percent;
+    }
     for (const auto& u : units) {
         if (u.name == name && u.kind == kind) {
             return &u;
         }
     }
     return nullptr;
+}
+
+//! The unit a bare number takes; a unit of the wrong kind is the caller's bug, not the user's.
+const UnitDef& default_unit_def(Quantity kind, std::string_view default_unit)
+{
+    const std::string name = normalize(default_unit);
+    if (kind == Quantity::fraction || kind == Quantity::dimensionless) {
+        if (name.empty() || name == "1") {
+            return unity;
+        }
+        if (kind == Quantity::fraction && name == "%") {
+            return percent;
+        }
+    } else if (const UnitDef* u = find_unit(name, kind)) {
+        return *u;
+    }
+    // std::logic_error, not std::invalid_argument: callers turn the latter into input errors.
+    throw std::logic_error("parse_quantity: default unit '" + std::string(default_unit) +
+                           "' is not a " + kind_name(kind) + " unit");
+}
+
+enum class NumberProblem { malformed, not_finite, decimal_comma };
+
+[[noreturn]] void throw_not_a_number(std::string_view text, Quantity kind,
+                                     std::string_view default_unit, NumberProblem problem)
+{
+    std::string what = "number";
+    if (kind == Quantity::fraction) {
+        what = "fraction such as " + example(kind, default_unit);
+    } else if (kind != Quantity::dimensionless) {
+        what = "number with an optional unit such as " + example(kind, default_unit);
+    }
+    std::string message = "expected a " +
+                          std::string(problem == NumberProblem::not_finite ? "finite " : "") +
+                          what + ", found \"" + std::string(text) + "\"";
+    if (problem == NumberProblem::decimal_comma) {
+        message += "; write decimals with '.' and no thousands separators";
+    }
+    throw std::invalid_argument(message);
+}
+
+bool starts_with_yaml_special(std::string_view text)
+{
+    std::string lower;
+    for (char c : text.substr(0, 5)) {
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    for (std::string_view special : {".inf", "+.inf", "-.inf", ".nan"}) {
+        if (lower.starts_with(special)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -112,57 +223,66 @@ std::string_view internal_unit(Quantity kind)
             return "mol/L";
         case Quantity::time:
             return "h";
-        default:
+        case Quantity::fraction:
+        case Quantity::dimensionless:
             return "1";
     }
+    return "1";
 }
 
 double parse_quantity(std::string_view text, Quantity kind, std::string_view default_unit)
 {
-    const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-    while (!text.empty() && is_space(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_space(text.back())) {
-        text.remove_suffix(1);
-    }
-    double value = 0.0;
+    const UnitDef& bare = default_unit_def(kind, default_unit);
+    text = trim(text);
+
     const char* begin = text.data();
-    const char* end = text.data() + text.size();
-    if (!text.empty() && *begin == '+') {
+    const char* const end = text.data() + text.size();
+    // from_chars takes no '+'; "+5" is a fine way to write 5.
+    if (text.size() > 1 && text[0] == '+' &&
+        (std::isdigit(static_cast<unsigned char>(text[1])) != 0 || text[1] == '.')) {
         ++begin;
     }
+    double value = 0.0;
     const auto [ptr, ec] = std::from_chars(begin, end, value);
-    if (ec != std::errc() || !std::isfinite(value)) {
-        const std::string unit(internal_unit(kind));
-        throw std::invalid_argument(
-            (unit == "1" ? std::string("expected a number")
-                         : "expected a number with an optional unit such as \"100 " + unit + "\"") +
-            ", found \"" + std::string(text) + "\"");
+    if (ec == std::errc::result_out_of_range || (ec == std::errc() && !std::isfinite(value))) {
+        throw_not_a_number(text, kind, default_unit, NumberProblem::not_finite);
     }
-    std::string_view unit(ptr, static_cast<std::size_t>(end - ptr));
-    while (!unit.empty() && is_space(unit.front())) {
-        unit.remove_prefix(1);
+    if (ec != std::errc()) {
+        throw_not_a_number(
+            text, kind, default_unit,
+            starts_with_yaml_special(text) ? NumberProblem::not_finite : NumberProblem::malformed);
     }
+
+    const std::string_view unit = trim(std::string_view(ptr, static_cast<std::size_t>(end - ptr)));
     if (unit.empty()) {
-        unit = default_unit;
+        return value * bare.num / bare.den;
     }
+    // "1,5" or "1 000" is a mistyped number, not a unit.
+    const char first = unit.front();
+    if (std::isdigit(static_cast<unsigned char>(first)) != 0 || first == ',' || first == '.' ||
+        first == '+' || first == '-' || first == '_') {
+        throw_not_a_number(text, kind, default_unit,
+                           first == ',' ? NumberProblem::decimal_comma : NumberProblem::malformed);
+    }
+    if (kind == Quantity::dimensionless) {
+        throw std::invalid_argument("expected a plain number without a unit, found \"" +
+                                    std::string(text) + "\"");
+    }
+
     const std::string name = normalize(unit);
-    if (kind == Quantity::dimensionless && name != "1") {
-        throw std::invalid_argument("expected a plain number, found \"" + std::string(text) + "\"");
-    }
     if (const UnitDef* u = find_unit(name, kind)) {
-        return value * u->to_internal;
+        return value * u->num / u->den;
     }
-    for (const auto& u : units) {
-        if (u.name == name) {
-            throw std::invalid_argument("'" + name + "' is a " + std::string(kind_name(u.kind)) +
-                                        " unit, but a " + std::string(kind_name(kind)) +
-                                        " is expected here");
+    for (Quantity other :
+         {Quantity::flow, Quantity::concentration, Quantity::time, Quantity::fraction}) {
+        if (other != kind && find_unit(name, other) != nullptr) {
+            throw std::invalid_argument("'" + std::string(unit) + "' is " + kind_phrase(other) +
+                                        " unit, but " + kind_phrase(kind) + " is expected here; " +
+                                        accepted_units(kind));
         }
     }
-    throw std::invalid_argument("unknown " + std::string(kind_name(kind)) + " unit '" + name +
-                                "'; use one of " + accepted(kind));
+    throw std::invalid_argument("unknown " + kind_name(kind) + " unit '" + std::string(unit) +
+                                "'; " + accepted_units(kind));
 }
 
 }  // namespace reesx

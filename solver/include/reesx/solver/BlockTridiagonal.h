@@ -36,6 +36,8 @@ public:
 private:
     int block_size_ = 0;
     std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> lu_;  //!< reused between solves
+    Eigen::MatrixXd work_;         //!< S_k^{-1} U_k before it swaps into upper[k]
+    Eigen::VectorXd work_vector_;  //!< S_k^{-1} b_k before it is copied back into b
 };
 
 //! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.

@@ -1,9 +1,12 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // RAII owners for SUNDIALS 6.4 objects and a checked-call helper. Every SUNDIALS handle
-// reesx creates lives in one of these; every return code goes through check().
+// reesx creates lives in one of these; every return code goes through check(). The context
+// is owned by sundials::Context (<sundials/sundials_context.hpp>), which must outlive every
+// object created with it: declare it first so that it is destroyed last.
 #pragma once
 
+#include <ida/ida.h>
 #include <kinsol/kinsol.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_linearsolver.h>
@@ -13,13 +16,24 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace reesx::solver {
 
-//! A SUNDIALS call failed (flag name and SUNDIALS' own message).
+//! A SUNDIALS call or a solver callback failed. A recoverable error thrown from a residual
+//! callback asks the solver for a shorter step (KINSOL halves the line-search step, IDA
+//! reduces the time step) instead of stopping.
 class SolverError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+    SolverError(const std::string& what, bool recoverable)
+        : std::runtime_error(what), recoverable_(recoverable)
+    {
+    }
+    bool recoverable() const noexcept { return recoverable_; }
+
+private:
+    bool recoverable_ = false;
 };
 
 struct NVectorDeleter {
@@ -34,18 +48,27 @@ struct LinearSolverDeleter {
 struct KinsolDeleter {
     void operator()(void* mem) const { KINFree(&mem); }
 };
+struct IdaDeleter {
+    void operator()(void* mem) const { IDAFree(&mem); }
+};
 
 using NVectorPtr = std::unique_ptr<std::remove_pointer_t<N_Vector>, NVectorDeleter>;
 using MatrixPtr = std::unique_ptr<std::remove_pointer_t<SUNMatrix>, MatrixDeleter>;
 using LinearSolverPtr =
     std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinearSolverDeleter>;
 using KinsolPtr = std::unique_ptr<void, KinsolDeleter>;
+using IdaPtr = std::unique_ptr<void, IdaDeleter>;
 
-//! Throws SolverError("<call> failed: <detail>") when flag < 0.
+//! Symbolic name of a return flag ("KIN_LINESEARCH_NONCONV"), chosen by the prefix of the
+//! call that returned it (KIN..., IDA...); other calls give "flag <number>".
+std::string flag_name(long flag, const char* call);
+
+//! Throws SolverError("<call> failed with <flag name>: <detail>") when flag < 0. `detail`
+//! is typically the message SUNDIALS passed to the error handler.
 inline void check(int flag, const char* call, const std::string& detail = "")
 {
     if (flag < 0) {
-        throw SolverError(std::string(call) + " failed with flag " + std::to_string(flag) +
+        throw SolverError(std::string(call) + " failed with " + flag_name(flag, call) +
                           (detail.empty() ? "" : ": " + detail));
     }
 }

@@ -85,10 +85,20 @@ public:
 
 private:
     struct Document;
-    InputNode(std::shared_ptr<const Document> doc, YAML::Node node, std::string path);
+    InputNode(std::shared_ptr<const Document> doc, YAML::Node node, std::string path,
+              YAML::Mark mark);
+    //! The value of a map entry, located at its key when the value is empty.
+    InputNode child(const YAML::Node& key, const YAML::Node& value) const;
+    //! Rejects non-text and duplicate keys (yaml-cpp keeps duplicates without a word).
+    void check_map_keys() const;
+    //! "in organic", or "at the top level" for the root.
+    std::string where() const;
+    [[noreturn]] void fail_at(const YAML::Mark& mark, const std::string& message) const;
+
     std::shared_ptr<const Document> doc_;
     YAML::Node node_;
     std::string path_;
+    YAML::Mark mark_;  //!< where messages point (0-based, as yaml-cpp gives it)
 };
 
 //! Closest candidate to `word` by edit distance (≤ 2, ignoring case and '_'/'-'), or "".

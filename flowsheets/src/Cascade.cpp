@@ -653,6 +653,12 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
     double norm = profiles_and_closure(sigma, g);
     double lambda = 1.0;
+    // When the last full step contracted strongly, its simplified correction (computed by the
+    // monotonicity test with the old factors) is the next step: a chord step costs one
+    // evaluation and one back-substitution instead of a new Jacobian and factorization.
+    constexpr double chord_contraction = 0.1;
+    Eigen::VectorXd step(stages);
+    bool reuse_factors = false;
     while (!(norm <= options.tolerance)) {
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
             report.message =
@@ -660,58 +666,65 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
             break;
         }
         ++report.iterations;
-        // Jacobian of the balances (ln in - ln out) and closures in (u, sigma).
-        jacobian.set_zero();
-        for (int j = 0; j < stages; ++j) {
-            const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
-            const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
-            const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
-            for (int i = 0; i < n_; ++i) {
-                const double u_ij = x[static_cast<Eigen::Index>(j) * block_ + i];
-                std::array<double, 4> w_out{}, w_in{};
-                LogSum out;
-                out.add(ln_qa_out_[j] + u_ij);
-                out.add(ln_qo_out_[j] + u_ij + ln_k[i] + sigma[j]);
-                const double ln_out = out.value(w_out);
-                LogSum in;
-                int k_above = -1, k_below = -1;
-                if (from_above) {
-                    k_above = in.count;
-                    in.add(ln_qa_down_[j + 1] + x[static_cast<Eigen::Index>(j + 1) * block_ + i]);
-                }
-                if (from_below) {
-                    k_below = in.count;
-                    in.add(ln_qo_up_[j - 1] + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
-                           ln_k[i] + sigma[j - 1]);
-                }
-                in.add(ln_feed_(i, j));
-                // The balances hold by construction (exact linear solve): their residual is
-                // rounding, which must not leak into the step for sigma.
-                in.value(w_in);
-                (void)ln_out;
-                rhs[r0 + i] = 0.0;
-                jacobian.diag[j](i, i) = -1.0;
-                jacobian.diag[j](i, n_) = -w_out[1];
-                if (k_above >= 0) {
-                    jacobian.upper[j](i, i) = w_in[k_above];
-                }
-                if (k_below >= 0) {
-                    jacobian.lower[j](i, i) = w_in[k_below];
-                    jacobian.lower[j](i, n_) = w_in[k_below];
-                }
+        if (reuse_factors) {
+            for (int j = 0; j < stages; ++j) {
+                step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
             }
-            lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
-            jacobian.diag[j].row(n_).head(n_) = weights.transpose();
-            jacobian.diag[j](n_, n_) = 1.0;
-            rhs[r0 + n_] = -g[j];
-        }
-        if (!jacobian.factorize_and_solve(rhs)) {
-            report.message = "the Jacobian is singular";
-            break;
-        }
-        Eigen::VectorXd step(stages);
-        for (int j = 0; j < stages; ++j) {
-            step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
+        } else {
+            // Jacobian of the balances (ln in - ln out) and closures in (u, sigma).
+            jacobian.set_zero();
+            for (int j = 0; j < stages; ++j) {
+                const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
+                const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+                const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+                for (int i = 0; i < n_; ++i) {
+                    const double u_ij = x[static_cast<Eigen::Index>(j) * block_ + i];
+                    std::array<double, 4> w_out{}, w_in{};
+                    LogSum out;
+                    out.add(ln_qa_out_[j] + u_ij);
+                    out.add(ln_qo_out_[j] + u_ij + ln_k[i] + sigma[j]);
+                    const double ln_out = out.value(w_out);
+                    LogSum in;
+                    int k_above = -1, k_below = -1;
+                    if (from_above) {
+                        k_above = in.count;
+                        in.add(ln_qa_down_[j + 1] +
+                               x[static_cast<Eigen::Index>(j + 1) * block_ + i]);
+                    }
+                    if (from_below) {
+                        k_below = in.count;
+                        in.add(ln_qo_up_[j - 1] + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
+                               ln_k[i] + sigma[j - 1]);
+                    }
+                    in.add(ln_feed_(i, j));
+                    // The balances hold by construction (exact linear solve): their residual is
+                    // rounding, which must not leak into the step for sigma.
+                    in.value(w_in);
+                    (void)ln_out;
+                    rhs[r0 + i] = 0.0;
+                    jacobian.diag[j](i, i) = -1.0;
+                    jacobian.diag[j](i, n_) = -w_out[1];
+                    if (k_above >= 0) {
+                        jacobian.upper[j](i, i) = w_in[k_above];
+                    }
+                    if (k_below >= 0) {
+                        jacobian.lower[j](i, i) = w_in[k_below];
+                        jacobian.lower[j](i, n_) = w_in[k_below];
+                    }
+                }
+                lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
+                jacobian.diag[j].row(n_).head(n_) = weights.transpose();
+                jacobian.diag[j](n_, n_) = 1.0;
+                rhs[r0 + n_] = -g[j];
+            }
+            ++report.jacobian_evaluations;
+            if (!jacobian.factorize_and_solve(rhs)) {
+                report.message = "the Jacobian is singular";
+                break;
+            }
+            for (int j = 0; j < stages; ++j) {
+                step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
+            }
         }
         // Deuflhard's natural monotonicity test on sigma (as in solver::solve_newton): the
         // simplified correction at the trial point, with the old factors, must shrink.
@@ -732,13 +745,14 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 continue;
             }
             bool passes = trial_norm <= options.tolerance;
+            double simplified = INFINITY;
             if (!passes) {
                 rhs.setZero();
                 for (int j = 0; j < stages; ++j) {
                     rhs[static_cast<Eigen::Index>(j) * m + n_] = -trial_g[j];
                 }
                 jacobian.solve_factored(rhs);
-                double simplified = 0.0;
+                simplified = 0.0;
                 for (int j = 0; j < stages; ++j) {
                     simplified =
                         std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
@@ -750,8 +764,15 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 g = trial_g;
                 norm = trial_norm;
                 accepted = true;
+                reuse_factors =
+                    lambda * limit == 1.0 && simplified <= chord_contraction * full_norm;
                 break;
             }
+        }
+        if (!accepted && reuse_factors) {
+            reuse_factors = false;  // the old factors no longer point downhill: refactor
+            profiles_and_closure(sigma, g);
+            continue;
         }
         if (!accepted) {
             profiles_and_closure(sigma, g);  // restore x for sigma
@@ -804,6 +825,7 @@ CascadeResult Cascade::Impl::solve()
     const auto add = [&](const solver::SolverReport& r) {
         total.iterations += r.iterations;
         total.residual_evaluations += r.residual_evaluations;
+        total.jacobian_evaluations += r.jacobian_evaluations;
         total.seconds += r.seconds;
         total.method = r.method;
     };
@@ -881,6 +903,7 @@ solver::SolverReport Cascade::Impl::total_report(const solver::SolverReport& tot
 {
     last.iterations = total.iterations;
     last.residual_evaluations = total.residual_evaluations;
+    last.jacobian_evaluations = total.jacobian_evaluations;
     last.seconds = total.seconds;
     return last;
 }

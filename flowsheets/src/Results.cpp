@@ -171,6 +171,7 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
     j["feed_mol_per_h"] = element_map(spec, r.feed_mol_per_h);
     j["solver"] = {{"iterations", r.solver.iterations},
                    {"residual_evaluations", r.solver.residual_evaluations},
+                   {"jacobian_evaluations", r.solver.jacobian_evaluations},
                    {"seconds", r.solver.seconds},
                    {"residual_norm", r.solver.residual_norm},
                    {"method", r.solver.method}};

@@ -79,6 +79,7 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         }
         ++report.iterations;
         step = -residual;
+        ++report.jacobian_evaluations;
         if (!jacobian.factorize_and_solve(step)) {
             return finish(false,
                           "the Jacobian is singular (block LU found a singular pivot "
@@ -176,6 +177,7 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
             block.diagonal().array() -= shift;
         }
         step = -residual;
+        ++report.jacobian_evaluations;
         if (!jacobian.factorize_and_solve(step)) {
             return finish(false, "the shifted Jacobian is singular");
         }

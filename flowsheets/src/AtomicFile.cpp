@@ -32,9 +32,10 @@ fs::path temp_path_for(const fs::path& target)
     return target.parent_path() / name;
 }
 
+// An output path that cannot be written is a bad command-line input (exit 1).
 [[noreturn]] void fail(const std::string& path, const std::string& reason)
 {
-    throw Error("cannot write '" + path + "': " + reason);
+    throw InputError("cannot write '" + path + "': " + reason);
 }
 
 }  // namespace

@@ -683,7 +683,7 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                     LogSum out;
                     out.add(ln_qa_out_[j] + u_ij);
                     out.add(ln_qo_out_[j] + u_ij + ln_k[i] + sigma[j]);
-                    const double ln_out = out.value(w_out);
+                    out.value(w_out);
                     LogSum in;
                     int k_above = -1, k_below = -1;
                     if (from_above) {
@@ -700,7 +700,6 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                     // The balances hold by construction (exact linear solve): their residual is
                     // rounding, which must not leak into the step for sigma.
                     in.value(w_in);
-                    (void)ln_out;
                     rhs[r0 + i] = 0.0;
                     jacobian.diag[j](i, i) = -1.0;
                     jacobian.diag[j](i, n_) = -w_out[1];

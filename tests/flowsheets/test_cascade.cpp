@@ -154,8 +154,8 @@ TEST(SeparationFactor, agreesWithIndependentStageToStageMarch)
 }
 
 // Minimum reflux (chemistry.md §3.3): for a sharp split with aqueous feed,
-// S_min = f_A + 1/(beta - 1), W_min = 1/(beta - 1). At S_min the feed stage is a pinch: more
-// stages hardly help; 10 % above it, 99.99 % is reached with enough stages.
+// S_min = f_A + 1/(beta - 1), W_min = 1/(beta - 1). Below S_min the feed stage is a pinch:
+// more stages do not help; 10 % above it, 99.99 % is reached with enough stages.
 TEST(SeparationFactor, minimumRefluxPinches)
 {
     const double beta = 1.5, f_a = 0.75;

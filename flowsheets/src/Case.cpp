@@ -1,6 +1,8 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/flowsheets/Case.h"
 
+#include "reesx/thermo/Feeds.h"
+
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -8,26 +10,6 @@
 
 namespace reesx {
 namespace {
-
-std::vector<std::string_view> element_symbols()
-{
-    std::vector<std::string_view> symbols;
-    for (const auto& e : elements()) {
-        symbols.push_back(e.symbol);
-    }
-    return symbols;
-}
-
-int parse_element(const InputNode& key_holder, const std::string& symbol)
-{
-    if (const auto index = element_index(symbol)) {
-        return *index;
-    }
-    const std::string hint = closest_match(symbol, element_symbols());
-    key_holder.fail("unknown element '" + symbol + "'" +
-                    (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                    " Elements: Sc Y La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu");
-}
 
 Phase parse_phase(const InputNode& node)
 {
@@ -39,64 +21,6 @@ Phase parse_phase(const InputNode& node)
         return Phase::organic;
     }
     node.fail("expected 'aqueous' or 'organic', found '" + text + "'");
-}
-
-//! Mole fractions from `composition` (RE mole fractions) or `oxide-mass-fractions`.
-std::array<double, num_elements> parse_composition(const InputNode& feed)
-{
-    const bool by_mole = feed.has("composition");
-    const bool by_oxide = feed.has("oxide-mass-fractions");
-    if (by_mole == by_oxide) {
-        feed.fail(by_mole ? "give either 'composition' or 'oxide-mass-fractions', not both"
-                          : "missing the feed composition: give 'composition' (RE mole "
-                            "fractions, e.g. {Pr: 0.25, Nd: 0.75}) or 'oxide-mass-fractions'");
-    }
-    const InputNode node = feed.at(by_mole ? "composition" : "oxide-mass-fractions");
-    if (!node.is_map()) {
-        node.fail("expected a mapping such as {Pr: 0.25, Nd: 0.75}");
-    }
-    std::array<double, num_elements> moles{};
-    std::array<bool, num_elements> seen{};
-    double sum = 0.0;
-    for (const auto& [key, value] : node.entries()) {
-        int element = -1;
-        if (by_mole) {
-            element = parse_element(value, key);
-        } else if (const auto index = element_index_from_oxide(key)) {
-            element = *index;
-        } else {
-            std::vector<std::string_view> oxides;
-            for (const auto& e : elements()) {
-                oxides.push_back(e.oxide);
-            }
-            const std::string hint = closest_match(key, oxides);
-            value.fail("unknown oxide '" + key + "'" +
-                       (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                       " Use the oxide sold for each element (La2O3, CeO2, Pr6O11, Nd2O3, "
-                       "Tb4O7, the others RE2O3)");
-        }
-        if (seen[element]) {
-            value.fail("element " + std::string(elements()[element].symbol) + " given twice");
-        }
-        seen[element] = true;
-        const double fraction = value.as_double_in(0.0, 1.0);
-        sum += fraction;
-        moles[element] =
-            by_mole ? fraction : fraction / elements()[element].oxide_mass_per_mol_element_g();
-    }
-    if (sum <= 0.0) {
-        node.fail("the feed is empty: every fraction is zero");
-    }
-    // Fractions must add up; a sum off by more than rounding is an error, not a guess.
-    if (std::abs(sum - 1.0) > 1e-3) {
-        node.fail("the fractions add up to " + std::to_string(sum) +
-                  ", not 1; give fractions of the total rare earths that sum to 1");
-    }
-    const double total = std::accumulate(moles.begin(), moles.end(), 0.0);
-    for (double& m : moles) {
-        m /= total;
-    }
-    return moles;
 }
 
 std::array<double, 3> parse_efficiency(const InputNode& node)

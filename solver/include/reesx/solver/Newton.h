@@ -20,8 +20,8 @@ struct SolverReport {
     int iterations = 0;
     int residual_evaluations = 0;
     int jacobian_evaluations = 0;  //!< Jacobians assembled and factorized (chord steps reuse one)
-    double residual_norm = 0.0;  //!< max |F_k| at the end
-    int worst_index = -1;        //!< unknown with the largest residual at the end
+    double residual_norm = 0.0;    //!< max |F_k| at the end
+    int worst_index = -1;          //!< unknown with the largest residual at the end
     double seconds = 0.0;
     std::string method;   //!< "newton-block-tridiagonal" or "kinsol-band"
     std::string message;  //!< why it stopped, when not converged

@@ -1,6 +1,6 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The `reesx` command line (interface.md): run, check, elements, systems.
+// The `reesx` command line (interface.md): run, check, design, elements, systems.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -8,6 +8,8 @@
 
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Cascade.h"
+#include "reesx/io/AtomicFile.h"
+#include "reesx/io/DesignOutput.h"
 #include "reesx/io/Results.h"
 
 namespace {
@@ -51,6 +53,98 @@ int check_case(const std::string& case_path)
     }
     for (const auto& w : spec.warnings) {
         std::cout << "  warning: " << w << "\n";
+    }
+    return code(ExitCode::ok);
+}
+
+//! `reesx design` options; on the command line they are written into a design document so
+//! that one parser checks them, with the same messages as a design file.
+struct DesignOptions {
+    std::string file, system, feed, split, feed_rate, feed_phase, recovery_of, scrub_acid;
+    double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
+    int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
+    std::string json_path, case_path;
+    bool quiet = false;
+};
+
+std::string quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string design_document(const DesignOptions& o)
+{
+    std::string y;
+    const auto add = [&](const std::string& key, const std::string& value) {
+        if (!value.empty()) {
+            y += key + ": " + quoted(value) + "\n";
+        }
+    };
+    const auto number = [](double v) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.17g", v);
+        return v != 0.0 ? std::string(buffer) : std::string();
+    };
+    add("system", o.system);
+    add("feed", o.feed);
+    add("split", o.split);
+    add("feed-rate", o.feed_rate);
+    add("feed-phase", o.feed_phase);
+    add("scrub-acid", o.scrub_acid);
+    if (o.purity_a != 0.0 || o.purity_b != 0.0) {
+        y += "purity:\n  A: " + quoted(number(o.purity_a != 0.0 ? o.purity_a : o.purity)) +
+             "\n  B: " + quoted(number(o.purity_b != 0.0 ? o.purity_b : o.purity)) + "\n";
+    } else {
+        add("purity", number(o.purity));
+    }
+    if (o.recovery != 0.0) {
+        y += "recovery: {of: " + quoted(o.recovery_of.empty() ? "A" : o.recovery_of) +
+             ", value: " + quoted(number(o.recovery)) + "}\n";
+    }
+    if (o.reflux_multiple != 0.0) {
+        y += "reflux: {multiple-of-minimum: " + quoted(number(o.reflux_multiple)) + "}\n";
+    }
+    if (o.max_stages != 0) {
+        y += "reflux: {max-stages: " + std::to_string(o.max_stages) + "}\n";
+    }
+    if (o.strip_stages != 0) {
+        y += "strip: {stages: " + std::to_string(o.strip_stages) + "}\n";
+    }
+    if (o.tradeoff_points >= 0) {
+        y += "tradeoff: {points: " + std::to_string(o.tradeoff_points) + "}\n";
+    }
+    return y;
+}
+
+int run_design(const DesignOptions& o)
+{
+    const bool has_options = !design_document(o).empty();
+    if (!o.file.empty() && has_options) {
+        throw reesx::InputError(
+            "give the design either as a file or as options (--system, --feed, --split, ...), "
+            "not both");
+    }
+    const reesx::InputNode root =
+        o.file.empty() ? reesx::InputNode::load_string(design_document(o), "command line")
+                       : reesx::InputNode::load_file(o.file);
+    const reesx::DesignSpec spec = reesx::parse_design(root);
+    const reesx::DesignResult result =
+        reesx::design(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    if (!o.quiet) {
+        std::cout << reesx::io::format_design(spec, result);
+    }
+    if (!o.json_path.empty()) {
+        reesx::io::write_json(o.json_path, reesx::io::design_summary(spec, result));
+    }
+    if (!o.case_path.empty()) {
+        reesx::io::write_text_atomically(o.case_path, result.case_yaml);
     }
     return code(ExitCode::ok);
 }
@@ -129,6 +223,32 @@ int main(int argc, char** argv)
     run->add_flag("-q,--quiet", quiet, "print nothing on stdout");
     auto* check = app.add_subcommand("check", "parse and check CASE, count equations; no solve");
     check->add_option("case", case_path, "case file (YAML)")->required();
+    DesignOptions d;
+    auto* design = app.add_subcommand(
+        "design", "size one cascade (stages, flows) for a purity target at a cut");
+    design->add_option("design_file", d.file, "design file (YAML); or give the options below");
+    design->add_option("--system", d.system, "extraction system name or YAML file");
+    design->add_option("--feed", d.feed, "built-in feed name (reesx feeds) or YAML file");
+    design->add_option("--split", d.split, "the cut: Pr/Nd (adjacent elements) or La-Nd/Sm-Lu");
+    design->add_option("--purity", d.purity, "purity of both products (default 0.9999)");
+    design->add_option("--purity-a", d.purity_a, "purity of the more extractable product");
+    design->add_option("--purity-b", d.purity_b, "purity of the less extractable product");
+    design->add_option("--recovery", d.recovery, "recovery of one product (with one purity)");
+    design->add_option("--recovery-of", d.recovery_of, "A, B or an element (default A)");
+    design->add_option("--feed-rate", d.feed_rate,
+                       "\"1000 kg/h REO\", \"5 t/d\", \"20 mol/h\" or a feed flow \"500 L/h\"");
+    design->add_option("--feed-phase", d.feed_phase, "aqueous (default) or organic");
+    design->add_option("--scrub-acid", d.scrub_acid, "scrub HCl, e.g. \"4 mol/L\"");
+    design->add_option("--reflux-multiple", d.reflux_multiple,
+                       "S as a multiple of S_min instead of the theory's optimum");
+    design->add_option("--max-stages", d.max_stages,
+                       "stage budget: the smallest reflux that meets the targets");
+    design->add_option("--strip-stages", d.strip_stages, "add a strip section");
+    design->add_option("--tradeoff-points", d.tradeoff_points,
+                       "points of the stages-vs-reflux curve (default 20, 0: none)");
+    design->add_option("--json", d.json_path, "JSON summary file");
+    design->add_option("--case", d.case_path, "write the case file that reproduces the design");
+    design->add_flag("-q,--quiet", d.quiet, "print nothing on stdout");
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");
     systems->add_option("name", system_name, "system name or YAML file");
@@ -145,6 +265,9 @@ int main(int argc, char** argv)
         }
         if (*check) {
             return check_case(case_path);
+        }
+        if (*design) {
+            return run_design(d);
         }
         if (*elements) {
             return list_elements();

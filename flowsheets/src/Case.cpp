@@ -45,7 +45,24 @@ std::array<double, 3> parse_efficiency(const InputNode& node)
     return e;
 }
 
-ExtractionSystem parse_case_system(const InputNode& node, const std::string& case_dir)
+AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
+{
+    node.check_keys({"flow", "acid"});
+    AcidStreamSpec s;
+    s.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    if (auto acid = node.find("acid")) {
+        s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
+    } else if (acid_required) {
+        node.fail(
+            "missing key 'acid' (HCl concentration, e.g. acid: 4.0 mol/L): the "
+            "separation-factor model needs it to know how much RE the acid strips");
+    }
+    return s;
+}
+
+}  // namespace
+
+ExtractionSystem parse_system_reference(const InputNode& node, const std::string& case_dir)
 {
     if (node.is_scalar()) {
         const std::string text = node.as_string();
@@ -67,23 +84,6 @@ ExtractionSystem parse_case_system(const InputNode& node, const std::string& cas
     // An inline system may start from a built-in one (`base:`) and override values.
     return parse_system(node);
 }
-
-AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
-{
-    node.check_keys({"flow", "acid"});
-    AcidStreamSpec s;
-    s.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
-    if (auto acid = node.find("acid")) {
-        s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
-    } else if (acid_required) {
-        node.fail(
-            "missing key 'acid' (HCl concentration, e.g. acid: 4.0 mol/L): the "
-            "separation-factor model needs it to know how much RE the acid strips");
-    }
-    return s;
-}
-
-}  // namespace
 
 std::string_view phase_name(Phase phase)
 {
@@ -151,7 +151,7 @@ CaseSpec parse_case(const InputNode& root)
     }
     spec.name = root.has("name") ? root.at("name").as_string() : spec.source_file;
     const std::string case_dir = std::filesystem::path(spec.source_file).parent_path().string();
-    spec.system = parse_case_system(root.at("system"), case_dir);
+    spec.system = parse_system_reference(root.at("system"), case_dir);
     spec.model_name = root.has("model") ? root.at("model").as_string() : "separation-factor";
 
     // Stages.

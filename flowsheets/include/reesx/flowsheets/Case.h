@@ -87,6 +87,10 @@ struct CaseSpec {
     std::optional<double> organic_capacity_mol_per_L() const;
 };
 
+//! The `system:` of a case or design file: a built-in name, a system file (relative to
+//! `relative_to_dir`), or an inline mapping (optionally with `base:`).
+ExtractionSystem parse_system_reference(const InputNode& node, const std::string& relative_to_dir);
+
 //! Parses and checks a case; every problem is an InputError located in the file.
 CaseSpec parse_case(const InputNode& root);
 CaseSpec load_case(const std::string& path);

@@ -1,0 +1,787 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/Design.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "reesx/core/Error.h"
+#include "reesx/core/Units.h"
+#include "reesx/flowsheets/Case.h"
+
+namespace reesx {
+namespace {
+
+constexpr int max_section_stages = 3000;  //!< beyond this a target counts as unreachable
+
+std::string num(double value)
+{
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    return buffer;
+}
+
+std::string short_num(double value, int digits = 4)
+{
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    return buffer;
+}
+
+std::string symbol(int element)
+{
+    return std::string(elements()[element].symbol);
+}
+
+//! "1000 kg/h REO", "5 t/d", "12 mol/h", "100 L/h" (feed solution) -> RE mol/h.
+double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
+                       double concentration_mol_per_L)
+{
+    std::string text = node.as_string();
+    std::istringstream in(text);
+    double value = 0.0;
+    std::string unit, basis;
+    in >> value >> unit >> basis;
+    if (!in.fail() || in.eof()) {
+        const double kg_per_mol = feed.kg_reo_per_mol();
+        const std::map<std::string, double> mass_units = {
+            {"kg/h", 1.0}, {"t/h", 1000.0}, {"t/d", 1000.0 / 24.0}};
+        double mol_per_h = -1.0;
+        if (const auto it = mass_units.find(unit); it != mass_units.end()) {
+            if (!basis.empty() && basis != "REO") {
+                node.fail("a mass feed rate is of rare-earth oxides: write e.g. \"1000 kg/h REO\"");
+            }
+            mol_per_h = value * it->second / kg_per_mol;
+        } else if (unit == "mol/h" || unit == "kmol/h") {
+            mol_per_h = value * (unit == "kmol/h" ? 1000.0 : 1.0);
+        }
+        if (mol_per_h >= 0.0) {
+            if (!(mol_per_h > 0.0) || !std::isfinite(mol_per_h)) {
+                node.fail("the feed rate must be positive, found \"" + text + "\"");
+            }
+            return mol_per_h;
+        }
+    }
+    // Otherwise a volumetric flow of feed solution.
+    const double flow = node.as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    return flow * concentration_mol_per_L;
+}
+
+//! Positions in `order` named by one side of a split: "Nd" or a range "La-Nd".
+std::vector<int> parse_side(const InputNode& node, const std::string& side,
+                            const ExtractionSystem& system, const std::vector<int>& order)
+{
+    const auto position = [&](const std::string& text) {
+        const auto element = element_index(text);
+        if (!element) {
+            node.fail("unknown element '" + text + "' in the split; write e.g. Pr/Nd or " +
+                      "La-Nd/Sm-Lu (elements or ranges in the system's extraction order)");
+        }
+        const auto it = std::find(order.begin(), order.end(), *element);
+        if (it == order.end()) {
+            node.fail("extraction system '" + system.name + "' has no value for " + text +
+                      "; give it inline (system: {base: ..., log10-extractability: {" + text +
+                      ": ...}})");
+        }
+        return static_cast<int>(it - order.begin());
+    };
+    const auto dash = side.find('-');
+    if (dash == std::string::npos) {
+        return {position(side)};
+    }
+    int from = position(side.substr(0, dash)), to = position(side.substr(dash + 1));
+    if (from > to) {
+        std::swap(from, to);
+    }
+    std::vector<int> positions;
+    for (int p = from; p <= to; ++p) {
+        positions.push_back(p);
+    }
+    return positions;
+}
+
+std::string order_text(const std::vector<int>& order)
+{
+    std::string out;
+    for (const int e : order) {
+        out += (out.empty() ? "" : " < ") + symbol(e);
+    }
+    return out;
+}
+
+//! The cut: index into `order` of the first element of the more extractable side.
+int parse_split(const InputNode& node, const ExtractionSystem& system,
+                const std::vector<int>& order, const std::array<double, num_elements>& feed)
+{
+    const std::string text = node.as_string();
+    const auto slash = text.find('/');
+    if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos) {
+        node.fail(
+            "expected a split like Pr/Nd (two adjacent elements) or La-Nd/Sm-Lu (two "
+            "groups), found \"" +
+            text + "\"");
+    }
+    std::vector<int> first = parse_side(node, text.substr(0, slash), system, order);
+    std::vector<int> second = parse_side(node, text.substr(slash + 1), system, order);
+    if (first.front() > second.front()) {
+        std::swap(first, second);
+    }
+    // Elements absent from the feed may lie between the two sides (Pm in Nd/Sm).
+    bool adjacent = first.back() < second.front();
+    for (int p = first.back() + 1; p < second.front(); ++p) {
+        adjacent = adjacent && feed[order[p]] <= 0.0;
+    }
+    if (!adjacent) {
+        node.fail("the two sides of the split \"" + text + "\" must be next to each other in " +
+                  system.name + "'s extraction order (" + order_text(order) +
+                  ") among the elements of the feed; name the two elements on either side of "
+                  "the cut");
+    }
+    return second.front();
+}
+
+double required_fraction(const InputNode& node)
+{
+    return node.as_double_in(0.0, 1.0, false, false);
+}
+
+struct Evaluation {
+    double purity_a = 0.0, purity_b = 0.0;
+};
+
+class Designer {
+public:
+    Designer(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+        : spec_(spec), progress_(progress)
+    {
+    }
+
+    DesignResult run();
+
+private:
+    const DesignSpec& spec_;
+    const std::function<void(const std::string&)>& progress_;
+    DesignResult result_;
+    std::map<std::tuple<int, int, double>, Evaluation> cache_;
+
+    void say(const std::string& line) const
+    {
+        if (progress_) {
+            progress_(line);
+        }
+    }
+    double w_for(double s) const
+    {
+        return spec_.feed_phase == theory::FeedPhase::aqueous ? s - result_.theory.f_a_product
+                                                              : s + result_.theory.f_b_product;
+    }
+    CascadeResult simulate(int n, int m, double s) const;
+    Evaluation evaluate(int n, int m, double s);
+    bool meets(const Evaluation& e) const
+    {
+        return e.purity_a >= result_.targets.purity_a && e.purity_b >= result_.targets.purity_b;
+    }
+    //! The fewest (n, m) meeting both purities at S, from a first guess.
+    std::pair<int, int> size_stages(double s, double n_guess, double m_guess);
+    int fewest_stages(const std::function<double(int)>& deficit, int guess, double& slope,
+                      int upper);
+    double choose_s();
+    void fill_products(const CascadeResult& r);
+};
+
+Evaluation Designer::evaluate(int n, int m, double s)
+{
+    const auto key = std::make_tuple(n, m, s);
+    if (const auto it = cache_.find(key); it != cache_.end()) {
+        return it->second;
+    }
+    Evaluation e;
+    CascadeResult r;
+    try {
+        r = simulate(n, m, s);
+    } catch (const ConvergenceError&) {
+        // A trial the solver cannot settle counts as missing the targets: the search moves
+        // on, and the design it returns is always a converged simulation.
+        e.purity_a = e.purity_b = 0.0;
+        cache_.emplace(key, e);
+        return e;
+    }
+    const auto& pa = r.products[spec_.strip_stages > 0 ? 2 : 1];
+    const auto& pb = r.products[0];
+    for (const int i : result_.group_a) {
+        e.purity_a += pa.composition[i];
+    }
+    for (const int i : result_.group_b) {
+        e.purity_b += pb.composition[i];
+    }
+    cache_.emplace(key, e);
+    return e;
+}
+
+CascadeResult Designer::simulate(int n, int m, double s) const
+{
+    const std::string yaml = design_case_yaml(spec_, n, m, s, w_for(s));
+    const CaseSpec c = parse_case(InputNode::load_string(yaml, "design case"));
+    Cascade cascade(c);
+    CascadeResult r = cascade.solve();
+    ++const_cast<Designer*>(this)->result_.simulations;
+    return r;
+}
+
+int Designer::fewest_stages(const std::function<double(int)>& deficit, int guess, double& slope,
+                            int upper)
+{
+    // The smallest k in [1, upper] with deficit(k) <= 0, deficit falling with k (upper + 1
+    // when there is none): secant steps on the (nearly linear) log impurity, kept inside the
+    // bracket (fail, ok) of what is known and at most doubling k per step.
+    int fail = 0, ok = upper + 1;
+    int k = std::clamp(guess, 1, upper);
+    double d = deficit(k);
+    for (;;) {
+        (d <= 0.0 ? ok : fail) = k;
+        if (ok == fail + 1) {
+            return ok;
+        }
+        const double root = k + d / slope;
+        int next = std::isfinite(root) ? static_cast<int>(std::ceil(root - 1e-9)) : 2 * k + 10;
+        if (next == k) {
+            next += d > 0.0 ? 1 : -1;
+        }
+        next = std::clamp(next, std::max(fail + 1, k / 2), std::min({ok - 1, 2 * k + 10}));
+        const double d_next = deficit(next);
+        if (std::isfinite(d) && std::isfinite(d_next) && (d - d_next) / (next - k) > 1e-6) {
+            slope = (d - d_next) / (next - k);
+        }
+        k = next;
+        d = d_next;
+    }
+}
+
+std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_guess)
+{
+    const double w = w_for(s);
+    double e_m = 0.0, e_m_scrub = 0.0;
+    theory::mixed_extraction_ratios(spec_.feed_phase, s, w, e_m, e_m_scrub);
+    // Per-stage fall of log10 impurity in the scrub section, from the theory; the secant
+    // steps refine it.
+    double slope_m = std::max(0.005, std::log10(result_.targets.beta / e_m_scrub));
+    const auto deficit = [&](const Evaluation& e) {
+        const auto one = [](double purity, double target) {
+            return std::log10(std::max(1.0 - purity, 1e-300) / (1.0 - target));
+        };
+        return std::max(one(e.purity_a, result_.targets.purity_a),
+                        one(e.purity_b, result_.targets.purity_b));
+    };
+    const auto start = [](double stages) {
+        return std::isfinite(stages) ? std::max(1, static_cast<int>(std::lround(stages))) : 50;
+    };
+    // With S and W fixed the product split is fixed, so the two purities rise and fall
+    // together: one constraint on (n, m). The fewest total lies along its boundary: for each
+    // n the fewest m (m*(n), a secant search bounded by the best total so far), and a pattern
+    // search over n for the smallest n + m*(n).
+    constexpr int unreachable = 4 * max_section_stages;
+    std::map<int, int> m_star;
+    int best = unreachable, last_m = start(m_guess);
+    const auto total = [&](int n) {
+        if (const auto it = m_star.find(n); it != m_star.end()) {
+            return n + it->second;
+        }
+        const int upper = std::min(max_section_stages, best - n - 1);
+        if (upper < 1) {
+            return unreachable;
+        }
+        const auto near = m_star.lower_bound(n);
+        const int guess =
+            near != m_star.end() && near->second < unreachable ? near->second : last_m;
+        const int m =
+            fewest_stages([&](int k) { return deficit(evaluate(n, k, s)); }, guess, slope_m, upper);
+        if (m > upper) {
+            return unreachable;
+        }
+        m_star[n] = last_m = m;
+        return n + m;
+    };
+    int n = std::min(start(n_guess), max_section_stages);
+    best = total(n);
+    while (best >= unreachable) {  // too few extraction stages for any scrub section
+        if (n == max_section_stages) {
+            std::ostringstream why;
+            why << "the purity targets are not reached with " << max_section_stages
+                << " stages in a section at S = " << short_num(s)
+                << " (S/S_min = " << short_num(s / result_.theory.s_min) << "); raise the reflux";
+            throw InfeasibleError(why.str());
+        }
+        n = std::min(max_section_stages, 2 * n);
+        best = total(n);
+    }
+    for (int step = std::max(1, n / 8);; step = std::max(1, step / 2)) {
+        bool moved = false;
+        for (const int direction : {-1, 1}) {
+            while (n + direction * step >= 1 && n + direction * step <= max_section_stages) {
+                const int candidate = total(n + direction * step);
+                if (candidate >= best) {
+                    break;
+                }
+                n += direction * step;
+                best = candidate;
+                moved = true;
+            }
+        }
+        if (step == 1 && !moved) {
+            break;
+        }
+    }
+    return {n, m_star.at(n)};
+}
+
+double Designer::choose_s()
+{
+    const theory::Result& t = result_.theory;
+    switch (spec_.reflux_mode) {
+        case RefluxMode::optimum:
+            return t.s_opt;
+        case RefluxMode::multiple:
+            return spec_.reflux_multiple * t.s_min;
+        case RefluxMode::stage_budget:
+            break;
+    }
+    const int budget = spec_.max_total_stages;
+    if (budget < std::ceil(t.n_min)) {
+        std::ostringstream why;
+        why << "a budget of " << budget
+            << " stages is below the Fenske minimum N_min = " << short_num(t.n_min, 3)
+            << " for these purities (even infinite reflux needs more); allow at least "
+            << static_cast<int>(std::ceil(t.n_min)) + 2 << " stages or lower the purities";
+        throw InfeasibleError(why.str());
+    }
+    // Total stages fall as S rises: bisect on S/S_min for the smallest S within the budget.
+    const auto total_at = [&](double k) {
+        double n = 0.0, m = 0.0;
+        const double s = k * t.s_min;
+        theory::shortcut_stages(result_.targets, s, w_for(s), n, m);
+        const auto [rn, rm] = size_stages(s, n, m);
+        say("  stage budget: S/S_min = " + short_num(k) + " needs " + std::to_string(rn + rm) +
+            " stages");
+        return rn + rm;
+    };
+    double low = 1.0, high = 1.5;
+    while (total_at(high) > budget) {
+        low = high;
+        high *= 2.0;
+        if (high > 50.0) {
+            std::ostringstream why;
+            why << "even at S = 50 S_min the targets need more than " << budget
+                << " stages; allow more stages (N_min = " << short_num(t.n_min, 3)
+                << " at total reflux) or lower the purities";
+            throw InfeasibleError(why.str());
+        }
+    }
+    while (high - low > 0.005 * low) {
+        const double mid = 0.5 * (low + high);
+        (total_at(mid) <= budget ? high : low) = mid;
+    }
+    return high * t.s_min;
+}
+
+void Designer::fill_products(const CascadeResult& r)
+{
+    const auto& pa = r.products[spec_.strip_stages > 0 ? 2 : 1];
+    const auto& pb = r.products[0];
+    result_.product_a_name = pa.name;
+    result_.product_b_name = pb.name;
+    double feed_a = 0.0, feed_b = 0.0, out_a = 0.0, out_b = 0.0;
+    result_.purity_a = result_.purity_b = 0.0;
+    for (const int i : result_.group_a) {
+        result_.purity_a += pa.composition[i];
+        feed_a += r.feed_mol_per_h[i];
+        out_a += pa.mol_per_h[i];
+    }
+    for (const int i : result_.group_b) {
+        result_.purity_b += pb.composition[i];
+        feed_b += r.feed_mol_per_h[i];
+        out_b += pb.mol_per_h[i];
+    }
+    result_.recovery_a = out_a / feed_a;
+    result_.recovery_b = out_b / feed_b;
+    const auto kg_reo_per_h = [](const ProductResult& p) {
+        double kg = 0.0;
+        for (int i = 0; i < num_elements; ++i) {
+            kg += p.mol_per_h[i] * elements()[i].oxide_mass_per_mol_element_g() / 1000.0;
+        }
+        return kg;
+    };
+    const double base = r.reagents.saponification_base_mol_per_h;
+    const double hcl = r.reagents.scrub_acid_h_mol_per_h + r.reagents.strip_acid_h_mol_per_h;
+    result_.base_mol_per_kg_a = base / kg_reo_per_h(pa);
+    result_.hcl_mol_per_kg_a = hcl / kg_reo_per_h(pa);
+    result_.base_mol_per_kg_b = base / kg_reo_per_h(pb);
+    result_.hcl_mol_per_kg_b = hcl / kg_reo_per_h(pb);
+}
+
+DesignResult Designer::run()
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    const auto& order = spec_.order;
+    const auto& x = spec_.feed.mole_fraction;
+    for (int e = 0; e < num_elements; ++e) {
+        if (x[e] > 0.0 && !spec_.system.has(e)) {
+            throw InputError("the feed contains " + symbol(e) + " but extraction system '" +
+                             spec_.system.name + "' has no value for it; give one inline " +
+                             "(system: {base: " + spec_.system.name + ", log10-extractability: {" +
+                             symbol(e) + ": ...}})");
+        }
+    }
+    const int key_b = order[spec_.cut_position - 1], key_a = order[spec_.cut_position];
+    for (std::size_t p = 0; p < order.size(); ++p) {
+        if (x[order[p]] > 0.0) {
+            (static_cast<int>(p) < spec_.cut_position ? result_.group_b : result_.group_a)
+                .push_back(order[p]);
+        }
+    }
+    if (result_.group_a.empty() || result_.group_b.empty()) {
+        throw InfeasibleError("the feed has no element on the " +
+                              std::string(result_.group_a.empty() ? "more" : "less") +
+                              " extractable side of the cut " + spec_.split_label +
+                              ": there is nothing to separate there");
+    }
+    for (const int key : {key_b, key_a}) {
+        if (x[key] <= 0.0) {
+            const int b = result_.group_b.back(), a = result_.group_a.front();
+            throw InfeasibleError(
+                symbol(key) + " is absent from the feed, so the cut " + spec_.split_label +
+                " is not defined by it: the elements present next to the cut are " + symbol(b) +
+                " and " + symbol(a) + "; use the split " + symbol(b) + "/" + symbol(a) +
+                " (beta = " + short_num(spec_.system.beta(a, b)) + ")");
+        }
+    }
+    result_.key_a = key_a;
+    result_.key_b = key_b;
+
+    theory::Targets& t = result_.targets;
+    t.beta = spec_.system.beta(key_a, key_b);
+    t.feed_phase = spec_.feed_phase;
+    for (const int i : result_.group_a) {
+        t.f_a += x[i];
+    }
+    t.purity_a = spec_.purity_a;
+    t.purity_b = spec_.purity_b;
+    if (spec_.recovery) {
+        // One purity plus the recovery of the same product: the product's share of the feed
+        // follows, and the other product's purity from the balance of the other group.
+        const double f_b = 1.0 - t.f_a, y = *spec_.recovery;
+        if (spec_.recovery_product == 'A') {
+            const double share = y * t.f_a / t.purity_a;
+            t.purity_b = (f_b - share * (1.0 - t.purity_a)) / (1.0 - share);
+        } else {
+            const double share = y * f_b / t.purity_b;
+            t.purity_a = (t.f_a - share * (1.0 - t.purity_b)) / (1.0 - share);
+        }
+        if (!(t.purity_a > 0.0 && t.purity_a < 1.0 && t.purity_b > 0.0 && t.purity_b < 1.0)) {
+            throw InfeasibleError(
+                "a recovery of " + short_num(y) + " at purity " +
+                short_num(spec_.recovery_product == 'A' ? t.purity_a : t.purity_b) +
+                " is not possible for this feed (the product would need "
+                "more of its group than the feed holds); lower the recovery");
+        }
+    }
+    result_.theory = theory::evaluate(t);
+    say("theory: beta(" + symbol(key_a) + "/" + symbol(key_b) + ") = " + short_num(t.beta) +
+        ", S_min = " + short_num(result_.theory.s_min) +
+        ", S_opt = " + short_num(result_.theory.s_opt) +
+        ", short-cut n + m = " + short_num(result_.theory.n + result_.theory.m, 3));
+
+    const double s = choose_s();
+    if (!(s > result_.theory.s_min)) {
+        throw InfeasibleError(
+            "the reflux S = " + short_num(s) +
+            " is not above the minimum S_min = " + short_num(result_.theory.s_min) +
+            ": no number of stages reaches the targets; raise the reflux");
+    }
+    result_.theory = theory::evaluate(t, s);
+    result_.s = s;
+    result_.w = w_for(s);
+    const auto [n, m] = size_stages(s, result_.theory.n, result_.theory.m);
+    result_.n = n;
+    result_.m = m;
+    result_.strip = spec_.strip_stages;
+    say("rigorous: " + std::to_string(n) + " extraction + " + std::to_string(m) +
+        " scrub stages (" + std::to_string(result_.simulations) + " simulations)");
+
+    result_.case_yaml = design_case_yaml(spec_, n, m, s, result_.w);
+    const CaseSpec c = parse_case(InputNode::load_string(result_.case_yaml, "design case"));
+    result_.feed_flow_L_per_h = c.feeds[0].flow_L_per_h;
+    result_.organic_flow_L_per_h = c.organic.flow_L_per_h;
+    result_.scrub_flow_L_per_h = c.scrub ? c.scrub->flow_L_per_h : 0.0;
+    result_.strip_flow_L_per_h = c.strip ? c.strip->flow_L_per_h : 0.0;
+    result_.simulation = simulate(n, m, s);
+    result_.warnings = c.warnings;
+    fill_products(result_.simulation);
+    result_.purity_a_one_less_scrub = m > 1 ? evaluate(n, m - 1, s).purity_a : 0.0;
+    result_.purity_b_one_less_extraction = n > 1 ? evaluate(n - 1, m, s).purity_b : 0.0;
+
+    if (spec_.tradeoff_points > 0) {
+        const int points = spec_.tradeoff_points;
+        // Each point starts its search from its neighbour's answer (the design's own first).
+        double n_guess = n, m_guess = m;
+        for (int k = points - 1; k >= 0; --k) {  // from high reflux down: guesses grow
+            const double ratio = points == 1 ? spec_.tradeoff_from
+                                             : spec_.tradeoff_from *
+                                                   std::pow(spec_.tradeoff_to / spec_.tradeoff_from,
+                                                            static_cast<double>(k) / (points - 1));
+            TradeoffPoint p;
+            p.s_over_s_min = ratio;
+            p.s = ratio * result_.theory.s_min;
+            p.w = w_for(p.s);
+            theory::shortcut_stages(t, p.s, p.w, p.theory_n, p.theory_m);
+            std::tie(p.n, p.m) = size_stages(p.s, n_guess, m_guess);
+            n_guess = p.n;
+            m_guess = p.m;
+            say("  trade-off: S/S_min = " + short_num(ratio) + ": " + std::to_string(p.n + p.m) +
+                " stages");
+            result_.tradeoff.insert(result_.tradeoff.begin(), p);
+        }
+    }
+    result_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return result_;
+}
+
+}  // namespace
+
+double DesignSpec::organic_capacity_mol_per_L() const
+{
+    return loading_mol_per_L
+               ? *loading_mol_per_L
+               : extractant_mol_per_L * saponification * system.loading_per_extractant;
+}
+
+std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w)
+{
+    const double f = spec.feed_re_mol_per_h, capacity = spec.organic_capacity_mol_per_L();
+    const bool aqueous = spec.feed_phase == theory::FeedPhase::aqueous;
+    std::ostringstream y;
+    y << "# Written by reesx design: " << spec.split_label << " split, S = " << num(s)
+      << ", W = " << num(w) << " mol RE per mol feed RE.\n";
+    y << "schema: 1\nname: \"" << spec.name << "\"\n";
+    if (!spec.system_reference.empty()) {
+        y << "system: " << spec.system_reference << "\n";
+    } else {
+        y << "system:\n  name: \"" << spec.system.name
+          << "\"\n  loading-per-extractant: " << num(spec.system.loading_per_extractant)
+          << "\n  log10-extractability:\n";
+        for (int e = 0; e < num_elements; ++e) {
+            if (spec.system.has(e)) {
+                y << "    " << symbol(e) << ": " << num(spec.system.log10_k(e)) << "\n";
+            }
+        }
+    }
+    y << "model: separation-factor\n";
+    y << "stages: {extraction: " << n << ", scrub: " << m << ", strip: " << spec.strip_stages
+      << "}\n";
+    const double feed_concentration = aqueous ? spec.feed_concentration_mol_per_L : capacity;
+    y << "feed:\n  phase: " << (aqueous ? "aqueous" : "organic")
+      << "\n  flow: " << num(f / feed_concentration)
+      << " L/h\n  concentration: " << num(feed_concentration) << " mol/L\n  composition:\n";
+    for (int e = 0; e < num_elements; ++e) {
+        if (spec.feed.mole_fraction[e] > 0.0) {
+            y << "    " << symbol(e) << ": " << num(spec.feed.mole_fraction[e]) << "\n";
+        }
+    }
+    y << "organic:\n  flow: " << num(s * f / capacity) << " L/h\n";
+    if (spec.loading_mol_per_L) {
+        y << "  loading: " << num(*spec.loading_mol_per_L) << " mol/L\n";
+    } else {
+        y << "  extractant-concentration: " << num(spec.extractant_mol_per_L)
+          << " mol/L\n  saponification: " << num(spec.saponification) << "\n";
+    }
+    y << "scrub:\n  flow: " << num(3.0 * w * f / spec.scrub_acid_mol_per_L)
+      << " L/h\n  acid: " << num(spec.scrub_acid_mol_per_L) << " mol/L\n";
+    if (spec.strip_stages > 0) {
+        // The separation-factor model strips completely given 3 H+ per RE; the excess keeps
+        // the strip liquor acidic (chemistry.md §2.3).
+        const double loaded = (aqueous ? s - w : s + 1.0 - w) * f;
+        y << "strip:\n  flow: "
+          << num(3.0 * loaded * (1.0 + spec.strip_acid_excess) / spec.strip_acid_mol_per_L)
+          << " L/h\n  acid: " << num(spec.strip_acid_mol_per_L) << " mol/L\n";
+    }
+    return y.str();
+}
+
+DesignSpec parse_design(const InputNode& root)
+{
+    root.check_keys({"schema", "name", "system", "feed", "feed-phase", "feed-rate", "split",
+                     "purity", "recovery", "reflux", "organic", "scrub-acid", "strip", "tradeoff",
+                     "model"});
+    if (const auto schema = root.find("schema")) {
+        if (schema->as_integer() != 1) {
+            schema->fail("this reesx reads design files of schema 1");
+        }
+    }
+    if (const auto model = root.find("model")) {
+        if (model->as_string() != "separation-factor") {
+            model->fail(
+                "design sizes cascades with the separation-factor model (the "
+                "countercurrent-extraction theory's); other models come later");
+        }
+    }
+    DesignSpec spec;
+    spec.root = root;
+    const std::string dir = std::filesystem::path(root.source_name()).parent_path().string();
+    const InputNode system_node = root.at("system");
+    spec.system = parse_system_reference(system_node, dir);
+    if (system_node.is_scalar() && spec.system.origin == "built-in") {
+        spec.system_reference = spec.system.name;
+    }
+    spec.order = spec.system.extraction_order();
+
+    const InputNode feed_node = root.at("feed");
+    if (feed_node.is_scalar()) {
+        const std::string name = feed_node.as_string();
+        const auto path = std::filesystem::path(dir) / name;
+        try {
+            spec.feed = load_feed(std::filesystem::is_regular_file(path) ? path.string() : name);
+        } catch (const InputError& e) {
+            if (std::string(e.what()).find("is neither") != std::string::npos) {
+                feed_node.fail(e.what());
+            }
+            throw;
+        }
+    } else {
+        spec.feed = parse_feed(feed_node);
+    }
+    if (spec.feed.concentration_mol_per_L) {
+        spec.feed_concentration_mol_per_L = *spec.feed.concentration_mol_per_L;
+    }
+    if (const auto phase = root.find("feed-phase")) {
+        const std::string text = phase->as_string();
+        if (text != "aqueous" && text != "organic") {
+            phase->fail("expected 'aqueous' or 'organic', found '" + text + "'");
+        }
+        spec.feed_phase =
+            text == "aqueous" ? theory::FeedPhase::aqueous : theory::FeedPhase::organic;
+    }
+
+    const InputNode split = root.at("split");
+    spec.split_label = split.as_string();
+    spec.cut_position = parse_split(split, spec.system, spec.order, spec.feed.mole_fraction);
+    spec.name = root.has("name")
+                    ? root.at("name").as_string()
+                    : spec.split_label + " split of " + spec.feed.name + ", " + spec.system.name;
+
+    if (const auto purity = root.find("purity")) {
+        if (purity->is_map()) {
+            purity->check_keys({"A", "B"});
+            spec.purity_a = required_fraction(purity->at("A"));
+            spec.purity_b = required_fraction(purity->at("B"));
+        } else {
+            spec.purity_a = spec.purity_b = required_fraction(*purity);
+        }
+    }
+    if (const auto recovery = root.find("recovery")) {
+        recovery->check_keys({"of", "value"});
+        spec.recovery = required_fraction(recovery->at("value"));
+        const InputNode of = recovery->at("of");
+        const std::string side = of.as_string();
+        if (side == "A" || side == "B") {
+            spec.recovery_product = side[0];
+        } else if (const auto e = element_index(side);
+                   e && std::find(spec.order.begin(), spec.order.end(), *e) != spec.order.end()) {
+            const auto p = std::find(spec.order.begin(), spec.order.end(), *e) - spec.order.begin();
+            spec.recovery_product = p >= spec.cut_position ? 'A' : 'B';
+        } else {
+            of.fail(
+                "expected A (the more extractable group), B, or an element of either group, "
+                "found '" +
+                side + "'");
+        }
+        if (const auto purity = root.find("purity"); purity && purity->is_map()) {
+            recovery->fail(
+                "with a recovery give one purity (purity: 0.9999), which applies to "
+                "the same product");
+        }
+    }
+
+    if (const auto reflux = root.find("reflux")) {
+        if (reflux->is_scalar()) {
+            if (reflux->as_string() != "optimum") {
+                reflux->fail("expected 'optimum', {multiple-of-minimum: k} or {max-stages: N}");
+            }
+        } else {
+            reflux->check_keys({"multiple-of-minimum", "max-stages"});
+            if (reflux->has("multiple-of-minimum") == reflux->has("max-stages")) {
+                reflux->fail("give one of multiple-of-minimum and max-stages");
+            }
+            if (const auto k = reflux->find("multiple-of-minimum")) {
+                spec.reflux_mode = RefluxMode::multiple;
+                spec.reflux_multiple = k->as_double_in(1.0, 100.0, false, true);
+            } else {
+                spec.reflux_mode = RefluxMode::stage_budget;
+                spec.max_total_stages = static_cast<int>(
+                    reflux->at("max-stages").as_integer_in(2, 2 * max_section_stages));
+            }
+        }
+    }
+    if (const auto organic = root.find("organic")) {
+        organic->check_keys({"extractant-concentration", "saponification", "loading"});
+        if (const auto v = organic->find("extractant-concentration")) {
+            spec.extractant_mol_per_L =
+                v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+        }
+        if (const auto v = organic->find("saponification")) {
+            spec.saponification =
+                v->as_quantity_in(Quantity::fraction, "1", 0.0, 1.0, false, false);
+        }
+        if (const auto v = organic->find("loading")) {
+            spec.loading_mol_per_L =
+                v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+        }
+    }
+    if (const auto v = root.find("scrub-acid")) {
+        spec.scrub_acid_mol_per_L =
+            v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0, false);
+    }
+    if (const auto strip = root.find("strip")) {
+        strip->check_keys({"stages", "acid", "excess"});
+        spec.strip_stages = static_cast<int>(strip->at("stages").as_integer_in(1, 200));
+        if (const auto v = strip->find("acid")) {
+            spec.strip_acid_mol_per_L =
+                v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0, false);
+        }
+        if (const auto v = strip->find("excess")) {
+            spec.strip_acid_excess = v->as_quantity_in(Quantity::fraction, "1", 0.0, 10.0, true);
+        }
+    }
+    if (const auto tradeoff = root.find("tradeoff")) {
+        if (tradeoff->is_scalar()) {
+            spec.tradeoff_points = tradeoff->as_bool() ? spec.tradeoff_points : 0;
+        } else {
+            tradeoff->check_keys({"points", "from", "to"});
+            if (const auto v = tradeoff->find("points")) {
+                spec.tradeoff_points = static_cast<int>(v->as_integer_in(0, 200));
+            }
+            if (const auto v = tradeoff->find("from")) {
+                spec.tradeoff_from = v->as_double_in(1.0, 100.0, false, true);
+            }
+            if (const auto v = tradeoff->find("to")) {
+                spec.tradeoff_to = v->as_double_in(spec.tradeoff_from, 100.0, true, true);
+            }
+        }
+    }
+    spec.feed_re_mol_per_h =
+        root.has("feed-rate")
+            ? parse_feed_rate(root.at("feed-rate"), spec.feed, spec.feed_concentration_mol_per_L)
+            : 1000.0 * spec.feed_concentration_mol_per_L;  // 1000 L/h of feed solution
+    return spec;
+}
+
+DesignResult design(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+{
+    Designer designer(spec, progress);
+    return designer.run();
+}
+
+}  // namespace reesx

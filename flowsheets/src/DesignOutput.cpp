@@ -1,0 +1,188 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/io/DesignOutput.h"
+
+#include <cstdarg>
+#include <cstdio>
+#include <sstream>
+
+#include "reesx/io/Results.h"
+
+namespace reesx::io {
+namespace {
+
+std::string symbols(const std::vector<int>& group)
+{
+    std::string out;
+    for (const int e : group) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += elements()[e].symbol;
+    }
+    return out;
+}
+
+std::string line(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string line(const char* format, ...)
+{
+    char buffer[512];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(buffer, sizeof buffer, format, args);
+    va_end(args);
+    return std::string(buffer) + "\n";
+}
+
+const char* phase_text(theory::FeedPhase phase)
+{
+    return phase == theory::FeedPhase::aqueous ? "aqueous" : "organic";
+}
+
+}  // namespace
+
+nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
+{
+    using nlohmann::json;
+    const theory::Result& t = r.theory;
+    json j;
+    j["reesx_version"] = version();
+    j["command"] = "design";
+    json input = {{"name", spec.name},
+                  {"system", spec.system.name},
+                  {"feed", spec.feed.name},
+                  {"feed_phase", phase_text(spec.feed_phase)},
+                  {"feed_re_mol_per_h", spec.feed_re_mol_per_h},
+                  {"split", spec.split_label},
+                  {"purity_target", {{"A", spec.purity_a}, {"B", spec.purity_b}}},
+                  {"scrub_acid_mol_per_L", spec.scrub_acid_mol_per_L},
+                  {"organic_capacity_mol_per_L", spec.organic_capacity_mol_per_L()}};
+    if (spec.recovery) {
+        input["recovery_target"] = {{"product", std::string(1, spec.recovery_product)},
+                                    {"value", *spec.recovery}};
+    }
+    j["input"] = input;
+    j["groups"] = {{"A", symbols(r.group_a)},
+                   {"B", symbols(r.group_b)},
+                   {"key_A", std::string(elements()[r.key_a].symbol)},
+                   {"key_B", std::string(elements()[r.key_b].symbol)},
+                   {"beta", r.targets.beta},
+                   {"f_A", r.targets.f_a}};
+    j["stages"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["flows"] = {{"feed", r.feed_flow_L_per_h},
+                  {"organic", r.organic_flow_L_per_h},
+                  {"scrub", r.scrub_flow_L_per_h},
+                  {"strip", r.strip_flow_L_per_h},
+                  {"unit", "L/h"}};
+    j["extraction_ratio"] = {{"E_M", t.e_m}, {"E_M_scrub", t.e_m_scrub}};
+    j["reflux"] = {{"S", r.s},
+                   {"W", r.w},
+                   {"S_min", t.s_min},
+                   {"W_min", t.w_min},
+                   {"S_opt", t.s_opt},
+                   {"W_opt", t.w_opt},
+                   {"S_over_S_min", r.s / t.s_min}};
+    j["shortcut"] = {{"n", t.n}, {"m", t.m}, {"N_min", t.n_min}, {"f_A_product", t.f_a_product},
+                     {"a", t.a}, {"b", t.b}};
+    j["theory_vs_rigorous"] = {{"extraction", r.n - t.n},
+                               {"scrub", r.m - t.m},
+                               {"total", r.n + r.m - t.n - t.m},
+                               {"total_relative", (r.n + r.m) / (t.n + t.m) - 1.0}};
+    j["purity"] = {{"A", r.purity_a}, {"B", r.purity_b}};
+    j["purity_target"] = {{"A", r.targets.purity_a}, {"B", r.targets.purity_b}};
+    j["purity_one_stage_fewer"] = {
+        {"A_with_one_less_scrub_stage", r.purity_a_one_less_scrub},
+        {"B_with_one_less_extraction_stage", r.purity_b_one_less_extraction}};
+    j["recovery"] = {{"A", r.recovery_a}, {"B", r.recovery_b}};
+    j["products"] = {{"A", r.product_a_name}, {"B", r.product_b_name}};
+    j["reagents"] = {
+        {"base_mol_per_h", r.simulation.reagents.saponification_base_mol_per_h},
+        {"hcl_mol_per_h", r.simulation.reagents.scrub_acid_h_mol_per_h +
+                              r.simulation.reagents.strip_acid_h_mol_per_h},
+        {"base_mol_per_kg_product", {{"A", r.base_mol_per_kg_a}, {"B", r.base_mol_per_kg_b}}},
+        {"hcl_mol_per_kg_product", {{"A", r.hcl_mol_per_kg_a}, {"B", r.hcl_mol_per_kg_b}}}};
+    json curve = json::array();
+    for (const auto& p : r.tradeoff) {
+        curve.push_back({{"S_over_S_min", p.s_over_s_min},
+                         {"S", p.s},
+                         {"W", p.w},
+                         {"extraction", p.n},
+                         {"scrub", p.m},
+                         {"total", p.n + p.m},
+                         {"shortcut_total", p.theory_n + p.theory_m}});
+    }
+    j["tradeoff"] = curve;
+    j["simulations"] = r.simulations;
+    j["seconds"] = r.seconds;
+    j["warnings"] = r.warnings;
+    j["case"] = r.case_yaml;
+    return j;
+}
+
+std::string format_design(const DesignSpec& spec, const DesignResult& r)
+{
+    const theory::Result& t = r.theory;
+    std::ostringstream out;
+    const std::string key_a(elements()[r.key_a].symbol), key_b(elements()[r.key_b].symbol);
+    out << "Design: " << spec.name << "\n";
+    out << line("  cut %s, %s feed, beta(%s/%s) = %.4g", spec.split_label.c_str(),
+                phase_text(spec.feed_phase), key_a.c_str(), key_b.c_str(), r.targets.beta);
+    out << line("  A (more extractable, %s): %s   f_A = %.6g", r.product_a_name.c_str(),
+                symbols(r.group_a).c_str(), r.targets.f_a);
+    out << line("  B (less extractable, %s): %s", r.product_b_name.c_str(),
+                symbols(r.group_b).c_str());
+    out << line("  targets: purity A >= %.6g, purity B >= %.6g%s", r.targets.purity_a,
+                r.targets.purity_b, spec.recovery ? " (one purity + recovery)" : "");
+    out << "\n";
+    out << line("  %-34s %12s %12s %12s", "", "theory", "rigorous", "difference");
+    out << line("  %-34s %12.1f %12d %+12.1f", "extraction stages n", t.n, r.n, r.n - t.n);
+    out << line("  %-34s %12.1f %12d %+12.1f", "scrub stages m", t.m, r.m, r.m - t.m);
+    out << line("  %-34s %12.1f %12d %+11.0f%%", "total", t.n + t.m, r.n + r.m,
+                100.0 * ((r.n + r.m) / (t.n + t.m) - 1.0));
+    out << line("  %-34s %12.1f", "Fenske minimum N_min (total reflux)", t.n_min);
+    out << line("  %-34s %12.4f   (S_min %.4f, S/S_min %.3f)", "S, mol RE/mol feed RE", r.s,
+                t.s_min, r.s / t.s_min);
+    out << line("  %-34s %12.4f   (W_min %.4f)", "W, mol RE/mol feed RE", r.w, t.w_min);
+    out << line("  %-34s %12.4f / %.4f", "E_M / E'_M", t.e_m, t.e_m_scrub);
+    out << "\n";
+    out << line("  Flows for %.6g mol/h of feed RE:", spec.feed_re_mol_per_h);
+    out << line("    %-20s %14.6g L/h", "feed", r.feed_flow_L_per_h);
+    out << line("    %-20s %14.6g L/h", "organic", r.organic_flow_L_per_h);
+    out << line("    %-20s %14.6g L/h (%.3g mol/L HCl)", "scrub", r.scrub_flow_L_per_h,
+                spec.scrub_acid_mol_per_L);
+    if (r.strip > 0) {
+        out << line("    %-20s %14.6g L/h (%.3g mol/L HCl), %d stages", "strip acid",
+                    r.strip_flow_L_per_h, spec.strip_acid_mol_per_L, r.strip);
+    }
+    out << "\n";
+    out << line("  %-10s %-16s %12s %12s %22s", "product", "stream", "purity", "recovery",
+                "one stage fewer: purity");
+    out << line("  %-10s %-16s %12.8f %12.8f %22.8f", "A", r.product_a_name.c_str(), r.purity_a,
+                r.recovery_a, r.purity_a_one_less_scrub);
+    out << line("  %-10s %-16s %12.8f %12.8f %22.8f", "B", r.product_b_name.c_str(), r.purity_b,
+                r.recovery_b, r.purity_b_one_less_extraction);
+    out << "\n";
+    out << line("  Reagents: base %.6g mol/h, HCl %.6g mol/h",
+                r.simulation.reagents.saponification_base_mol_per_h,
+                r.simulation.reagents.scrub_acid_h_mol_per_h +
+                    r.simulation.reagents.strip_acid_h_mol_per_h);
+    out << line("    per kg REO of product A: %.4g mol base, %.4g mol HCl", r.base_mol_per_kg_a,
+                r.hcl_mol_per_kg_a);
+    out << line("    per kg REO of product B: %.4g mol base, %.4g mol HCl", r.base_mol_per_kg_b,
+                r.hcl_mol_per_kg_b);
+    if (!r.tradeoff.empty()) {
+        out << "\n  Trade-off: fewest stages vs reflux (rigorous) and the short-cut\n";
+        out << line("  %9s %9s %9s %6s %6s %7s %9s", "S/S_min", "S", "W", "n", "m", "total",
+                    "shortcut");
+        for (const auto& p : r.tradeoff) {
+            out << line("  %9.3f %9.4f %9.4f %6d %6d %7d %9.1f", p.s_over_s_min, p.s, p.w, p.n, p.m,
+                        p.n + p.m, p.theory_n + p.theory_m);
+        }
+    }
+    for (const auto& w : r.warnings) {
+        out << "  warning: " << w << "\n";
+    }
+    out << line("\n  %d cascade simulations, %.3f s", r.simulations, r.seconds);
+    return out.str();
+}
+
+}  // namespace reesx::io

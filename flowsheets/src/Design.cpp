@@ -113,9 +113,11 @@ std::string order_text(const std::vector<int>& order)
     return out;
 }
 
-//! The cut: index into `order` of the first element of the more extractable side.
-int parse_split(const InputNode& node, const ExtractionSystem& system,
-                const std::vector<int>& order, const std::array<double, num_elements>& feed)
+//! The cut: indices into `order` of the named elements on either side of it (the last of
+//! the less extractable side, the first of the more extractable side).
+std::pair<int, int> parse_split(const InputNode& node, const ExtractionSystem& system,
+                                const std::vector<int>& order,
+                                const std::array<double, num_elements>& feed)
 {
     const std::string text = node.as_string();
     const auto slash = text.find('/');
@@ -141,7 +143,7 @@ int parse_split(const InputNode& node, const ExtractionSystem& system,
                   ") among the elements of the feed; name the two elements on either side of "
                   "the cut");
     }
-    return second.front();
+    return {first.back(), second.front()};
 }
 
 double required_fraction(const InputNode& node)
@@ -168,6 +170,17 @@ private:
     DesignResult result_;
     std::map<std::tuple<int, int, double>, Evaluation> cache_;
 
+    //! The product of the more extractable group: the loaded organic, or the strip liquor.
+    const ProductResult& product_a(const CascadeResult& r) const
+    {
+        const std::string name = spec_.strip_stages > 0 ? "strip_liquor" : "loaded_organic";
+        for (const auto& p : r.products) {
+            if (p.name == name) {
+                return p;
+            }
+        }
+        throw Error("design: the simulation has no " + name + " product");
+    }
     void say(const std::string& line) const
     {
         if (progress_) {
@@ -210,7 +223,7 @@ Evaluation Designer::evaluate(int n, int m, double s)
         cache_.emplace(key, e);
         return e;
     }
-    const auto& pa = r.products[spec_.strip_stages > 0 ? 2 : 1];
+    const auto& pa = product_a(r);
     const auto& pb = r.products[0];
     for (const int i : result_.group_a) {
         e.purity_a += pa.composition[i];
@@ -253,6 +266,11 @@ int Designer::fewest_stages(const std::function<double(int)>& deficit, int guess
         }
         next = std::clamp(next, std::max(fail + 1, k / 2), std::min({ok - 1, 2 * k + 10}));
         const double d_next = deficit(next);
+        if (next > k + 1 && d_next > 0.05 && d - d_next < 1e-3 * (next - k)) {
+            // Pinched: more stages in this section do not lower the impurity (under a
+            // thousandth of a decade per stage); the other section or the reflux must change.
+            return upper + 1;
+        }
         if (std::isfinite(d) && std::isfinite(d_next) && (d - d_next) / (next - k) > 1e-6) {
             slope = (d - d_next) / (next - k);
         }
@@ -389,7 +407,7 @@ double Designer::choose_s()
 
 void Designer::fill_products(const CascadeResult& r)
 {
-    const auto& pa = r.products[spec_.strip_stages > 0 ? 2 : 1];
+    const auto& pa = product_a(r);
     const auto& pb = r.products[0];
     result_.product_a_name = pa.name;
     result_.product_b_name = pb.name;
@@ -435,7 +453,7 @@ DesignResult Designer::run()
                              symbol(e) + ": ...}})");
         }
     }
-    const int key_b = order[spec_.cut_position - 1], key_a = order[spec_.cut_position];
+    const int key_b = order[spec_.key_b_position], key_a = order[spec_.cut_position];
     for (std::size_t p = 0; p < order.size(); ++p) {
         if (x[order[p]] > 0.0) {
             (static_cast<int>(p) < spec_.cut_position ? result_.group_b : result_.group_a)
@@ -667,7 +685,8 @@ DesignSpec parse_design(const InputNode& root)
 
     const InputNode split = root.at("split");
     spec.split_label = split.as_string();
-    spec.cut_position = parse_split(split, spec.system, spec.order, spec.feed.mole_fraction);
+    std::tie(spec.key_b_position, spec.cut_position) =
+        parse_split(split, spec.system, spec.order, spec.feed.mole_fraction);
     spec.name = root.has("name")
                     ? root.at("name").as_string()
                     : spec.split_label + " split of " + spec.feed.name + ", " + spec.system.name;

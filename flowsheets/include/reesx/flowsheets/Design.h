@@ -37,6 +37,7 @@ struct DesignSpec {
 
     std::string split_label;  //!< as given, e.g. "Pr/Nd" or "La-Nd/Sm-Lu"
     int cut_position = 0;     //!< elements [0, cut) of `order` are group B
+    int key_b_position = 0;   //!< the B key named in the split (absent elements may follow)
     std::vector<int> order;   //!< the system's extraction order (weakest first)
 
     double purity_a = 0.9999, purity_b = 0.9999;

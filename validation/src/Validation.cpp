@@ -391,10 +391,17 @@ ValidationCase parse_case_folder(const CaseFiles& files)
         root.fail("the case folder needs a README.md comparing reesx with the source");
     }
     for (const auto& node : root.at("comparisons").elements()) {
-        node.check_keys({"quantity", "published", "computed", "tolerance", "reason",
+        node.check_keys({"quantity", "case", "published", "computed", "tolerance", "reason",
                          "known-discrepancy"});
         Comparison cmp;
         cmp.quantity = node.at("quantity").as_string();
+        cmp.case_file = vc.case_file;
+        if (const auto c = node.find("case")) {
+            cmp.case_file = c->as_string();
+            if (!files.text.count(cmp.case_file)) {
+                c->fail("no file '" + cmp.case_file + "' in the case folder");
+            }
+        }
         cmp.published = node.at("published").as_double();
         if (const auto computed = node.find("computed")) {
             cmp.computed = parse_computed(*computed);
@@ -457,33 +464,46 @@ std::vector<Row> evaluate(const ValidationCase& vc)
     if (vc.pending) {
         return rows;
     }
-    const CaseSpec spec = parse_case(InputNode::load_string(
-        vc.files.text.at(vc.case_file), vc.files.display_path.at(vc.case_file)));
-    std::optional<CascadeResult> result;
-    std::string run_error;
-    const bool needs_run = std::any_of(vc.comparisons.begin(), vc.comparisons.end(),
-                                       [](const Comparison& c) {
-                                           return c.computed.type != "minimum-reflux";
-                                       });
-    if (needs_run) {
-        try {
-            Cascade cascade(spec);
-            result = cascade.solve();
-        } catch (const InputError&) {
-            throw;
-        } catch (const Error& e) {
-            run_error = e.what();
+    // Each reesx input is parsed once and solved once (when some comparison reads its result).
+    struct Run {
+        CaseSpec spec;
+        std::optional<CascadeResult> result;
+        std::string error;
+    };
+    std::map<std::string, Run> runs;
+    for (const auto& cmp : vc.comparisons) {
+        if (cmp.case_file.empty()) {
+            throw InputError(vc.files.display_path.at(kCaseIndex) + ": comparison '" +
+                             cmp.quantity + "' has no case file to run");
+        }
+        auto [it, inserted] = runs.try_emplace(cmp.case_file);
+        Run& run = it->second;
+        if (inserted) {
+            run.spec = parse_case(InputNode::load_string(vc.files.text.at(cmp.case_file),
+                                                         vc.files.display_path.at(cmp.case_file)));
+        }
+        if (cmp.computed.type != "minimum-reflux" && !run.result && run.error.empty()) {
+            try {
+                Cascade cascade(run.spec);
+                run.result = cascade.solve();
+            } catch (const InputError&) {
+                throw;
+            } catch (const Error& e) {
+                run.error = e.what();
+            }
         }
     }
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const Comparison& cmp = vc.comparisons[k];
         Row& row = rows[k];
         row.note.clear();
+        const Run& run = runs.at(cmp.case_file);
         try {
-            if (!run_error.empty() && cmp.computed.type != "minimum-reflux") {
-                throw ConvergenceError(run_error);
+            if (!run.error.empty() && cmp.computed.type != "minimum-reflux") {
+                throw ConvergenceError(run.error);
             }
-            const double computed = compute(cmp.computed, spec, result ? &*result : nullptr);
+            const double computed =
+                compute(cmp.computed, run.spec, run.result ? &*run.result : nullptr);
             row.computed = computed;
             const double diff = computed - cmp.published;
             row.difference = cmp.relative ? diff / std::abs(cmp.published) : diff;

@@ -161,11 +161,11 @@ int main(int argc, char** argv)
         "validate", "run the validation cases: computed vs published, one table");
     validate_cmd->add_option("--json", json_path, "JSON summary file");
     validate_cmd->add_option("--cases", cases_dir,
-                         "read case folders from DIR instead of the built-in ones");
+                             "read case folders from DIR instead of the built-in ones");
     validate_cmd->add_option("--case", only_cases, "run only this case (repeatable)");
     validate_cmd->add_flag("--allow-known", allow_known,
-                       "exit 0 when the only failures are known discrepancies explained in "
-                       "their case README");
+                           "exit 0 when the only failures are known discrepancies explained in "
+                           "their case README");
 
     try {
         app.parse(argc, argv);

@@ -26,6 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kCaseIndex = "validation.yaml";
+//! Largest element-balance error (|feed - products| / feed) accepted from a run.
+constexpr double kBalanceTolerance = 1e-9;
 
 std::vector<CaseFiles> sorted(std::map<std::string, CaseFiles> by_name)
 {
@@ -50,9 +52,9 @@ int element_of(const InputNode& node)
 
 ComputedSpec parse_computed(const InputNode& node)
 {
-    static const std::vector<std::string_view> types = {
-        "recovery", "mole-fraction", "separation-factor", "reflux", "fenske-stages",
-        "minimum-reflux"};
+    static const std::vector<std::string_view> types = {"recovery",          "mole-fraction",
+                                                        "separation-factor", "reflux",
+                                                        "fenske-stages",     "minimum-reflux"};
     node.check_keys(types);
     const auto entries = node.entries();
     if (entries.size() != 1) {
@@ -63,9 +65,7 @@ ComputedSpec parse_computed(const InputNode& node)
     const auto& [type, args] = entries.front();
     ComputedSpec c;
     c.type = type;
-    auto symbol = [](const InputNode& n) {
-        return std::string(elements()[element_of(n)].symbol);
-    };
+    auto symbol = [](const InputNode& n) { return std::string(elements()[element_of(n)].symbol); };
     if (type == "recovery" || type == "mole-fraction") {
         args.check_keys({"product", "element"});
         c.product = args.at("product").as_string();
@@ -115,10 +115,11 @@ void check_source(const InputNode& root)
     const std::string obtained = root.at("obtained").as_string();
     if (obtained.rfind("transcribed", 0) != 0 && obtained.rfind("digitized", 0) != 0 &&
         obtained.rfind("derived", 0) != 0 && obtained.rfind("analytic", 0) != 0) {
-        root.at("obtained").fail(
-            "expected how the numbers were obtained, starting with transcribed, digitized, "
-            "derived or analytic, found '" +
-            obtained + "'");
+        root.at("obtained")
+            .fail(
+                "expected how the numbers were obtained, starting with transcribed, digitized, "
+                "derived or analytic, found '" +
+                obtained + "'");
     }
 }
 
@@ -212,9 +213,8 @@ double minimum_reflux(const CaseSpec& base, const ComputedSpec& c)
         hi *= 2.0;
         if (++doublings > 12) {
             throw InfeasibleError("no reflux up to " + printf_string("%.4g", hi) +
-                                  " mol per mol feed meets purity " +
-                                  printf_string("%.6g", p) + " in " +
-                                  std::to_string(base.num_stages()) + " stages");
+                                  " mol per mol feed meets purity " + printf_string("%.6g", p) +
+                                  " in " + std::to_string(base.num_stages()) + " stages");
         }
     }
     const double rel = std::pow(10.0, -c.precision_digits);
@@ -284,16 +284,16 @@ std::string number(double v)
 std::string result_text(const Row& row)
 {
     switch (row.status) {
-    case Status::pass:
-        return "pass";
-    case Status::fail:
-        return "FAIL";
-    case Status::known_discrepancy:
-        return "FAIL (known, see README)";
-    case Status::pending:
-        return "pending";
-    case Status::error:
-        return "ERROR";
+        case Status::pass:
+            return "pass";
+        case Status::fail:
+            return "FAIL";
+        case Status::known_discrepancy:
+            return "FAIL (known, see README)";
+        case Status::pending:
+            return "pending";
+        case Status::error:
+            return "ERROR";
     }
     return "";
 }
@@ -385,8 +385,8 @@ ValidationCase parse_case_folder(const CaseFiles& files)
     if (!files.text.count("source.yaml")) {
         root.fail("the case folder needs a source.yaml with the full citation");
     }
-    check_source(InputNode::load_string(files.text.at("source.yaml"),
-                                        files.display_path.at("source.yaml")));
+    check_source(
+        InputNode::load_string(files.text.at("source.yaml"), files.display_path.at("source.yaml")));
     if (!files.text.count("README.md")) {
         root.fail("the case folder needs a README.md comparing reesx with the source");
     }
@@ -431,16 +431,16 @@ ValidationCase parse_case_folder(const CaseFiles& files)
 std::string_view status_name(Status status)
 {
     switch (status) {
-    case Status::pass:
-        return "pass";
-    case Status::fail:
-        return "fail";
-    case Status::known_discrepancy:
-        return "known-discrepancy";
-    case Status::pending:
-        return "pending";
-    case Status::error:
-        return "error";
+        case Status::pass:
+            return "pass";
+        case Status::fail:
+            return "fail";
+        case Status::known_discrepancy:
+            return "known-discrepancy";
+        case Status::pending:
+            return "pending";
+        case Status::error:
+            return "error";
     }
     return "";
 }
@@ -486,6 +486,12 @@ std::vector<Row> evaluate(const ValidationCase& vc)
             try {
                 Cascade cascade(run.spec);
                 run.result = cascade.solve();
+                // No comparison is trusted from a run whose element balances do not close.
+                if (!(run.result->mass_balance_relative_error <= kBalanceTolerance)) {
+                    run.error = "element balance does not close: relative error " +
+                                printf_string("%.3g", run.result->mass_balance_relative_error);
+                    run.result.reset();
+                }
             } catch (const InputError&) {
                 throw;
             } catch (const Error& e) {
@@ -507,8 +513,8 @@ std::vector<Row> evaluate(const ValidationCase& vc)
             row.computed = computed;
             const double diff = computed - cmp.published;
             row.difference = cmp.relative ? diff / std::abs(cmp.published) : diff;
-            const bool within = std::isfinite(*row.difference) &&
-                                std::abs(*row.difference) <= cmp.tolerance;
+            const bool within =
+                std::isfinite(*row.difference) && std::abs(*row.difference) <= cmp.tolerance;
             if (within) {
                 row.status = Status::pass;
                 if (cmp.known_discrepancy) {
@@ -536,8 +542,8 @@ std::vector<Row> evaluate(const ValidationCase& vc)
 
 int Report::count(Status status) const
 {
-    return static_cast<int>(std::count_if(rows.begin(), rows.end(),
-                                          [&](const Row& r) { return r.status == status; }));
+    return static_cast<int>(
+        std::count_if(rows.begin(), rows.end(), [&](const Row& r) { return r.status == status; }));
 }
 
 bool Report::ok(bool allow_known) const
@@ -556,8 +562,7 @@ Report run(const std::vector<CaseFiles>& folders, const std::vector<std::string>
             for (const auto& f : folders) {
                 names += (names.empty() ? "" : ", ") + f.name;
             }
-            throw InputError("--case " + name + ": no such validation case (cases: " + names +
-                             ")");
+            throw InputError("--case " + name + ": no such validation case (cases: " + names + ")");
         }
     }
     const auto start = std::chrono::steady_clock::now();
@@ -595,7 +600,8 @@ std::string format_report(const Report& report)
             if (r.kind != kind) {
                 continue;
             }
-            const std::string tol = printf_string("%.2g", r.tolerance) + (r.relative ? " rel" : " abs");
+            const std::string tol =
+                printf_string("%.2g", r.tolerance) + (r.relative ? " rel" : " abs");
             out << pad(r.case_name, w_case) << pad(r.quantity, w_qty)
                 << pad(number(r.published), w_num)
                 << pad(r.computed ? number(*r.computed) : "-", w_num)
@@ -619,16 +625,16 @@ std::string format_report(const Report& report)
             }
             auto rank = [](Status s) {
                 switch (s) {
-                case Status::pass:
-                    return 0;
-                case Status::pending:
-                    return 1;
-                case Status::known_discrepancy:
-                    return 2;
-                case Status::fail:
-                    return 3;
-                case Status::error:
-                    return 4;
+                    case Status::pass:
+                        return 0;
+                    case Status::pending:
+                        return 1;
+                    case Status::known_discrepancy:
+                        return 2;
+                    case Status::fail:
+                        return 3;
+                    case Status::error:
+                        return 4;
                 }
                 return 0;
             };
@@ -643,8 +649,8 @@ std::string format_report(const Report& report)
             << (note.empty() ? "" : " (" + note + ")") << "\n";
     }
     out << "\n"
-        << report.count(Status::pass) << " passed, " << report.count(Status::fail)
-        << " failed, " << report.count(Status::known_discrepancy)
+        << report.count(Status::pass) << " passed, " << report.count(Status::fail) << " failed, "
+        << report.count(Status::known_discrepancy)
         << " known discrepancies (failures explained in their README), "
         << report.count(Status::error) << " errors, " << report.count(Status::pending)
         << " pending (not evaluated, not passes) in " << printf_string("%.2f", report.seconds)
@@ -666,9 +672,9 @@ nlohmann::json report_json(const Report& report)
         row["quantity"] = r.quantity;
         row["published"] = r.published;
         row["computed"] = r.computed ? nlohmann::json(*r.computed) : nlohmann::json(nullptr);
-        row["difference"] =
-            r.difference && std::isfinite(*r.difference) ? nlohmann::json(*r.difference)
-                                                         : nlohmann::json(nullptr);
+        row["difference"] = r.difference && std::isfinite(*r.difference)
+                                ? nlohmann::json(*r.difference)
+                                : nlohmann::json(nullptr);
         row["tolerance"] = r.tolerance;
         row["tolerance_kind"] = r.relative ? "relative" : "absolute";
         row["pass"] = r.status == Status::pass;

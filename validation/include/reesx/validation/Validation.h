@@ -55,7 +55,7 @@ struct ComputedSpec {
 };
 
 struct Comparison {
-    std::string quantity;  //!< what is compared, with its unit
+    std::string quantity;   //!< what is compared, with its unit
     std::string case_file;  //!< the reesx input it runs, when not the case's default
     double published = 0.0;
     ComputedSpec computed;

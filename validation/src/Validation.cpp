@@ -162,7 +162,8 @@ int element_index_checked(const std::string& symbol)
 //! cascade, found by bisection on simulations (no theory formula is used): aqueous feed —
 //! S varies with W = S - f'_A; organic feed — W varies with S = W - f'_B, where f'_A, f'_B
 //! are the product splits the purities fix (chemistry.md §3.1).
-double minimum_reflux(const CaseSpec& base, const ComputedSpec& c)
+//! Returns {S, W} at the minimum.
+std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpec& c)
 {
     const int a = element_index_checked(c.more);
     const int b = element_index_checked(c.less);
@@ -224,13 +225,25 @@ double minimum_reflux(const CaseSpec& base, const ComputedSpec& c)
     }
     const double s = aqueous_feed ? hi : hi - split_b;
     const double w = aqueous_feed ? hi - split_a : hi;
-    return c.reflux == "S" ? s : w;
+    return {s, w};
 }
 
-double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult* r)
+//! Minimum-reflux searches already done, by case file, elements, purity and precision: S_min
+//! and W_min come from the same search.
+using MinimumRefluxCache = std::map<std::string, std::pair<double, double>>;
+
+double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult* r,
+               MinimumRefluxCache& cache, const std::string& case_file)
 {
     if (c.type == "minimum-reflux") {
-        return minimum_reflux(spec, c);
+        const std::string key = case_file + "|" + c.more + "/" + c.less + "|" +
+                                printf_string("%.17g", c.purity) + "|" +
+                                std::to_string(c.precision_digits);
+        auto it = cache.find(key);
+        if (it == cache.end()) {
+            it = cache.emplace(key, minimum_reflux(spec, c)).first;
+        }
+        return c.reflux == "S" ? it->second.first : it->second.second;
     }
     if (c.type == "recovery") {
         const int p = product_index(*r, c.product);
@@ -499,6 +512,7 @@ std::vector<Row> evaluate(const ValidationCase& vc)
             }
         }
     }
+    MinimumRefluxCache min_reflux_cache;
     for (std::size_t k = 0; k < rows.size(); ++k) {
         const Comparison& cmp = vc.comparisons[k];
         Row& row = rows[k];
@@ -509,7 +523,8 @@ std::vector<Row> evaluate(const ValidationCase& vc)
                 throw ConvergenceError(run.error);
             }
             const double computed =
-                compute(cmp.computed, run.spec, run.result ? &*run.result : nullptr);
+                compute(cmp.computed, run.spec, run.result ? &*run.result : nullptr,
+                        min_reflux_cache, cmp.case_file);
             row.computed = computed;
             const double diff = computed - cmp.published;
             row.difference = cmp.relative ? diff / std::abs(cmp.published) : diff;

@@ -52,15 +52,15 @@ int element_of(const InputNode& node)
 
 ComputedSpec parse_computed(const InputNode& node)
 {
-    static const std::vector<std::string_view> types = {"recovery",          "mole-fraction",
-                                                        "separation-factor", "reflux",
-                                                        "fenske-stages",     "minimum-reflux"};
+    static const std::vector<std::string_view> types = {
+        "recovery",      "mole-fraction",  "separation-factor",     "reflux",
+        "fenske-stages", "minimum-reflux", "aqueous-concentration", "organic-concentration"};
     node.check_keys(types);
     const auto entries = node.entries();
     if (entries.size() != 1) {
         node.fail(
             "expected exactly one of recovery, mole-fraction, separation-factor, reflux, "
-            "fenske-stages, minimum-reflux");
+            "fenske-stages, minimum-reflux, aqueous-concentration, organic-concentration");
     }
     const auto& [type, args] = entries.front();
     ComputedSpec c;
@@ -69,6 +69,10 @@ ComputedSpec parse_computed(const InputNode& node)
     if (type == "recovery" || type == "mole-fraction") {
         args.check_keys({"product", "element"});
         c.product = args.at("product").as_string();
+        c.element = symbol(args.at("element"));
+    } else if (type == "aqueous-concentration" || type == "organic-concentration") {
+        args.check_keys({"stage", "element"});
+        c.stage = static_cast<int>(args.at("stage").as_integer_in(1, 100000));
         c.element = symbol(args.at("element"));
     } else if (type == "separation-factor") {
         args.check_keys({"stage", "more", "less"});
@@ -256,14 +260,18 @@ double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult*
     if (c.type == "reflux") {
         return c.reflux == "S" ? r->reflux_S : r->reflux_W;
     }
+    if (c.stage > r->num_stages) {
+        throw InputError(c.type + ": stage " + std::to_string(c.stage) +
+                         " is beyond the cascade's " + std::to_string(r->num_stages) + " stages");
+    }
+    if (c.type == "aqueous-concentration" || c.type == "organic-concentration") {
+        // mol/L leaving the stage, from the log10 arrays (no underflow for trace elements).
+        const auto& log10 = c.type == "aqueous-concentration" ? r->aqueous_log10 : r->organic_log10;
+        return std::pow(10.0, log10(c.stage - 1, element_index_checked(c.element)));
+    }
     const int a = element_index_checked(c.more);
     const int b = element_index_checked(c.less);
     if (c.type == "separation-factor") {
-        if (c.stage > r->num_stages) {
-            throw InputError("separation-factor: stage " + std::to_string(c.stage) +
-                             " is beyond the cascade's " + std::to_string(r->num_stages) +
-                             " stages");
-        }
         const Eigen::Index j = c.stage - 1;
         // From the log10 arrays: exact for trace elements whose linear values underflow.
         const double log10_beta = (r->organic_log10(j, a) - r->aqueous_log10(j, a)) -

@@ -45,7 +45,8 @@ enum class Kind { analytic, published };
 //! How reesx computes a quantity from a case (the `computed:` mapping of a comparison).
 struct ComputedSpec {
     std::string type;  //!< recovery, mole-fraction, separation-factor, reflux,
-                       //!< fenske-stages, minimum-reflux
+                       //!< fenske-stages, minimum-reflux, aqueous-concentration,
+                       //!< organic-concentration
     std::string product;
     std::string element, more, less;  //!< element symbols
     int stage = 0;                    //!< 1-based

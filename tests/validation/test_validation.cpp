@@ -247,6 +247,25 @@ TEST(ValidationInput, errorsAreLocated)
     no_case.erase(no_case.find("case: case.yaml\n"), 16);
     msg = input_error(make_case("k", no_case));
     EXPECT_NE(msg.find("case"), std::string::npos) << msg;
+    // minimum-reflux with the elements swapped (Pr is the less extractable) is refused.
+    std::string case_text;
+    for (const auto& f : v::embedded_case_files()) {
+        if (f.name == "minimum-reflux") {
+            case_text = f.text.at("case-aqueous.yaml");
+        }
+    }
+    ASSERT_FALSE(case_text.empty());
+    const std::string swapped =
+        "name: m\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+        "  - quantity: S_min\n    published: 2.75\n"
+        "    computed: {minimum-reflux: {reflux: S, purity: 0.9999, more: Pr, less: Nd}}\n"
+        "    tolerance: {relative: 0.01}\n    reason: r\n";
+    try {
+        v::run({make_case("m", swapped, case_text)});
+        ADD_FAILURE() << "swapped elements accepted";
+    } catch (const reesx::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("more extractable"), std::string::npos) << e.what();
+    }
     // Unknown case names are refused, naming the valid ones.
     EXPECT_THROW(v::run({make_case("k", kremser_validation("k", phi))}, {"nope"}),
                  reesx::InputError);

@@ -177,6 +177,16 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
             "minimum-reflux needs a binary separation-factor case with one feed, a scrub "
             "section and no strip section");
     }
+    const auto in_case = [&](int e) {
+        return std::find(base.components.begin(), base.components.end(), e) !=
+               base.components.end();
+    };
+    if (!in_case(a) || !in_case(b) || !(base.system.beta(a, b) > 1.0) ||
+        !base.organic_capacity_mol_per_L()) {
+        throw InputError("minimum-reflux: '" + c.more + "' and '" + c.less +
+                         "' must be the case's two elements, the first the more extractable, "
+                         "and the organic needs a loading (or extractant and saponification)");
+    }
     const FeedSpec& feed = base.feeds.front();
     const double f_b = feed.mole_fraction[b];
     const double p = c.purity;

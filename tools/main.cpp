@@ -11,6 +11,7 @@
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/DesignOutput.h"
 #include "reesx/io/Results.h"
+#include "reesx/validation/Validation.h"
 
 namespace {
 
@@ -205,6 +206,27 @@ int list_systems(const std::string& name)
     return code(ExitCode::ok);
 }
 
+//! `reesx validate`: runs the validation cases (docs/validation.md). Exit 0 when every
+//! evaluated comparison passes (pending cases are listed, not evaluated); 2 when one fails or
+//! a case does not solve; known discrepancies count as failures unless `allow_known`.
+int validate(const std::string& cases_dir, const std::vector<std::string>& only,
+             const std::string& json_path, bool allow_known)
+{
+    namespace v = reesx::validation;
+    const auto folders =
+        cases_dir.empty() ? v::embedded_case_files() : v::case_files_from_directory(cases_dir);
+    const v::Report report = v::run(folders, only);
+    std::cout << v::format_report(report);
+    if (!json_path.empty()) {
+        nlohmann::json j = v::report_json(report);
+        j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
+                      {"only", only},
+                      {"allow_known", allow_known}};
+        reesx::io::write_json(json_path, j);
+    }
+    return code(report.ok(allow_known) ? ExitCode::ok : ExitCode::no_solution);
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -252,6 +274,18 @@ int main(int argc, char** argv)
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");
     systems->add_option("name", system_name, "system name or YAML file");
+    std::string cases_dir;
+    std::vector<std::string> only_cases;
+    bool allow_known = false;
+    auto* validate_cmd = app.add_subcommand(
+        "validate", "run the validation cases: computed vs published, one table");
+    validate_cmd->add_option("--json", json_path, "JSON summary file");
+    validate_cmd->add_option("--cases", cases_dir,
+                             "read case folders from DIR instead of the built-in ones");
+    validate_cmd->add_option("--case", only_cases, "run only this case (repeatable)");
+    validate_cmd->add_flag("--allow-known", allow_known,
+                           "exit 0 when the only failures are known discrepancies explained in "
+                           "their case README");
 
     try {
         app.parse(argc, argv);
@@ -274,6 +308,9 @@ int main(int argc, char** argv)
         }
         if (*systems) {
             return list_systems(system_name);
+        }
+        if (*validate_cmd) {
+            return validate(cases_dir, only_cases, json_path, allow_known);
         }
     } catch (const reesx::Error& e) {
         std::cerr << "reesx: " << e.what() << "\n";

@@ -1,0 +1,318 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The validation framework (`reesx validate`, docs/validation.md): case folders, the
+// comparison statuses, located errors, the JSON summary and the CLI exit codes. The cases
+// themselves are ctest tests with label `validation` (validation/CMakeLists.txt).
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "reesx/core/Error.h"
+#include "reesx/validation/Validation.h"
+
+namespace fs = std::filesystem;
+namespace v = reesx::validation;
+
+namespace {
+
+const std::string kSourceYaml = R"yaml(citation: "Kremser (1930)"
+url: "http://www.cbu.edu/~rprice/lectures/kremser.html"
+used: "the Kremser equation"
+obtained: "analytic: formula"
+units: "fractions"
+conditions: "ideal stages"
+uncertainty: "none"
+)yaml";
+
+// Kremser cascade: La, D = 2, Qo/Qa = 0.6 (E = 1.2), 8 stages; phi = 0.04807946167249939.
+const std::string kKremserCase = R"yaml(system: p507-hcl
+model: constant-distribution
+stages: {extraction: 8}
+feed: {flow: 100 L/h, concentration: 0.2 mol/L, composition: {La: 1.0}}
+organic: {flow: 60 L/h}
+distribution: {La: 2.0}
+)yaml";
+
+v::CaseFiles make_case(const std::string& name, const std::string& validation_yaml,
+                       const std::string& case_yaml = kKremserCase,
+                       const std::string& source_yaml = kSourceYaml)
+{
+    v::CaseFiles f;
+    f.name = name;
+    f.text["validation.yaml"] = validation_yaml;
+    f.text["source.yaml"] = source_yaml;
+    f.text["README.md"] = "# test case\n";
+    if (!case_yaml.empty()) {
+        f.text["case.yaml"] = case_yaml;
+    }
+    for (const auto& [file, text] : f.text) {
+        f.display_path[file] = "test/" + name + "/" + file;
+    }
+    return f;
+}
+
+std::string kremser_validation(const std::string& name, double published,
+                               const std::string& extra = "")
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", published);
+    return "name: " + name +
+           "\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+           "  - quantity: phi\n    published: " +
+           buf +
+           "\n    computed: {recovery: {product: raffinate, element: La}}\n"
+           "    tolerance: {relative: 1.0e-9}\n    reason: exact\n" +
+           extra;
+}
+
+std::string input_error(const v::CaseFiles& files)
+{
+    try {
+        v::parse_case_folder(files);
+    } catch (const reesx::InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+struct CommandRun {
+    int status = -1;
+    std::string out;
+};
+
+CommandRun run_reesx(const std::string& args)
+{
+    const std::string command = std::string(REESX_BINARY) + " " + args + " 2>&1";
+    CommandRun run;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) {
+        return run;
+    }
+    std::array<char, 4096> buffer{};
+    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) {
+        run.out += buffer.data();
+    }
+    const int raw = pclose(pipe);
+    run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return run;
+}
+
+void write_folder(const fs::path& dir, const v::CaseFiles& files)
+{
+    fs::create_directories(dir / files.name);
+    for (const auto& [file, text] : files.text) {
+        std::ofstream(dir / files.name / file) << text;
+    }
+}
+
+}  // namespace
+
+TEST(ValidationCases, embeddedCasesAreTheSourceTreeCases)
+{
+    // The compiled-in cases must be the files in validation/ (a stale build would differ).
+    const auto embedded = v::embedded_case_files();
+    const auto on_disk =
+        v::case_files_from_directory(std::string(REESX_SOURCE_DIR) + "/validation");
+    ASSERT_EQ(embedded.size(), on_disk.size());
+    ASSERT_GE(embedded.size(), 8u);
+    for (std::size_t k = 0; k < embedded.size(); ++k) {
+        EXPECT_EQ(embedded[k].name, on_disk[k].name);
+        EXPECT_EQ(embedded[k].text, on_disk[k].text) << embedded[k].name;
+    }
+}
+
+TEST(ValidationCases, everyCaseParsesWithSourceAndReadme)
+{
+    int analytic = 0, published = 0;
+    for (const auto& files : v::embedded_case_files()) {
+        const v::ValidationCase vc = v::parse_case_folder(files);
+        EXPECT_TRUE(files.text.count("README.md")) << vc.name;
+        EXPECT_FALSE(vc.comparisons.empty()) << vc.name;
+        (vc.kind == v::Kind::analytic ? analytic : published) += 1;
+    }
+    EXPECT_GE(analytic, 4);
+    EXPECT_GE(published, 4);
+}
+
+TEST(ValidationCases, analyticCasesPass)
+{
+    const v::Report report =
+        v::run(v::embedded_case_files(),
+               {"kremser", "murphree-kremser", "fenske-total-reflux", "minimum-reflux"});
+    ASSERT_GE(report.rows.size(), 9u);
+    for (const auto& row : report.rows) {
+        EXPECT_EQ(row.status, v::Status::pass) << row.case_name << ": " << row.quantity;
+        ASSERT_TRUE(row.computed.has_value());
+        EXPECT_LE(std::abs(*row.difference), row.tolerance);
+    }
+    EXPECT_TRUE(report.ok());
+}
+
+TEST(ValidationStatus, passFailAndRelativeDifference)
+{
+    const double phi = 0.04807946167249939;
+    const v::Report good = v::run({make_case("k", kremser_validation("k", phi))});
+    ASSERT_EQ(good.rows.size(), 1u);
+    EXPECT_EQ(good.rows[0].status, v::Status::pass);
+    EXPECT_NEAR(*good.rows[0].computed, phi, 1e-12);
+    EXPECT_TRUE(good.ok());
+
+    const v::Report bad = v::run({make_case("k", kremser_validation("k", phi * 1.01))});
+    EXPECT_EQ(bad.rows[0].status, v::Status::fail);
+    EXPECT_NEAR(*bad.rows[0].difference, 1.0 / 1.01 - 1.0, 1e-9);
+    EXPECT_FALSE(bad.ok());
+    EXPECT_FALSE(bad.ok(true));  // an unexplained failure is never allowed
+}
+
+TEST(ValidationStatus, knownDiscrepancyFailsButCanBeAllowed)
+{
+    const double phi = 0.04807946167249939;
+    const std::string known = "    known-discrepancy: explained in README\n";
+    const v::Report report = v::run({make_case("k", kremser_validation("k", phi * 1.01, known))});
+    EXPECT_EQ(report.rows[0].status, v::Status::known_discrepancy);
+    EXPECT_EQ(report.count(v::Status::pass), 0);
+    EXPECT_FALSE(report.ok());
+    EXPECT_TRUE(report.ok(true));
+
+    // A recorded discrepancy that no longer fails is flagged: the case file is out of date.
+    const v::Report stale = v::run({make_case("k", kremser_validation("k", phi, known))});
+    EXPECT_EQ(stale.rows[0].status, v::Status::fail);
+    EXPECT_FALSE(stale.ok(true));
+}
+
+TEST(ValidationStatus, pendingCasesAreListedNotPassed)
+{
+    const std::string yaml =
+        "name: p\ntitle: t\nkind: published\nsource: s\npending: needs reesx design\n"
+        "comparisons:\n  - {quantity: stages, published: 100, tolerance: {relative: 0.1}, "
+        "reason: r}\n";
+    const v::Report report = v::run({make_case("p", yaml, "")});
+    ASSERT_EQ(report.rows.size(), 1u);
+    EXPECT_EQ(report.rows[0].status, v::Status::pending);
+    EXPECT_FALSE(report.rows[0].computed.has_value());
+    EXPECT_EQ(report.count(v::Status::pass), 0);
+    EXPECT_TRUE(report.ok());
+    EXPECT_NE(v::format_report(report).find("status: pending (needs reesx design)"),
+              std::string::npos);
+}
+
+TEST(ValidationStatus, infeasibleRunIsAnError)
+{
+    // Separation-factor model with S >= F + W: the run fails (exit 2 in `reesx run`).
+    const std::string infeasible = R"yaml(system: p507-hcl
+stages: {extraction: 5, scrub: 5}
+feed: {flow: 1 L/h, concentration: 1 mol/L, composition: {Pr: 0.5, Nd: 0.5}}
+organic: {flow: 10 L/h, loading: 1 mol/L}
+scrub: {flow: 1 L/h, acid: 3 mol/L}
+)yaml";
+    const std::string yaml =
+        "name: x\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+        "  - quantity: S\n    published: 10\n    computed: {reflux: S}\n"
+        "    tolerance: {relative: 0.1}\n    reason: r\n";
+    const v::Report report = v::run({make_case("x", yaml, infeasible)});
+    ASSERT_EQ(report.rows.size(), 1u);
+    EXPECT_EQ(report.rows[0].status, v::Status::error);
+    EXPECT_FALSE(report.rows[0].note.empty());
+    EXPECT_FALSE(report.ok(true));
+}
+
+TEST(ValidationInput, errorsAreLocated)
+{
+    const double phi = 0.048;
+    // Unknown key, with the file and line.
+    std::string msg =
+        input_error(make_case("k", kremser_validation("k", phi, "    tolerence: 1\n")));
+    EXPECT_NE(msg.find("test/k/validation.yaml:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("tolerence"), std::string::npos) << msg;
+    // The name must be the folder's.
+    msg = input_error(make_case("other", kremser_validation("k", phi)));
+    EXPECT_NE(msg.find("folder name 'other'"), std::string::npos) << msg;
+    // A source needs a DOI or URL.
+    std::string no_url = kSourceYaml;
+    no_url.erase(no_url.find("url:"),
+                 no_url.find('\n', no_url.find("url:")) - no_url.find("url:") + 1);
+    msg = input_error(make_case("k", kremser_validation("k", phi), kKremserCase, no_url));
+    EXPECT_NE(msg.find("doi"), std::string::npos) << msg;
+    // An unknown element in `computed`.
+    std::string bad_element = kremser_validation("k", phi);
+    bad_element.replace(bad_element.find("element: La"), 11, "element: Xx");
+    msg = input_error(make_case("k", bad_element));
+    EXPECT_NE(msg.find("Xx"), std::string::npos) << msg;
+    // A case that is not pending must say what it runs.
+    std::string no_case = kremser_validation("k", phi);
+    no_case.erase(no_case.find("case: case.yaml\n"), 16);
+    msg = input_error(make_case("k", no_case));
+    EXPECT_NE(msg.find("case"), std::string::npos) << msg;
+    // minimum-reflux with the elements swapped (Pr is the less extractable) is refused.
+    std::string case_text;
+    for (const auto& f : v::embedded_case_files()) {
+        if (f.name == "minimum-reflux") {
+            case_text = f.text.at("case-aqueous.yaml");
+        }
+    }
+    ASSERT_FALSE(case_text.empty());
+    const std::string swapped =
+        "name: m\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+        "  - quantity: S_min\n    published: 2.75\n"
+        "    computed: {minimum-reflux: {reflux: S, purity: 0.9999, more: Pr, less: Nd}}\n"
+        "    tolerance: {relative: 0.01}\n    reason: r\n";
+    try {
+        v::run({make_case("m", swapped, case_text)});
+        ADD_FAILURE() << "swapped elements accepted";
+    } catch (const reesx::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("more extractable"), std::string::npos) << e.what();
+    }
+    // Unknown case names are refused, naming the valid ones.
+    EXPECT_THROW(v::run({make_case("k", kremser_validation("k", phi))}, {"nope"}),
+                 reesx::InputError);
+}
+
+TEST(ValidationReport, jsonHasTheInterfaceKeys)
+{
+    const v::Report report = v::run({make_case("k", kremser_validation("k", 0.04807946167249939))});
+    const nlohmann::json j = v::report_json(report);
+    EXPECT_EQ(j.at("command"), "validate");
+    ASSERT_EQ(j.at("cases").size(), 1u);
+    const auto& row = j.at("cases")[0];
+    for (const char* key : {"name", "source", "quantity", "published", "computed", "tolerance",
+                            "pass", "status", "kind", "difference"}) {
+        EXPECT_TRUE(row.contains(key)) << key;
+    }
+    EXPECT_EQ(row.at("pass"), true);
+    EXPECT_EQ(j.at("summary").at("passed"), 1);
+}
+
+TEST(ValidateCommand, exitCodesAndJson)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_test_validate";
+    fs::remove_all(dir);
+    write_folder(dir, make_case("good", kremser_validation("good", 0.04807946167249939)));
+    write_folder(
+        dir, make_case("known", kremser_validation("known", 0.05, "    known-discrepancy: why\n")));
+    const std::string cases = " --cases " + dir.string();
+
+    CommandRun r =
+        run_reesx("validate" + cases + " --case good --json " + (dir / "out.json").string());
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("Analytic and textbook cases"), std::string::npos) << r.out;
+    std::ifstream in(dir / "out.json");
+    const nlohmann::json j = nlohmann::json::parse(in);
+    EXPECT_EQ(j.at("cases")[0].at("name"), "good");
+
+    r = run_reesx("validate" + cases);  // the known discrepancy is a failure
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("FAIL (known"), std::string::npos) << r.out;
+    r = run_reesx("validate" + cases + " --allow-known");
+    EXPECT_EQ(r.status, 0) << r.out;
+
+    r = run_reesx("validate" + cases + " --case nope");
+    EXPECT_EQ(r.status, 1) << r.out;
+    EXPECT_NE(r.out.find("good"), std::string::npos) << r.out;  // lists the valid names
+    r = run_reesx("validate --cases " + (dir / "missing").string());
+    EXPECT_EQ(r.status, 1) << r.out;
+    fs::remove_all(dir);
+}

@@ -1,0 +1,55 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Performance of `reesx design` (issue 4 goals: one cut of a 17-element feed to 99.99 % /
+// 99.99 %, theory + rigorous search, ≤ 50 ms; the 20-point trade-off curve ≤ 0.5 s).
+// Numbers and the machine go in docs/performance.md.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "reesx/flowsheets/Design.h"
+
+namespace {
+
+// The same illustrative 17-element mixed-concentrate distribution as bench_cascade.cpp.
+std::string design_yaml(const std::string& split, int tradeoff_points)
+{
+    return "system: p507-hcl\n"
+           "feed: {name: mixed, concentration: 1.5 mol/L, composition: {Sc: 0.0002, Y: 0.012, "
+           "La: 0.27, Ce: 0.4907, Pr: 0.05, Nd: 0.155, Pm: 0.000001, Sm: 0.012, Eu: 0.002, "
+           "Gd: 0.005, Tb: 0.0008, Dy: 0.0012, Ho: 0.0003, Er: 0.0004, Tm: 0.0001, Yb: 0.0002, "
+           "Lu: 0.0001}}\n"
+           "split: " +
+           split + "\npurity: 0.9999\ntradeoff: {points: " + std::to_string(tradeoff_points) +
+           "}\n";
+}
+
+void run(benchmark::State& state, const std::string& yaml)
+{
+    const reesx::DesignSpec spec =
+        reesx::parse_design(reesx::InputNode::load_string(yaml, "bench"));
+    reesx::DesignResult r;
+    for (auto _ : state) {
+        r = reesx::design(spec);
+        benchmark::DoNotOptimize(r.n);
+    }
+    state.counters["simulations"] = r.simulations;
+    state.counters["stages"] = r.n + r.m;
+    state.counters["shortcut_stages"] = r.theory.n + r.theory.m;
+}
+
+void BM_Design17(benchmark::State& state, const char* split)
+{
+    run(state, design_yaml(split, 0));
+}
+BENCHMARK_CAPTURE(BM_Design17, PrNd, "Pr/Nd")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Design17, SmEu, "Sm/Eu")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Design17, LaCe, "La/Ce")->Unit(benchmark::kMillisecond);
+
+void BM_Design17Tradeoff20(benchmark::State& state)
+{
+    run(state, design_yaml("Pr/Nd", 20));
+}
+BENCHMARK(BM_Design17Tradeoff20)->Unit(benchmark::kMillisecond);
+
+}  // namespace

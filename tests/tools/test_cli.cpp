@@ -170,3 +170,48 @@ TEST(Cli, unwritableOutputFailsCleanly)
     EXPECT_EQ(run.status, 1);  // a path the user gave that cannot be written is bad input
     EXPECT_NE(run.out.find("no/such/dir"), std::string::npos) << run.out;
 }
+
+TEST(Cli, designWritesJsonAndACaseThatRunReproduces)
+{
+    const fs::path dir = scratch("design");
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: prnd\ncomposition: {Pr: 0.25, Nd: 0.75}\n");
+    const CommandRun design = run_reesx(
+        "design --system p507-hcl --feed " + feed.string() +
+        " --split Nd/Pr --purity 0.999 --feed-rate '500 kg/h REO' --tradeoff-points 3 --json " +
+        (dir / "d.json").string() + " --case " + (dir / "case.yaml").string());
+    ASSERT_EQ(design.status, 0) << design.out;
+    EXPECT_NE(design.out.find("theory"), std::string::npos);
+    EXPECT_NE(design.out.find("Trade-off"), std::string::npos);
+    nlohmann::json d;
+    std::ifstream(dir / "d.json") >> d;
+    for (const char* key :
+         {"reesx_version", "command", "input", "stages", "flows", "extraction_ratio", "reflux",
+          "shortcut", "purity", "recovery", "case"}) {
+        EXPECT_TRUE(d.contains(key)) << key;
+    }
+    EXPECT_EQ(d["tradeoff"].size(), 3U);
+    EXPECT_GE(d["purity"]["A"].get<double>(), 0.999);
+    const CommandRun run =
+        run_reesx("run " + (dir / "case.yaml").string() + " --json " + (dir / "r.json").string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    nlohmann::json r;
+    std::ifstream(dir / "r.json") >> r;
+    EXPECT_EQ(r["products"]["loaded_organic"]["composition"]["Nd"].get<double>(),
+              d["purity"]["A"].get<double>());
+}
+
+TEST(Cli, designErrorsExitOneOrTwo)
+{
+    const fs::path dir = scratch("design_errors");
+    const fs::path feed = write(dir, "feed.yaml", "name: prnd\ncomposition: {Ce: 0.5, Nd: 0.5}\n");
+    const CommandRun absent = run_reesx("design --system p507-hcl --feed " + feed.string() +
+                                        " --split Pr/Nd --tradeoff-points 0");
+    EXPECT_EQ(absent.status, 2) << absent.out;
+    EXPECT_NE(absent.out.find("use the split Ce/Nd"), std::string::npos) << absent.out;
+    const CommandRun bad = run_reesx("design --system p507-hcl --feed " + feed.string() +
+                                     " --split Pr/Nd --purity 1.5");
+    EXPECT_EQ(bad.status, 1) << bad.out;
+    EXPECT_NE(bad.out.find("command line:"), std::string::npos) << bad.out;
+    EXPECT_EQ(run_reesx("design --system p507-hcl --feed no-such-feed --split Pr/Nd").status, 1);
+}

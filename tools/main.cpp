@@ -4,12 +4,14 @@
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/DesignOutput.h"
+#include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
 #include "reesx/validation/Validation.h"
 
@@ -150,6 +152,51 @@ int run_design(const DesignOptions& o)
     return code(ExitCode::ok);
 }
 
+struct SeparateOptions {
+    std::string file, system = "p507-hcl", feed, feed_rate, json_path, dot_path;
+    double purity = 0.0, threshold = -1.0;
+    bool quiet = false;
+};
+
+int run_separate(const SeparateOptions& o)
+{
+    std::string y;
+    if (o.file.empty()) {
+        y = "system: " + quoted(o.system) + "\nfeed: " + quoted(o.feed) + "\n";
+        if (!o.feed_rate.empty()) {
+            y += "feed-rate: " + quoted(o.feed_rate) + "\n";
+        }
+        if (o.purity != 0.0) {
+            y += "purity: " + std::to_string(o.purity) + "\n";
+        }
+        if (o.threshold >= 0.0) {
+            y += "threshold: " + std::to_string(o.threshold) + "\n";
+        }
+    }
+    const reesx::InputNode root = o.file.empty() ? reesx::InputNode::load_string(y, "command line")
+                                                 : reesx::InputNode::load_file(o.file);
+    const reesx::SeparateSpec spec = reesx::parse_separate(root);
+    const reesx::SeparateResult result =
+        reesx::separate(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    if (!o.quiet) {
+        std::cout << reesx::io::format_separate(spec, result);
+    }
+    if (!o.json_path.empty()) {
+        reesx::io::write_json(o.json_path, reesx::io::separate_summary(spec, result));
+    }
+    if (!o.dot_path.empty()) {
+        reesx::io::write_text_atomically(o.dot_path, reesx::plant_dot(spec, result));
+        // Rendered when Graphviz is installed; the DOT file is the result either way.
+        const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
+        const std::string command = "command -v dot >/dev/null 2>&1 && dot -Tsvg " +
+                                    quoted(o.dot_path) + " -o " + quoted(svg);
+        if (std::system(command.c_str()) == 0) {
+            std::cerr << "wrote " << svg << "\n";
+        }
+    }
+    return code(ExitCode::ok);
+}
+
 int list_elements()
 {
     std::printf("%-3s %-12s %3s %14s  %-7s %12s  %s\n", "El", "name", "Z", "M g/mol", "oxide",
@@ -271,6 +318,19 @@ int main(int argc, char** argv)
     design->add_option("--json", d.json_path, "JSON summary file");
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
     design->add_flag("-q,--quiet", d.quiet, "print nothing on stdout");
+    SeparateOptions sep;
+    auto* separate =
+        app.add_subcommand("separate", "design a plant that separates every element of FEED");
+    separate->add_option("separate_file", sep.file, "separate file (YAML); or the options");
+    separate->add_option("--feed", sep.feed, "built-in feed name (reesx feeds) or YAML file");
+    separate->add_option("--system", sep.system, "extraction system (default p507-hcl)");
+    separate->add_option("--purity", sep.purity, "purity of every product (default 0.9999)");
+    separate->add_option("--threshold", sep.threshold,
+                         "elements below this mole fraction are lumped (default 0.01)");
+    separate->add_option("--feed-rate", sep.feed_rate, "e.g. \"1000 kg/h REO\"");
+    separate->add_option("--json", sep.json_path, "JSON summary file");
+    separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
+    separate->add_flag("-q,--quiet", sep.quiet, "print nothing on stdout");
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");
     systems->add_option("name", system_name, "system name or YAML file");
@@ -302,6 +362,9 @@ int main(int argc, char** argv)
         }
         if (*design) {
             return run_design(d);
+        }
+        if (*separate) {
+            return run_separate(sep);
         }
         if (*elements) {
             return list_elements();

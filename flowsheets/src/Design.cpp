@@ -37,7 +37,8 @@ std::string symbol(int element)
     return std::string(elements()[element].symbol);
 }
 
-//! "1000 kg/h REO", "5 t/d", "12 mol/h", "100 L/h" (feed solution) -> RE mol/h.
+}  // namespace
+
 double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
                        double concentration_mol_per_L)
 {
@@ -70,6 +71,8 @@ double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
     const double flow = node.as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
     return flow * concentration_mol_per_L;
 }
+
+namespace {
 
 //! Positions in `order` named by one side of a split: "Nd" or a range "La-Nd".
 std::vector<int> parse_side(const InputNode& node, const std::string& side,
@@ -629,6 +632,32 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
     return y.str();
 }
 
+void parse_system_and_feed(const InputNode& root, ExtractionSystem& system,
+                           std::string& system_reference, FeedComposition& feed)
+{
+    const std::string dir = std::filesystem::path(root.source_name()).parent_path().string();
+    const InputNode system_node = root.at("system");
+    system = parse_system_reference(system_node, dir);
+    if (system_node.is_scalar() && system.origin == "built-in") {
+        system_reference = system.name;
+    }
+    const InputNode feed_node = root.at("feed");
+    if (!feed_node.is_scalar()) {
+        feed = parse_feed(feed_node);
+        return;
+    }
+    const std::string name = feed_node.as_string();
+    const auto path = std::filesystem::path(dir) / name;
+    try {
+        feed = load_feed(std::filesystem::is_regular_file(path) ? path.string() : name);
+    } catch (const InputError& e) {
+        if (std::string(e.what()).find("is neither") != std::string::npos) {
+            feed_node.fail(e.what());
+        }
+        throw;
+    }
+}
+
 DesignSpec parse_design(const InputNode& root)
 {
     root.check_keys({"schema", "name", "system", "feed", "feed-phase", "feed-rate", "split",
@@ -648,29 +677,8 @@ DesignSpec parse_design(const InputNode& root)
     }
     DesignSpec spec;
     spec.root = root;
-    const std::string dir = std::filesystem::path(root.source_name()).parent_path().string();
-    const InputNode system_node = root.at("system");
-    spec.system = parse_system_reference(system_node, dir);
-    if (system_node.is_scalar() && spec.system.origin == "built-in") {
-        spec.system_reference = spec.system.name;
-    }
+    parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
     spec.order = spec.system.extraction_order();
-
-    const InputNode feed_node = root.at("feed");
-    if (feed_node.is_scalar()) {
-        const std::string name = feed_node.as_string();
-        const auto path = std::filesystem::path(dir) / name;
-        try {
-            spec.feed = load_feed(std::filesystem::is_regular_file(path) ? path.string() : name);
-        } catch (const InputError& e) {
-            if (std::string(e.what()).find("is neither") != std::string::npos) {
-                feed_node.fail(e.what());
-            }
-            throw;
-        }
-    } else {
-        spec.feed = parse_feed(feed_node);
-    }
     if (spec.feed.concentration_mol_per_L) {
         spec.feed_concentration_mol_per_L = *spec.feed.concentration_mol_per_L;
     }

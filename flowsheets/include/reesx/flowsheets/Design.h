@@ -96,7 +96,16 @@ struct DesignResult {
     std::vector<std::string> warnings;
 };
 
-//! A design file (docs/user-guide.md, "Design files"); located InputErrors.
+//! "1000 kg/h REO", "5 t/d", "12 mol/h" or a flow of feed solution "100 L/h" -> RE mol/h.
+double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
+                       double concentration_mol_per_L);
+
+//! The `system:` and `feed:` keys of a design or separate file (names, files relative to
+//! the file's folder, or inline mappings).
+void parse_system_and_feed(const InputNode& root, ExtractionSystem& system,
+                           std::string& system_reference, FeedComposition& feed);
+
+//! A design file (docs/design.md, "Design files"); located InputErrors.
 DesignSpec parse_design(const InputNode& root);
 
 //! Theory + rigorous sizing. InfeasibleError (exit 2) for ill-posed or unreachable targets,

@@ -1,0 +1,86 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Full separation of a feed into single-element (or lumped) products (`reesx separate`): the
+// sequence of cuts is chosen by dynamic programming over contiguous groups of the extraction
+// order, priced with the countercurrent-extraction theory's short-cut; the chosen plant is
+// then designed cascade by cascade (Design.h) from the top, each cascade's feed being the
+// simulated product of the one before, so that purities, recoveries and balances are those
+// of the stage-by-stage simulation of every element.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "reesx/flowsheets/Design.h"
+
+namespace reesx {
+
+struct SeparateSpec {
+    ExtractionSystem system;
+    std::string system_reference;  //!< built-in name, or "" to write the system inline
+    FeedComposition feed;
+    double feed_re_mol_per_h = 1500.0;
+    double feed_concentration_mol_per_L = 1.5;  //!< every cascade's aqueous feed (see docs)
+    double purity = 0.9999;                     //!< of every final product
+    //! Elements whose mole fraction in the feed is below this are not made into products of
+    //! their own: they are lumped with their neighbour in the extraction order.
+    double threshold = 0.01;
+    double stage_weight = 1.0;     //!< objective: stages x this ...
+    double reagent_weight = 10.0;  //!< ... + (base + acid, mol per mol feed RE) x this
+    int strip_stages = 2;          //!< strip section of every cascade (products as liquors)
+    std::vector<std::string> notes;
+};
+
+struct PlantProduct {
+    std::string name;           //!< "Nd", or "Tb-Lu" for a lumped group
+    std::vector<int> elements;  //!< the elements this product is for
+    std::string stream;         //!< "cascade 3 raffinate"
+    std::array<double, num_elements> mol_per_h{};
+    double re_mol_per_h = 0.0, kg_reo_per_h = 0.0;
+    double purity = 0.0;    //!< mole fraction of `elements` in the product
+    double recovery = 0.0;  //!< of `elements` from the plant feed
+};
+
+struct PlantCascade {
+    int index = 0;          //!< 1-based, in design order
+    std::string split;      //!< "La-Nd/Sm-Lu"
+    std::string feed_from;  //!< "plant feed" or "cascade 1 raffinate"
+    std::string product_a_to, product_b_to;
+    double purity_target = 0.0;  //!< group purity asked of this cut
+    DesignResult design;
+};
+
+struct SequenceOption {
+    std::string cuts;  //!< the cuts in design order, e.g. "La-Nd/Sm-Lu, La/Ce-Nd, ..."
+    double objective = 0.0;
+    double shortcut_stages = 0.0;
+    double reagent_mol_per_mol = 0.0;  //!< base + acid per mol plant feed RE (short-cut)
+};
+
+struct SeparateResult {
+    std::vector<std::vector<int>> product_groups;  //!< in extraction order
+    std::vector<PlantCascade> cascades;
+    std::vector<PlantProduct> products;
+    std::vector<SequenceOption> sequences;  //!< chosen first, then the runners-up
+    int total_stages = 0;
+    double base_mol_per_h = 0.0, hcl_mol_per_h = 0.0;
+    double base_mol_per_kg_product = 0.0, hcl_mol_per_kg_product = 0.0;  //!< per kg REO
+    std::array<double, num_elements> balance_relative_error{};
+    double mass_balance_relative_error = 0.0;
+    std::vector<std::string> notes;
+    int simulations = 0;
+    double seconds = 0.0;
+};
+
+//! Keys: system, feed, feed-rate, purity, threshold, objective {stage-weight, reagent-weight},
+//! strip-stages.
+SeparateSpec parse_separate(const InputNode& root);
+
+SeparateResult separate(const SeparateSpec& spec,
+                        const std::function<void(const std::string&)>& progress = {});
+
+//! The plant as a Graphviz DOT graph.
+std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result);
+
+}  // namespace reesx

@@ -1,0 +1,443 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/Separate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "reesx/core/Error.h"
+
+namespace reesx {
+namespace {
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
+std::string symbol(int element)
+{
+    return std::string(elements()[element].symbol);
+}
+
+std::string group_name(const std::vector<int>& group)
+{
+    return group.size() == 1 ? symbol(group.front())
+                             : symbol(group.front()) + "-" + symbol(group.back());
+}
+
+//! The sequence problem over products 0..P-1 (contiguous groups of the extraction order).
+class Sequencer {
+public:
+    Sequencer(const SeparateSpec& spec, const std::vector<std::vector<int>>& groups)
+        : spec_(spec), groups_(groups)
+    {
+        for (const auto& g : groups_) {
+            double f = 0.0;
+            for (const int e : g) {
+                f += spec.feed.mole_fraction[e];
+            }
+            fraction_.push_back(f);
+        }
+    }
+
+    double amount(int i, int j) const
+    {
+        double f = 0.0;
+        for (int g = i; g <= j; ++g) {
+            f += fraction_[g];
+        }
+        return f;
+    }
+
+    //! Group purities a cut must reach so that the impurity it leaves in its two key
+    //! products (groups k and k + 1, where the other side's impurity ends up) is at most
+    //! half of what the final purity allows (the other half is for the product's other
+    //! neighbour cut).
+    std::pair<double, double> cut_purities(int i, int j, int k) const
+    {
+        const double budget = 0.5 * (1.0 - spec_.purity);
+        const double purity_a = 1.0 - budget * fraction_[k + 1] / amount(k + 1, j);
+        const double purity_b = 1.0 - budget * fraction_[k] / amount(i, k);
+        return {purity_a, purity_b};
+    }
+
+    //! Short-cut cost of the cascade that splits groups i..j between k and k + 1.
+    double cascade_cost(int i, int j, int k, double* stages = nullptr,
+                        double* reagent = nullptr) const
+    {
+        const int key_b = groups_[k].back(), key_a = groups_[k + 1].front();
+        const auto [purity_a, purity_b] = cut_purities(i, j, k);
+        theory::Targets t{spec_.system.beta(key_a, key_b), amount(k + 1, j) / amount(i, j),
+                          purity_a, purity_b, theory::FeedPhase::aqueous};
+        theory::Result r;
+        try {
+            r = theory::evaluate(t);
+        } catch (const InfeasibleError&) {
+            return infinity;
+        }
+        // Base 3 S and acid 3 (W + f'_A) = 3 S per mol of this cascade's feed (chemistry
+        // notes §3.8), per mol of plant feed.
+        const double reagent_per_plant_mol = 6.0 * r.s_opt * amount(i, j);
+        const double n = std::max(1.0, std::ceil(r.n)) + std::max(1.0, std::ceil(r.m));
+        if (stages) {
+            *stages += n;
+        }
+        if (reagent) {
+            *reagent += reagent_per_plant_mol;
+        }
+        return spec_.stage_weight * n + spec_.reagent_weight * reagent_per_plant_mol;
+    }
+
+    double best(int i, int j)
+    {
+        if (i == j) {
+            return 0.0;
+        }
+        const auto key = std::make_pair(i, j);
+        if (const auto it = memo_.find(key); it != memo_.end()) {
+            return it->second.first;
+        }
+        double best_cost = infinity;
+        int best_cut = -1;
+        for (int k = i; k < j; ++k) {
+            const double cost = cascade_cost(i, j, k) + best(i, k) + best(k + 1, j);
+            if (cost < best_cost) {
+                best_cost = cost;
+                best_cut = k;
+            }
+        }
+        memo_[key] = {best_cost, best_cut};
+        return best_cost;
+    }
+
+    int cut(int i, int j)
+    {
+        best(i, j);
+        return memo_.at({i, j}).second;
+    }
+
+    //! The cuts of the best plant below (i, j), first cut given, in design order.
+    void describe(int i, int j, int k, SequenceOption& option)
+    {
+        if (i == j) {
+            return;
+        }
+        option.cuts += (option.cuts.empty() ? "" : ", ") + split_label(i, j, k);
+        option.objective +=
+            cascade_cost(i, j, k, &option.shortcut_stages, &option.reagent_mol_per_mol);
+        if (k > i) {
+            describe(i, k, cut(i, k), option);
+        }
+        if (k + 1 < j) {
+            describe(k + 1, j, cut(k + 1, j), option);
+        }
+    }
+
+    std::string split_label(int i, int j, int k) const
+    {
+        const auto side = [&](int from, int to) {
+            const std::string first = symbol(groups_[from].front());
+            const std::string last = symbol(groups_[to].back());
+            return first == last ? first : first + "-" + last;
+        };
+        return side(i, k) + "/" + side(k + 1, j);
+    }
+
+private:
+    const SeparateSpec& spec_;
+    const std::vector<std::vector<int>>& groups_;
+    std::vector<double> fraction_;
+    std::map<std::pair<int, int>, std::pair<double, int>> memo_;
+};
+
+class PlantBuilder {
+public:
+    PlantBuilder(const SeparateSpec& spec, Sequencer& sequencer, SeparateResult& result,
+                 const std::function<void(const std::string&)>& progress)
+        : spec_(spec), sequencer_(sequencer), result_(result), progress_(progress)
+    {
+    }
+
+    //! Designs the cascade for groups i..j fed with `stream` (mol/h per element), then the
+    //! cascades below it.
+    void build(int i, int j, const std::array<double, num_elements>& stream,
+               const std::string& from)
+    {
+        const auto& groups = result_.product_groups;
+        if (i == j) {
+            PlantProduct p;
+            p.name = group_name(groups[i]);
+            p.elements = groups[i];
+            p.stream = from;
+            p.mol_per_h = stream;
+            for (int e = 0; e < num_elements; ++e) {
+                p.re_mol_per_h += stream[e];
+                p.kg_reo_per_h += stream[e] * elements()[e].oxide_mass_per_mol_element_g() / 1e3;
+            }
+            double own = 0.0, fed = 0.0;
+            for (const int e : p.elements) {
+                own += stream[e];
+                fed += spec_.feed.mole_fraction[e] * spec_.feed_re_mol_per_h;
+            }
+            p.purity = own / p.re_mol_per_h;
+            p.recovery = own / fed;
+            result_.products.push_back(p);
+            return;
+        }
+        const int k = sequencer_.cut(i, j);
+        const auto [purity_a, purity_b] = sequencer_.cut_purities(i, j, k);
+        DesignSpec d;
+        d.system = spec_.system;
+        d.system_reference = spec_.system_reference;
+        d.order = spec_.system.extraction_order();
+        double total = 0.0;
+        for (const double x : stream) {
+            total += x;
+        }
+        d.feed.name = from;
+        for (int e = 0; e < num_elements; ++e) {
+            d.feed.mole_fraction[e] = stream[e] / total;
+        }
+        d.feed_re_mol_per_h = total;
+        d.feed_concentration_mol_per_L = spec_.feed_concentration_mol_per_L;
+        d.split_label = sequencer_.split_label(i, j, k);
+        const auto position = [&](int element) {
+            return static_cast<int>(std::find(d.order.begin(), d.order.end(), element) -
+                                    d.order.begin());
+        };
+        d.key_b_position = position(groups[k].back());
+        d.cut_position = position(groups[k + 1].front());
+        d.purity_a = purity_a;
+        d.purity_b = purity_b;
+        d.strip_stages = spec_.strip_stages;
+        d.tradeoff_points = 0;
+        PlantCascade c;
+        c.index = static_cast<int>(result_.cascades.size()) + 1;
+        c.split = d.split_label;
+        c.feed_from = from;
+        c.purity_target = std::min(purity_a, purity_b);
+        d.name = "cascade " + std::to_string(c.index) + ": " + c.split;
+        if (progress_) {
+            progress_("cascade " + std::to_string(c.index) + ": " + c.split + " (fed from " + from +
+                      ")");
+        }
+        c.design = design(d);
+        result_.simulations += c.design.simulations;
+        const std::string name = "cascade " + std::to_string(c.index);
+        c.product_a_to = k + 1 == j ? group_name(groups[j]) + " product" : "next cascade";
+        c.product_b_to = k == i ? group_name(groups[i]) + " product" : "next cascade";
+        const CascadeResult& sim = c.design.simulation;
+        std::array<double, num_elements> a{}, b{};
+        for (const auto& p : sim.products) {
+            if (p.name == c.design.product_a_name) {
+                a = p.mol_per_h;
+            } else if (p.name == "raffinate") {
+                b = p.mol_per_h;
+            }
+        }
+        const std::string a_stream = name + " " + c.design.product_a_name;
+        const std::string b_stream = name + " raffinate";
+        result_.cascades.push_back(std::move(c));
+        build(i, k, b, b_stream);
+        build(k + 1, j, a, a_stream);
+    }
+
+private:
+    const SeparateSpec& spec_;
+    Sequencer& sequencer_;
+    SeparateResult& result_;
+    const std::function<void(const std::string&)>& progress_;
+};
+
+}  // namespace
+
+SeparateSpec parse_separate(const InputNode& root)
+{
+    root.check_keys({"schema", "system", "feed", "feed-rate", "purity", "threshold", "objective",
+                     "strip-stages"});
+    SeparateSpec spec;
+    parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
+    if (spec.feed.concentration_mol_per_L) {
+        spec.feed_concentration_mol_per_L = *spec.feed.concentration_mol_per_L;
+    }
+    spec.feed_re_mol_per_h =
+        root.has("feed-rate")
+            ? parse_feed_rate(root.at("feed-rate"), spec.feed, spec.feed_concentration_mol_per_L)
+            : 1000.0 * spec.feed_concentration_mol_per_L;
+    if (const auto v = root.find("purity")) {
+        spec.purity = v->as_double_in(0.0, 1.0, false, false);
+    }
+    if (const auto v = root.find("threshold")) {
+        spec.threshold = v->as_double_in(0.0, 0.5);
+    }
+    if (const auto objective = root.find("objective")) {
+        objective->check_keys({"stage-weight", "reagent-weight"});
+        if (const auto v = objective->find("stage-weight")) {
+            spec.stage_weight = v->as_double_in(0.0, 1e6);
+        }
+        if (const auto v = objective->find("reagent-weight")) {
+            spec.reagent_weight = v->as_double_in(0.0, 1e6);
+        }
+    }
+    if (const auto v = root.find("strip-stages")) {
+        spec.strip_stages = static_cast<int>(v->as_integer_in(1, 50));
+    }
+    for (int e = 0; e < num_elements; ++e) {
+        if (spec.feed.mole_fraction[e] > 0.0 && !spec.system.has(e)) {
+            root.at("feed").fail("the feed contains " + symbol(e) + " but system '" +
+                                 spec.system.name + "' has no value for it");
+        }
+    }
+    return spec;
+}
+
+SeparateResult separate(const SeparateSpec& spec,
+                        const std::function<void(const std::string&)>& progress)
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    SeparateResult result;
+    // Products: every element at or above the threshold; the ones below join their
+    // neighbour in the extraction order (the preceding product, or the first one).
+    std::vector<int> present;
+    for (const int e : spec.system.extraction_order()) {
+        if (spec.feed.mole_fraction[e] > 0.0) {
+            present.push_back(e);
+        }
+    }
+    std::vector<int> lumped, leading;
+    for (const int e : present) {
+        const bool own = spec.feed.mole_fraction[e] >= spec.threshold;
+        if (own) {
+            result.product_groups.push_back({e});
+        } else {
+            lumped.push_back(e);
+            (result.product_groups.empty() ? leading : result.product_groups.back()).push_back(e);
+        }
+    }
+    if (!result.product_groups.empty()) {  // traces before the first product join it
+        auto& first = result.product_groups.front();
+        first.insert(first.begin(), leading.begin(), leading.end());
+    }
+    if (!lumped.empty()) {
+        std::string text = "below the threshold of " + std::to_string(spec.threshold) +
+                           " mole fraction, lumped with their neighbour in the extraction "
+                           "order:";
+        for (const int e : lumped) {
+            text += ' ';
+            text += elements()[e].symbol;
+        }
+        result.notes.push_back(text);
+    }
+    if (result.product_groups.size() < 2) {
+        throw InfeasibleError("the feed has fewer than two products above the threshold (" +
+                              std::to_string(spec.threshold) +
+                              " mole fraction): there is nothing to separate; lower the threshold");
+    }
+    Sequencer sequencer(spec, result.product_groups);
+    const int last = static_cast<int>(result.product_groups.size()) - 1;
+    if (!std::isfinite(sequencer.best(0, last))) {
+        throw InfeasibleError(
+            "no sequence of cuts reaches the purities: some cut has a "
+            "separation factor <= 1 or an empty side");
+    }
+    // The chosen sequence and the best plant for every other first cut (runners-up).
+    for (int k = 0; k < last; ++k) {
+        SequenceOption option;
+        sequencer.describe(0, last, k, option);
+        if (std::isfinite(option.objective)) {
+            result.sequences.push_back(option);
+        }
+    }
+    std::sort(
+        result.sequences.begin(), result.sequences.end(),
+        [](const SequenceOption& a, const SequenceOption& b) { return a.objective < b.objective; });
+
+    std::array<double, num_elements> feed{};
+    for (int e = 0; e < num_elements; ++e) {
+        feed[e] = spec.feed.mole_fraction[e] * spec.feed_re_mol_per_h;
+    }
+    PlantBuilder builder(spec, sequencer, result, progress);
+    builder.build(0, last, feed, "plant feed");
+
+    double kg_products = 0.0;
+    std::array<double, num_elements> out{};
+    for (const auto& p : result.products) {
+        kg_products += p.kg_reo_per_h;
+        for (int e = 0; e < num_elements; ++e) {
+            out[e] += p.mol_per_h[e];
+        }
+    }
+    for (int e = 0; e < num_elements; ++e) {
+        if (feed[e] > 0.0) {
+            result.balance_relative_error[e] = std::abs(out[e] - feed[e]) / feed[e];
+            result.mass_balance_relative_error =
+                std::max(result.mass_balance_relative_error, result.balance_relative_error[e]);
+        }
+    }
+    for (const auto& c : result.cascades) {
+        result.total_stages += c.design.n + c.design.m + c.design.strip;
+        const Reagents& r = c.design.simulation.reagents;
+        result.base_mol_per_h += r.saponification_base_mol_per_h;
+        result.hcl_mol_per_h += r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
+    }
+    result.base_mol_per_kg_product = result.base_mol_per_h / kg_products;
+    result.hcl_mol_per_kg_product = result.hcl_mol_per_h / kg_products;
+    result.notes.push_back(
+        "sequence chosen with the short-cut costs of the countercurrent-extraction theory "
+        "(objective: " +
+        std::to_string(spec.stage_weight) + " x stages + " + std::to_string(spec.reagent_weight) +
+        " x mol base and acid per mol feed RE); the chosen plant is designed and simulated "
+        "rigorously");
+    result.notes.push_back("each cascade's aqueous feed is its upstream product brought to " +
+                           std::to_string(spec.feed_concentration_mol_per_L) +
+                           " mol/L RE (stripped, then concentrated or diluted)");
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return result;
+}
+
+std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
+{
+    std::ostringstream dot;
+    dot << "digraph plant {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
+    dot << "  feed [shape=box, style=rounded, label=\"" << spec.feed.name << "\\n"
+        << spec.feed_re_mol_per_h << " mol/h RE\"];\n";
+    for (const auto& c : result.cascades) {
+        dot << "  c" << c.index << " [shape=box, label=\"cascade " << c.index << "\\n"
+            << c.split << "\\n"
+            << c.design.n << " + " << c.design.m << " + " << c.design.strip << " stages\"];\n";
+    }
+    for (std::size_t p = 0; p < result.products.size(); ++p) {
+        const auto& product = result.products[p];
+        char purity[32];
+        std::snprintf(purity, sizeof purity, "%.5f", product.purity);
+        dot << "  p" << p << " [shape=ellipse, label=\"" << product.name << "\\npurity " << purity
+            << "\"];\n";
+    }
+    const auto node_of = [&](const std::string& stream) -> std::string {
+        for (const auto& c : result.cascades) {
+            if (c.feed_from == stream) {
+                return std::string("c") += std::to_string(c.index);
+            }
+        }
+        for (std::size_t p = 0; p < result.products.size(); ++p) {
+            if (result.products[p].stream == stream) {
+                return std::string("p") += std::to_string(p);
+            }
+        }
+        return "";
+    };
+    dot << "  feed -> " << node_of("plant feed") << ";\n";
+    for (const auto& c : result.cascades) {
+        const std::string name = "cascade " + std::to_string(c.index);
+        dot << "  c" << c.index << " -> " << node_of(name + " raffinate")
+            << " [label=\"raffinate\"];\n";
+        dot << "  c" << c.index << " -> " << node_of(name + " " + c.design.product_a_name)
+            << " [label=\"" << c.design.product_a_name << "\"];\n";
+    }
+    dot << "}\n";
+    return dot.str();
+}
+
+}  // namespace reesx

@@ -603,6 +603,30 @@ TEST(CostCommand, TableAndJson)
     std::filesystem::remove_all(dir);
 }
 
+TEST(CostCommand, CaseFileCostSection)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "reesx_cost_cli_case";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string json = (dir / "cost.json").string();
+    const CommandRun r = run_reesx("cost " + std::string(REESX_SOURCE_DIR) +
+                                   "/examples/prnd-p507-cost.yaml --json " + json);
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::ifstream in(json);
+    const auto j = nlohmann::json::parse(in);
+    ASSERT_EQ(j["country_order"].size(), 7u);
+    EXPECT_EQ(j["country_order"][6], "BAOTOU-2021");
+    const auto& cn = j["countries"]["CN-NM"];
+    const auto& old = j["countries"]["BAOTOU-2021"];
+    // Only the power price differs: electricity cost scales with it, capex is the same.
+    EXPECT_DOUBLE_EQ(old["capex_usd"].get<double>(), cn["capex_usd"].get<double>());
+    EXPECT_NEAR(old["opex_breakdown_usd_per_year"]["electricity"].get<double>(),
+                cn["opex_breakdown_usd_per_year"]["electricity"].get<double>() * 0.039 / 0.063,
+                1e-6);
+    EXPECT_EQ(old["inputs"]["electricity-price"]["source"], "pvmag_im_2022");
+    std::filesystem::remove_all(dir);
+}
+
 TEST(CostCommand, Countries)
 {
     const CommandRun all = run_reesx("countries");

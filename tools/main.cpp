@@ -232,7 +232,7 @@ int main(int argc, char** argv)
                    "tornado of USD/kg over every parameter's range");
     cost->add_option("--monte-carlo", cost_args.monte_carlo,
                      "samples of every range (separation factors re-simulated)")
-        ->check(CLI::Range(1, 10000000));
+        ->check(CLI::Range(1, 1000000));
     cost->add_option("--seed", cost_args.seed, "Monte Carlo seed (same seed, same result)");
     cost->add_option("--threads", cost_args.threads, "Monte Carlo threads (default: all cores)")
         ->check(CLI::Range(1, 1024));

@@ -78,6 +78,16 @@ std::string join(const std::vector<std::string>& items, const char* sep = ", ")
 
 }  // namespace
 
+double gap_per_kg(const CountryCost& c, const CountryCost& reference, int item)
+{
+    const auto per_kg = [item](const CountryCost& x) {
+        const double usd = item < num_opex_items ? x.opex_usd_per_year_by_item[item]
+                                                 : x.capital_charge_usd_per_year;
+        return x.reo_fed_kg_per_year > 0.0 ? usd / x.reo_fed_kg_per_year : 0.0;
+    };
+    return per_kg(c) - per_kg(reference);
+}
+
 CostRun run_costs(const CostModel& model, const std::vector<std::string>& codes,
                   bool with_sensitivity)
 {
@@ -204,6 +214,18 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
             return c.cost_usd_per_kg_reo_fed / first.cost_usd_per_kg_reo_fed;
         },
         "%12.3f");
+    if (cs.size() > 1) {
+        out << "gap to " << first.code
+            << " by item, USD/kg REO fed (sums to the USD/kg difference)\n";
+        for (int i = 0; i <= num_opex_items; ++i) {
+            const std::string label = i < num_opex_items
+                                          ? std::string(opex_label(static_cast<OpexItem>(i)))
+                                          : "capital charge";
+            row(
+                "  " + label, [&](const CountryCost& c) { return gap_per_kg(c, first, i); },
+                "%12.3f");
+        }
+    }
 
     if (!run.tornado.empty()) {
         out << "\nSensitivity of USD/kg REO fed (tornado: each parameter over its range, the "
@@ -340,6 +362,12 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
              number_or_null(c.energy_kwh_per_kg_reo_fed / first->energy_kwh_per_kg_reo_fed)},
             {"co2_kg_per_kg",
              number_or_null(c.co2_kg_per_kg_reo_fed / first->co2_kg_per_kg_reo_fed)}};
+        nlohmann::json gap = nlohmann::json::object();
+        for (int k = 0; k <= num_opex_items; ++k) {
+            gap[k < num_opex_items ? std::string(opex_key(static_cast<OpexItem>(k)))
+                                   : std::string("capital_charge")] = gap_per_kg(c, *first, k);
+        }
+        cj["gap_to_first_usd_per_kg"] = gap;
         const Region& r = model.region(c.code);
         cj["unverified_inputs"] = unverified_region(r);
         nlohmann::json inputs = nlohmann::json::object();

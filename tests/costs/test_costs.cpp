@@ -594,6 +594,14 @@ TEST(CostCommand, TableAndJson)
         items += v.get<double>();
     }
     EXPECT_NEAR(items, us["opex_usd_per_year"].get<double>(), 1e-6);
+    double gap = 0.0;
+    for (const auto& [k, v] : us["gap_to_first_usd_per_kg"].items()) {
+        gap += v.get<double>();
+    }
+    EXPECT_NEAR(gap,
+                us["cost_usd_per_kg"]["reo_fed"].get<double>() -
+                    j["countries"]["CN-NM"]["cost_usd_per_kg"]["reo_fed"].get<double>(),
+                1e-9);
     EXPECT_EQ(j["monte_carlo"]["samples"], 20);
     EXPECT_TRUE(j["monte_carlo"]["countries"]["FR"]["cost_usd_per_kg"].contains("p95"));
 

@@ -31,6 +31,10 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
 //! The `cost` JSON summary (without reesx_version, command and input, which the caller adds).
 nlohmann::json cost_json(const CostModel& model, const CostRun& run);
 
+//! What item `item` (an OpexItem, or num_opex_items for the capital charge) adds to the USD/kg
+//! REO fed of `c` over `reference`; the items sum to the difference of their USD/kg.
+double gap_per_kg(const CountryCost& c, const CountryCost& reference, int item);
+
 //! `reesx countries`: one line per region; with a code, every value with range and source.
 std::string format_countries(const CostData& data, const std::string& code);
 

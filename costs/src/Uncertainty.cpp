@@ -216,7 +216,7 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
 
     std::atomic<int> next{0}, done{0};
     std::exception_ptr internal_error;
-    std::mutex error_mutex;
+    std::mutex error_mutex, yaml_mutex;
     const auto worker = [&] {
         for (;;) {
             const int i = next.fetch_add(1);
@@ -232,9 +232,14 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                 if (options.resimulate) {
                     CaseSpec sampled = spec;
                     sampled.system = system;
-                    sampled.model =
-                        make_equilibrium_model(model_name, sampled.components, sampled.system,
-                                               spec.root ? *spec.root : model_name);
+                    {
+                        // The factory reads the case's YAML nodes; yaml-cpp does not promise
+                        // that concurrent reads are safe, so one thread at a time (cheap).
+                        const std::lock_guard yaml_lock(yaml_mutex);
+                        sampled.model =
+                            make_equilibrium_model(model_name, sampled.components, sampled.system,
+                                                   spec.root ? *spec.root : model_name);
+                    }
                     Cascade cascade(sampled);
                     streams = plant_streams(sampled, cascade.solve());
                 }

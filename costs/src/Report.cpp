@@ -202,7 +202,7 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
         "kg CO2/kg REO fed", [](const CountryCost& c) { return c.co2_kg_per_kg_reo_fed; },
         "%12.4f");
     row(
-        "  of which reagents (NaOH power)",
+        "  of which reagents (embodied power)",
         [](const CountryCost& c) {
             return c.reo_fed_kg_per_year > 0 ? c.co2_reagents_kg_per_year / c.reo_fed_kg_per_year
                                              : 0.0;
@@ -213,6 +213,13 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
         [&](const CountryCost& c) {
             return c.cost_usd_per_kg_reo_fed / first.cost_usd_per_kg_reo_fed;
         },
+        "%12.3f");
+    row(
+        "ratio to " + first.code + " (capex)",
+        [&](const CountryCost& c) { return c.capex_usd / first.capex_usd; }, "%12.3f");
+    row(
+        "ratio to " + first.code + " (opex)",
+        [&](const CountryCost& c) { return c.opex_usd_per_year / first.opex_usd_per_year; },
         "%12.3f");
     if (cs.size() > 1) {
         out << "gap to " << first.code

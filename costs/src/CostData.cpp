@@ -192,6 +192,44 @@ double Region::location_factor(const std::string& scenario) const
     return (*this)[RegionParam::capex_location_factor].value;
 }
 
+void check_global(GlobalParam p, const Param& value, const InputNode& where)
+{
+    using G = GlobalParam;
+    const auto& key = info(p).key;
+    // Divisors, exponents of volumes and fractions of the year must stay where the formulas
+    // make sense (docs/costs.md).
+    switch (p) {
+        case G::mixer_settler_volume_ref:
+        case G::tank_volume_ref:
+        case G::cepci_2016:
+        case G::cepci_cost_year:
+        case G::extractant_density:
+        case G::mixer_residence_time:
+        case G::settler_residence_time:
+            if (!(value.low > 0.0)) {
+                where.fail(std::string(key) + " must be positive (and so must its range)");
+            }
+            break;
+        case G::plant_life:
+            if (!(value.low >= 1.0)) {
+                where.fail("plant-life must be at least 1 year");
+            }
+            break;
+        case G::capacity_factor:
+            if (!(value.low > 0.0 && value.high <= 1.0)) {
+                where.fail("capacity-factor must lie in (0, 1]");
+            }
+            break;
+        case G::discount_rate:
+            if (!(value.high < 1.0)) {
+                where.fail("discount-rate is a fraction per year, e.g. 0.08, below 1");
+            }
+            break;
+        default:
+            break;
+    }
+}
+
 const Region* CostData::find(std::string_view code) const
 {
     for (const auto& r : regions) {
@@ -379,8 +417,9 @@ CostData parse_cost_data(const InputNode& root)
     }
     global.check_keys(global_keys);
     for (int p = 0; p < num_global_params; ++p) {
-        data.global[p] =
-            parse_param(global.at(global_info[p].key), global_info[p].unit, false, &data.sources);
+        const InputNode node = global.at(global_info[p].key);
+        data.global[p] = parse_param(node, global_info[p].unit, false, &data.sources);
+        check_global(static_cast<GlobalParam>(p), data.global[p], node);
     }
     if (auto mm = global.find("extractant-molar-mass")) {
         for (const auto& [system, node] : mm->entries()) {

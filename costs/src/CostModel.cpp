@@ -184,6 +184,7 @@ CostSetup parse_cost_setup(const CaseSpec& spec)
         const auto& pi = info(static_cast<GlobalParam>(p));
         if (auto v = cost->find(pi.key)) {
             data.global[p] = parse_param(*v, pi.unit, true, &data.sources);
+            check_global(static_cast<GlobalParam>(p), data.global[p], *v);
         }
     }
     if (auto mm = cost->find("extractant-molar-mass")) {

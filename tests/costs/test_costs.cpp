@@ -381,6 +381,8 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     expect_error(strip_case("cost: {countries: [US, XX]}\n"), "unknown country or region 'XX'");
     expect_error(strip_case("cost: {mixer-residense-time: 3 min}\n"), "mixer-residence-time");
     expect_error(strip_case("cost: {base-reagent: KOH}\n"), "NaOH, NH3 or MgO");
+    expect_error(strip_case("cost: {plant-life: 0}\n"), "plant-life must be at least 1 year");
+    expect_error(strip_case("cost: {discount-rate: 8}\n"), "below 1");
     expect_error(strip_case("cost: {scenario: cheap}\n"), "unknown scenario");
     expect_error(strip_case("cost: {regions: {XX: {name: new, inherits: ZZ}}}\n"),
                  "inherits from 'ZZ'");

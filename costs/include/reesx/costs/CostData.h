@@ -155,6 +155,10 @@ CostData parse_cost_data(const InputNode& root);
 Param parse_param(const InputNode& node, std::string_view expected_unit, bool allow_bare,
                   const std::map<std::string, Source>* sources);
 
+//! Fails at `where` when a plant-wide value cannot be used (a zero divisor, a plant life
+//! under a year, a capacity factor above 1...).
+void check_global(GlobalParam p, const Param& value, const InputNode& where);
+
 //! Adds or overrides regions from a mapping {CODE: {name, inherits, currency, <params>...}}
 //! (the `regions:` of a data file or `cost.countries-data` of a case). Values in a case file may
 //! be bare numbers (then range = [v, v], source = the case file).

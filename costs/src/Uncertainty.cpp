@@ -17,6 +17,8 @@
 #include <random>
 #include <thread>
 
+#include <unistd.h>
+
 namespace reesx::costs {
 namespace {
 
@@ -95,6 +97,17 @@ void sample_region(const CostModel& model, const Region& region, SampleRng& rng,
 
 void print_progress(int done, int total, double seconds)
 {
+    // On a terminal the bar redraws in place; into a file or pipe, one line per 10 %.
+    static const bool tty = isatty(fileno(stderr)) != 0;
+    if (!tty) {
+        static int last_decile = -1;
+        const int decile = total > 0 ? done * 10 / total : 10;
+        if (decile != last_decile) {
+            last_decile = decile;
+            std::fprintf(stderr, "Monte Carlo %d/%d  %.1f s\n", done, total, seconds);
+        }
+        return;
+    }
     const int width = 40;
     const int filled = total > 0 ? static_cast<int>(static_cast<double>(done) / total * width) : 0;
     std::string bar(static_cast<std::size_t>(filled), '#');
@@ -287,7 +300,9 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (options.progress) {
         print_progress(done.load(), n, out.seconds);
-        std::fprintf(stderr, "\n");
+        if (isatty(fileno(stderr)) != 0) {
+            std::fprintf(stderr, "\n");
+        }
     }
     if (internal_error) {
         std::rethrow_exception(internal_error);

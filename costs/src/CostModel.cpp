@@ -284,6 +284,12 @@ CostModel::CostModel(CostSetup setup, PlantStreams streams)
     for (int e = 0; e < num_elements; ++e) {
         oxide_price_[e] = setup_.data.oxide_price[e].value;
     }
+    if (streams_.base_equiv_mol_per_h <= 0.0) {
+        setup_.warnings.push_back(
+            "the simulation uses no saponification base (the case gives no "
+            "organic.extractant-concentration and saponification, and its model does not load "
+            "the organic to a capacity): the base costs nothing here");
+    }
     for (const auto& code : setup_.options.countries) {
         (void)region(code);
     }

@@ -408,6 +408,7 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
     }
     j["global_inputs"] = global;
     j["unverified_global_inputs"] = unverified_global(model.setup().data);
+    j["warnings"] = model.setup().warnings;
     if (run.monte_carlo) {
         const auto& mc = *run.monte_carlo;
         nlohmann::json m = {{"samples", mc.samples},

@@ -1,13 +1,16 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The `reesx` command line (interface.md): run, check, design, elements, systems.
+// The `reesx` command line (interface.md): run, check, design, separate, cost, validate,
+// elements, systems, countries.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
 #include "reesx/core/Error.h"
+#include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/DesignOutput.h"
@@ -274,6 +277,88 @@ int validate(const std::string& cases_dir, const std::vector<std::string>& only,
     return code(report.ok(allow_known) ? ExitCode::ok : ExitCode::no_solution);
 }
 
+struct CostArgs {
+    std::string countries;
+    std::string scenario;
+    bool sensitivity = false;
+    int monte_carlo = 0;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    bool no_resimulate = false;
+};
+
+std::vector<std::string> split_codes(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) {
+                out.push_back(item);
+            }
+            item.clear();
+        } else if (c != ' ') {
+            item += c;
+        }
+    }
+    return out;
+}
+
+int cost_case(const std::string& case_path, const std::string& json_path, const CostArgs& args)
+{
+    namespace rc = reesx::costs;
+    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    rc::CostSetup setup = rc::parse_cost_setup(spec);
+    if (!args.countries.empty()) {
+        setup.options.countries = split_codes(args.countries);
+    }
+    if (!args.scenario.empty()) {
+        if (!setup.data.has_scenario(args.scenario)) {
+            throw reesx::InputError("--scenario: unknown scenario '" + args.scenario +
+                                    "' (reesx countries lists them)");
+        }
+        setup.options.scenario = args.scenario;
+    }
+    if (setup.options.countries.empty()) {
+        throw reesx::InputError("--countries: give at least one country code, e.g. CN-NM,US");
+    }
+    const std::vector<std::string> codes = setup.options.countries;
+    reesx::Cascade cascade(spec);
+    const reesx::CascadeResult result = cascade.solve();
+    const rc::CostModel model(std::move(setup), rc::plant_streams(spec, result));
+    rc::CostRun run = rc::run_costs(model, codes, args.sensitivity);
+    if (args.monte_carlo > 0) {
+        rc::MonteCarloOptions mc;
+        mc.samples = args.monte_carlo;
+        mc.seed = args.seed;
+        mc.threads = args.threads;
+        mc.resimulate = !args.no_resimulate;
+        mc.progress = true;
+        run.monte_carlo = rc::monte_carlo(spec, model, codes, mc);
+    }
+    std::cout << rc::format_cost(spec, model, run);
+    if (!json_path.empty()) {
+        nlohmann::json j;
+        j["reesx_version"] = reesx::io::version();
+        j["command"] = "cost";
+        j["input"] = reesx::io::resolved_input(spec);
+        j["converged"] = true;
+        j["mass_balance_relative_error"] = result.mass_balance_relative_error;
+        const nlohmann::json c = rc::cost_json(model, run);
+        for (const auto& [key, value] : c.items()) {
+            j[key] = value;
+        }
+        reesx::io::write_json(json_path, j);
+    }
+    return code(ExitCode::ok);
+}
+
+int list_countries(const std::string& country)
+{
+    std::cout << reesx::costs::format_countries(reesx::costs::builtin_cost_data(), country);
+    return code(ExitCode::ok);
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -347,6 +432,31 @@ int main(int argc, char** argv)
                            "exit 0 when the only failures are known discrepancies explained in "
                            "their case README");
 
+    CostArgs cost_args;
+    auto* cost = app.add_subcommand(
+        "cost", "capital, operating cost, energy and CO2 of the cascade in CASE, per country");
+    cost->add_option("case", case_path, "case file (YAML)")->required();
+    cost->add_option("--countries", cost_args.countries,
+                     "comma-separated country/region codes, the first is the reference "
+                     "(default: the case's cost.countries, else CN-NM,US,AU,MY,VN,JP)");
+    cost->add_option("--json", json_path, "JSON summary file");
+    cost->add_option(
+        "--scenario", cost_args.scenario,
+        "capital location-factor scenario (towler-sinnott, compass-2017, china-third)");
+    cost->add_flag("--sensitivity", cost_args.sensitivity,
+                   "tornado of USD/kg over every parameter's range");
+    cost->add_option("--monte-carlo", cost_args.monte_carlo,
+                     "samples of every range (separation factors re-simulated)")
+        ->check(CLI::Range(1, 1000000));
+    cost->add_option("--seed", cost_args.seed, "Monte Carlo seed (same seed, same result)");
+    cost->add_option("--threads", cost_args.threads, "Monte Carlo threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
+    cost->add_flag("--no-resimulate", cost_args.no_resimulate,
+                   "Monte Carlo over the cost data only (keep the simulated flows)");
+    std::string country_code;
+    auto* countries = app.add_subcommand("countries", "list the cost data by country, or show one");
+    countries->add_option("code", country_code, "country/region code, or 'global'");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -365,6 +475,12 @@ int main(int argc, char** argv)
         }
         if (*separate) {
             return run_separate(sep);
+        }
+        if (*cost) {
+            return cost_case(case_path, json_path, cost_args);
+        }
+        if (*countries) {
+            return list_countries(country_code);
         }
         if (*elements) {
             return list_elements();

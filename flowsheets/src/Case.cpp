@@ -140,7 +140,8 @@ CaseSpec parse_case(const InputNode& root)
             "feed, organic, scrub");
     }
     root.check_keys({"schema", "name", "description", "system", "model", "stages", "feed", "feeds",
-                     "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver"});
+                     "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver",
+                     "cost"});  // cost: read by reesx_costs (reesx cost)
     CaseSpec spec;
     spec.root = root;
     spec.source_file = root.source_name();

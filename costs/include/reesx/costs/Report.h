@@ -1,0 +1,41 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// What `reesx cost` and `reesx countries` print and write: side-by-side tables on stdout and
+// the JSON summary (interface.md, `cost`).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reesx/costs/Uncertainty.h"
+
+namespace reesx::costs {
+
+struct CostRun {
+    std::vector<CountryCost> countries;            //!< nominal costing, first = the reference
+    std::vector<std::vector<TornadoBar>> tornado;  //!< per country, when --sensitivity
+    std::optional<MonteCarloResult> monte_carlo;
+};
+
+//! Costs every country of `codes` at nominal values (and the tornado when asked).
+CostRun run_costs(const CostModel& model, const std::vector<std::string>& codes,
+                  bool with_sensitivity);
+
+//! Side-by-side table: sizing, capex and opex by item, USD/kg, kWh/kg, kg CO2/kg, ratio to
+//! the first country; the tornado's largest bars and the Monte Carlo percentiles when present;
+//! the unverified inputs used.
+std::string format_cost(const CaseSpec& spec, const CostModel& model, const CostRun& run);
+
+//! The `cost` JSON summary (without reesx_version, command and input, which the caller adds).
+nlohmann::json cost_json(const CostModel& model, const CostRun& run);
+
+//! What item `item` (an OpexItem, or num_opex_items for the capital charge) adds to the USD/kg
+//! REO fed of `c` over `reference`; the items sum to the difference of their USD/kg.
+double gap_per_kg(const CountryCost& c, const CountryCost& reference, int item);
+
+//! `reesx countries`: one line per region; with a code, every value with range and source.
+std::string format_countries(const CostData& data, const std::string& code);
+
+}  // namespace reesx::costs

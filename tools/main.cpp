@@ -85,6 +85,14 @@ std::string quoted(const std::string& text)
     return out + "\"";
 }
 
+//! A number as the user typed it (15 significant digits, no trailing zeros).
+std::string shortest(double value)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    return buffer;
+}
+
 std::string design_document(const DesignOptions& o)
 {
     std::string y;
@@ -93,11 +101,7 @@ std::string design_document(const DesignOptions& o)
             y += key + ": " + quoted(value) + "\n";
         }
     };
-    const auto number = [](double v) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", v);
-        return v != 0.0 ? std::string(buffer) : std::string();
-    };
+    const auto number = [](double v) { return v != 0.0 ? shortest(v) : std::string(); };
     add("system", o.system);
     add("feed", o.feed);
     add("split", o.split);
@@ -170,10 +174,10 @@ int run_separate(const SeparateOptions& o)
             y += "feed-rate: " + quoted(o.feed_rate) + "\n";
         }
         if (o.purity != 0.0) {
-            y += "purity: " + std::to_string(o.purity) + "\n";
+            y += "purity: " + shortest(o.purity) + "\n";
         }
         if (o.threshold >= 0.0) {
-            y += "threshold: " + std::to_string(o.threshold) + "\n";
+            y += "threshold: " + shortest(o.threshold) + "\n";
         }
     }
     const reesx::InputNode root = o.file.empty() ? reesx::InputNode::load_string(y, "command line")

@@ -215,3 +215,28 @@ TEST(Cli, designErrorsExitOneOrTwo)
     EXPECT_NE(bad.out.find("command line:"), std::string::npos) << bad.out;
     EXPECT_EQ(run_reesx("design --system p507-hcl --feed no-such-feed --split Pr/Nd").status, 1);
 }
+
+TEST(Cli, separateWritesJsonAndDot)
+{
+    const fs::path dir = scratch("separate");
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: lpn\ncomposition: {La: 0.4, Pr: 0.1, Nd: 0.5}\n");
+    const CommandRun run =
+        run_reesx("separate --feed " + feed.string() + " --json " + (dir / "s.json").string() +
+                  " --dot " + (dir / "plant.dot").string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    nlohmann::json s;
+    std::ifstream(dir / "s.json") >> s;
+    for (const char* key : {"cascades", "products", "total_stages", "reagents", "sequences"}) {
+        EXPECT_TRUE(s.contains(key)) << key;
+    }
+    EXPECT_EQ(s["products"].size(), 3U);
+    for (const auto& p : s["products"]) {
+        EXPECT_GE(p["purity"].get<double>(), 0.9999) << p.dump();
+    }
+    std::ifstream dot(dir / "plant.dot");
+    const std::string text((std::istreambuf_iterator<char>(dot)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("digraph plant"), std::string::npos);
+    EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --threshold 0.45").status, 2);
+    EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --purity 2").status, 1);
+}

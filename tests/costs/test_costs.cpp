@@ -5,6 +5,8 @@
 // the `reesx cost` / `reesx countries` commands.
 #include <gtest/gtest.h>
 
+#include "../RunReesx.h"
+
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -539,27 +541,8 @@ TEST(CostPercentiles, InterpolatesOrderStatistics)
 
 // ---- the commands
 
-struct CommandRun {
-    int status = -1;
-    std::string out;
-};
-
-CommandRun run_reesx(const std::string& args)
-{
-    const std::string command = std::string(REESX_BINARY) + " " + args + " 2>&1";
-    CommandRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) {
-        run.out += buffer.data();
-    }
-    const int raw = pclose(pipe);
-    run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return run;
-}
+using reesx::test::CommandRun;
+using reesx::test::run_reesx;
 
 TEST(CostCommand, TableAndJson)
 {

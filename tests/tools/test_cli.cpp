@@ -3,6 +3,8 @@
 // The `reesx` executable end to end: exit codes, messages, output files (interface.md).
 #include <gtest/gtest.h>
 
+#include "../RunReesx.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -16,27 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct CommandRun {
-    int status = -1;
-    std::string out;  // stdout and stderr together
-};
-
-CommandRun run_reesx(const std::string& args)
-{
-    const std::string command = std::string(REESX_BINARY) + " " + args + " 2>&1";
-    CommandRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) {
-        run.out += buffer.data();
-    }
-    const int raw = pclose(pipe);
-    run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return run;
-}
+using reesx::test::CommandRun;
+using reesx::test::run_reesx;
 
 std::string example(const std::string& name)
 {

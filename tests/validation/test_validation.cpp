@@ -5,6 +5,8 @@
 // themselves are ctest tests with label `validation` (validation/CMakeLists.txt).
 #include <gtest/gtest.h>
 
+#include "../RunReesx.h"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -79,27 +81,8 @@ std::string input_error(const v::CaseFiles& files)
     return "";
 }
 
-struct CommandRun {
-    int status = -1;
-    std::string out;
-};
-
-CommandRun run_reesx(const std::string& args)
-{
-    const std::string command = std::string(REESX_BINARY) + " " + args + " 2>&1";
-    CommandRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) {
-        return run;
-    }
-    std::array<char, 4096> buffer{};
-    while (fgets(buffer.data(), static_cast<int>(buffer.size()), pipe)) {
-        run.out += buffer.data();
-    }
-    const int raw = pclose(pipe);
-    run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return run;
-}
+using reesx::test::CommandRun;
+using reesx::test::run_reesx;
 
 void write_folder(const fs::path& dir, const v::CaseFiles& files)
 {

@@ -100,7 +100,32 @@ public:
     //! Newton on the per-stage scale of the separation-factor model with the compositions
     //! eliminated exactly (see the definition).
     solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
-    CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report) const;
+    CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report);
+    //! a/b - 1 form of every row (see the end of evaluate).
+    void apply_linear_form(Eigen::VectorXd& residual,
+                           solver::BlockTridiagonalMatrix* jacobian) const;
+
+    // Models with extra species per stage (EquilibriumModel::extra_unknowns): unknowns per
+    // stage (u (n), w (m)); rows: n element balances, k conserved-quantity balances, m - k
+    // local equations of the model.
+    void evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                         solver::BlockTridiagonalMatrix* jacobian);
+    //! Start: flat aqueous RE, extras from the aqueous march of the conserved quantities,
+    //! then `sweeps` rounds of (linear RE profiles at fixed D, march, local completion).
+    void initial_guess_extras(Eigen::VectorXd& x, int sweeps);
+    //! Newton (linear form, log form), then pseudo-transient continuation, from x.
+    solver::SolverReport solve_extras(Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                      solver::SolverReport& total);
+    //! Organic RE returned to stage 1 by the closed organic loop, mol/h per component.
+    void set_recycle(const Eigen::VectorXd& mol_per_h);
+    CascadeResult solve_once();
+    //! Profiles, electroneutrality, conserved balances and acid flows of a model with extras.
+    void collect_extras(const Eigen::VectorXd& x, CascadeResult& r);
+    //! Acid and base totals, kg, and per kg of each product.
+    void finish_reagents(CascadeResult& r) const;
+    CascadeResult solve_with_extras();
+    Eigen::VectorXd last_x_;  //!< solution of the previous solve (closed-loop warm start)
+    StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;
     //! `last` with the work counts of every attempt (`total`).
     solver::SolverReport total_report(const solver::SolverReport& total,
                                       solver::SolverReport last) const;
@@ -135,6 +160,14 @@ public:
     //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
     //! ln in - ln out, straight step) when false.
     bool linear_form_ = true;
+
+    int m_ = 0;                        //!< extra unknowns per stage
+    int k_ = 0;                        //!< conserved quantities among them
+    Eigen::MatrixXd conserved_feed_;   //!< k × stages, mol/h entering with the streams
+    Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
+    Eigen::MatrixXd base_conserved_feed_;
+    std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
+    std::vector<StageChemistry> chem_;
 
     // Per-evaluation scratch.
     std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;
@@ -354,15 +387,88 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
         murphree_ = murphree_ || efficiency_[j] < 1.0;
     }
     block_ = murphree_ ? 2 * n_ : n_;
+    m_ = static_cast<int>(model_.extra_unknowns().size());
+    k_ = static_cast<int>(model_.conserved_quantities().size());
+    if (m_ > 0) {
+        if (murphree_) {
+            throw InfeasibleError("Murphree efficiencies below 1 are not available with the " +
+                                  model_.name() + " model; use efficiency: 1.0");
+        }
+        block_ = n_ + m_;
+        chem_.resize(stages_);
+        // What every stream brings of the conserved quantities (protons, cation), and the
+        // chloride that rides with the aqueous (RECl3 + HCl) for the electroneutrality check.
+        conserved_feed_ = Eigen::MatrixXd::Zero(k_, stages_);
+        std::vector<double> chloride_in(stages_, 0.0);
+        const auto add_stream = [&](int j, double flow, const StreamChemistry& st) {
+            conserved_feed_.col(j) += flow * model_.stream_content(st);
+            if (!st.organic) {
+                chloride_in[j] += flow * (st.acid_mol_per_L + 3.0 * st.re_mol_per_L);
+            }
+        };
+        for (const auto& feed : spec.feeds) {
+            StreamChemistry st;
+            st.organic = feed.phase == Phase::organic;
+            st.acid_mol_per_L = feed.acid_mol_per_L;
+            st.re_mol_per_L = feed.concentration_mol_per_L;
+            add_stream(feed.stage - 1, feed.flow_L_per_h, st);
+        }
+        if (spec.scrub && spec.stages_scrub > 0) {
+            add_stream(last_scrub_, spec.scrub->flow_L_per_h,
+                       StreamChemistry{false, spec.scrub->acid_mol_per_L, 0.0, false});
+        }
+        if (spec.strip && has_strip) {
+            add_stream(stages_ - 1, spec.strip->flow_L_per_h,
+                       StreamChemistry{false, spec.strip->acid_mol_per_L, 0.0, false});
+        }
+        base_conserved_feed_ = conserved_feed_;
+        conserved_feed_.col(0) +=
+            spec.organic.flow_L_per_h * model_.stream_content(fresh_organic_stream(0.0));
+        chloride_mol_per_L_.assign(stages_, 0.0);
+        for (int j = stages_ - 1; j >= 0; --j) {
+            const bool from_above = j + 1 < stages_ && qa_down_[j + 1] > 0.0;
+            const double in =
+                chloride_in[j] + (from_above ? qa_down_[j + 1] * chloride_mol_per_L_[j + 1] : 0.0);
+            chloride_mol_per_L_[j] = in / qa_out_[j];
+        }
+    }
+    base_feed_mol_per_h_ = feed_mol_per_h_;
+    base_organic_feed_mol_per_h_ = organic_feed_mol_per_h_;
     ln_q_star_.assign(solved_stages_, Eigen::VectorXd(n_));
     ln_q_.assign(solved_stages_, Eigen::VectorXd(n_));
     jac_q_star_.assign(solved_stages_, Eigen::MatrixXd(n_, n_));
+}
+
+StreamChemistry Cascade::Impl::fresh_organic_stream(double recycled_re_mol_per_h) const
+{
+    StreamChemistry st;
+    st.organic = true;
+    st.fresh_organic = true;
+    st.re_mol_per_L = recycled_re_mol_per_h / spec_.organic.flow_L_per_h;
+    return st;
+}
+
+void Cascade::Impl::set_recycle(const Eigen::VectorXd& mol_per_h)
+{
+    feed_mol_per_h_ = base_feed_mol_per_h_;
+    organic_feed_mol_per_h_ = base_organic_feed_mol_per_h_;
+    feed_mol_per_h_.col(0) += mol_per_h;
+    organic_feed_mol_per_h_.col(0) += mol_per_h;
+    ln_feed_ = feed_mol_per_h_.unaryExpr([](double f) { return safe_log(f); });
+    if (m_ > 0) {
+        conserved_feed_ = base_conserved_feed_;
+        conserved_feed_.col(0) += spec_.organic.flow_L_per_h *
+                                  model_.stream_content(fresh_organic_stream(mol_per_h.sum()));
+    }
 }
 
 std::string Cascade::Impl::variable_name(int k) const
 {
     const int j = k / block_;
     const int r = k % block_;
+    if (m_ > 0 && r >= n_) {
+        return "stage " + std::to_string(j + 1) + ", " + model_.extra_unknowns()[r - n_];
+    }
     const int i = r % n_;
     const char* what = r < n_ ? "ln c (aqueous) of " : "ln q (organic) of ";
     return "stage " + std::to_string(j + 1) + ", " + what +
@@ -372,6 +478,10 @@ std::string Cascade::Impl::variable_name(int k) const
 void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
                              solver::BlockTridiagonalMatrix* jacobian)
 {
+    if (m_ > 0) {
+        evaluate_extras(x, residual, jacobian);
+        return;
+    }
     const int stages = solved_stages_;
     for (int j = 0; j < stages; ++j) {
         const Eigen::VectorXd u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
@@ -477,6 +587,13 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
             }
         }
     }
+    apply_linear_form(residual, jacobian);
+}
+
+void Cascade::Impl::apply_linear_form(Eigen::VectorXd& residual,
+                                      solver::BlockTridiagonalMatrix* jacobian) const
+{
+    const int stages = solved_stages_;
     // Every row so far is ln(a) - ln(b). Newton works on a/b - 1 instead: the same root, but
     // linear in the concentrations for constant D, which widens the basin of Newton's method
     // far beyond that of the log form (take_step below completes the change of variables).
@@ -495,6 +612,209 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
             }
         }
     }
+}
+
+void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                                    solver::BlockTridiagonalMatrix* jacobian)
+{
+    const int stages = solved_stages_;
+    for (int j = 0; j < stages; ++j) {
+        const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+        model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
+                               chem_[j]);
+        ln_q_[j] = chem_[j].ln_org;
+    }
+    residual.resize(static_cast<Eigen::Index>(stages) * block_);
+    if (jacobian) {
+        jacobian->set_zero();
+    }
+    std::array<double, 4> w{};
+    for (int j = 0; j < stages; ++j) {
+        const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+        const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+        const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+        // Element balances, as in evaluate(), with ln q depending on (u, w) of the stage.
+        for (int i = 0; i < n_; ++i) {
+            LogSum out;
+            out.add(ln_qa_out_[j] + x[row0 + i]);
+            out.add(ln_qo_out_[j] + ln_q_[j][i]);
+            std::array<double, 4> w_out{};
+            const double ln_out = out.value(w_out);
+            LogSum in;
+            int k_above = -1, k_below = -1;
+            if (from_above) {
+                k_above = in.count;
+                in.add(ln_qa_down_[j + 1] + x[row0 + block_ + i]);
+            }
+            if (from_below) {
+                k_below = in.count;
+                in.add(ln_qo_up_[j - 1] + ln_q_[j - 1][i]);
+            }
+            in.add(ln_feed_(i, j));
+            const double ln_in = in.value(w);
+            if (ln_in == neg_inf) {
+                throw std::domain_error("no inflow of a component at a stage");
+            }
+            residual[row0 + i] = ln_in - ln_out;
+            if (!jacobian) {
+                continue;
+            }
+            auto& diag = jacobian->diag[j];
+            diag(i, i) -= w_out[0];
+            diag.row(i) -= w_out[1] * chem_[j].d_ln_org.row(i);
+            if (k_above >= 0) {
+                jacobian->upper[j](i, i) += w[k_above];
+            }
+            if (k_below >= 0) {
+                jacobian->lower[j].row(i) += w[k_below] * chem_[j - 1].d_ln_org.row(i);
+            }
+        }
+        // Conserved quantities: in - out = 0 written as ln(positive terms) - ln(negative
+        // terms), a relative imbalance like the element rows (contents may be negative).
+        for (int k = 0; k < k_; ++k) {
+            const Eigen::Index r = n_ + k;
+            double pos = 0.0, neg = 0.0;
+            const auto add = [&](double t) { (t >= 0.0 ? pos : neg) += std::abs(t); };
+            const double t_above = from_above ? qa_down_[j + 1] * chem_[j + 1].aqueous[k] : 0.0;
+            const double t_below = from_below ? qo_up_[j - 1] * chem_[j - 1].organic[k] : 0.0;
+            const double t_feed = conserved_feed_(k, j);
+            const double t_out_a = -qa_out_[j] * chem_[j].aqueous[k];
+            const double t_out_o = -qo_out_[j] * chem_[j].organic[k];
+            add(t_above);
+            add(t_below);
+            add(t_feed);
+            add(t_out_a);
+            add(t_out_o);
+            constexpr double tiny = 1e-300;
+            pos = std::max(pos, tiny);
+            neg = std::max(neg, tiny);
+            residual[row0 + r] = std::log(pos) - std::log(neg);
+            if (!jacobian) {
+                continue;
+            }
+            const auto weight = [&](double t) { return t >= 0.0 ? 1.0 / pos : 1.0 / neg; };
+            auto& diag = jacobian->diag[j];
+            diag.row(r) -= weight(t_out_a) * qa_out_[j] * chem_[j].d_aqueous.row(k);
+            diag.row(r) -= weight(t_out_o) * qo_out_[j] * chem_[j].d_organic.row(k);
+            if (from_above) {
+                jacobian->upper[j].row(r) +=
+                    weight(t_above) * qa_down_[j + 1] * chem_[j + 1].d_aqueous.row(k);
+            }
+            if (from_below) {
+                jacobian->lower[j].row(r) +=
+                    weight(t_below) * qo_up_[j - 1] * chem_[j - 1].d_organic.row(k);
+            }
+        }
+        // Local equations of the model.
+        for (int l = 0; l < m_ - k_; ++l) {
+            const Eigen::Index r = n_ + k_ + l;
+            residual[row0 + r] = chem_[j].local[l];
+            if (jacobian) {
+                jacobian->diag[j].row(r) += chem_[j].d_local.row(l);
+            }
+        }
+    }
+    apply_linear_form(residual, jacobian);
+}
+
+void Cascade::Impl::initial_guess_extras(Eigen::VectorXd& x, int sweeps)
+{
+    const int stages = solved_stages_;
+    const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
+    const Eigen::VectorXd ln_z = (feed / feed.sum()).array().log();
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    for (int j = 0; j < stages; ++j) {
+        x.segment(static_cast<Eigen::Index>(j) * block_, n_) =
+            ln_z.array() + std::log(spec_.feeds[0].concentration_mol_per_L);
+    }
+    // Aqueous content of the conserved quantities by a march down the aqueous, with the
+    // organic contents of `organic` (zero at first: everything entering goes to the aqueous).
+    Eigen::MatrixXd organic = Eigen::MatrixXd::Zero(k_, stages);
+    Eigen::MatrixXd aqueous(k_, stages);
+    const auto march = [&]() {
+        for (int j = stages - 1; j >= 0; --j) {
+            const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+            const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+            for (int k = 0; k < k_; ++k) {
+                double in = conserved_feed_(k, j);
+                in += from_above ? qa_down_[j + 1] * aqueous(k, j + 1) : 0.0;
+                in += from_below ? qo_up_[j - 1] * organic(k, j - 1) : 0.0;
+                in -= qo_out_[j] * organic(k, j);
+                aqueous(k, j) = std::max(in / qa_out_[j], 1e-9);
+            }
+        }
+    };
+    const auto complete = [&]() {
+        Eigen::VectorXd extra(m_);
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.start_extras(conditions_[j], x.segment(row0, n_), aqueous.col(j), extra);
+            x.segment(row0 + n_, m_) = extra;
+        }
+    };
+    march();
+    complete();
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int sweep = 0; sweep < sweeps; ++sweep) {
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
+                                   chem_[j]);
+            ln_d.col(j) = chem_[j].ln_org - x.segment(row0, n_);
+        }
+        solve_linear_profiles(ln_d, x);
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
+                                   chem_[j]);
+            organic.col(j) = chem_[j].organic;
+        }
+        march();
+        complete();
+    }
+}
+
+solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
+                                                 const solver::NewtonOptions& options,
+                                                 solver::SolverReport& total)
+{
+    // Pseudo-transient continuation in ln c first (the extras make Newton's basin small:
+    // the proton balance of a saponified section is a small difference of organic terms),
+    // then Newton in c, Newton in ln c, and continuation in c, each from the same start.
+    const Eigen::VectorXd start = x;
+    solver::NewtonOptions first = options;
+    first.max_iterations = std::min(options.max_iterations, 40);
+    solver::SolverReport report;
+    for (const int attempt : {0, 1, 2, 3}) {
+        x = start;
+        linear_form_ = attempt == 1 || attempt == 3;
+        try {
+            if (attempt == 1 || attempt == 2) {
+                report = solver::solve_newton(*this, x, first);
+            } else {
+                solver::NewtonOptions patient = options;
+                patient.max_iterations = std::max(options.max_iterations, 500);
+                report = solver::solve_pseudo_transient(*this, x, patient, 1.0);
+            }
+        } catch (const std::domain_error& e) {
+            report = solver::SolverReport{};
+            report.message = e.what();
+        }
+        total.iterations += report.iterations;
+        total.residual_evaluations += report.residual_evaluations;
+        total.seconds += report.seconds;
+        total.method = report.method;
+        if (std::getenv("REESX_DEBUG")) {
+            std::fprintf(stderr, "attempt %d: conv %d its %d res %g at %s: %s\n", attempt,
+                         report.converged, report.iterations, report.residual_norm,
+                         variable_name(std::max(0, report.worst_index)).c_str(),
+                         report.message.c_str());
+        }
+        if (report.converged) {
+            return report;
+        }
+    }
+    return report;
 }
 
 void Cascade::Impl::take_step(const Eigen::VectorXd& x, const Eigen::VectorXd& dx, double lambda,
@@ -797,6 +1117,80 @@ void Cascade::Impl::initial_guess(Eigen::VectorXd& x, int max_sweeps)
 
 CascadeResult Cascade::Impl::solve()
 {
+    CascadeResult r = solve_once();
+    if (!spec_.organic.recycle || spec_.stages_strip == 0) {
+        return r;
+    }
+    // Closed organic loop: the stripped organic returns to stage 1 (re-saponified) with the
+    // RE it still carries; a tear on that RE, by successive substitution. It contracts by the
+    // fraction of the organic RE the strip section leaves, usually far below 1.
+    const auto recycled = [&](const CascadeResult& result) {
+        Eigen::VectorXd mol(n_);
+        for (const auto& p : result.products) {
+            if (p.name != "stripped_organic") {
+                continue;
+            }
+            const double share = std::min(1.0, spec_.organic.flow_L_per_h / p.flow_L_per_h);
+            for (int i = 0; i < n_; ++i) {
+                mol[i] = share * p.mol_per_h[spec_.components[i]];
+            }
+        }
+        return mol;
+    };
+    Eigen::VectorXd current = Eigen::VectorXd::Zero(n_);
+    const double feed_total = spec_.feed_re_mol_per_h();
+    for (int loop = 1; loop <= 200; ++loop) {
+        const Eigen::VectorXd next = recycled(r);
+        const double change = (next - current).cwiseAbs().maxCoeff();
+        if (change <= 1e-13 * feed_total) {
+            r.recycle_iterations = loop;
+            return r;
+        }
+        current = next;
+        set_recycle(current);
+        r = solve_once();
+    }
+    throw ConvergenceError(
+        "the closed organic loop (organic.recycle) did not settle in 200 passes: the strip "
+        "section leaves too much RE on the organic. Raise the strip acid or add strip stages.");
+}
+
+CascadeResult Cascade::Impl::solve_with_extras()
+{
+    solver::NewtonOptions options;
+    options.tolerance = spec_.solver.tolerance;
+    options.max_iterations = spec_.solver.max_iterations;
+    solver::SolverReport total;
+    Eigen::VectorXd x;
+    solver::SolverReport report;
+    if (last_x_.size() == static_cast<Eigen::Index>(solved_stages_) * block_) {
+        x = last_x_;
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged) {
+        initial_guess_extras(x, 4);
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged) {
+        std::ostringstream msg;
+        msg << "the cascade did not converge with the " << model_.name()
+            << " model: Newton and pseudo-transient continuation stopped with max scaled "
+               "residual "
+            << report.residual_norm << " at " << variable_name(std::max(0, report.worst_index))
+            << " (" << report.message
+            << "). Check the acid strengths and flows (a section whose acid cannot strip, or "
+               "an organic with no free extractant left), or raise solver.max-iterations.";
+        throw ConvergenceError(msg.str());
+    }
+    last_x_ = x;
+    return collect(x, total_report(total, report));
+}
+
+CascadeResult Cascade::Impl::solve_once()
+{
+    if (m_ > 0) {
+        return solve_with_extras();
+    }
     solver::NewtonOptions options;
     options.tolerance = spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
@@ -886,7 +1280,7 @@ solver::SolverReport Cascade::Impl::total_report(const solver::SolverReport& tot
 }
 
 CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
-                                     const solver::SolverReport& report) const
+                                     const solver::SolverReport& report)
 {
     CascadeResult r;
     r.num_stages = stages_;
@@ -909,6 +1303,15 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
         Eigen::MatrixXd scratch_j(n_, n_);
         for (int j = 0; j < solved_stages_; ++j) {
             const Eigen::VectorXd u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+            if (m_ > 0) {
+                model_.stage_chemistry(conditions_[j], u,
+                                       x.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_),
+                                       chem_[j]);
+                for (int i = 0; i < n_; ++i) {
+                    r.organic_log10(j, spec_.components[i]) = chem_[j].ln_org[i] / ln10;
+                }
+                continue;
+            }
             model_.equilibrium(conditions_[j], u, scratch_q, scratch_j);
             for (int i = 0; i < n_; ++i) {
                 const double v =
@@ -1020,7 +1423,114 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
         r.reagents.strip_acid_h_mol_per_h = spec_.strip->h_mol_per_h();
         r.reagents.strip_acid_consumed_h_mol_per_h = 3.0 * r.products[1].re_mol_per_h;
     }
+    r.organic_re_mol_per_L.resize(stages_);
+    for (int j = 0; j < stages_; ++j) {
+        r.organic_re_mol_per_L[j] = r.organic_mol_per_L.row(j).sum();
+    }
+    for (const auto& feed : spec_.feeds) {
+        if (feed.phase == Phase::aqueous) {
+            r.reagents.feed_acid_h_mol_per_h += feed.flow_L_per_h * feed.acid_mol_per_L;
+        }
+    }
+    if (m_ > 0) {
+        collect_extras(x, r);
+    } else {
+        // Models without acidity: the feed acid passes to the raffinate, the scrub acid is
+        // used up stripping the reflux (W = acid/3), the strip acid beyond 3 H+ per RE is left.
+        r.reagents.raffinate_acid_h_mol_per_h = r.reagents.feed_acid_h_mol_per_h;
+        r.reagents.scrub_acid_consumed_h_mol_per_h = r.reagents.scrub_acid_h_mol_per_h;
+        r.reagents.strip_liquor_acid_h_mol_per_h =
+            std::max(0.0, r.reagents.strip_acid_h_mol_per_h -
+                              r.reagents.strip_acid_consumed_h_mol_per_h);
+    }
+    finish_reagents(r);
     return r;
+}
+
+void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
+{
+    // chem_ holds the final x (collect evaluated every stage).
+    r.profile_names = model_.profile_names();
+    r.profiles.resize(stages_, static_cast<Eigen::Index>(r.profile_names.size()));
+    r.chloride_mol_per_L = chloride_mol_per_L_;
+    for (int j = 0; j < stages_; ++j) {
+        const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+        const auto values = model_.profile_values(x.segment(row0, n_), x.segment(row0 + n_, m_));
+        for (std::size_t p = 0; p < values.size(); ++p) {
+            r.profiles(j, static_cast<Eigen::Index>(p)) = values[p];
+        }
+        const double charge = 3.0 * r.aqueous_mol_per_L.row(j).sum() +
+                              model_.extra_aqueous_charge_eq_per_L(x.segment(row0 + n_, m_));
+        r.electroneutrality_relative_error =
+            std::max(r.electroneutrality_relative_error,
+                     std::abs(charge - chloride_mol_per_L_[j]) / chloride_mol_per_L_[j]);
+    }
+    r.conserved_names = model_.conserved_quantities();
+    for (int k = 0; k < k_; ++k) {
+        double in = 0.0, scale = 0.0;
+        for (int j = 0; j < stages_; ++j) {
+            in += conserved_feed_(k, j);
+            scale += std::abs(conserved_feed_(k, j));
+        }
+        double out = 0.0;
+        for (const auto& p : r.products) {
+            const auto& c = chem_[p.stage - 1];
+            const double t = p.flow_L_per_h * (p.phase == Phase::aqueous ? c.aqueous[k] : c.organic[k]);
+            out += t;
+            scale += std::abs(t);
+        }
+        r.conserved_balance_relative_error.push_back(std::abs(in - out) / scale);
+    }
+    const auto h_of = [&](int j) {
+        return model_.aqueous_h_mol_per_L(
+            x.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_));
+    };
+    auto& g = r.reagents;
+    for (const auto& p : r.products) {
+        if (p.name == "raffinate") {
+            g.raffinate_acid_h_mol_per_h = p.flow_L_per_h * h_of(p.stage - 1);
+        } else if (p.name == "strip_liquor") {
+            g.strip_liquor_acid_h_mol_per_h = p.flow_L_per_h * h_of(p.stage - 1);
+        }
+    }
+    g.scrub_acid_consumed_h_mol_per_h =
+        g.feed_acid_h_mol_per_h + g.scrub_acid_h_mol_per_h - g.raffinate_acid_h_mol_per_h;
+    if (spec_.stages_strip > 0) {
+        g.strip_acid_consumed_h_mol_per_h =
+            g.strip_acid_h_mol_per_h - g.strip_liquor_acid_h_mol_per_h;
+    }
+}
+
+void Cascade::Impl::finish_reagents(CascadeResult& r) const
+{
+    // Molar masses, g/mol (IUPAC 2021 standard atomic weights).
+    constexpr double hcl_g_per_mol = 36.46, naoh_g_per_mol = 40.00, nh3_g_per_mol = 17.03;
+    auto& g = r.reagents;
+    g.base = spec_.organic.base;
+    g.base_kg_per_h = g.saponification_base_mol_per_h *
+                      (g.base == "NH3" ? nh3_g_per_mol : naoh_g_per_mol) / 1000.0;
+    g.scrub_acid_excess_h_mol_per_h = g.raffinate_acid_h_mol_per_h;
+    g.strip_acid_excess_h_mol_per_h = g.strip_liquor_acid_h_mol_per_h;
+    g.hcl_fed_mol_per_h =
+        g.feed_acid_h_mol_per_h + g.scrub_acid_h_mol_per_h + g.strip_acid_h_mol_per_h;
+    g.hcl_consumed_mol_per_h =
+        g.hcl_fed_mol_per_h - g.raffinate_acid_h_mol_per_h - g.strip_liquor_acid_h_mol_per_h;
+    g.hcl_fed_kg_per_h = g.hcl_fed_mol_per_h * hcl_g_per_mol / 1000.0;
+    g.hcl_consumed_kg_per_h = g.hcl_consumed_mol_per_h * hcl_g_per_mol / 1000.0;
+    g.per_product.clear();
+    for (const auto& p : r.products) {
+        Reagents::PerProduct pp;
+        pp.product = p.name;
+        for (int e = 0; e < num_elements; ++e) {
+            pp.reo_kg_per_h += p.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1000.0;
+        }
+        if (pp.reo_kg_per_h > 0.0) {
+            pp.base_kg_per_kg = g.base_kg_per_h / pp.reo_kg_per_h;
+            pp.hcl_fed_kg_per_kg = g.hcl_fed_kg_per_h / pp.reo_kg_per_h;
+            pp.hcl_consumed_kg_per_kg = g.hcl_consumed_kg_per_h / pp.reo_kg_per_h;
+        }
+        g.per_product.push_back(pp);
+    }
 }
 
 Cascade::Cascade(const CaseSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
@@ -1036,7 +1546,11 @@ solver::BlockTridiagonalSystem& Cascade::equations()
 Eigen::VectorXd Cascade::starting_point()
 {
     Eigen::VectorXd x;
-    impl_->initial_guess(x, 8);
+    if (impl_->m_ > 0) {
+        impl_->initial_guess_extras(x, 4);
+    } else {
+        impl_->initial_guess(x, 8);
+    }
     return x;
 }
 int Cascade::num_unknowns() const
@@ -1070,6 +1584,15 @@ std::vector<std::string> Cascade::structure_summary() const
         model += ", Murphree efficiency < 1 (organic unknowns added)";
     }
     lines.push_back(model);
+    if (m.m_ > 0) {
+        std::string extras;
+        for (const auto& e : m.model_.extra_unknowns()) {
+            extras += (extras.empty() ? "" : ", ") + e;
+        }
+        lines.push_back("extra unknowns per stage: " + extras + " (" + std::to_string(m.k_) +
+                        " set by balances of conserved quantities, " +
+                        std::to_string(m.m_ - m.k_) + " by local equations)");
+    }
     lines.push_back("stages solved by Newton: " + std::to_string(m.solved_stages_) +
                     (m.solved_stages_ < m.stages_ ? " (strip section strips completely)" : ""));
     lines.push_back("unknowns: " + std::to_string(m.solved_stages_ * m.block_) +

@@ -1382,7 +1382,8 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
     }
 
     for (int i = 0; i < n_; ++i) {
-        r.feed_mol_per_h[spec_.components[i]] = feed_mol_per_h_.row(i).sum();
+        // Fresh feeds only: RE returned by a closed organic loop is internal.
+        r.feed_mol_per_h[spec_.components[i]] = base_feed_mol_per_h_.row(i).sum();
     }
     r.recovery.assign(r.products.size(), {});
     for (std::size_t p = 0; p < r.products.size(); ++p) {
@@ -1397,7 +1398,8 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
         }
         double out = 0.0;
         for (const auto& p : r.products) {
-            out += p.mol_per_h[e];
+            const bool returns = spec_.organic.recycle && p.name == "stripped_organic";
+            out += returns ? 0.0 : p.mol_per_h[e];
         }
         r.balance_relative_error[e] = std::abs(r.feed_mol_per_h[e] - out) / r.feed_mol_per_h[e];
         r.mass_balance_relative_error =

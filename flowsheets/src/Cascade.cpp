@@ -161,9 +161,9 @@ public:
     //! ln in - ln out, straight step) when false.
     bool linear_form_ = true;
 
-    int m_ = 0;                        //!< extra unknowns per stage
-    int k_ = 0;                        //!< conserved quantities among them
-    Eigen::MatrixXd conserved_feed_;   //!< k × stages, mol/h entering with the streams
+    int m_ = 0;                       //!< extra unknowns per stage
+    int k_ = 0;                       //!< conserved quantities among them
+    Eigen::MatrixXd conserved_feed_;  //!< k × stages, mol/h entering with the streams
     Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
     Eigen::MatrixXd base_conserved_feed_;
     std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
@@ -804,12 +804,6 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
         total.residual_evaluations += report.residual_evaluations;
         total.seconds += report.seconds;
         total.method = report.method;
-        if (std::getenv("REESX_DEBUG")) {
-            std::fprintf(stderr, "attempt %d: conv %d its %d res %g at %s: %s\n", attempt,
-                         report.converged, report.iterations, report.residual_norm,
-                         variable_name(std::max(0, report.worst_index)).c_str(),
-                         report.message.c_str());
-        }
         if (report.converged) {
             return report;
         }
@@ -1279,8 +1273,7 @@ solver::SolverReport Cascade::Impl::total_report(const solver::SolverReport& tot
     return last;
 }
 
-CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
-                                     const solver::SolverReport& report)
+CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::SolverReport& report)
 {
     CascadeResult r;
     r.num_stages = stages_;
@@ -1441,9 +1434,8 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x,
         // used up stripping the reflux (W = acid/3), the strip acid beyond 3 H+ per RE is left.
         r.reagents.raffinate_acid_h_mol_per_h = r.reagents.feed_acid_h_mol_per_h;
         r.reagents.scrub_acid_consumed_h_mol_per_h = r.reagents.scrub_acid_h_mol_per_h;
-        r.reagents.strip_liquor_acid_h_mol_per_h =
-            std::max(0.0, r.reagents.strip_acid_h_mol_per_h -
-                              r.reagents.strip_acid_consumed_h_mol_per_h);
+        r.reagents.strip_liquor_acid_h_mol_per_h = std::max(
+            0.0, r.reagents.strip_acid_h_mol_per_h - r.reagents.strip_acid_consumed_h_mol_per_h);
     }
     finish_reagents(r);
     return r;
@@ -1477,7 +1469,8 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
         double out = 0.0;
         for (const auto& p : r.products) {
             const auto& c = chem_[p.stage - 1];
-            const double t = p.flow_L_per_h * (p.phase == Phase::aqueous ? c.aqueous[k] : c.organic[k]);
+            const double t =
+                p.flow_L_per_h * (p.phase == Phase::aqueous ? c.aqueous[k] : c.organic[k]);
             out += t;
             scale += std::abs(t);
         }
@@ -1520,13 +1513,22 @@ void Cascade::Impl::finish_reagents(CascadeResult& r) const
     g.hcl_fed_kg_per_h = g.hcl_fed_mol_per_h * hcl_g_per_mol / 1000.0;
     g.hcl_consumed_kg_per_h = g.hcl_consumed_mol_per_h * hcl_g_per_mol / 1000.0;
     g.per_product.clear();
+    double total_reo_kg_per_h = 0.0;
+    for (const auto& p : r.products) {
+        for (int e = 0; e < num_elements; ++e) {
+            total_reo_kg_per_h +=
+                p.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1000.0;
+        }
+    }
     for (const auto& p : r.products) {
         Reagents::PerProduct pp;
         pp.product = p.name;
         for (int e = 0; e < num_elements; ++e) {
-            pp.reo_kg_per_h += p.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1000.0;
+            pp.reo_kg_per_h +=
+                p.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1000.0;
         }
-        if (pp.reo_kg_per_h > 0.0) {
+        // Per kg only for products that carry RE (not an emptied stripped organic).
+        if (pp.reo_kg_per_h > 1e-9 * total_reo_kg_per_h) {
             pp.base_kg_per_kg = g.base_kg_per_h / pp.reo_kg_per_h;
             pp.hcl_fed_kg_per_kg = g.hcl_fed_kg_per_h / pp.reo_kg_per_h;
             pp.hcl_consumed_kg_per_kg = g.hcl_consumed_kg_per_h / pp.reo_kg_per_h;
@@ -1592,8 +1594,8 @@ std::vector<std::string> Cascade::structure_summary() const
             extras += (extras.empty() ? "" : ", ") + e;
         }
         lines.push_back("extra unknowns per stage: " + extras + " (" + std::to_string(m.k_) +
-                        " set by balances of conserved quantities, " +
-                        std::to_string(m.m_ - m.k_) + " by local equations)");
+                        " set by balances of conserved quantities, " + std::to_string(m.m_ - m.k_) +
+                        " by local equations)");
     }
     lines.push_back("stages solved by Newton: " + std::to_string(m.solved_stages_) +
                     (m.solved_stages_ < m.stages_ ? " (strip section strips completely)" : ""));

@@ -297,8 +297,8 @@ CaseSpec parse_case(const InputNode& root)
 
     // Organic.
     const InputNode organic = root.at("organic");
-    organic.check_keys({"flow", "extractant-concentration", "saponification", "loading", "recycle",
-                        "base"});
+    organic.check_keys(
+        {"flow", "extractant-concentration", "saponification", "loading", "recycle", "base"});
     spec.organic.flow_L_per_h =
         organic.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
     if (auto n = organic.find("extractant-concentration")) {
@@ -386,7 +386,8 @@ CaseSpec parse_case(const InputNode& root)
     }
     if (auto eff = root.find("efficiency")) {
         spec.efficiency = parse_efficiency(*eff);
-        const bool below_one = *std::min_element(spec.efficiency.begin(), spec.efficiency.end()) < 1.0;
+        const bool below_one =
+            *std::min_element(spec.efficiency.begin(), spec.efficiency.end()) < 1.0;
         if (below_one && !spec.model->extra_unknowns().empty()) {
             eff->fail("Murphree efficiencies below 1 are not available with the '" +
                       spec.model_name +

@@ -134,8 +134,8 @@ organic: {flow: 150 L/h, extractant-concentration: 1.0 mol/L}
 )");
     ASSERT_TRUE(r.solver.converged);
     for (const std::string s : {"Pr", "Nd", "Sm"}) {
-        const double d = std::pow(10.0, log10_kex_p507(s)) * std::pow(extractant / 2.0, 3) /
-                         std::pow(acid, 3);
+        const double d =
+            std::pow(10.0, log10_kex_p507(s)) * std::pow(extractant / 2.0, 3) / std::pow(acid, 3);
         const double expected = kremser_unextracted(d * qo / qa, n);
         EXPECT_NEAR(r.recovery[0][element(s)] / expected, 1.0, 1e-4) << s;
     }
@@ -176,18 +176,18 @@ feed: {flow: 100 L/h, concentration: 0.5 mol/L, composition: {Pr: 0.3, Nd: 0.5, 
 )";
     const CascadeResult sf = test::solve_yaml(
         common + "model: separation-factor\norganic: {flow: 150 L/h, loading: 0.2 mol/L}\n");
-    const CascadeResult ma = test::solve_yaml(
-        common +
-        "model: mass-action\nmass-action: {log10-kex-reference: 7.0}\n"
-        "organic: {flow: 150 L/h, extractant-concentration: 1.2 mol/L}\n");
+    const CascadeResult ma =
+        test::solve_yaml(common +
+                         "model: mass-action\nmass-action: {log10-kex-reference: 7.0}\n"
+                         "organic: {flow: 150 L/h, extractant-concentration: 1.2 mol/L}\n");
     ASSERT_TRUE(ma.solver.converged);
     for (int j = 0; j < 8; ++j) {
         EXPECT_NEAR(ma.organic_re_mol_per_L[j] / 0.2, 1.0, 5e-3) << "stage " << j + 1;
     }
     for (const std::string s : {"Pr", "Nd", "Sm"}) {
         for (std::size_t p = 0; p < 2; ++p) {
-            EXPECT_NEAR(ma.products[p].composition[element(s)], sf.products[p].composition[element(s)],
-                        1e-3)
+            EXPECT_NEAR(ma.products[p].composition[element(s)],
+                        sf.products[p].composition[element(s)], 1e-3)
                 << s << " in " << sf.products[p].name;
         }
     }

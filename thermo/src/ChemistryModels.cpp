@@ -268,8 +268,7 @@ public:
             for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
                 total += std::exp(std::min(ln_kex_[i] + ln_aq[i] + 3.0 * (lf - lh), 700.0));
             }
-            const double s =
-                has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
+            const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
         };
         double lo = std::log(extractant_) - 80.0, hi = std::log(extractant_ / 2.0);
@@ -296,8 +295,8 @@ public:
     std::vector<double> profile_values(const Eigen::VectorXd&,
                                        const Eigen::VectorXd& extra) const override
     {
-        return {-extra[slot_h()] / ln10, std::exp(extra[slot_h()]),
-                2.0 * std::exp(extra[slot_f()]), has_cation_ ? std::exp(extra[slot_s()]) : 0.0,
+        return {-extra[slot_h()] / ln10, std::exp(extra[slot_h()]), 2.0 * std::exp(extra[slot_f()]),
+                has_cation_ ? std::exp(extra[slot_s()]) : 0.0,
                 has_cation_ ? std::exp(extra[slot_na()]) : 0.0};
     }
     double aqueous_h_mol_per_L(const Eigen::VectorXd& extra) const override
@@ -405,9 +404,9 @@ public:
     Eigen::VectorXd stream_content(const StreamChemistry& stream) const override
     {
         Eigen::VectorXd c(1);
-        c[0] = stream.organic ? -3.0 * stream.re_mol_per_L -
-                                    (stream.fresh_organic ? base_mol_per_L_ : 0.0)
-                              : stream.acid_mol_per_L;
+        c[0] = stream.organic
+                   ? -3.0 * stream.re_mol_per_L - (stream.fresh_organic ? base_mol_per_L_ : 0.0)
+                   : stream.acid_mol_per_L;
         return c;
     }
     void start_extras(const StageConditions&, const Eigen::VectorXd&,

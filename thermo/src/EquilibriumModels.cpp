@@ -188,9 +188,10 @@ std::unique_ptr<EquilibriumModel> make_equilibrium_model(const InputNode& name_n
     const auto names = equilibrium_model_names();
     const std::vector<std::string_view> views(names.begin(), names.end());
     const std::string hint = closest_match(name, views);
-    name_node.fail("unknown equilibrium model '" + name + "'" +
-                   (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                   " Models: constant-distribution, mass-action, ph-correlation, separation-factor");
+    name_node.fail(
+        "unknown equilibrium model '" + name + "'" +
+        (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+        " Models: constant-distribution, mass-action, ph-correlation, separation-factor");
 }
 
 }  // namespace reesx

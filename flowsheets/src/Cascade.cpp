@@ -113,6 +113,21 @@ public:
     //! Start: flat aqueous RE, extras from the aqueous march of the conserved quantities,
     //! then `sweeps` rounds of (linear RE profiles at fixed D, march, local completion).
     void initial_guess_extras(Eigen::VectorXd& x, int sweeps);
+    //! Start from the separation-factor solution of the same flows with the organic loaded to
+    //! its saponified capacity (the textbook limit of a saponified cascade); false when that
+    //! model cannot run these flows (no saponification, S >= F + W, ...).
+    bool separation_factor_start(Eigen::VectorXd& x);
+    //! Aqueous content of the conserved quantities by a march down the aqueous, with the
+    //! organic contents `organic` (k × stages).
+    Eigen::MatrixXd march_conserved(const Eigen::MatrixXd& organic) const;
+    //! Aqueous content of the conserved quantities from the current stage chemistry
+    //! (chem_): a quantity that both phases carry in positive amounts is distributed like an
+    //! element (ratio organic/aqueous held, balances solved exactly by the log-space Thomas
+    //! recursion: trace Na+ in the scrub section spans hundreds of decades); the others
+    //! (protons, whose organic content is negative) by the march.
+    Eigen::MatrixXd distribute_conserved() const;
+    //! solve_linear_profiles for one distributed quantity: ln D and ln feed (mol/h) per stage.
+    Eigen::VectorXd linear_profile(const Eigen::VectorXd& ln_d, const Eigen::VectorXd& ln_feed) const;
     //! Newton (linear form, log form), then pseudo-transient continuation, from x.
     solver::SolverReport solve_extras(Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                       solver::SolverReport& total);
@@ -717,6 +732,172 @@ void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& r
     apply_linear_form(residual, jacobian);
 }
 
+Eigen::MatrixXd Cascade::Impl::march_conserved(const Eigen::MatrixXd& organic) const
+{
+    const int stages = solved_stages_;
+    Eigen::MatrixXd aqueous(k_, stages);
+    for (int j = stages - 1; j >= 0; --j) {
+        const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+        const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+        for (int k = 0; k < k_; ++k) {
+            double in = conserved_feed_(k, j);
+            in += from_above ? qa_down_[j + 1] * aqueous(k, j + 1) : 0.0;
+            in += from_below ? qo_up_[j - 1] * organic(k, j - 1) : 0.0;
+            in -= qo_out_[j] * organic(k, j);
+            aqueous(k, j) = std::max(in / qa_out_[j], 1e-9);
+        }
+    }
+    return aqueous;
+}
+
+Eigen::VectorXd Cascade::Impl::linear_profile(const Eigen::VectorXd& ln_d,
+                                              const Eigen::VectorXd& ln_feed) const
+{
+    // The recursion of solve_linear_profiles, for one quantity.
+    const int stages = solved_stages_;
+    std::vector<double> ln_alpha(stages), ln_beta(stages);
+    Eigen::VectorXd ln_c(stages);
+    double prev_ln_p = 0.0, prev_h = 0.0, prev_ln_beta = neg_inf;
+    for (int j = 0; j < stages; ++j) {
+        double h = qa_out_[j];
+        double ln_a = neg_inf;
+        if (j > 0) {
+            ln_a = ln_qo_up_[j - 1] + ln_d[j - 1];
+            const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d[j - 1];
+            const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
+            h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
+        }
+        const double ln_p = log_add(safe_log(h), ln_qo_out_[j] + ln_d[j]);
+        ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
+        ln_beta[j] = log_add(ln_feed[j], ln_a + prev_ln_beta) - ln_p;
+        prev_ln_p = ln_p;
+        prev_h = h;
+        prev_ln_beta = ln_beta[j];
+    }
+    ln_c[stages - 1] = ln_beta[stages - 1];
+    for (int j = stages - 2; j >= 0; --j) {
+        ln_c[j] = log_add(ln_alpha[j] + ln_c[j + 1], ln_beta[j]);
+    }
+    return ln_c;
+}
+
+Eigen::MatrixXd Cascade::Impl::distribute_conserved() const
+{
+    const int stages = solved_stages_;
+    Eigen::MatrixXd organic(k_, stages);
+    for (int j = 0; j < stages; ++j) {
+        organic.col(j) = chem_[j].organic;
+    }
+    Eigen::MatrixXd aqueous = march_conserved(organic);
+    for (int k = 0; k < k_; ++k) {
+        bool distributed = true;
+        for (int j = 0; j < stages && distributed; ++j) {
+            distributed = chem_[j].organic[k] > 0.0 && chem_[j].aqueous[k] > 0.0 &&
+                          conserved_feed_(k, j) >= 0.0;
+        }
+        if (!distributed) {
+            continue;
+        }
+        Eigen::VectorXd ln_d(stages), ln_feed(stages);
+        for (int j = 0; j < stages; ++j) {
+            ln_d[j] = std::log(chem_[j].organic[k]) - std::log(chem_[j].aqueous[k]);
+            ln_feed[j] = safe_log(conserved_feed_(k, j));
+        }
+        const Eigen::VectorXd ln_c = linear_profile(ln_d, ln_feed);
+        for (int j = 0; j < stages; ++j) {
+            aqueous(k, j) = std::max(std::exp(ln_c[j]), 1e-300);
+        }
+    }
+    return aqueous;
+}
+
+bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
+{
+    const auto capacity = spec_.organic_capacity_mol_per_L();
+    if (!capacity || *capacity <= 0.0 || spec_.organic.loading_mol_per_L) {
+        return false;
+    }
+    CascadeResult sf;
+    try {
+        CaseSpec sf_spec = spec_;
+        sf_spec.model_name = "separation-factor";
+        sf_spec.model = make_equilibrium_model(
+            InputNode::load_string("separation-factor", spec_.source_file), spec_.components,
+            spec_.system, *spec_.root);
+        sf_spec.organic.recycle = false;
+        sf_spec.solver.tolerance = 1e-9;
+        sf_spec.solver.method = "newton";
+        if (sf_spec.strip) {
+            // Complete stripping is all the start needs; enough acid for it.
+            sf_spec.strip->acid_mol_per_L =
+                std::max(sf_spec.strip->acid_mol_per_L,
+                         4.0 * spec_.feed_re_mol_per_h() / sf_spec.strip->flow_L_per_h);
+        }
+        Cascade cascade(sf_spec);
+        sf = cascade.solve();
+    } catch (const Error& e) {
+        if (std::getenv("REESX_DEBUG")) {
+            std::fprintf(stderr, "separation-factor start: %s\n", e.what());
+        }
+        return false;
+    }
+    const int stages = solved_stages_;
+    const double ln10 = std::log(10.0);
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    Eigen::MatrixXd ln_org(n_, stages);
+    const int first_strip = last_scrub_ + 1;
+    for (int j = 0; j < stages; ++j) {
+        for (int i = 0; i < n_; ++i) {
+            const int e = spec_.components[i];
+            double u = sf.aqueous_log10(j, e) * ln10;
+            double v = sf.organic_log10(j, e) * ln10;
+            if (j > first_strip) {
+                // Beyond the first strip stage the theory has nothing: an organic stripped by
+                // a factor e^3 per stage, aqueous in proportion.
+                u = sf.aqueous_log10(first_strip, e) * ln10 - 3.0 * (j - first_strip);
+                v = sf.organic_log10(last_scrub_, e) * ln10 - 3.0 * (j - last_scrub_);
+            } else if (j == first_strip) {
+                v = sf.organic_log10(last_scrub_, e) * ln10 - 3.0;
+            }
+            if (!std::isfinite(u) || !std::isfinite(v)) {
+                return false;
+            }
+            x[static_cast<Eigen::Index>(j) * block_ + i] = u;
+            ln_org(i, j) = v;
+        }
+    }
+    // Passes: extras with no organic content known, then with the contents distributed.
+    Eigen::MatrixXd organic = Eigen::MatrixXd::Zero(k_, stages);
+    Eigen::VectorXd extra(m_);
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int pass = 0; pass < 5; ++pass) {
+        if (pass > 0) {
+            // RE profiles at the distribution ratios of the current extras: unchanged where
+            // the extras reproduce the theory's organic, and the strip section's steep
+            // profile (D ~ 1e-9 in strong acid) where the theory has none.
+            for (int j = 0; j < stages; ++j) {
+                ln_d.col(j) = chem_[j].ln_org - x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+            }
+            solve_linear_profiles(ln_d, x);
+        }
+        const Eigen::MatrixXd aqueous =
+            pass == 0 ? march_conserved(organic) : distribute_conserved();
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            if (j < first_strip) {
+                model_.start_extras_from_organic(conditions_[j], x.segment(row0, n_),
+                                                 ln_org.col(j), aqueous.col(j), extra);
+            } else {
+                model_.start_extras(conditions_[j], x.segment(row0, n_), aqueous.col(j), extra);
+            }
+            x.segment(row0 + n_, m_) = extra;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), extra, chem_[j]);
+            organic.col(j) = chem_[j].organic;
+        }
+    }
+    return true;
+}
+
 void Cascade::Impl::initial_guess_extras(Eigen::VectorXd& x, int sweeps)
 {
     const int stages = solved_stages_;
@@ -782,10 +963,35 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
     // the proton balance of a saponified section is a small difference of organic terms),
     // then Newton in c, Newton in ln c, and continuation in c, each from the same start.
     const Eigen::VectorXd start = x;
+    if (std::getenv("REESX_DEBUG")) {
+        linear_form_ = false;
+        Eigen::VectorXd f;
+        evaluate(x, f, nullptr);
+        for (int r = 0; r < block_; ++r) {
+            double worst = 0.0;
+            int at = 0;
+            for (int j = 0; j < solved_stages_; ++j) {
+                const double v = std::abs(f[static_cast<Eigen::Index>(j) * block_ + r]);
+                if (v > worst) {
+                    worst = v;
+                    at = j;
+                }
+            }
+            std::fprintf(stderr, "  row %d: max |F| %g at stage %d; x there %g\n", r, worst,
+                         at + 1, x[static_cast<Eigen::Index>(at) * block_ + r]);
+        }
+    }
     solver::NewtonOptions first = options;
     first.max_iterations = std::min(options.max_iterations, 40);
     solver::SolverReport report;
-    for (const int attempt : {0, 1, 2, 3}) {
+    std::vector<int> order = {2, 0, 1, 3};
+    if (const char* o = std::getenv("REESX_ORDER")) {
+        order.clear();
+        for (const char* c = o; *c; ++c) {
+            order.push_back(*c - '0');
+        }
+    }
+    for (const int attempt : order) {
         x = start;
         linear_form_ = attempt == 1 || attempt == 3;
         try {
@@ -804,6 +1010,12 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
         total.residual_evaluations += report.residual_evaluations;
         total.seconds += report.seconds;
         total.method = report.method;
+        if (std::getenv("REESX_DEBUG")) {
+            std::fprintf(stderr, "attempt %d: conv %d its %d res %g at %s: %s\n", attempt,
+                         report.converged, report.iterations, report.residual_norm,
+                         variable_name(std::max(0, report.worst_index)).c_str(),
+                         report.message.c_str());
+        }
         if (report.converged) {
             return report;
         }
@@ -1159,6 +1371,9 @@ CascadeResult Cascade::Impl::solve_with_extras()
     solver::SolverReport report;
     if (last_x_.size() == static_cast<Eigen::Index>(solved_stages_) * block_) {
         x = last_x_;
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged && separation_factor_start(x)) {
         report = solve_extras(x, options, total);
     }
     if (!report.converged) {

@@ -103,6 +103,16 @@ public:
                               Eigen::VectorXd& /*extra*/) const
     {
     }
+    //! As start_extras, but matching a known organic ln q of the stage as closely as the model
+    //! allows (the start from the separation-factor solution).
+    virtual void start_extras_from_organic(const StageConditions& stage,
+                                           const Eigen::VectorXd& ln_aq,
+                                           const Eigen::VectorXd& /*ln_org*/,
+                                           const Eigen::VectorXd& aqueous_content,
+                                           Eigen::VectorXd& extra) const
+    {
+        start_extras(stage, ln_aq, aqueous_content, extra);
+    }
     //! Charge of the extra aqueous cations (H+, Na+), equivalents per litre: the cascade
     //! checks aqueous electroneutrality (3 sum c + this = chloride) with it.
     virtual double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& /*extra*/) const

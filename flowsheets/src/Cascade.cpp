@@ -127,10 +127,22 @@ public:
     //! (protons, whose organic content is negative) by the march.
     Eigen::MatrixXd distribute_conserved() const;
     //! solve_linear_profiles for one distributed quantity: ln D and ln feed (mol/h) per stage.
-    Eigen::VectorXd linear_profile(const Eigen::VectorXd& ln_d, const Eigen::VectorXd& ln_feed) const;
+    Eigen::VectorXd linear_profile(const Eigen::VectorXd& ln_d,
+                                   const Eigen::VectorXd& ln_feed) const;
     //! Newton (linear form, log form), then pseudo-transient continuation, from x.
     solver::SolverReport solve_extras(Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                       solver::SolverReport& total);
+    //! Newton with the compositions eliminated (as solve_reduced for the separation-factor
+    //! model): for extras w the distribution ratios ln D = ln q - ln c follow (they do not
+    //! depend on c for the mass-action and ph-correlation models), every element's balances
+    //! are linear and solved exactly, and only the extras' rows are iterated. The step is the
+    //! w part of the full Newton step at a point where the element balances hold.
+    //! With `shift` > 0: pseudo-transient continuation on the reduced system instead (the
+    //! shift on the extras' diagonal is exactly a shift of the reduced Jacobian), shift
+    //! reduced as the residual falls (switched evolution relaxation).
+    solver::SolverReport solve_reduced_extras(Eigen::VectorXd& x,
+                                              const solver::NewtonOptions& options,
+                                              double shift = 0.0);
     //! Organic RE returned to stage 1 by the closed organic loop, mol/h per component.
     void set_recycle(const Eigen::VectorXd& mol_per_h);
     CascadeResult solve_once();
@@ -177,6 +189,7 @@ public:
     bool linear_form_ = true;
 
     int m_ = 0;                       //!< extra unknowns per stage
+    bool reducible_extras_ = false;   //!< ln q - ln c independent of ln c (checked)
     int k_ = 0;                       //!< conserved quantities among them
     Eigen::MatrixXd conserved_feed_;  //!< k × stages, mol/h entering with the streams
     Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
@@ -411,6 +424,16 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
         }
         block_ = n_ + m_;
         chem_.resize(stages_);
+        // Elimination of the compositions needs ln q - ln c independent of ln c: d ln q /
+        // d ln c = identity (checked at two points).
+        reducible_extras_ = true;
+        for (const double at : {0.0, -1.3}) {
+            model_.stage_chemistry(conditions_[0], Eigen::VectorXd::Constant(n_, at),
+                                   Eigen::VectorXd::Constant(m_, at), chem_[0]);
+            reducible_extras_ =
+                reducible_extras_ &&
+                (chem_[0].d_ln_org.leftCols(n_) - Eigen::MatrixXd::Identity(n_, n_)).isZero(0.0);
+        }
         // What every stream brings of the conserved quantities (protons, cation), and the
         // chloride that rides with the aqueous (RECl3 + HCl) for the electroneutrality check.
         conserved_feed_ = Eigen::MatrixXd::Zero(k_, stages_);
@@ -750,6 +773,204 @@ Eigen::MatrixXd Cascade::Impl::march_conserved(const Eigen::MatrixXd& organic) c
     return aqueous;
 }
 
+solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
+                                                         const solver::NewtonOptions& options,
+                                                         double shift)
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    solver::SolverReport report;
+    report.method = "newton-block-tridiagonal (elimination of compositions)";
+    linear_form_ = false;
+    const int stages = solved_stages_;
+    Eigen::MatrixXd ln_d(n_, stages);
+    // Species carried like elements (the saponification cation) are eliminated too: their
+    // balance and ratio rows hold by construction, their slots are not iterated.
+    const auto distributed = model_.distributed_species();
+    std::vector<bool> eliminated_row(m_, false), iterated(m_, true);
+    for (const auto& d : distributed) {
+        eliminated_row[d.conserved] = true;
+        eliminated_row[k_ + d.local_row] = true;
+        iterated[d.aqueous_slot] = false;
+        iterated[d.organic_slot] = false;
+    }
+    Eigen::VectorXd ln_d_species(stages), ln_feed_species(stages);
+    const auto profiles = [&](Eigen::VectorXd& xx) {
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.stage_chemistry(conditions_[j], xx.segment(row0, n_), xx.segment(row0 + n_, m_),
+                                   chem_[j]);
+            ln_d.col(j) = chem_[j].ln_org - xx.segment(row0, n_);
+        }
+        solve_linear_profiles(ln_d, xx);
+        for (std::size_t s = 0; s < distributed.size(); ++s) {
+            const auto& d = distributed[s];
+            for (int j = 0; j < stages; ++j) {
+                ln_d_species[j] = model_.distributed_ln_d(
+                    static_cast<int>(s),
+                    xx.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_));
+                ln_feed_species[j] = safe_log(conserved_feed_(d.conserved, j));
+            }
+            const Eigen::VectorXd ln_c = linear_profile(ln_d_species, ln_feed_species);
+            for (int j = 0; j < stages; ++j) {
+                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
+                xx[w0 + d.aqueous_slot] = ln_c[j];
+                xx[w0 + d.organic_slot] = ln_c[j] + ln_d_species[j];
+            }
+        }
+    };
+    // Max |F| over the iterated rows; the eliminated rows zeroed (rounding only).
+    const auto extras_norm = [&](Eigen::VectorXd& f) {
+        double norm = 0.0;
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            f.segment(row0, n_).setZero();
+            for (int r = 0; r < m_; ++r) {
+                if (eliminated_row[r]) {
+                    f[row0 + n_ + r] = 0.0;
+                }
+                norm = std::max(norm, std::abs(f[row0 + n_ + r]));
+            }
+        }
+        return norm;
+    };
+    const auto w_norm = [&](const Eigen::VectorXd& v) {
+        double norm = 0.0;
+        for (int j = 0; j < stages; ++j) {
+            for (int r = 0; r < m_; ++r) {
+                if (iterated[r]) {
+                    norm =
+                        std::max(norm, std::abs(v[static_cast<Eigen::Index>(j) * block_ + n_ + r]));
+                }
+            }
+        }
+        return norm;
+    };
+    solver::BlockTridiagonalMatrix jacobian(stages, block_), trial_jacobian(stages, block_);
+    Eigen::VectorXd f, step, trial, trial_f;
+    double norm = INFINITY;
+    try {
+        profiles(x);
+        evaluate(x, f, &jacobian);
+        ++report.residual_evaluations;
+        norm = extras_norm(f);
+    } catch (const Error&) {
+    } catch (const std::domain_error&) {
+    }
+    double lambda = 1.0;
+    while (!(norm <= options.tolerance)) {
+        if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
+            report.message =
+                std::isfinite(norm) ? "reached the iteration limit" : "the residual is not finite";
+            break;
+        }
+        ++report.iterations;
+        if (shift > 0.0) {
+            // Pseudo-transient step: (J - shift I) dx = -F on the iterated unknowns, taken
+            // whole; a non-finite or failed trial raises the shift.
+            solver::BlockTridiagonalMatrix shifted = jacobian;
+            for (int j = 0; j < stages; ++j) {
+                for (int r = 0; r < m_; ++r) {
+                    if (iterated[r]) {
+                        shifted.diag[j](n_ + r, n_ + r) -= shift;
+                    }
+                }
+            }
+            step = -f;
+            double trial_norm = INFINITY;
+            if (shifted.factorize_and_solve(step)) {
+                const double full = w_norm(step);
+                step *= full > options.max_step ? options.max_step / full : 1.0;
+                trial = x;
+                for (int j = 0; j < stages; ++j) {
+                    const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
+                    for (int r = 0; r < m_; ++r) {
+                        trial[w0 + r] += iterated[r] ? step[w0 + r] : 0.0;
+                    }
+                }
+                try {
+                    profiles(trial);
+                    evaluate(trial, trial_f, &jacobian);
+                    ++report.residual_evaluations;
+                    trial_norm = extras_norm(trial_f);
+                } catch (const Error&) {
+                } catch (const std::domain_error&) {
+                }
+            }
+            if (!std::isfinite(trial_norm)) {
+                shift *= 10.0;
+                profiles(x);
+                evaluate(x, f, &jacobian);
+                continue;
+            }
+            shift *= trial_norm / norm;
+            x = trial;
+            f = trial_f;
+            norm = trial_norm;
+            continue;
+        }
+        step = -f;
+        if (!jacobian.factorize_and_solve(step)) {
+            report.message = "the Jacobian is singular";
+            break;
+        }
+        const double full = w_norm(step);
+        const double limit = full > options.max_step ? options.max_step / full : 1.0;
+        step *= limit;
+        bool accepted = false;
+        lambda = std::min(1.0, 4.0 * lambda);
+        for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
+            trial = x;
+            for (int j = 0; j < stages; ++j) {
+                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
+                for (int r = 0; r < m_; ++r) {
+                    trial[w0 + r] += iterated[r] ? lambda * step[w0 + r] : 0.0;
+                }
+            }
+            double trial_norm = INFINITY;
+            try {
+                profiles(trial);
+                // With the Jacobian: the first trial is usually accepted and needs it next.
+                evaluate(trial, trial_f, &trial_jacobian);
+                ++report.residual_evaluations;
+                trial_norm = extras_norm(trial_f);
+            } catch (const Error&) {
+                continue;
+            } catch (const std::domain_error&) {
+                continue;
+            }
+            if (!std::isfinite(trial_norm)) {
+                continue;
+            }
+            bool passes =
+                trial_norm <= options.tolerance || trial_norm < (1.0 - 1e-4 * lambda) * norm;
+            if (passes) {
+                x = trial;
+                norm = trial_norm;
+                f = trial_f;
+                std::swap(jacobian, trial_jacobian);
+                accepted = true;
+                break;
+            }
+        }
+        if (!accepted) {
+            report.message = "the line search could not reduce the residual";
+            break;
+        }
+    }
+    // The element rows hold to rounding; check the full residual as the other solvers do.
+    if (std::isfinite(norm)) {
+        evaluate(x, f, nullptr);
+        Eigen::Index worst = 0;
+        norm = f.cwiseAbs().maxCoeff(&worst);
+        report.worst_index = static_cast<int>(worst);
+    }
+    report.converged = norm <= options.tolerance;
+    report.residual_norm = norm;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return report;
+}
+
 Eigen::VectorXd Cascade::Impl::linear_profile(const Eigen::VectorXd& ln_d,
                                               const Eigen::VectorXd& ln_feed) const
 {
@@ -821,9 +1042,9 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
     try {
         CaseSpec sf_spec = spec_;
         sf_spec.model_name = "separation-factor";
-        sf_spec.model = make_equilibrium_model(
-            InputNode::load_string("separation-factor", spec_.source_file), spec_.components,
-            spec_.system, *spec_.root);
+        sf_spec.model =
+            make_equilibrium_model(InputNode::load_string("separation-factor", spec_.source_file),
+                                   spec_.components, spec_.system, *spec_.root);
         sf_spec.organic.recycle = false;
         sf_spec.solver.tolerance = 1e-9;
         sf_spec.solver.method = "newton";
@@ -836,9 +1057,6 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
         Cascade cascade(sf_spec);
         sf = cascade.solve();
     } catch (const Error& e) {
-        if (std::getenv("REESX_DEBUG")) {
-            std::fprintf(stderr, "separation-factor start: %s\n", e.what());
-        }
         return false;
     }
     const int stages = solved_stages_;
@@ -876,7 +1094,8 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
             // the extras reproduce the theory's organic, and the strip section's steep
             // profile (D ~ 1e-9 in strong acid) where the theory has none.
             for (int j = 0; j < stages; ++j) {
-                ln_d.col(j) = chem_[j].ln_org - x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+                ln_d.col(j) =
+                    chem_[j].ln_org - x.segment(static_cast<Eigen::Index>(j) * block_, n_);
             }
             solve_linear_profiles(ln_d, x);
         }
@@ -885,8 +1104,8 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
         for (int j = 0; j < stages; ++j) {
             const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
             if (j < first_strip) {
-                model_.start_extras_from_organic(conditions_[j], x.segment(row0, n_),
-                                                 ln_org.col(j), aqueous.col(j), extra);
+                model_.start_extras_from_organic(conditions_[j], x.segment(row0, n_), ln_org.col(j),
+                                                 aqueous.col(j), extra);
             } else {
                 model_.start_extras(conditions_[j], x.segment(row0, n_), aqueous.col(j), extra);
             }
@@ -959,43 +1178,30 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
                                                  const solver::NewtonOptions& options,
                                                  solver::SolverReport& total)
 {
-    // Pseudo-transient continuation in ln c first (the extras make Newton's basin small:
-    // the proton balance of a saponified section is a small difference of organic terms),
-    // then Newton in c, Newton in ln c, and continuation in c, each from the same start.
+    // Each attempt from the same start (attempt numbers: 0 continuation in ln c, 1 Newton in
+    // c, 2 Newton in ln c, 3 continuation in c, 4 reduced Newton, 5 reduced continuation).
     const Eigen::VectorXd start = x;
-    if (std::getenv("REESX_DEBUG")) {
-        linear_form_ = false;
-        Eigen::VectorXd f;
-        evaluate(x, f, nullptr);
-        for (int r = 0; r < block_; ++r) {
-            double worst = 0.0;
-            int at = 0;
-            for (int j = 0; j < solved_stages_; ++j) {
-                const double v = std::abs(f[static_cast<Eigen::Index>(j) * block_ + r]);
-                if (v > worst) {
-                    worst = v;
-                    at = j;
-                }
-            }
-            std::fprintf(stderr, "  row %d: max |F| %g at stage %d; x there %g\n", r, worst,
-                         at + 1, x[static_cast<Eigen::Index>(at) * block_ + r]);
-        }
-    }
     solver::NewtonOptions first = options;
     first.max_iterations = std::min(options.max_iterations, 40);
     solver::SolverReport report;
-    std::vector<int> order = {2, 0, 1, 3};
-    if (const char* o = std::getenv("REESX_ORDER")) {
-        order.clear();
-        for (const char* c = o; *c; ++c) {
-            order.push_back(*c - '0');
-        }
-    }
+    // Newton with the compositions eliminated; the same as pseudo-transient continuation;
+    // then on the full system: continuation in ln c, Newton in ln c, Newton in c,
+    // continuation in c.
+    const std::vector<int> order = {4, 5, 0, 2, 1, 3};
     for (const int attempt : order) {
         x = start;
         linear_form_ = attempt == 1 || attempt == 3;
+        if ((attempt == 4 || attempt == 5) && !reducible_extras_) {
+            continue;
+        }
         try {
-            if (attempt == 1 || attempt == 2) {
+            if (attempt == 4) {
+                report = solve_reduced_extras(x, first);
+            } else if (attempt == 5) {
+                solver::NewtonOptions patient = options;
+                patient.max_iterations = std::max(options.max_iterations, 150);
+                report = solve_reduced_extras(x, patient, 0.1);
+            } else if (attempt == 1 || attempt == 2) {
                 report = solver::solve_newton(*this, x, first);
             } else {
                 solver::NewtonOptions patient = options;
@@ -1010,12 +1216,6 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
         total.residual_evaluations += report.residual_evaluations;
         total.seconds += report.seconds;
         total.method = report.method;
-        if (std::getenv("REESX_DEBUG")) {
-            std::fprintf(stderr, "attempt %d: conv %d its %d res %g at %s: %s\n", attempt,
-                         report.converged, report.iterations, report.residual_norm,
-                         variable_name(std::max(0, report.worst_index)).c_str(),
-                         report.message.c_str());
-        }
         if (report.converged) {
             return report;
         }

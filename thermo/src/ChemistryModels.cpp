@@ -320,6 +320,18 @@ public:
     {
         return std::exp(extra[slot_h()]) + (has_cation_ ? std::exp(extra[slot_na()]) : 0.0);
     }
+    std::vector<DistributedSpecies> distributed_species() const override
+    {
+        if (!has_cation_) {
+            return {};
+        }
+        return {DistributedSpecies{1, static_cast<int>(slot_na()), static_cast<int>(slot_s()), 1}};
+    }
+    double distributed_ln_d(int, const Eigen::VectorXd& extra) const override
+    {
+        // [NaA] / [Na+] = K [(HA)2]^(1/2) / [H+].
+        return ln_k_cation_ + 0.5 * extra[slot_f()] - extra[slot_h()];
+    }
     std::vector<std::string> profile_names() const override
     {
         return {"pH", "h_mol_per_L", "free_extractant_mol_per_L", "saponified_extractant_mol_per_L",

@@ -113,6 +113,22 @@ public:
     {
         start_extras(stage, ln_aq, aqueous_content, extra);
     }
+    //! An extra species carried like an element (the saponification cation): its aqueous and
+    //! organic ln concentrations are the extras `aqueous_slot` and `organic_slot`, its balance
+    //! is conserved quantity `conserved`, and local equation `local_row` fixes its ratio
+    //! ln D = extra[organic_slot] - extra[aqueous_slot] from the other extras alone
+    //! (distributed_ln_d). The cascade may then solve its balances exactly, like an element's.
+    struct DistributedSpecies {
+        int conserved = 0;
+        int aqueous_slot = 0;
+        int organic_slot = 0;
+        int local_row = 0;
+    };
+    virtual std::vector<DistributedSpecies> distributed_species() const { return {}; }
+    virtual double distributed_ln_d(int /*species*/, const Eigen::VectorXd& /*extra*/) const
+    {
+        return 0.0;
+    }
     //! Charge of the extra aqueous cations (H+, Na+), equivalents per litre: the cascade
     //! checks aqueous electroneutrality (3 sum c + this = chloride) with it.
     virtual double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& /*extra*/) const

@@ -174,8 +174,9 @@ public:
         return {"protons"};
     }
 
-    void stage_chemistry(const StageConditions&, const Eigen::VectorXd& ln_aq,
-                         const Eigen::VectorXd& extra, StageChemistry& out) const override
+    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                         const Eigen::Ref<const Eigen::VectorXd>& extra,
+                         StageChemistry& out) const override
     {
         const Eigen::Index n = ln_aq.size();
         const Eigen::Index m = extra.size();
@@ -191,7 +192,15 @@ public:
         out.d_ln_org.col(ih).setConstant(-3.0);
         out.d_ln_org.col(i_f).setConstant(3.0);
         // Total organic RE and its gradient.
-        Eigen::RowVectorXd d_total = Eigen::RowVectorXd::Zero(width);
+        const int k = has_cation_ ? 2 : 1;
+        out.aqueous.resize(k);
+        out.organic.resize(k);
+        out.d_aqueous.setZero(k, width);
+        out.d_organic.setZero(k, width);
+        out.local.resize(m - k);
+        out.d_local.setZero(m - k, width);
+        // Total organic RE and its gradient (held in d_organic row 0 for now: no allocation).
+        auto d_total = out.d_organic.row(0);
         double total = 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
             const double q = std::exp(out.ln_org[i]);
@@ -200,13 +209,6 @@ public:
         }
         d_total[ih] = -3.0 * total;
         d_total[i_f] = 3.0 * total;
-        const int k = has_cation_ ? 2 : 1;
-        out.aqueous.resize(k);
-        out.organic.resize(k);
-        out.d_aqueous.setZero(k, width);
-        out.d_organic.setZero(k, width);
-        out.local.resize(m - k);
-        out.d_local.setZero(m - k, width);
         double s = 0.0;
         if (has_cation_) {
             const double lna = extra[slot_na()], ls = extra[slot_s()];
@@ -226,17 +228,17 @@ public:
         out.aqueous[0] = h;
         out.d_aqueous(0, ih) = h;
         out.organic[0] = -3.0 * total - s;
-        out.d_organic.row(0) = -3.0 * d_total;
-        if (has_cation_) {
-            out.d_organic(0, is) -= s;
-        }
         // Extractant sites: 2 (HA)2 + 6 sum q + NaA = C_HA, as ln C_HA - ln(sites).
         const double sites = 2.0 * f + 6.0 * total + s;
         out.local[0] = std::log(extractant_) - std::log(sites);
-        out.d_local.row(0) = -6.0 * d_total / sites;
+        out.d_local.row(0) = (-6.0 / sites) * d_total;
         out.d_local(0, i_f) -= 2.0 * f / sites;
         if (has_cation_) {
             out.d_local(0, is) -= s / sites;
+        }
+        d_total *= -3.0;  // now d(-3 sum q - NaA)
+        if (has_cation_) {
+            out.d_organic(0, is) -= s;
         }
     }
 
@@ -418,8 +420,9 @@ public:
     std::vector<std::string> extra_unknowns() const override { return {"ln [H+] (aqueous)"}; }
     std::vector<std::string> conserved_quantities() const override { return {"protons"}; }
 
-    void stage_chemistry(const StageConditions&, const Eigen::VectorXd& ln_aq,
-                         const Eigen::VectorXd& extra, StageChemistry& out) const override
+    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                         const Eigen::Ref<const Eigen::VectorXd>& extra,
+                         StageChemistry& out) const override
     {
         const Eigen::Index n = ln_aq.size();
         const double lh = extra[0];

@@ -89,8 +89,11 @@ public:
     //! Names of the conserved quantities, e.g. "protons"; at most extra_unknowns().size().
     virtual std::vector<std::string> conserved_quantities() const { return {}; }
     //! The stage's organic, conserved contents and local equations (StageChemistry).
-    virtual void stage_chemistry(const StageConditions& /*stage*/, const Eigen::VectorXd& /*ln_aq*/,
-                                 const Eigen::VectorXd& /*extra*/, StageChemistry& /*out*/) const
+    //! (Eigen::Ref: the cascade passes segments of its unknowns without copies.)
+    virtual void stage_chemistry(const StageConditions& /*stage*/,
+                                 const Eigen::Ref<const Eigen::VectorXd>& /*ln_aq*/,
+                                 const Eigen::Ref<const Eigen::VectorXd>& /*extra*/,
+                                 StageChemistry& /*out*/) const
     {
     }
     //! The conserved quantities carried by an entering stream, mol/L of that stream.

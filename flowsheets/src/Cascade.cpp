@@ -1543,16 +1543,37 @@ CascadeResult Cascade::Impl::solve()
         }
         return mol;
     };
+    // Broyden's method on F(x) = g(x) - x (x: recycled RE per component, g: what the strip
+    // returns for it), B_0 = -I so that the first step is plain substitution. Substitution
+    // alone contracts by the fraction of RE the strip leaves on the organic, close to 1 for
+    // a weak strip; Broyden learns that slope.
     Eigen::VectorXd current = Eigen::VectorXd::Zero(n_);
+    Eigen::MatrixXd inverse = -Eigen::MatrixXd::Identity(n_, n_);  // B^-1
+    Eigen::VectorXd f_old, x_old;
     const double feed_total = spec_.feed_re_mol_per_h();
     for (int loop = 1; loop <= 200; ++loop) {
-        const Eigen::VectorXd next = recycled(r);
-        const double change = (next - current).cwiseAbs().maxCoeff();
-        if (change <= 1e-13 * feed_total) {
+        const Eigen::VectorXd f = recycled(r) - current;
+        if (f.cwiseAbs().maxCoeff() <= 1e-13 * feed_total) {
             r.recycle_iterations = loop;
             return r;
         }
-        current = next;
+        if (f_old.size() == n_) {
+            // "Good" Broyden update of the inverse (Sherman-Morrison).
+            const Eigen::VectorXd dx = current - x_old, df = f - f_old;
+            const Eigen::VectorXd h_df = inverse * df;
+            const double denom = dx.dot(h_df);
+            if (std::abs(denom) > 1e-300) {
+                inverse += (dx - h_df) * (dx.transpose() * inverse) / denom;
+            }
+        }
+        x_old = current;
+        f_old = f;
+        Eigen::VectorXd next = current - inverse * f;
+        if (!next.allFinite()) {
+            next = current + f;
+            inverse = -Eigen::MatrixXd::Identity(n_, n_);
+        }
+        current = next.cwiseMax(0.0);
         set_recycle(current);
         r = solve_once();
     }

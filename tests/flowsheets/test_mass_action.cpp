@@ -6,10 +6,15 @@
 // acid, the closed organic loop, and bad chemistry input.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 
 #include "CaseBuilder.h"
 #include "reesx/core/Error.h"
+#include "reesx/io/Hdf5.h"
+#include "reesx/io/Results.h"
 
 using namespace reesx;
 
@@ -389,4 +394,32 @@ TEST(MassAction, p507AnchorCarriesItsSourceAndResidual)
     ASSERT_TRUE(s.log10_kex_reference->residual.has_value());
     ASSERT_TRUE(s.log10_k_saponified.has_value());
     EXPECT_TRUE(s.log10_k_saponified->design_estimate);
+}
+
+// Stage pH, loading and free-extractant profiles and the reagents reach JSON and HDF5.
+TEST(MassAction, profilesAndReagentsInJsonAndHdf5)
+{
+    const CaseSpec spec = test::case_from_yaml(full_cascade());
+    Cascade cascade(spec);
+    const CascadeResult r = cascade.solve();
+    const nlohmann::json j = io::run_summary(spec, r);
+    ASSERT_EQ(j["stages"].size(), 30u);
+    const int ph = profile(r, "pH");
+    EXPECT_DOUBLE_EQ(j["stages"][5]["pH"].get<double>(), r.profiles(5, ph));
+    EXPECT_TRUE(j["stages"][5].contains("free_extractant_mol_per_L"));
+    EXPECT_TRUE(j["stages"][5].contains("organic_re_mol_per_L"));
+    EXPECT_DOUBLE_EQ(j["reagents"]["hcl_fed_mol_per_h"].get<double>(),
+                     r.reagents.hcl_fed_mol_per_h);
+    EXPECT_TRUE(j["reagents"]["per_kg_product"].contains("strip_liquor"));
+    EXPECT_LT(j["conserved_balance_relative_error"]["protons"].get<double>(), 1e-10);
+
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("reesx-mass-action-" + std::to_string(::getpid()) + ".h5");
+    io::write_run_hdf5(path.string(), spec, r);
+    const std::vector<double> ph_h5 = io::read_dataset(path.string(), "/stages/pH");
+    ASSERT_EQ(ph_h5.size(), 30u);
+    EXPECT_DOUBLE_EQ(ph_h5[5], r.profiles(5, ph));
+    EXPECT_TRUE(io::object_exists(path.string(), "/stages/free_extractant"));
+    EXPECT_TRUE(io::object_exists(path.string(), "/stages/organic_re"));
+    std::filesystem::remove(path);
 }

@@ -1987,7 +1987,9 @@ Eigen::VectorXd Cascade::starting_point()
 {
     Eigen::VectorXd x;
     if (impl_->m_ > 0) {
-        impl_->initial_guess_extras(x, 4);
+        if (!impl_->separation_factor_start(x)) {
+            impl_->initial_guess_extras(x, 4);
+        }
     } else {
         impl_->initial_guess(x, 8);
     }

@@ -188,10 +188,11 @@ public:
     //! ln in - ln out, straight step) when false.
     bool linear_form_ = true;
 
-    int m_ = 0;                       //!< extra unknowns per stage
-    bool reducible_extras_ = false;   //!< ln q - ln c independent of ln c (checked)
-    int k_ = 0;                       //!< conserved quantities among them
-    Eigen::MatrixXd conserved_feed_;  //!< k × stages, mol/h entering with the streams
+    int m_ = 0;                           //!< extra unknowns per stage
+    bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)
+    double base_excess_mol_per_h_ = 0.0;  //!< saponified base beyond acids + 3 H+ per RE
+    int k_ = 0;                           //!< conserved quantities among them
+    Eigen::MatrixXd conserved_feed_;      //!< k × stages, mol/h entering with the streams
     Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
     Eigen::MatrixXd base_conserved_feed_;
     std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
@@ -472,6 +473,33 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
     }
     base_feed_mol_per_h_ = feed_mol_per_h_;
     base_organic_feed_mol_per_h_ = organic_feed_mol_per_h_;
+    if (m_ > 0) {
+        // Protons (relative to the fully protonated extractant) fed to the extraction and
+        // scrub sections, plus 3 per RE of the feed: below zero, the saponified base exceeds
+        // what their acids and a complete RE loading can take up, and the excess leaves as
+        // Na/NH4 form on the organic to the strip, or as a basic raffinate (which the model,
+        // without OH-, does not describe); such cascades are hard to converge.
+        const auto names = model_.conserved_quantities();
+        for (int k = 0; k < k_; ++k) {
+            if (names[k] != "protons") {
+                continue;
+            }
+            // Extraction and scrub sections only: the strip acid meets the organic after.
+            const double margin =
+                conserved_feed_.row(k).head(last_scrub_ + 1).sum() + 3.0 * spec.feed_re_mol_per_h();
+            if (margin < 0.0) {
+                base_excess_mol_per_h_ = -margin;
+                warnings_.push_back(
+                    "the saponified base fed (" + fmt(spec.organic.flow_L_per_h) +
+                    " L/h of organic) exceeds the feed and scrub acid plus 3 H+ per RE of the "
+                    "feed by " +
+                    fmt(-margin) +
+                    " mol/h: the organic cannot exchange all of its Na/NH4 form before the "
+                    "strip. Lower the saponification or the organic flow, or raise the scrub "
+                    "acid.");
+            }
+        }
+    }
     ln_q_star_.assign(solved_stages_, Eigen::VectorXd(n_));
     ln_q_.assign(solved_stages_, Eigen::VectorXd(n_));
     jac_q_star_.assign(solved_stages_, Eigen::MatrixXd(n_, n_));
@@ -1610,6 +1638,12 @@ CascadeResult Cascade::Impl::solve_with_extras()
             << " (" << report.message
             << "). Check the acid strengths and flows (a section whose acid cannot strip, or "
                "an organic with no free extractant left), or raise solver.max-iterations.";
+        if (base_excess_mol_per_h_ > 0.0) {
+            msg << " Likely cause: the saponified base exceeds the feed and scrub acid plus 3 "
+                   "H+ per RE of the feed by "
+                << fmt(base_excess_mol_per_h_)
+                << " mol/h; lower the saponification or organic flow, or raise the scrub acid.";
+        }
         throw ConvergenceError(msg.str());
     }
     last_x_ = x;

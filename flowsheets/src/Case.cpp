@@ -1,12 +1,13 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/flowsheets/Case.h"
 
-#include "reesx/thermo/Feeds.h"
-
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
 #include <set>
+
+#include "reesx/thermo/Feeds.h"
 
 namespace reesx {
 namespace {
@@ -141,7 +142,8 @@ CaseSpec parse_case(const InputNode& root)
     }
     root.check_keys({"schema", "name", "description", "system", "model", "stages", "feed", "feeds",
                      "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver",
-                     "cost"});  // cost: read by reesx_costs (reesx cost)
+                     "cost",  // read by reesx_costs (reesx cost)
+                     "mass-action", "ph-correlation"});
     CaseSpec spec;
     spec.root = root;
     spec.source_file = root.source_name();
@@ -181,7 +183,7 @@ CaseSpec parse_case(const InputNode& root)
     }
     for (const auto& node : feed_nodes) {
         node.check_keys({"name", "phase", "stage", "flow", "concentration", "composition",
-                         "oxide-mass-fractions"});
+                         "oxide-mass-fractions", "acid"});
         FeedSpec f;
         f.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
         if (node.has("stage")) {
@@ -201,6 +203,12 @@ CaseSpec parse_case(const InputNode& root)
             node.at("concentration")
                 .as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
         f.mole_fraction = parse_composition(node);
+        if (auto acid = node.find("acid")) {
+            if (f.phase == Phase::organic) {
+                acid->fail("'acid' is the free HCl of an aqueous feed; an organic feed has none");
+            }
+            f.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
+        }
         spec.feeds.push_back(f);
     }
     for (int e = 0; e < num_elements; ++e) {
@@ -214,7 +222,8 @@ CaseSpec parse_case(const InputNode& root)
 
     // Organic.
     const InputNode organic = root.at("organic");
-    organic.check_keys({"flow", "extractant-concentration", "saponification", "loading"});
+    organic.check_keys(
+        {"flow", "extractant-concentration", "saponification", "loading", "recycle", "base"});
     spec.organic.flow_L_per_h =
         organic.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
     if (auto n = organic.find("extractant-concentration")) {
@@ -224,6 +233,16 @@ CaseSpec parse_case(const InputNode& root)
     if (auto n = organic.find("saponification")) {
         spec.organic.saponification =
             n->as_quantity_in(Quantity::fraction, "1", 0.0, 1.0, true, false);
+    }
+    if (auto n = organic.find("recycle")) {
+        spec.organic.recycle = n->as_bool();
+    }
+    if (auto n = organic.find("base")) {
+        spec.organic.base = n->as_string();
+        if (spec.organic.base != "NaOH" && spec.organic.base != "NH3") {
+            n->fail("expected the saponification base 'NaOH' or 'NH3', found '" +
+                    spec.organic.base + "'");
+        }
     }
     if (auto n = organic.find("loading")) {
         spec.organic.loading_mol_per_L =
@@ -292,6 +311,14 @@ CaseSpec parse_case(const InputNode& root)
     }
     if (auto eff = root.find("efficiency")) {
         spec.efficiency = parse_efficiency(*eff);
+        const bool below_one =
+            *std::min_element(spec.efficiency.begin(), spec.efficiency.end()) < 1.0;
+        if (below_one && !spec.model->extra_unknowns().empty()) {
+            eff->fail("Murphree efficiencies below 1 are not available with the '" +
+                      spec.model_name +
+                      "' model in this version (its organic depends on acidity and free "
+                      "extractant as well); use efficiency: 1.0");
+        }
     }
 
     // Side draws.

@@ -158,12 +158,23 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
             aq[symbol(e)] = r.aqueous_mol_per_L(s, e);
             org[symbol(e)] = r.organic_mol_per_L(s, e);
         }
-        stages.push_back({{"stage", s + 1},
-                          {"section", section_name(r.sections[s])},
-                          {"aqueous_flow_L_per_h", r.aqueous_flow_L_per_h[s]},
-                          {"organic_flow_L_per_h", r.organic_flow_L_per_h[s]},
-                          {"aqueous_mol_per_L", aq},
-                          {"organic_mol_per_L", org}});
+        nlohmann::json stage = {{"stage", s + 1},
+                                {"section", section_name(r.sections[s])},
+                                {"aqueous_flow_L_per_h", r.aqueous_flow_L_per_h[s]},
+                                {"organic_flow_L_per_h", r.organic_flow_L_per_h[s]},
+                                {"aqueous_mol_per_L", aq},
+                                {"organic_mol_per_L", org}};
+        if (static_cast<std::size_t>(s) < r.organic_re_mol_per_L.size()) {
+            stage["organic_re_mol_per_L"] = r.organic_re_mol_per_L[s];
+        }
+        // Acidity-dependent models: pH, h_mol_per_L, free_extractant_mol_per_L, ...
+        for (std::size_t k = 0; k < r.profile_names.size(); ++k) {
+            stage[r.profile_names[k]] = r.profiles(s, static_cast<Eigen::Index>(k));
+        }
+        if (static_cast<std::size_t>(s) < r.chloride_mol_per_L.size()) {
+            stage["chloride_mol_per_L"] = r.chloride_mol_per_L[s];
+        }
+        stages.push_back(stage);
     }
     j["stages"] = stages;
     j["mass_balance_relative_error"] = r.mass_balance_relative_error;
@@ -183,6 +194,38 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
         {"scrub_acid_h_mol_per_h", r.reagents.scrub_acid_h_mol_per_h},
         {"strip_acid_h_mol_per_h", r.reagents.strip_acid_h_mol_per_h},
         {"strip_acid_consumed_h_mol_per_h", r.reagents.strip_acid_consumed_h_mol_per_h}};
+    const auto& g = r.reagents;
+    j["reagents"]["base"] = g.base;
+    j["reagents"]["base_kg_per_h"] = g.base_kg_per_h;
+    j["reagents"]["feed_acid_h_mol_per_h"] = g.feed_acid_h_mol_per_h;
+    j["reagents"]["scrub_acid_consumed_h_mol_per_h"] = g.scrub_acid_consumed_h_mol_per_h;
+    j["reagents"]["scrub_acid_excess_h_mol_per_h"] = g.scrub_acid_excess_h_mol_per_h;
+    j["reagents"]["strip_acid_excess_h_mol_per_h"] = g.strip_acid_excess_h_mol_per_h;
+    j["reagents"]["raffinate_acid_h_mol_per_h"] = g.raffinate_acid_h_mol_per_h;
+    j["reagents"]["strip_liquor_acid_h_mol_per_h"] = g.strip_liquor_acid_h_mol_per_h;
+    j["reagents"]["hcl_fed_mol_per_h"] = g.hcl_fed_mol_per_h;
+    j["reagents"]["hcl_consumed_mol_per_h"] = g.hcl_consumed_mol_per_h;
+    j["reagents"]["hcl_fed_kg_per_h"] = g.hcl_fed_kg_per_h;
+    j["reagents"]["hcl_consumed_kg_per_h"] = g.hcl_consumed_kg_per_h;
+    nlohmann::json per_product = nlohmann::json::object();
+    for (const auto& pp : g.per_product) {
+        per_product[pp.product] = {{"reo_kg_per_h", pp.reo_kg_per_h},
+                                   {"base_kg_per_kg", pp.base_kg_per_kg},
+                                   {"hcl_fed_kg_per_kg", pp.hcl_fed_kg_per_kg},
+                                   {"hcl_consumed_kg_per_kg", pp.hcl_consumed_kg_per_kg}};
+    }
+    j["reagents"]["per_kg_product"] = per_product;
+    if (!r.conserved_names.empty()) {
+        nlohmann::json balances = nlohmann::json::object();
+        for (std::size_t k = 0; k < r.conserved_names.size(); ++k) {
+            balances[r.conserved_names[k]] = r.conserved_balance_relative_error[k];
+        }
+        j["conserved_balance_relative_error"] = balances;
+        j["electroneutrality_relative_error"] = r.electroneutrality_relative_error;
+    }
+    if (r.recycle_iterations > 0) {
+        j["recycle_iterations"] = r.recycle_iterations;
+    }
     j["warnings"] = r.warnings;
     return j;
 }
@@ -251,6 +294,39 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
                       "strip acid (H+ fed)", r.reagents.strip_acid_h_mol_per_h,
                       r.reagents.strip_acid_consumed_h_mol_per_h);
         out << line;
+    }
+    std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h (%.6g kg/h %s)\n",
+                  "HCl fed (feed + scrub + strip)", r.reagents.hcl_fed_mol_per_h,
+                  r.reagents.hcl_fed_kg_per_h, "HCl");
+    out << line;
+    std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h (raffinate %.6g, strip liquor %.6g)\n",
+                  "HCl consumed (fed - free acid out)", r.reagents.hcl_consumed_mol_per_h,
+                  r.reagents.raffinate_acid_h_mol_per_h, r.reagents.strip_liquor_acid_h_mol_per_h);
+    out << line;
+    for (const auto& pp : r.reagents.per_product) {
+        if (pp.reo_kg_per_h <= 0.0) {
+            continue;
+        }
+        std::snprintf(line, sizeof line,
+                      "  per kg REO in %-20s %8.4g kg %s, %8.4g kg HCl fed (%.4g consumed)\n",
+                      pp.product.c_str(), pp.base_kg_per_kg, r.reagents.base.c_str(),
+                      pp.hcl_fed_kg_per_kg, pp.hcl_consumed_kg_per_kg);
+        out << line;
+    }
+    if (!r.profile_names.empty() && stage_profile) {
+        out << "\nStage chemistry: pH, organic RE (loading) mol/L, free extractant (HA) mol/L\n";
+        int ph = -1, free = -1;
+        for (std::size_t k = 0; k < r.profile_names.size(); ++k) {
+            ph = r.profile_names[k] == "pH" ? static_cast<int>(k) : ph;
+            free = r.profile_names[k] == "free_extractant_mol_per_L" ? static_cast<int>(k) : free;
+        }
+        for (int s = 0; s < r.num_stages; ++s) {
+            std::snprintf(line, sizeof line, "  %5d %-10s %8.3f %11.4e %11s\n", s + 1,
+                          std::string(section_name(r.sections[s])).c_str(),
+                          ph >= 0 ? r.profiles(s, ph) : NAN, r.organic_re_mol_per_L[s],
+                          free >= 0 ? printf_string("%.4e", r.profiles(s, free)).c_str() : "-");
+            out << line;
+        }
     }
 
     if (stage_profile) {
@@ -342,6 +418,24 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
             h5.write_dataset(g + "/log10_concentration",
                              matrix(aq ? r.aqueous_log10 : r.organic_log10), rows, num_elements,
                              "log10(mol/L)");
+        }
+
+        if (!r.organic_re_mol_per_L.empty()) {
+            h5.write_dataset("/stages/organic_re", r.organic_re_mol_per_L, "mol/L");
+        }
+        // Profiles of the acidity-dependent models, one dataset each (pH, free extractant, ...).
+        for (std::size_t k = 0; k < r.profile_names.size(); ++k) {
+            const std::string& name = r.profile_names[k];
+            std::vector<double> values(rows);
+            for (std::size_t s = 0; s < rows; ++s) {
+                values[s] = r.profiles(static_cast<Eigen::Index>(s), static_cast<Eigen::Index>(k));
+            }
+            const auto cut = name.find("_mol_per_L");
+            const std::string unit = cut == std::string::npos ? "1" : "mol/L";
+            h5.write_dataset("/stages/" + name.substr(0, cut), values, unit);
+        }
+        if (!r.chloride_mol_per_L.empty()) {
+            h5.write_dataset("/stages/chloride", r.chloride_mol_per_L, "mol/L");
         }
 
         h5.create_group("/products");

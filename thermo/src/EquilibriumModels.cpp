@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 
+#include "ChemistryModels.h"
 #include "reesx/thermo/EquilibriumModel.h"
 
 namespace reesx {
@@ -163,7 +164,7 @@ private:
 
 std::vector<std::string> equilibrium_model_names()
 {
-    return {"constant-distribution", "separation-factor"};
+    return {"constant-distribution", "mass-action", "ph-correlation", "separation-factor"};
 }
 
 std::unique_ptr<EquilibriumModel> make_equilibrium_model(const InputNode& name_node,
@@ -178,17 +179,19 @@ std::unique_ptr<EquilibriumModel> make_equilibrium_model(const InputNode& name_n
     if (name == "constant-distribution") {
         return std::make_unique<ConstantDistributionModel>(components, case_root);
     }
-    if (name == "mass-action" || name == "ph-correlation") {
-        name_node.fail("the '" + name +
-                       "' model is not available in this version; use separation-factor or "
-                       "constant-distribution");
+    if (name == "mass-action") {
+        return make_mass_action_model(components, system, case_root);
+    }
+    if (name == "ph-correlation") {
+        return make_ph_correlation_model(components, case_root);
     }
     const auto names = equilibrium_model_names();
     const std::vector<std::string_view> views(names.begin(), names.end());
     const std::string hint = closest_match(name, views);
-    name_node.fail("unknown equilibrium model '" + name + "'" +
-                   (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
-                   " Models: constant-distribution, separation-factor");
+    name_node.fail(
+        "unknown equilibrium model '" + name + "'" +
+        (hint.empty() ? "" : "; did you mean '" + hint + "'?") +
+        " Models: constant-distribution, mass-action, ph-correlation, separation-factor");
 }
 
 }  // namespace reesx

@@ -227,7 +227,8 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
     // `base` names a built-in system to start from; a case file resolves it itself and passes
     // it as `base`, a system file or a direct call gets it resolved here.
     node.check_keys({"name", "base", "description", "conditions", "loading-per-extractant",
-                     "loading-source", "log10-extractability", "sources"});
+                     "loading-source", "log10-extractability", "sources", "log10-kex-reference",
+                     "log10-k-saponified"});
 
     ExtractionSystem system;
     bool from_base = base != nullptr;
@@ -263,6 +264,32 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
     if (const auto v = node.find("loading-source")) {
         system.loading_source = trimmed_string(*v, "loading-source");
     }
+
+    // Absolute anchor of the mass-action model (docs/chemistry-models.md): log10 Kex of an
+    // element with log10 K = 0, so Kex_i = 10^(reference + log10 K_i); and the exchange
+    // constant of the saponified (Na/NH4) form.
+    const auto anchor = [&](const char* key, std::optional<Anchor>& out) {
+        if (const auto v = node.find(key)) {
+            Anchor a;
+            if (v->is_map()) {
+                v->check_keys({"value", "source", "residual", "design-estimate"});
+                a.value = v->at("value").as_double_in(-30.0, 30.0);
+                a.source = trimmed_string(v->at("source"), "source");
+                if (const auto r = v->find("residual")) {
+                    a.residual = r->as_double_in(0.0, 30.0);
+                }
+                if (const auto d = v->find("design-estimate")) {
+                    a.design_estimate = d->as_bool();
+                }
+            } else {
+                a.value = v->as_double_in(-30.0, 30.0);
+                a.source = "case file " + node.source_name() + ":" + std::to_string(v->line());
+            }
+            out = a;
+        }
+    };
+    anchor("log10-kex-reference", system.log10_kex_reference);
+    anchor("log10-k-saponified", system.log10_k_saponified);
 
     if (const auto table = node.find("log10-extractability")) {
         if (!table->is_map() || table->size() == 0) {

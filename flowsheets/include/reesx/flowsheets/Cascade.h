@@ -41,6 +41,29 @@ struct Reagents {
     double scrub_acid_h_mol_per_h = 0.0;           //!< H+ fed with the scrub liquor
     double strip_acid_h_mol_per_h = 0.0;           //!< H+ fed with the strip acid
     double strip_acid_consumed_h_mol_per_h = 0.0;  //!< 3 H+ per RE stripped
+    // Added with the acidity-dependent models (issue 3); every model fills them. Free acid
+    // leaving is the "excess"; what the acid fed does not bring out again is "consumed".
+    std::string base = "NaOH";                     //!< saponification base: NaOH or NH3
+    double base_kg_per_h = 0.0;                    //!< saponification base as NaOH or NH3
+    double feed_acid_h_mol_per_h = 0.0;            //!< free HCl fed with the aqueous feeds
+    double raffinate_acid_h_mol_per_h = 0.0;       //!< free H+ leaving with the raffinate
+    double strip_liquor_acid_h_mol_per_h = 0.0;    //!< free H+ leaving with the strip liquor
+    double scrub_acid_consumed_h_mol_per_h = 0.0;  //!< feed + scrub H+ not in the raffinate
+    double scrub_acid_excess_h_mol_per_h = 0.0;    //!< = raffinate_acid_h_mol_per_h
+    double strip_acid_excess_h_mol_per_h = 0.0;    //!< = strip_liquor_acid_h_mol_per_h
+    double hcl_fed_mol_per_h = 0.0;                //!< feed + scrub + strip acid
+    double hcl_consumed_mol_per_h = 0.0;           //!< hcl_fed - free acid leaving
+    double hcl_fed_kg_per_h = 0.0;
+    double hcl_consumed_kg_per_h = 0.0;
+    //! Reagents per kg of each product's rare earths as oxides (REO).
+    struct PerProduct {
+        std::string product;
+        double reo_kg_per_h = 0.0;
+        double base_kg_per_kg = 0.0;
+        double hcl_fed_kg_per_kg = 0.0;
+        double hcl_consumed_kg_per_kg = 0.0;
+    };
+    std::vector<PerProduct> per_product;
 };
 
 struct CascadeResult {
@@ -63,6 +86,21 @@ struct CascadeResult {
     //! models): S = organic RE flux, W = scrub reflux.
     double reflux_S = 0.0, reflux_W = 0.0;
     Reagents reagents;
+    //! Organic RE per stage (loading), mol/L.
+    std::vector<double> organic_re_mol_per_L;
+    //! Models with extra species (mass-action, ph-correlation): per-stage profiles named by
+    //! the model (pH, h_mol_per_L, free_extractant_mol_per_L, ...), stages × names.
+    std::vector<std::string> profile_names;
+    Eigen::MatrixXd profiles;
+    //! Aqueous chloride per stage (mol/L) and max |3 sum c + H+ + Na+ - Cl-| / Cl- over stages.
+    std::vector<double> chloride_mol_per_L;
+    double electroneutrality_relative_error = 0.0;
+    //! Overall balance of each conserved quantity of the model (protons, cation):
+    //! |in - out| / (sum of |in| and |out| terms).
+    std::vector<std::string> conserved_names;
+    std::vector<double> conserved_balance_relative_error;
+    //! Outer iterations of the closed organic loop (organic.recycle), 0 without one.
+    int recycle_iterations = 0;
     solver::SolverReport solver;
     std::vector<std::string> warnings;
 };

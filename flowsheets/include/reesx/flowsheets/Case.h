@@ -27,6 +27,7 @@ struct FeedSpec {
     double flow_L_per_h = 0.0;
     double concentration_mol_per_L = 0.0;              //!< total rare earths
     std::array<double, num_elements> mole_fraction{};  //!< RE mole fractions, sum 1
+    double acid_mol_per_L = 0.0;  //!< free HCl of an aqueous feed (models with acidity)
     double re_mol_per_h() const { return flow_L_per_h * concentration_mol_per_L; }
 };
 
@@ -43,6 +44,10 @@ struct OrganicSpec {
     std::optional<double> extractant_mol_per_L;
     std::optional<double> saponification;     //!< fraction of extractant in the Na/NH4 form
     std::optional<double> loading_mol_per_L;  //!< RE capacity of the organic (saturated)
+    //! Closed organic loop: the organic leaving the last stage (stripped organic) is
+    //! re-saponified and returns to stage 1 with the RE it still carries.
+    bool recycle = false;
+    std::string base = "NaOH";  //!< saponification base: NaOH or NH3
 };
 
 struct AcidStreamSpec {

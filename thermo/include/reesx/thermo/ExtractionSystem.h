@@ -25,6 +25,14 @@ struct Extractability {
     bool design_estimate = false;  //!< true where no measured value backs the number
 };
 
+//! One absolute constant of a system (mass-action model), with its source.
+struct Anchor {
+    double value = 0.0;
+    std::string source;
+    std::optional<double> residual;  //!< rms residual of the fit it came from, where fitted
+    bool design_estimate = false;
+};
+
 struct ExtractionSystem {
     std::string name;         //!< "p507-hcl"
     std::string description;  //!< one line: extractant, diluent, medium
@@ -34,6 +42,11 @@ struct ExtractionSystem {
     double loading_per_extractant = 1.0 / 3.0;
     std::string loading_source;
     std::array<std::optional<Extractability>, num_elements> extractability;
+    //! log10 Kex (dimensionless) of an element with log10 K = 0 for
+    //! Ln3+ + 3 (HA)2 = Ln(A.HA)3 + 3 H+: Kex_i = 10^(reference + log10 K_i).
+    std::optional<Anchor> log10_kex_reference;
+    //! log10 K of Na+ + 1/2 (HA)2 = NaA + H+ (saponified form), (mol/L)^-1/2.
+    std::optional<Anchor> log10_k_saponified;
     std::vector<std::string> sources;  //!< full references used in this system
     std::string origin;                //!< "built-in" or the file name it came from
 

@@ -1,0 +1,501 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Equilibrium models whose organic depends on acidity and free extractant
+// (docs/chemistry-models.md):
+//   mass-action     Ln3+ + 3 (HA)2 = Ln(A.HA)3 + 3 H+, Kex_i = 10^(reference + log10 K_i)
+//                   (chemistry.md §2.1), with the saponified form Na+ + 1/2 (HA)2 = NaA + H+
+//                   (chemistry.md §2.2), site balance 2 (HA)2 + 6 sum q + NaA = C_HA
+//   ph-correlation  log10 D_i = m_i pH + b_i (the form of published pilot and lab fits,
+//                   chemistry.md §1.2, §1.3), pH from the proton balance
+// Both carry the protons relative to the fully protonated extractant: aqueous H+, organic
+// -3 sum q - NaA (every RE3+ bound and every Na+ loaded displaced one H+ per charge).
+#include "ChemistryModels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace reesx {
+namespace {
+
+constexpr double ln10 = 2.302585092994046;
+
+//! Organic extractant and saponification of a case (organic.extractant-concentration and
+//! organic.saponification), read again here so that the model owns its inputs.
+struct OrganicInputs {
+    std::optional<double> extractant_mol_per_L;
+    double saponification = 0.0;
+};
+
+OrganicInputs read_organic(const InputNode& case_root)
+{
+    OrganicInputs in;
+    const InputNode organic = case_root.at("organic");
+    if (auto n = organic.find("extractant-concentration")) {
+        in.extractant_mol_per_L =
+            n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+    }
+    if (auto n = organic.find("saponification")) {
+        in.saponification = n->as_quantity_in(Quantity::fraction, "1", 0.0, 1.0, true, false);
+    }
+    return in;
+}
+
+//! Organic feeds of a case must stay below a loading ceiling (mol/L).
+void check_organic_feeds(const InputNode& case_root, double ceiling, const std::string& why)
+{
+    std::vector<InputNode> feeds;
+    if (auto f = case_root.find("feed")) {
+        feeds.push_back(*f);
+    } else if (auto list = case_root.find("feeds")) {
+        feeds = list->elements();
+    }
+    for (const auto& feed : feeds) {
+        const auto phase = feed.find("phase");
+        if (!phase || phase->as_string() != "organic") {
+            continue;
+        }
+        const auto node = feed.at("concentration");
+        const double c = node.as_quantity(Quantity::concentration, "mol/L");
+        if (c > ceiling) {
+            node.fail("an organic feed with " + std::to_string(c) +
+                      " mol/L of RE is above the stoichiometric ceiling of " +
+                      std::to_string(ceiling) + " mol/L (" + why +
+                      "); lower the concentration or raise organic.extractant-concentration");
+        }
+    }
+}
+
+//! The mass-action model of cation exchange (file comment).
+class MassActionModel final : public EquilibriumModel {
+public:
+    MassActionModel(std::vector<int> components, const ExtractionSystem& system,
+                    const InputNode& case_root)
+        : EquilibriumModel(std::move(components))
+    {
+        const InputNode organic = case_root.at("organic");
+        const OrganicInputs in = read_organic(case_root);
+        if (!in.extractant_mol_per_L) {
+            organic.fail(
+                "the mass-action model needs 'extractant-concentration' (total acidic "
+                "extractant HA, e.g. 1.5 mol/L); 'saponification' (fraction in the Na/NH4 "
+                "form, default 0) is optional");
+        }
+        extractant_ = *in.extractant_mol_per_L;
+        saponification_ = in.saponification;
+        has_cation_ = saponification_ > 0.0;
+        // Ln(A.HA)3 binds six extractant molecules: the organic cannot carry more RE than
+        // C_HA / 6 (chemistry.md §2.2, stoichiometric ceilings).
+        const double ceiling = extractant_ / 6.0;
+        if (auto loading = organic.find("loading")) {
+            const double value = loading->as_quantity(Quantity::concentration, "mol/L");
+            if (value > ceiling) {
+                loading->fail("a loading of " + std::to_string(value) +
+                              " mol/L is above the stoichiometric ceiling of the mass-action "
+                              "model, extractant/6 = " +
+                              std::to_string(ceiling) +
+                              " mol/L (Ln(A.HA)3 binds six HA); the model computes the loading "
+                              "itself, drop the key or lower it");
+            }
+        }
+        check_organic_feeds(case_root, ceiling, "extractant/6: Ln(A.HA)3 binds six HA");
+
+        std::optional<InputNode> params;
+        if (auto p = case_root.find("mass-action")) {
+            p->check_keys({"log10-kex-reference", "log10-k-saponified"});
+            params = *p;
+        }
+        const auto constant = [&](const char* key, const std::optional<Anchor>& from_system,
+                                  const char* what) {
+            if (params) {
+                if (auto v = params->find(key)) {
+                    return v->as_double_in(-30.0, 30.0);
+                }
+            }
+            if (from_system) {
+                return from_system->value;
+            }
+            (params ? *params : case_root)
+                .fail(std::string("the system '") + system.name + "' has no " + what +
+                      "; give it as mass-action: {" + key + ": VALUE} (log10) in the case, or " +
+                      key + " in the system file");
+        };
+        log10_kex_reference_ = constant("log10-kex-reference", system.log10_kex_reference,
+                                        "absolute extraction constant (log10-kex-reference)");
+        if (has_cation_) {
+            ln_k_cation_ = ln10 * constant("log10-k-saponified", system.log10_k_saponified,
+                                           "exchange constant of the saponified extractant "
+                                           "(log10-k-saponified)");
+        }
+        ln_kex_.resize(static_cast<Eigen::Index>(components_.size()));
+        for (std::size_t i = 0; i < components_.size(); ++i) {
+            const int e = components_[i];
+            if (!system.has(e)) {
+                case_root.at("system").fail(
+                    "the system '" + system.name + "' has no extractability for " +
+                    std::string(elements()[e].symbol) +
+                    ", which is in the feed; add it under log10-extractability");
+            }
+            ln_kex_[static_cast<Eigen::Index>(i)] =
+                ln10 * (log10_kex_reference_ + system.log10_k(e));
+        }
+    }
+
+    std::string name() const override { return "mass-action"; }
+    bool saturated_organic() const override { return false; }
+    bool strips_completely() const override { return false; }
+    void equilibrium(const StageConditions&, const Eigen::VectorXd&, Eigen::VectorXd&,
+                     Eigen::MatrixXd&) const override
+    {
+        throw std::logic_error("mass-action: use stage_chemistry (the model has extra species)");
+    }
+
+    // Extras, ordered so that row r of the stage "owns" unknown r with a negative diagonal
+    // (pseudo-transient continuation relies on it): ln [H+] (proton balance), with
+    // saponification ln [Na+] (cation balance), ln [(HA)2] free (site balance), and with
+    // saponification ln [NaA] (exchange equilibrium).
+    std::vector<std::string> extra_unknowns() const override
+    {
+        if (has_cation_) {
+            return {"ln [H+] (aqueous)", "ln [Na+] (aqueous)", "ln [(HA)2] free (organic)",
+                    "ln [NaA] (organic)"};
+        }
+        return {"ln [H+] (aqueous)", "ln [(HA)2] free (organic)"};
+    }
+    Eigen::Index slot_h() const { return 0; }
+    Eigen::Index slot_na() const { return 1; }
+    Eigen::Index slot_f() const { return has_cation_ ? 2 : 1; }
+    Eigen::Index slot_s() const { return 3; }
+    std::vector<std::string> conserved_quantities() const override
+    {
+        if (has_cation_) {
+            return {"protons", "saponification cation"};
+        }
+        return {"protons"};
+    }
+
+    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                         const Eigen::Ref<const Eigen::VectorXd>& extra,
+                         StageChemistry& out) const override
+    {
+        const Eigen::Index n = ln_aq.size();
+        const Eigen::Index m = extra.size();
+        const Eigen::Index width = n + m;
+        const Eigen::Index ih = n + slot_h(), i_f = n + slot_f(), ina = n + slot_na(),
+                           is = n + slot_s();
+        const double lh = extra[slot_h()], lf = extra[slot_f()];
+        const double h = std::exp(lh), f = std::exp(lf);
+        out.ln_org = ln_kex_ + ln_aq;
+        out.ln_org.array() += 3.0 * (lf - lh);
+        out.d_ln_org.setZero(n, width);
+        out.d_ln_org.leftCols(n).setIdentity();
+        out.d_ln_org.col(ih).setConstant(-3.0);
+        out.d_ln_org.col(i_f).setConstant(3.0);
+        // Total organic RE and its gradient.
+        const int k = has_cation_ ? 2 : 1;
+        out.aqueous.resize(k);
+        out.organic.resize(k);
+        out.d_aqueous.setZero(k, width);
+        out.d_organic.setZero(k, width);
+        out.local.resize(m - k);
+        out.d_local.setZero(m - k, width);
+        // Total organic RE and its gradient (held in d_organic row 0 for now: no allocation).
+        auto d_total = out.d_organic.row(0);
+        double total = 0.0;
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double q = std::exp(out.ln_org[i]);
+            total += q;
+            d_total[i] = q;
+        }
+        d_total[ih] = -3.0 * total;
+        d_total[i_f] = 3.0 * total;
+        double s = 0.0;
+        if (has_cation_) {
+            const double lna = extra[slot_na()], ls = extra[slot_s()];
+            const double na = std::exp(lna);
+            s = std::exp(ls);
+            out.aqueous[1] = na;
+            out.d_aqueous(1, ina) = na;
+            out.organic[1] = s;
+            out.d_organic(1, is) = s;
+            // Na+ + 1/2 (HA)2 = NaA + H+: ln K + ln Na+ + 1/2 ln (HA)2 - ln H+ - ln NaA = 0.
+            out.local[1] = ln_k_cation_ + lna + 0.5 * lf - lh - ls;
+            out.d_local(1, is) = -1.0;
+            out.d_local(1, ina) = 1.0;
+            out.d_local(1, i_f) = 0.5;
+            out.d_local(1, ih) = -1.0;
+        }
+        out.aqueous[0] = h;
+        out.d_aqueous(0, ih) = h;
+        out.organic[0] = -3.0 * total - s;
+        // Extractant sites: 2 (HA)2 + 6 sum q + NaA = C_HA, as ln C_HA - ln(sites).
+        const double sites = 2.0 * f + 6.0 * total + s;
+        out.local[0] = std::log(extractant_) - std::log(sites);
+        out.d_local.row(0) = (-6.0 / sites) * d_total;
+        out.d_local(0, i_f) -= 2.0 * f / sites;
+        if (has_cation_) {
+            out.d_local(0, is) -= s / sites;
+        }
+        d_total *= -3.0;  // now d(-3 sum q - NaA)
+        if (has_cation_) {
+            out.d_organic(0, is) -= s;
+        }
+    }
+
+    Eigen::VectorXd stream_content(const StreamChemistry& stream) const override
+    {
+        Eigen::VectorXd c = Eigen::VectorXd::Zero(has_cation_ ? 2 : 1);
+        if (!stream.organic) {
+            c[0] = stream.acid_mol_per_L;
+            return c;
+        }
+        const double base = stream.fresh_organic ? saponification_ * extractant_ : 0.0;
+        c[0] = -3.0 * stream.re_mol_per_L - base;
+        if (has_cation_) {
+            c[1] = base;
+        }
+        return c;
+    }
+
+    void start_extras(const StageConditions&, const Eigen::VectorXd& ln_aq,
+                      const Eigen::VectorXd& aqueous_content, Eigen::VectorXd& extra) const override
+    {
+        extra.resize(has_cation_ ? 4 : 2);
+        const double lh = std::log(std::max(aqueous_content[0], 1e-6));
+        extra[slot_h()] = lh;
+        const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
+        // Free dimer from the site balance, the rest held: monotone in ln f, bisection.
+        const auto sites = [&](double lf) {
+            double total = 0.0;
+            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+                total += std::exp(std::min(ln_kex_[i] + ln_aq[i] + 3.0 * (lf - lh), 700.0));
+            }
+            const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
+            return 2.0 * std::exp(lf) + 6.0 * total + s;
+        };
+        double lo = std::log(extractant_) - 80.0, hi = std::log(extractant_ / 2.0);
+        for (int it = 0; it < 60; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            (sites(mid) > extractant_ ? hi : lo) = mid;
+        }
+        extra[slot_f()] = 0.5 * (lo + hi);
+        if (has_cation_) {
+            extra[slot_na()] = lna;
+            extra[slot_s()] = ln_k_cation_ + lna + 0.5 * extra[slot_f()] - lh;
+        }
+    }
+
+    void start_extras_from_organic(const StageConditions&, const Eigen::VectorXd& ln_aq,
+                                   const Eigen::VectorXd& ln_org,
+                                   const Eigen::VectorXd& aqueous_content,
+                                   Eigen::VectorXd& extra) const override
+    {
+        // With Kex_i proportional to K_i, an organic y_i = Y K_i x_i / sum K x (the
+        // separation-factor model) is reproduced exactly: free dimer from the site balance,
+        // then [H+]^3 = Kex_ref [(HA)2]^3 sum_i K_i c_i / Y; NaA from its equilibrium with
+        // the [Na+] estimate (a few passes, NaA takes sites).
+        extra.resize(has_cation_ ? 4 : 2);
+        double total = 0.0;
+        for (Eigen::Index i = 0; i < ln_org.size(); ++i) {
+            total += std::exp(ln_org[i]);
+        }
+        const double top = (ln_kex_ + ln_aq).maxCoeff();
+        const double ln_sum_kc = top + std::log(((ln_kex_ + ln_aq).array() - top).exp().sum());
+        const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
+        double s = 0.0, lf = 0.0, lh = 0.0;
+        for (int pass = 0; pass < 4; ++pass) {
+            const double f = std::max(0.5 * (extractant_ - 6.0 * total - s), 1e-6 * extractant_);
+            lf = std::log(f);
+            lh = lf + (ln_sum_kc - std::log(total)) / 3.0;
+            s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
+            s = std::min(s, 0.5 * std::max(extractant_ - 6.0 * total, 0.0));
+        }
+        extra[slot_h()] = lh;
+        extra[slot_f()] = lf;
+        if (has_cation_) {
+            extra[slot_na()] = lna;
+            extra[slot_s()] = ln_k_cation_ + lna + 0.5 * lf - lh;
+        }
+    }
+
+    double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& extra) const override
+    {
+        return std::exp(extra[slot_h()]) + (has_cation_ ? std::exp(extra[slot_na()]) : 0.0);
+    }
+    std::vector<DistributedSpecies> distributed_species() const override
+    {
+        if (!has_cation_) {
+            return {};
+        }
+        return {DistributedSpecies{1, static_cast<int>(slot_na()), static_cast<int>(slot_s()), 1}};
+    }
+    double distributed_ln_d(int, const Eigen::VectorXd& extra) const override
+    {
+        // [NaA] / [Na+] = K [(HA)2]^(1/2) / [H+].
+        return ln_k_cation_ + 0.5 * extra[slot_f()] - extra[slot_h()];
+    }
+    std::vector<std::string> profile_names() const override
+    {
+        return {"pH", "h_mol_per_L", "free_extractant_mol_per_L", "saponified_extractant_mol_per_L",
+                "cation_mol_per_L"};
+    }
+    std::vector<double> profile_values(const Eigen::VectorXd&,
+                                       const Eigen::VectorXd& extra) const override
+    {
+        return {-extra[slot_h()] / ln10, std::exp(extra[slot_h()]), 2.0 * std::exp(extra[slot_f()]),
+                has_cation_ ? std::exp(extra[slot_s()]) : 0.0,
+                has_cation_ ? std::exp(extra[slot_na()]) : 0.0};
+    }
+    double aqueous_h_mol_per_L(const Eigen::VectorXd& extra) const override
+    {
+        return std::exp(extra[slot_h()]);
+    }
+
+private:
+    double extractant_ = 0.0;
+    double saponification_ = 0.0;
+    bool has_cation_ = false;
+    double log10_kex_reference_ = 0.0;
+    double ln_k_cation_ = 0.0;
+    Eigen::VectorXd ln_kex_;
+};
+
+//! log10 D_i = m_i pH + b_i per element; protons balanced like the mass-action model, with
+//! the saponified base released to the aqueous on contact (no NaA kept in the organic).
+class PhCorrelationModel final : public EquilibriumModel {
+public:
+    PhCorrelationModel(std::vector<int> components, const InputNode& case_root)
+        : EquilibriumModel(std::move(components))
+    {
+        const OrganicInputs in = read_organic(case_root);
+        if (in.saponification > 0.0 && !in.extractant_mol_per_L) {
+            case_root.at("organic").fail(
+                "a saponified organic needs 'extractant-concentration' to know how much base "
+                "it carries");
+        }
+        base_mol_per_L_ = in.saponification * in.extractant_mol_per_L.value_or(0.0);
+        if (!case_root.has("ph-correlation")) {
+            case_root.fail(
+                "the ph-correlation model needs a 'ph-correlation' mapping: log10 D = slope * pH "
+                "+ intercept for each element in the feed, e.g. ph-correlation: {Dy: {slope: "
+                "3.2255, intercept: -1.0}}");
+        }
+        const InputNode node = case_root.at("ph-correlation");
+        if (!node.is_map()) {
+            node.fail("expected a mapping of element to {slope, intercept}");
+        }
+        const auto n = static_cast<Eigen::Index>(components_.size());
+        slope_ = Eigen::VectorXd::Constant(n, std::nan(""));
+        ln_intercept_ = slope_;
+        for (const auto& [symbol, value] : node.entries()) {
+            const auto element = element_index(symbol);
+            if (!element) {
+                value.fail("unknown element '" + symbol + "'");
+            }
+            value.check_keys({"slope", "intercept", "source"});
+            const auto it = std::find(components_.begin(), components_.end(), *element);
+            const double m = value.at("slope").as_double_in(0.0, 10.0);
+            const double b = value.at("intercept").as_double_in(-30.0, 30.0);
+            if (it != components_.end()) {
+                slope_[it - components_.begin()] = m;
+                ln_intercept_[it - components_.begin()] = ln10 * b;
+            }
+        }
+        for (Eigen::Index i = 0; i < n; ++i) {
+            if (std::isnan(slope_[i])) {
+                node.fail("missing the correlation for " +
+                          std::string(elements()[components_[static_cast<std::size_t>(i)]].symbol) +
+                          ", which is in the feed");
+            }
+        }
+    }
+    std::string name() const override { return "ph-correlation"; }
+    bool saturated_organic() const override { return false; }
+    bool strips_completely() const override { return false; }
+    void equilibrium(const StageConditions&, const Eigen::VectorXd&, Eigen::VectorXd&,
+                     Eigen::MatrixXd&) const override
+    {
+        throw std::logic_error("ph-correlation: use stage_chemistry (the model has extra species)");
+    }
+    std::vector<std::string> extra_unknowns() const override { return {"ln [H+] (aqueous)"}; }
+    std::vector<std::string> conserved_quantities() const override { return {"protons"}; }
+
+    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                         const Eigen::Ref<const Eigen::VectorXd>& extra,
+                         StageChemistry& out) const override
+    {
+        const Eigen::Index n = ln_aq.size();
+        const double lh = extra[0];
+        // ln D = ln10 (m pH + b) = ln10 b - m ln[H+].
+        out.ln_org = ln_intercept_ + ln_aq - slope_ * lh;
+        out.d_ln_org.setZero(n, n + 1);
+        out.d_ln_org.leftCols(n).setIdentity();
+        out.d_ln_org.col(n) = -slope_;
+        out.aqueous.resize(1);
+        out.organic.resize(1);
+        out.d_aqueous.setZero(1, n + 1);
+        out.d_organic.setZero(1, n + 1);
+        out.aqueous[0] = std::exp(lh);
+        out.d_aqueous(0, n) = out.aqueous[0];
+        double total = 0.0, d_lh = 0.0;
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double q = std::exp(out.ln_org[i]);
+            total += q;
+            out.d_organic(0, i) = -3.0 * q;
+            d_lh += 3.0 * slope_[i] * q;
+        }
+        out.organic[0] = -3.0 * total;
+        out.d_organic(0, n) = d_lh;
+        out.local.resize(0);
+        out.d_local.setZero(0, n + 1);
+    }
+    Eigen::VectorXd stream_content(const StreamChemistry& stream) const override
+    {
+        Eigen::VectorXd c(1);
+        c[0] = stream.organic
+                   ? -3.0 * stream.re_mol_per_L - (stream.fresh_organic ? base_mol_per_L_ : 0.0)
+                   : stream.acid_mol_per_L;
+        return c;
+    }
+    void start_extras(const StageConditions&, const Eigen::VectorXd&,
+                      const Eigen::VectorXd& aqueous_content, Eigen::VectorXd& extra) const override
+    {
+        extra.resize(1);
+        extra[0] = std::log(std::max(aqueous_content[0], 1e-4));
+    }
+    double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& extra) const override
+    {
+        return std::exp(extra[0]);
+    }
+    std::vector<std::string> profile_names() const override { return {"pH", "h_mol_per_L"}; }
+    std::vector<double> profile_values(const Eigen::VectorXd&,
+                                       const Eigen::VectorXd& extra) const override
+    {
+        return {-extra[0] / ln10, std::exp(extra[0])};
+    }
+    double aqueous_h_mol_per_L(const Eigen::VectorXd& extra) const override
+    {
+        return std::exp(extra[0]);
+    }
+
+private:
+    double base_mol_per_L_ = 0.0;
+    Eigen::VectorXd slope_, ln_intercept_;
+};
+
+}  // namespace
+
+std::unique_ptr<EquilibriumModel> make_mass_action_model(const std::vector<int>& components,
+                                                         const ExtractionSystem& system,
+                                                         const InputNode& case_root)
+{
+    return std::make_unique<MassActionModel>(components, system, case_root);
+}
+
+std::unique_ptr<EquilibriumModel> make_ph_correlation_model(const std::vector<int>& components,
+                                                            const InputNode& case_root)
+{
+    return std::make_unique<PhCorrelationModel>(components, case_root);
+}
+
+}  // namespace reesx

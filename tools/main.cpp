@@ -14,6 +14,7 @@
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/DesignOutput.h"
+#include "reesx/io/DynamicOutput.h"
 #include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
 #include "reesx/validation/Validation.h"
@@ -200,6 +201,28 @@ int run_separate(const SeparateOptions& o)
         if (std::system(command.c_str()) == 0) {
             std::cerr << "wrote " << svg << "\n";
         }
+    }
+    return code(ExitCode::ok);
+}
+
+int run_dynamic(const std::string& case_path, double hours, const std::string& h5_path,
+                const std::string& json_path, bool quiet)
+{
+    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    reesx::DynamicSpec dynamic = reesx::parse_dynamic(spec);
+    if (hours > 0.0) {
+        dynamic.hours = hours;
+    }
+    const reesx::DynamicResult result = reesx::simulate_dynamic(
+        spec, dynamic, [](const std::string& line) { std::cerr << line << "\n"; });
+    if (!quiet) {
+        std::cout << reesx::io::format_dynamic(spec, dynamic, result);
+    }
+    if (!json_path.empty()) {
+        reesx::io::write_json(json_path, reesx::io::dynamic_summary(spec, dynamic, result));
+    }
+    if (!h5_path.empty()) {
+        reesx::io::write_dynamic_hdf5(h5_path, spec, result);
     }
     return code(ExitCode::ok);
 }
@@ -407,6 +430,14 @@ int main(int argc, char** argv)
     design->add_option("--json", d.json_path, "JSON summary file");
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
     design->add_flag("-q,--quiet", d.quiet, "print nothing on stdout");
+    double dynamic_hours = 0.0;
+    auto* dynamic = app.add_subcommand("dynamic", "time-domain simulation of CASE (IDA)");
+    dynamic->add_option("case", case_path, "case file (YAML) with an optional dynamic: mapping")
+        ->required();
+    dynamic->add_option("--hours", dynamic_hours, "simulated time, h (overrides dynamic.hours)");
+    dynamic->add_option("-o,--output", h5_path, "HDF5 time series");
+    dynamic->add_option("--json", json_path, "JSON summary file");
+    dynamic->add_flag("-q,--quiet", quiet, "print nothing on stdout");
     SeparateOptions sep;
     auto* separate =
         app.add_subcommand("separate", "design a plant that separates every element of FEED");
@@ -476,6 +507,9 @@ int main(int argc, char** argv)
         }
         if (*design) {
             return run_design(d);
+        }
+        if (*dynamic) {
+            return run_dynamic(case_path, dynamic_hours, h5_path, json_path, quiet);
         }
         if (*separate) {
             return run_separate(sep);

@@ -142,7 +142,8 @@ CaseSpec parse_case(const InputNode& root)
     }
     root.check_keys({"schema", "name", "description", "system", "model", "stages", "feed", "feeds",
                      "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver",
-                     "cost",  // read by reesx_costs (reesx cost)
+                     "cost",     // read by reesx_costs (reesx cost)
+                     "dynamic",  // read by reesx dynamic (Dynamic.h)
                      "mass-action", "ph-correlation"});
     CaseSpec spec;
     spec.root = root;

@@ -1,0 +1,509 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/Dynamic.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "reesx/core/Error.h"
+
+namespace reesx {
+namespace {
+
+constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
+
+class DynamicCascade final : public solver::DaeSystem {
+public:
+    DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic, const CascadeResult& steady)
+        : spec_(spec), model_(*spec.model), cells_(dynamic.settler_cells)
+    {
+        stages_ = spec.num_stages();
+        n_ = static_cast<int>(spec.components.size());
+        block_ = n_ * (3 + 2 * cells_);
+        strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
+        set_flows(1.0);
+        conditions_.resize(stages_);
+        for (int j = 0; j < stages_; ++j) {
+            conditions_[j].section = spec.section_of(j);
+            conditions_[j].organic_re_mol_per_L = steady.organic_mol_per_L.row(j).sum();
+            // Equipment from the flows at t = 0 (volumes stay; residence times follow flows).
+            mixer_aq_L_.push_back(dynamic.mixer_residence_h * q_aq_[j]);
+            mixer_org_L_.push_back(dynamic.mixer_residence_h * q_org_[j]);
+            const double cells = std::max(1, cells_);
+            settler_aq_L_.push_back(dynamic.settler_residence_h * q_aq_[j] / cells);
+            settler_org_L_.push_back(dynamic.settler_residence_h * q_org_[j] / cells);
+        }
+    }
+
+    int size() const override { return stages_ * block_; }
+    int half_bandwidth() const override { return 2 * block_ - 1; }
+    Eigen::VectorXd differential_mask() const override
+    {
+        Eigen::VectorXd id = Eigen::VectorXd::Ones(size());
+        for (int j = 0; j < stages_; ++j) {
+            id.segment(c_index(j, 0), n_).setZero();
+        }
+        return id;
+    }
+
+    //! Feed flows × factor; aqueous and organic flows leaving each stage follow.
+    void set_flows(double feed_factor)
+    {
+        q_aq_.assign(stages_, 0.0);
+        q_org_.assign(stages_, 0.0);
+        feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
+        for (int j = 0; j < stages_; ++j) {
+            const bool strip = strip_start_ >= 0 && j >= strip_start_;
+            q_aq_[j] =
+                strip ? spec_.strip->flow_L_per_h : (spec_.scrub ? spec_.scrub->flow_L_per_h : 0.0);
+            q_org_[j] = spec_.organic.flow_L_per_h;
+        }
+        for (const auto& f : spec_.feeds) {
+            const int at = f.stage - 1;
+            for (int j = 0; j < stages_; ++j) {
+                if (f.phase == Phase::aqueous && j <= at) {
+                    q_aq_[j] += feed_factor * f.flow_L_per_h;
+                } else if (f.phase == Phase::organic && j >= at) {
+                    q_org_[j] += feed_factor * f.flow_L_per_h;
+                }
+            }
+            for (int k = 0; k < n_; ++k) {
+                feed_mol_per_h_(k, at) +=
+                    feed_factor * f.re_mol_per_h() * f.mole_fraction[spec_.components[k]];
+            }
+        }
+    }
+
+    int n_index(int j, int k) const { return j * block_ + k; }
+    int c_index(int j, int k) const { return j * block_ + n_ + k; }
+    int out_index(int j, int k) const { return j * block_ + 2 * n_ + k; }
+    int cs_index(int j, int cell, int k) const { return j * block_ + (3 + cell) * n_ + k; }
+    int qs_index(int j, int cell, int k) const { return j * block_ + (3 + cells_ + cell) * n_ + k; }
+    bool aqueous_goes_down(int j) const { return j > 0 && j != strip_start_; }
+    bool organic_goes_up(int j) const { return j + 1 < stages_; }
+
+    //! Equilibrium organic concentrations of stage j for aqueous c (mol/L).
+    void organic(int j, const double* c, Eigen::VectorXd& q) const
+    {
+        Eigen::VectorXd ln_c(n_), ln_q(n_);
+        for (int k = 0; k < n_; ++k) {
+            ln_c[k] = std::log(std::max(c[k], 1e-300));
+        }
+        Eigen::MatrixXd jac(n_, n_);
+        model_.equilibrium(conditions_[j], ln_c, ln_q, jac);
+        q = ln_q.array().exp();
+    }
+
+    void residual(double, const double* y, const double* yp, double* f) override
+    {
+        // Organic of every stage first: stage j needs its neighbour's.
+        for (int j = 0; j < stages_; ++j) {
+            organic(j, y + c_index(j, 0), q_[j]);
+        }
+        for (int j = 0; j < stages_; ++j) {
+            for (int k = 0; k < n_; ++k) {
+                const double c = y[c_index(j, k)], q = q_[j][k];
+                const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, k)] : c;
+                const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, k)] : q;
+                double in = feed_mol_per_h_(k, j);
+                if (j + 1 < stages_ && aqueous_goes_down(j + 1)) {
+                    in += q_aq_[j + 1] *
+                          (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, k)] : y[c_index(j + 1, k)]);
+                }
+                if (j > 0 && organic_goes_up(j - 1)) {
+                    in += q_org_[j - 1] *
+                          (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, k)] : q_[j - 1][k]);
+                }
+                f[n_index(j, k)] = yp[n_index(j, k)] - (in - q_aq_[j] * c - q_org_[j] * q);
+                f[c_index(j, k)] = y[n_index(j, k)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
+                double leaving = 0.0;
+                if (!aqueous_goes_down(j)) {
+                    leaving += q_aq_[j] * aq_out;
+                }
+                if (!organic_goes_up(j)) {
+                    leaving += q_org_[j] * org_out;
+                }
+                f[out_index(j, k)] = yp[out_index(j, k)] - leaving;
+                for (int cell = 0; cell < cells_; ++cell) {
+                    const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, k)];
+                    const double org_before = cell == 0 ? q : y[qs_index(j, cell - 1, k)];
+                    f[cs_index(j, cell, k)] = settler_aq_L_[j] * yp[cs_index(j, cell, k)] -
+                                              q_aq_[j] * (aq_before - y[cs_index(j, cell, k)]);
+                    f[qs_index(j, cell, k)] = settler_org_L_[j] * yp[qs_index(j, cell, k)] -
+                                              q_org_[j] * (org_before - y[qs_index(j, cell, k)]);
+                }
+            }
+        }
+    }
+
+    //! A state with mixer aqueous concentrations c (stages × components) and settlers in
+    //! equilibrium with their mixer.
+    Eigen::VectorXd state_from(const Eigen::MatrixXd& c) const
+    {
+        Eigen::VectorXd y = Eigen::VectorXd::Zero(size());
+        Eigen::VectorXd q(n_);
+        for (int j = 0; j < stages_; ++j) {
+            const Eigen::VectorXd row = c.row(j).transpose();  // c is column-major
+            organic(j, row.data(), q);
+            for (int k = 0; k < n_; ++k) {
+                y[c_index(j, k)] = c(j, k);
+                y[n_index(j, k)] = mixer_aq_L_[j] * c(j, k) + mixer_org_L_[j] * q[k];
+                for (int cell = 0; cell < cells_; ++cell) {
+                    y[cs_index(j, cell, k)] = c(j, k);
+                    y[qs_index(j, cell, k)] = q[k];
+                }
+            }
+        }
+        return y;
+    }
+
+    //! Inventory of each component in the stages of `section` (all when negative), mol.
+    Eigen::VectorXd inventory(const Eigen::VectorXd& y, int section = -1) const
+    {
+        Eigen::VectorXd total = Eigen::VectorXd::Zero(n_);
+        for (int j = 0; j < stages_; ++j) {
+            if (section >= 0 && static_cast<int>(conditions_[j].section) != section) {
+                continue;
+            }
+            for (int k = 0; k < n_; ++k) {
+                total[k] += y[n_index(j, k)];
+                for (int cell = 0; cell < cells_; ++cell) {
+                    total[k] += settler_aq_L_[j] * y[cs_index(j, cell, k)] +
+                                settler_org_L_[j] * y[qs_index(j, cell, k)];
+                }
+            }
+        }
+        return total;
+    }
+
+    Eigen::VectorXd left(const Eigen::VectorXd& y) const
+    {
+        Eigen::VectorXd total = Eigen::VectorXd::Zero(n_);
+        for (int j = 0; j < stages_; ++j) {
+            for (int k = 0; k < n_; ++k) {
+                total[k] += y[out_index(j, k)];
+            }
+        }
+        return total;
+    }
+
+    Eigen::VectorXd feed_rate() const { return feed_mol_per_h_.rowwise().sum(); }
+
+    //! Streams leaving the cascade (name, stage, phase outflow in mol/h per component).
+    struct Outlet {
+        std::string name;
+        Eigen::VectorXd mol_per_h;
+    };
+    std::vector<Outlet> outlets(const Eigen::VectorXd& y) const
+    {
+        std::vector<Outlet> out;
+        Eigen::VectorXd q(n_);
+        for (int j = 0; j < stages_; ++j) {
+            organic(j, y.data() + c_index(j, 0), q);
+            const auto flow = [&](bool aqueous) {
+                Eigen::VectorXd m(n_);
+                for (int k = 0; k < n_; ++k) {
+                    const double conc =
+                        cells_ > 0
+                            ? y[aqueous ? cs_index(j, cells_ - 1, k) : qs_index(j, cells_ - 1, k)]
+                            : (aqueous ? y[c_index(j, k)] : q[k]);
+                    m[k] = (aqueous ? q_aq_[j] : q_org_[j]) * conc;
+                }
+                return m;
+            };
+            if (!aqueous_goes_down(j)) {
+                out.push_back({j == 0 ? "raffinate" : "strip_liquor", flow(true)});
+            }
+            if (!organic_goes_up(j)) {
+                out.push_back(
+                    {strip_start_ >= 0 ? "stripped_organic" : "loaded_organic", flow(false)});
+            }
+        }
+        return out;
+    }
+
+    int stages() const { return stages_; }
+    int components() const { return n_; }
+    double time_constant_h() const
+    {
+        // The stage residence time (mixer + settler) of the first stage, for messages.
+        return (mixer_aq_L_[0] + mixer_org_L_[0] +
+                std::max(1, cells_) * (settler_aq_L_[0] + settler_org_L_[0])) /
+               (q_aq_[0] + q_org_[0]);
+    }
+    void prepare() { q_.assign(stages_, Eigen::VectorXd(n_)); }
+    Eigen::MatrixXd organic_profile(const Eigen::VectorXd& y) const
+    {
+        Eigen::MatrixXd out(stages_, n_);
+        Eigen::VectorXd q(n_);
+        for (int j = 0; j < stages_; ++j) {
+            organic(j, y.data() + c_index(j, 0), q);
+            out.row(j) = q.transpose();
+        }
+        return out;
+    }
+
+private:
+    const CaseSpec& spec_;
+    const EquilibriumModel& model_;
+    int cells_ = 1, stages_ = 0, n_ = 0, block_ = 0, strip_start_ = -1;
+    std::vector<double> q_aq_, q_org_;
+    std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
+    Eigen::MatrixXd feed_mol_per_h_;
+    std::vector<StageConditions> conditions_;
+    std::vector<Eigen::VectorXd> q_;
+};
+
+void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
+{
+    const InputNode where = spec.root ? *spec.root : InputNode::load_string("{}", "case");
+    if (!spec.draws.empty()) {
+        where.fail("reesx dynamic does not model side draws yet; remove 'draws' or use reesx run");
+    }
+    for (const double e : spec.efficiency) {
+        if (e < 1.0) {
+            where.fail(
+                "reesx dynamic takes the mixer at equilibrium: Murphree efficiencies below "
+                "1 are not modelled yet");
+        }
+    }
+    if (!spec.model->extra_unknowns().empty()) {
+        where.fail(
+            "reesx dynamic covers models without extra per-stage species "
+            "(separation-factor, constant-distribution); '" +
+            spec.model_name + "' is not modelled dynamically yet");
+    }
+    if (spec.stages_strip > 0 && spec.model->strips_completely()) {
+        where.fail("the " + spec.model_name +
+                   " model strips completely without an equilibrium, which has no "
+                   "dynamics; simulate the cascade without its strip section");
+    }
+    if (dynamic.start == StartState::fresh && spec.model->saturated_organic()) {
+        where.fail(
+            "the separation-factor model keeps the organic saturated and cannot start "
+            "from an empty cascade; use dynamic.start: feed or steady-state, or model: "
+            "constant-distribution");
+    }
+}
+
+}  // namespace
+
+DynamicSpec parse_dynamic(const CaseSpec& spec)
+{
+    DynamicSpec d;
+    if (!spec.root || !spec.root->has("dynamic")) {
+        return d;
+    }
+    const InputNode node = spec.root->at("dynamic");
+    node.check_keys({"hours", "mixer-residence-time", "settler-residence-time", "settler-cells",
+                     "start", "outputs", "events", "target-purity", "relative-tolerance",
+                     "absolute-tolerance"});
+    if (const auto v = node.find("hours")) {
+        d.hours = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
+    }
+    if (const auto v = node.find("mixer-residence-time")) {
+        d.mixer_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, false);
+    }
+    if (const auto v = node.find("settler-residence-time")) {
+        d.settler_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, true);
+    }
+    if (const auto v = node.find("settler-cells")) {
+        d.settler_cells = static_cast<int>(v->as_integer_in(0, 10));
+    }
+    if (d.settler_residence_h == 0.0) {
+        d.settler_cells = 0;
+    }
+    if (const auto v = node.find("start")) {
+        const std::string s = v->as_string();
+        if (s == "steady-state") {
+            d.start = StartState::steady_state;
+        } else if (s == "feed") {
+            d.start = StartState::feed;
+        } else if (s == "fresh") {
+            d.start = StartState::fresh;
+        } else {
+            v->fail(
+                "expected steady-state, feed (every stage filled with the feed solution) "
+                "or fresh (empty aqueous, fresh organic), found '" +
+                s + "'");
+        }
+    }
+    if (const auto v = node.find("outputs")) {
+        d.outputs = static_cast<int>(v->as_integer_in(1, 100000));
+    }
+    if (const auto v = node.find("target-purity")) {
+        d.target_purity = v->as_double_in(0.0, 1.0, false, false);
+    }
+    if (const auto v = node.find("relative-tolerance")) {
+        d.ida.relative_tolerance = v->as_double_in(1e-14, 1e-2);
+    }
+    if (const auto v = node.find("absolute-tolerance")) {
+        d.ida.absolute_tolerance = v->as_double_in(1e-300, 1.0);
+    }
+    if (const auto events = node.find("events")) {
+        for (const auto& e : events->elements()) {
+            e.check_keys({"time", "feed-flow-factor"});
+            DynamicEvent ev;
+            ev.time_h = e.at("time").as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
+            ev.feed_flow_factor = e.at("feed-flow-factor").as_double_in(0.0, 100.0, false);
+            if (!d.events.empty() && ev.time_h <= d.events.back().time_h) {
+                e.at("time").fail("events must be in increasing time order");
+            }
+            d.events.push_back(ev);
+        }
+    }
+    check_supported(spec, d);
+    return d;
+}
+
+DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
+                               const std::function<void(const std::string&)>& progress)
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    check_supported(spec, dynamic);
+    DynamicResult result;
+    Cascade steady(spec);
+    result.steady_state = steady.solve();
+    DynamicCascade model(spec, dynamic, result.steady_state);
+    model.prepare();
+    const int stages = model.stages(), n = model.components();
+
+    Eigen::MatrixXd c0(stages, n);
+    for (int j = 0; j < stages; ++j) {
+        for (int k = 0; k < n; ++k) {
+            const int e = spec.components[k];
+            switch (dynamic.start) {
+                case StartState::steady_state:
+                    c0(j, k) =
+                        std::max(result.steady_state.aqueous_mol_per_L(j, e), tiny_mol_per_L);
+                    break;
+                case StartState::feed:
+                    c0(j, k) = std::max(
+                        spec.feeds[0].concentration_mol_per_L * spec.feeds[0].mole_fraction[e],
+                        tiny_mol_per_L);
+                    break;
+                case StartState::fresh:
+                    c0(j, k) = tiny_mol_per_L;
+                    break;
+            }
+        }
+    }
+    const Eigen::VectorXd y0 = model.state_from(c0);
+    const Eigen::VectorXd inventory0 = model.inventory(y0);
+
+    std::vector<double> times;
+    for (int i = 1; i <= dynamic.outputs; ++i) {
+        times.push_back(dynamic.hours * i / dynamic.outputs);
+    }
+    solver::IdaIntegrator ida(model, 0.0, y0, dynamic.ida);
+    ida.correct_initial_conditions(times.front());
+
+    std::vector<std::string> names;
+    for (const auto& o : model.outlets(y0)) {
+        ProductSeries p;
+        p.name = o.name;
+        result.products.push_back(p);
+    }
+    Eigen::VectorXd fed = Eigen::VectorXd::Zero(n);
+    double t_fed = 0.0, factor = 1.0;
+    std::size_t next_event = 0;
+    int reported = 0;
+    for (const double t_out : times) {
+        // Scheduled changes inside this interval: integrate to each, change, restart.
+        while (next_event < dynamic.events.size() && dynamic.events[next_event].time_h <= t_out) {
+            const double t_event = dynamic.events[next_event].time_h;
+            ida.advance_to(t_event);
+            fed += model.feed_rate() * (t_event - t_fed);
+            t_fed = t_event;
+            factor = dynamic.events[next_event].feed_flow_factor;
+            model.set_flows(factor);
+            ida.restart(t_event, t_out > t_event ? t_out : t_event + 1e-6);
+            ++next_event;
+        }
+        ida.advance_to(t_out);
+        fed += model.feed_rate() * (t_out - t_fed);
+        t_fed = t_out;
+        const Eigen::VectorXd y = ida.state();
+        result.times_h.push_back(t_out);
+        std::array<double, num_elements> inv{};
+        const Eigen::VectorXd inventory = model.inventory(y);
+        for (int k = 0; k < n; ++k) {
+            inv[spec.components[k]] = inventory[k];
+        }
+        result.inventory_mol.push_back(inv);
+        const auto outlets = model.outlets(y);
+        for (std::size_t p = 0; p < outlets.size(); ++p) {
+            const Eigen::VectorXd& m = outlets[p].mol_per_h;
+            const double total = m.sum();
+            Eigen::Index top = 0;
+            m.maxCoeff(&top);
+            auto& series = result.products[p];
+            series.main_element = spec.components[top];
+            series.re_mol_per_h.push_back(total);
+            series.purity.push_back(total > 0.0 ? m[top] / total : 0.0);
+        }
+        const int percent = static_cast<int>(100.0 * t_out / dynamic.hours);
+        if (progress && percent >= reported + 10) {
+            reported = percent - percent % 10;
+            const auto s = ida.stats();
+            progress("dynamic: " + std::to_string(reported) + " % (" + std::to_string(t_out) +
+                     " h, " + std::to_string(s.steps) + " steps)");
+        }
+    }
+    const Eigen::VectorXd y = ida.state();
+    const Eigen::VectorXd balance = model.inventory(y) + model.left(y) - inventory0 - fed;
+    for (int k = 0; k < n; ++k) {
+        const double scale = std::max(fed[k], inventory0[k]);
+        if (scale > 0.0) {
+            result.conservation_relative_error =
+                std::max(result.conservation_relative_error, std::abs(balance[k]) / scale);
+        }
+    }
+    for (int s = 0; s < 3; ++s) {
+        const Eigen::VectorXd inv = model.inventory(y, s);
+        for (int k = 0; k < n; ++k) {
+            result.section_inventory_mol[s][spec.components[k]] = inv[k];
+        }
+    }
+    for (auto& series : result.products) {
+        for (std::size_t i = series.purity.size(); i-- > 0;) {
+            if (series.purity[i] < dynamic.target_purity) {
+                break;
+            }
+            series.time_to_target_h = result.times_h[i];
+        }
+    }
+    result.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+    result.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+    const Eigen::MatrixXd organic = model.organic_profile(y);
+    double largest = 0.0;
+    for (int j = 0; j < stages; ++j) {
+        for (int k = 0; k < n; ++k) {
+            const int e = spec.components[k];
+            result.aqueous_mol_per_L(j, e) = y[model.c_index(j, k)];
+            result.organic_mol_per_L(j, e) = organic(j, k);
+            largest = std::max(largest, result.steady_state.aqueous_mol_per_L(j, e));
+        }
+    }
+    if (factor == 1.0) {
+        for (int j = 0; j < stages; ++j) {
+            for (int e = 0; e < num_elements; ++e) {
+                const double ss = result.steady_state.aqueous_mol_per_L(j, e);
+                if (ss > 1e-9 * largest) {
+                    result.steady_state_relative_difference =
+                        std::max(result.steady_state_relative_difference,
+                                 std::abs(result.aqueous_mol_per_L(j, e) - ss) / ss);
+                }
+            }
+        }
+    } else {
+        result.steady_state_relative_difference = NAN;  // the flows changed: another state
+    }
+    result.stats = ida.stats();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return result;
+}
+
+}  // namespace reesx

@@ -1,0 +1,125 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/io/DynamicOutput.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include "reesx/io/AtomicFile.h"
+#include "reesx/io/Hdf5.h"
+#include "reesx/io/Results.h"
+
+namespace reesx::io {
+namespace {
+
+std::vector<double> row_major(const Eigen::MatrixXd& m)
+{
+    std::vector<double> out;
+    for (Eigen::Index r = 0; r < m.rows(); ++r) {
+        for (Eigen::Index c = 0; c < m.cols(); ++c) {
+            out.push_back(m(r, c));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
+                               const DynamicResult& r)
+{
+    using nlohmann::json;
+    json j = run_summary(spec, r.steady_state);  // the core keys, then the dynamic ones
+    j["command"] = "dynamic";
+    j["steady_state_of_run"] = j["products"];
+    json series = json::object();
+    for (const auto& p : r.products) {
+        series[p.name] = {{"main_element", std::string(elements()[p.main_element].symbol)},
+                          {"purity", p.purity},
+                          {"re_mol_per_h", p.re_mol_per_h},
+                          {"time_to_target_h",
+                           p.time_to_target_h < 0.0 ? json(nullptr) : json(p.time_to_target_h)}};
+    }
+    j["dynamic"] = {
+        {"hours", dynamic.hours},
+        {"times_h", r.times_h},
+        {"target_purity", dynamic.target_purity},
+        {"products", series},
+        {"conservation_relative_error", r.conservation_relative_error},
+        {"steady_state_relative_difference", std::isfinite(r.steady_state_relative_difference)
+                                                 ? json(r.steady_state_relative_difference)
+                                                 : json(nullptr)},
+        {"ida",
+         {{"steps", r.stats.steps},
+          {"residual_evaluations", r.stats.residual_evaluations},
+          {"jacobian_evaluations", r.stats.jacobian_evaluations},
+          {"error_test_failures", r.stats.error_test_failures},
+          {"nonlinear_failures", r.stats.nonlinear_failures}}},
+        {"seconds", r.seconds}};
+    return j;
+}
+
+std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, const DynamicResult& r)
+{
+    std::ostringstream out;
+    char line[256];
+    out << "Dynamic simulation of " << spec.name << ": " << dynamic.hours << " h, " << r.stats.steps
+        << " IDA steps, " << r.stats.jacobian_evaluations << " Jacobians, " << r.seconds
+        << " s\n\n";
+    std::snprintf(line, sizeof line, "  %-18s %-4s %14s %14s %14s %16s\n", "product", "main",
+                  "purity start", "purity end", "steady state", "time to target h");
+    out << line;
+    for (const auto& p : r.products) {
+        double steady = 0.0;
+        for (const auto& s : r.steady_state.products) {
+            if (s.name == p.name) {
+                steady = s.composition[p.main_element];
+            }
+        }
+        std::snprintf(
+            line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14.8f %16s\n", p.name.c_str(),
+            std::string(elements()[p.main_element].symbol).c_str(), p.purity.front(),
+            p.purity.back(), steady,
+            p.time_to_target_h < 0.0 ? "not reached" : std::to_string(p.time_to_target_h).c_str());
+        out << line;
+    }
+    std::snprintf(line, sizeof line,
+                  "\n  conservation (in - out - accumulation) / in: %.3g\n"
+                  "  final profile vs steady state of reesx run: %.3g (max relative)\n",
+                  r.conservation_relative_error, r.steady_state_relative_difference);
+    out << line;
+    return out.str();
+}
+
+void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const DynamicResult& r)
+{
+    write_file_atomically(path, [&](const std::string& temp) {
+        Hdf5Writer h5(temp);
+        h5.write_attribute("/", "filetype", "reesx-dynamic-result");
+        h5.write_attribute("/", "reesx_version", version());
+        h5.write_attribute("/", "command", "dynamic");
+        h5.write_attribute("/", "input_file", spec.source_file);
+        h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+        std::vector<std::string> symbols;
+        for (const auto& e : elements()) {
+            symbols.emplace_back(e.symbol);
+        }
+        h5.write_strings("/elements", symbols);
+        h5.write_dataset("/time_h", r.times_h, "h");
+        for (const auto& p : r.products) {
+            h5.write_dataset("/products/" + p.name + "/purity", p.purity, "1");
+            h5.write_dataset("/products/" + p.name + "/re_mol_per_h", p.re_mol_per_h, "mol/h");
+        }
+        std::vector<double> inventory;
+        for (const auto& row : r.inventory_mol) {
+            inventory.insert(inventory.end(), row.begin(), row.end());
+        }
+        h5.write_dataset("/inventory_mol", inventory, r.inventory_mol.size(), num_elements, "mol");
+        h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L),
+                         r.aqueous_mol_per_L.rows(), num_elements, "mol/L");
+        h5.write_dataset("/stages/organic_mol_per_L", row_major(r.organic_mol_per_L),
+                         r.organic_mol_per_L.rows(), num_elements, "mol/L");
+        h5.close();
+    });
+}
+
+}  // namespace reesx::io

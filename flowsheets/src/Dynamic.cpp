@@ -86,13 +86,17 @@ public:
     //! Equilibrium organic concentrations of stage j for aqueous c (mol/L).
     void organic(int j, const double* c, Eigen::VectorXd& q) const
     {
+        // q_k = D_k(|c|) c_k: the distribution ratio from the magnitudes, so that the tiny
+        // negative values an integrator gives trace elements stay smooth and conservative.
         Eigen::VectorXd ln_c(n_), ln_q(n_);
         for (int k = 0; k < n_; ++k) {
-            ln_c[k] = std::log(std::max(c[k], 1e-300));
+            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
         }
         Eigen::MatrixXd jac(n_, n_);
         model_.equilibrium(conditions_[j], ln_c, ln_q, jac);
-        q = ln_q.array().exp();
+        for (int k = 0; k < n_; ++k) {
+            q[k] = std::exp(ln_q[k] - ln_c[k]) * c[k];
+        }
     }
 
     void residual(double, const double* y, const double* yp, double* f) override
@@ -287,111 +291,13 @@ void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
     }
 }
 
-}  // namespace
-
-DynamicSpec parse_dynamic(const CaseSpec& spec)
+DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, DynamicCascade& model,
+                        const Eigen::VectorXd& y0,
+                        const std::function<void(const std::string&)>& progress,
+                        DynamicResult& result, std::chrono::steady_clock::time_point start_time)
 {
-    DynamicSpec d;
-    if (!spec.root || !spec.root->has("dynamic")) {
-        return d;
-    }
-    const InputNode node = spec.root->at("dynamic");
-    node.check_keys({"hours", "mixer-residence-time", "settler-residence-time", "settler-cells",
-                     "start", "outputs", "events", "target-purity", "relative-tolerance",
-                     "absolute-tolerance"});
-    if (const auto v = node.find("hours")) {
-        d.hours = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
-    }
-    if (const auto v = node.find("mixer-residence-time")) {
-        d.mixer_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, false);
-    }
-    if (const auto v = node.find("settler-residence-time")) {
-        d.settler_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, true);
-    }
-    if (const auto v = node.find("settler-cells")) {
-        d.settler_cells = static_cast<int>(v->as_integer_in(0, 10));
-    }
-    if (d.settler_residence_h == 0.0) {
-        d.settler_cells = 0;
-    }
-    if (const auto v = node.find("start")) {
-        const std::string s = v->as_string();
-        if (s == "steady-state") {
-            d.start = StartState::steady_state;
-        } else if (s == "feed") {
-            d.start = StartState::feed;
-        } else if (s == "fresh") {
-            d.start = StartState::fresh;
-        } else {
-            v->fail(
-                "expected steady-state, feed (every stage filled with the feed solution) "
-                "or fresh (empty aqueous, fresh organic), found '" +
-                s + "'");
-        }
-    }
-    if (const auto v = node.find("outputs")) {
-        d.outputs = static_cast<int>(v->as_integer_in(1, 100000));
-    }
-    if (const auto v = node.find("target-purity")) {
-        d.target_purity = v->as_double_in(0.0, 1.0, false, false);
-    }
-    if (const auto v = node.find("relative-tolerance")) {
-        d.ida.relative_tolerance = v->as_double_in(1e-14, 1e-2);
-    }
-    if (const auto v = node.find("absolute-tolerance")) {
-        d.ida.absolute_tolerance = v->as_double_in(1e-300, 1.0);
-    }
-    if (const auto events = node.find("events")) {
-        for (const auto& e : events->elements()) {
-            e.check_keys({"time", "feed-flow-factor"});
-            DynamicEvent ev;
-            ev.time_h = e.at("time").as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
-            ev.feed_flow_factor = e.at("feed-flow-factor").as_double_in(0.0, 100.0, false);
-            if (!d.events.empty() && ev.time_h <= d.events.back().time_h) {
-                e.at("time").fail("events must be in increasing time order");
-            }
-            d.events.push_back(ev);
-        }
-    }
-    check_supported(spec, d);
-    return d;
-}
-
-DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
-                               const std::function<void(const std::string&)>& progress)
-{
-    const auto start_time = std::chrono::steady_clock::now();
-    check_supported(spec, dynamic);
-    DynamicResult result;
-    Cascade steady(spec);
-    result.steady_state = steady.solve();
-    DynamicCascade model(spec, dynamic, result.steady_state);
-    model.prepare();
     const int stages = model.stages(), n = model.components();
-
-    Eigen::MatrixXd c0(stages, n);
-    for (int j = 0; j < stages; ++j) {
-        for (int k = 0; k < n; ++k) {
-            const int e = spec.components[k];
-            switch (dynamic.start) {
-                case StartState::steady_state:
-                    c0(j, k) =
-                        std::max(result.steady_state.aqueous_mol_per_L(j, e), tiny_mol_per_L);
-                    break;
-                case StartState::feed:
-                    c0(j, k) = std::max(
-                        spec.feeds[0].concentration_mol_per_L * spec.feeds[0].mole_fraction[e],
-                        tiny_mol_per_L);
-                    break;
-                case StartState::fresh:
-                    c0(j, k) = tiny_mol_per_L;
-                    break;
-            }
-        }
-    }
-    const Eigen::VectorXd y0 = model.state_from(c0);
     const Eigen::VectorXd inventory0 = model.inventory(y0);
-
     std::vector<double> times;
     for (int i = 1; i <= dynamic.outputs; ++i) {
         times.push_back(dynamic.hours * i / dynamic.outputs);
@@ -504,6 +410,119 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return result;
+}
+
+}  // namespace
+
+DynamicSpec parse_dynamic(const CaseSpec& spec)
+{
+    DynamicSpec d;
+    if (!spec.root || !spec.root->has("dynamic")) {
+        return d;
+    }
+    const InputNode node = spec.root->at("dynamic");
+    node.check_keys({"hours", "mixer-residence-time", "settler-residence-time", "settler-cells",
+                     "start", "outputs", "events", "target-purity", "relative-tolerance",
+                     "absolute-tolerance"});
+    if (const auto v = node.find("hours")) {
+        d.hours = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
+    }
+    if (const auto v = node.find("mixer-residence-time")) {
+        d.mixer_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, false);
+    }
+    if (const auto v = node.find("settler-residence-time")) {
+        d.settler_residence_h = v->as_quantity_in(Quantity::time, "min", 0.0, 1e3, true);
+    }
+    if (const auto v = node.find("settler-cells")) {
+        d.settler_cells = static_cast<int>(v->as_integer_in(0, 10));
+    }
+    if (d.settler_residence_h == 0.0) {
+        d.settler_cells = 0;
+    }
+    if (const auto v = node.find("start")) {
+        const std::string s = v->as_string();
+        if (s == "steady-state") {
+            d.start = StartState::steady_state;
+        } else if (s == "feed") {
+            d.start = StartState::feed;
+        } else if (s == "fresh") {
+            d.start = StartState::fresh;
+        } else {
+            v->fail(
+                "expected steady-state, feed (every stage filled with the feed solution) "
+                "or fresh (empty aqueous, fresh organic), found '" +
+                s + "'");
+        }
+    }
+    if (const auto v = node.find("outputs")) {
+        d.outputs = static_cast<int>(v->as_integer_in(1, 100000));
+    }
+    if (const auto v = node.find("target-purity")) {
+        d.target_purity = v->as_double_in(0.0, 1.0, false, false);
+    }
+    if (const auto v = node.find("relative-tolerance")) {
+        d.ida.relative_tolerance = v->as_double_in(1e-14, 1e-2);
+    }
+    if (const auto v = node.find("absolute-tolerance")) {
+        d.ida.absolute_tolerance = v->as_double_in(1e-300, 1.0);
+    }
+    if (const auto events = node.find("events")) {
+        for (const auto& e : events->elements()) {
+            e.check_keys({"time", "feed-flow-factor"});
+            DynamicEvent ev;
+            ev.time_h = e.at("time").as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
+            ev.feed_flow_factor = e.at("feed-flow-factor").as_double_in(0.0, 100.0, false);
+            if (!d.events.empty() && ev.time_h <= d.events.back().time_h) {
+                e.at("time").fail("events must be in increasing time order");
+            }
+            d.events.push_back(ev);
+        }
+    }
+    check_supported(spec, d);
+    return d;
+}
+
+DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
+                               const std::function<void(const std::string&)>& progress)
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    check_supported(spec, dynamic);
+    DynamicResult result;
+    Cascade steady(spec);
+    result.steady_state = steady.solve();
+    DynamicCascade model(spec, dynamic, result.steady_state);
+    model.prepare();
+    const int stages = model.stages(), n = model.components();
+
+    Eigen::MatrixXd c0(stages, n);
+    for (int j = 0; j < stages; ++j) {
+        for (int k = 0; k < n; ++k) {
+            const int e = spec.components[k];
+            switch (dynamic.start) {
+                case StartState::steady_state:
+                    c0(j, k) =
+                        std::max(result.steady_state.aqueous_mol_per_L(j, e), tiny_mol_per_L);
+                    break;
+                case StartState::feed:
+                    c0(j, k) = std::max(
+                        spec.feeds[0].concentration_mol_per_L * spec.feeds[0].mole_fraction[e],
+                        tiny_mol_per_L);
+                    break;
+                case StartState::fresh:
+                    c0(j, k) = tiny_mol_per_L;
+                    break;
+            }
+        }
+    }
+    const Eigen::VectorXd y0 = model.state_from(c0);
+    try {
+        return integrate(spec, dynamic, model, y0, progress, result, start_time);
+    } catch (const solver::SolverError& e) {
+        throw ConvergenceError(std::string("the dynamic simulation stopped: ") + e.what() +
+                               ". Tighten dynamic.relative-tolerance, start from the steady "
+                               "state, or check that every stage keeps enough rare earth for "
+                               "a saturated organic (separation-factor model)");
+    }
 }
 
 }  // namespace reesx

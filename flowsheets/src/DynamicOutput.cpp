@@ -1,6 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/io/DynamicOutput.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -75,17 +76,27 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                 steady = s.composition[p.main_element];
             }
         }
-        std::snprintf(
-            line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14.8f %16s\n", p.name.c_str(),
-            std::string(elements()[p.main_element].symbol).c_str(), p.purity.front(),
-            p.purity.back(), steady,
-            p.time_to_target_h < 0.0 ? "not reached" : std::to_string(p.time_to_target_h).c_str());
+        char reached[32] = "not reached";
+        if (p.time_to_target_h >= 0.0) {
+            std::snprintf(reached, sizeof reached, "%.1f", p.time_to_target_h);
+        }
+        std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14.8f %16s\n", p.name.c_str(),
+                      std::string(elements()[p.main_element].symbol).c_str(), p.purity.front(),
+                      p.purity.back(), steady, reached);
         out << line;
     }
-    std::snprintf(line, sizeof line,
-                  "\n  conservation (in - out - accumulation) / in: %.3g\n"
-                  "  final profile vs steady state of reesx run: %.3g (max relative)\n",
-                  r.conservation_relative_error, r.steady_state_relative_difference);
+    std::snprintf(line, sizeof line, "\n  conservation (in - out - accumulation) / in: %.3g\n",
+                  r.conservation_relative_error);
+    out << line;
+    if (std::isfinite(r.steady_state_relative_difference)) {
+        std::snprintf(line, sizeof line,
+                      "  final profile vs steady state of reesx run: %.3g (max relative)\n",
+                      r.steady_state_relative_difference);
+    } else {
+        std::snprintf(line, sizeof line,
+                      "  final profile vs steady state of reesx run: not compared (the flows "
+                      "changed during the run)\n");
+    }
     out << line;
     return out.str();
 }

@@ -223,3 +223,22 @@ TEST(Cli, separateWritesJsonAndDot)
     EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --threshold 0.45").status, 2);
     EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --purity 2").status, 1);
 }
+
+TEST(Cli, dynamicWritesJsonAndHdf5)
+{
+    const fs::path dir = scratch("dynamic");
+    const std::string text = std::string(good_case) + "dynamic: {hours: 50, start: feed}\n";
+    const fs::path case_file = write(dir, "case.yaml", text);
+    const CommandRun run = run_reesx("dynamic " + case_file.string() + " --json " +
+                                     (dir / "d.json").string() + " -o " + (dir / "d.h5").string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    nlohmann::json d;
+    std::ifstream(dir / "d.json") >> d;
+    EXPECT_EQ(d["command"], "dynamic");
+    EXPECT_EQ(d["dynamic"]["times_h"].size(), 100U);
+    EXPECT_LT(d["dynamic"]["conservation_relative_error"].get<double>(), 1e-9);
+    EXPECT_TRUE(fs::exists(dir / "d.h5"));
+    const fs::path fresh =
+        write(dir, "fresh.yaml", std::string(good_case) + "dynamic: {start: fresh}\n");
+    EXPECT_EQ(run_reesx("dynamic " + fresh.string()).status, 1);
+}

@@ -195,7 +195,7 @@ private:
         return spec_.feed_phase == theory::FeedPhase::aqueous ? s - result_.theory.f_a_product
                                                               : s + result_.theory.f_b_product;
     }
-    CascadeResult simulate(int n, int m, double s) const;
+    CascadeResult simulate(int n, int m, double s);
     Evaluation evaluate(int n, int m, double s);
     bool meets(const Evaluation& e) const
     {
@@ -238,13 +238,13 @@ Evaluation Designer::evaluate(int n, int m, double s)
     return e;
 }
 
-CascadeResult Designer::simulate(int n, int m, double s) const
+CascadeResult Designer::simulate(int n, int m, double s)
 {
     const std::string yaml = design_case_yaml(spec_, n, m, s, w_for(s));
     const CaseSpec c = parse_case(InputNode::load_string(yaml, "design case"));
     Cascade cascade(c);
     CascadeResult r = cascade.solve();
-    ++const_cast<Designer*>(this)->result_.simulations;
+    ++result_.simulations;
     return r;
 }
 

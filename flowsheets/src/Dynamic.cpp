@@ -307,13 +307,26 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     for (int i = 1; i <= dynamic.outputs; ++i) {
         times.push_back(dynamic.hours * i / dynamic.outputs);
     }
+    // Requested profile times are output times too.
+    for (const double t : dynamic.profile_times_h) {
+        if (t <= dynamic.hours) {
+            times.push_back(t);
+        }
+    }
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
     solver::IdaIntegrator ida(model, 0.0, y0, dynamic.ida);
     ida.correct_initial_conditions(times.front());
 
-    std::vector<std::string> names;
     for (const auto& o : model.outlets(y0)) {
         ProductSeries p;
         p.name = o.name;
+        // Purity is that of the element the product has at steady state.
+        for (const auto& steady : result.steady_state.products) {
+            if (steady.name == o.name) {
+                p.main_element = steady.main_element;
+            }
+        }
         result.products.push_back(p);
     }
     Eigen::VectorXd fed = Eigen::VectorXd::Zero(n);
@@ -347,12 +360,27 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         for (std::size_t p = 0; p < outlets.size(); ++p) {
             const Eigen::VectorXd& m = outlets[p].mol_per_h;
             const double total = m.sum();
-            Eigen::Index top = 0;
-            m.maxCoeff(&top);
             auto& series = result.products[p];
-            series.main_element = spec.components[top];
+            const auto main =
+                std::find(spec.components.begin(), spec.components.end(), series.main_element) -
+                spec.components.begin();
             series.re_mol_per_h.push_back(total);
-            series.purity.push_back(total > 0.0 ? m[top] / total : 0.0);
+            series.purity.push_back(total > 0.0 ? m[main] / total : 0.0);
+        }
+        if (std::find(dynamic.profile_times_h.begin(), dynamic.profile_times_h.end(), t_out) !=
+            dynamic.profile_times_h.end()) {
+            StageProfile profile;
+            profile.time_h = t_out;
+            profile.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+            profile.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+            const Eigen::MatrixXd organic_now = model.organic_profile(y);
+            for (int j = 0; j < stages; ++j) {
+                for (int k = 0; k < n; ++k) {
+                    profile.aqueous_mol_per_L(j, spec.components[k]) = y[model.c_index(j, k)];
+                    profile.organic_mol_per_L(j, spec.components[k]) = organic_now(j, k);
+                }
+            }
+            result.profiles.push_back(std::move(profile));
         }
         const int percent = static_cast<int>(100.0 * t_out / dynamic.hours);
         if (progress && percent >= reported + 10) {
@@ -427,8 +455,8 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     }
     const InputNode node = spec.root->at("dynamic");
     node.check_keys({"hours", "mixer-residence-time", "settler-residence-time", "settler-cells",
-                     "start", "outputs", "events", "target-purity", "relative-tolerance",
-                     "absolute-tolerance"});
+                     "start", "outputs", "profiles-at", "events", "target-purity",
+                     "relative-tolerance", "absolute-tolerance"});
     if (const auto v = node.find("hours")) {
         d.hours = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
     }
@@ -461,6 +489,11 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     }
     if (const auto v = node.find("outputs")) {
         d.outputs = static_cast<int>(v->as_integer_in(1, 100000));
+    }
+    if (const auto v = node.find("profiles-at")) {
+        for (const auto& t : v->elements()) {
+            d.profile_times_h.push_back(t.as_quantity_in(Quantity::time, "h", 0.0, 1e7, false));
+        }
     }
     if (const auto v = node.find("target-purity")) {
         d.target_purity = v->as_double_in(0.0, 1.0, false, false);

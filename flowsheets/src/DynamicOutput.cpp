@@ -125,6 +125,15 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
             inventory.insert(inventory.end(), row.begin(), row.end());
         }
         h5.write_dataset("/inventory_mol", inventory, r.inventory_mol.size(), num_elements, "mol");
+        for (std::size_t i = 0; i < r.profiles.size(); ++i) {
+            const auto& p = r.profiles[i];
+            const std::string group = "/profiles/" + std::to_string(i);
+            h5.write_dataset(group + "/aqueous_mol_per_L", row_major(p.aqueous_mol_per_L),
+                             p.aqueous_mol_per_L.rows(), num_elements, "mol/L");
+            h5.write_dataset(group + "/organic_mol_per_L", row_major(p.organic_mol_per_L),
+                             p.organic_mol_per_L.rows(), num_elements, "mol/L");
+            h5.write_attribute(group, "time_h", p.time_h);
+        }
         h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L),
                          r.aqueous_mol_per_L.rows(), num_elements, "mol/L");
         h5.write_dataset("/stages/organic_mol_per_L", row_major(r.organic_mol_per_L),

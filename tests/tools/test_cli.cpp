@@ -227,7 +227,8 @@ TEST(Cli, separateWritesJsonAndDot)
 TEST(Cli, dynamicWritesJsonAndHdf5)
 {
     const fs::path dir = scratch("dynamic");
-    const std::string text = std::string(good_case) + "dynamic: {hours: 50, start: feed}\n";
+    const std::string text =
+        std::string(good_case) + "dynamic: {hours: 50, start: feed, profiles-at: [5.25 h, 25 h]}\n";
     const fs::path case_file = write(dir, "case.yaml", text);
     const CommandRun run = run_reesx("dynamic " + case_file.string() + " --json " +
                                      (dir / "d.json").string() + " -o " + (dir / "d.h5").string());
@@ -237,7 +238,13 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
     EXPECT_EQ(d["command"], "dynamic");
     EXPECT_EQ(d["dynamic"]["times_h"].size(), 100U);
     EXPECT_LT(d["dynamic"]["conservation_relative_error"].get<double>(), 1e-9);
-    EXPECT_TRUE(fs::exists(dir / "d.h5"));
+    const std::string h5 = (dir / "d.h5").string();
+    EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "filetype"), "reesx-dynamic-result");
+    std::vector<std::size_t> dims;
+    reesx::io::read_dataset(h5, "/profiles/1/aqueous_mol_per_L", &dims);
+    EXPECT_EQ(dims, (std::vector<std::size_t>{20, 17}));
+    reesx::io::read_dataset(h5, "/time_h", &dims);
+    EXPECT_EQ(dims, (std::vector<std::size_t>{101}));  // 100 outputs + the profile at 5.25 h
     const fs::path fresh =
         write(dir, "fresh.yaml", std::string(good_case) + "dynamic: {start: fresh}\n");
     EXPECT_EQ(run_reesx("dynamic " + fresh.string()).status, 1);

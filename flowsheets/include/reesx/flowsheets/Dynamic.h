@@ -33,7 +33,8 @@ struct DynamicSpec {
     double settler_residence_h = 16.0 / 60.0;  //!< settler ≈ 4 × mixer (MEAB/CWX data, §4.1)
     int settler_cells = 1;                     //!< 0: no settler holdup
     StartState start = StartState::steady_state;
-    int outputs = 100;  //!< evenly spaced output times after t = 0
+    int outputs = 100;                    //!< evenly spaced output times after t = 0
+    std::vector<double> profile_times_h;  //!< stage profiles kept at these times
     std::vector<DynamicEvent> events;
     double target_purity = 0.9999;
     solver::IdaOptions ida;
@@ -46,6 +47,11 @@ struct ProductSeries {
     double time_to_target_h = -1.0;            //!< first time from which the purity stays >= target
 };
 
+struct StageProfile {
+    double time_h = 0.0;
+    Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;  //!< stages × 17 elements, mixers
+};
+
 struct DynamicResult {
     std::vector<double> times_h;
     std::vector<ProductSeries> products;
@@ -55,6 +61,7 @@ struct DynamicResult {
     std::array<std::array<double, num_elements>, 3> section_inventory_mol{};
     //! |inventory(t) + left(t) - inventory(0) - fed(0..t)| / fed(0..t), worst element, end.
     double conservation_relative_error = 0.0;
+    std::vector<StageProfile> profiles;  //!< at DynamicSpec::profile_times_h
     //! The final aqueous and organic mixer concentrations, mol/L (stages × 17 elements).
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! Max relative difference of the final mixer concentrations from the steady state of

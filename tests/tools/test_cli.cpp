@@ -236,7 +236,7 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
     nlohmann::json d;
     std::ifstream(dir / "d.json") >> d;
     EXPECT_EQ(d["command"], "dynamic");
-    EXPECT_EQ(d["dynamic"]["times_h"].size(), 100U);
+    EXPECT_EQ(d["dynamic"]["times_h"].size(), 101U);
     EXPECT_LT(d["dynamic"]["conservation_relative_error"].get<double>(), 1e-9);
     const std::string h5 = (dir / "d.h5").string();
     EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "filetype"), "reesx-dynamic-result");

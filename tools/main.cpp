@@ -1,13 +1,15 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // The `reesx` command line (interface.md): run, check, design, separate, cost, validate,
-// elements, systems, countries.
+// elements, systems, feeds, countries.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <numeric>
 
 #include "reesx/core/Error.h"
 #include "reesx/costs/Report.h"
@@ -17,6 +19,7 @@
 #include "reesx/io/DynamicOutput.h"
 #include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
+#include "reesx/thermo/Feeds.h"
 #include "reesx/validation/Validation.h"
 
 namespace {
@@ -386,6 +389,76 @@ int list_countries(const std::string& country)
     return code(ExitCode::ok);
 }
 
+//! "Nd 59.3, Pr 19.2, ..." : the elements with at least 1 % of the REO (oxide mass), largest
+//! first, at most `count` of them.
+std::string main_elements(const reesx::FeedComposition& feed, std::size_t count)
+{
+    const auto oxide = feed.oxide_mass_fraction();
+    std::vector<int> order(oxide.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return oxide[a] > oxide[b]; });
+    std::string out;
+    for (std::size_t i = 0; i < order.size() && i < count; ++i) {
+        if (oxide[order[i]] < 0.01) {
+            break;
+        }
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%s%s %.1f", out.empty() ? "" : ", ",
+                      std::string(reesx::elements()[order[i]].symbol).c_str(),
+                      100.0 * oxide[order[i]]);
+        out += buffer;
+    }
+    return out;
+}
+
+void print_feed(const reesx::FeedComposition& feed)
+{
+    std::printf("%s — %s\n", feed.name.c_str(), feed.description.c_str());
+    std::printf("  origin: %s\n", feed.origin.c_str());
+    const auto oxide = feed.oxide_mass_fraction();
+    std::printf("  %-3s %12s  %-7s %16s\n", "El", "mole frac", "oxide", "oxide mass frac");
+    for (int e = 0; e < reesx::num_elements; ++e) {
+        if (feed.mole_fraction[e] <= 0.0) {
+            continue;
+        }
+        const auto& element = reesx::elements()[e];
+        std::printf("  %-3s %12.6f  %-7s %16.6f\n", std::string(element.symbol).c_str(),
+                    feed.mole_fraction[e], std::string(element.oxide).c_str(), oxide[e]);
+    }
+    std::printf("  (elements not listed: 0)\n");
+    std::printf("  kg REO per mol RE: %.6f\n", feed.kg_reo_per_mol());
+    if (feed.concentration_mol_per_L) {
+        std::printf("  concentration: %.6g mol/L total RE\n", *feed.concentration_mol_per_L);
+    }
+    std::printf("  source: %s\n", feed.source.empty() ? "(none given)" : feed.source.c_str());
+    if (!feed.notes.empty()) {
+        std::printf("  notes: %s\n", feed.notes.c_str());
+    }
+}
+
+int list_feeds(const std::string& name)
+{
+    if (!name.empty()) {
+        print_feed(reesx::load_feed(name));
+        return code(ExitCode::ok);
+    }
+    const auto feeds = reesx::builtin_feeds();
+    if (feeds.empty()) {
+        std::printf("No built-in feeds.\n");
+    } else {
+        std::printf("%-14s %-34s  %s\n", "name", "main elements (% of REO)", "description");
+    }
+    for (const auto& feed : feeds) {
+        std::printf("%-14s %-34s  %s\n", feed.name.c_str(), main_elements(feed, 4).c_str(),
+                    feed.description.c_str());
+        std::printf("%-14s source: %s\n", "", feed.source.c_str());
+    }
+    std::printf(
+        "\n`reesx feeds NAME` (or FILE.yaml) shows one feed's full distribution, source and "
+        "notes.\n");
+    return code(ExitCode::ok);
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -394,7 +467,7 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", std::string("reesx ") + REESX_VERSION);
     app.require_subcommand(1);
 
-    std::string case_path, h5_path, json_path, system_name;
+    std::string case_path, h5_path, json_path, system_name, feed_name;
     bool stage_profile = false, quiet = false;
     auto* run = app.add_subcommand("run", "steady state of the cascade in CASE");
     run->add_option("case", case_path, "case file (YAML)")->required();
@@ -454,6 +527,8 @@ int main(int argc, char** argv)
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");
     systems->add_option("name", system_name, "system name or YAML file");
+    auto* feeds = app.add_subcommand("feeds", "list the built-in feed library, or show one feed");
+    feeds->add_option("name", feed_name, "feed name or YAML file");
     std::string cases_dir;
     std::vector<std::string> only_cases;
     bool allow_known = false;
@@ -525,6 +600,9 @@ int main(int argc, char** argv)
         }
         if (*systems) {
             return list_systems(system_name);
+        }
+        if (*feeds) {
+            return list_feeds(feed_name);
         }
         if (*validate_cmd) {
             return validate(cases_dir, only_cases, json_path, allow_known);

@@ -115,6 +115,40 @@ TEST(Cli, listsElementsAndSystems)
     EXPECT_EQ(run_reesx("systems p508-hcl").status, 1);
 }
 
+TEST(Cli, listsAndShowsFeeds)
+{
+    const CommandRun all = run_reesx("feeds");
+    ASSERT_EQ(all.status, 0) << all.out;
+    // The table names the feed, its main elements (% of REO by oxide mass) and the source.
+    EXPECT_NE(all.out.find("ndfeb-scrap"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("Nd 5"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("source: Materials 2025"), std::string::npos) << all.out;
+
+    const CommandRun one = run_reesx("feeds ndfeb-scrap");
+    ASSERT_EQ(one.status, 0) << one.out;
+    for (const char* s : {"mole frac", "oxide mass frac", "Nd2O3", "Dy2O3", "0.597831",
+                          "doi.org/10.3390/ma18132946", "notes:", "Not reported"}) {
+        EXPECT_NE(one.out.find(s), std::string::npos) << s << "\n" << one.out;
+    }
+    EXPECT_EQ(one.out.find("Tb4O7"), std::string::npos) << "Tb is not in this feed";
+
+    // A feed file: its own distribution; a bad one: located error, exit 1.
+    const fs::path dir = scratch("feeds");
+    const fs::path good = write(dir, "mine.yaml", "composition: {Pr: 0.25, Nd: 0.75}\n");
+    const CommandRun file = run_reesx("feeds " + good.string());
+    ASSERT_EQ(file.status, 0) << file.out;
+    EXPECT_NE(file.out.find("0.750000"), std::string::npos) << file.out;
+    const fs::path bad = write(dir, "bad.yaml", "composition: {Pr: 0.25, Nd: 0.70}\n");
+    const CommandRun error = run_reesx("feeds " + bad.string());
+    EXPECT_EQ(error.status, 1) << error.out;
+    EXPECT_NE(error.out.find(bad.string() + ":1:"), std::string::npos) << error.out;
+
+    const CommandRun unknown = run_reesx("feeds bayan-ob");
+    EXPECT_EQ(unknown.status, 1);
+    EXPECT_NE(unknown.out.find("Built-in feeds:"), std::string::npos) << unknown.out;
+    EXPECT_NE(unknown.out.find("ndfeb-scrap"), std::string::npos) << unknown.out;
+}
+
 TEST(Cli, badInputExitsOneWithLocation)
 {
     const fs::path dir = scratch("bad");

@@ -145,6 +145,7 @@ FeedComposition parse_feed(const InputNode& node)
     feed.name = node.has("name") ? node.at("name").as_string() : "";
     feed.description = node.has("description") ? node.at("description").as_string() : "";
     feed.source = node.has("source") ? node.at("source").as_string() : "";
+    feed.notes = node.has("notes") ? node.at("notes").as_string() : "";
     feed.mole_fraction = parse_composition(node);
     if (node.has("concentration")) {
         feed.concentration_mol_per_L =
@@ -191,6 +192,8 @@ FeedComposition load_feed(const std::string& name_or_path)
     std::string message = "'" + name_or_path + "' is neither a built-in feed nor a file";
     if (const auto guess = closest_match(name_or_path, candidates); !guess.empty()) {
         message += "; did you mean '" + guess + "'?";
+    } else {
+        message += ".";
     }
     message += " Built-in feeds:";
     for (const auto& n : names) {

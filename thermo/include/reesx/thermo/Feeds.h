@@ -24,6 +24,7 @@ struct FeedComposition {
     std::string name;
     std::string description;
     std::string source;  //!< citation or URL (required for built-in feeds)
+    std::string notes;   //!< how the numbers were read, unreported elements, variability
     std::array<double, num_elements> mole_fraction{};
     std::optional<double> concentration_mol_per_L;  //!< total RE in solution, when given
     std::string origin;                             //!< "built-in" or the file it came from

@@ -1,0 +1,245 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The feed library (thermo/data/feeds/*.yaml), feed files and their errors.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "reesx/core/Error.h"
+#include "reesx/thermo/Feeds.h"
+
+namespace reesx {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+int idx(std::string_view symbol)
+{
+    return *element_index(symbol);
+}
+
+//! The message of the InputError `f` throws ("" and a test failure if it throws none).
+template <class F>
+std::string input_error_of(F&& f)
+{
+    try {
+        f();
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    ADD_FAILURE() << "expected an InputError";
+    return "";
+}
+
+FeedComposition parse_text(const std::string& text)
+{
+    return parse_feed(InputNode::load_string(text, "feed.yaml"));
+}
+
+fs::path write_file(const std::string& name, const std::string& text)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_test_feeds";
+    fs::create_directories(dir);
+    std::ofstream(dir / name) << text;
+    return dir / name;
+}
+
+//! The raw mapping of a built-in feed's file, as written (before normalisation).
+InputNode builtin_file_root(const std::string& name)
+{
+    return InputNode::load_file(std::string(REESX_SOURCE_DIR) + "/thermo/data/feeds/" + name +
+                                ".yaml");
+}
+
+TEST(BuiltinFeeds, namesSortedUniqueAndLoadable)
+{
+    const auto names = builtin_feed_names();
+    ASSERT_FALSE(names.empty());
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+    EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+    const auto feeds = builtin_feeds();
+    ASSERT_EQ(feeds.size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        EXPECT_EQ(feeds[i].name, names[i]);
+        EXPECT_EQ(load_feed(names[i]).name, names[i]);
+        EXPECT_EQ(feeds[i].origin, "built-in");
+    }
+}
+
+TEST(BuiltinFeeds, everyFeedHasSourceDescriptionAndNotes)
+{
+    for (const auto& feed : builtin_feeds()) {
+        SCOPED_TRACE(feed.name);
+        EXPECT_FALSE(feed.source.empty());
+        EXPECT_FALSE(feed.description.empty());
+        // Notes say how unreported elements were treated (interface.md, feed library).
+        EXPECT_FALSE(feed.notes.empty());
+    }
+}
+
+TEST(BuiltinFeeds, fileFractionsSumToOneAsWritten)
+{
+    for (const auto& name : builtin_feed_names()) {
+        SCOPED_TRACE(name);
+        const InputNode root = builtin_file_root(name);
+        const char* key = root.has("composition") ? "composition" : "oxide-mass-fractions";
+        ASSERT_TRUE(root.has(key));
+        double sum = 0.0;
+        for (const auto& [element, value] : root.at(key).entries()) {
+            const double f = value.as_double();
+            EXPECT_GE(f, 0.0) << element;
+            sum += f;
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-3);
+        // The parsed distribution is a proper mole-fraction vector.
+        const FeedComposition feed = load_feed(name);
+        const auto& x = feed.mole_fraction;
+        EXPECT_NEAR(std::accumulate(x.begin(), x.end(), 0.0), 1.0, 1e-12);
+        for (double v : x) {
+            EXPECT_GE(v, 0.0);
+        }
+        EXPECT_EQ(x[idx("Pm")], 0.0) << "Pm is absent from natural and recycled feeds";
+    }
+}
+
+TEST(BuiltinFeeds, oxideAndMoleFractionsRoundTrip)
+{
+    for (const auto& feed : builtin_feeds()) {
+        SCOPED_TRACE(feed.name);
+        const auto oxide = feed.oxide_mass_fraction();
+        EXPECT_NEAR(std::accumulate(oxide.begin(), oxide.end(), 0.0), 1.0, 1e-12);
+        // Write the oxide distribution as a feed file and read it back.
+        std::string text = "name: round-trip\noxide-mass-fractions:\n";
+        for (int e = 0; e < num_elements; ++e) {
+            if (oxide[e] > 0.0) {
+                char line[80];
+                std::snprintf(line, sizeof line, "  %s: %.17g\n",
+                              std::string(elements()[e].oxide).c_str(), oxide[e]);
+                text += line;
+            }
+        }
+        const FeedComposition back = parse_text(text);
+        for (int e = 0; e < num_elements; ++e) {
+            EXPECT_NEAR(back.mole_fraction[e], feed.mole_fraction[e], 1e-12)
+                << elements()[e].symbol;
+        }
+        EXPECT_NEAR(back.kg_reo_per_mol(), feed.kg_reo_per_mol(), 1e-15);
+    }
+}
+
+TEST(FeedComposition, oxideMassOfKnownMixtures)
+{
+    // Pure Nd: 1 mol Nd gives half a mol of Nd2O3 = (2 x 144.24 + 3 x 15.999) / 2 g.
+    const FeedComposition nd = parse_text("composition: {Nd: 1.0}\n");
+    EXPECT_NEAR(nd.kg_reo_per_mol(), (2 * 144.24 + 3 * 15.999) / 2 / 1000, 1e-12);
+    // Equimolar Ce/Pr: CeO2 per Ce, Pr6O11 / 6 per Pr.
+    const FeedComposition cepr = parse_text("composition: {Ce: 0.5, Pr: 0.5}\n");
+    const double ce = 140.12 + 2 * 15.999;
+    const double pr = (6 * 140.91 + 11 * 15.999) / 6;
+    const auto oxide = cepr.oxide_mass_fraction();
+    EXPECT_NEAR(oxide[idx("Ce")], ce / (ce + pr), 1e-12);
+    EXPECT_NEAR(oxide[idx("Pr")], pr / (ce + pr), 1e-12);
+    EXPECT_NEAR(cepr.kg_reo_per_mol(), 0.5 * (ce + pr) / 1000, 1e-12);
+}
+
+// The NdFeB scrap feed is published as element wt.% of the magnet; its file holds mole
+// fractions derived from them. Converting back must give the published ratios to the
+// rounding of the file (6 decimals), i.e. every published number is transcribed.
+TEST(BuiltinFeeds, ndfebScrapReproducesPublishedWeightPercent)
+{
+    const FeedComposition feed = load_feed("ndfeb-scrap");
+    const std::vector<std::pair<std::string, double>> published = {
+        {"La", 1.07}, {"Ce", 0.15}, {"Pr", 5.13}, {"Nd", 15.8},
+        {"Sm", 0.09}, {"Gd", 3.16}, {"Dy", 1.27}};
+    double mass_total = 0.0;
+    for (int e = 0; e < num_elements; ++e) {
+        mass_total += feed.mole_fraction[e] * elements()[e].atomic_mass_g_per_mol;
+    }
+    double published_total = 0.0;
+    for (const auto& [symbol, wt] : published) {
+        published_total += wt;
+    }
+    double listed = 0.0;
+    for (const auto& [symbol, wt] : published) {
+        const int e = idx(symbol);
+        const double mass_share = feed.mole_fraction[e] * elements()[e].atomic_mass_g_per_mol;
+        EXPECT_NEAR(100.0 * mass_share / mass_total, 100.0 * wt / published_total, 5e-4) << symbol;
+        listed += feed.mole_fraction[e];
+    }
+    EXPECT_NEAR(listed, 1.0, 1e-12) << "only the published elements carry a fraction";
+    EXPECT_EQ(feed.mole_fraction[idx("Tb")], 0.0) << "Tb is not reported in the source";
+}
+
+TEST(LoadFeed, readsAFileWithItsOriginAndNameFromTheStem)
+{
+    const fs::path path = write_file("my-concentrate.yaml",
+                                     "composition: {La: 0.25, Ce: 0.5, Pr: 0.05, Nd: 0.2}\n"
+                                     "concentration: 1.5 mol/L\n"
+                                     "notes: test feed\n");
+    const FeedComposition feed = load_feed(path.string());
+    EXPECT_EQ(feed.name, "my-concentrate");
+    EXPECT_EQ(feed.origin, path.string());
+    EXPECT_EQ(feed.notes, "test feed");
+    EXPECT_TRUE(feed.source.empty()) << "a user feed needs no source";
+    ASSERT_TRUE(feed.concentration_mol_per_L.has_value());
+    EXPECT_DOUBLE_EQ(*feed.concentration_mol_per_L, 1.5);
+    EXPECT_DOUBLE_EQ(feed.mole_fraction[idx("Ce")], 0.5);
+}
+
+TEST(LoadFeed, unknownNameListsTheBuiltInFeeds)
+{
+    const std::string message = input_error_of([] { load_feed("no-such-feed"); });
+    EXPECT_THAT(message, HasSubstr("'no-such-feed' is neither a built-in feed nor a file."));
+    for (const auto& name : builtin_feed_names()) {
+        EXPECT_THAT(message, HasSubstr(name));
+    }
+    EXPECT_THAT(message, HasSubstr("reesx feeds"));
+    // A near miss gets a suggestion.
+    EXPECT_THAT(input_error_of([] { load_feed("ndfeb-scrp"); }),
+                HasSubstr("did you mean 'ndfeb-scrap'?"));
+}
+
+TEST(FeedFile, badFilesGiveLocatedErrors)
+{
+    struct Case {
+        std::string text, expected;
+    };
+    const std::vector<Case> cases = {
+        {"name: x\ncomposition: {La: 0.5, Ce: 0.4}\n", "feed.yaml:2:14"},
+        {"name: x\ncomposition: {La: 0.5, Ce: 0.4}\n", "add up to 0.9"},
+        {"name: x\ncomposition: {La: 0.5, Xx: 0.5}\n", "unknown element 'Xx'"},
+        {"name: x\noxide-mass-fractions: {La2O3: 0.5, Ce2O3: 0.5}\n", "unknown oxide 'Ce2O3'"},
+        {"name: x\ncomposition: {La: 1.0}\noxide-mass-fractions: {La2O3: 1.0}\n", "not both"},
+        {"name: x\nsource: s\n", "missing the feed composition"},
+        {"name: x\ncomposition: {La: 1.5, Ce: -0.5}\n", "feed.yaml:2"},
+        {"name: x\ncompositon: {La: 1.0}\n", "compositon"},
+        {"name: x\ncomposition: {La: 1.0}\nconcentration: 30 mol/L\n", "concentration"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.text);
+        const std::string message = input_error_of([&] { parse_text(c.text); });
+        EXPECT_THAT(message, HasSubstr(c.expected));
+        EXPECT_THAT(message, HasSubstr("feed.yaml:"));
+    }
+}
+
+TEST(FeedFile, loadFeedReportsTheFileInItsErrors)
+{
+    const fs::path path = write_file("bad-feed.yaml", "name: bad\ncomposition: {La: 0.7}\n");
+    const std::string message = input_error_of([&] { load_feed(path.string()); });
+    EXPECT_THAT(message, HasSubstr(path.string() + ":2:"));
+    EXPECT_THAT(message, HasSubstr("add up to 0.7"));
+}
+
+}  // namespace
+}  // namespace reesx

@@ -22,7 +22,7 @@ public:
         n_ = static_cast<int>(spec.components.size());
         block_ = n_ * (3 + 2 * cells_);
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
-        set_flows(1.0);
+        set_flows(DynamicEvent{});
         conditions_.resize(stages_);
         for (int j = 0; j < stages_; ++j) {
             conditions_[j].section = spec.section_of(j);
@@ -52,17 +52,19 @@ public:
         return id;
     }
 
-    //! Feed flows × factor; aqueous and organic flows leaving each stage follow.
-    void set_flows(double feed_factor)
+    //! Flows × the event's factors; aqueous and organic flows leaving each stage follow.
+    void set_flows(const DynamicEvent& factors)
     {
+        const double feed_factor = factors.feed_flow_factor;
         q_aq_.assign(stages_, 0.0);
         q_org_.assign(stages_, 0.0);
         feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
         for (int j = 0; j < stages_; ++j) {
             const bool strip = strip_start_ >= 0 && j >= strip_start_;
             q_aq_[j] =
-                strip ? spec_.strip->flow_L_per_h : (spec_.scrub ? spec_.scrub->flow_L_per_h : 0.0);
-            q_org_[j] = spec_.organic.flow_L_per_h;
+                strip ? factors.strip_flow_factor * spec_.strip->flow_L_per_h
+                      : (spec_.scrub ? factors.scrub_flow_factor * spec_.scrub->flow_L_per_h : 0.0);
+            q_org_[j] = factors.organic_flow_factor * spec_.organic.flow_L_per_h;
         }
         for (const auto& f : spec_.feeds) {
             const int at = f.stage - 1;
@@ -330,7 +332,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         result.products.push_back(p);
     }
     Eigen::VectorXd fed = Eigen::VectorXd::Zero(n);
-    double t_fed = 0.0, factor = 1.0;
+    double t_fed = 0.0;
+    bool flows_changed = false;
     std::size_t next_event = 0;
     int reported = 0;
     for (const double t_out : times) {
@@ -340,8 +343,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             ida.advance_to(t_event);
             fed += model.feed_rate() * (t_event - t_fed);
             t_fed = t_event;
-            factor = dynamic.events[next_event].feed_flow_factor;
-            model.set_flows(factor);
+            model.set_flows(dynamic.events[next_event]);
+            flows_changed = true;
             ida.restart(t_event, t_out > t_event ? t_out : t_event + 1e-6);
             ++next_event;
         }
@@ -425,7 +428,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             largest = std::max(largest, result.steady_state.aqueous_mol_per_L(j, e));
         }
     }
-    if (factor == 1.0) {
+    if (!flows_changed) {
         for (int j = 0; j < stages; ++j) {
             for (int e = 0; e < num_elements; ++e) {
                 const double ss = result.steady_state.aqueous_mol_per_L(j, e);
@@ -506,10 +509,28 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     }
     if (const auto events = node.find("events")) {
         for (const auto& e : events->elements()) {
-            e.check_keys({"time", "feed-flow-factor"});
-            DynamicEvent ev;
+            e.check_keys({"time", "feed-flow-factor", "organic-flow-factor", "scrub-flow-factor",
+                          "strip-flow-factor"});
+            // Factors not given keep their value from the previous event.
+            DynamicEvent ev = d.events.empty() ? DynamicEvent{} : d.events.back();
             ev.time_h = e.at("time").as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
-            ev.feed_flow_factor = e.at("feed-flow-factor").as_double_in(0.0, 100.0, false);
+            const auto factor = [&](const char* key, double& value) {
+                if (const auto v = e.find(key)) {
+                    value = v->as_double_in(0.0, 100.0, false);
+                    if (spec.model->saturated_organic() && std::string(key) != "feed-flow-factor" &&
+                        value != 1.0) {
+                        v->fail(
+                            "with the separation-factor model each stage's organic RE "
+                            "content is fixed by the flows at t = 0, so only the feed may "
+                            "change; use model: constant-distribution for organic, scrub "
+                            "or strip flow changes");
+                    }
+                }
+            };
+            factor("feed-flow-factor", ev.feed_flow_factor);
+            factor("organic-flow-factor", ev.organic_flow_factor);
+            factor("scrub-flow-factor", ev.scrub_flow_factor);
+            factor("strip-flow-factor", ev.strip_flow_factor);
             if (!d.events.empty() && ev.time_h <= d.events.back().time_h) {
                 e.at("time").fail("events must be in increasing time order");
             }

@@ -106,6 +106,34 @@ TEST(Dynamic, steadyStateStartStaysAndStepsConserveMass)
     EXPECT_TRUE(std::isnan(step.steady_state_relative_difference));  // the flows changed
 }
 
+TEST(Dynamic, organicFlowStepReachesTheNewSteadyState)
+{
+    // Constant D, 3 elements, 12 stages: organic flow × 1.25 at 2 h; long after, the profile is
+    // the steady state of the same case with that organic flow.
+    const auto yaml = [](double organic_L_per_h, const std::string& extra) {
+        return "system: p507-hcl\nmodel: constant-distribution\n"
+               "distribution: {La: 0.5, Ce: 1.2, Pr: 3.0}\nstages: {extraction: 6, scrub: 6}\n"
+               "feed: {flow: 100 L/h, concentration: 1 mol/L, composition: {La: 0.5, Ce: 0.3, "
+               "Pr: 0.2}}\norganic: {flow: " +
+               std::to_string(organic_L_per_h) + " L/h}\nscrub: {flow: 20 L/h, acid: 1 mol/L}\n" +
+               extra;
+    };
+    const DynamicResult r =
+        run_dynamic(yaml(60.0,
+                         "dynamic: {hours: 400, start: steady-state, outputs: 10, events: "
+                         "[{time: 2 h, organic-flow-factor: 1.25}]}\n"));
+    EXPECT_LT(r.conservation_relative_error, 1e-9);
+    const CascadeResult after = test::solve_yaml(yaml(75.0, ""));
+    for (int j = 0; j < 12; ++j) {
+        for (const char* el : {"La", "Ce", "Pr"}) {
+            const int e = *element_index(el);
+            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), after.aqueous_mol_per_L(j, e),
+                        1e-6 * after.aqueous_mol_per_L(j, e))
+                << "stage " << j + 1 << " " << el;
+        }
+    }
+}
+
 TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
 {
     const auto message = [](const std::string& yaml) {
@@ -128,6 +156,9 @@ TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
                         "dynamic: {events: [{time: 5 h, feed-flow-factor: 1.1}, "
                         "{time: 2 h, feed-flow-factor: 1}]}\n"),
                 HasSubstr("increasing time order"));
+    EXPECT_THAT(message(std::string(binary_cascade) +
+                        "dynamic: {events: [{time: 5 h, organic-flow-factor: 1.1}]}\n"),
+                HasSubstr("only the feed may change"));
 }
 
 }  // namespace

@@ -22,9 +22,13 @@ namespace reesx {
 
 enum class StartState { steady_state, feed, fresh };
 
+//! From time_h on, the case's flows × these factors (1: as in the case).
 struct DynamicEvent {
     double time_h = 0.0;
-    double feed_flow_factor = 1.0;  //!< every feed's flow (and RE inflow) × this, from time_h
+    double feed_flow_factor = 1.0;  //!< every feed's flow (and RE inflow)
+    double organic_flow_factor = 1.0;
+    double scrub_flow_factor = 1.0;
+    double strip_flow_factor = 1.0;
 };
 
 struct DynamicSpec {

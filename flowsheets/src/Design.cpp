@@ -676,7 +676,6 @@ DesignSpec parse_design(const InputNode& root)
         }
     }
     DesignSpec spec;
-    spec.root = root;
     parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
     spec.order = spec.system.extraction_order();
     if (spec.feed.concentration_mol_per_L) {

@@ -28,6 +28,8 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
             {{"index", c.index},
              {"split", c.split},
              {"feed_from", c.feed_from},
+             {"product_A_to", c.product_a_to},
+             {"product_B_to", c.product_b_to},
              {"purity_target", {{"A", d.targets.purity_a}, {"B", d.targets.purity_b}}},
              {"stages", {{"extraction", d.n}, {"scrub", d.m}, {"strip", d.strip}}},
              {"flows",

@@ -62,8 +62,6 @@ struct DesignSpec {
     int tradeoff_points = 20;  //!< 0: no trade-off curve
     double tradeoff_from = 1.02, tradeoff_to = 3.0;
 
-    std::optional<InputNode> root;  //!< the design file, when there is one
-
     double organic_capacity_mol_per_L() const;
 };
 

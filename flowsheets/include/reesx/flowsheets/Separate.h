@@ -30,7 +30,6 @@ struct SeparateSpec {
     double stage_weight = 1.0;     //!< objective: stages x this ...
     double reagent_weight = 10.0;  //!< ... + (base + acid, mol per mol feed RE) x this
     int strip_stages = 2;          //!< strip section of every cascade (products as liquors)
-    std::vector<std::string> notes;
 };
 
 struct PlantProduct {

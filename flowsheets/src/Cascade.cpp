@@ -94,6 +94,11 @@ public:
     //! profile held fixed, each element's balances are linear and tridiagonal; solved in ln
     //! space (no underflow). Returns max |change of u|.
     double substitution_sweep(Eigen::VectorXd& x);
+    //! Element balance of component i at stage j, ln(inflow) - ln(outflow), with ln q taken
+    //! from ln_q_. w_out: weights of the aqueous (0) and organic (1) outflow terms; w_in: of
+    //! the inflow terms, k_above / k_below their positions (-1 when absent).
+    double element_balance(int j, int i, const Eigen::VectorXd& x, std::array<double, 4>& w_out,
+                           std::array<double, 4>& w_in, int& k_above, int& k_below) const;
     //! With ln D_ij = ln(q_ij / c_ij) fixed, each element's balances are linear and
     //! tridiagonal: solves them for x (the u part) by a Thomas recursion in ln space.
     void solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const;
@@ -541,6 +546,37 @@ std::string Cascade::Impl::variable_name(int k) const
            std::string(elements()[spec_.components[i]].symbol);
 }
 
+double Cascade::Impl::element_balance(int j, int i, const Eigen::VectorXd& x,
+                                      std::array<double, 4>& w_out, std::array<double, 4>& w_in,
+                                      int& k_above, int& k_below) const
+{
+    const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+    const int stages = solved_stages_;
+    // Outflow: aqueous (term 0) and organic (term 1).
+    LogSum out;
+    out.add(ln_qa_out_[j] + x[row0 + i]);
+    out.add(ln_qo_out_[j] + ln_q_[j][i]);
+    const double ln_out = out.value(w_out);
+    // Inflow: aqueous from above, organic from below, feeds (in that order, each only when
+    // present).
+    LogSum in;
+    k_above = k_below = -1;
+    if (j + 1 < stages && qa_down_[j + 1] > 0.0) {
+        k_above = in.count;
+        in.add(ln_qa_down_[j + 1] + x[row0 + block_ + i]);
+    }
+    if (j > 0 && qo_up_[j - 1] > 0.0) {
+        k_below = in.count;
+        in.add(ln_qo_up_[j - 1] + ln_q_[j - 1][i]);
+    }
+    in.add(ln_feed_(i, j));
+    const double ln_in = in.value(w_in);
+    if (ln_in == neg_inf) {
+        throw std::domain_error("no inflow of a component at a stage");
+    }
+    return ln_in - ln_out;
+}
+
 void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
                              solver::BlockTridiagonalMatrix* jacobian)
 {
@@ -563,38 +599,11 @@ void Cascade::Impl::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual
     std::array<double, 4> w{};
     for (int j = 0; j < stages; ++j) {
         const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
-        const double ln_qa_out = ln_qa_out_[j];
-        const double ln_qo_out = ln_qo_out_[j];
-        const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
         const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
-        const double ln_qa_above = from_above ? ln_qa_down_[j + 1] : 0.0;
-        const double ln_qo_below = from_below ? ln_qo_up_[j - 1] : 0.0;
         for (int i = 0; i < n_; ++i) {
-            const double u_ij = x[row0 + i];
-            // Outflow: aqueous (term 0) and organic (term 1).
-            LogSum out;
-            out.add(ln_qa_out + u_ij);
-            out.add(ln_qo_out + ln_q_[j][i]);
             std::array<double, 4> w_out{};
-            const double ln_out = out.value(w_out);
-            // Inflow: aqueous from above, organic from below, feeds (in that order, each
-            // only when present).
-            LogSum in;
             int k_above = -1, k_below = -1;
-            if (from_above) {
-                k_above = in.count;
-                in.add(ln_qa_above + x[row0 + block_ + i]);
-            }
-            if (from_below) {
-                k_below = in.count;
-                in.add(ln_qo_below + ln_q_[j - 1][i]);
-            }
-            in.add(ln_feed_(i, j));
-            const double ln_in = in.value(w);
-            if (ln_in == neg_inf) {
-                throw std::domain_error("no inflow of a component at a stage");
-            }
-            residual[row0 + i] = ln_in - ln_out;
+            residual[row0 + i] = element_balance(j, i, x, w_out, w, k_above, k_below);
             if (!jacobian) {
                 continue;
             }
@@ -701,27 +710,9 @@ void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& r
         const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
         // Element balances, as in evaluate(), with ln q depending on (u, w) of the stage.
         for (int i = 0; i < n_; ++i) {
-            LogSum out;
-            out.add(ln_qa_out_[j] + x[row0 + i]);
-            out.add(ln_qo_out_[j] + ln_q_[j][i]);
             std::array<double, 4> w_out{};
-            const double ln_out = out.value(w_out);
-            LogSum in;
             int k_above = -1, k_below = -1;
-            if (from_above) {
-                k_above = in.count;
-                in.add(ln_qa_down_[j + 1] + x[row0 + block_ + i]);
-            }
-            if (from_below) {
-                k_below = in.count;
-                in.add(ln_qo_up_[j - 1] + ln_q_[j - 1][i]);
-            }
-            in.add(ln_feed_(i, j));
-            const double ln_in = in.value(w);
-            if (ln_in == neg_inf) {
-                throw std::domain_error("no inflow of a component at a stage");
-            }
-            residual[row0 + i] = ln_in - ln_out;
+            residual[row0 + i] = element_balance(j, i, x, w_out, w, k_above, k_below);
             if (!jacobian) {
                 continue;
             }

@@ -10,49 +10,17 @@ using namespace reesx;
 
 namespace {
 
-double max_jacobian_error(const std::string& yaml)
-{
-    const CaseSpec spec = test::case_from_yaml(yaml);
-    Cascade cascade(spec);
-    auto& system = cascade.equations();
-    Eigen::VectorXd x = cascade.starting_point();
-    // Move away from the start so that no structure of the start hides an error.
-    for (Eigen::Index k = 0; k < x.size(); ++k) {
-        x[k] += 0.05 * std::sin(1.7 * static_cast<double>(k));
-    }
-    solver::BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
-    Eigen::VectorXd f, fp, fm;
-    system.evaluate(x, f, &jacobian);
-    const int m = system.block_size();
-    double worst = 0.0;
-    for (Eigen::Index k = 0; k < x.size(); ++k) {
-        const double h = 1e-6;
-        Eigen::VectorXd xp = x, xm = x;
-        xp[k] += h;
-        xm[k] -= h;
-        system.evaluate(xp, fp, nullptr);
-        system.evaluate(xm, fm, nullptr);
-        const Eigen::VectorXd column = (fp - fm) / (2 * h);
-        Eigen::VectorXd unit = Eigen::VectorXd::Zero(x.size());
-        unit[k] = 1.0;
-        const Eigen::VectorXd analytic = jacobian.multiply(unit);
-        worst = std::max(worst, (column - analytic).cwiseAbs().maxCoeff());
-        (void)m;
-    }
-    return worst;
-}
-
 }  // namespace
 
 // Central differences with h = 1e-6 on O(1) entries: truncation ~h^2, rounding ~1e-10.
 TEST(Jacobian, separationFactorMatchesFiniteDifferences)
 {
-    EXPECT_LT(max_jacobian_error(test::binary_case(1.5, 0.75, 6, 6, 4.09, 3.34)), 1e-7);
+    EXPECT_LT(test::max_jacobian_error(test::binary_case(1.5, 0.75, 6, 6, 4.09, 3.34)), 1e-7);
 }
 
 TEST(Jacobian, separationFactorWithMurphreeAndDraws)
 {
-    EXPECT_LT(max_jacobian_error(test::binary_case(
+    EXPECT_LT(test::max_jacobian_error(test::binary_case(
                   1.5, 0.75, 6, 6, 4.09, 3.34,
                   "efficiency: {extraction: 0.8, scrub: 0.9}\n"
                   "draws: [{name: side, phase: aqueous, stage: 4, flow: 0.2 L/h}]\n")),
@@ -74,5 +42,5 @@ distribution:
   scrub: {La: 0.4, Ce: 1.5, Nd: 3.0}
   strip: {La: 0.01, Ce: 0.02, Nd: 0.05}
 )";
-    EXPECT_LT(max_jacobian_error(yaml), 1e-7);
+    EXPECT_LT(test::max_jacobian_error(yaml), 1e-7);
 }

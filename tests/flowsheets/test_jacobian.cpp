@@ -8,10 +8,6 @@
 
 using namespace reesx;
 
-namespace {
-
-}  // namespace
-
 // Central differences with h = 1e-6 on O(1) entries: truncation ~h^2, rounding ~1e-10.
 TEST(Jacobian, separationFactorMatchesFiniteDifferences)
 {

@@ -368,7 +368,9 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
                 std::find(spec.components.begin(), spec.components.end(), series.main_element) -
                 spec.components.begin();
             series.re_mol_per_h.push_back(total);
-            series.purity.push_back(total > 0.0 ? m[main] / total : 0.0);
+            // A product that carries nothing at steady state has no main element: purity 0.
+            series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
+                                                                            : 0.0);
         }
         if (std::find(dynamic.profile_times_h.begin(), dynamic.profile_times_h.end(), t_out) !=
             dynamic.profile_times_h.end()) {

@@ -12,6 +12,11 @@
 namespace reesx::io {
 namespace {
 
+std::string symbol_or_dash(int element)
+{
+    return element >= 0 ? std::string(elements()[element].symbol) : "-";
+}
+
 std::vector<double> row_major(const Eigen::MatrixXd& m)
 {
     std::vector<double> out;
@@ -34,7 +39,7 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
     j["steady_state_of_run"] = j["products"];
     json series = json::object();
     for (const auto& p : r.products) {
-        series[p.name] = {{"main_element", std::string(elements()[p.main_element].symbol)},
+        series[p.name] = {{"main_element", symbol_or_dash(p.main_element)},
                           {"purity", p.purity},
                           {"re_mol_per_h", p.re_mol_per_h},
                           {"time_to_target_h",
@@ -73,7 +78,7 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
         double steady = 0.0;
         for (const auto& s : r.steady_state.products) {
             if (s.name == p.name) {
-                steady = s.composition[p.main_element];
+                steady = p.main_element >= 0 ? s.composition[p.main_element] : 0.0;
             }
         }
         char reached[32] = "not reached";
@@ -81,8 +86,8 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
             std::snprintf(reached, sizeof reached, "%.1f", p.time_to_target_h);
         }
         std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14.8f %16s\n", p.name.c_str(),
-                      std::string(elements()[p.main_element].symbol).c_str(), p.purity.front(),
-                      p.purity.back(), steady, reached);
+                      symbol_or_dash(p.main_element).c_str(), p.purity.front(), p.purity.back(),
+                      steady, reached);
         out << line;
     }
     std::snprintf(line, sizeof line, "\n  conservation (in - out - accumulation) / in: %.3g\n",

@@ -180,6 +180,38 @@ TEST(BuiltinFeeds, ndfebScrapReproducesPublishedWeightPercent)
     EXPECT_EQ(feed.mole_fraction[idx("Tb")], 0.0) << "Tb is not reported in the source";
 }
 
+// The Mountain Pass feed is published as oxide wt.% of ore (MP Materials 10-K FY2021, resource
+// table, row "Total Inferred"); its file holds those grades normalised to their sum. The oxide
+// distribution must give back every published grade to the file's 6 decimals, and only the five
+// published oxides may carry a fraction.
+TEST(BuiltinFeeds, mountainPassReproducesPublishedGrades)
+{
+    const FeedComposition feed = load_feed("mountain-pass");
+    const std::vector<std::pair<std::string, double>> published = {
+        {"La", 1.66}, {"Ce", 2.54}, {"Pr", 0.22}, {"Nd", 0.62}, {"Sm", 0.05}};
+    const auto oxide = feed.oxide_mass_fraction();
+    double listed_wt_percent = 0.0;
+    double listed_fraction = 0.0;
+    for (const auto& [symbol, grade] : published) {
+        listed_wt_percent += grade;
+    }
+    for (const auto& [symbol, grade] : published) {
+        const int e = idx(symbol);
+        EXPECT_NEAR(oxide[e] * listed_wt_percent, grade, 5e-6 * listed_wt_percent) << symbol;
+        listed_fraction += oxide[e];
+    }
+    EXPECT_NEAR(listed_fraction, 1.0, 1e-12) << "only the published oxides carry a fraction";
+    // The same filing's reserve distribution (Ce 50.2, La 32.3, Nd+Pr 15.7 % of TREO) agrees with
+    // the resource row to within one point of REO (the notes give both).
+    EXPECT_NEAR(100.0 * oxide[idx("Ce")], 50.2, 1.0);
+    EXPECT_NEAR(100.0 * oxide[idx("La")], 32.3, 1.0);
+    EXPECT_NEAR(100.0 * (oxide[idx("Pr")] + oxide[idx("Nd")]), 15.7, 1.0);
+    for (const char* absent : {"Eu", "Gd", "Tb", "Dy", "Y", "Sc"}) {
+        EXPECT_EQ(feed.mole_fraction[idx(absent)], 0.0)
+            << absent << " is not resolved in the source";
+    }
+}
+
 TEST(LoadFeed, readsAFileWithItsOriginAndNameFromTheStem)
 {
     const fs::path path = write_file("my-concentrate.yaml",

@@ -123,6 +123,8 @@ TEST(Cli, listsAndShowsFeeds)
     EXPECT_NE(all.out.find("ndfeb-scrap"), std::string::npos) << all.out;
     EXPECT_NE(all.out.find("Nd 5"), std::string::npos) << all.out;
     EXPECT_NE(all.out.find("source: Materials 2025"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("mountain-pass  Ce 49.9, La 32.6"), std::string::npos) << all.out;
+    EXPECT_NE(all.out.find("source: MP Materials Corp."), std::string::npos) << all.out;
 
     const CommandRun one = run_reesx("feeds ndfeb-scrap");
     ASSERT_EQ(one.status, 0) << one.out;

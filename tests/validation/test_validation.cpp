@@ -258,7 +258,8 @@ TEST(ValidationComputed, distributionRatioAndRatioOfTwoRuns)
 {
     // Constant distribution: D_La = 2 in every stage of the Kremser case, 4 in the other one.
     std::string other = kKremserCase;
-    other.replace(other.find("{La: 2.0}"), 9, "{La: 4.0}");
+    other.replace(other.find("{La: 2.0}"), 9, "{La: 4.0, Ce: 8.0}");
+    other.replace(other.find("{La: 1.0}"), 9, "{La: 0.5, Ce: 0.5}");
     const std::string yaml =
         "name: d\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
         "  - quantity: D\n    published: 2\n"
@@ -266,16 +267,22 @@ TEST(ValidationComputed, distributionRatioAndRatioOfTwoRuns)
         "    tolerance: {relative: 1.0e-9}\n    reason: r\n"
         "  - quantity: D ratio\n    published: 0.5\n"
         "    computed: {distribution-ratio: {stage: 1, element: La, divided-by: other.yaml}}\n"
+        "    tolerance: {relative: 1.0e-9}\n    reason: r\n"
+        "  - quantity: D ratio to Ce\n    published: 0.25\n"
+        "    computed: {distribution-ratio: {stage: 2, element: La,\n"
+        "               divided-by: {case: other.yaml, element: Ce}}}\n"
         "    tolerance: {relative: 1.0e-9}\n    reason: r\n";
     v::CaseFiles files = make_case("d", yaml);
     files.text["other.yaml"] = other;
     files.display_path["other.yaml"] = "test/d/other.yaml";
     const v::Report report = v::run({files});
-    ASSERT_EQ(report.rows.size(), 2u);
+    ASSERT_EQ(report.rows.size(), 3u);
     EXPECT_EQ(report.rows[0].status, v::Status::pass) << report.rows[0].note;
     EXPECT_NEAR(*report.rows[0].computed, 2.0, 1e-12);
     EXPECT_EQ(report.rows[1].status, v::Status::pass) << report.rows[1].note;
     EXPECT_NEAR(*report.rows[1].computed, 0.5, 1e-12);
+    EXPECT_EQ(report.rows[2].status, v::Status::pass) << report.rows[2].note;
+    EXPECT_NEAR(*report.rows[2].computed, 0.25, 1e-12);
 
     // The divisor must be a file of the case folder; the error names it, located.
     files.text.erase("other.yaml");

@@ -80,8 +80,20 @@ ComputedSpec parse_computed(const InputNode& node)
         args.check_keys({"stage", "element", "divided-by"});
         c.stage = static_cast<int>(args.at("stage").as_integer_in(1, 100000));
         c.element = symbol(args.at("element"));
+        // divided-by: other.yaml (same element), or {case: other.yaml, element: Nd}.
         if (const auto d = args.find("divided-by")) {
-            c.divided_by = d->as_string();
+            if (d->is_map()) {
+                d->check_keys({"case", "element"});
+                c.divided_by = d->at("case").as_string();
+                if (const auto e = d->find("element")) {
+                    c.divisor_element = symbol(*e);
+                }
+            } else {
+                c.divided_by = d->as_string();
+            }
+        }
+        if (c.divisor_element.empty()) {
+            c.divisor_element = c.element;
         }
     } else if (type == "separation-factor") {
         args.check_keys({"stage", "more", "less"});
@@ -285,7 +297,12 @@ double distribution_ratio(const CascadeResult& r, int stage, const std::string& 
                          " is beyond the cascade's " + std::to_string(r.num_stages) + " stages");
     }
     const int e = element_index_checked(element);
-    return std::pow(10.0, r.organic_log10(stage - 1, e) - r.aqueous_log10(stage - 1, e));
+    const double log10_d = r.organic_log10(stage - 1, e) - r.aqueous_log10(stage - 1, e);
+    if (!std::isfinite(log10_d)) {
+        throw InputError("distribution-ratio: " + element +
+                         " is not in the case (no feed of it); name an element of the feed");
+    }
+    return std::pow(10.0, log10_d);
 }
 
 //! `other` is the run of `c.divided_by` (distribution-ratio only).
@@ -315,7 +332,8 @@ double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult*
     }
     if (c.type == "distribution-ratio") {
         const double d = distribution_ratio(*r, c.stage, c.element);
-        return c.divided_by.empty() ? d : d / distribution_ratio(*other, c.stage, c.element);
+        return c.divided_by.empty() ? d
+                                    : d / distribution_ratio(*other, c.stage, c.divisor_element);
     }
     if (c.stage > r->num_stages) {
         throw InputError(c.type + ": stage " + std::to_string(c.stage) +
@@ -484,8 +502,8 @@ ValidationCase parse_case_folder(const CaseFiles& files)
         if (const auto computed = node.find("computed")) {
             cmp.computed = parse_computed(*computed);
             if (!cmp.computed.divided_by.empty() && !files.text.count(cmp.computed.divided_by)) {
-                computed->at("distribution-ratio")
-                    .at("divided-by")
+                const InputNode d = computed->at("distribution-ratio").at("divided-by");
+                (d.is_map() ? d.at("case") : d)
                     .fail("no file '" + cmp.computed.divided_by + "' in the case folder");
             }
         } else if (!vc.pending) {

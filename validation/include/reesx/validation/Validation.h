@@ -54,8 +54,10 @@ struct ComputedSpec {
     double purity = 0.0;              //!< minimum-reflux: both products' target purity
     int precision_digits = 4;         //!< minimum-reflux: bisection to 10^-digits relative
     //! distribution-ratio: another reesx input of the case folder; when set, the value is
-    //! D in this run divided by D (same stage and element) in that one.
+    //! D in this run divided by D of `divisor_element` (default: the same element) in the same
+    //! stage of that one.
     std::string divided_by;
+    std::string divisor_element;
 };
 
 struct Comparison {

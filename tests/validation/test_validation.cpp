@@ -254,6 +254,86 @@ TEST(ValidationInput, errorsAreLocated)
                  reesx::InputError);
 }
 
+TEST(ValidationComputed, distributionRatioAndRatioOfTwoRuns)
+{
+    // Constant distribution: D_La = 2 in every stage of the Kremser case, 4 in the other one.
+    std::string other = kKremserCase;
+    other.replace(other.find("{La: 2.0}"), 9, "{La: 4.0, Ce: 8.0}");
+    other.replace(other.find("{La: 1.0}"), 9, "{La: 0.5, Ce: 0.5}");
+    const std::string yaml =
+        "name: d\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+        "  - quantity: D\n    published: 2\n"
+        "    computed: {distribution-ratio: {stage: 8, element: La}}\n"
+        "    tolerance: {relative: 1.0e-9}\n    reason: r\n"
+        "  - quantity: D ratio\n    published: 0.5\n"
+        "    computed: {distribution-ratio: {stage: 1, element: La, divided-by: other.yaml}}\n"
+        "    tolerance: {relative: 1.0e-9}\n    reason: r\n"
+        "  - quantity: D ratio to Ce\n    published: 0.25\n"
+        "    computed: {distribution-ratio: {stage: 2, element: La,\n"
+        "               divided-by: {case: other.yaml, element: Ce}}}\n"
+        "    tolerance: {relative: 1.0e-9}\n    reason: r\n";
+    v::CaseFiles files = make_case("d", yaml);
+    files.text["other.yaml"] = other;
+    files.display_path["other.yaml"] = "test/d/other.yaml";
+    const v::Report report = v::run({files});
+    ASSERT_EQ(report.rows.size(), 3u);
+    EXPECT_EQ(report.rows[0].status, v::Status::pass) << report.rows[0].note;
+    EXPECT_NEAR(*report.rows[0].computed, 2.0, 1e-12);
+    EXPECT_EQ(report.rows[1].status, v::Status::pass) << report.rows[1].note;
+    EXPECT_NEAR(*report.rows[1].computed, 0.5, 1e-12);
+    EXPECT_EQ(report.rows[2].status, v::Status::pass) << report.rows[2].note;
+    EXPECT_NEAR(*report.rows[2].computed, 0.25, 1e-12);
+
+    // The divisor must be a file of the case folder; the error names it, located.
+    files.text.erase("other.yaml");
+    const std::string msg = input_error(files);
+    EXPECT_NE(msg.find("test/d/validation.yaml:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("other.yaml"), std::string::npos) << msg;
+}
+
+TEST(ValidationComputed, minimumRefluxWithGroupsOfElements)
+{
+    // A binary beta = 1.5 cascade (40 + 40 stages) and the same with a trace of La, far less
+    // extractable than both keys: the group S_min must equal the binary one, and an element
+    // between the keys is refused.
+    const std::string binary = R"yaml(system:
+  name: t
+  log10-extractability: {La: -2.0, Pr: 0.0, Ce: 0.08804562952784062, Nd: 0.17609125905568124}
+model: separation-factor
+stages: {extraction: 40, scrub: 40}
+feed: {flow: 1 L/h, concentration: 1 mol/L, composition: {Nd: 0.75, Pr: 0.25}}
+organic: {flow: 3.0 L/h, loading: 1 mol/L}
+scrub: {flow: 2.25 L/h, acid: 3 mol/L}
+)yaml";
+    std::string with_la = binary;
+    with_la.replace(with_la.find("{Nd: 0.75, Pr: 0.25}"), 20,
+                    "{Nd: 0.75, Pr: 0.2499999, La: 1e-7}");
+    // A major far element: the raffinate is Pr + La, so only a group purity can reach 0.999.
+    std::string major_la = binary;
+    major_la.replace(major_la.find("{Nd: 0.75, Pr: 0.25}"), 20, "{Nd: 0.6, Pr: 0.2, La: 0.2}");
+    std::string with_ce = binary;
+    with_ce.replace(with_ce.find("{Nd: 0.75, Pr: 0.25}"), 20, "{Nd: 0.75, Pr: 0.2, Ce: 0.05}");
+    const std::string yaml =
+        "name: m\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+        "  - quantity: S_min\n    published: 3\n"
+        "    computed: {minimum-reflux: {reflux: S, purity: 0.999, more: Nd, less: Pr, digits: "
+        "6}}\n"
+        "    tolerance: {relative: 0.5}\n    reason: r\n";
+    const v::Report a = v::run({make_case("m", yaml, binary)});
+    const v::Report b = v::run({make_case("m", yaml, with_la)});
+    ASSERT_TRUE(a.rows[0].computed && b.rows[0].computed) << a.rows[0].note << b.rows[0].note;
+    EXPECT_NEAR(*b.rows[0].computed, *a.rows[0].computed, 1e-4 * *a.rows[0].computed);
+    const v::Report c = v::run({make_case("m", yaml, major_la)});
+    ASSERT_TRUE(c.rows[0].computed.has_value()) << c.rows[0].note;
+    EXPECT_GT(*c.rows[0].computed, 0.6);  // at least the A product's share of the feed
+    try {
+        v::run({make_case("m", yaml, with_ce)});
+        ADD_FAILURE() << "an element between the keys was accepted";
+    } catch (const reesx::InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("Ce lies between"), std::string::npos) << e.what();
+    }
+}
+
 TEST(ValidationReport, jsonHasTheInterfaceKeys)
 {
     const v::Report report = v::run({make_case("k", kremser_validation("k", 0.04807946167249939))});

@@ -53,14 +53,16 @@ int element_of(const InputNode& node)
 ComputedSpec parse_computed(const InputNode& node)
 {
     static const std::vector<std::string_view> types = {
-        "recovery",      "mole-fraction",  "separation-factor",     "reflux",
-        "fenske-stages", "minimum-reflux", "aqueous-concentration", "organic-concentration"};
+        "recovery",          "mole-fraction",  "separation-factor",     "reflux",
+        "fenske-stages",     "minimum-reflux", "aqueous-concentration", "organic-concentration",
+        "distribution-ratio"};
     node.check_keys(types);
     const auto entries = node.entries();
     if (entries.size() != 1) {
         node.fail(
             "expected exactly one of recovery, mole-fraction, separation-factor, reflux, "
-            "fenske-stages, minimum-reflux, aqueous-concentration, organic-concentration");
+            "fenske-stages, minimum-reflux, aqueous-concentration, organic-concentration, "
+            "distribution-ratio");
     }
     const auto& [type, args] = entries.front();
     ComputedSpec c;
@@ -74,6 +76,25 @@ ComputedSpec parse_computed(const InputNode& node)
         args.check_keys({"stage", "element"});
         c.stage = static_cast<int>(args.at("stage").as_integer_in(1, 100000));
         c.element = symbol(args.at("element"));
+    } else if (type == "distribution-ratio") {
+        args.check_keys({"stage", "element", "divided-by"});
+        c.stage = static_cast<int>(args.at("stage").as_integer_in(1, 100000));
+        c.element = symbol(args.at("element"));
+        // divided-by: other.yaml (same element), or {case: other.yaml, element: Nd}.
+        if (const auto d = args.find("divided-by")) {
+            if (d->is_map()) {
+                d->check_keys({"case", "element"});
+                c.divided_by = d->at("case").as_string();
+                if (const auto e = d->find("element")) {
+                    c.divisor_element = symbol(*e);
+                }
+            } else {
+                c.divided_by = d->as_string();
+            }
+        }
+        if (c.divisor_element.empty()) {
+            c.divisor_element = c.element;
+        }
     } else if (type == "separation-factor") {
         args.check_keys({"stage", "more", "less"});
         c.stage = static_cast<int>(args.at("stage").as_integer_in(1, 100000));
@@ -162,20 +183,23 @@ int element_index_checked(const std::string& symbol)
     return *element_index(symbol);
 }
 
-//! The smallest reflux that meets `purity` for both products of a binary separation-factor
-//! cascade, found by bisection on simulations (no theory formula is used): aqueous feed —
-//! S varies with W = S - f'_A; organic feed — W varies with S = W - f'_B, where f'_A, f'_B
-//! are the product splits the purities fix (chemistry.md §3.1).
+//! The smallest reflux that meets `purity` for both products of a separation-factor cascade,
+//! found by bisection on simulations (no theory formula is used): aqueous feed — S varies with
+//! W = S - f'_A; organic feed — W varies with S = W - f'_B, where f'_A, f'_B are the product
+//! splits the purities fix (chemistry.md §3.1). The cut lies between `more` and `less`:
+//! product A (loaded organic) is every element at least as extractable as `more`, product B
+//! (raffinate) every element at most as extractable as `less` (group purities, as in
+//! `reesx design`); with two elements these are the two elements' purities.
 //! Returns {S, W} at the minimum.
 std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpec& c)
 {
     const int a = element_index_checked(c.more);
     const int b = element_index_checked(c.less);
     if (base.feeds.size() != 1 || !base.scrub || base.stages_strip != 0 ||
-        base.components.size() != 2 || base.model_name != "separation-factor") {
+        base.components.size() < 2 || base.model_name != "separation-factor") {
         throw InputError(
-            "minimum-reflux needs a binary separation-factor case with one feed, a scrub "
-            "section and no strip section");
+            "minimum-reflux needs a separation-factor case with one feed, a scrub section and "
+            "no strip section");
     }
     const auto in_case = [&](int e) {
         return std::find(base.components.begin(), base.components.end(), e) !=
@@ -184,11 +208,30 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
     if (!in_case(a) || !in_case(b) || !(base.system.beta(a, b) > 1.0) ||
         !base.organic_capacity_mol_per_L()) {
         throw InputError("minimum-reflux: '" + c.more + "' and '" + c.less +
-                         "' must be the case's two elements, the first the more extractable, "
+                         "' must be elements of the case, the first the more extractable, "
                          "and the organic needs a loading (or extractant and saponification)");
     }
+    std::vector<int> group_a, group_b;
+    for (const int e : base.components) {
+        if (base.system.beta(e, a) >= 1.0) {
+            group_a.push_back(e);
+        } else if (base.system.beta(e, b) <= 1.0) {
+            group_b.push_back(e);
+        } else {
+            throw InputError("minimum-reflux: " + std::string(elements()[e].symbol) +
+                             " lies between the key elements " + c.less + " and " + c.more +
+                             "; name the two elements on either side of the cut");
+        }
+    }
+    const auto group_fraction = [](const std::vector<int>& group, const auto& fractions) {
+        double sum = 0.0;
+        for (const int e : group) {
+            sum += fractions[e];
+        }
+        return sum;
+    };
     const FeedSpec& feed = base.feeds.front();
-    const double f_b = feed.mole_fraction[b];
+    const double f_b = group_fraction(group_b, feed.mole_fraction);
     const double p = c.purity;
     const double split_a = (p - f_b) / (2.0 * p - 1.0);  // f'_A, mol per mol feed RE
     const double split_b = 1.0 - split_a;
@@ -211,8 +254,8 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
         try {
             Cascade cascade(spec);
             const CascadeResult r = cascade.solve();
-            return product(r, "loaded_organic").composition[a] >= p &&
-                   product(r, "raffinate").composition[b] >= p;
+            return group_fraction(group_a, product(r, "loaded_organic").composition) >= p &&
+                   group_fraction(group_b, product(r, "raffinate").composition) >= p;
         } catch (const InfeasibleError&) {
             return false;
         } catch (const ConvergenceError&) {
@@ -246,8 +289,25 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
 //! and W_min come from the same search.
 using MinimumRefluxCache = std::map<std::string, std::pair<double, double>>;
 
+//! D = q/c of an element leaving a stage, from the log10 arrays (exact for trace elements).
+double distribution_ratio(const CascadeResult& r, int stage, const std::string& element)
+{
+    if (stage > r.num_stages) {
+        throw InputError("distribution-ratio: stage " + std::to_string(stage) +
+                         " is beyond the cascade's " + std::to_string(r.num_stages) + " stages");
+    }
+    const int e = element_index_checked(element);
+    const double log10_d = r.organic_log10(stage - 1, e) - r.aqueous_log10(stage - 1, e);
+    if (!std::isfinite(log10_d)) {
+        throw InputError("distribution-ratio: " + element +
+                         " is not in the case (no feed of it); name an element of the feed");
+    }
+    return std::pow(10.0, log10_d);
+}
+
+//! `other` is the run of `c.divided_by` (distribution-ratio only).
 double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult* r,
-               MinimumRefluxCache& cache, const std::string& case_file)
+               MinimumRefluxCache& cache, const std::string& case_file, const CascadeResult* other)
 {
     if (c.type == "minimum-reflux") {
         const std::string key = case_file + "|" + c.more + "/" + c.less + "|" +
@@ -269,6 +329,11 @@ double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult*
     }
     if (c.type == "reflux") {
         return c.reflux == "S" ? r->reflux_S : r->reflux_W;
+    }
+    if (c.type == "distribution-ratio") {
+        const double d = distribution_ratio(*r, c.stage, c.element);
+        return c.divided_by.empty() ? d
+                                    : d / distribution_ratio(*other, c.stage, c.divisor_element);
     }
     if (c.stage > r->num_stages) {
         throw InputError(c.type + ": stage " + std::to_string(c.stage) +
@@ -436,6 +501,11 @@ ValidationCase parse_case_folder(const CaseFiles& files)
         cmp.published = node.at("published").as_double();
         if (const auto computed = node.find("computed")) {
             cmp.computed = parse_computed(*computed);
+            if (!cmp.computed.divided_by.empty() && !files.text.count(cmp.computed.divided_by)) {
+                const InputNode d = computed->at("distribution-ratio").at("divided-by");
+                (d.is_map() ? d.at("case") : d)
+                    .fail("no file '" + cmp.computed.divided_by + "' in the case folder");
+            }
         } else if (!vc.pending) {
             node.fail("missing key 'computed': how reesx computes '" + cmp.quantity + "'");
         }
@@ -502,18 +572,14 @@ std::vector<Row> evaluate(const ValidationCase& vc)
         std::string error;
     };
     std::map<std::string, Run> runs;
-    for (const auto& cmp : vc.comparisons) {
-        if (cmp.case_file.empty()) {
-            throw InputError(vc.files.display_path.at(kCaseIndex) + ": comparison '" +
-                             cmp.quantity + "' has no case file to run");
-        }
-        auto [it, inserted] = runs.try_emplace(cmp.case_file);
+    auto prepare = [&](const std::string& file, bool solve) {
+        auto [it, inserted] = runs.try_emplace(file);
         Run& run = it->second;
         if (inserted) {
-            run.spec = parse_case(InputNode::load_string(vc.files.text.at(cmp.case_file),
-                                                         vc.files.display_path.at(cmp.case_file)));
+            run.spec = parse_case(
+                InputNode::load_string(vc.files.text.at(file), vc.files.display_path.at(file)));
         }
-        if (cmp.computed.type != "minimum-reflux" && !run.result && run.error.empty()) {
+        if (solve && !run.result && run.error.empty()) {
             try {
                 Cascade cascade(run.spec);
                 run.result = cascade.solve();
@@ -529,6 +595,16 @@ std::vector<Row> evaluate(const ValidationCase& vc)
                 run.error = e.what();
             }
         }
+    };
+    for (const auto& cmp : vc.comparisons) {
+        if (cmp.case_file.empty()) {
+            throw InputError(vc.files.display_path.at(kCaseIndex) + ": comparison '" +
+                             cmp.quantity + "' has no case file to run");
+        }
+        prepare(cmp.case_file, cmp.computed.type != "minimum-reflux");
+        if (!cmp.computed.divided_by.empty()) {
+            prepare(cmp.computed.divided_by, true);
+        }
     }
     MinimumRefluxCache min_reflux_cache;
     for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -540,9 +616,17 @@ std::vector<Row> evaluate(const ValidationCase& vc)
             if (!run.error.empty() && cmp.computed.type != "minimum-reflux") {
                 throw ConvergenceError(run.error);
             }
+            const CascadeResult* other = nullptr;
+            if (!cmp.computed.divided_by.empty()) {
+                const Run& divisor = runs.at(cmp.computed.divided_by);
+                if (!divisor.error.empty()) {
+                    throw ConvergenceError(cmp.computed.divided_by + ": " + divisor.error);
+                }
+                other = &*divisor.result;
+            }
             const double computed =
                 compute(cmp.computed, run.spec, run.result ? &*run.result : nullptr,
-                        min_reflux_cache, cmp.case_file);
+                        min_reflux_cache, cmp.case_file, other);
             row.computed = computed;
             const double diff = computed - cmp.published;
             row.difference = cmp.relative ? diff / std::abs(cmp.published) : diff;
@@ -617,7 +701,7 @@ Report run(const std::vector<CaseFiles>& folders, const std::vector<std::string>
 std::string format_report(const Report& report)
 {
     std::ostringstream out;
-    const std::size_t w_case = 24, w_qty = 46, w_num = 13, w_diff = 11, w_tol = 13;
+    const std::size_t w_case = 26, w_qty = 46, w_num = 13, w_diff = 11, w_tol = 13;
     for (const Kind kind : {Kind::analytic, Kind::published}) {
         const bool any = std::any_of(report.rows.begin(), report.rows.end(),
                                      [&](const Row& r) { return r.kind == kind; });

@@ -46,13 +46,18 @@ enum class Kind { analytic, published };
 struct ComputedSpec {
     std::string type;  //!< recovery, mole-fraction, separation-factor, reflux,
                        //!< fenske-stages, minimum-reflux, aqueous-concentration,
-                       //!< organic-concentration
+                       //!< organic-concentration, distribution-ratio
     std::string product;
     std::string element, more, less;  //!< element symbols
     int stage = 0;                    //!< 1-based
     std::string reflux;               //!< S or W
     double purity = 0.0;              //!< minimum-reflux: both products' target purity
     int precision_digits = 4;         //!< minimum-reflux: bisection to 10^-digits relative
+    //! distribution-ratio: another reesx input of the case folder; when set, the value is
+    //! D in this run divided by D of `divisor_element` (default: the same element) in the same
+    //! stage of that one.
+    std::string divided_by;
+    std::string divisor_element;
 };
 
 struct Comparison {

@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "reesx/core/Error.h"
+#include "reesx/solver/BlockTridiagonal.h"
+#include "reesx/thermo/Feeds.h"
 
 namespace reesx {
 namespace {
@@ -23,6 +25,8 @@ public:
         block_ = n_ * (3 + 2 * cells_);
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
         set_flows(DynamicEvent{});
+        base_draw_aq_ = draw_aq_;
+        base_draw_org_ = draw_org_;
         conditions_.resize(stages_);
         for (int j = 0; j < stages_; ++j) {
             conditions_[j].section = spec.section_of(j);
@@ -75,12 +79,45 @@ public:
                     q_org_[j] += feed_factor * f.flow_L_per_h;
                 }
             }
+            const auto& fraction =
+                factors.feed_mole_fraction ? *factors.feed_mole_fraction : f.mole_fraction;
             for (int k = 0; k < n_; ++k) {
                 feed_mol_per_h_(k, at) +=
-                    feed_factor * f.re_mol_per_h() * f.mole_fraction[spec_.components[k]];
+                    feed_factor * f.re_mol_per_h() * fraction[spec_.components[k]];
+            }
+        }
+        // A side draw takes part of a phase leaving its stage: the stages the phase flows
+        // on to carry that much less (the strip section's aqueous is a run of its own).
+        draw_aq_.assign(stages_, 0.0);
+        draw_org_.assign(stages_, 0.0);
+        const auto strip_side = [&](int j) { return strip_start_ >= 0 && j >= strip_start_; };
+        for (const auto& d : spec_.draws) {
+            const int at = d.stage - 1;
+            const double flow = factors.draw_flow_factor * d.flow_L_per_h;
+            for (int j = 0; j < stages_; ++j) {
+                if (d.phase == Phase::aqueous && j < at && strip_side(j) == strip_side(at)) {
+                    q_aq_[j] -= flow;
+                } else if (d.phase == Phase::organic && j > at) {
+                    q_org_[j] -= flow;
+                }
+            }
+            (d.phase == Phase::aqueous ? draw_aq_ : draw_org_)[at] += flow;
+        }
+        for (int j = 0; j < stages_; ++j) {
+            if (draw_aq_[j] >= q_aq_[j] || draw_org_[j] >= q_org_[j] || q_aq_[j] < 0.0 ||
+                q_org_[j] < 0.0) {
+                throw InfeasibleError("the side draws take more than the flow through stage " +
+                                      std::to_string(j + 1) +
+                                      " (at t = " + std::to_string(factors.time_h) +
+                                      " h): lower dynamic.events[].draw-flow-factor or the "
+                                      "draws' flows");
             }
         }
     }
+
+    //! Aqueous flow from stage j down to j-1 and organic flow from j up to j+1, L/h.
+    double aq_down(int j) const { return aqueous_goes_down(j) ? q_aq_[j] - draw_aq_[j] : 0.0; }
+    double org_up(int j) const { return organic_goes_up(j) ? q_org_[j] - draw_org_[j] : 0.0; }
 
     int cs_index(int j, int cell, int k) const { return j * block_ + cell * n_ + k; }
     int n_index(int j, int k) const { return j * block_ + cells_ * n_ + k; }
@@ -106,6 +143,169 @@ public:
         }
     }
 
+    //! dq/dc of stage j at aqueous c: A_km = q_k (d ln q_k / d ln c_m) / c_m, from the
+    //! model's log-space Jacobian (with the magnitudes of `organic`, so signs carry through).
+    void organic_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc) const
+    {
+        Eigen::VectorXd ln_c(n_), ln_q(n_);
+        for (int k = 0; k < n_; ++k) {
+            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
+        }
+        model_.equilibrium(conditions_[j], ln_c, ln_q, dq_dc);
+        for (int m = 0; m < n_; ++m) {
+            const double c_m = std::copysign(std::exp(ln_c[m]), c[m]);
+            for (int k = 0; k < n_; ++k) {
+                // q_k / c_m without forming q_k: D_k c_k / c_m, D_k = q_k / |c_k|.
+                dq_dc(k, m) *= std::exp(ln_q[k] - ln_c[k]) * (k == m ? 1.0 : c[k] / c_m);
+            }
+        }
+    }
+
+    bool has_preconditioner() const override { return true; }
+
+    //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
+    //! the cell before it (diagonal in the elements), and a mixer's holdup N = V_aq c +
+    //! V_org q(c) is explicit in its concentrations, so eliminating both leaves a
+    //! block-tridiagonal system in the mixer concentrations with one n × n block per stage.
+    //! The solve is exact for the J of the last setup: GMRES then needs one iteration while
+    //! IDA keeps that matrix.
+    void setup_preconditioner(double, const double* y, const double*, double c_j) override
+    {
+        setup_y_ = Eigen::Map<const Eigen::VectorXd>(y, size());
+        for (int j = 0; j < stages_; ++j) {
+            organic_jacobian(j, y + c_index(j, 0), dq_dc_[j]);
+        }
+        build_matrix(c_j);
+    }
+
+    //! The reduced matrix for dq/dc of the last setup and this c_j, factorized.
+    void build_matrix(double c_j)
+    {
+        c_j_ = c_j;
+        const auto gain = [&](double flow, double volume) {
+            // Concentration change leaving the last settler cell per change entering the
+            // first, at this c_j (1 without settler cells).
+            return flow > 0.0 ? std::pow(flow / (c_j * volume + flow), cells_) : 0.0;
+        };
+        for (int j = 0; j < stages_; ++j) {
+            aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);
+            org_gain_[j] = gain(q_org_[j], settler_org_L_[j]);
+        }
+        for (int j = 0; j < stages_; ++j) {
+            Eigen::MatrixXd& d = matrix_.diag[j];
+            d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
+            d.diagonal().array() += c_j * mixer_aq_L_[j] + q_aq_[j];
+            if (j + 1 < stages_) {
+                matrix_.upper[j].setZero();
+                matrix_.upper[j].diagonal().setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
+            }
+            if (j > 0) {
+                matrix_.lower[j] = -org_up(j - 1) * org_gain_[j - 1] * dq_dc_[j - 1];
+            }
+        }
+        work_.setZero(stages_ * n_);  // factorize_and_solve factorizes while it solves
+        if (!matrix_.factorize_and_solve(work_)) {
+            throw solver::SolverError("singular stage block in the dynamic iteration matrix", true);
+        }
+    }
+
+    void solve_preconditioner(const double* y, double c_j, const double* r_in, double* z) override
+    {
+        // The exact matrix at this y and c_j: the equilibrium's dq/dc moves fast enough during
+        // a start-up that a lagged one costs more GMRES iterations than refactoring does.
+        const Eigen::Map<const Eigen::VectorXd> y_now(y, size());
+        if (c_j != c_j_ || y_now != setup_y_) {
+            setup_preconditioner(0.0, y, nullptr, c_j);
+        }
+        // IDA may pass the same vector as r and z: work on a copy of r.
+        rhs_ = Eigen::Map<const Eigen::VectorXd>(r_in, size());
+        const double* r = rhs_.data();
+        // Right-hand side of the reduced system: r_N - c_j r_c plus what the settler
+        // residuals of the neighbours carry into this mixer.
+        for (int j = 0; j < stages_; ++j) {
+            settler_offsets(j, r);
+        }
+        for (int j = 0; j < stages_; ++j) {
+            for (int k = 0; k < n_; ++k) {
+                double b = r[n_index(j, k)] - c_j_ * r[c_index(j, k)];
+                if (j + 1 < stages_) {
+                    b += aq_down(j + 1) * aq_offset_(k, j + 1);
+                }
+                if (j > 0) {
+                    b += org_up(j - 1) * org_offset_(k, j - 1);
+                }
+                work_[j * n_ + k] = b;
+            }
+        }
+        matrix_.solve_factored(work_);
+        // Back-substitution: holdups, settler cells, amounts left.
+        Eigen::VectorXd dq(n_);
+        for (int j = 0; j < stages_; ++j) {
+            const auto dc = work_.segment(j * n_, n_);
+            dq.noalias() = dq_dc_[j] * dc;
+            const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
+            const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
+            for (int k = 0; k < n_; ++k) {
+                z[c_index(j, k)] = dc[k];
+                z[n_index(j, k)] =
+                    r[c_index(j, k)] + mixer_aq_L_[j] * dc[k] + mixer_org_L_[j] * dq[k];
+                double aq = dc[k], org = dq[k];
+                for (int cell = 0; cell < cells_; ++cell) {
+                    aq = (r[cs_index(j, cell, k)] + q_aq_[j] * aq) / d_aq;
+                    org = (r[qs_index(j, cell, k)] + q_org_[j] * org) / d_org;
+                    z[cs_index(j, cell, k)] = aq;
+                    z[qs_index(j, cell, k)] = org;
+                }
+                const double leaving = (q_aq_[j] - aq_down(j)) * aq + (q_org_[j] - org_up(j)) * org;
+                z[out_index(j, k)] = (r[out_index(j, k)] + leaving) / c_j_;
+            }
+        }
+    }
+
+    //! J v = (dF/dy + c_j dF/dy') v at y: the residual's equations, linearized.
+    void multiply_iteration_matrix(double, const double* y, const double*, double c_j,
+                                   const double* v, double* jv) override
+    {
+        for (int j = 0; j < stages_; ++j) {
+            organic_jacobian(j, y + c_index(j, 0), jv_dq_dc_);
+            jv_dq_[j].noalias() =
+                jv_dq_dc_ * Eigen::Map<const Eigen::VectorXd>(v + c_index(j, 0), n_);
+        }
+        // Change of the concentration leaving stage j's settler (its mixer without cells).
+        const auto aq_out = [&](int j, int k) {
+            return cells_ > 0 ? v[cs_index(j, cells_ - 1, k)] : v[c_index(j, k)];
+        };
+        const auto org_out = [&](int j, int k) {
+            return cells_ > 0 ? v[qs_index(j, cells_ - 1, k)] : jv_dq_[j][k];
+        };
+        for (int j = 0; j < stages_; ++j) {
+            for (int k = 0; k < n_; ++k) {
+                const double dc = v[c_index(j, k)], dq = jv_dq_[j][k];
+                double in = 0.0;
+                if (j + 1 < stages_) {
+                    in += aq_down(j + 1) * aq_out(j + 1, k);
+                }
+                if (j > 0) {
+                    in += org_up(j - 1) * org_out(j - 1, k);
+                }
+                jv[n_index(j, k)] = c_j * v[n_index(j, k)] - (in - q_aq_[j] * dc - q_org_[j] * dq);
+                jv[c_index(j, k)] = v[n_index(j, k)] - mixer_aq_L_[j] * dc - mixer_org_L_[j] * dq;
+                jv[out_index(j, k)] = c_j * v[out_index(j, k)] -
+                                      (q_aq_[j] - aq_down(j)) * aq_out(j, k) -
+                                      (q_org_[j] - org_up(j)) * org_out(j, k);
+                for (int cell = 0; cell < cells_; ++cell) {
+                    const double aq_before = cell == 0 ? dc : v[cs_index(j, cell - 1, k)];
+                    const double org_before = cell == 0 ? dq : v[qs_index(j, cell - 1, k)];
+                    const double aq = v[cs_index(j, cell, k)], org = v[qs_index(j, cell, k)];
+                    jv[cs_index(j, cell, k)] =
+                        c_j * settler_aq_L_[j] * aq - q_aq_[j] * (aq_before - aq);
+                    jv[qs_index(j, cell, k)] =
+                        c_j * settler_org_L_[j] * org - q_org_[j] * (org_before - org);
+                }
+            }
+        }
+    }
+
     void residual(double, const double* y, const double* yp, double* f) override
     {
         // Organic of every stage first: stage j needs its neighbour's.
@@ -118,23 +318,18 @@ public:
                 const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, k)] : c;
                 const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, k)] : q;
                 double in = feed_mol_per_h_(k, j);
-                if (j + 1 < stages_ && aqueous_goes_down(j + 1)) {
-                    in += q_aq_[j + 1] *
+                if (j + 1 < stages_) {
+                    in += aq_down(j + 1) *
                           (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, k)] : y[c_index(j + 1, k)]);
                 }
-                if (j > 0 && organic_goes_up(j - 1)) {
-                    in += q_org_[j - 1] *
+                if (j > 0) {
+                    in += org_up(j - 1) *
                           (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, k)] : q_[j - 1][k]);
                 }
                 f[n_index(j, k)] = yp[n_index(j, k)] - (in - q_aq_[j] * c - q_org_[j] * q);
                 f[c_index(j, k)] = y[n_index(j, k)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
-                double leaving = 0.0;
-                if (!aqueous_goes_down(j)) {
-                    leaving += q_aq_[j] * aq_out;
-                }
-                if (!organic_goes_up(j)) {
-                    leaving += q_org_[j] * org_out;
-                }
+                const double leaving =
+                    (q_aq_[j] - aq_down(j)) * aq_out + (q_org_[j] - org_up(j)) * org_out;
                 f[out_index(j, k)] = yp[out_index(j, k)] - leaving;
                 for (int cell = 0; cell < cells_; ++cell) {
                     const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, k)];
@@ -210,26 +405,36 @@ public:
     {
         std::vector<Outlet> out;
         Eigen::VectorXd q(n_);
-        for (int j = 0; j < stages_; ++j) {
+        // Concentrations leaving stage j's settler (its mixer without settler cells).
+        const auto leaving = [&](int j, bool aqueous, double flow_L_per_h) {
             organic(j, y.data() + c_index(j, 0), q);
-            const auto flow = [&](bool aqueous) {
-                Eigen::VectorXd m(n_);
-                for (int k = 0; k < n_; ++k) {
-                    const double conc =
-                        cells_ > 0
-                            ? y[aqueous ? cs_index(j, cells_ - 1, k) : qs_index(j, cells_ - 1, k)]
-                            : (aqueous ? y[c_index(j, k)] : q[k]);
-                    m[k] = (aqueous ? q_aq_[j] : q_org_[j]) * conc;
-                }
-                return m;
-            };
+            Eigen::VectorXd m(n_);
+            for (int k = 0; k < n_; ++k) {
+                const double conc =
+                    cells_ > 0
+                        ? y[aqueous ? cs_index(j, cells_ - 1, k) : qs_index(j, cells_ - 1, k)]
+                        : (aqueous ? y[c_index(j, k)] : q[k]);
+                m[k] = flow_L_per_h * conc;
+            }
+            return m;
+        };
+        for (int j = 0; j < stages_; ++j) {
             if (!aqueous_goes_down(j)) {
-                out.push_back({j == 0 ? "raffinate" : "strip_liquor", flow(true)});
+                out.push_back({j == 0 ? "raffinate" : "strip_liquor",
+                               leaving(j, true, q_aq_[j] - draw_aq_[j])});
             }
             if (!organic_goes_up(j)) {
-                out.push_back(
-                    {strip_start_ >= 0 ? "stripped_organic" : "loaded_organic", flow(false)});
+                out.push_back({strip_start_ >= 0 ? "stripped_organic" : "loaded_organic",
+                               leaving(j, false, q_org_[j] - draw_org_[j])});
             }
+        }
+        for (const auto& d : spec_.draws) {
+            const bool aqueous = d.phase == Phase::aqueous;
+            const int j = d.stage - 1;
+            // This draw's share of its stage's drawn flow (draws may share a stage).
+            const double share = d.flow_L_per_h / (aqueous ? base_draw_aq_[j] : base_draw_org_[j]);
+            out.push_back(
+                {d.name, leaving(j, aqueous, share * (aqueous ? draw_aq_[j] : draw_org_[j]))});
         }
         return out;
     }
@@ -243,7 +448,18 @@ public:
                 std::max(1, cells_) * (settler_aq_L_[0] + settler_org_L_[0])) /
                (q_aq_[0] + q_org_[0]);
     }
-    void prepare() { q_.assign(stages_, Eigen::VectorXd(n_)); }
+    void prepare()
+    {
+        q_.assign(stages_, Eigen::VectorXd(n_));
+        dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
+        jv_dq_.assign(stages_, Eigen::VectorXd::Zero(n_));
+        jv_dq_dc_.setZero(n_, n_);
+        aq_gain_.assign(stages_, 0.0);
+        org_gain_.assign(stages_, 0.0);
+        aq_offset_.setZero(n_, stages_);
+        org_offset_.setZero(n_, stages_);
+        matrix_ = solver::BlockTridiagonalMatrix(stages_, n_);
+    }
     Eigen::MatrixXd organic_profile(const Eigen::VectorXd& y) const
     {
         Eigen::MatrixXd out(stages_, n_);
@@ -260,18 +476,45 @@ private:
     const EquilibriumModel& model_;
     int cells_ = 1, stages_ = 0, n_ = 0, block_ = 0, strip_start_ = -1;
     std::vector<double> q_aq_, q_org_;
+    std::vector<double> draw_aq_, draw_org_;            //!< side draws per stage, L/h, now
+    std::vector<double> base_draw_aq_, base_draw_org_;  //!< the same, as in the case
     std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
     Eigen::MatrixXd feed_mol_per_h_;
     std::vector<StageConditions> conditions_;
     std::vector<Eigen::VectorXd> q_;
+
+    //! What the settler residuals alone move the concentration leaving stage j's last
+    //! aqueous and organic cells by (the δ at zero mixer change), into aq_offset_/org_offset_.
+    void settler_offsets(int j, const double* r)
+    {
+        const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
+        const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
+        for (int k = 0; k < n_; ++k) {
+            double aq = 0.0, org = 0.0;
+            for (int cell = 0; cell < cells_; ++cell) {
+                aq = (r[cs_index(j, cell, k)] + q_aq_[j] * aq) / d_aq;
+                org = (r[qs_index(j, cell, k)] + q_org_[j] * org) / d_org;
+            }
+            aq_offset_(k, j) = aq;
+            org_offset_(k, j) = org;
+        }
+    }
+
+    // Preconditioner (setup_preconditioner): c_j, dq/dc per stage, settler gains, the
+    // reduced block-tridiagonal matrix and its factors.
+    double c_j_ = 0.0;
+    std::vector<Eigen::MatrixXd> dq_dc_;
+    Eigen::MatrixXd jv_dq_dc_;  //!< dq/dc at the y of a J v, one stage at a time
+    std::vector<Eigen::VectorXd> jv_dq_;
+    std::vector<double> aq_gain_, org_gain_;
+    Eigen::MatrixXd aq_offset_, org_offset_;
+    solver::BlockTridiagonalMatrix matrix_;
+    Eigen::VectorXd work_, rhs_, setup_y_;
 };
 
 void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
 {
     const InputNode where = spec.root ? *spec.root : InputNode::load_string("{}", "case");
-    if (!spec.draws.empty()) {
-        where.fail("reesx dynamic does not model side draws yet; remove 'draws' or use reesx run");
-    }
     for (const double e : spec.efficiency) {
         if (e < 1.0) {
             where.fail(
@@ -512,7 +755,8 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     if (const auto events = node.find("events")) {
         for (const auto& e : events->elements()) {
             e.check_keys({"time", "feed-flow-factor", "organic-flow-factor", "scrub-flow-factor",
-                          "strip-flow-factor"});
+                          "strip-flow-factor", "draw-flow-factor", "composition",
+                          "oxide-mass-fractions"});
             // Factors not given keep their value from the previous event.
             DynamicEvent ev = d.events.empty() ? DynamicEvent{} : d.events.back();
             ev.time_h = e.at("time").as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
@@ -533,6 +777,27 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
             factor("organic-flow-factor", ev.organic_flow_factor);
             factor("scrub-flow-factor", ev.scrub_flow_factor);
             factor("strip-flow-factor", ev.strip_flow_factor);
+            factor("draw-flow-factor", ev.draw_flow_factor);
+            if (e.has("composition") || e.has("oxide-mass-fractions")) {
+                const InputNode& key =
+                    e.has("composition") ? e.at("composition") : e.at("oxide-mass-fractions");
+                if (spec.feeds.size() != 1) {
+                    key.fail("a composition step needs a case with one feed; this one has " +
+                             std::to_string(spec.feeds.size()));
+                }
+                ev.feed_mole_fraction = parse_composition(e);
+                for (int el = 0; el < num_elements; ++el) {
+                    if ((*ev.feed_mole_fraction)[el] > 0.0 &&
+                        std::find(spec.components.begin(), spec.components.end(), el) ==
+                            spec.components.end()) {
+                        key.fail(std::string("the cascade's elements are those of its feed, "
+                                             "which has no ") +
+                                 std::string(elements()[el].symbol) +
+                                 "; give it a trace fraction in the case's feed (1e-9, say) "
+                                 "so that a composition step can bring it in");
+                    }
+                }
+            }
             if (!d.events.empty() && ev.time_h <= d.events.back().time_h) {
                 e.at("time").fail("events must be in increasing time order");
             }

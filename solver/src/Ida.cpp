@@ -3,6 +3,7 @@
 
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
+#include <sunlinsol/sunlinsol_spgmr.h>
 #include <sunmatrix/sunmatrix_band.h>
 
 namespace reesx::solver {
@@ -23,10 +24,19 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(y_.get()), n) = y0;
     N_VConst(0.0, yp_.get());
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(id_.get()), n) = system.differential_mask();
-    const sunindextype half = system.half_bandwidth();
-    matrix_.reset(check_created(SUNBandMatrix(n, half, half, context_), "SUNBandMatrix"));
-    linear_solver_.reset(
-        check_created(SUNLinSol_Band(y_.get(), matrix_.get(), context_), "SUNLinSol_Band"));
+    if (system.has_preconditioner()) {
+        // IDA preconditions on the left only; 5 Krylov vectors are plenty when the
+        // preconditioner is the (lagged) iteration matrix itself.
+        constexpr int max_krylov_dimension = 5;
+        linear_solver_.reset(
+            check_created(SUNLinSol_SPGMR(y_.get(), SUN_PREC_LEFT, max_krylov_dimension, context_),
+                          "SUNLinSol_SPGMR"));
+    } else {
+        const sunindextype half = system.half_bandwidth();
+        matrix_.reset(check_created(SUNBandMatrix(n, half, half, context_), "SUNBandMatrix"));
+        linear_solver_.reset(
+            check_created(SUNLinSol_Band(y_.get(), matrix_.get(), context_), "SUNLinSol_Band"));
+    }
     mem_.reset(check_created(IDACreate(context_), "IDACreate"));
     void* ida = mem_.get();
     check(IDASetErrHandlerFn(ida, error_handler, this), "IDASetErrHandlerFn");
@@ -36,27 +46,62 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
           "IDASStolerances", last_message_);
     check(IDASetLinearSolver(ida, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver",
           last_message_);
+    if (system.has_preconditioner()) {
+        check(
+            IDASetPreconditioner(ida, preconditioner_setup_callback, preconditioner_solve_callback),
+            "IDASetPreconditioner", last_message_);
+        check(IDASetJacTimes(ida, nullptr, jacobian_times_callback), "IDASetJacTimes",
+              last_message_);
+    }
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
 }
 
-int IdaIntegrator::residual_callback(double t, N_Vector y, N_Vector yp, N_Vector f, void* data)
+template <class Body>
+int IdaIntegrator::guarded(Body&& body)
 {
-    auto* self = static_cast<IdaIntegrator*>(data);
     try {
-        self->system_.residual(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
-                               N_VGetArrayPointer(f));
+        body();
         return 0;
     } catch (const SolverError& e) {
         if (e.recoverable()) {
             return 1;  // IDA retries with a shorter step
         }
-        self->callback_error_ = std::current_exception();
+        callback_error_ = std::current_exception();
         return -1;
     } catch (...) {
-        self->callback_error_ = std::current_exception();
+        callback_error_ = std::current_exception();
         return -1;
     }
+}
+
+int IdaIntegrator::residual_callback(double t, N_Vector y, N_Vector yp, N_Vector f, void* data)
+{
+    auto* self = static_cast<IdaIntegrator*>(data);
+    return self->guarded([&] {
+        self->system_.residual(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
+                               N_VGetArrayPointer(f));
+    });
+}
+
+int IdaIntegrator::preconditioner_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector,
+                                                 double c_j, void* data)
+{
+    auto* self = static_cast<IdaIntegrator*>(data);
+    return self->guarded([&] {
+        self->system_.setup_preconditioner(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), c_j);
+    });
+}
+
+int IdaIntegrator::preconditioner_solve_callback(double, N_Vector y, N_Vector, N_Vector,
+                                                 N_Vector rhs, N_Vector z, double c_j, double,
+                                                 void* data)
+{
+    auto* self = static_cast<IdaIntegrator*>(data);
+    return self->guarded([&] {
+        self->system_.solve_preconditioner(N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
+                                           N_VGetArrayPointer(z));
+    });
 }
 
 void IdaIntegrator::error_handler(int, const char* module, const char* function, char* message,
@@ -104,6 +149,16 @@ void IdaIntegrator::advance_to(double t_out)
     t_ = reached;
 }
 
+int IdaIntegrator::jacobian_times_callback(double t, N_Vector y, N_Vector yp, N_Vector, N_Vector v,
+                                           N_Vector jv, double c_j, void* data, N_Vector, N_Vector)
+{
+    auto* self = static_cast<IdaIntegrator*>(data);
+    return self->guarded([&] {
+        self->system_.multiply_iteration_matrix(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
+                                                c_j, N_VGetArrayPointer(v), N_VGetArrayPointer(jv));
+    });
+}
+
 Eigen::Map<const Eigen::VectorXd> IdaIntegrator::state() const
 {
     return {N_VGetArrayPointer(y_.get()), static_cast<Eigen::Index>(system_.size())};
@@ -116,7 +171,12 @@ IdaStats IdaIntegrator::stats() const
     long linear_residuals = 0;
     check(IDAGetNumSteps(ida, &s.steps), "IDAGetNumSteps");
     check(IDAGetNumResEvals(ida, &s.residual_evaluations), "IDAGetNumResEvals");
-    check(IDAGetNumJacEvals(ida, &s.jacobian_evaluations), "IDAGetNumJacEvals");
+    if (system_.has_preconditioner()) {
+        check(IDAGetNumPrecEvals(ida, &s.jacobian_evaluations), "IDAGetNumPrecEvals");
+        check(IDAGetNumLinIters(ida, &s.linear_iterations), "IDAGetNumLinIters");
+    } else {
+        check(IDAGetNumJacEvals(ida, &s.jacobian_evaluations), "IDAGetNumJacEvals");
+    }
     check(IDAGetNumLinResEvals(ida, &linear_residuals), "IDAGetNumLinResEvals");
     s.residual_evaluations += linear_residuals;
     check(IDAGetNumErrTestFails(ida, &s.error_test_failures), "IDAGetNumErrTestFails");

@@ -134,6 +134,62 @@ TEST(Dynamic, organicFlowStepReachesTheNewSteadyState)
     }
 }
 
+//! Constant D, 3 elements, 6 + 6 stages, an aqueous side draw at stage 9 (scrub section).
+std::string drawn_cascade(double draw_L_per_h, const std::string& composition,
+                          const std::string& extra)
+{
+    return "system: p507-hcl\nmodel: constant-distribution\n"
+           "distribution: {La: 0.5, Ce: 1.2, Pr: 3.0}\nstages: {extraction: 6, scrub: 6}\n"
+           "feed: {flow: 100 L/h, concentration: 1 mol/L, composition: " +
+           composition +
+           "}\norganic: {flow: 60 L/h}\nscrub: {flow: 20 L/h, acid: 1 mol/L}\n"
+           "draws: [{name: middle, phase: aqueous, stage: 9, flow: " +
+           std::to_string(draw_L_per_h) + " L/h}]\n" + extra;
+}
+
+void expect_profile(const DynamicResult& r, const CascadeResult& steady, double tolerance)
+{
+    for (int j = 0; j < steady.aqueous_mol_per_L.rows(); ++j) {
+        for (const char* el : {"La", "Ce", "Pr"}) {
+            const int e = *element_index(el);
+            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), steady.aqueous_mol_per_L(j, e),
+                        tolerance * steady.aqueous_mol_per_L(j, e))
+                << "stage " << j + 1 << " " << el;
+        }
+    }
+}
+
+TEST(Dynamic, sideDrawsMatchRunAndADrawStepReachesTheNewSteadyState)
+{
+    const std::string feed = "{La: 0.5, Ce: 0.3, Pr: 0.2}";
+    const DynamicResult still =
+        run_dynamic(drawn_cascade(5.0, feed, "dynamic: {hours: 50, start: steady-state}\n"));
+    EXPECT_LT(still.steady_state_relative_difference, 1e-8);
+    const ProductSeries& middle = product(still, "middle");
+    for (const auto& p : still.steady_state.products) {
+        if (p.name == "middle") {
+            EXPECT_NEAR(middle.re_mol_per_h.back(), p.re_mol_per_h, 1e-8 * p.re_mol_per_h);
+        }
+    }
+    const DynamicResult step =
+        run_dynamic(drawn_cascade(5.0, feed,
+                                  "dynamic: {hours: 400, start: steady-state, outputs: 10, events: "
+                                  "[{time: 2 h, draw-flow-factor: 1.5}]}\n"));
+    EXPECT_LT(step.conservation_relative_error, 1e-9);
+    expect_profile(step, test::solve_yaml(drawn_cascade(7.5, feed, "")), 1e-6);
+}
+
+TEST(Dynamic, aFeedCompositionStepReachesTheNewSteadyState)
+{
+    const DynamicResult r =
+        run_dynamic(drawn_cascade(5.0, "{La: 0.5, Ce: 0.3, Pr: 0.2}",
+                                  "dynamic: {hours: 400, start: steady-state, outputs: 10, events: "
+                                  "[{time: 2 h, composition: {La: 0.2, Ce: 0.3, Pr: 0.5}}]}\n"));
+    EXPECT_LT(r.conservation_relative_error, 1e-9);
+    expect_profile(r, test::solve_yaml(drawn_cascade(5.0, "{La: 0.2, Ce: 0.3, Pr: 0.5}", "")),
+                   1e-6);
+}
+
 TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
 {
     const auto message = [](const std::string& yaml) {
@@ -159,6 +215,12 @@ TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
     EXPECT_THAT(message(std::string(binary_cascade) +
                         "dynamic: {events: [{time: 5 h, organic-flow-factor: 1.1}]}\n"),
                 HasSubstr("only the feed may change"));
+    EXPECT_THAT(message(std::string(binary_cascade) +
+                        "dynamic: {events: [{time: 5 h, composition: {Pr: 0.5, Sm: 0.5}}]}\n"),
+                HasSubstr("which has no Sm"));
+    EXPECT_THAT(message(drawn_cascade(5.0, "{La: 0.5, Ce: 0.3, Pr: 0.2}",
+                                      "dynamic: {events: [{time: 5 h, draw-flow-factor: 20}]}\n")),
+                HasSubstr("side draws take more than the flow"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,16 @@ namespace reesx {
 
 enum class StartState { steady_state, feed, fresh };
 
-//! From time_h on, the case's flows × these factors (1: as in the case).
+//! From time_h on, the case's flows × these factors (1: as in the case), and the feed's
+//! composition when given.
 struct DynamicEvent {
     double time_h = 0.0;
     double feed_flow_factor = 1.0;  //!< every feed's flow (and RE inflow)
     double organic_flow_factor = 1.0;
     double scrub_flow_factor = 1.0;
     double strip_flow_factor = 1.0;
+    double draw_flow_factor = 1.0;  //!< every side draw's flow
+    std::optional<std::array<double, num_elements>> feed_mole_fraction;
 };
 
 struct DynamicSpec {

@@ -152,16 +152,20 @@ public:
             ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
         }
         model_.equilibrium(conditions_[j], ln_c, ln_q, dq_dc);
+        // q_k / c_m = D_k c_k / c_m with D_k = q_k / |c_k| (and c_m at least 1e-300).
+        Eigen::VectorXd d(n_), c_clamped(n_);
+        for (int k = 0; k < n_; ++k) {
+            d[k] = std::exp(ln_q[k] - ln_c[k]);
+            c_clamped[k] = std::copysign(std::exp(ln_c[k]), c[k]);
+        }
         for (int m = 0; m < n_; ++m) {
-            const double c_m = std::copysign(std::exp(ln_c[m]), c[m]);
             for (int k = 0; k < n_; ++k) {
-                // q_k / c_m without forming q_k: D_k c_k / c_m, D_k = q_k / |c_k|.
-                dq_dc(k, m) *= std::exp(ln_q[k] - ln_c[k]) * (k == m ? 1.0 : c[k] / c_m);
+                dq_dc(k, m) *= k == m ? d[k] : d[k] * c[k] / c_clamped[m];
             }
         }
     }
 
-    bool has_preconditioner() const override { return true; }
+    bool has_linear_solver() const override { return true; }
 
     //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
     //! the cell before it (diagonal in the elements), and a mixer's holdup N = V_aq c +
@@ -169,7 +173,7 @@ public:
     //! block-tridiagonal system in the mixer concentrations with one n × n block per stage.
     //! The solve is exact for the J of the last setup: GMRES then needs one iteration while
     //! IDA keeps that matrix.
-    void setup_preconditioner(double, const double* y, const double*, double c_j) override
+    void setup_linear_solver(double, const double* y, const double*, double c_j) override
     {
         setup_y_ = Eigen::Map<const Eigen::VectorXd>(y, size());
         for (int j = 0; j < stages_; ++j) {
@@ -209,13 +213,13 @@ public:
         }
     }
 
-    void solve_preconditioner(const double* y, double c_j, const double* r_in, double* z) override
+    void solve_linear(const double* y, double c_j, const double* r_in, double* z) override
     {
         // The exact matrix at this y and c_j: the equilibrium's dq/dc moves fast enough during
         // a start-up that a lagged one costs more GMRES iterations than refactoring does.
         const Eigen::Map<const Eigen::VectorXd> y_now(y, size());
         if (c_j != c_j_ || y_now != setup_y_) {
-            setup_preconditioner(0.0, y, nullptr, c_j);
+            setup_linear_solver(0.0, y, nullptr, c_j);
         }
         // IDA may pass the same vector as r and z: work on a copy of r.
         rhs_ = Eigen::Map<const Eigen::VectorXd>(r_in, size());
@@ -258,50 +262,6 @@ public:
                 }
                 const double leaving = (q_aq_[j] - aq_down(j)) * aq + (q_org_[j] - org_up(j)) * org;
                 z[out_index(j, k)] = (r[out_index(j, k)] + leaving) / c_j_;
-            }
-        }
-    }
-
-    //! J v = (dF/dy + c_j dF/dy') v at y: the residual's equations, linearized.
-    void multiply_iteration_matrix(double, const double* y, const double*, double c_j,
-                                   const double* v, double* jv) override
-    {
-        for (int j = 0; j < stages_; ++j) {
-            organic_jacobian(j, y + c_index(j, 0), jv_dq_dc_);
-            jv_dq_[j].noalias() =
-                jv_dq_dc_ * Eigen::Map<const Eigen::VectorXd>(v + c_index(j, 0), n_);
-        }
-        // Change of the concentration leaving stage j's settler (its mixer without cells).
-        const auto aq_out = [&](int j, int k) {
-            return cells_ > 0 ? v[cs_index(j, cells_ - 1, k)] : v[c_index(j, k)];
-        };
-        const auto org_out = [&](int j, int k) {
-            return cells_ > 0 ? v[qs_index(j, cells_ - 1, k)] : jv_dq_[j][k];
-        };
-        for (int j = 0; j < stages_; ++j) {
-            for (int k = 0; k < n_; ++k) {
-                const double dc = v[c_index(j, k)], dq = jv_dq_[j][k];
-                double in = 0.0;
-                if (j + 1 < stages_) {
-                    in += aq_down(j + 1) * aq_out(j + 1, k);
-                }
-                if (j > 0) {
-                    in += org_up(j - 1) * org_out(j - 1, k);
-                }
-                jv[n_index(j, k)] = c_j * v[n_index(j, k)] - (in - q_aq_[j] * dc - q_org_[j] * dq);
-                jv[c_index(j, k)] = v[n_index(j, k)] - mixer_aq_L_[j] * dc - mixer_org_L_[j] * dq;
-                jv[out_index(j, k)] = c_j * v[out_index(j, k)] -
-                                      (q_aq_[j] - aq_down(j)) * aq_out(j, k) -
-                                      (q_org_[j] - org_up(j)) * org_out(j, k);
-                for (int cell = 0; cell < cells_; ++cell) {
-                    const double aq_before = cell == 0 ? dc : v[cs_index(j, cell - 1, k)];
-                    const double org_before = cell == 0 ? dq : v[qs_index(j, cell - 1, k)];
-                    const double aq = v[cs_index(j, cell, k)], org = v[qs_index(j, cell, k)];
-                    jv[cs_index(j, cell, k)] =
-                        c_j * settler_aq_L_[j] * aq - q_aq_[j] * (aq_before - aq);
-                    jv[qs_index(j, cell, k)] =
-                        c_j * settler_org_L_[j] * org - q_org_[j] * (org_before - org);
-                }
             }
         }
     }
@@ -452,8 +412,6 @@ public:
     {
         q_.assign(stages_, Eigen::VectorXd(n_));
         dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
-        jv_dq_.assign(stages_, Eigen::VectorXd::Zero(n_));
-        jv_dq_dc_.setZero(n_, n_);
         aq_gain_.assign(stages_, 0.0);
         org_gain_.assign(stages_, 0.0);
         aq_offset_.setZero(n_, stages_);
@@ -500,12 +458,10 @@ private:
         }
     }
 
-    // Preconditioner (setup_preconditioner): c_j, dq/dc per stage, settler gains, the
+    // Linear solver (setup_linear_solver): c_j, dq/dc per stage, settler gains, the
     // reduced block-tridiagonal matrix and its factors.
     double c_j_ = 0.0;
     std::vector<Eigen::MatrixXd> dq_dc_;
-    Eigen::MatrixXd jv_dq_dc_;  //!< dq/dc at the y of a J v, one stage at a time
-    std::vector<Eigen::VectorXd> jv_dq_;
     std::vector<double> aq_gain_, org_gain_;
     Eigen::MatrixXd aq_offset_, org_offset_;
     solver::BlockTridiagonalMatrix matrix_;

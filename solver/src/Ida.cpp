@@ -3,10 +3,94 @@
 
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
-#include <sunlinsol/sunlinsol_spgmr.h>
 #include <sunmatrix/sunmatrix_band.h>
 
 namespace reesx::solver {
+namespace {
+
+//! A SUNLinearSolver that solves J x = b with the system's own solve, called through IDA's
+//! preconditioner interface (IDA passes it the current t, y, y' and c_j): an "iterative"
+//! solver that is exact in one step, so no Krylov vectors, orthogonalization or J v
+//! products are spent on a system that can solve directly.
+struct StructuredSolver {
+    void* data = nullptr;
+    SUNPSetupFn setup = nullptr;
+    SUNPSolveFn solve = nullptr;
+    int last_flag = SUNLS_SUCCESS;
+    N_Vector zero_residual = nullptr;  //!< IDA requires a residual; an exact solve leaves 0
+
+    static StructuredSolver& of(SUNLinearSolver s)
+    {
+        return *static_cast<StructuredSolver*>(s->content);
+    }
+    static int flag(SUNLinearSolver s, int user_code, int recoverable, int unrecoverable)
+    {
+        of(s).last_flag = user_code == 0  ? SUNLS_SUCCESS
+                          : user_code > 0 ? recoverable
+                                          : unrecoverable;
+        return of(s).last_flag;
+    }
+};
+
+SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
+{
+    SUNLinearSolver s = SUNLinSolNewEmpty(context);
+    if (!s) {
+        return nullptr;
+    }
+    auto* content = new StructuredSolver;
+    s->content = content;
+    s->ops->gettype = [](SUNLinearSolver) { return SUNLINEARSOLVER_ITERATIVE; };
+    s->ops->getid = [](SUNLinearSolver) { return SUNLINEARSOLVER_CUSTOM; };
+    s->ops->setatimes = [](SUNLinearSolver, void*, SUNATimesFn) { return SUNLS_SUCCESS; };
+    s->ops->setscalingvectors = [](SUNLinearSolver, N_Vector, N_Vector) { return SUNLS_SUCCESS; };
+    s->ops->setpreconditioner = [](SUNLinearSolver ls, void* data, SUNPSetupFn setup,
+                                   SUNPSolveFn solve) {
+        StructuredSolver& self = StructuredSolver::of(ls);
+        self.data = data;
+        self.setup = setup;
+        self.solve = solve;
+        return SUNLS_SUCCESS;
+    };
+    s->ops->initialize = [](SUNLinearSolver) { return SUNLS_SUCCESS; };
+    s->ops->setup = [](SUNLinearSolver ls, SUNMatrix) {
+        const StructuredSolver& self = StructuredSolver::of(ls);
+        return StructuredSolver::flag(ls, self.setup ? self.setup(self.data) : 0,
+                                      SUNLS_PSET_FAIL_REC, SUNLS_PSET_FAIL_UNREC);
+    };
+    s->ops->solve = [](SUNLinearSolver ls, SUNMatrix, N_Vector x, N_Vector b, double tolerance) {
+        const StructuredSolver& self = StructuredSolver::of(ls);
+        return StructuredSolver::flag(ls, self.solve(self.data, b, x, tolerance, SUN_PREC_LEFT),
+                                      SUNLS_PSOLVE_FAIL_REC, SUNLS_PSOLVE_FAIL_UNREC);
+    };
+    s->ops->numiters = [](SUNLinearSolver) { return 1; };
+    s->ops->resnorm = [](SUNLinearSolver) { return 0.0; };
+    s->ops->resid = [](SUNLinearSolver ls) { return StructuredSolver::of(ls).zero_residual; };
+    s->ops->lastflag = [](SUNLinearSolver ls) {
+        return static_cast<sunindextype>(StructuredSolver::of(ls).last_flag);
+    };
+    s->ops->free = [](SUNLinearSolver ls) {
+        if (ls) {
+            auto* solver = static_cast<StructuredSolver*>(ls->content);
+            if (solver && solver->zero_residual) {
+                N_VDestroy(solver->zero_residual);
+            }
+            delete solver;
+            ls->content = nullptr;
+            SUNLinSolFreeEmpty(ls);
+        }
+        return SUNLS_SUCCESS;
+    };
+    content->zero_residual = N_VClone(like);
+    if (!content->zero_residual) {
+        s->ops->free(s);
+        return nullptr;
+    }
+    N_VConst(0.0, content->zero_residual);
+    return s;
+}
+
+}  // namespace
 
 IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd& y0,
                              const IdaOptions& options)
@@ -24,13 +108,9 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(y_.get()), n) = y0;
     N_VConst(0.0, yp_.get());
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(id_.get()), n) = system.differential_mask();
-    if (system.has_preconditioner()) {
-        // IDA preconditions on the left only; 5 Krylov vectors are plenty when the
-        // preconditioner is the (lagged) iteration matrix itself.
-        constexpr int max_krylov_dimension = 5;
+    if (system.has_linear_solver()) {
         linear_solver_.reset(
-            check_created(SUNLinSol_SPGMR(y_.get(), SUN_PREC_LEFT, max_krylov_dimension, context_),
-                          "SUNLinSol_SPGMR"));
+            check_created(new_structured_solver(y_.get(), context_), "structured solver"));
     } else {
         const sunindextype half = system.half_bandwidth();
         matrix_.reset(check_created(SUNBandMatrix(n, half, half, context_), "SUNBandMatrix"));
@@ -46,12 +126,9 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
           "IDASStolerances", last_message_);
     check(IDASetLinearSolver(ida, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver",
           last_message_);
-    if (system.has_preconditioner()) {
-        check(
-            IDASetPreconditioner(ida, preconditioner_setup_callback, preconditioner_solve_callback),
-            "IDASetPreconditioner", last_message_);
-        check(IDASetJacTimes(ida, nullptr, jacobian_times_callback), "IDASetJacTimes",
-              last_message_);
+    if (system.has_linear_solver()) {
+        check(IDASetPreconditioner(ida, linear_setup_callback, linear_solve_callback),
+              "IDASetPreconditioner", last_message_);
     }
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
@@ -84,23 +161,22 @@ int IdaIntegrator::residual_callback(double t, N_Vector y, N_Vector yp, N_Vector
     });
 }
 
-int IdaIntegrator::preconditioner_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector,
-                                                 double c_j, void* data)
+int IdaIntegrator::linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector, double c_j,
+                                         void* data)
 {
     auto* self = static_cast<IdaIntegrator*>(data);
     return self->guarded([&] {
-        self->system_.setup_preconditioner(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), c_j);
+        self->system_.setup_linear_solver(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), c_j);
     });
 }
 
-int IdaIntegrator::preconditioner_solve_callback(double, N_Vector y, N_Vector, N_Vector,
-                                                 N_Vector rhs, N_Vector z, double c_j, double,
-                                                 void* data)
+int IdaIntegrator::linear_solve_callback(double, N_Vector y, N_Vector, N_Vector, N_Vector rhs,
+                                         N_Vector z, double c_j, double, void* data)
 {
     auto* self = static_cast<IdaIntegrator*>(data);
     return self->guarded([&] {
-        self->system_.solve_preconditioner(N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
-                                           N_VGetArrayPointer(z));
+        self->system_.solve_linear(N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
+                                   N_VGetArrayPointer(z));
     });
 }
 
@@ -149,16 +225,6 @@ void IdaIntegrator::advance_to(double t_out)
     t_ = reached;
 }
 
-int IdaIntegrator::jacobian_times_callback(double t, N_Vector y, N_Vector yp, N_Vector, N_Vector v,
-                                           N_Vector jv, double c_j, void* data, N_Vector, N_Vector)
-{
-    auto* self = static_cast<IdaIntegrator*>(data);
-    return self->guarded([&] {
-        self->system_.multiply_iteration_matrix(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
-                                                c_j, N_VGetArrayPointer(v), N_VGetArrayPointer(jv));
-    });
-}
-
 Eigen::Map<const Eigen::VectorXd> IdaIntegrator::state() const
 {
     return {N_VGetArrayPointer(y_.get()), static_cast<Eigen::Index>(system_.size())};
@@ -171,9 +237,8 @@ IdaStats IdaIntegrator::stats() const
     long linear_residuals = 0;
     check(IDAGetNumSteps(ida, &s.steps), "IDAGetNumSteps");
     check(IDAGetNumResEvals(ida, &s.residual_evaluations), "IDAGetNumResEvals");
-    if (system_.has_preconditioner()) {
+    if (system_.has_linear_solver()) {
         check(IDAGetNumPrecEvals(ida, &s.jacobian_evaluations), "IDAGetNumPrecEvals");
-        check(IDAGetNumLinIters(ida, &s.linear_iterations), "IDAGetNumLinIters");
     } else {
         check(IDAGetNumJacEvals(ida, &s.jacobian_evaluations), "IDAGetNumJacEvals");
     }

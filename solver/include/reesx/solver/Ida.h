@@ -2,8 +2,7 @@
 //
 // A semi-explicit index-1 DAE F(t, y, y') = 0 integrated with SUNDIALS IDA (variable order,
 // variable step BDF). Linear solves: a band solver with IDA's difference-quotient band
-// Jacobian, or, for a system that can solve with its own iteration matrix, GMRES
-// preconditioned by that solve (one Krylov iteration when it is exact). Knows no chemistry.
+// Jacobian, or the system's own solve with its iteration matrix. Knows no chemistry.
 #pragma once
 
 #include <Eigen/Dense>
@@ -27,26 +26,18 @@ public:
     virtual void residual(double t, const double* y, const double* yp, double* f) = 0;
 
     //! A system that can solve with its iteration matrix J = dF/dy + c_j dF/dy' (structure
-    //! the band solver cannot see) and multiply by it returns true: IDA then runs GMRES,
-    //! left-preconditioned with that solve, instead of the band solver. setup_preconditioner
-    //! is called when IDA refreshes its Jacobian; solve_preconditioner and
-    //! multiply_iteration_matrix at every linear iteration, with IDA's current c_j. When both
-    //! use the Jacobian data of the last setup at the current c_j, GMRES converges in one
-    //! iteration and this is IDA's modified Newton with a direct solver. (IDA's own
-    //! difference-quotient J v would not do: it loses digits on unknowns of very different
-    //! magnitudes, trace elements next to major ones, and GMRES stalls at that noise.)
-    //! All may throw as residual.
-    virtual bool has_preconditioner() const { return false; }
-    virtual void setup_preconditioner(double /*t*/, const double* /*y*/, const double* /*yp*/,
-                                      double /*c_j*/)
+    //! the band solver cannot see) returns true: IDA then calls setup_linear_solver when it
+    //! refreshes its Jacobian and solve_linear for every Newton correction, with its current
+    //! y and c_j, instead of the band solver and its difference-quotient Jacobian. The solve
+    //! should be exact for that y and c_j (or for the setup's y at that c_j: IDA's modified
+    //! Newton). Both may throw as residual.
+    virtual bool has_linear_solver() const { return false; }
+    virtual void setup_linear_solver(double /*t*/, const double* /*y*/, const double* /*yp*/,
+                                     double /*c_j*/)
     {
     }
-    virtual void multiply_iteration_matrix(double /*t*/, const double* /*y*/, const double* /*yp*/,
-                                           double /*c_j*/, const double* /*v*/, double* /*jv*/)
-    {
-    }
-    virtual void solve_preconditioner(const double* /*y*/, double /*c_j*/, const double* /*r*/,
-                                      double* /*z*/)
+    virtual void solve_linear(const double* /*y*/, double /*c_j*/, const double* /*r*/,
+                              double* /*z*/)
     {
     }
 };
@@ -60,7 +51,6 @@ struct IdaOptions {
 struct IdaStats {
     long steps = 0, residual_evaluations = 0, jacobian_evaluations = 0;
     long error_test_failures = 0, nonlinear_failures = 0;
-    long linear_iterations = 0;  //!< GMRES iterations (preconditioned systems only)
     int last_order = 0;
 };
 
@@ -96,13 +86,10 @@ private:
     std::string last_message_;
 
     static int residual_callback(double t, N_Vector y, N_Vector yp, N_Vector f, void* data);
-    static int preconditioner_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r,
-                                             double c_j, void* data);
-    static int preconditioner_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r,
-                                             N_Vector rhs, N_Vector z, double c_j, double delta,
-                                             void* data);
-    static int jacobian_times_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector v,
-                                       N_Vector jv, double c_j, void* data, N_Vector, N_Vector);
+    static int linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r, double c_j,
+                                     void* data);
+    static int linear_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector rhs,
+                                     N_Vector z, double c_j, double delta, void* data);
     //! Runs a callback body; C return code: 0, 1 (recoverable: IDA retries) or -1 (stop, the
     //! exception kept for rethrow_callback_error).
     template <class Body>

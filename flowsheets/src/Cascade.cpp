@@ -2042,6 +2042,10 @@ Eigen::VectorXd Cascade::starting_point()
     }
     return x;
 }
+const std::vector<StageConditions>& Cascade::stage_conditions() const
+{
+    return impl_->conditions_;
+}
 int Cascade::num_unknowns() const
 {
     return impl_->solved_stages_ * impl_->block_;

@@ -17,7 +17,7 @@ constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
 
 class DynamicCascade final : public solver::DaeSystem {
 public:
-    DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic, const CascadeResult& steady)
+    DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic)
         : spec_(spec), model_(*spec.model), cells_(dynamic.settler_cells)
     {
         stages_ = spec.num_stages();
@@ -27,10 +27,7 @@ public:
         set_flows(DynamicEvent{});
         base_draw_aq_ = draw_aq_;
         base_draw_org_ = draw_org_;
-        conditions_.resize(stages_);
         for (int j = 0; j < stages_; ++j) {
-            conditions_[j].section = spec.section_of(j);
-            conditions_[j].organic_re_mol_per_L = steady.organic_mol_per_L.row(j).sum();
             // Equipment from the flows at t = 0 (volumes stay; residence times follow flows).
             mixer_aq_L_.push_back(dynamic.mixer_residence_h * q_aq_[j]);
             mixer_org_L_.push_back(dynamic.mixer_residence_h * q_org_[j]);
@@ -56,9 +53,33 @@ public:
         return id;
     }
 
-    //! Flows × the event's factors; aqueous and organic flows leaving each stage follow.
+    //! Flows × the event's factors; aqueous and organic flows leaving each stage follow, and
+    //! each stage's conditions (a saturated organic's RE content follows the flows at once:
+    //! the separation-factor model's assumption).
     void set_flows(const DynamicEvent& factors)
     {
+        CaseSpec scaled = spec_;
+        for (auto& f : scaled.feeds) {
+            f.flow_L_per_h *= factors.feed_flow_factor;
+        }
+        scaled.organic.flow_L_per_h *= factors.organic_flow_factor;
+        if (scaled.scrub) {
+            scaled.scrub->flow_L_per_h *= factors.scrub_flow_factor;
+        }
+        if (scaled.strip) {
+            scaled.strip->flow_L_per_h *= factors.strip_flow_factor;
+        }
+        for (auto& d : scaled.draws) {
+            d.flow_L_per_h *= factors.draw_flow_factor;
+        }
+        try {
+            conditions_ = Cascade(scaled).stage_conditions();  // checks the flows, too
+        } catch (const InfeasibleError& e) {
+            std::ostringstream message;
+            message << "the flows from t = " << factors.time_h
+                    << " h (dynamic.events) cannot run: " << e.what();
+            throw InfeasibleError(message.str());
+        }
         const double feed_factor = factors.feed_flow_factor;
         q_aq_.assign(stages_, 0.0);
         q_org_.assign(stages_, 0.0);
@@ -102,16 +123,6 @@ public:
                 }
             }
             (d.phase == Phase::aqueous ? draw_aq_ : draw_org_)[at] += flow;
-        }
-        for (int j = 0; j < stages_; ++j) {
-            if (draw_aq_[j] >= q_aq_[j] || draw_org_[j] >= q_org_[j] || q_aq_[j] < 0.0 ||
-                q_org_[j] < 0.0) {
-                throw InfeasibleError("the side draws take more than the flow through stage " +
-                                      std::to_string(j + 1) +
-                                      " (at t = " + std::to_string(factors.time_h) +
-                                      " h): lower dynamic.events[].draw-flow-factor or the "
-                                      "draws' flows");
-            }
         }
     }
 
@@ -719,14 +730,6 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
             const auto factor = [&](const char* key, double& value) {
                 if (const auto v = e.find(key)) {
                     value = v->as_double_in(0.0, 100.0, false);
-                    if (spec.model->saturated_organic() && std::string(key) != "feed-flow-factor" &&
-                        value != 1.0) {
-                        v->fail(
-                            "with the separation-factor model each stage's organic RE "
-                            "content is fixed by the flows at t = 0, so only the feed may "
-                            "change; use model: constant-distribution for organic, scrub "
-                            "or strip flow changes");
-                    }
                 }
             };
             factor("feed-flow-factor", ev.feed_flow_factor);
@@ -772,7 +775,7 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
     DynamicResult result;
     Cascade steady(spec);
     result.steady_state = steady.solve();
-    DynamicCascade model(spec, dynamic, result.steady_state);
+    DynamicCascade model(spec, dynamic);
     model.prepare();
     const int stages = model.stages(), n = model.components();
 

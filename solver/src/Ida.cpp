@@ -131,6 +131,7 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
               "IDASetPreconditioner", last_message_);
     }
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
+    check(IDASetSuppressAlg(ida, SUNTRUE), "IDASetSuppressAlg", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
 }
 

@@ -123,6 +123,9 @@ public:
 
     int num_unknowns() const;
     int num_equations() const;
+    //! Each stage's conditions as set up from the flows (section; for a saturated-organic
+    //! model, the organic RE content the flows fix), before any solve.
+    const std::vector<StageConditions>& stage_conditions() const;
     //! One line per structural fact: stages, components, unknowns per stage, bandwidth.
     std::vector<std::string> structure_summary() const;
 

@@ -31,6 +31,17 @@ int code(ExitCode c)
     return static_cast<int>(c);
 }
 
+//! A case file for a command that takes one cascade; a plant file says so.
+reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
+{
+    const reesx::InputNode root = reesx::InputNode::load_file(path);
+    if (reesx::is_plant_file(root)) {
+        throw reesx::InputError(path + ": a plant file (several cascades); `reesx " + command +
+                                "` takes one cascade's case file, `reesx run` takes plants");
+    }
+    return reesx::parse_case(root);
+}
+
 //! `reesx run` of a plant file (docs/plants.md, "Plant files").
 int run_plant(const reesx::InputNode& root, const std::string& h5_path,
               const std::string& json_path, bool stage_profile, bool quiet)
@@ -255,7 +266,7 @@ int run_separate(const SeparateOptions& o)
 int run_dynamic(const std::string& case_path, double hours, const std::string& h5_path,
                 const std::string& json_path, bool quiet)
 {
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::CaseSpec spec = load_one_cascade(case_path, "dynamic");
     reesx::DynamicSpec dynamic = reesx::parse_dynamic(spec);
     if (hours > 0.0) {
         dynamic.hours = hours;
@@ -381,7 +392,7 @@ std::vector<std::string> split_codes(const std::string& text)
 int cost_case(const std::string& case_path, const std::string& json_path, const CostArgs& args)
 {
     namespace rc = reesx::costs;
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
     rc::CostSetup setup = rc::parse_cost_setup(spec);
     if (!args.countries.empty()) {
         setup.options.countries = split_codes(args.countries);

@@ -198,7 +198,6 @@ PlantSpec parse_plant(const InputNode& root)
         root.fail("give the cascades under either 'plant' or 'cascades', not both");
     }
     PlantSpec spec;
-    spec.root = root;
     spec.source_file = root.source_name();
     spec.name = root.has("name") ? root.at("name").as_string() : spec.source_file;
     const InputNode list = root.at(root.has("plant") ? "plant" : "cascades");
@@ -821,7 +820,21 @@ PlantResult PlantSolver::solve()
         return text;
     };
     for (int iteration = 1;; ++iteration) {
-        pass(unpack(x));
+        try {
+            pass(unpack(x));
+        } catch (const Error& e) {
+            if (x_old.empty() || x == g_old) {
+                throw;
+            }
+            // A Wegstein step can overshoot into flows a cascade cannot run: fall back to
+            // the plain substitution step of this pass.
+            if (progress_) {
+                progress_(std::string("plant: accelerated step failed (") + e.what() +
+                          "); substitution step instead");
+            }
+            x = g_old;
+            pass(unpack(x));
+        }
         result.iterations = iteration;
         if (tears_.empty()) {
             break;

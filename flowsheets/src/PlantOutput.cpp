@@ -367,12 +367,16 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
         if (cs.name != spec.cascade_names[c]) {
             out << "  (" << cs.name << ")";
         }
-        std::snprintf(line, sizeof line,
-                      "\n  stages %d + %d + %d, organic %.5g L/h, S %.4g, W %.4g (per mol fed), "
-                      "balance %.1e\n",
+        std::snprintf(line, sizeof line, "\n  stages %d + %d + %d, organic %.5g L/h, ",
                       cs.stages_extraction, cs.stages_scrub, cs.stages_strip,
-                      cs.organic.flow_L_per_h, cr.reflux_S, cr.reflux_W,
-                      cr.mass_balance_relative_error);
+                      cs.organic.flow_L_per_h);
+        out << line;
+        if (cs.model->saturated_organic()) {
+            std::snprintf(line, sizeof line, "S %.4g, W %.4g (per mol fed), ", cr.reflux_S,
+                          cr.reflux_W);
+            out << line;
+        }
+        std::snprintf(line, sizeof line, "balance %.1e\n", cr.mass_balance_relative_error);
         out << line;
         std::snprintf(line, sizeof line, "  %-18s %12s %12s %-4s %12s  %s\n", "outlet", "flow L/h",
                       "RE mol/h", "main", "purity", "goes to");

@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "reesx/core/Error.h"
@@ -66,6 +67,8 @@ void expect_plant_file_reproduces(const SeparateSpec& spec, const SeparateResult
         }
     }
     EXPECT_LT(r.mass_balance_relative_error, 1e-12);
+    EXPECT_EQ(r.mass_balance_relative_error,
+              *std::max_element(r.balance_relative_error.begin(), r.balance_relative_error.end()));
     // The plant's reagents are the cascades' own.
     EXPECT_NEAR(r.base_mol_per_h, s.base_mol_per_h, 1e-9 * s.base_mol_per_h);
     EXPECT_NEAR(r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h, s.hcl_mol_per_h,

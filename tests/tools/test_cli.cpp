@@ -294,8 +294,12 @@ TEST(Cli, separateWritesAPlantFileThatRunSolves)
         EXPECT_TRUE(c.contains("stages")) << name;
         EXPECT_LT(c["mass_balance_relative_error"].get<double>(), 1e-12) << name;
     }
-    // `check` reads plant files; -o (HDF5, one cascade) is refused before anything is written.
+    // `check` reads plant files; -o (HDF5, one cascade) is refused before anything is written;
+    // commands that take one cascade say so.
     EXPECT_EQ(run_reesx("check " + plant.string()).status, 0);
+    run = run_reesx("cost " + plant.string());
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("takes one cascade"), std::string::npos) << run.out;
     run = run_reesx("run " + plant.string() + " -o " + (dir / "plant.h5").string());
     EXPECT_EQ(run.status, 1) << run.out;
     EXPECT_FALSE(fs::exists(dir / "plant.h5"));

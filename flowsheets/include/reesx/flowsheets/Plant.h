@@ -51,7 +51,6 @@ struct PlantSpec {
     double tolerance = 1e-12;  //!< tear streams: |change| <= tolerance x scale (see docs)
     int max_iterations = 200;
     std::string method = "wegstein";  //!< or "substitution"
-    std::optional<InputNode> root;
 };
 
 //! What one stream carries: volumetric flow, RE per element, free acid (aqueous).

@@ -598,8 +598,9 @@ std::vector<StreamValue> PlantSolver::estimate_streams() const
         value[k].phase = inlet_phase(streams[k].inlet);
     }
     std::vector<double> flow(streams.size(), 0.0), re(streams.size(), -1.0);
-    for (int sweep = 0; sweep < 100000; ++sweep) {
-        double change = 0.0;
+    bool settled = false, flows_settled = false;
+    for (int sweep = 0; sweep < 100000 && !settled; ++sweep) {
+        double flow_change = 0.0, re_change = 0.0;
         for (const int c : order_) {
             const CaseSpec& cs = spec_.cascades[c];
             double aqueous_in = 0.0, organic_in = cs.organic.flow_L_per_h, re_aq = 0.0,
@@ -664,22 +665,33 @@ std::vector<StreamValue> PlantSolver::estimate_streams() const
                 const double r = it == out_re.end() ? concentration[k] * f
                                  : outlet > 0.0     ? it->second * f / outlet
                                                     : 0.0;
-                change = std::max({change, std::abs(f - flow[k]) / std::max(f, 1e-300),
-                                   std::abs(r - re[k]) / std::max(r, 1e-300)});
+                flow_change = std::max(flow_change, std::abs(f - flow[k]) / std::max(f, 1e-300));
+                re_change = std::max(re_change, std::abs(r - re[k]) / std::max(r, 1e-300));
                 flow[k] = f;
                 re[k] = r;
             }
         }
-        if (change < 1e-13) {
-            break;
+        flows_settled = flow_change < 1e-13;
+        settled = flows_settled && re_change < 1e-13;
+    }
+    if (!flows_settled) {
+        // The flows are linear in the inlets: they settle unless a loop returns at least as
+        // much liquid as it receives.
+        std::string tears;
+        for (const int k : tears_) {
+            tears += tears.empty() ? "" : ", ";
+            tears += streams[k].label;
         }
+        throw InfeasibleError("the streams' flows do not settle: the loop closed by " + tears +
+                              " returns at least as much liquid as it receives, so its flow "
+                              "grows without bound; send only part of an outlet round the loop");
     }
     for (std::size_t k = 0; k < streams.size(); ++k) {
         if (!(flow[k] > 0.0) || !std::isfinite(flow[k])) {
             throw InfeasibleError("stream " + streams[k].label + " carries no liquid (" +
                                   fmt(flow[k]) +
-                                  " L/h): its outlet receives nothing, or a loop of streams "
-                                  "grows without bound; check the streams' shares");
+                                  " L/h): its outlet receives nothing; check the streams' "
+                                  "shares");
         }
         value[k].flow_L_per_h = flow[k];
         const double r = re[k] > 0.0 ? re[k] : concentration[k] * flow[k];

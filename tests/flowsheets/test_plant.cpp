@@ -252,7 +252,7 @@ TEST(PlantErrors, badStreamsAreLocated)
     EXPECT_THAT(input_error(twice), HasSubstr("cascade name 'c1' is used twice"));
 }
 
-TEST(PlantErrors, infeasibleShareNamesTheStream)
+TEST(PlantErrors, infeasibleStreamsExitTwoNamingThem)
 {
     // 10,000 L/h asked of a raffinate of about 150 L/h: exit 2 naming the stream.
     try {
@@ -260,6 +260,15 @@ TEST(PlantErrors, infeasibleShareNamesTheStream)
         FAIL() << "expected an InfeasibleError";
     } catch (const InfeasibleError& e) {
         EXPECT_THAT(e.what(), HasSubstr("c1.raffinate -> c2.feed takes 1e+04 L/h"));
+    }
+    // A loop that returns all of what it receives grows without bound.
+    try {
+        run_plant_text(
+            two_cascades("  - {from: c1.raffinate, to: c2.feed}\n"
+                         "  - {from: c2.raffinate, to: c1.scrub}\n"));
+        FAIL() << "expected an InfeasibleError";
+    } catch (const InfeasibleError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("grows without bound"));
     }
 }
 

@@ -31,10 +31,46 @@ int code(ExitCode c)
     return static_cast<int>(c);
 }
 
+//! A case file for a command that takes one cascade; a plant file says so.
+reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
+{
+    const reesx::InputNode root = reesx::InputNode::load_file(path);
+    if (reesx::is_plant_file(root)) {
+        throw reesx::InputError(path + ": a plant file (several cascades); `reesx " + command +
+                                "` takes one cascade's case file, `reesx run` takes plants");
+    }
+    return reesx::parse_case(root);
+}
+
+//! `reesx run` of a plant file (docs/plants.md, "Plant files").
+int run_plant(const reesx::InputNode& root, const std::string& h5_path,
+              const std::string& json_path, bool stage_profile, bool quiet)
+{
+    if (!h5_path.empty()) {
+        throw reesx::InputError(
+            "-o: the HDF5 result file holds one cascade; for a plant file use --json (each "
+            "cascade's stage profiles are under cascades.NAME.stages)");
+    }
+    const reesx::PlantSpec spec = reesx::parse_plant(root);
+    const reesx::PlantResult result =
+        reesx::solve_plant(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    if (!quiet) {
+        std::cout << reesx::io::format_plant_run(spec, result, stage_profile);
+    }
+    if (!json_path.empty()) {
+        reesx::io::write_json(json_path, reesx::io::plant_run_summary(spec, result));
+    }
+    return code(ExitCode::ok);
+}
+
 int run_case(const std::string& case_path, const std::string& h5_path, const std::string& json_path,
              bool stage_profile, bool quiet)
 {
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::InputNode root = reesx::InputNode::load_file(case_path);
+    if (reesx::is_plant_file(root)) {
+        return run_plant(root, h5_path, json_path, stage_profile, quiet);
+    }
+    const reesx::CaseSpec spec = reesx::parse_case(root);
     reesx::Cascade cascade(spec);
     const reesx::CascadeResult result = cascade.solve();
     if (!quiet) {
@@ -55,7 +91,17 @@ int run_case(const std::string& case_path, const std::string& h5_path, const std
 
 int check_case(const std::string& case_path)
 {
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::InputNode root = reesx::InputNode::load_file(case_path);
+    if (reesx::is_plant_file(root)) {
+        const reesx::PlantSpec plant = reesx::parse_plant(root);
+        std::cout << case_path << ": OK, a plant of " << plant.cascades.size() << " cascades and "
+                  << plant.streams.size() << " streams\n";
+        for (const auto& s : plant.streams) {
+            std::cout << "  stream " << s.label << " (stage " << s.stage << ")\n";
+        }
+        return code(ExitCode::ok);
+    }
+    const reesx::CaseSpec spec = reesx::parse_case(root);
     const reesx::Cascade cascade(spec);
     std::cout << case_path << ": OK\n";
     for (const auto& line : cascade.structure_summary()) {
@@ -164,9 +210,9 @@ int run_design(const DesignOptions& o)
 }
 
 struct SeparateOptions {
-    std::string file, system = "p507-hcl", feed, feed_rate, json_path, dot_path;
+    std::string file, system = "p507-hcl", feed, feed_rate, json_path, dot_path, plant_path;
     double purity = 0.0, threshold = -1.0;
-    bool quiet = false;
+    bool quiet = false, linked = false;
 };
 
 int run_separate(const SeparateOptions& o)
@@ -184,6 +230,12 @@ int run_separate(const SeparateOptions& o)
             y += "threshold: " + shortest(o.threshold) + "\n";
         }
     }
+    if (o.linked) {
+        y += "linked: true\n";
+    }
+    if (!o.file.empty() && o.linked) {
+        throw reesx::InputError("--linked: with a separate file, write `linked: true` in it");
+    }
     const reesx::InputNode root = o.file.empty() ? reesx::InputNode::load_string(y, "command line")
                                                  : reesx::InputNode::load_file(o.file);
     const reesx::SeparateSpec spec = reesx::parse_separate(root);
@@ -194,6 +246,9 @@ int run_separate(const SeparateOptions& o)
     }
     if (!o.json_path.empty()) {
         reesx::io::write_json(o.json_path, reesx::io::separate_summary(spec, result));
+    }
+    if (!o.plant_path.empty()) {
+        reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
     }
     if (!o.dot_path.empty()) {
         reesx::io::write_text_atomically(o.dot_path, reesx::plant_dot(spec, result));
@@ -211,7 +266,7 @@ int run_separate(const SeparateOptions& o)
 int run_dynamic(const std::string& case_path, double hours, const std::string& h5_path,
                 const std::string& json_path, bool quiet)
 {
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::CaseSpec spec = load_one_cascade(case_path, "dynamic");
     reesx::DynamicSpec dynamic = reesx::parse_dynamic(spec);
     if (hours > 0.0) {
         dynamic.hours = hours;
@@ -337,7 +392,7 @@ std::vector<std::string> split_codes(const std::string& text)
 int cost_case(const std::string& case_path, const std::string& json_path, const CostArgs& args)
 {
     namespace rc = reesx::costs;
-    const reesx::CaseSpec spec = reesx::load_case(case_path);
+    const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
     rc::CostSetup setup = rc::parse_cost_setup(spec);
     if (!args.countries.empty()) {
         setup.options.countries = split_codes(args.countries);
@@ -469,8 +524,8 @@ int main(int argc, char** argv)
 
     std::string case_path, h5_path, json_path, system_name, feed_name;
     bool stage_profile = false, quiet = false;
-    auto* run = app.add_subcommand("run", "steady state of the cascade in CASE");
-    run->add_option("case", case_path, "case file (YAML)")->required();
+    auto* run = app.add_subcommand("run", "steady state of the cascade or plant in CASE");
+    run->add_option("case", case_path, "case file or plant file (YAML)")->required();
     run->add_option("-o,--output", h5_path, "HDF5 result file");
     run->add_option("--json", json_path, "JSON summary file");
     run->add_flag("--stages", stage_profile, "print the stage-by-stage profile");
@@ -523,6 +578,10 @@ int main(int argc, char** argv)
     separate->add_option("--feed-rate", sep.feed_rate, "e.g. \"1000 kg/h REO\"");
     separate->add_option("--json", sep.json_path, "JSON summary file");
     separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
+    separate->add_option("--plant-file", sep.plant_path,
+                         "write the plant as a plant file that `reesx run` simulates");
+    separate->add_flag("--linked", sep.linked,
+                       "link the cascades: loaded organic to the next cascade's organic feed");
     separate->add_flag("-q,--quiet", sep.quiet, "print nothing on stdout");
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");

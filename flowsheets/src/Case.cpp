@@ -61,7 +61,53 @@ AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
     return s;
 }
 
+std::vector<int> feed_components(const std::vector<FeedSpec>& feeds)
+{
+    std::vector<int> components;
+    for (int e = 0; e < num_elements; ++e) {
+        for (const auto& f : feeds) {
+            if (f.mole_fraction[e] > 0.0) {
+                components.push_back(e);
+                break;
+            }
+        }
+    }
+    return components;
+}
+
+//! The separation-factor model needs every component's extractability.
+void check_system_covers(const CaseSpec& spec)
+{
+    for (int e : spec.components) {
+        if (!spec.system.has(e)) {
+            spec.root->at("system").fail("the system '" + spec.system.name +
+                                         "' has no extractability for " +
+                                         std::string(elements()[e].symbol) +
+                                         ", which is in the feed; add it under "
+                                         "log10-extractability");
+        }
+    }
+}
+
+std::shared_ptr<EquilibriumModel> make_model(const CaseSpec& spec)
+{
+    const InputNode& root = *spec.root;
+    const InputNode model_name =
+        root.has("model") ? root.at("model")
+                          : InputNode::load_string("separation-factor", spec.source_file);
+    return make_equilibrium_model(model_name, spec.components, spec.system, root);
+}
+
 }  // namespace
+
+void set_components(CaseSpec& spec)
+{
+    spec.components = feed_components(spec.feeds);
+    if (spec.model_name == "separation-factor") {
+        check_system_covers(spec);
+    }
+    spec.model = make_model(spec);
+}
 
 ExtractionSystem parse_system_reference(const InputNode& node, const std::string& case_dir)
 {
@@ -133,7 +179,7 @@ std::optional<double> CaseSpec::organic_capacity_mol_per_L() const
     return std::nullopt;
 }
 
-CaseSpec parse_case(const InputNode& root)
+CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
 {
     if (!root.is_map()) {
         root.fail(
@@ -170,13 +216,15 @@ CaseSpec parse_case(const InputNode& root)
 
     // Feeds.
     std::vector<InputNode> feed_nodes;
-    if (root.has("feed") == root.has("feeds")) {
-        root.fail(root.has("feed") ? "give either 'feed' or 'feeds', not both"
-                                   : "missing key 'feed' (or 'feeds', a list of feeds)");
+    if (root.has("feed") && root.has("feeds")) {
+        root.fail("give either 'feed' or 'feeds', not both");
+    }
+    if (!root.has("feed") && !root.has("feeds") && !inlets.feed && !inlets.scrub) {
+        root.fail("missing key 'feed' (or 'feeds', a list of feeds)");
     }
     if (root.has("feed")) {
         feed_nodes.push_back(root.at("feed"));
-    } else {
+    } else if (root.has("feeds")) {
         feed_nodes = root.at("feeds").elements();
         if (feed_nodes.empty()) {
             root.at("feeds").fail("the list of feeds is empty");
@@ -212,14 +260,7 @@ CaseSpec parse_case(const InputNode& root)
         }
         spec.feeds.push_back(f);
     }
-    for (int e = 0; e < num_elements; ++e) {
-        for (const auto& f : spec.feeds) {
-            if (f.mole_fraction[e] > 0.0) {
-                spec.components.push_back(e);
-                break;
-            }
-        }
-    }
+    spec.components = feed_components(spec.feeds);
 
     // Organic.
     const InputNode organic = root.at("organic");
@@ -271,25 +312,14 @@ CaseSpec parse_case(const InputNode& root)
                 "the organic's RE capacity is zero (saponification 0): a saturated "
                 "organic needs a saponified or RE-loaded extractant");
         }
-        for (int e : spec.components) {
-            if (!spec.system.has(e)) {
-                root.at("system").fail("the system '" + spec.system.name +
-                                       "' has no extractability for " +
-                                       std::string(elements()[e].symbol) +
-                                       ", which is in the feed; add it under "
-                                       "log10-extractability");
-            }
-        }
+        check_system_covers(spec);
     }
     if (spec.organic.saponification && *spec.organic.saponification > 0.5) {
         // Reported emulsion limit, chemistry.md §2.2 (Pr/Ce paper, 2012).
         spec.warnings.push_back(organic.path() +
                                 ".saponification: above 0.5 the organic tends to emulsify");
     }
-    const InputNode model_name =
-        root.has("model") ? root.at("model")
-                          : InputNode::load_string("separation-factor", spec.source_file);
-    spec.model = make_equilibrium_model(model_name, spec.components, spec.system, root);
+    spec.model = make_model(spec);
 
     // Scrub and strip.
     if (auto scrub = root.find("scrub")) {
@@ -297,7 +327,7 @@ CaseSpec parse_case(const InputNode& root)
             scrub->fail("a scrub stream is given but stages.scrub is 0");
         }
         spec.scrub = parse_acid_stream(*scrub, saturated);
-    } else if (spec.stages_scrub > 0) {
+    } else if (spec.stages_scrub > 0 && !inlets.scrub) {
         root.fail("the cascade has " + std::to_string(spec.stages_scrub) +
                   " scrub stages but no 'scrub' stream (flow and acid)");
     }

@@ -1,6 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/io/PlantOutput.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -18,6 +19,7 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
                   {"feed", spec.feed.name},
                   {"feed_re_mol_per_h", spec.feed_re_mol_per_h},
                   {"purity", spec.purity},
+                  {"linked", spec.linked},
                   {"threshold", spec.threshold},
                   {"objective",
                    {{"stage_weight", spec.stage_weight}, {"reagent_weight", spec.reagent_weight}}}};
@@ -71,6 +73,17 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
     }
     j["sequences"] = sequences;
     j["mass_balance_relative_error"] = r.mass_balance_relative_error;
+    j["linked"] = spec.linked;
+    if (r.independent) {
+        const PlantTotals& i = *r.independent;
+        j["independent"] = {{"total_stages", i.total_stages},
+                            {"base_mol_per_h", i.base_mol_per_h},
+                            {"hcl_mol_per_h", i.hcl_mol_per_h}};
+        j["linked_saves"] = {{"base_mol_per_h", i.base_mol_per_h - r.base_mol_per_h},
+                             {"hcl_mol_per_h", i.hcl_mol_per_h - r.hcl_mol_per_h},
+                             {"base_fraction", 1.0 - r.base_mol_per_h / i.base_mol_per_h},
+                             {"hcl_fraction", 1.0 - r.hcl_mol_per_h / i.hcl_mol_per_h}};
+    }
     j["notes"] = r.notes;
     j["simulations"] = r.simulations;
     j["seconds"] = r.seconds;
@@ -81,8 +94,9 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
 {
     std::ostringstream out;
     char line[512];
-    out << "Full separation of " << spec.feed.name << " with " << spec.system.name << ", "
-        << spec.feed_re_mol_per_h << " mol/h RE, target purity " << spec.purity << "\n\n";
+    out << (spec.linked ? "Linked full" : "Full") << " separation of " << spec.feed.name << " with "
+        << spec.system.name << ", " << spec.feed_re_mol_per_h << " mol/h RE, target purity "
+        << spec.purity << "\n\n";
     std::snprintf(line, sizeof line, "  %3s %-14s %-28s %6s %6s %6s %9s %12s %12s\n", "#", "split",
                   "fed from", "n", "m", "strip", "shortcut", "organic L/h", "scrub L/h");
     out << line;
@@ -110,6 +124,18 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
                   r.base_mol_per_h, r.hcl_mol_per_h, r.base_mol_per_kg_product,
                   r.hcl_mol_per_kg_product);
     out << line;
+    if (r.independent) {
+        const PlantTotals& i = *r.independent;
+        std::snprintf(
+            line, sizeof line,
+            "  The same cuts as independent cascades: %d stages, base %.6g mol/h, HCl "
+            "%.6g mol/h;\n  linked saves %.6g mol/h base (%.1f %%) and %.6g mol/h HCl "
+            "(%.1f %%), with %+d stages\n",
+            i.total_stages, i.base_mol_per_h, i.hcl_mol_per_h, i.base_mol_per_h - r.base_mol_per_h,
+            100.0 * (1.0 - r.base_mol_per_h / i.base_mol_per_h), i.hcl_mol_per_h - r.hcl_mol_per_h,
+            100.0 * (1.0 - r.hcl_mol_per_h / i.hcl_mol_per_h), r.total_stages - i.total_stages);
+        out << line;
+    }
     std::snprintf(line, sizeof line, "  Plant element balance: max relative error %.2g\n\n",
                   r.mass_balance_relative_error);
     out << line;
@@ -125,6 +151,295 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
     std::snprintf(line, sizeof line, "\n  %d cascade simulations, %.3f s\n", r.simulations,
                   r.seconds);
     out << line;
+    return out.str();
+}
+
+}  // namespace reesx::io
+
+namespace reesx::io {
+namespace {
+
+std::string symbol(int e)
+{
+    return std::string(elements()[e].symbol);
+}
+
+nlohmann::json plant_elements(const PlantResult& r, const std::array<double, num_elements>& values)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (int e = 0; e < num_elements; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            out[symbol(e)] = values[e];
+        }
+    }
+    return out;
+}
+
+std::string elements_text(const std::vector<int>& list)
+{
+    std::string text;
+    for (const int e : list) {
+        text += text.empty() ? "" : "+";
+        text += symbol(e);
+    }
+    return text;
+}
+
+//! Where an outlet goes: the streams that take it, and "product" for what is left.
+std::string destinations(const PlantSpec& spec, const PlantResult& r, int c,
+                         const std::string& outlet)
+{
+    std::string text;
+    for (const auto& s : spec.streams) {
+        if (s.from == c && s.outlet == outlet) {
+            text += text.empty() ? "" : ", ";
+            text += spec.cascade_names[s.to] + "." + std::string(inlet_name(s.inlet));
+            if (s.fraction) {
+                char share[32];
+                std::snprintf(share, sizeof share, " (%.4g)", *s.fraction);
+                text += share;
+            } else if (s.flow_L_per_h) {
+                char share[40];
+                std::snprintf(share, sizeof share, " (%.5g L/h)", *s.flow_L_per_h);
+                text += share;
+            }
+        }
+    }
+    for (const auto& p : r.products) {
+        if (p.cascade == c && p.outlet == outlet) {
+            text += text.empty() ? "" : ", ";
+            text += "product " + p.name;
+        }
+    }
+    return text.empty() ? "-" : text;
+}
+
+}  // namespace
+
+nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
+{
+    using nlohmann::json;
+    json j;
+    j["reesx_version"] = version();
+    j["command"] = "run";
+    json streams_in = json::array();
+    for (const auto& s : spec.streams) {
+        json entry = {{"from", spec.cascade_names[s.from] + "." + s.outlet},
+                      {"to", spec.cascade_names[s.to] + "." + std::string(inlet_name(s.inlet))},
+                      {"stage", s.stage}};
+        if (s.fraction) {
+            entry["fraction"] = *s.fraction;
+        }
+        if (s.flow_L_per_h) {
+            entry["flow_L_per_h"] = *s.flow_L_per_h;
+        }
+        streams_in.push_back(entry);
+    }
+    json cascades_in = json::object();
+    for (std::size_t c = 0; c < r.specs.size(); ++c) {
+        cascades_in[spec.cascade_names[c]] = resolved_input(r.specs[c]);
+    }
+    j["input"] = {{"name", spec.name},
+                  {"file", spec.source_file},
+                  {"cascades", cascades_in},
+                  {"streams", streams_in},
+                  {"solver",
+                   {{"method", spec.method},
+                    {"tolerance", spec.tolerance},
+                    {"max_iterations", spec.max_iterations}}}};
+    j["converged"] = true;
+    j["plant"] = true;
+    json products = json::object(), recovery = json::object();
+    for (const auto& p : r.products) {
+        json elements_json = json::array();
+        for (const int e : p.elements) {
+            elements_json.push_back(symbol(e));
+        }
+        double kg = 0.0;
+        for (int e = 0; e < num_elements; ++e) {
+            kg += p.value.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1e3;
+        }
+        products[p.name] = {{"cascade", spec.cascade_names[p.cascade]},
+                            {"outlet", p.outlet},
+                            {"phase", phase_name(p.value.phase)},
+                            {"flow_L_per_h", p.value.flow_L_per_h},
+                            {"re_mol_per_h", p.value.re_mol_per_h()},
+                            {"kg_reo_per_h", kg},
+                            {"composition", plant_elements(r, p.composition)},
+                            {"mol_per_h", plant_elements(r, p.value.mol_per_h)},
+                            {"elements", elements_json},
+                            {"purity", p.purity}};
+        if (p.target) {
+            products[p.name]["purity_target"] = *p.target;
+            products[p.name]["meets_target"] = p.purity >= *p.target;
+        }
+        recovery[p.name] = plant_elements(r, p.recovery);
+    }
+    j["products"] = products;
+    j["recovery"] = recovery;
+    j["mass_balance_relative_error"] = r.mass_balance_relative_error;
+    j["balance"] = {{"feed_mol_per_h", plant_elements(r, r.feed_mol_per_h)},
+                    {"product_mol_per_h", plant_elements(r, r.product_mol_per_h)},
+                    {"relative_error", plant_elements(r, r.balance_relative_error)}};
+    const double hcl = r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
+    j["reagents"] = {{"base_mol_per_h", r.base_mol_per_h},
+                     {"scrub_acid_h_mol_per_h", r.scrub_acid_h_mol_per_h},
+                     {"strip_acid_h_mol_per_h", r.strip_acid_h_mol_per_h},
+                     {"hcl_mol_per_h", hcl},
+                     {"product_kg_reo_per_h", r.product_kg_reo_per_h},
+                     {"base_mol_per_kg_product", r.base_mol_per_h / r.product_kg_reo_per_h},
+                     {"hcl_mol_per_kg_product", hcl / r.product_kg_reo_per_h}};
+    json streams = json::array();
+    for (std::size_t k = 0; k < spec.streams.size(); ++k) {
+        const auto& s = spec.streams[k];
+        const StreamValue& v = r.streams[k];
+        json composition = json::object();
+        const double re = v.re_mol_per_h();
+        for (int e = 0; e < num_elements; ++e) {
+            if (r.feed_mol_per_h[e] > 0.0) {
+                composition[symbol(e)] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
+            }
+        }
+        streams.push_back(
+            {{"from", spec.cascade_names[s.from] + "." + s.outlet},
+             {"to", spec.cascade_names[s.to] + "." + std::string(inlet_name(s.inlet))},
+             {"torn",
+              std::find(r.tears.begin(), r.tears.end(), static_cast<int>(k)) != r.tears.end()},
+             {"flow_L_per_h", v.flow_L_per_h},
+             {"re_mol_per_h", re},
+             {"composition", composition}});
+    }
+    j["streams"] = streams;
+    json order = json::array(), tears = json::array();
+    for (const int c : r.order) {
+        order.push_back(spec.cascade_names[c]);
+    }
+    for (const int k : r.tears) {
+        tears.push_back(spec.cascade_names[spec.streams[k].from] + "." + spec.streams[k].outlet +
+                        " -> " + spec.cascade_names[spec.streams[k].to] + "." +
+                        std::string(inlet_name(spec.streams[k].inlet)));
+    }
+    j["solver"] = {{"method", spec.method},
+                   {"tolerance", spec.tolerance},
+                   {"iterations", r.iterations},
+                   {"tear_change", r.tear_change},
+                   {"tear_streams", tears},
+                   {"order", order},
+                   {"cascade_solves", r.cascade_solves},
+                   {"seconds", r.seconds}};
+    json cascades = json::object();
+    for (std::size_t c = 0; c < r.specs.size(); ++c) {
+        json one = run_summary(r.specs[c], r.cascades[c]);
+        one.erase("reesx_version");
+        one.erase("command");
+        cascades[spec.cascade_names[c]] = one;
+    }
+    j["cascades"] = cascades;
+    j["warnings"] = r.warnings;
+    return j;
+}
+
+std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool stage_profile)
+{
+    std::ostringstream out;
+    char line[512];
+    out << spec.name << "  (plant: " << r.specs.size() << " cascades, " << spec.streams.size()
+        << " streams)\n";
+    if (r.tears.empty()) {
+        out << "No recycle: each cascade solved once, in the order";
+    } else {
+        std::snprintf(line, sizeof line,
+                      "Recycle: %zu torn stream(s), converged in %d passes (%s, largest scaled "
+                      "change %.2g <= %.2g); order",
+                      r.tears.size(), r.iterations, spec.method.c_str(), r.tear_change,
+                      spec.tolerance);
+        out << line;
+    }
+    for (const int c : r.order) {
+        out << " " << spec.cascade_names[c];
+    }
+    std::snprintf(line, sizeof line, "; %d cascade solves, %.3f s\n", r.cascade_solves, r.seconds);
+    out << line;
+    for (const int c : r.order) {
+        const CaseSpec& cs = r.specs[c];
+        const CascadeResult& cr = r.cascades[c];
+        out << "\n" << spec.cascade_names[c];
+        if (cs.name != spec.cascade_names[c]) {
+            out << "  (" << cs.name << ")";
+        }
+        std::snprintf(line, sizeof line, "\n  stages %d + %d + %d, organic %.5g L/h, ",
+                      cs.stages_extraction, cs.stages_scrub, cs.stages_strip,
+                      cs.organic.flow_L_per_h);
+        out << line;
+        if (cs.model->saturated_organic()) {
+            std::snprintf(line, sizeof line, "S %.4g, W %.4g (per mol fed), ", cr.reflux_S,
+                          cr.reflux_W);
+            out << line;
+        }
+        std::snprintf(line, sizeof line, "balance %.1e\n", cr.mass_balance_relative_error);
+        out << line;
+        std::snprintf(line, sizeof line, "  %-18s %12s %12s %-4s %12s  %s\n", "outlet", "flow L/h",
+                      "RE mol/h", "main", "purity", "goes to");
+        out << line;
+        for (const auto& p : cr.products) {
+            std::snprintf(line, sizeof line, "  %-18s %12.5g %12.5g %-4s %12.8f  %s\n",
+                          p.name.c_str(), p.flow_L_per_h, p.re_mol_per_h,
+                          p.re_mol_per_h > 0.0 ? symbol(p.main_element).c_str() : "-", p.purity,
+                          destinations(spec, r, c, p.name).c_str());
+            out << line;
+        }
+    }
+    out << "\nPlant products\n";
+    int width = 8;
+    for (const auto& p : r.products) {
+        width = std::max(width, static_cast<int>(elements_text(p.elements).size()));
+    }
+    std::snprintf(line, sizeof line, "  %-22s %-26s %12s %12s %-*s %12s %8s\n", "product", "outlet",
+                  "flow L/h", "RE mol/h", width, "elements", "purity", "target");
+    out << line;
+    for (const auto& p : r.products) {
+        const std::string from = spec.cascade_names[p.cascade] + "." + p.outlet;
+        std::string target = "-";
+        if (p.target) {
+            char t[32];
+            std::snprintf(t, sizeof t, "%.6g%s", *p.target, p.purity >= *p.target ? "" : " MISSED");
+            target = t;
+        }
+        std::snprintf(line, sizeof line, "  %-22s %-26s %12.5g %12.5g %-*s %12.8f %8s\n",
+                      p.name.c_str(), from.c_str(), p.value.flow_L_per_h, p.value.re_mol_per_h(),
+                      width, elements_text(p.elements).c_str(), p.purity, target.c_str());
+        out << line;
+    }
+    out << "\nPlant element balance (the cascades' own feeds against the products)\n";
+    std::snprintf(line, sizeof line, "  %-3s %16s %16s %12s\n", "El", "feed mol/h",
+                  "products mol/h", "rel. error");
+    out << line;
+    for (int e = 0; e < num_elements; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            std::snprintf(line, sizeof line, "  %-3s %16.8g %16.8g %12.2e\n", symbol(e).c_str(),
+                          r.feed_mol_per_h[e], r.product_mol_per_h[e], r.balance_relative_error[e]);
+            out << line;
+        }
+    }
+    std::snprintf(line, sizeof line, "  largest relative error %.2e\n",
+                  r.mass_balance_relative_error);
+    out << line;
+    const double hcl = r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
+    std::snprintf(line, sizeof line,
+                  "\nReagents: saponification base %.6g mol/h, HCl %.6g mol/h (scrub %.6g, strip "
+                  "%.6g); per kg REO of product: %.4g mol base, %.4g mol HCl\n",
+                  r.base_mol_per_h, hcl, r.scrub_acid_h_mol_per_h, r.strip_acid_h_mol_per_h,
+                  r.base_mol_per_h / r.product_kg_reo_per_h, hcl / r.product_kg_reo_per_h);
+    out << line;
+    for (const auto& w : r.warnings) {
+        out << "warning: " << w << "\n";
+    }
+    if (stage_profile) {
+        for (const int c : r.order) {
+            out << "\n=== " << spec.cascade_names[c] << " ===\n"
+                << format_run(r.specs[c], r.cascades[c], true);
+        }
+    }
     return out.str();
 }
 

@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "reesx/core/Error.h"
 
 namespace reesx {
@@ -159,17 +161,23 @@ public:
     {
     }
 
-    //! Designs the cascade for groups i..j fed with `stream` (mol/h per element), then the
-    //! cascades below it.
-    void build(int i, int j, const std::array<double, num_elements>& stream,
-               const std::string& from)
+    //! Designs the cascade for groups i..j fed with `stream` (mol/h per element) from outlet
+    //! `outlet` of cascade `from_cascade` (0: the plant feed) in `phase`, then the cascades
+    //! below it.
+    void build(int i, int j, const std::array<double, num_elements>& stream, int from_cascade,
+               const std::string& outlet, theory::FeedPhase phase)
     {
+        const std::string from = from_cascade == 0
+                                     ? "plant feed"
+                                     : "cascade " + std::to_string(from_cascade) + " " + outlet;
         const auto& groups = result_.product_groups;
         if (i == j) {
             PlantProduct p;
             p.name = group_name(groups[i]);
             p.elements = groups[i];
             p.stream = from;
+            p.cascade = from_cascade;
+            p.outlet = outlet;
             p.mol_per_h = stream;
             for (int e = 0; e < num_elements; ++e) {
                 p.re_mol_per_h += stream[e];
@@ -201,6 +209,7 @@ public:
         }
         d.feed_re_mol_per_h = total;
         d.feed_concentration_mol_per_L = spec_.feed_concentration_mol_per_L;
+        d.feed_phase = phase;
         d.split_label = sequencer_.split_label(i, j, k);
         const auto position = [&](int element) {
             return static_cast<int>(std::find(d.order.begin(), d.order.end(), element) -
@@ -210,21 +219,49 @@ public:
         d.cut_position = position(groups[k + 1].front());
         d.purity_a = purity_a;
         d.purity_b = purity_b;
-        d.strip_stages = spec_.strip_stages;
+        // Linked: a more extractable side that is split further leaves as loaded organic.
+        const bool a_linked = spec_.linked && k + 1 < j;
+        d.strip_stages = a_linked ? 0 : spec_.strip_stages;
         d.tradeoff_points = 0;
         PlantCascade c;
         c.index = static_cast<int>(result_.cascades.size()) + 1;
         c.split = d.split_label;
         c.feed_from = from;
+        c.feed_cascade = from_cascade;
+        c.feed_outlet = outlet;
         c.purity_target = std::min(purity_a, purity_b);
         d.name = "cascade " + std::to_string(c.index) + ": " + c.split;
         if (progress_) {
             progress_("cascade " + std::to_string(c.index) + ": " + c.split + " (fed from " + from +
                       ")");
         }
-        c.design = design(d);
+        if (phase == theory::FeedPhase::organic) {
+            // An organic feed needs less extraction than the same feed in the aqueous: S_min
+            // is lower by about f_A (chemistry notes §3.3), while Xu's optimum S is the same
+            // for both phases when f'_B > 1/(1 + sqrt(beta)). Take the reflux at the aqueous
+            // optimum's margin over its minimum, S = (S_opt/S_min)_aqueous x S_min,organic,
+            // so that the link saves base and acid; Xu's optimum if that reaches no design.
+            double f_a = 0.0;
+            for (int g = k + 1; g <= j; ++g) {
+                for (const int e : groups[g]) {
+                    f_a += d.feed.mole_fraction[e];
+                }
+            }
+            const theory::Result aqueous =
+                theory::evaluate({spec_.system.beta(groups[k + 1].front(), groups[k].back()), f_a,
+                                  purity_a, purity_b, theory::FeedPhase::aqueous});
+            d.reflux_mode = RefluxMode::multiple;
+            d.reflux_multiple = aqueous.s_opt / aqueous.s_min;
+            try {
+                c.design = design(d);
+            } catch (const InfeasibleError&) {
+                d.reflux_mode = RefluxMode::optimum;
+                c.design = design(d);
+            }
+        } else {
+            c.design = design(d);
+        }
         result_.simulations += c.design.simulations;
-        const std::string name = "cascade " + std::to_string(c.index);
         c.product_a_to = k + 1 == j ? group_name(groups[j]) + " product" : "next cascade";
         c.product_b_to = k == i ? group_name(groups[i]) + " product" : "next cascade";
         const CascadeResult& sim = c.design.simulation;
@@ -236,11 +273,12 @@ public:
                 b = p.mol_per_h;
             }
         }
-        const std::string a_stream = name + " " + c.design.product_a_name;
-        const std::string b_stream = name + " raffinate";
+        const std::string a_outlet = c.design.product_a_name;
+        const int index = c.index;
         result_.cascades.push_back(std::move(c));
-        build(i, k, b, b_stream);
-        build(k + 1, j, a, a_stream);
+        build(i, k, b, index, "raffinate", theory::FeedPhase::aqueous);
+        build(k + 1, j, a, index, a_outlet,
+              a_linked ? theory::FeedPhase::organic : theory::FeedPhase::aqueous);
     }
 
 private:
@@ -255,7 +293,7 @@ private:
 SeparateSpec parse_separate(const InputNode& root)
 {
     root.check_keys({"schema", "system", "feed", "feed-rate", "purity", "threshold", "objective",
-                     "strip-stages"});
+                     "strip-stages", "linked"});
     SeparateSpec spec;
     parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
     if (spec.feed.concentration_mol_per_L) {
@@ -282,6 +320,9 @@ SeparateSpec parse_separate(const InputNode& root)
     }
     if (const auto v = root.find("strip-stages")) {
         spec.strip_stages = static_cast<int>(v->as_integer_in(1, 50));
+    }
+    if (const auto v = root.find("linked")) {
+        spec.linked = v->as_bool();
     }
     for (int e = 0; e < num_elements; ++e) {
         if (spec.feed.mole_fraction[e] > 0.0 && !spec.system.has(e)) {
@@ -357,8 +398,32 @@ SeparateResult separate(const SeparateSpec& spec,
     for (int e = 0; e < num_elements; ++e) {
         feed[e] = spec.feed.mole_fraction[e] * spec.feed_re_mol_per_h;
     }
-    PlantBuilder builder(spec, sequencer, result, progress);
-    builder.build(0, last, feed, "plant feed");
+    const auto build = [&](const SeparateSpec& s) {
+        result.cascades.clear();
+        result.products.clear();
+        PlantBuilder builder(s, sequencer, result, progress);
+        builder.build(0, last, feed, 0, "", theory::FeedPhase::aqueous);
+        PlantTotals totals;
+        for (const auto& c : result.cascades) {
+            totals.total_stages += c.design.n + c.design.m + c.design.strip;
+            const Reagents& r = c.design.simulation.reagents;
+            totals.base_mol_per_h += r.saponification_base_mol_per_h;
+            totals.hcl_mol_per_h += r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
+        }
+        return totals;
+    };
+    if (spec.linked) {
+        SeparateSpec independent = spec;
+        independent.linked = false;
+        if (progress) {
+            progress("the sequence as independent cascades (for comparison):");
+        }
+        result.independent = build(independent);
+        if (progress) {
+            progress("the sequence as linked cascades:");
+        }
+    }
+    const PlantTotals totals = build(spec);
 
     double kg_products = 0.0;
     std::array<double, num_elements> out{};
@@ -375,12 +440,9 @@ SeparateResult separate(const SeparateSpec& spec,
                 std::max(result.mass_balance_relative_error, result.balance_relative_error[e]);
         }
     }
-    for (const auto& c : result.cascades) {
-        result.total_stages += c.design.n + c.design.m + c.design.strip;
-        const Reagents& r = c.design.simulation.reagents;
-        result.base_mol_per_h += r.saponification_base_mol_per_h;
-        result.hcl_mol_per_h += r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
-    }
+    result.total_stages = totals.total_stages;
+    result.base_mol_per_h = totals.base_mol_per_h;
+    result.hcl_mol_per_h = totals.hcl_mol_per_h;
     result.base_mol_per_kg_product = result.base_mol_per_h / kg_products;
     result.hcl_mol_per_kg_product = result.hcl_mol_per_h / kg_products;
     result.notes.push_back(
@@ -392,9 +454,85 @@ SeparateResult separate(const SeparateSpec& spec,
     result.notes.push_back("each cascade's aqueous feed is its upstream product brought to " +
                            std::to_string(spec.feed_concentration_mol_per_L) +
                            " mol/L RE (stripped, then concentrated or diluted)");
+    const bool any_linked =
+        std::any_of(result.cascades.begin(), result.cascades.end(),
+                    [](const PlantCascade& c) { return c.feed_outlet == "loaded_organic"; });
+    if (spec.linked && !any_linked) {
+        result.notes.push_back(
+            "linked: no cut of this sequence has a more extractable side that is split again, "
+            "so there is nothing to link; the plant is the independent one");
+    } else if (spec.linked) {
+        result.notes.push_back(
+            "linked: a cascade whose more extractable side is split again has no strip "
+            "section; its loaded organic is the next cascade's organic feed (at the organic's "
+            "loading), so that side is neither stripped nor extracted again");
+    }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return result;
+}
+
+std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result)
+{
+    const auto cascade_name = [](int index) { return std::string("c") += std::to_string(index); };
+    YAML::Emitter out;
+    out.SetDoublePrecision(15);
+    out << YAML::Comment(
+        "Written by reesx separate: `reesx run` on this file simulates the "
+        "whole plant (docs/plants.md)");
+    out << YAML::BeginMap;
+    out << YAML::Key << "schema" << YAML::Value << 1;
+    out << YAML::Key << "name" << YAML::Value
+        << std::string(spec.linked ? "Linked full" : "Full") + " separation of " + spec.feed.name +
+               " with " + spec.system.name;
+    out << YAML::Key << "cascades" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : result.cascades) {
+        // Each cascade's own case (what `reesx design` wrote); a cascade fed by another takes
+        // its feed from the stream instead.
+        const YAML::Node case_node = YAML::Load(c.design.case_yaml);
+        out << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << cascade_name(c.index);
+        out << YAML::Key << "description" << YAML::Value << c.split + " split";
+        for (const auto& entry : case_node) {
+            const std::string key = entry.first.as<std::string>();
+            if (key == "schema" || key == "name" || (key == "feed" && c.feed_cascade != 0)) {
+                continue;
+            }
+            out << YAML::Key << key << YAML::Value << entry.second;
+        }
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "streams" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : result.cascades) {
+        if (c.feed_cascade == 0) {
+            continue;
+        }
+        const bool organic = c.design.targets.feed_phase == theory::FeedPhase::organic;
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "from" << YAML::Value
+            << cascade_name(c.feed_cascade) + "." + c.feed_outlet;
+        out << YAML::Key << "to" << YAML::Value
+            << cascade_name(c.index) + (organic ? ".organic-feed" : ".feed");
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::Key << "products" << YAML::Value << YAML::BeginSeq;
+    for (const auto& p : result.products) {
+        out << YAML::Flow << YAML::BeginMap;
+        out << YAML::Key << "name" << YAML::Value << p.name;
+        out << YAML::Key << "from" << YAML::Value << cascade_name(p.cascade) + "." + p.outlet;
+        out << YAML::Key << "elements" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (const int e : p.elements) {
+            out << symbol(e);
+        }
+        out << YAML::EndSeq;
+        out << YAML::Key << "purity" << YAML::Value << spec.purity;
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
 }
 
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)

@@ -260,6 +260,53 @@ TEST(Cli, separateWritesJsonAndDot)
     EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --purity 2").status, 1);
 }
 
+TEST(Cli, separateWritesAPlantFileThatRunSolves)
+{
+    const fs::path dir = scratch("plant");
+    // La/Ce-Pr is cut first: its more extractable side is split again, so it is linked.
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: lcp\ncomposition: {La: 0.4, Ce: 0.4, Pr: 0.2}\n");
+    const fs::path plant = dir / "plant.yaml";
+    CommandRun run = run_reesx("separate --feed " + feed.string() + " --linked --plant-file " +
+                               plant.string() + " --json " + (dir / "s.json").string() + " -q");
+    ASSERT_EQ(run.status, 0) << run.out;
+    nlohmann::json s;
+    std::ifstream(dir / "s.json") >> s;
+    EXPECT_TRUE(s["linked"].get<bool>());
+    EXPECT_GT(s["linked_saves"]["base_mol_per_h"].get<double>(), 0.0);
+    EXPECT_GT(s["linked_saves"]["hcl_mol_per_h"].get<double>(), 0.0);
+
+    const fs::path json = dir / "plant.json";
+    run = run_reesx("run " + plant.string() + " --json " + json.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("Plant element balance"), std::string::npos) << run.out;
+    nlohmann::json j;
+    std::ifstream(json) >> j;
+    EXPECT_TRUE(j["plant"].get<bool>());
+    EXPECT_EQ(j["command"], "run");
+    EXPECT_LT(j["mass_balance_relative_error"].get<double>(), 1e-12);
+    ASSERT_EQ(j["products"].size(), 3U);
+    for (const auto& [name, p] : j["products"].items()) {
+        EXPECT_TRUE(p["meets_target"].get<bool>()) << name << ": " << p.dump();
+        EXPECT_EQ(p["purity_target"].get<double>(), 0.9999);
+    }
+    // Every cascade's own run summary, with its stage profile.
+    ASSERT_EQ(j["cascades"].size(), s["cascades"].size());
+    for (const auto& [name, c] : j["cascades"].items()) {
+        EXPECT_TRUE(c.contains("stages")) << name;
+        EXPECT_LT(c["mass_balance_relative_error"].get<double>(), 1e-12) << name;
+    }
+    // `check` reads plant files; -o (HDF5, one cascade) is refused before anything is written;
+    // commands that take one cascade say so.
+    EXPECT_EQ(run_reesx("check " + plant.string()).status, 0);
+    run = run_reesx("cost " + plant.string());
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("takes one cascade"), std::string::npos) << run.out;
+    run = run_reesx("run " + plant.string() + " -o " + (dir / "plant.h5").string());
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_FALSE(fs::exists(dir / "plant.h5"));
+}
+
 TEST(Cli, dynamicWritesJsonAndHdf5)
 {
     const fs::path dir = scratch("dynamic");

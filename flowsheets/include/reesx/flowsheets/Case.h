@@ -96,8 +96,19 @@ struct CaseSpec {
 //! `relative_to_dir`), or an inline mapping (optionally with `base:`).
 ExtractionSystem parse_system_reference(const InputNode& node, const std::string& relative_to_dir);
 
+//! Inlets of a case that a flowsheet (a plant file) feeds with streams: such a case may leave
+//! out its own `feed`, and its `scrub` acid when a stream brings the scrub liquor.
+struct CaseInlets {
+    bool feed = false;   //!< some stream feeds this cascade (aqueous or organic feed)
+    bool scrub = false;  //!< a stream is the scrub liquor
+};
+
 //! Parses and checks a case; every problem is an InputError located in the file.
-CaseSpec parse_case(const InputNode& root);
+CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets = {});
+
+//! Sets `components` (the elements of spec.feeds, in element order) and rebuilds the
+//! equilibrium model for them: after a flowsheet adds the feeds its streams bring.
+void set_components(CaseSpec& spec);
 CaseSpec load_case(const std::string& path);
 
 }  // namespace reesx

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,12 +31,17 @@ struct SeparateSpec {
     double stage_weight = 1.0;     //!< objective: stages x this ...
     double reagent_weight = 10.0;  //!< ... + (base + acid, mol per mol feed RE) x this
     int strip_stages = 2;          //!< strip section of every cascade (products as liquors)
+    //! Linked cascades: a cascade whose more extractable side is split further sends its
+    //! loaded organic, unstripped, to that cascade as its organic feed (docs/plants.md).
+    bool linked = false;
 };
 
 struct PlantProduct {
     std::string name;           //!< "Nd", or "Tb-Lu" for a lumped group
     std::vector<int> elements;  //!< the elements this product is for
     std::string stream;         //!< "cascade 3 raffinate"
+    int cascade = 0;            //!< 1-based index of the cascade it leaves
+    std::string outlet;         //!< raffinate, strip_liquor or loaded_organic
     std::array<double, num_elements> mol_per_h{};
     double re_mol_per_h = 0.0, kg_reo_per_h = 0.0;
     double purity = 0.0;    //!< mole fraction of `elements` in the product
@@ -43,9 +49,11 @@ struct PlantProduct {
 };
 
 struct PlantCascade {
-    int index = 0;          //!< 1-based, in design order
-    std::string split;      //!< "La-Nd/Sm-Lu"
-    std::string feed_from;  //!< "plant feed" or "cascade 1 raffinate"
+    int index = 0;            //!< 1-based, in design order
+    std::string split;        //!< "La-Nd/Sm-Lu"
+    std::string feed_from;    //!< "plant feed" or "cascade 1 raffinate"
+    int feed_cascade = 0;     //!< 1-based index of the cascade that feeds it, 0 for the plant feed
+    std::string feed_outlet;  //!< that cascade's outlet
     std::string product_a_to, product_b_to;
     double purity_target = 0.0;  //!< group purity asked of this cut
     DesignResult design;
@@ -56,6 +64,12 @@ struct SequenceOption {
     double objective = 0.0;
     double shortcut_stages = 0.0;
     double reagent_mol_per_mol = 0.0;  //!< base + acid per mol plant feed RE (short-cut)
+};
+
+//! Reagents and stages of a designed plant.
+struct PlantTotals {
+    int total_stages = 0;
+    double base_mol_per_h = 0.0, hcl_mol_per_h = 0.0;  //!< saponification base; scrub + strip H+
 };
 
 struct SeparateResult {
@@ -69,6 +83,8 @@ struct SeparateResult {
     std::array<double, num_elements> balance_relative_error{};
     double mass_balance_relative_error = 0.0;
     std::vector<std::string> notes;
+    //! With `linked`: the same sequence designed as independent cascades, for comparison.
+    std::optional<PlantTotals> independent;
     int simulations = 0;
     double seconds = 0.0;
 };
@@ -79,6 +95,10 @@ SeparateSpec parse_separate(const InputNode& root);
 
 SeparateResult separate(const SeparateSpec& spec,
                         const std::function<void(const std::string&)>& progress = {});
+
+//! The plant as a plant file (docs/plants.md, "Plant files"): every cascade's case, the
+//! streams between them, the products with their purity targets; `reesx run` solves it.
+std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result);
 
 //! The plant as a Graphviz DOT graph.
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result);

@@ -1,12 +1,13 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // What `reesx separate` writes: a readable report (stdout) and the JSON summary
-// (interface.md, `separate` keys).
+// (interface.md, `separate` keys); and what `reesx run` writes for a plant file.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "reesx/flowsheets/Plant.h"
 #include "reesx/flowsheets/Separate.h"
 
 namespace reesx::io {
@@ -16,5 +17,14 @@ namespace reesx::io {
 nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& result);
 
 std::string format_separate(const SeparateSpec& spec, const SeparateResult& result);
+
+//! The `run` JSON summary of a plant: the core `run` keys for the plant (products, recovery,
+//! mass_balance_relative_error, solver) plus plant, streams, balance, reagents and `cascades`
+//! (each cascade's own `run` summary, by name).
+nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& result);
+
+//! Each cascade's outlets and where they go, the plant's products, reagents and element
+//! balance; with `stage_profile` every cascade's own report and stage profile after.
+std::string format_plant_run(const PlantSpec& spec, const PlantResult& result, bool stage_profile);
 
 }  // namespace reesx::io

@@ -1,0 +1,1010 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/Plant.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <tuple>
+
+#include "reesx/core/Error.h"
+
+namespace reesx {
+namespace {
+
+std::string symbol(int element)
+{
+    return std::string(elements()[element].symbol);
+}
+
+std::string fmt(double value, int digits = 4)
+{
+    char buffer[40];
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    return buffer;
+}
+
+struct Outlet {
+    std::string name;
+    Phase phase;
+};
+
+//! The outlets of a cascade: raffinate; loaded organic, or strip liquor and stripped organic
+//! when it has a strip section; its side draws.
+std::vector<Outlet> outlets_of(const CaseSpec& c)
+{
+    std::vector<Outlet> out = {{"raffinate", Phase::aqueous}};
+    if (c.stages_strip > 0) {
+        out.push_back({"strip_liquor", Phase::aqueous});
+        out.push_back({"stripped_organic", Phase::organic});
+    } else {
+        out.push_back({"loaded_organic", Phase::organic});
+    }
+    for (const auto& d : c.draws) {
+        out.push_back({d.name, d.phase});
+    }
+    return out;
+}
+
+std::string outlet_list(const CaseSpec& c)
+{
+    std::string text;
+    for (const auto& o : outlets_of(c)) {
+        text += text.empty() ? "" : ", ";
+        text += o.name;
+    }
+    return text;
+}
+
+std::string names_list(const std::vector<std::string>& names)
+{
+    std::string text;
+    for (const auto& n : names) {
+        text += text.empty() ? "" : ", ";
+        text += n;
+    }
+    return text;
+}
+
+//! "CASCADE.REST": the cascade is the longest prefix before a '.' that names one.
+std::pair<int, std::string> split_reference(const InputNode& node,
+                                            const std::vector<std::string>& names, const char* what)
+{
+    const std::string text = node.as_string();
+    int found = -1;
+    std::string rest;
+    for (std::size_t dot = text.find('.'); dot != std::string::npos;
+         dot = text.find('.', dot + 1)) {
+        const auto it = std::find(names.begin(), names.end(), text.substr(0, dot));
+        if (it != names.end()) {
+            found = static_cast<int>(it - names.begin());
+            rest = text.substr(dot + 1);
+        }
+    }
+    if (found < 0) {
+        const std::string cascade = text.substr(0, text.find('.'));
+        std::vector<std::string_view> views(names.begin(), names.end());
+        const std::string hint = closest_match(cascade, views);
+        node.fail("expected CASCADE." + std::string(what) + " with one of the cascades " +
+                  names_list(names) + ", found '" + text + "'" +
+                  (hint.empty() ? std::string() : "; did you mean '" + hint + "'?"));
+    }
+    return {found, rest};
+}
+
+std::optional<Inlet> parse_inlet(const std::string& text)
+{
+    if (text == "feed") {
+        return Inlet::feed;
+    }
+    if (text == "organic-feed") {
+        return Inlet::organic_feed;
+    }
+    if (text == "scrub") {
+        return Inlet::scrub;
+    }
+    return std::nullopt;
+}
+
+Phase inlet_phase(Inlet inlet)
+{
+    return inlet == Inlet::organic_feed ? Phase::organic : Phase::aqueous;
+}
+
+//! The stream a cascade outlet delivers as a feed of the next cascade.
+FeedSpec feed_from_stream(const StreamValue& v, Inlet inlet, int stage)
+{
+    FeedSpec f;
+    f.phase = inlet_phase(inlet);
+    f.stage = stage;
+    f.flow_L_per_h = v.flow_L_per_h;
+    const double re = v.re_mol_per_h();
+    f.concentration_mol_per_L = re / v.flow_L_per_h;
+    for (int e = 0; e < num_elements; ++e) {
+        f.mole_fraction[e] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
+    }
+    f.acid_mol_per_L = f.phase == Phase::aqueous ? v.acid_mol_per_h / v.flow_L_per_h : 0.0;
+    return f;
+}
+
+//! An outlet of a solved cascade as a stream (all of it).
+StreamValue outlet_value(const CascadeResult& r, const std::string& outlet)
+{
+    StreamValue v;
+    for (const auto& p : r.products) {
+        if (p.name != outlet) {
+            continue;
+        }
+        v.phase = p.phase;
+        v.flow_L_per_h = p.flow_L_per_h;
+        v.mol_per_h = p.mol_per_h;
+        if (p.name == "raffinate") {
+            v.acid_mol_per_h = r.reagents.raffinate_acid_h_mol_per_h;
+        } else if (p.name == "strip_liquor") {
+            v.acid_mol_per_h = r.reagents.strip_liquor_acid_h_mol_per_h;
+        } else if (p.phase == Phase::aqueous) {
+            const auto h = std::find(r.profile_names.begin(), r.profile_names.end(), "h_mol_per_L");
+            if (h != r.profile_names.end()) {
+                v.acid_mol_per_h =
+                    p.flow_L_per_h * r.profiles(p.stage - 1, h - r.profile_names.begin());
+            }
+        }
+        return v;
+    }
+    throw Error("internal: cascade result has no outlet '" + outlet + "'");
+}
+
+}  // namespace
+
+std::string_view inlet_name(Inlet inlet)
+{
+    switch (inlet) {
+        case Inlet::feed:
+            return "feed";
+        case Inlet::organic_feed:
+            return "organic-feed";
+        case Inlet::scrub:
+            return "scrub";
+    }
+    return "";
+}
+
+double StreamValue::re_mol_per_h() const
+{
+    double total = 0.0;
+    for (const double x : mol_per_h) {
+        total += x;
+    }
+    return total;
+}
+
+bool is_plant_file(const InputNode& root)
+{
+    return root.is_map() && (root.has("plant") || root.has("cascades"));
+}
+
+PlantSpec parse_plant(const InputNode& root)
+{
+    root.check_keys(
+        {"schema", "name", "description", "plant", "cascades", "streams", "products", "solver"});
+    if (auto schema = root.find("schema")) {
+        if (schema->as_integer() != 1) {
+            schema->fail("this reesx reads schema 1 plant files");
+        }
+    }
+    if (root.has("plant") && root.has("cascades")) {
+        root.fail("give the cascades under either 'plant' or 'cascades', not both");
+    }
+    PlantSpec spec;
+    spec.source_file = root.source_name();
+    spec.name = root.has("name") ? root.at("name").as_string() : spec.source_file;
+    const InputNode list = root.at(root.has("plant") ? "plant" : "cascades");
+    if (!list.is_sequence() || list.size() == 0) {
+        list.fail("expected a list of cascades, each a case mapping with a `name`");
+    }
+    const std::vector<InputNode> nodes = list.elements();
+    std::vector<InputNode> name_nodes;
+    for (const auto& node : nodes) {
+        if (!node.is_map()) {
+            node.fail("expected a cascade: a case mapping (as `reesx run` takes) with a `name`");
+        }
+        const InputNode name = node.at("name");
+        const std::string text = name.as_string();
+        if (text.empty()) {
+            name.fail("a cascade's name is how streams refer to it; it cannot be empty");
+        }
+        for (std::size_t k = 0; k < spec.cascade_names.size(); ++k) {
+            if (spec.cascade_names[k] == text) {
+                name.fail("cascade name '" + text + "' is used twice (also at line " +
+                          std::to_string(name_nodes[k].line()) + ")");
+            }
+        }
+        spec.cascade_names.push_back(text);
+        name_nodes.push_back(name);
+    }
+    const int count = static_cast<int>(nodes.size());
+
+    // Streams: where they go decides what each case may leave out.
+    std::vector<CaseInlets> inlets(count);
+    std::vector<InputNode> from_nodes, to_nodes;
+    if (auto streams = root.find("streams")) {
+        for (const auto& node : streams->elements()) {
+            node.check_keys({"from", "to", "fraction", "flow", "stage"});
+            PlantStreamSpec s;
+            s.node = node;
+            const InputNode from = node.at("from"), to = node.at("to");
+            std::tie(s.from, s.outlet) = split_reference(from, spec.cascade_names, "OUTLET");
+            std::string inlet;
+            std::tie(s.to, inlet) = split_reference(to, spec.cascade_names, "INLET");
+            const auto parsed = parse_inlet(inlet);
+            if (!parsed) {
+                to.fail("unknown inlet '" + inlet + "' of cascade '" + spec.cascade_names[s.to] +
+                        "': expected feed (aqueous feed), organic-feed or scrub (scrub liquor)");
+            }
+            s.inlet = *parsed;
+            s.label = from.as_string() + " -> " + to.as_string();
+            if (node.has("fraction") && node.has("flow")) {
+                node.fail("give the share of the outlet as 'fraction' or 'flow', not both");
+            }
+            if (auto f = node.find("fraction")) {
+                s.fraction = f->as_double_in(0.0, 1.0, false, true);
+            }
+            if (auto f = node.find("flow")) {
+                s.flow_L_per_h = f->as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+            }
+            if (auto st = node.find("stage")) {
+                if (s.inlet == Inlet::scrub) {
+                    st->fail(
+                        "the scrub liquor enters the last scrub stage; 'stage' is for the feed "
+                        "and organic-feed inlets");
+                }
+                s.stage = static_cast<int>(st->as_integer_in(1, 10000));
+            }
+            for (std::size_t k = 0; k < spec.streams.size(); ++k) {
+                const auto& other = spec.streams[k];
+                if (other.to == s.to && other.inlet == s.inlet) {
+                    to.fail(to.as_string() + " is already fed by " + from_nodes[k].as_string() +
+                            " (line " + std::to_string(to_nodes[k].line()) +
+                            "); each inlet takes one stream");
+                }
+            }
+            (s.inlet == Inlet::scrub ? inlets[s.to].scrub : inlets[s.to].feed) = true;
+            spec.streams.push_back(s);
+            from_nodes.push_back(from);
+            to_nodes.push_back(to);
+        }
+    }
+
+    // The cases.
+    for (int c = 0; c < count; ++c) {
+        const InputNode& node = nodes[c];
+        if (!node.has("feed") && !node.has("feeds") && !inlets[c].feed && !inlets[c].scrub) {
+            node.fail("cascade '" + spec.cascade_names[c] +
+                      "' has no feed: give it `feed:` or a stream to " + spec.cascade_names[c] +
+                      ".feed, .organic-feed or .scrub");
+        }
+        spec.cascades.push_back(parse_case(node, inlets[c]));
+    }
+    bool any_feed = false;
+    for (const auto& c : spec.cascades) {
+        any_feed = any_feed || !c.feeds.empty();
+    }
+    if (!any_feed) {
+        list.fail(
+            "no cascade has a feed of its own: at least one needs `feed:` (what enters the "
+            "plant)");
+    }
+
+    // Streams against the parsed cascades: outlets, phases, stages, shares.
+    for (std::size_t k = 0; k < spec.streams.size(); ++k) {
+        auto& s = spec.streams[k];
+        const CaseSpec& from = spec.cascades[s.from];
+        const CaseSpec& to = spec.cascades[s.to];
+        const auto outs = outlets_of(from);
+        const auto outlet = std::find_if(outs.begin(), outs.end(),
+                                         [&](const Outlet& o) { return o.name == s.outlet; });
+        if (outlet == outs.end()) {
+            from_nodes[k].fail("cascade '" + spec.cascade_names[s.from] + "' has no outlet '" +
+                               s.outlet + "'; its outlets are " + outlet_list(from));
+        }
+        if (outlet->phase != inlet_phase(s.inlet)) {
+            to_nodes[k].fail(
+                "the " + s.outlet + " is " + std::string(phase_name(outlet->phase)) +
+                (outlet->phase == Phase::aqueous
+                     ? ": it can feed a cascade's feed or scrub inlet, not its organic-feed"
+                     : ": it can feed a cascade's organic-feed inlet only"));
+        }
+        const int last_feedable = to.stages_extraction + to.stages_scrub;
+        const std::string& to_name = spec.cascade_names[s.to];
+        if (s.inlet == Inlet::scrub || (s.inlet == Inlet::organic_feed && s.stage == 0)) {
+            if (to.stages_scrub == 0) {
+                to_nodes[k].fail("cascade '" + to_name + "' has no scrub section: " +
+                                 (s.inlet == Inlet::scrub
+                                      ? std::string("it has no scrub inlet")
+                                      : std::string("give the organic feed's 'stage'")));
+            }
+        }
+        if (s.stage > last_feedable) {
+            s.node->at("stage").fail("cascade '" + to_name + "' has " +
+                                     std::to_string(last_feedable) +
+                                     " extraction and scrub stages; a stream enters one of them");
+        }
+        if (s.stage == 0) {
+            s.stage = s.inlet == Inlet::feed           ? to.stages_extraction
+                      : s.inlet == Inlet::organic_feed ? to.stages_extraction + 1
+                                                       : last_feedable;
+        }
+        if (s.inlet != Inlet::scrub) {
+            for (const auto& f : to.feeds) {
+                if (f.phase == inlet_phase(s.inlet)) {
+                    to_nodes[k].fail("cascade '" + to_name + "' has an " +
+                                     std::string(phase_name(f.phase)) +
+                                     " feed of its own (its `feed:`); a stream cannot feed " +
+                                     to_nodes[k].as_string() + " as well");
+                }
+            }
+        }
+        // Shares of one outlet: at most one stream takes all of it, fractions sum to <= 1.
+        double fractions = 0.0;
+        for (std::size_t o = 0; o <= k; ++o) {
+            const auto& other = spec.streams[o];
+            if (other.from != s.from || other.outlet != s.outlet) {
+                continue;
+            }
+            const bool whole = !other.fraction && !other.flow_L_per_h;
+            if (o < k && (whole || (!s.fraction && !s.flow_L_per_h))) {
+                from_nodes[k].fail(
+                    from_nodes[k].as_string() + " also goes to " + to_nodes[o].as_string() +
+                    " (line " + std::to_string(from_nodes[o].line()) +
+                    "); when an outlet is split, give each part a 'fraction' or a 'flow'");
+            }
+            fractions += other.fraction.value_or(0.0);
+        }
+        if (fractions > 1.0 + 1e-12) {
+            s.node->fail("the fractions taken from " + from_nodes[k].as_string() + " add up to " +
+                         fmt(fractions, 6) + ", more than 1");
+        }
+    }
+
+    // Every element that enters the plant may reach every cascade.
+    for (int c = 0; c < count; ++c) {
+        const CaseSpec& cs = spec.cascades[c];
+        if (cs.model_name != "separation-factor") {
+            continue;
+        }
+        for (const auto& other : spec.cascades) {
+            for (const auto& f : other.feeds) {
+                for (int e = 0; e < num_elements; ++e) {
+                    if (f.mole_fraction[e] > 0.0 && !cs.system.has(e)) {
+                        nodes[c].at("system").fail("the system '" + cs.system.name +
+                                                   "' has no extractability for " + symbol(e) +
+                                                   ", which enters the plant with " + other.name +
+                                                   "'s feed; add it under log10-extractability");
+                    }
+                }
+            }
+        }
+    }
+
+    if (auto products = root.find("products")) {
+        for (const auto& node : products->elements()) {
+            node.check_keys({"name", "from", "elements", "purity"});
+            PlantProductSpec p;
+            p.name = node.at("name").as_string();
+            for (const auto& other : spec.products) {
+                if (other.name == p.name) {
+                    node.at("name").fail("product name '" + p.name + "' is used twice");
+                }
+            }
+            const InputNode from = node.at("from");
+            std::tie(p.cascade, p.outlet) = split_reference(from, spec.cascade_names, "OUTLET");
+            const CaseSpec& c = spec.cascades[p.cascade];
+            const auto outs = outlets_of(c);
+            if (std::none_of(outs.begin(), outs.end(),
+                             [&](const Outlet& o) { return o.name == p.outlet; })) {
+                from.fail("cascade '" + spec.cascade_names[p.cascade] + "' has no outlet '" +
+                          p.outlet + "'; its outlets are " + outlet_list(c));
+            }
+            for (const auto& s : spec.streams) {
+                if (s.from == p.cascade && s.outlet == p.outlet && !s.fraction && !s.flow_L_per_h) {
+                    from.fail(from.as_string() + " goes whole to " +
+                              s.label.substr(s.label.find("-> ") + 3) +
+                              "; nothing of it leaves the plant as a product");
+                }
+            }
+            if (auto list_node = node.find("elements")) {
+                const std::vector<InputNode> items =
+                    list_node->is_sequence() ? list_node->elements() : std::vector{*list_node};
+                for (const auto& item : items) {
+                    const auto e = element_index(item.as_string());
+                    if (!e) {
+                        item.fail("unknown element '" + item.as_string() + "'");
+                    }
+                    p.elements.push_back(*e);
+                }
+            }
+            if (auto purity = node.find("purity")) {
+                p.purity = purity->as_double_in(0.0, 1.0, false, false);
+            }
+            spec.products.push_back(p);
+        }
+    }
+
+    if (auto solver = root.find("solver")) {
+        solver->check_keys({"tolerance", "max-iterations", "method"});
+        if (auto t = solver->find("tolerance")) {
+            spec.tolerance = t->as_double_in(1e-15, 1e-3);
+        }
+        if (auto m = solver->find("max-iterations")) {
+            spec.max_iterations = static_cast<int>(m->as_integer_in(1, 100000));
+        }
+        if (auto m = solver->find("method")) {
+            spec.method = m->as_string();
+            if (spec.method != "wegstein" && spec.method != "substitution") {
+                m->fail("expected 'wegstein' (default) or 'substitution' for the tear streams");
+            }
+        }
+    }
+    return spec;
+}
+
+namespace {
+
+class PlantSolver {
+public:
+    PlantSolver(const PlantSpec& spec, const std::function<void(const std::string&)>& progress)
+        : spec_(spec), progress_(progress), count_(static_cast<int>(spec.cascades.size()))
+    {
+        order_and_tears();
+        for (const auto& c : spec_.cascades) {
+            for (const auto& f : c.feeds) {
+                for (int e = 0; e < num_elements; ++e) {
+                    feed_[e] += f.re_mol_per_h() * f.mole_fraction[e];
+                }
+            }
+        }
+        for (const double x : feed_) {
+            feed_total_ += x;
+        }
+    }
+
+    PlantResult solve();
+
+private:
+    //! Tear streams: a depth-first search from the cascades with feeds of their own tears
+    //! every stream to a cascade still on the search path (it closes a loop). Calculation
+    //! order: topological over the other streams.
+    void order_and_tears();
+    //! Volumetric flows and, for saturated-organic cascades, RE totals of every stream, by
+    //! substitution over the order (both are linear in the inlets): the tear streams' start.
+    std::vector<StreamValue> estimate_streams() const;
+    //! Solves every cascade in order with the tear streams at `tears`; fills streams_ (every
+    //! stream's value) and results_.
+    void pass(const std::vector<StreamValue>& tears);
+    void solve_cascade(int c);
+    //! The share of an outlet a stream takes (fraction of its flow).
+    double share(const PlantStreamSpec& s, const StreamValue& outlet) const;
+    std::vector<double> pack(const std::vector<StreamValue>& tears) const;
+    std::vector<StreamValue> unpack(const std::vector<double>& x) const;
+    std::vector<double> scales(const std::vector<double>& g) const;
+
+    const PlantSpec& spec_;
+    const std::function<void(const std::string&)>& progress_;
+    int count_ = 0;
+    std::vector<int> order_, tears_;
+    std::vector<bool> is_tear_;
+    std::array<double, num_elements> feed_{};
+    double feed_total_ = 0.0;
+    std::vector<StreamValue> streams_;
+    std::vector<CaseSpec> specs_;
+    std::vector<CascadeResult> results_;
+    std::vector<std::vector<FeedSpec>> solved_with_;  //!< stream feeds of each cascade's last solve
+    std::vector<bool> solved_;
+    int solves_ = 0;
+};
+
+void PlantSolver::order_and_tears()
+{
+    std::vector<int> state(count_, 0);  // 0 new, 1 on the path, 2 done
+    is_tear_.assign(spec_.streams.size(), false);
+    std::function<void(int)> visit = [&](int c) {
+        state[c] = 1;
+        for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
+            const auto& s = spec_.streams[k];
+            if (s.from != c) {
+                continue;
+            }
+            if (state[s.to] == 1) {
+                is_tear_[k] = true;
+                tears_.push_back(static_cast<int>(k));
+            } else if (state[s.to] == 0) {
+                visit(s.to);
+            }
+        }
+        state[c] = 2;
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        for (int c = 0; c < count_; ++c) {
+            if (state[c] == 0 && (pass == 1 || !spec_.cascades[c].feeds.empty())) {
+                visit(c);
+            }
+        }
+    }
+    std::sort(tears_.begin(), tears_.end());
+    // With the loops torn the streams form no cycle: the order is any topological one; take
+    // the one nearest the file's order.
+    std::vector<int> waiting(count_, 0);
+    for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
+        waiting[spec_.streams[k].to] += is_tear_[k] ? 0 : 1;
+    }
+    std::vector<bool> placed(count_, false);
+    while (static_cast<int>(order_.size()) < count_) {
+        int next = 0;
+        while (placed[next] || waiting[next] > 0) {
+            ++next;
+        }
+        placed[next] = true;
+        order_.push_back(next);
+        for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
+            if (spec_.streams[k].from == next && !is_tear_[k]) {
+                --waiting[spec_.streams[k].to];
+            }
+        }
+    }
+}
+
+double PlantSolver::share(const PlantStreamSpec& s, const StreamValue& outlet) const
+{
+    if (s.fraction) {
+        return *s.fraction;
+    }
+    if (s.flow_L_per_h) {
+        if (*s.flow_L_per_h > outlet.flow_L_per_h * (1.0 + 1e-12)) {
+            throw InfeasibleError(
+                "stream " + s.label + " takes " + fmt(*s.flow_L_per_h) + " L/h but the " +
+                s.outlet + " of '" + spec_.cascade_names[s.from] + "' is only " +
+                fmt(outlet.flow_L_per_h) + " L/h; take a smaller flow or a fraction");
+        }
+        return *s.flow_L_per_h / outlet.flow_L_per_h;
+    }
+    return 1.0;
+}
+
+std::vector<StreamValue> PlantSolver::estimate_streams() const
+{
+    const auto& streams = spec_.streams;
+    std::vector<StreamValue> value(streams.size());
+    // Start: a tear stream carries the plant feed's composition at a typical concentration
+    // (the mean of the plant's aqueous feeds, or the source cascade's organic capacity).
+    double aqueous_flow = 0.0, aqueous_re = 0.0;
+    for (const auto& c : spec_.cascades) {
+        for (const auto& f : c.feeds) {
+            if (f.phase == Phase::aqueous) {
+                aqueous_flow += f.flow_L_per_h;
+                aqueous_re += f.re_mol_per_h();
+            }
+        }
+    }
+    const double aqueous_concentration = aqueous_flow > 0.0 ? aqueous_re / aqueous_flow : 1.0;
+    std::vector<double> concentration(streams.size());
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+        const CaseSpec& from = spec_.cascades[streams[k].from];
+        const auto capacity = from.organic_capacity_mol_per_L();
+        concentration[k] = inlet_phase(streams[k].inlet) == Phase::organic && capacity
+                               ? *capacity
+                               : aqueous_concentration;
+        value[k].phase = inlet_phase(streams[k].inlet);
+    }
+    std::vector<double> flow(streams.size(), 0.0), re(streams.size(), -1.0);
+    bool settled = false, flows_settled = false;
+    for (int sweep = 0; sweep < 100000 && !settled; ++sweep) {
+        double flow_change = 0.0, re_change = 0.0;
+        for (const int c : order_) {
+            const CaseSpec& cs = spec_.cascades[c];
+            double aqueous_in = 0.0, organic_in = cs.organic.flow_L_per_h, re_aq = 0.0,
+                   re_org = 0.0;
+            bool re_known = true;
+            for (const auto& f : cs.feeds) {
+                (f.phase == Phase::aqueous ? aqueous_in : organic_in) += f.flow_L_per_h;
+                (f.phase == Phase::aqueous ? re_aq : re_org) += f.re_mol_per_h();
+            }
+            for (std::size_t k = 0; k < streams.size(); ++k) {
+                if (streams[k].to == c) {
+                    const bool aqueous = inlet_phase(streams[k].inlet) == Phase::aqueous;
+                    (aqueous ? aqueous_in : organic_in) += flow[k];
+                    (aqueous ? re_aq : re_org) += std::max(re[k], 0.0);
+                    re_known = re_known && re[k] >= 0.0;
+                }
+            }
+            if (cs.scrub && cs.stages_scrub > 0) {
+                aqueous_in += cs.scrub->flow_L_per_h;
+            }
+            const int last_scrub = cs.stages_extraction + cs.stages_scrub;
+            std::map<std::string, double> out_flow, out_re;
+            double aqueous_drawn = 0.0, organic_drawn = 0.0, strip_drawn = 0.0,
+                   organic_drawn_all = 0.0;
+            for (const auto& d : cs.draws) {
+                out_flow[d.name] = d.flow_L_per_h;
+                if (d.phase == Phase::aqueous) {
+                    (d.stage <= last_scrub ? aqueous_drawn : strip_drawn) += d.flow_L_per_h;
+                } else {
+                    organic_drawn_all += d.flow_L_per_h;
+                    organic_drawn += d.stage <= last_scrub ? d.flow_L_per_h : 0.0;
+                }
+            }
+            out_flow["raffinate"] = aqueous_in - aqueous_drawn;
+            out_flow["loaded_organic"] = organic_in - organic_drawn;
+            out_flow["stripped_organic"] = organic_in - organic_drawn_all;
+            out_flow["strip_liquor"] = cs.strip ? cs.strip->flow_L_per_h - strip_drawn : 0.0;
+            // RE totals of the separation-factor bookkeeping (draws neglected): the organic
+            // loads S at stage 1, the scrub acid strips W, the strip section strips the rest.
+            const auto capacity = cs.organic_capacity_mol_per_L();
+            if (cs.model_name == "separation-factor" && capacity && re_known) {
+                const double s = cs.organic.flow_L_per_h * *capacity;
+                const double w =
+                    cs.scrub && cs.stages_scrub > 0 ? cs.scrub->h_mol_per_h() / 3.0 : 0.0;
+                const double organic_out = std::max(s + re_org - w, 0.0);
+                out_re["raffinate"] = std::max(re_aq + w - s, 0.0);
+                out_re["loaded_organic"] = organic_out;
+                out_re["strip_liquor"] = organic_out;
+                out_re["stripped_organic"] = 0.0;
+            }
+            for (std::size_t k = 0; k < streams.size(); ++k) {
+                const auto& s = streams[k];
+                if (s.from != c) {
+                    continue;
+                }
+                const double outlet = out_flow[s.outlet];
+                double f = s.fraction       ? *s.fraction * outlet
+                           : s.flow_L_per_h ? std::min(*s.flow_L_per_h, outlet)
+                                            : outlet;
+                f = std::max(f, 0.0);
+                const auto it = out_re.find(s.outlet);
+                const double r = it == out_re.end() ? concentration[k] * f
+                                 : outlet > 0.0     ? it->second * f / outlet
+                                                    : 0.0;
+                flow_change = std::max(flow_change, std::abs(f - flow[k]) / std::max(f, 1e-300));
+                re_change = std::max(re_change, std::abs(r - re[k]) / std::max(r, 1e-300));
+                flow[k] = f;
+                re[k] = r;
+            }
+        }
+        flows_settled = flow_change < 1e-13;
+        settled = flows_settled && re_change < 1e-13;
+    }
+    if (!flows_settled) {
+        // The flows are linear in the inlets: they settle unless a loop returns at least as
+        // much liquid as it receives.
+        std::string tears;
+        for (const int k : tears_) {
+            tears += tears.empty() ? "" : ", ";
+            tears += streams[k].label;
+        }
+        throw InfeasibleError("the streams' flows do not settle: the loop closed by " + tears +
+                              " returns at least as much liquid as it receives, so its flow "
+                              "grows without bound; send only part of an outlet round the loop");
+    }
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+        if (!(flow[k] > 0.0) || !std::isfinite(flow[k])) {
+            throw InfeasibleError("stream " + streams[k].label + " carries no liquid (" +
+                                  fmt(flow[k]) +
+                                  " L/h): its outlet receives nothing; check the streams' "
+                                  "shares");
+        }
+        value[k].flow_L_per_h = flow[k];
+        const double r = re[k] > 0.0 ? re[k] : concentration[k] * flow[k];
+        for (int e = 0; e < num_elements; ++e) {
+            value[k].mol_per_h[e] = r * feed_[e] / feed_total_;
+        }
+    }
+    return value;
+}
+
+void PlantSolver::solve_cascade(int c)
+{
+    std::vector<FeedSpec> stream_feeds;
+    for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
+        const auto& s = spec_.streams[k];
+        if (s.to == c) {
+            stream_feeds.push_back(feed_from_stream(streams_[k], s.inlet, s.stage));
+        }
+    }
+    const auto same = [](const FeedSpec& a, const FeedSpec& b) {
+        return a.phase == b.phase && a.stage == b.stage && a.flow_L_per_h == b.flow_L_per_h &&
+               a.concentration_mol_per_L == b.concentration_mol_per_L &&
+               a.mole_fraction == b.mole_fraction && a.acid_mol_per_L == b.acid_mol_per_L;
+    };
+    if (solved_[c] && std::equal(stream_feeds.begin(), stream_feeds.end(), solved_with_[c].begin(),
+                                 solved_with_[c].end(), same)) {
+        return;  // nothing it receives has changed
+    }
+    CaseSpec cs = spec_.cascades[c];
+    cs.feeds.insert(cs.feeds.end(), stream_feeds.begin(), stream_feeds.end());
+    try {
+        set_components(cs);
+        Cascade cascade(cs);
+        results_[c] = cascade.solve();
+    } catch (const InfeasibleError& e) {
+        throw InfeasibleError("cascade '" + spec_.cascade_names[c] + "': " + e.what());
+    } catch (const ConvergenceError& e) {
+        throw ConvergenceError("cascade '" + spec_.cascade_names[c] + "': " + e.what());
+    }
+    ++solves_;
+    specs_[c] = std::move(cs);
+    solved_with_[c] = std::move(stream_feeds);
+    solved_[c] = true;
+}
+
+void PlantSolver::pass(const std::vector<StreamValue>& tears)
+{
+    for (std::size_t t = 0; t < tears_.size(); ++t) {
+        streams_[tears_[t]] = tears[t];
+    }
+    for (const int c : order_) {
+        solve_cascade(c);
+        // What this cascade sends on (the torn streams keep their start for this pass).
+        for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
+            const auto& s = spec_.streams[k];
+            if (s.from != c || is_tear_[k]) {
+                continue;
+            }
+            const StreamValue outlet = outlet_value(results_[c], s.outlet);
+            const double f = share(s, outlet);
+            StreamValue& v = streams_[k];
+            v.phase = outlet.phase;
+            v.flow_L_per_h = f * outlet.flow_L_per_h;
+            for (int e = 0; e < num_elements; ++e) {
+                v.mol_per_h[e] = f * outlet.mol_per_h[e];
+            }
+            v.acid_mol_per_h = f * outlet.acid_mol_per_h;
+        }
+    }
+}
+
+std::vector<double> PlantSolver::pack(const std::vector<StreamValue>& tears) const
+{
+    std::vector<double> x;
+    for (const auto& v : tears) {
+        x.push_back(v.flow_L_per_h);
+        x.push_back(v.acid_mol_per_h);
+        x.insert(x.end(), v.mol_per_h.begin(), v.mol_per_h.end());
+    }
+    return x;
+}
+
+std::vector<StreamValue> PlantSolver::unpack(const std::vector<double>& x) const
+{
+    std::vector<StreamValue> tears(tears_.size());
+    std::size_t i = 0;
+    for (std::size_t t = 0; t < tears_.size(); ++t) {
+        tears[t].phase = inlet_phase(spec_.streams[tears_[t]].inlet);
+        tears[t].flow_L_per_h = x[i++];
+        tears[t].acid_mol_per_h = x[i++];
+        for (int e = 0; e < num_elements; ++e) {
+            tears[t].mol_per_h[e] = x[i++];
+        }
+    }
+    return tears;
+}
+
+std::vector<double> PlantSolver::scales(const std::vector<double>& g) const
+{
+    // Flows relative to themselves; each element relative to the larger of its flow in the
+    // stream and its plant feed (a trace far below the plant's feed of it cannot move the
+    // plant balance); acid relative to the plant's RE feed.
+    std::vector<double> scale(g.size());
+    std::size_t i = 0;
+    for (std::size_t t = 0; t < tears_.size(); ++t) {
+        scale[i] = std::abs(g[i]);
+        ++i;
+        scale[i] = std::max(std::abs(g[i]), feed_total_);
+        ++i;
+        for (int e = 0; e < num_elements; ++e, ++i) {
+            scale[i] = std::max(std::abs(g[i]), feed_[e]);
+        }
+    }
+    return scale;
+}
+
+PlantResult PlantSolver::solve()
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    streams_ = estimate_streams();
+    specs_.resize(count_);
+    results_.resize(count_);
+    solved_with_.resize(count_);
+    solved_.assign(count_, false);
+
+    std::vector<StreamValue> start;
+    for (const int k : tears_) {
+        start.push_back(streams_[k]);
+    }
+    std::vector<double> x = pack(start), x_old, g_old;
+    PlantResult result;
+    const auto tear_labels = [&] {
+        std::string text;
+        for (const int k : tears_) {
+            text += text.empty() ? "" : ", ";
+            text += spec_.streams[k].label;
+        }
+        return text;
+    };
+    for (int iteration = 1;; ++iteration) {
+        try {
+            pass(unpack(x));
+        } catch (const Error& e) {
+            if (x_old.empty() || x == g_old) {
+                throw;
+            }
+            // A Wegstein step can overshoot into flows a cascade cannot run: fall back to
+            // the plain substitution step of this pass.
+            if (progress_) {
+                progress_(std::string("plant: accelerated step failed (") + e.what() +
+                          "); substitution step instead");
+            }
+            x = g_old;
+            pass(unpack(x));
+        }
+        result.iterations = iteration;
+        if (tears_.empty()) {
+            break;
+        }
+        std::vector<StreamValue> computed;
+        for (const int k : tears_) {
+            const auto& s = spec_.streams[k];
+            const StreamValue outlet = outlet_value(results_[s.from], s.outlet);
+            const double f = share(s, outlet);
+            StreamValue v = outlet;
+            v.flow_L_per_h *= f;
+            v.acid_mol_per_h *= f;
+            for (auto& m : v.mol_per_h) {
+                m *= f;
+            }
+            computed.push_back(v);
+        }
+        const std::vector<double> g = pack(computed);
+        const std::vector<double> scale = scales(g);
+        double change = 0.0;
+        for (std::size_t i = 0; i < g.size(); ++i) {
+            if (scale[i] > 0.0) {
+                change = std::max(change, std::abs(g[i] - x[i]) / scale[i]);
+            }
+        }
+        result.tear_change = change;
+        if (progress_) {
+            progress_("plant: pass " + std::to_string(iteration) + ", largest tear change " +
+                      fmt(change, 3));
+        }
+        if (change <= spec_.tolerance) {
+            break;
+        }
+        if (iteration >= spec_.max_iterations) {
+            throw ConvergenceError(
+                "the plant's recycle streams (" + tear_labels() + ") did not converge in " +
+                std::to_string(spec_.max_iterations) + " passes (" + spec_.method +
+                "): the largest scaled change of the last pass was " + fmt(change, 3) +
+                ", the tolerance " + fmt(spec_.tolerance, 3) +
+                ". Raise solver.max-iterations in the plant file, try method: substitution, or "
+                "send less of the recycled outlet round the loop.");
+        }
+        // Bounded Wegstein (q in [-5, 0]) per variable; plain substitution on the first pass
+        // and where a variable did not move.
+        std::vector<double> next = g;
+        if (spec_.method == "wegstein" && !x_old.empty()) {
+            for (std::size_t i = 0; i < g.size(); ++i) {
+                const double dx = x[i] - x_old[i];
+                if (dx == 0.0) {
+                    continue;
+                }
+                const double slope = (g[i] - g_old[i]) / dx;
+                double q = slope / (slope - 1.0);
+                q = std::isfinite(q) ? std::clamp(q, -5.0, 0.0) : -5.0;
+                const double candidate = q * x[i] + (1.0 - q) * g[i];
+                if (candidate >= 0.0) {  // flows and amounts stay non-negative
+                    next[i] = candidate;
+                }
+            }
+        }
+        x_old = x;
+        g_old = g;
+        x = next;
+    }
+
+    result.order = order_;
+    result.tears = tears_;
+    result.specs = specs_;
+    result.cascades = results_;
+    result.streams = streams_;
+    result.cascade_solves = solves_;
+    result.feed_mol_per_h = feed_;
+    // Products: what of every outlet no stream takes.
+    for (int c = 0; c < count_; ++c) {
+        for (const auto& o : outlets_of(spec_.cascades[c])) {
+            const StreamValue outlet = outlet_value(results_[c], o.name);
+            double taken = 0.0;
+            for (const auto& s : spec_.streams) {
+                if (s.from == c && s.outlet == o.name) {
+                    taken += share(s, outlet);
+                }
+            }
+            if (taken > 1.0 + 1e-12) {
+                throw InfeasibleError("the streams from " + spec_.cascade_names[c] + "." + o.name +
+                                      " take " + fmt(100.0 * taken) +
+                                      " % of it; they can take at most all of it");
+            }
+            const double left = std::max(0.0, 1.0 - taken);
+            if (left <= 1e-12 || outlet.re_mol_per_h() <= 0.0) {
+                continue;  // all of it goes on, or it carries no RE (a stripped organic)
+            }
+            PlantProductResult p;
+            p.name = spec_.cascade_names[c] + "." + o.name;
+            p.cascade = c;
+            p.outlet = o.name;
+            for (const auto& named : spec_.products) {
+                if (named.cascade == c && named.outlet == o.name) {
+                    p.name = named.name;
+                    p.elements = named.elements;
+                    p.target = named.purity;
+                }
+            }
+            p.value = outlet;
+            p.value.flow_L_per_h *= left;
+            p.value.acid_mol_per_h *= left;
+            for (auto& m : p.value.mol_per_h) {
+                m *= left;
+            }
+            const double re = p.value.re_mol_per_h();
+            int main = -1;
+            for (int e = 0; e < num_elements; ++e) {
+                p.composition[e] = re > 0.0 ? p.value.mol_per_h[e] / re : 0.0;
+                p.recovery[e] = feed_[e] > 0.0 ? p.value.mol_per_h[e] / feed_[e] : 0.0;
+                if (main < 0 || p.composition[e] > p.composition[main]) {
+                    main = e;
+                }
+                result.product_mol_per_h[e] += p.value.mol_per_h[e];
+                result.product_kg_reo_per_h +=
+                    p.value.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1e3;
+            }
+            if (p.elements.empty() && re > 0.0) {
+                p.elements = {main};
+            }
+            for (const int e : p.elements) {
+                p.purity += p.composition[e];
+            }
+            result.products.push_back(p);
+        }
+    }
+    for (int e = 0; e < num_elements; ++e) {
+        if (feed_[e] > 0.0) {
+            result.balance_relative_error[e] =
+                std::abs(feed_[e] - result.product_mol_per_h[e]) / feed_[e];
+            result.mass_balance_relative_error =
+                std::max(result.mass_balance_relative_error, result.balance_relative_error[e]);
+        }
+    }
+    for (int c = 0; c < count_; ++c) {
+        const Reagents& r = results_[c].reagents;
+        result.base_mol_per_h += r.saponification_base_mol_per_h;
+        result.scrub_acid_h_mol_per_h += r.scrub_acid_h_mol_per_h;
+        result.strip_acid_h_mol_per_h += r.strip_acid_h_mol_per_h;
+        for (const auto& w : results_[c].warnings) {
+            result.warnings.push_back(spec_.cascade_names[c] + ": " + w);
+        }
+    }
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return result;
+}
+
+}  // namespace
+
+PlantResult solve_plant(const PlantSpec& spec,
+                        const std::function<void(const std::string&)>& progress)
+{
+    PlantSolver solver(spec, progress);
+    return solver.solve();
+}
+
+}  // namespace reesx

@@ -77,7 +77,7 @@ public:
         } catch (const InfeasibleError& e) {
             std::ostringstream message;
             message << "the flows from t = " << factors.time_h
-                    << " h (dynamic.events) cannot run: " << e.what();
+                    << " h (by dynamic.events or dynamic.control) cannot run: " << e.what();
             throw InfeasibleError(message.str());
         }
         const double feed_factor = factors.feed_flow_factor;
@@ -410,6 +410,31 @@ public:
         return out;
     }
 
+    //! Purity of the control's element at its measuring point.
+    double measured_purity(const DynamicControl& control, const Eigen::VectorXd& y) const
+    {
+        Eigen::VectorXd amounts(n_);
+        if (!control.product.empty()) {
+            for (const auto& o : outlets(y)) {
+                if (o.name == control.product) {
+                    amounts = o.mol_per_h;
+                }
+            }
+        } else {
+            const int j = control.stage - 1;
+            if (control.phase == Phase::aqueous) {
+                amounts = y.segment(c_index(j, 0), n_);
+            } else {
+                organic(j, y.data() + c_index(j, 0), amounts);
+            }
+        }
+        const auto k =
+            std::find(spec_.components.begin(), spec_.components.end(), control.element) -
+            spec_.components.begin();
+        const double total = amounts.cwiseMax(0.0).sum();
+        return total > 0.0 && k < n_ ? std::max(amounts[k], 0.0) / total : 0.0;
+    }
+
     int stages() const { return stages_; }
     int components() const { return n_; }
     double time_constant_h() const
@@ -546,17 +571,48 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     bool flows_changed = false;
     std::size_t next_event = 0;
     int reported = 0;
+    DynamicEvent flows;  // the factors in force
+    const std::optional<DynamicControl>& control = dynamic.control;
+    double next_sample = control ? control->start_h : INFINITY;
     for (const double t_out : times) {
-        // Scheduled changes inside this interval: integrate to each, change, restart.
-        while (next_event < dynamic.events.size() && dynamic.events[next_event].time_h <= t_out) {
-            const double t_event = dynamic.events[next_event].time_h;
-            ida.advance_to(t_event);
-            fed += model.feed_rate() * (t_event - t_fed);
-            t_fed = t_event;
-            model.set_flows(dynamic.events[next_event]);
-            flows_changed = true;
-            ida.restart(t_event, t_out > t_event ? t_out : t_event + 1e-6);
-            ++next_event;
+        // Scheduled changes and control samples inside this interval, in time order:
+        // integrate to each, change the flows, restart.
+        while (true) {
+            const double t_event =
+                next_event < dynamic.events.size() ? dynamic.events[next_event].time_h : INFINITY;
+            const double t_action = std::min(t_event, next_sample);
+            if (t_action > t_out) {
+                break;
+            }
+            ida.advance_to(t_action);
+            fed += model.feed_rate() * (t_action - t_fed);
+            t_fed = t_action;
+            DynamicEvent changed = flows;
+            const bool scheduled = t_event <= next_sample;
+            if (scheduled) {
+                changed = dynamic.events[next_event++];
+                if (control) {
+                    changed.*(control->factor) = flows.*(control->factor);  // the loop's
+                }
+            } else {
+                const double purity = model.measured_purity(*control, ida.state());
+                const double impurity_ratio =
+                    std::max(1.0 - purity, 1e-15) / (1.0 - control->setpoint_purity);
+                changed.*(control->factor) = std::clamp(
+                    flows.*(control->factor) * std::exp(control->gain * std::log(impurity_ratio)),
+                    control->min_factor, control->max_factor);
+                result.control.times_h.push_back(t_action);
+                result.control.measured_purity.push_back(purity);
+                result.control.factor.push_back(changed.*(control->factor));
+                next_sample += control->interval_h;
+            }
+            if (scheduled || changed.*(control->factor) != flows.*(control->factor)) {
+                changed.time_h = t_action;
+                flows = changed;
+                model.set_flows(flows);
+                flows_changed = true;
+                ida.restart(t_action, t_out > t_action ? t_out : t_action + 1e-6);
+            }
         }
         ida.advance_to(t_out);
         fed += model.feed_rate() * (t_out - t_fed);
@@ -662,6 +718,101 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
 
 }  // namespace
 
+namespace {
+
+DynamicControl parse_control(const CaseSpec& spec, const InputNode& node)
+{
+    node.check_keys({"measure", "setpoint", "adjust", "gain", "interval", "start", "limits"});
+    DynamicControl c;
+    const InputNode measure = node.at("measure");
+    measure.check_keys({"product", "stage", "phase", "element"});
+    if (measure.has("product") == measure.has("stage")) {
+        measure.fail(
+            "give either product (raffinate, loaded_organic, strip_liquor, stripped_organic "
+            "or a side draw's name) or stage (with phase and element) to measure");
+    }
+    if (const auto v = measure.find("product")) {
+        c.product = v->as_string();
+        std::vector<std::string> names;
+        for (const auto& p : Cascade(spec).solve().products) {
+            names.push_back(p.name);
+            if (p.name == c.product) {
+                c.element = p.main_element;
+            }
+        }
+        if (std::find(names.begin(), names.end(), c.product) == names.end()) {
+            std::string list;
+            for (const auto& n : names) {
+                list += (list.empty() ? "" : ", ") + n;
+            }
+            v->fail("this cascade has no product '" + c.product + "'; its products: " + list);
+        }
+    } else {
+        c.stage = static_cast<int>(measure.at("stage").as_integer_in(1, spec.num_stages()));
+        if (const auto phase_node = measure.find("phase")) {
+            const std::string phase = phase_node->as_string();
+            if (phase != "aqueous" && phase != "organic") {
+                phase_node->fail("expected aqueous or organic, found '" + phase + "'");
+            }
+            c.phase = phase == "aqueous" ? Phase::aqueous : Phase::organic;
+        }
+        if (!measure.has("element")) {
+            measure.fail("a stage measurement needs the element whose purity is measured");
+        }
+    }
+    if (const auto v = measure.find("element")) {
+        const auto e = element_index(v->as_string());
+        if (!e || std::find(spec.components.begin(), spec.components.end(), *e) ==
+                      spec.components.end()) {
+            v->fail("'" + v->as_string() + "' is not an element of this cascade's feed");
+        }
+        c.element = *e;
+    }
+    c.setpoint_purity = node.at("setpoint").as_double_in(0.0, 1.0, false, false);
+    const InputNode adjust = node.at("adjust");
+    const std::string what = adjust.as_string();
+    if (what == "feed-flow") {
+        c.factor = &DynamicEvent::feed_flow_factor;
+    } else if (what == "organic-flow") {
+        c.factor = &DynamicEvent::organic_flow_factor;
+    } else if (what == "scrub-flow") {
+        c.factor = &DynamicEvent::scrub_flow_factor;
+    } else if (what == "strip-flow") {
+        c.factor = &DynamicEvent::strip_flow_factor;
+    } else if (what == "draw-flow") {
+        c.factor = &DynamicEvent::draw_flow_factor;
+    } else {
+        adjust.fail(
+            "expected feed-flow, organic-flow, scrub-flow, strip-flow or draw-flow, found '" +
+            what + "'");
+    }
+    c.adjusted = what;
+    if ((what == "scrub-flow" && !spec.scrub) || (what == "strip-flow" && !spec.strip) ||
+        (what == "draw-flow" && spec.draws.empty())) {
+        adjust.fail("this cascade has no " + what.substr(0, what.find('-')) + " to adjust");
+    }
+    if (const auto v = node.find("gain")) {
+        c.gain = v->as_double_in(-10.0, 10.0);
+    }
+    if (const auto v = node.find("interval")) {
+        c.interval_h = v->as_quantity_in(Quantity::time, "h", 0.0, 1e6, false);
+    }
+    if (const auto v = node.find("start")) {
+        c.start_h = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7);
+    }
+    if (const auto v = node.find("limits")) {
+        const auto limits = v->elements();
+        if (limits.size() != 2) {
+            v->fail("expected [lowest, highest] factor, e.g. [0.5, 2]");
+        }
+        c.min_factor = limits[0].as_double_in(0.0, 100.0, false);
+        c.max_factor = limits[1].as_double_in(c.min_factor, 100.0);
+    }
+    return c;
+}
+
+}  // namespace
+
 DynamicSpec parse_dynamic(const CaseSpec& spec)
 {
     DynamicSpec d;
@@ -670,7 +821,7 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     }
     const InputNode node = spec.root->at("dynamic");
     node.check_keys({"hours", "mixer-residence-time", "settler-residence-time", "settler-cells",
-                     "start", "outputs", "profiles-at", "events", "target-purity",
+                     "start", "outputs", "profiles-at", "events", "control", "target-purity",
                      "relative-tolerance", "absolute-tolerance"});
     if (const auto v = node.find("hours")) {
         d.hours = v->as_quantity_in(Quantity::time, "h", 0.0, 1e7, false);
@@ -762,6 +913,9 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
             }
             d.events.push_back(ev);
         }
+    }
+    if (const auto c = node.find("control")) {
+        d.control = parse_control(spec, *c);
     }
     check_supported(spec, d);
     return d;

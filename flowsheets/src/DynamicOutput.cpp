@@ -61,6 +61,20 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
           {"error_test_failures", r.stats.error_test_failures},
           {"nonlinear_failures", r.stats.nonlinear_failures}}},
         {"seconds", r.seconds}};
+    if (dynamic.control) {
+        const DynamicControl& c = *dynamic.control;
+        j["dynamic"]["control"] = {
+            {"adjust", c.adjusted},
+            {"measure", c.product.empty()
+                            ? json{{"stage", c.stage},
+                                   {"phase", c.phase == Phase::aqueous ? "aqueous" : "organic"}}
+                            : json{{"product", c.product}}},
+            {"element", symbol_or_dash(c.element)},
+            {"setpoint_purity", c.setpoint_purity},
+            {"times_h", r.control.times_h},
+            {"measured_purity", r.control.measured_purity},
+            {"factor", r.control.factor}};
+    }
     return j;
 }
 
@@ -103,6 +117,18 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       "changed during the run)\n");
     }
     out << line;
+    if (dynamic.control && !r.control.times_h.empty()) {
+        const DynamicControl& c = *dynamic.control;
+        const std::string where =
+            c.product.empty() ? "stage " + std::to_string(c.stage) : c.product;
+        std::snprintf(line, sizeof line,
+                      "  control: %s purity at %s %.8f (setpoint %.8f) at %.1f h; %s factor "
+                      "%.4f (%zu samples)\n",
+                      symbol_or_dash(c.element).c_str(), where.c_str(),
+                      r.control.measured_purity.back(), c.setpoint_purity, r.control.times_h.back(),
+                      c.adjusted.c_str(), r.control.factor.back(), r.control.times_h.size());
+        out << line;
+    }
     return out.str();
 }
 
@@ -138,6 +164,11 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
             h5.write_dataset(group + "/organic_mol_per_L", row_major(p.organic_mol_per_L),
                              p.organic_mol_per_L.rows(), num_elements, "mol/L");
             h5.write_attribute(group, "time_h", p.time_h);
+        }
+        if (!r.control.times_h.empty()) {
+            h5.write_dataset("/control/time_h", r.control.times_h, "h");
+            h5.write_dataset("/control/measured_purity", r.control.measured_purity, "1");
+            h5.write_dataset("/control/factor", r.control.factor, "1");
         }
         h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L),
                          r.aqueous_mol_per_L.rows(), num_elements, "mol/L");

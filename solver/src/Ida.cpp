@@ -208,6 +208,8 @@ void IdaIntegrator::correct_initial_conditions(double t_next)
 
 void IdaIntegrator::restart(double t, double t_next)
 {
+    // IDAReInit zeroes IDA's counters: keep what they had counted.
+    counted_before_restarts_ = stats();
     t_ = t;
     check(IDAReInit(mem_.get(), t, y_.get(), yp_.get()), "IDAReInit", last_message_);
     correct_initial_conditions(t_next);
@@ -248,6 +250,12 @@ IdaStats IdaIntegrator::stats() const
     check(IDAGetNumErrTestFails(ida, &s.error_test_failures), "IDAGetNumErrTestFails");
     check(IDAGetNumNonlinSolvConvFails(ida, &s.nonlinear_failures), "IDAGetNumNonlinSolvConvFails");
     check(IDAGetLastOrder(ida, &s.last_order), "IDAGetLastOrder");
+    const IdaStats& b = counted_before_restarts_;
+    s.steps += b.steps;
+    s.residual_evaluations += b.residual_evaluations;
+    s.jacobian_evaluations += b.jacobian_evaluations;
+    s.error_test_failures += b.error_test_failures;
+    s.nonlinear_failures += b.nonlinear_failures;
     return s;
 }
 

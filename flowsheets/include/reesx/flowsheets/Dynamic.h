@@ -35,6 +35,29 @@ struct DynamicEvent {
     std::optional<std::array<double, num_elements>> feed_mole_fraction;
 };
 
+//! A sampled feedback loop: every interval, the purity of one element at one point (a stage's
+//! mixer phase or a product) moves one flow factor by
+//!   factor ← clamp(factor × exp(gain × ln(impurity / setpoint impurity)))
+//! (integral action on the log of the impurity, which spans decades).
+struct DynamicControl {
+    std::string product;  //!< measured product, or empty for a stage
+    int stage = 0;        //!< measured stage (1-based) when product is empty
+    Phase phase = Phase::aqueous;
+    int element = -1;  //!< -1: the product's main element at steady state
+    double setpoint_purity = 0.999;
+    double DynamicEvent::*factor = &DynamicEvent::scrub_flow_factor;
+    std::string adjusted;  //!< the factor's key, e.g. "scrub-flow"
+    double gain = 0.5;
+    double interval_h = 1.0;
+    double start_h = 0.0;
+    double min_factor = 0.5, max_factor = 2.0;
+};
+
+//! What the loop saw and did, one entry per sample.
+struct ControlSeries {
+    std::vector<double> times_h, measured_purity, factor;
+};
+
 struct DynamicSpec {
     double hours = 100.0;
     double mixer_residence_h = 4.0 / 60.0;     //!< chemistry notes §4.1: mixing 3–10 min
@@ -44,6 +67,7 @@ struct DynamicSpec {
     int outputs = 100;                    //!< evenly spaced output times after t = 0
     std::vector<double> profile_times_h;  //!< stage profiles kept at these times
     std::vector<DynamicEvent> events;
+    std::optional<DynamicControl> control;
     double target_purity = 0.9999;
     solver::IdaOptions ida;
 };
@@ -70,6 +94,7 @@ struct DynamicResult {
     //! |inventory(t) + left(t) - inventory(0) - fed(0..t)| / fed(0..t), worst element, end.
     double conservation_relative_error = 0.0;
     std::vector<StageProfile> profiles;  //!< at DynamicSpec::profile_times_h
+    ControlSeries control;               //!< empty without DynamicSpec::control
     //! The final aqueous and organic mixer concentrations, mol/L (stages × 17 elements).
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! Max relative difference of the final mixer concentrations from the steady state of

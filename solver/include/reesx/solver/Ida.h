@@ -72,6 +72,7 @@ public:
 
     double time() const { return t_; }
     Eigen::Map<const Eigen::VectorXd> state() const;
+    //! Counts since construction (over restarts); last_order is the current one.
     IdaStats stats() const;
 
 private:
@@ -82,6 +83,7 @@ private:
     LinearSolverPtr linear_solver_;
     IdaPtr mem_;
     double t_ = 0.0;
+    IdaStats counted_before_restarts_;  //!< IDAReInit zeroes IDA's own counters
     std::exception_ptr callback_error_;
     std::string last_message_;
 

@@ -39,10 +39,8 @@ public:
 
     int size() const override { return stages_ * block_; }
     //! Within a block: aqueous settler cells, mixer holdups, mixer concentrations, amounts
-    //! left, organic settler cells. A mixer then reads the aqueous cell at the start of the
-    //! next block and the organic cell at the end of the previous one: every dependence is
-    //! less than one block away, which halves the band (and quarters the band LU's work)
-    //! against the plain order.
+    //! left, organic settler cells: every dependence is less than one block away. (Only IDA's
+    //! band solver reads the bandwidth; this system solves with its own structure.)
     int half_bandwidth() const override { return block_ - 1; }
     Eigen::VectorXd differential_mask() const override
     {

@@ -66,8 +66,7 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
         j["dynamic"]["control"] = {
             {"adjust", c.adjusted},
             {"measure", c.product.empty()
-                            ? json{{"stage", c.stage},
-                                   {"phase", c.phase == Phase::aqueous ? "aqueous" : "organic"}}
+                            ? json{{"stage", c.stage}, {"phase", std::string(phase_name(c.phase))}}
                             : json{{"product", c.product}}},
             {"element", symbol_or_dash(c.element)},
             {"setpoint_purity", c.setpoint_purity},

@@ -311,7 +311,10 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
 {
     const fs::path dir = scratch("dynamic");
     const std::string text =
-        std::string(good_case) + "dynamic: {hours: 50, start: feed, profiles-at: [5.25 h, 25 h]}\n";
+        std::string(good_case) +
+        "dynamic: {hours: 50, start: feed, profiles-at: [5.25 h, 25 h], control: {measure: "
+        "{product: loaded_organic}, setpoint: 0.95, adjust: scrub-flow, gain: 0.1, interval: "
+        "10 h, limits: [0.95, 1.1]}}\n";
     const fs::path case_file = write(dir, "case.yaml", text);
     const CommandRun run = run_reesx("dynamic " + case_file.string() + " --json " +
                                      (dir / "d.json").string() + " -o " + (dir / "d.h5").string());
@@ -321,6 +324,11 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
     EXPECT_EQ(d["command"], "dynamic");
     EXPECT_EQ(d["dynamic"]["times_h"].size(), 101U);
     EXPECT_LT(d["dynamic"]["conservation_relative_error"].get<double>(), 1e-9);
+    const nlohmann::json& control = d["dynamic"]["control"];
+    EXPECT_EQ(control["adjust"], "scrub-flow");
+    EXPECT_EQ(control["element"], "Nd");
+    EXPECT_EQ(control["times_h"].size(), 6U);  // samples at 0, 10, ..., 50 h
+    EXPECT_EQ(control["factor"].size(), 6U);
     const std::string h5 = (dir / "d.h5").string();
     EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "filetype"), "reesx-dynamic-result");
     std::vector<std::size_t> dims;
@@ -328,6 +336,8 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
     EXPECT_EQ(dims, (std::vector<std::size_t>{20, 17}));
     reesx::io::read_dataset(h5, "/time_h", &dims);
     EXPECT_EQ(dims, (std::vector<std::size_t>{101}));  // 100 outputs + the profile at 5.25 h
+    reesx::io::read_dataset(h5, "/control/factor", &dims);
+    EXPECT_EQ(dims, (std::vector<std::size_t>{6}));
     const fs::path fresh =
         write(dir, "fresh.yaml", std::string(good_case) + "dynamic: {start: fresh}\n");
     EXPECT_EQ(run_reesx("dynamic " + fresh.string()).status, 1);

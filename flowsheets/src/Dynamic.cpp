@@ -25,8 +25,6 @@ public:
         block_ = n_ * (3 + 2 * cells_);
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
         set_flows(DynamicEvent{});
-        base_draw_aq_ = draw_aq_;
-        base_draw_org_ = draw_org_;
         for (int j = 0; j < stages_; ++j) {
             // Equipment from the flows at t = 0 (volumes stay; residence times follow flows).
             mixer_aq_L_.push_back(dynamic.mixer_residence_h * q_aq_[j]);
@@ -107,6 +105,7 @@ public:
         }
         // A side draw takes part of a phase leaving its stage: the stages the phase flows
         // on to carry that much less (the strip section's aqueous is a run of its own).
+        draw_flow_factor_ = factors.draw_flow_factor;
         draw_aq_.assign(stages_, 0.0);
         draw_org_.assign(stages_, 0.0);
         const auto strip_side = [&](int j) { return strip_start_ >= 0 && j >= strip_start_; };
@@ -179,9 +178,8 @@ public:
     //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
     //! the cell before it (diagonal in the elements), and a mixer's holdup N = V_aq c +
     //! V_org q(c) is explicit in its concentrations, so eliminating both leaves a
-    //! block-tridiagonal system in the mixer concentrations with one n × n block per stage.
-    //! The solve is exact for the J of the last setup: GMRES then needs one iteration while
-    //! IDA keeps that matrix.
+    //! block-tridiagonal system in the mixer concentrations with one n × n block per stage
+    //! (docs/dynamics.md, "Linear solves").
     void setup_linear_solver(double, const double* y, const double*, double c_j) override
     {
         setup_y_ = Eigen::Map<const Eigen::VectorXd>(y, size());
@@ -225,7 +223,7 @@ public:
     void solve_linear(const double* y, double c_j, const double* r_in, double* z) override
     {
         // The exact matrix at this y and c_j: the equilibrium's dq/dc moves fast enough during
-        // a start-up that a lagged one costs more GMRES iterations than refactoring does.
+        // a start-up that a lagged one costs more steps than refactoring does (measured).
         const Eigen::Map<const Eigen::VectorXd> y_now(y, size());
         if (c_j != c_j_ || y_now != setup_y_) {
             setup_linear_solver(0.0, y, nullptr, c_j);
@@ -398,12 +396,8 @@ public:
             }
         }
         for (const auto& d : spec_.draws) {
-            const bool aqueous = d.phase == Phase::aqueous;
-            const int j = d.stage - 1;
-            // This draw's share of its stage's drawn flow (draws may share a stage).
-            const double share = d.flow_L_per_h / (aqueous ? base_draw_aq_[j] : base_draw_org_[j]);
-            out.push_back(
-                {d.name, leaving(j, aqueous, share * (aqueous ? draw_aq_[j] : draw_org_[j]))});
+            out.push_back({d.name, leaving(d.stage - 1, d.phase == Phase::aqueous,
+                                           draw_flow_factor_ * d.flow_L_per_h)});
         }
         return out;
     }
@@ -468,8 +462,8 @@ private:
     const EquilibriumModel& model_;
     int cells_ = 1, stages_ = 0, n_ = 0, block_ = 0, strip_start_ = -1;
     std::vector<double> q_aq_, q_org_;
-    std::vector<double> draw_aq_, draw_org_;            //!< side draws per stage, L/h, now
-    std::vector<double> base_draw_aq_, base_draw_org_;  //!< the same, as in the case
+    std::vector<double> draw_aq_, draw_org_;  //!< side draws per stage, L/h, now
+    double draw_flow_factor_ = 1.0;
     std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
     Eigen::MatrixXd feed_mol_per_h_;
     std::vector<StageConditions> conditions_;

@@ -649,8 +649,9 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         if (progress && percent >= reported + 10) {
             reported = percent - percent % 10;
             const auto s = ida.stats();
-            progress("dynamic: " + std::to_string(reported) + " % (" + std::to_string(t_out) +
-                     " h, " + std::to_string(s.steps) + " steps)");
+            std::ostringstream line;
+            line << "dynamic: " << reported << " % (" << t_out << " h, " << s.steps << " steps)";
+            progress(line.str());
         }
     }
     const Eigen::VectorXd y = ida.state();

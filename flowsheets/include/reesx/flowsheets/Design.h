@@ -106,7 +106,7 @@ struct ThreeOutletResult {
     double beta_low = 0.0, beta_high = 0.0;    //!< at the two cuts
     double s = 0.0, w = 0.0, d = 0.0;          //!< mol RE per mol feed RE (d: the draw)
     double s_min_low = 0.0, s_min_high = 0.0;  //!< pseudo-binary minima of the two cuts
-    double s_min_middle = 0.0;  //!< the pinch below the draw at the middle purity
+    double s_min_middle = 0.0;                 //!< the pinch below the draw at the middle purity
     int n = 0, m = 0, strip = 0;
     int draw_stage = 0;  //!< 1-based
     int peak_stage = 0;  //!< where the middle group's organic concentration peaks

@@ -412,6 +412,14 @@ void ThreeOutletDesigner::fill(int n, int m)
         out.target = target_[g];
     }
     reagents(r, result_.base_mol_per_h, result_.hcl_mol_per_h);
+    if (result_.middle_recovery_target > 0.0 &&
+        result_.products[1].recovery < result_.middle_recovery_target) {
+        // The shares are the balances' estimate; the simulated split may differ slightly.
+        result_.warnings.push_back(
+            "the middle product recovers " + short_num(result_.products[1].recovery, 6) +
+            " of its group, below the target " + short_num(result_.middle_recovery_target, 6) +
+            "; raise the outer products' purities");
+    }
 }
 
 void ThreeOutletDesigner::alternatives()
@@ -549,22 +557,30 @@ ThreeOutletResult ThreeOutletDesigner::run()
     // Product shares (the three-product analogue of f'_A = (P_B - f_B)/(P_A + P_B - 1)):
     // the middle product may hold half its impurity as C and half as A (a_C, a_A); with C
     // only in the raffinate and the middle, and A only in the loaded organic and the middle,
-    // f_C = P_C R + a_C D and f_A = P_A L + a_A D with R + D + L = 1. A middle recovery
-    // fixes D = Y_M f_M / P_M instead.
+    // f_C = P_C R + a_C D and f_A = P_A L + a_A D with R + D + L = 1.
     a_c_ = 0.5 * (1.0 - target_[1]);
     const double a_a = a_c_;
-    result_.d = middle.recovery ? *middle.recovery * f_[1] / middle.purity
-                                : (1.0 - f_[0] / target_[0] - f_[2] / target_[2]) /
-                                      (1.0 - a_c_ / target_[0] - a_a / target_[2]);
-    result_.middle_recovery_target = middle.recovery ? *middle.recovery : 0.0;
+    result_.d = (1.0 - f_[0] / target_[0] - f_[2] / target_[2]) /
+                (1.0 - a_c_ / target_[0] - a_a / target_[2]);
     r_share_ = (f_[0] - a_c_ * result_.d) / target_[0];
     const double a_share = 1.0 - result_.d - r_share_;
     if (!(result_.d > 0.0 && r_share_ > 0.0 && a_share > 0.0)) {
         throw InfeasibleError(
             "these purities leave no share of the feed for one of the three products (draw " +
             short_num(result_.d) + ", raffinate " + short_num(r_share_) + ", loaded organic " +
-            short_num(a_share) + " mol per mol feed RE); lower the purities" +
-            (middle.recovery ? std::string(" or the middle recovery") : std::string()));
+            short_num(a_share) + " mol per mol feed RE); lower the purities");
+    }
+    // The middle group's recovery then follows: what the outer products may hold of it at
+    // their purities is all it loses. A recovery target is a check on that.
+    const double middle_recovery = target_[1] * result_.d / f_[1];
+    result_.middle_recovery_target = middle.recovery ? *middle.recovery : 0.0;
+    if (middle.recovery && middle_recovery < *middle.recovery) {
+        throw InfeasibleError("at these purities the outer products may hold " +
+                              short_num(f_[1] - target_[1] * result_.d, 4) +
+                              " mol per mol feed RE of " + group_name(result_.groups[1]) +
+                              ", so the middle product recovers " + short_num(middle_recovery, 6) +
+                              " of it, below the target " + short_num(*middle.recovery, 6) +
+                              "; raise the outer products' purities or lower the middle recovery");
     }
     a_outlet_ = spec_.strip_stages > 0 ? "strip_liquor" : "loaded_organic";
     choose_reflux();
@@ -593,7 +609,6 @@ ThreeOutletResult ThreeOutletDesigner::run()
                    "its purity is capped by the reflux (S_min for a middle purity of "
                 << short_num(target_[1], 6) << " is " << short_num(result_.s_min_middle)
                 << "). Lower the middle product's purity"
-                << (spec_.middle->recovery ? " or recovery" : "")
                 << ", or separate it with two two-outlet cascades";
             throw InfeasibleError(why.str());
         }

@@ -119,6 +119,23 @@ TEST(ThreeOutlet, unreachableMiddlePurityIsInfeasible)
     }
 }
 
+TEST(ThreeOutlet, middleRecoveryAboveWhatTheOuterPuritiesLeaveIsInfeasible)
+{
+    // At 99.9 % outer purities the raffinate and the loaded organic may hold 0.00056 mol Ce
+    // per mol feed, so a 90 % middle product recovers 0.99861 of the Ce: 0.9999 cannot be
+    // met, 0.99 can (the design then runs).
+    try {
+        design(three_way("middle-product: {purity: 0.9, recovery: 0.9999}\n"));
+        FAIL() << "expected an InfeasibleError";
+    } catch (const InfeasibleError& e) {
+        EXPECT_THAT(e.what(), HasSubstr("recovers 0.99861"));
+    }
+    const DesignResult r = design(three_way("middle-product: {purity: 0.9, recovery: 0.99}\n"));
+    ASSERT_TRUE(r.three_outlet);
+    EXPECT_GE(r.three_outlet->products[1].recovery, 0.99);
+    EXPECT_GE(r.three_outlet->products[1].purity, 0.9);
+}
+
 TEST(ThreeOutlet, middleProductNeedsThreeGroups)
 {
     EXPECT_THROW(parse_design(InputNode::load_string(

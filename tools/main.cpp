@@ -118,6 +118,7 @@ int check_case(const std::string& case_path)
 struct DesignOptions {
     std::string file, system, feed, split, feed_rate, feed_phase, recovery_of, scrub_acid;
     double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
+    double middle_purity = 0.0, middle_recovery = 0.0;
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
     std::string json_path, case_path;
     bool quiet = false;
@@ -167,6 +168,13 @@ std::string design_document(const DesignOptions& o)
     if (o.recovery != 0.0) {
         y += "recovery: {of: " + quoted(o.recovery_of.empty() ? "A" : o.recovery_of) +
              ", value: " + quoted(number(o.recovery)) + "}\n";
+    }
+    if (o.middle_purity != 0.0 || o.middle_recovery != 0.0) {
+        y += "middle-product: {";
+        y += o.middle_purity != 0.0 ? "purity: " + quoted(number(o.middle_purity)) : "";
+        y += o.middle_purity != 0.0 && o.middle_recovery != 0.0 ? ", " : "";
+        y += o.middle_recovery != 0.0 ? "recovery: " + quoted(number(o.middle_recovery)) : "";
+        y += "}\n";
     }
     if (o.reflux_multiple != 0.0) {
         y += "reflux: {multiple-of-minimum: " + quoted(number(o.reflux_multiple)) + "}\n";
@@ -538,7 +546,9 @@ int main(int argc, char** argv)
     design->add_option("design_file", d.file, "design file (YAML); or give the options below");
     design->add_option("--system", d.system, "extraction system name or YAML file");
     design->add_option("--feed", d.feed, "built-in feed name (reesx feeds) or YAML file");
-    design->add_option("--split", d.split, "the cut: Pr/Nd (adjacent elements) or La-Nd/Sm-Lu");
+    design->add_option(
+        "--split", d.split,
+        "the cut: Pr/Nd (adjacent elements), La-Nd/Sm-Lu, or La/Ce/Pr (three outlets)");
     design->add_option("--purity", d.purity, "purity of both products (default 0.9999)");
     design->add_option("--purity-a", d.purity_a, "purity of the more extractable product");
     design->add_option("--purity-b", d.purity_b, "purity of the less extractable product");
@@ -546,6 +556,10 @@ int main(int argc, char** argv)
     design->add_option("--recovery-of", d.recovery_of, "A, B or an element (default A)");
     design->add_option("--feed-rate", d.feed_rate,
                        "\"1000 kg/h REO\", \"5 t/d\", \"20 mol/h\" or a feed flow \"500 L/h\"");
+    design->add_option("--middle-purity", d.middle_purity,
+                       "three-group split (La/Ce/Pr): purity of the middle product");
+    design->add_option("--middle-recovery", d.middle_recovery,
+                       "three-group split: recovery of the middle group in its product");
     design->add_option("--feed-phase", d.feed_phase, "aqueous (default) or organic");
     design->add_option("--scrub-acid", d.scrub_acid, "scrub HCl, e.g. \"4 mol/L\"");
     design->add_option("--reflux-multiple", d.reflux_multiple,

@@ -118,11 +118,10 @@ std::string order_text(const std::vector<int>& order)
 
 //! The cut: indices into `order` of the named elements on either side of it (the last of
 //! the less extractable side, the first of the more extractable side).
-std::pair<int, int> parse_split(const InputNode& node, const ExtractionSystem& system,
-                                const std::vector<int>& order,
+std::pair<int, int> parse_split(const InputNode& node, const std::string& text,
+                                const ExtractionSystem& system, const std::vector<int>& order,
                                 const std::array<double, num_elements>& feed)
 {
-    const std::string text = node.as_string();
     const auto slash = text.find('/');
     if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos) {
         node.fail(
@@ -580,7 +579,7 @@ double DesignSpec::organic_capacity_mol_per_L() const
                : extractant_mol_per_L * saponification * system.loading_per_extractant;
 }
 
-std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w)
+std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w, double drawn)
 {
     const double f = spec.feed_re_mol_per_h, capacity = spec.organic_capacity_mol_per_L();
     const bool aqueous = spec.feed_phase == theory::FeedPhase::aqueous;
@@ -624,7 +623,7 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
     if (spec.strip_stages > 0) {
         // The separation-factor model strips completely given 3 H+ per RE; the excess keeps
         // the strip liquor acidic (chemistry.md §2.3).
-        const double loaded = (aqueous ? s - w : s + 1.0 - w) * f;
+        const double loaded = (aqueous ? s - w : s + 1.0 - w) * f - drawn * f;
         y << "strip:\n  flow: "
           << num(3.0 * loaded * (1.0 + spec.strip_acid_excess) / spec.strip_acid_mol_per_L)
           << " L/h\n  acid: " << num(spec.strip_acid_mol_per_L) << " mol/L\n";
@@ -662,7 +661,7 @@ DesignSpec parse_design(const InputNode& root)
 {
     root.check_keys({"schema", "name", "system", "feed", "feed-phase", "feed-rate", "split",
                      "purity", "recovery", "reflux", "organic", "scrub-acid", "strip", "tradeoff",
-                     "model"});
+                     "model", "middle-product"});
     if (const auto schema = root.find("schema")) {
         if (schema->as_integer() != 1) {
             schema->fail("this reesx reads design files of schema 1");
@@ -692,8 +691,21 @@ DesignSpec parse_design(const InputNode& root)
 
     const InputNode split = root.at("split");
     spec.split_label = split.as_string();
-    std::tie(spec.key_b_position, spec.cut_position) =
-        parse_split(split, spec.system, spec.order, spec.feed.mole_fraction);
+    if (std::count(spec.split_label.begin(), spec.split_label.end(), '/') == 2) {
+        // A/B/C: three groups, a three-outlet cascade; each cut is checked as a split.
+        const auto first = spec.split_label.find('/'), second = spec.split_label.rfind('/');
+        const auto cut = [&](const std::string& text) {
+            return parse_split(split, text, spec.system, spec.order, spec.feed.mole_fraction);
+        };
+        MiddleProductSpec middle;
+        std::tie(spec.key_b_position, spec.cut_position) = cut(spec.split_label.substr(0, second));
+        std::tie(middle.last_position, std::ignore) = cut(spec.split_label.substr(first + 1));
+        middle.first_position = spec.cut_position;
+        spec.middle = middle;
+    } else {
+        std::tie(spec.key_b_position, spec.cut_position) =
+            parse_split(split, spec.split_label, spec.system, spec.order, spec.feed.mole_fraction);
+    }
     spec.name = root.has("name")
                     ? root.at("name").as_string()
                     : spec.split_label + " split of " + spec.feed.name + ", " + spec.system.name;
@@ -797,6 +809,40 @@ DesignSpec parse_design(const InputNode& root)
             }
         }
     }
+    if (const auto middle = root.find("middle-product")) {
+        if (!spec.middle) {
+            middle->fail(
+                "a middle product needs a split into three groups, e.g. split: La/Ce/Pr (the "
+                "middle group is drawn as a side stream)");
+        }
+        middle->check_keys({"purity", "recovery"});
+        if (const auto v = middle->find("purity")) {
+            spec.middle->purity = required_fraction(*v);
+        }
+        if (const auto v = middle->find("recovery")) {
+            spec.middle->recovery = required_fraction(*v);
+        }
+    } else if (spec.middle) {
+        spec.middle->purity = std::min(spec.purity_a, spec.purity_b);
+    }
+    if (spec.middle) {
+        // What the three-outlet design does not cover yet: say so where it is asked.
+        const auto refuse = [&](const char* key, const std::string& why) {
+            if (const auto node = root.find(key)) {
+                node->fail(why);
+            }
+        };
+        if (spec.feed_phase == theory::FeedPhase::organic) {
+            refuse("feed-phase", "a three-outlet design takes an aqueous feed");
+        }
+        if (spec.reflux_mode == RefluxMode::stage_budget) {
+            refuse("reflux",
+                   "a three-outlet design takes reflux: optimum or {multiple-of-minimum: k}");
+        }
+        refuse("recovery",
+               "with a three-group split give the middle product's recovery in "
+               "middle-product: {purity: ..., recovery: ...}");
+    }
     spec.feed_re_mol_per_h =
         root.has("feed-rate")
             ? parse_feed_rate(root.at("feed-rate"), spec.feed, spec.feed_concentration_mol_per_L)
@@ -806,6 +852,12 @@ DesignSpec parse_design(const InputNode& root)
 
 DesignResult design(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
 {
+    if (spec.middle) {
+        DesignResult result;
+        result.three_outlet = design_three_outlet(spec, progress);
+        result.case_yaml = result.three_outlet->case_yaml;  // what --case writes
+        return result;
+    }
     Designer designer(spec, progress);
     return designer.run();
 }

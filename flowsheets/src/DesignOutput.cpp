@@ -38,10 +38,155 @@ const char* phase_text(theory::FeedPhase phase)
     return phase == theory::FeedPhase::aqueous ? "aqueous" : "organic";
 }
 
+nlohmann::json three_products_json(const std::array<ThreeOutletProduct, 3>& products)
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& p : products) {
+        out.push_back({{"stream", p.name},
+                       {"group", p.group},
+                       {"purity", p.purity},
+                       {"purity_target", p.target},
+                       {"recovery", p.recovery},
+                       {"re_mol_per_h", p.re_mol_per_h}});
+    }
+    return out;
+}
+
+nlohmann::json three_outlet_summary(const DesignSpec& spec, const ThreeOutletResult& r)
+{
+    using nlohmann::json;
+    json j;
+    j["reesx_version"] = version();
+    j["command"] = "design";
+    json input = {{"name", spec.name},
+                  {"system", spec.system.name},
+                  {"feed", spec.feed.name},
+                  {"feed_phase", "aqueous"},
+                  {"feed_re_mol_per_h", spec.feed_re_mol_per_h},
+                  {"split", spec.split_label},
+                  {"purity_target",
+                   {{"A", spec.purity_a}, {"B", spec.purity_b}, {"middle", spec.middle->purity}}},
+                  {"scrub_acid_mol_per_L", spec.scrub_acid_mol_per_L},
+                  {"organic_capacity_mol_per_L", spec.organic_capacity_mol_per_L()}};
+    if (spec.middle->recovery) {
+        input["middle_recovery_target"] = *spec.middle->recovery;
+    }
+    j["input"] = input;
+    j["three_outlet"] = true;
+    j["groups"] = {{"B", symbols(r.groups[0])},
+                   {"middle", symbols(r.groups[1])},
+                   {"A", symbols(r.groups[2])},
+                   {"beta_low", r.beta_low},
+                   {"beta_high", r.beta_high}};
+    j["stages"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["draw"] = {{"name", "middle"},
+                 {"phase", "organic"},
+                 {"stage", r.draw_stage},
+                 {"peak_stage", r.peak_stage},
+                 {"flow_L_per_h", r.draw_flow_L_per_h},
+                 {"D", r.d}};
+    j["flows"] = {{"feed", r.feed_flow_L_per_h},   {"organic", r.organic_flow_L_per_h},
+                  {"scrub", r.scrub_flow_L_per_h}, {"strip", r.strip_flow_L_per_h},
+                  {"draw", r.draw_flow_L_per_h},   {"unit", "L/h"}};
+    j["reflux"] = {{"S", r.s},
+                   {"W", r.w},
+                   {"S_min_low_cut", r.s_min_low},
+                   {"S_min_high_cut", r.s_min_high},
+                   {"S_min_middle", r.s_min_middle}};
+    j["products"] = three_products_json(r.products);
+    j["reagents"] = {{"base_mol_per_h", r.base_mol_per_h}, {"hcl_mol_per_h", r.hcl_mol_per_h}};
+    json alternatives = json::array();
+    for (const auto& a : r.alternatives) {
+        json one = {{"cuts", a.cuts}};
+        if (!a.error.empty()) {
+            one["error"] = a.error;
+        } else {
+            one["stages"] = a.stages;
+            one["total_stages"] = a.total_stages;
+            one["base_mol_per_h"] = a.base_mol_per_h;
+            one["hcl_mol_per_h"] = a.hcl_mol_per_h;
+            one["products"] = three_products_json(a.products);
+        }
+        alternatives.push_back(one);
+    }
+    j["two_outlet_alternatives"] = alternatives;
+    j["mass_balance_relative_error"] = r.simulation.mass_balance_relative_error;
+    j["simulations"] = r.simulations;
+    j["seconds"] = r.seconds;
+    j["warnings"] = r.warnings;
+    j["case"] = r.case_yaml;
+    return j;
+}
+
+std::string format_three_outlet(const DesignSpec& spec, const ThreeOutletResult& r)
+{
+    std::ostringstream out;
+    out << "Design (three outlets): " << spec.name << "\n";
+    out << line("  split %s, aqueous feed, beta %.4g and %.4g at the two cuts",
+                spec.split_label.c_str(), r.beta_low, r.beta_high);
+    out << line(
+        "  %d extraction + %d scrub stages%s; the middle group drawn from the organic of "
+        "stage %d (its organic concentration peaks at stage %d)",
+        r.n, r.m,
+        r.strip > 0 ? (std::string(" + ") + std::to_string(r.strip) + " strip").c_str() : "",
+        r.draw_stage, r.peak_stage);
+    out << line(
+        "  S %.4f, W %.4f, draw D %.4f mol RE per mol feed RE (S_min: cuts %.4f and "
+        "%.4f, middle purity %.4f)",
+        r.s, r.w, r.d, r.s_min_low, r.s_min_high, r.s_min_middle);
+    out << "\n";
+    out << line("  Flows for %.6g mol/h of feed RE:", spec.feed_re_mol_per_h);
+    out << line("    %-20s %14.6g L/h", "feed", r.feed_flow_L_per_h);
+    out << line("    %-20s %14.6g L/h", "organic", r.organic_flow_L_per_h);
+    out << line("    %-20s %14.6g L/h (%.3g mol/L HCl)", "scrub", r.scrub_flow_L_per_h,
+                spec.scrub_acid_mol_per_L);
+    out << line("    %-20s %14.6g L/h of organic at stage %d", "middle draw", r.draw_flow_L_per_h,
+                r.draw_stage);
+    if (r.strip > 0) {
+        out << line("    %-20s %14.6g L/h (%.3g mol/L HCl)", "strip acid", r.strip_flow_L_per_h,
+                    spec.strip_acid_mol_per_L);
+    }
+    out << "\n";
+    out << line("  %-16s %-8s %12s %12s %12s %12s", "product", "group", "purity", "target",
+                "recovery", "RE mol/h");
+    for (const auto& p : r.products) {
+        out << line("  %-16s %-8s %12.8f %12.6g %12.8f %12.6g", p.name.c_str(), p.group.c_str(),
+                    p.purity, p.target, p.recovery, p.re_mol_per_h);
+    }
+    out << line("  element balance closes to %.2g (relative)",
+                r.simulation.mass_balance_relative_error);
+    out << "\n  Against two two-outlet cascades for the same products (HCl includes 3 H+ per "
+           "mol RE of every organic outlet, stripped):\n";
+    out << line("  %-30s %6s %11s %11s  %-26s %s", "scheme", "stages", "base mol/h", "HCl mol/h",
+                "purities (B, middle, A)", "recoveries");
+    const auto row = [&](const std::string& scheme, int stages, double base, double hcl,
+                         const std::array<ThreeOutletProduct, 3>& p) {
+        out << line("  %-30s %6d %11.6g %11.6g  %.6f %.6f %.6f  %.5f %.5f %.5f", scheme.c_str(),
+                    stages, base, hcl, p[0].purity, p[1].purity, p[2].purity, p[0].recovery,
+                    p[1].recovery, p[2].recovery);
+    };
+    row("three-outlet cascade", r.n + r.m, r.base_mol_per_h, r.hcl_mol_per_h, r.products);
+    for (const auto& a : r.alternatives) {
+        if (!a.error.empty()) {
+            out << line("  %-30s  not designed: %s", a.cuts.c_str(), a.error.c_str());
+            continue;
+        }
+        row(a.cuts, a.total_stages, a.base_mol_per_h, a.hcl_mol_per_h, a.products);
+    }
+    for (const auto& w : r.warnings) {
+        out << "  warning: " << w << "\n";
+    }
+    out << line("\n  %d cascade simulations, %.3f s", r.simulations, r.seconds);
+    return out.str();
+}
+
 }  // namespace
 
 nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
 {
+    if (r.three_outlet) {
+        return three_outlet_summary(spec, *r.three_outlet);
+    }
     using nlohmann::json;
     const theory::Result& t = r.theory;
     json j;
@@ -120,6 +265,9 @@ nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
 
 std::string format_design(const DesignSpec& spec, const DesignResult& r)
 {
+    if (r.three_outlet) {
+        return format_three_outlet(spec, *r.three_outlet);
+    }
     const theory::Result& t = r.theory;
     std::ostringstream out;
     const std::string key_a(elements()[r.key_a].symbol), key_b(elements()[r.key_b].symbol);

@@ -82,3 +82,29 @@ void BM_SeparateBayanOboLike(benchmark::State& state)
 BENCHMARK(BM_SeparateBayanOboLike)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+namespace {
+
+// Three-outlet design (issue 6): La/Ce/Pr 40:40:20, outer products 99.9 %, the Ce middle
+// product at 99 % (or 90 %) drawn at its peak, plus the two two-outlet alternatives.
+void BM_DesignThreeOutletLaCePr(benchmark::State& state)
+{
+    const std::string purity = state.range(0) == 99 ? "0.99" : "0.9";
+    const reesx::DesignSpec spec = reesx::parse_design(reesx::InputNode::load_string(
+        "system: p507-hcl\n"
+        "feed: {name: la-ce-pr, composition: {La: 0.4, Ce: 0.4, Pr: 0.2}}\n"
+        "split: La/Ce/Pr\npurity: 0.999\nmiddle-product: {purity: " +
+            purity + "}\n",
+        "bench"));
+    reesx::DesignResult r;
+    for (auto _ : state) {
+        r = reesx::design(spec);
+        benchmark::DoNotOptimize(r.three_outlet->n);
+    }
+    state.counters["simulations"] = r.three_outlet->simulations;
+    state.counters["stages"] = r.three_outlet->n + r.three_outlet->m;
+    state.counters["S"] = r.three_outlet->s;
+}
+BENCHMARK(BM_DesignThreeOutletLaCePr)->Arg(99)->Arg(90)->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -235,6 +235,37 @@ TEST(Cli, designErrorsExitOneOrTwo)
     EXPECT_EQ(run_reesx("design --system p507-hcl --feed no-such-feed --split Pr/Nd").status, 1);
 }
 
+TEST(Cli, threeOutletDesignRunsAndAnUnreachableMiddlePurityExitsTwo)
+{
+    const fs::path dir = scratch("three_outlet");
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: la-ce-pr\ncomposition: {La: 0.4, Ce: 0.4, Pr: 0.2}\n");
+    const std::string options =
+        "design --system p507-hcl --feed " + feed.string() + " --split La/Ce/Pr --purity 0.999";
+    const CommandRun design =
+        run_reesx(options + " --middle-purity 0.9 --json " + (dir / "d.json").string() +
+                  " --case " + (dir / "case.yaml").string());
+    ASSERT_EQ(design.status, 0) << design.out;
+    EXPECT_NE(design.out.find("three outlets"), std::string::npos) << design.out;
+    nlohmann::json d;
+    std::ifstream(dir / "d.json") >> d;
+    EXPECT_TRUE(d["three_outlet"].get<bool>());
+    EXPECT_EQ(d["products"].size(), 3U);
+    EXPECT_EQ(d["two_outlet_alternatives"].size(), 2U);
+    const CommandRun run =
+        run_reesx("run " + (dir / "case.yaml").string() + " --json " + (dir / "r.json").string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    nlohmann::json r;
+    std::ifstream(dir / "r.json") >> r;
+    EXPECT_EQ(r["products"]["middle"]["composition"]["Ce"].get<double>(),
+              d["products"][1]["purity"].get<double>());
+    EXPECT_GE(r["products"]["middle"]["composition"]["Ce"].get<double>(), 0.9);
+
+    const CommandRun unreachable = run_reesx(options + " --middle-purity 0.99999999");
+    EXPECT_EQ(unreachable.status, 2) << unreachable.out;
+    EXPECT_NE(unreachable.out.find("middle product"), std::string::npos) << unreachable.out;
+}
+
 TEST(Cli, separateWritesJsonAndDot)
 {
     const fs::path dir = scratch("separate");

@@ -27,6 +27,14 @@ enum class RefluxMode {
     stage_budget,  //!< the smallest S whose rigorous design fits in max_total_stages
 };
 
+//! A three-outlet design (split A/B/C with three groups): the middle group leaves as a side
+//! draw of the organic at the stage where its organic concentration peaks (docs/design.md).
+struct MiddleProductSpec {
+    double purity = 0.99;
+    std::optional<double> recovery;  //!< of the middle group; default: the draw is its feed share
+    int first_position = 0, last_position = 0;  //!< the middle group in `order`
+};
+
 struct DesignSpec {
     std::string name;
     ExtractionSystem system;
@@ -59,6 +67,9 @@ struct DesignSpec {
     double strip_acid_mol_per_L = 5.0;  //!< chemistry.md §2.3: 3–6 mol/L HCl
     double strip_acid_excess = 0.1;     //!< fraction above 3 H+ per RE stripped
 
+    //! Set for a three-group split: the middle product as a side draw (three outlets).
+    std::optional<MiddleProductSpec> middle;
+
     int tradeoff_points = 20;  //!< 0: no trade-off curve
     double tradeoff_from = 1.02, tradeoff_to = 3.0;
 
@@ -70,6 +81,48 @@ struct TradeoffPoint {
     double s = 0.0, w = 0.0;
     int n = 0, m = 0;                       //!< rigorous fewest stages
     double theory_n = 0.0, theory_m = 0.0;  //!< short-cut at the same S
+};
+
+//! One product of a three-outlet cascade or of its two-cascade alternative.
+struct ThreeOutletProduct {
+    std::string name;   //!< "raffinate", "middle", "loaded_organic" / "strip_liquor"
+    std::string group;  //!< "La", "Ce", "Pr-Nd"
+    double purity = 0.0, recovery = 0.0, target = 0.0;  //!< group purity, group recovery
+    double re_mol_per_h = 0.0;
+};
+
+//! The same three products from two two-outlet cascades in series (for comparison).
+struct TwoCascadeAlternative {
+    std::string cuts;             //!< "La/Ce-Pr, then Ce/Pr"
+    std::array<int, 2> stages{};  //!< extraction + scrub of each cascade
+    int total_stages = 0;
+    double base_mol_per_h = 0.0, hcl_mol_per_h = 0.0;  //!< as for the three-outlet cascade
+    std::array<ThreeOutletProduct, 3> products;        //!< least extractable first
+    std::string error;  //!< when a cascade of this sequence could not be designed
+};
+
+struct ThreeOutletResult {
+    std::array<std::vector<int>, 3> groups;    //!< least extractable first: C, M, A
+    double beta_low = 0.0, beta_high = 0.0;    //!< at the two cuts
+    double s = 0.0, w = 0.0, d = 0.0;          //!< mol RE per mol feed RE (d: the draw)
+    double s_min_low = 0.0, s_min_high = 0.0;  //!< pseudo-binary minima of the two cuts
+    double s_min_middle = 0.0;                 //!< the pinch below the draw at the middle purity
+    int n = 0, m = 0, strip = 0;
+    int draw_stage = 0;  //!< 1-based
+    int peak_stage = 0;  //!< where the middle group's organic concentration peaks
+    double draw_flow_L_per_h = 0.0, feed_flow_L_per_h = 0.0, organic_flow_L_per_h = 0.0,
+           scrub_flow_L_per_h = 0.0, strip_flow_L_per_h = 0.0;
+    std::array<ThreeOutletProduct, 3> products;  //!< C, M, A
+    double middle_recovery_target = 0.0;         //!< 0 when none was asked
+    //! Saponification base; HCl = scrub H+ + 3 H+ per RE of every organic outlet (each is
+    //! stripped to make a product or the next feed), so both schemes are priced alike.
+    double base_mol_per_h = 0.0, hcl_mol_per_h = 0.0;
+    std::vector<TwoCascadeAlternative> alternatives;
+    CascadeResult simulation;
+    std::string case_yaml;
+    int simulations = 0;
+    double seconds = 0.0;
+    std::vector<std::string> warnings;
 };
 
 struct DesignResult {
@@ -93,6 +146,8 @@ struct DesignResult {
     int simulations = 0;
     double seconds = 0.0;
     std::vector<std::string> warnings;
+    //! Set (and the fields above left at their defaults) for a three-outlet design.
+    std::optional<ThreeOutletResult> three_outlet;
 };
 
 //! "1000 kg/h REO", "5 t/d", "12 mol/h" or a flow of feed solution "100 L/h" -> RE mol/h.
@@ -113,6 +168,12 @@ DesignResult design(const DesignSpec& spec,
                     const std::function<void(const std::string&)>& progress = {});
 
 //! The case YAML of a cascade with these stages and fluxes (what `design` simulates).
-std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w);
+//! `drawn`: RE (mol per mol feed) leaving in organic side draws below the loaded organic.
+std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w,
+                             double drawn = 0.0);
+
+//! The three-outlet design (spec.middle set); called by `design`.
+ThreeOutletResult design_three_outlet(const DesignSpec& spec,
+                                      const std::function<void(const std::string&)>& progress);
 
 }  // namespace reesx

@@ -22,7 +22,15 @@ public:
     {
         stages_ = spec.num_stages();
         n_ = static_cast<int>(spec.components.size());
-        block_ = n_ * (3 + 2 * cells_);
+        for (int j = 0; j < stages_; ++j) {
+            efficiency_.push_back(spec.efficiency[static_cast<int>(spec.section_of(j))]);
+        }
+        if (model_.saturated_organic()) {
+            efficiency_[0] = 1.0;  // fresh organic: nothing to rescale (as reesx run)
+        }
+        murphree_ =
+            std::any_of(efficiency_.begin(), efficiency_.end(), [](double e) { return e < 1.0; });
+        block_ = n_ * (3 + (murphree_ ? 1 : 0) + 2 * cells_);
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
         set_flows(DynamicEvent{});
         for (int j = 0; j < stages_; ++j) {
@@ -45,6 +53,9 @@ public:
         Eigen::VectorXd id = Eigen::VectorXd::Ones(size());
         for (int j = 0; j < stages_; ++j) {
             id.segment(c_index(j, 0), n_).setZero();
+            if (murphree_) {
+                id.segment(m_index(j, 0), n_).setZero();
+            }
         }
         return id;
     }
@@ -80,6 +91,7 @@ public:
         q_aq_.assign(stages_, 0.0);
         q_org_.assign(stages_, 0.0);
         feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
+        organic_feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
         for (int j = 0; j < stages_; ++j) {
             const bool strip = strip_start_ >= 0 && j >= strip_start_;
             q_aq_[j] =
@@ -99,8 +111,11 @@ public:
             const auto& fraction =
                 factors.feed_mole_fraction ? *factors.feed_mole_fraction : f.mole_fraction;
             for (int k = 0; k < n_; ++k) {
-                feed_mol_per_h_(k, at) +=
-                    feed_factor * f.re_mol_per_h() * fraction[spec_.components[k]];
+                const double rate = feed_factor * f.re_mol_per_h() * fraction[spec_.components[k]];
+                feed_mol_per_h_(k, at) += rate;
+                if (f.phase == Phase::organic) {
+                    organic_feed_mol_per_h_(k, at) += rate;
+                }
             }
         }
         // A side draw takes part of a phase leaving its stage: the stages the phase flows
@@ -131,7 +146,12 @@ public:
     int n_index(int j, int k) const { return j * block_ + cells_ * n_ + k; }
     int c_index(int j, int k) const { return n_index(j, k) + n_; }
     int out_index(int j, int k) const { return n_index(j, k) + 2 * n_; }
-    int qs_index(int j, int cell, int k) const { return j * block_ + (cells_ + 3 + cell) * n_ + k; }
+    //! The mixer's organic concentration, an unknown with Murphree efficiencies below 1.
+    int m_index(int j, int k) const { return n_index(j, k) + 3 * n_; }
+    int qs_index(int j, int cell, int k) const
+    {
+        return j * block_ + (cells_ + 3 + (murphree_ ? 1 : 0) + cell) * n_ + k;
+    }
     bool aqueous_goes_down(int j) const { return j > 0 && j != strip_start_; }
     bool organic_goes_up(int j) const { return j + 1 < stages_; }
 
@@ -185,6 +205,9 @@ public:
         setup_y_ = Eigen::Map<const Eigen::VectorXd>(y, size());
         for (int j = 0; j < stages_; ++j) {
             organic_jacobian(j, y + c_index(j, 0), dq_dc_[j]);
+            if (murphree_) {
+                murphree_target(j, y, nullptr, &entering_[j]);
+            }
         }
         build_matrix(c_j);
     }
@@ -202,19 +225,36 @@ public:
             aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);
             org_gain_[j] = gain(q_org_[j], settler_org_L_[j]);
         }
+        const int b = matrix_.block_size();
         for (int j = 0; j < stages_; ++j) {
             Eigen::MatrixXd& d = matrix_.diag[j];
-            d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
-            d.diagonal().array() += c_j * mixer_aq_L_[j] + q_aq_[j];
             if (j + 1 < stages_) {
                 matrix_.upper[j].setZero();
-                matrix_.upper[j].diagonal().setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
+                matrix_.upper[j].diagonal().head(n_).setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
             }
+            if (!murphree_) {
+                d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
+                d.diagonal().array() += c_j * mixer_aq_L_[j] + q_aq_[j];
+                if (j > 0) {
+                    matrix_.lower[j] = -org_up(j - 1) * org_gain_[j - 1] * dq_dc_[j - 1];
+                }
+                continue;
+            }
+            // Unknowns [c; m] (m: the mixer's organic). Holdup rows: (c_j V_a + Q_a) δc +
+            // (c_j V_o + Q_o) δm; Murphree rows: δm - E ∂q*/∂c δc - (what enters) δm_(j-1).
+            d.setZero();
+            d.topLeftCorner(n_, n_).diagonal().setConstant(c_j * mixer_aq_L_[j] + q_aq_[j]);
+            d.topRightCorner(n_, n_).diagonal().setConstant(c_j * mixer_org_L_[j] + q_org_[j]);
+            d.bottomLeftCorner(n_, n_) = -efficiency_[j] * dq_dc_[j];
+            d.bottomRightCorner(n_, n_).setIdentity();
             if (j > 0) {
-                matrix_.lower[j] = -org_up(j - 1) * org_gain_[j - 1] * dq_dc_[j - 1];
+                Eigen::MatrixXd& l = matrix_.lower[j];
+                l.setZero();
+                l.topRightCorner(n_, n_).diagonal().setConstant(-org_up(j - 1) * org_gain_[j - 1]);
+                l.bottomRightCorner(n_, n_) = -org_gain_[j - 1] * entering_[j];
             }
         }
-        work_.setZero(stages_ * n_);  // factorize_and_solve factorizes while it solves
+        work_.setZero(stages_ * b);  // factorize_and_solve factorizes while it solves
         if (!matrix_.factorize_and_solve(work_)) {
             throw solver::SolverError("singular stage block in the dynamic iteration matrix", true);
         }
@@ -236,24 +276,37 @@ public:
         for (int j = 0; j < stages_; ++j) {
             settler_offsets(j, r);
         }
+        const int b = matrix_.block_size();
         for (int j = 0; j < stages_; ++j) {
             for (int k = 0; k < n_; ++k) {
-                double b = r[n_index(j, k)] - c_j_ * r[c_index(j, k)];
+                double top = r[n_index(j, k)] - c_j_ * r[c_index(j, k)];
                 if (j + 1 < stages_) {
-                    b += aq_down(j + 1) * aq_offset_(k, j + 1);
+                    top += aq_down(j + 1) * aq_offset_(k, j + 1);
                 }
                 if (j > 0) {
-                    b += org_up(j - 1) * org_offset_(k, j - 1);
+                    top += org_up(j - 1) * org_offset_(k, j - 1);
                 }
-                work_[j * n_ + k] = b;
+                work_[j * b + k] = top;
+            }
+            if (murphree_) {
+                auto bottom = work_.segment(j * b + n_, n_);
+                bottom = Eigen::Map<const Eigen::VectorXd>(r + m_index(j, 0), n_);
+                if (j > 0) {
+                    bottom.noalias() += entering_[j] * org_offset_.col(j - 1);
+                }
             }
         }
         matrix_.solve_factored(work_);
         // Back-substitution: holdups, settler cells, amounts left.
         Eigen::VectorXd dq(n_);
         for (int j = 0; j < stages_; ++j) {
-            const auto dc = work_.segment(j * n_, n_);
-            dq.noalias() = dq_dc_[j] * dc;
+            const auto dc = work_.segment(j * b, n_);
+            if (murphree_) {
+                dq = work_.segment(j * b + n_, n_);
+                Eigen::Map<Eigen::VectorXd>(z + m_index(j, 0), n_) = dq;
+            } else {
+                dq.noalias() = dq_dc_[j] * dc;
+            }
             const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
             const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
             for (int k = 0; k < n_; ++k) {
@@ -273,11 +326,66 @@ public:
         }
     }
 
+    //! The organic leaving stage j's mixer: at equilibrium with its aqueous, or, with Murphree
+    //! efficiencies, the unknown m.
+    void mixer_organic(int j, const double* y, Eigen::VectorXd& q) const
+    {
+        if (murphree_) {
+            q = Eigen::Map<const Eigen::VectorXd>(y + m_index(j, 0), n_);
+        } else {
+            organic(j, y + c_index(j, 0), q);
+        }
+    }
+
+    //! Murphree (organic side, as reesx run, docs/model.md): m = (1 - E) ρ q_in + E q*(c),
+    //! q_in the organic entering the mixer, ρ (saturated model) rescaling it to the stage's
+    //! RE content. Fills `target` and/or `entering` = (1 - E) ∂(ρ q_in)/∂q_in × the share of
+    //! the entering organic that comes from the stage below.
+    void murphree_target(int j, const double* y, Eigen::VectorXd* target,
+                         Eigen::MatrixXd* entering) const
+    {
+        const double e = efficiency_[j];
+        Eigen::VectorXd q_in = organic_feed_mol_per_h_.col(j) / q_org_[j];
+        const double from_below = j > 0 ? org_up(j - 1) / q_org_[j] : 0.0;
+        if (j > 0) {
+            for (int k = 0; k < n_; ++k) {
+                q_in[k] += from_below *
+                           (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, k)] : y[m_index(j - 1, k)]);
+            }
+        }
+        const double total_in = q_in.sum();
+        const bool saturated = model_.saturated_organic() && total_in > 0.0;
+        const double rho = saturated ? conditions_[j].organic_re_mol_per_L / total_in : 1.0;
+        if (target) {
+            Eigen::VectorXd q_star(n_);
+            organic(j, y + c_index(j, 0), q_star);
+            *target = (1.0 - e) * rho * q_in + e * q_star;
+        }
+        if (entering) {
+            // ∂(ρ q_in)/∂q_in = ρ (I - q_in 1ᵀ / Σ q_in) when ρ rescales, else I.
+            entering->setIdentity(n_, n_);
+            if (saturated) {
+                *entering -= q_in * Eigen::RowVectorXd::Ones(n_) / total_in;
+                *entering *= rho;
+            }
+            *entering *= (1.0 - e) * from_below;
+        }
+    }
+
     void residual(double, const double* y, const double* yp, double* f) override
     {
         // Organic of every stage first: stage j needs its neighbour's.
         for (int j = 0; j < stages_; ++j) {
-            organic(j, y + c_index(j, 0), q_[j]);
+            mixer_organic(j, y, q_[j]);
+        }
+        if (murphree_) {
+            Eigen::VectorXd target(n_);
+            for (int j = 0; j < stages_; ++j) {
+                murphree_target(j, y, &target, nullptr);
+                for (int k = 0; k < n_; ++k) {
+                    f[m_index(j, k)] = y[m_index(j, k)] - target[k];
+                }
+            }
         }
         for (int j = 0; j < stages_; ++j) {
             for (int k = 0; k < n_; ++k) {
@@ -310,17 +418,25 @@ public:
         }
     }
 
-    //! A state with mixer aqueous concentrations c (stages × components) and settlers in
-    //! equilibrium with their mixer.
-    Eigen::VectorXd state_from(const Eigen::MatrixXd& c) const
+    //! A state with mixer aqueous concentrations c (stages × components), mixer organic
+    //! concentrations `organic_c` (Murphree; otherwise, or when empty, at equilibrium with c)
+    //! and settlers holding what their mixer holds.
+    Eigen::VectorXd state_from(const Eigen::MatrixXd& c, const Eigen::MatrixXd& organic_c) const
     {
         Eigen::VectorXd y = Eigen::VectorXd::Zero(size());
         Eigen::VectorXd q(n_);
         for (int j = 0; j < stages_; ++j) {
             const Eigen::VectorXd row = c.row(j).transpose();  // c is column-major
-            organic(j, row.data(), q);
+            if (murphree_ && organic_c.size() > 0) {
+                q = organic_c.row(j).transpose();
+            } else {
+                organic(j, row.data(), q);
+            }
             for (int k = 0; k < n_; ++k) {
                 y[c_index(j, k)] = c(j, k);
+                if (murphree_) {
+                    y[m_index(j, k)] = q[k];
+                }
                 y[n_index(j, k)] = mixer_aq_L_[j] * c(j, k) + mixer_org_L_[j] * q[k];
                 for (int cell = 0; cell < cells_; ++cell) {
                     y[cs_index(j, cell, k)] = c(j, k);
@@ -374,7 +490,7 @@ public:
         Eigen::VectorXd q(n_);
         // Concentrations leaving stage j's settler (its mixer without settler cells).
         const auto leaving = [&](int j, bool aqueous, double flow_L_per_h) {
-            organic(j, y.data() + c_index(j, 0), q);
+            mixer_organic(j, y.data(), q);
             Eigen::VectorXd m(n_);
             for (int k = 0; k < n_; ++k) {
                 const double conc =
@@ -417,7 +533,7 @@ public:
             if (control.phase == Phase::aqueous) {
                 amounts = y.segment(c_index(j, 0), n_);
             } else {
-                organic(j, y.data() + c_index(j, 0), amounts);
+                mixer_organic(j, y.data(), amounts);
             }
         }
         const auto k =
@@ -444,14 +560,15 @@ public:
         org_gain_.assign(stages_, 0.0);
         aq_offset_.setZero(n_, stages_);
         org_offset_.setZero(n_, stages_);
-        matrix_ = solver::BlockTridiagonalMatrix(stages_, n_);
+        matrix_ = solver::BlockTridiagonalMatrix(stages_, murphree_ ? 2 * n_ : n_);
+        entering_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
     }
     Eigen::MatrixXd organic_profile(const Eigen::VectorXd& y) const
     {
         Eigen::MatrixXd out(stages_, n_);
         Eigen::VectorXd q(n_);
         for (int j = 0; j < stages_; ++j) {
-            organic(j, y.data() + c_index(j, 0), q);
+            mixer_organic(j, y.data(), q);
             out.row(j) = q.transpose();
         }
         return out;
@@ -465,7 +582,9 @@ private:
     std::vector<double> draw_aq_, draw_org_;  //!< side draws per stage, L/h, now
     double draw_flow_factor_ = 1.0;
     std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
-    Eigen::MatrixXd feed_mol_per_h_;
+    Eigen::MatrixXd feed_mol_per_h_, organic_feed_mol_per_h_;
+    std::vector<double> efficiency_;  //!< Murphree (organic side) per stage
+    bool murphree_ = false;
     std::vector<StageConditions> conditions_;
     std::vector<Eigen::VectorXd> q_;
 
@@ -492,6 +611,9 @@ private:
     std::vector<Eigen::MatrixXd> dq_dc_;
     std::vector<double> aq_gain_, org_gain_;
     Eigen::MatrixXd aq_offset_, org_offset_;
+    //! With Murphree efficiencies: (1 - E) ∂(ρ q_in)/∂q_in × (share of the entering organic
+    //! that comes from the stage below), per stage, at the setup's y.
+    std::vector<Eigen::MatrixXd> entering_;
     solver::BlockTridiagonalMatrix matrix_;
     Eigen::VectorXd work_, rhs_, setup_y_;
 };
@@ -499,13 +621,6 @@ private:
 void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
 {
     const InputNode where = spec.root ? *spec.root : InputNode::load_string("{}", "case");
-    for (const double e : spec.efficiency) {
-        if (e < 1.0) {
-            where.fail(
-                "reesx dynamic takes the mixer at equilibrium: Murphree efficiencies below "
-                "1 are not modelled yet");
-        }
-    }
     if (!spec.model->extra_unknowns().empty()) {
         where.fail(
             "reesx dynamic covers models without extra per-stage species "
@@ -926,7 +1041,13 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
     model.prepare();
     const int stages = model.stages(), n = model.components();
 
-    Eigen::MatrixXd c0(stages, n);
+    Eigen::MatrixXd c0(stages, n), organic0;  // organic0 empty: at equilibrium with c0
+    if (dynamic.start == StartState::steady_state) {
+        organic0.resize(stages, n);
+        for (int k = 0; k < n; ++k) {
+            organic0.col(k) = result.steady_state.organic_mol_per_L.col(spec.components[k]);
+        }
+    }
     for (int j = 0; j < stages; ++j) {
         for (int k = 0; k < n; ++k) {
             const int e = spec.components[k];
@@ -946,7 +1067,7 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
             }
         }
     }
-    const Eigen::VectorXd y0 = model.state_from(c0);
+    const Eigen::VectorXd y0 = model.state_from(c0, organic0);
     try {
         return integrate(spec, dynamic, model, y0, progress, result, start_time);
     } catch (const solver::SolverError& e) {

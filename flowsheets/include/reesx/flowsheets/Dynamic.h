@@ -2,12 +2,13 @@
 //
 // Dynamics of a mixer-settler cascade (`reesx dynamic`), a semi-explicit index-1 DAE solved
 // with SUNDIALS IDA (solver/Ida.h). Each stage is a well-mixed mixer, where the phases are at
-// equilibrium (the case's model), and a settler: per phase, `settler_cells` well-mixed cells
-// in series without mass transfer. States per stage and element: the mixer holdup (mol,
-// differential), the mixer's aqueous concentration (algebraic: the holdup splits between the
-// phases by the equilibrium), the settler cells' concentrations (differential) and the
+// equilibrium (the case's model) or reach a Murphree efficiency, and a settler: per phase,
+// `settler_cells` well-mixed cells in series without mass transfer. States per stage and
+// element: the mixer holdup (mol, differential), the mixer's aqueous concentration (algebraic:
+// the holdup splits between the phases), with Murphree efficiencies the mixer's organic
+// concentration (algebraic), the settler cells' concentrations (differential) and the
 // cumulative amount that has left the cascade from this stage (differential, for the
-// conservation check). Unknowns are stage-major, so dF/dy is banded.
+// conservation check). Stage-major; the linear solves use that structure (docs/dynamics.md).
 #pragma once
 
 #include <array>
@@ -108,9 +109,10 @@ struct DynamicResult {
 //! The `dynamic:` mapping of a case (defaults when absent); located InputErrors.
 DynamicSpec parse_dynamic(const CaseSpec& spec);
 
-//! Integrates; InputError for cases the dynamic model does not cover (side draws, Murphree
-//! below 1, a strip section of a completely-stripping model, models with extra per-stage
-//! species), ConvergenceError when IDA fails. `progress` gets a line per 10 % of the time.
+//! Integrates; InputError for cases the dynamic model does not cover (a strip section of a
+//! completely-stripping model, models with extra per-stage species), InfeasibleError for
+//! flows that cannot run after an event or a control move, ConvergenceError when IDA fails.
+//! `progress` gets a line per 10 % of the time.
 DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
                                const std::function<void(const std::string&)>& progress = {});
 

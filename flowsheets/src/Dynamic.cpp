@@ -15,6 +15,31 @@ namespace {
 
 constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
 
+//! Where the streams leaving a cascade are taken: the two ends (and the strip section's first
+//! stage) and the side draws; `draw` indexes CaseSpec::draws, -1 for an end.
+struct OutletPoint {
+    std::string name;
+    int stage = 0;  //!< 0-based
+    bool aqueous = true;
+    int draw = -1;
+};
+
+std::vector<OutletPoint> outlet_points(const CaseSpec& spec)
+{
+    const bool strip = spec.stages_strip > 0;
+    std::vector<OutletPoint> points{{"raffinate", 0, true, -1}};
+    if (strip) {
+        points.push_back({"strip_liquor", spec.stages_extraction + spec.stages_scrub, true, -1});
+    }
+    points.push_back(
+        {strip ? "stripped_organic" : "loaded_organic", spec.num_stages() - 1, false, -1});
+    for (std::size_t i = 0; i < spec.draws.size(); ++i) {
+        const DrawSpec& d = spec.draws[i];
+        points.push_back({d.name, d.stage - 1, d.phase == Phase::aqueous, static_cast<int>(i)});
+    }
+    return points;
+}
+
 class DynamicCascade final : public solver::DaeSystem {
 public:
     DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic)
@@ -87,31 +112,29 @@ public:
                     << " h (by dynamic.events or dynamic.control) cannot run: " << e.what();
             throw InfeasibleError(message.str());
         }
-        const double feed_factor = factors.feed_flow_factor;
+        // The flows through each stage, from the scaled case.
+        const auto strip_side = [&](int j) { return strip_start_ >= 0 && j >= strip_start_; };
         q_aq_.assign(stages_, 0.0);
-        q_org_.assign(stages_, 0.0);
+        q_org_.assign(stages_, scaled.organic.flow_L_per_h);
         feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
         organic_feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
         for (int j = 0; j < stages_; ++j) {
-            const bool strip = strip_start_ >= 0 && j >= strip_start_;
-            q_aq_[j] =
-                strip ? factors.strip_flow_factor * spec_.strip->flow_L_per_h
-                      : (spec_.scrub ? factors.scrub_flow_factor * spec_.scrub->flow_L_per_h : 0.0);
-            q_org_[j] = factors.organic_flow_factor * spec_.organic.flow_L_per_h;
+            q_aq_[j] = strip_side(j) ? scaled.strip->flow_L_per_h
+                                     : (scaled.scrub ? scaled.scrub->flow_L_per_h : 0.0);
         }
-        for (const auto& f : spec_.feeds) {
+        for (const auto& f : scaled.feeds) {
             const int at = f.stage - 1;
             for (int j = 0; j < stages_; ++j) {
                 if (f.phase == Phase::aqueous && j <= at) {
-                    q_aq_[j] += feed_factor * f.flow_L_per_h;
+                    q_aq_[j] += f.flow_L_per_h;
                 } else if (f.phase == Phase::organic && j >= at) {
-                    q_org_[j] += feed_factor * f.flow_L_per_h;
+                    q_org_[j] += f.flow_L_per_h;
                 }
             }
             const auto& fraction =
                 factors.feed_mole_fraction ? *factors.feed_mole_fraction : f.mole_fraction;
             for (int k = 0; k < n_; ++k) {
-                const double rate = feed_factor * f.re_mol_per_h() * fraction[spec_.components[k]];
+                const double rate = f.re_mol_per_h() * fraction[spec_.components[k]];
                 feed_mol_per_h_(k, at) += rate;
                 if (f.phase == Phase::organic) {
                     organic_feed_mol_per_h_(k, at) += rate;
@@ -123,18 +146,16 @@ public:
         draw_flow_factor_ = factors.draw_flow_factor;
         draw_aq_.assign(stages_, 0.0);
         draw_org_.assign(stages_, 0.0);
-        const auto strip_side = [&](int j) { return strip_start_ >= 0 && j >= strip_start_; };
-        for (const auto& d : spec_.draws) {
+        for (const auto& d : scaled.draws) {
             const int at = d.stage - 1;
-            const double flow = factors.draw_flow_factor * d.flow_L_per_h;
             for (int j = 0; j < stages_; ++j) {
                 if (d.phase == Phase::aqueous && j < at && strip_side(j) == strip_side(at)) {
-                    q_aq_[j] -= flow;
+                    q_aq_[j] -= d.flow_L_per_h;
                 } else if (d.phase == Phase::organic && j > at) {
-                    q_org_[j] -= flow;
+                    q_org_[j] -= d.flow_L_per_h;
                 }
             }
-            (d.phase == Phase::aqueous ? draw_aq_ : draw_org_)[at] += flow;
+            (d.phase == Phase::aqueous ? draw_aq_ : draw_org_)[at] += d.flow_L_per_h;
         }
     }
 
@@ -260,7 +281,7 @@ public:
         }
     }
 
-    void solve_linear(const double* y, double c_j, const double* r_in, double* z) override
+    void solve_linear(const double* y, double c_j, const double* r, double* z) override
     {
         // The exact matrix at this y and c_j: the equilibrium's dq/dc moves fast enough during
         // a start-up that a lagged one costs more steps than refactoring does (measured).
@@ -268,9 +289,6 @@ public:
         if (c_j != c_j_ || y_now != setup_y_) {
             setup_linear_solver(0.0, y, nullptr, c_j);
         }
-        // IDA may pass the same vector as r and z: work on a copy of r.
-        rhs_ = Eigen::Map<const Eigen::VectorXd>(r_in, size());
-        const double* r = rhs_.data();
         // Right-hand side of the reduced system: r_N - c_j r_c plus what the settler
         // residuals of the neighbours carry into this mixer.
         for (int j = 0; j < stages_; ++j) {
@@ -501,19 +519,13 @@ public:
             }
             return m;
         };
-        for (int j = 0; j < stages_; ++j) {
-            if (!aqueous_goes_down(j)) {
-                out.push_back({j == 0 ? "raffinate" : "strip_liquor",
-                               leaving(j, true, q_aq_[j] - draw_aq_[j])});
-            }
-            if (!organic_goes_up(j)) {
-                out.push_back({strip_start_ >= 0 ? "stripped_organic" : "loaded_organic",
-                               leaving(j, false, q_org_[j] - draw_org_[j])});
-            }
-        }
-        for (const auto& d : spec_.draws) {
-            out.push_back({d.name, leaving(d.stage - 1, d.phase == Phase::aqueous,
-                                           draw_flow_factor_ * d.flow_L_per_h)});
+        for (const auto& p : outlet_points(spec_)) {
+            const int j = p.stage;
+            const double flow_L_per_h = p.draw >= 0
+                                            ? draw_flow_factor_ * spec_.draws[p.draw].flow_L_per_h
+                                        : p.aqueous ? q_aq_[j] - draw_aq_[j]
+                                                    : q_org_[j] - draw_org_[j];
+            out.push_back({p.name, leaving(j, p.aqueous, flow_L_per_h)});
         }
         return out;
     }
@@ -615,7 +627,7 @@ private:
     //! that comes from the stage below), per stage, at the setup's y.
     std::vector<Eigen::MatrixXd> entering_;
     solver::BlockTridiagonalMatrix matrix_;
-    Eigen::VectorXd work_, rhs_, setup_y_;
+    Eigen::VectorXd work_, setup_y_;
 };
 
 void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
@@ -679,7 +691,18 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     std::size_t next_event = 0;
     int reported = 0;
     DynamicEvent flows;  // the factors in force
-    const std::optional<DynamicControl>& control = dynamic.control;
+    std::optional<DynamicControl> control = dynamic.control;
+    if (control && control->element < 0) {
+        // A product's purity is that of the element it carries at steady state.
+        for (const auto& p : result.products) {
+            if (p.name == control->product) {
+                control->element = p.main_element;
+            }
+        }
+    }
+    if (control) {
+        result.control.element = control->element;
+    }
     double next_sample = control ? control->start_h : INFINITY;
     for (const double t_out : times) {
         // Scheduled changes and control samples inside this interval, in time order:
@@ -841,18 +864,13 @@ DynamicControl parse_control(const CaseSpec& spec, const InputNode& node)
     }
     if (const auto v = measure.find("product")) {
         c.product = v->as_string();
-        std::vector<std::string> names;
-        for (const auto& p : Cascade(spec).solve().products) {
-            names.push_back(p.name);
-            if (p.name == c.product) {
-                c.element = p.main_element;
-            }
+        std::string list;
+        bool found = false;
+        for (const auto& p : outlet_points(spec)) {
+            list += (list.empty() ? "" : ", ") + p.name;
+            found = found || p.name == c.product;
         }
-        if (std::find(names.begin(), names.end(), c.product) == names.end()) {
-            std::string list;
-            for (const auto& n : names) {
-                list += (list.empty() ? "" : ", ") + n;
-            }
+        if (!found) {
             v->fail("this cascade has no product '" + c.product + "'; its products: " + list);
         }
     } else {

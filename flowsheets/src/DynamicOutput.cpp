@@ -68,7 +68,7 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
             {"measure", c.product.empty()
                             ? json{{"stage", c.stage}, {"phase", std::string(phase_name(c.phase))}}
                             : json{{"product", c.product}}},
-            {"element", symbol_or_dash(c.element)},
+            {"element", symbol_or_dash(r.control.element)},
             {"setpoint_purity", c.setpoint_purity},
             {"times_h", r.control.times_h},
             {"measured_purity", r.control.measured_purity},
@@ -123,7 +123,7 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
         std::snprintf(line, sizeof line,
                       "  control: %s purity at %s %.8f (setpoint %.8f) at %.1f h; %s factor "
                       "%.4f (%zu samples)\n",
-                      symbol_or_dash(c.element).c_str(), where.c_str(),
+                      symbol_or_dash(r.control.element).c_str(), where.c_str(),
                       r.control.measured_purity.back(), c.setpoint_purity, r.control.times_h.back(),
                       c.adjusted.c_str(), r.control.factor.back(), r.control.times_h.size());
         out << line;

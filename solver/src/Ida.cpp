@@ -58,6 +58,7 @@ SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
         return StructuredSolver::flag(ls, self.setup ? self.setup(self.data) : 0,
                                       SUNLS_PSET_FAIL_REC, SUNLS_PSET_FAIL_UNREC);
     };
+    // IDA solves into its own work vector (IDALsMem::x), never into b: x and b do not alias.
     s->ops->solve = [](SUNLinearSolver ls, SUNMatrix, N_Vector x, N_Vector b, double tolerance) {
         const StructuredSolver& self = StructuredSolver::of(ls);
         return StructuredSolver::flag(ls, self.solve(self.data, b, x, tolerance, SUN_PREC_LEFT),

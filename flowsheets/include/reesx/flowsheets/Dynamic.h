@@ -44,7 +44,7 @@ struct DynamicControl {
     std::string product;  //!< measured product, or empty for a stage
     int stage = 0;        //!< measured stage (1-based) when product is empty
     Phase phase = Phase::aqueous;
-    int element = -1;  //!< -1: the product's main element at steady state
+    int element = -1;  //!< -1: the product's main element at steady state (ControlSeries)
     double setpoint_purity = 0.999;
     double DynamicEvent::*factor = &DynamicEvent::scrub_flow_factor;
     std::string adjusted;  //!< the factor's key, e.g. "scrub-flow"
@@ -56,6 +56,7 @@ struct DynamicControl {
 
 //! What the loop saw and did, one entry per sample.
 struct ControlSeries {
+    int element = -1;  //!< the element measured (a product's: its main one at steady state)
     std::vector<double> times_h, measured_purity, factor;
 };
 

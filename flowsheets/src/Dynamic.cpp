@@ -1042,6 +1042,11 @@ DynamicSpec parse_dynamic(const CaseSpec& spec)
     }
     if (const auto c = node.find("control")) {
         d.control = parse_control(spec, *c);
+        // Each sample restarts IDA: a million of them is hours of computing, not a study.
+        if ((d.hours - d.control->start_h) / d.control->interval_h > 1e5) {
+            c->fail("the control loop would sample more than 100,000 times in " +
+                    std::to_string(d.hours) + " h; lengthen control.interval");
+        }
     }
     check_supported(spec, d);
     return d;

@@ -327,6 +327,10 @@ TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
                         "adjust: strip-flow}}\n"),
                 HasSubstr("no strip to adjust"));
     EXPECT_THAT(message(std::string(binary_cascade) +
+                        "dynamic: {hours: 1000, control: {measure: {product: raffinate}, "
+                        "setpoint: 0.9, adjust: scrub-flow, interval: 1 s}}\n"),
+                HasSubstr("lengthen control.interval"));
+    EXPECT_THAT(message(std::string(binary_cascade) +
                         "dynamic: {events: [{time: 5 h, scrub-flow-factor: 20}]}\n"),
                 HasSubstr("the scrub acid strips"));
     EXPECT_THAT(message(std::string(binary_cascade) +

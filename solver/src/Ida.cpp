@@ -61,6 +61,9 @@ SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
     // IDA solves into its own work vector (IDALsMem::x), never into b: x and b do not alias.
     s->ops->solve = [](SUNLinearSolver ls, SUNMatrix, N_Vector x, N_Vector b, double tolerance) {
         const StructuredSolver& self = StructuredSolver::of(ls);
+        if (!self.solve) {
+            return static_cast<int>(SUNLS_PSOLVE_NULL);  // IDASetPreconditioner not called
+        }
         return StructuredSolver::flag(ls, self.solve(self.data, b, x, tolerance, SUN_PREC_LEFT),
                                       SUNLS_PSOLVE_FAIL_REC, SUNLS_PSOLVE_FAIL_UNREC);
     };

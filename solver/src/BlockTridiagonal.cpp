@@ -138,4 +138,77 @@ void BlockTridiagonalMatrix::solve_factored(Eigen::VectorXd& b) const
     }
 }
 
+DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int block_size)
+    : lower(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
+      diag(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
+      upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
+      block_size_(block_size),
+      lu_(num_blocks, Lu(block_size)),
+      work_(block_size, block_size)
+{
+}
+
+Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x) const
+{
+    const int n = num_blocks(), m = block_size_;
+    Eigen::VectorXd y(x.size());
+    for (int k = 0; k < n; ++k) {
+        auto yk = y.segment(static_cast<Eigen::Index>(k) * m, m);
+        yk.noalias() = diag[k] * x.segment(static_cast<Eigen::Index>(k) * m, m);
+        if (k > 0) {
+            yk.noalias() += lower[k] * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
+        }
+        if (k + 1 < n) {
+            yk.array() +=
+                upper[k].array() * x.segment(static_cast<Eigen::Index>(k + 1) * m, m).array();
+        }
+    }
+    return y;
+}
+
+bool DiagonalUpperBlockTridiagonal::factorize()
+{
+    const int n = num_blocks();
+    for (int k = 0; k < n; ++k) {
+        if (k > 0) {
+            // X_k = L_k S_{k-1}^{-1}, from S_{k-1}^T X_k^T = L_k^T.
+            work_.noalias() = lu_[k - 1].transpose().solve(lower[k].transpose());
+            lower[k] = work_.transpose();
+            diag[k].noalias() -= lower[k] * upper[k - 1].asDiagonal();
+        }
+        lu_[k].compute(diag[k]);
+        if (!pivots_usable(lu_[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void DiagonalUpperBlockTridiagonal::solve(Eigen::VectorXd& b) const
+{
+    const int n = num_blocks(), m = block_size_;
+    const auto block = [&](int k) { return b.segment(static_cast<Eigen::Index>(k) * m, m); };
+    for (int k = 1; k < n; ++k) {
+        block(k).noalias() -= lower[k] * block(k - 1);
+    }
+    constexpr int kInline = 64;  // a stack scratch vector up to this block size
+    Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, kInline, 1> inline_scratch;
+    Eigen::VectorXd heap_scratch;
+    const auto back_substitute = [&](auto& solved) {
+        solved.resize(m);
+        for (int k = n - 1; k >= 0; --k) {
+            if (k + 1 < n) {
+                block(k).array() -= upper[k].array() * block(k + 1).array();
+            }
+            solved.noalias() = lu_[k].solve(block(k));
+            block(k) = solved;
+        }
+    };
+    if (m <= kInline) {
+        back_substitute(inline_scratch);
+    } else {
+        back_substitute(heap_scratch);
+    }
+}
+
 }  // namespace reesx::solver

@@ -1,6 +1,8 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/solver/Ida.h"
 
+#include "FastSerialVector.h"
+
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
 #include <sunmatrix/sunmatrix_band.h>
@@ -109,6 +111,9 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     y_.reset(check_created(N_VNew_Serial(n, context_), "N_VNew_Serial"));
     yp_.reset(check_created(N_VNew_Serial(n, context_), "N_VNew_Serial"));
     id_.reset(check_created(N_VNew_Serial(n, context_), "N_VNew_Serial"));
+    for (N_Vector v : {y_.get(), yp_.get(), id_.get()}) {
+        use_fast_operations(v);  // IDA's work vectors are clones of y and inherit them
+    }
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(y_.get()), n) = y0;
     N_VConst(0.0, yp_.get());
     Eigen::Map<Eigen::VectorXd>(N_VGetArrayPointer(id_.get()), n) = system.differential_mask();
@@ -175,12 +180,12 @@ int IdaIntegrator::linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Ve
     });
 }
 
-int IdaIntegrator::linear_solve_callback(double, N_Vector y, N_Vector, N_Vector, N_Vector rhs,
+int IdaIntegrator::linear_solve_callback(double t, N_Vector y, N_Vector, N_Vector, N_Vector rhs,
                                          N_Vector z, double c_j, double, void* data)
 {
     auto* self = static_cast<IdaIntegrator*>(data);
     return self->guarded([&] {
-        self->system_.solve_linear(N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
+        self->system_.solve_linear(t, N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
                                    N_VGetArrayPointer(z));
     });
 }

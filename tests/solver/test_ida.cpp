@@ -36,7 +36,7 @@ public:
         }
     }
     bool has_linear_solver() const override { return structured_; }
-    void solve_linear(const double*, double c_j, const double* r, double* z) override
+    void solve_linear(double, const double*, double c_j, const double* r, double* z) override
     {
         // Lower triangular: forward substitution, tank by tank.
         ++solves_;

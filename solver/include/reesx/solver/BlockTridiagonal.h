@@ -40,6 +40,33 @@ private:
     Eigen::VectorXd work_vector_;  //!< S_k^{-1} b_k before it is copied back into b
 };
 
+//! A block-tridiagonal matrix whose blocks above the diagonal are diagonal (upper[k] holds
+//! their diagonals): the form of a countercurrent cascade's iteration matrix when one phase
+//! carries each component to the next block on its own. The LU then needs no product of two
+//! full blocks: A = L U with L unit block-lower-bidiagonal (X_k = L_k S_{k-1}^{-1} below the
+//! diagonal) and U block-upper-bidiagonal (S_k = D_k - X_k diag(u_{k-1}) on it, the diagonal
+//! u_k above), about half the flops of the general block Thomas.
+class DiagonalUpperBlockTridiagonal {
+public:
+    DiagonalUpperBlockTridiagonal() = default;
+    DiagonalUpperBlockTridiagonal(int num_blocks, int block_size);
+    int num_blocks() const { return static_cast<int>(diag.size()); }
+    int block_size() const { return block_size_; }
+    //! y = A x (for tests; call before factorize, which overwrites lower and diag).
+    Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
+    //! Factorizes in place (lower becomes X_k, diag S_k); false if a pivot block is singular.
+    bool factorize();
+    //! Solves A x = b in place with the factors.
+    void solve(Eigen::VectorXd& b) const;
+    std::vector<Eigen::MatrixXd> lower, diag;
+    std::vector<Eigen::VectorXd> upper;
+
+private:
+    int block_size_ = 0;
+    std::vector<Eigen::PartialPivLU<Eigen::MatrixXd>> lu_;
+    Eigen::MatrixXd work_;
+};
+
 //! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.
 class BlockTridiagonalSystem {
 public:

@@ -36,14 +36,14 @@ public:
                                      double /*c_j*/)
     {
     }
-    virtual void solve_linear(const double* /*y*/, double /*c_j*/, const double* /*r*/,
-                              double* /*z*/)
+    virtual void solve_linear(double /*t*/, const double* /*y*/, double /*c_j*/,
+                              const double* /*r*/, double* /*z*/)
     {
     }
 };
 
 struct IdaOptions {
-    double relative_tolerance = 1e-8;
+    double relative_tolerance = 1e-6;
     double absolute_tolerance = 1e-14;
     long max_steps = 1000000;
 };

@@ -1,5 +1,5 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
-#include "FastSerialVector.h"
+#include "reesx/solver/FastSerialVector.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/solver/Ida.h"
 
-#include "FastSerialVector.h"
+#include "reesx/solver/FastSerialVector.h"
 
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>

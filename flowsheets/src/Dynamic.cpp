@@ -56,6 +56,13 @@ public:
         }
         murphree_ =
             std::any_of(efficiency_.begin(), efficiency_.end(), [](double e) { return e < 1.0; });
+        // A saturated organic whose composition follows fixed relative extractabilities
+        // (q_i = D_j K_i c_i, so D_j = Y_j / sum K c): evaluated directly, without the
+        // model's logarithms, K scaled to the largest (only ratios matter).
+        if (const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+            model_.saturated_organic() && ln_k.size() == n_) {
+            relative_k_ = (ln_k.array() - ln_k.maxCoeff()).exp();
+        }
         block_ = n_ * (3 + (murphree_ ? 1 : 0) + 2 * cells_);
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
         set_flows(DynamicEvent{});
@@ -178,9 +185,27 @@ public:
     bool aqueous_goes_down(int j) const { return j > 0 && j != strip_start_; }
     bool organic_goes_up(int j) const { return j + 1 < stages_; }
 
+    //! D = Y / sum_m K_m |c_m| of a saturated organic whose composition follows the relative
+    //! extractabilities K (the separation-factor model, docs/model.md): q_k = D K_k c_k.
+    double saturated_scale(int j, const double* c) const
+    {
+        double sum = 0.0;
+        for (int k = 0; k < n_; ++k) {
+            sum += relative_k_[k] * std::abs(c[k]);
+        }
+        return conditions_[j].organic_re_mol_per_L / std::max(sum, 1e-300);
+    }
+
     //! Equilibrium organic concentrations of stage j for aqueous c (mol/L).
     void organic(int j, const double* c, Eigen::VectorXd& q) const
     {
+        if (relative_k_.size() > 0) {
+            const double d = saturated_scale(j, c);
+            for (int k = 0; k < n_; ++k) {
+                q[k] = d * relative_k_[k] * c[k];
+            }
+            return;
+        }
         // q_k = D_k(|c|) c_k: the distribution ratio from the magnitudes, so that the tiny
         // negative values an integrator gives trace elements stay smooth and conservative.
         Eigen::VectorXd ln_c(n_), ln_q(n_);
@@ -198,6 +223,21 @@ public:
     //! model's log-space Jacobian (with the magnitudes of `organic`, so signs carry through).
     void organic_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc) const
     {
+        if (relative_k_.size() > 0) {
+            // q_k = D K_k c_k with D = Y / sum_m K_m |c_m|, dD/dc_m = -D^2 K_m sgn(c_m) / Y:
+            // a diagonal less a rank-one matrix.
+            const double y_re = conditions_[j].organic_re_mol_per_L;
+            const double d = saturated_scale(j, c);
+            const double d_squared_over_y = y_re > 0.0 ? d * d / y_re : 0.0;
+            for (int m = 0; m < n_; ++m) {
+                const double km = std::copysign(relative_k_[m], c[m]) * d_squared_over_y;
+                for (int k = 0; k < n_; ++k) {
+                    dq_dc(k, m) = -relative_k_[k] * c[k] * km;
+                }
+                dq_dc(m, m) += d * relative_k_[m];
+            }
+            return;
+        }
         Eigen::VectorXd ln_c(n_), ln_q(n_);
         for (int k = 0; k < n_; ++k) {
             ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
@@ -598,6 +638,7 @@ private:
     double draw_flow_factor_ = 1.0;
     std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
     Eigen::MatrixXd feed_mol_per_h_, organic_feed_mol_per_h_;
+    Eigen::VectorXd relative_k_;      //!< K_i / max K of a saturated model; empty otherwise
     std::vector<double> efficiency_;  //!< Murphree (organic side) per stage
     bool murphree_ = false;
     std::vector<StageConditions> conditions_;

@@ -1,7 +1,9 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/solver/BlockTridiagonal.h"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace reesx::solver {
 namespace {
@@ -143,7 +145,7 @@ DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int
       diag(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
       upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
       block_size_(block_size),
-      lu_(num_blocks, Lu(block_size)),
+      pivot_(num_blocks, std::vector<int>(block_size)),
       work_(block_size, block_size)
 {
 }
@@ -166,18 +168,126 @@ Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x
     return y;
 }
 
+namespace {
+
+//! In-place LU with partial pivoting of the column-major m × m matrix a (Doolittle, right
+//! looking): afterwards a holds L (unit, below the diagonal) and U, and row i of L U is row
+//! pivot[i] of the original. False on a zero or non-finite pivot.
+bool lu_in_place(double* a, int m, int* pivot)
+{
+    for (int i = 0; i < m; ++i) {
+        pivot[i] = i;
+    }
+    for (int j = 0; j < m; ++j) {
+        double* col_j = a + static_cast<std::ptrdiff_t>(j) * m;
+        int p = j;
+        for (int i = j + 1; i < m; ++i) {
+            if (std::abs(col_j[i]) > std::abs(col_j[p])) {
+                p = i;
+            }
+        }
+        if (!(std::abs(col_j[p]) > 0.0) || !std::isfinite(col_j[p])) {
+            return false;
+        }
+        if (p != j) {
+            std::swap(pivot[j], pivot[p]);
+            for (int c = 0; c < m; ++c) {
+                std::swap(a[static_cast<std::ptrdiff_t>(c) * m + j],
+                          a[static_cast<std::ptrdiff_t>(c) * m + p]);
+            }
+        }
+        const double inverse_pivot = 1.0 / col_j[j];
+        for (int i = j + 1; i < m; ++i) {
+            col_j[i] *= inverse_pivot;
+        }
+        for (int c = j + 1; c < m; ++c) {
+            double* col_c = a + static_cast<std::ptrdiff_t>(c) * m;
+            const double factor = col_c[j];
+            for (int i = j + 1; i < m; ++i) {
+                col_c[i] -= factor * col_j[i];
+            }
+        }
+    }
+    return true;
+}
+
+//! x = S^{-1} x for S factored by lu_in_place (x of length m).
+void lu_solve(const double* lu, const int* pivot, int m, double* x, double* scratch)
+{
+    for (int i = 0; i < m; ++i) {
+        scratch[i] = x[pivot[i]];
+    }
+    for (int j = 0; j < m; ++j) {  // L y = P x, column by column
+        const double* col = lu + static_cast<std::ptrdiff_t>(j) * m;
+        const double yj = scratch[j];
+        for (int i = j + 1; i < m; ++i) {
+            scratch[i] -= col[i] * yj;
+        }
+    }
+    for (int j = m - 1; j >= 0; --j) {  // U x = y
+        const double* col = lu + static_cast<std::ptrdiff_t>(j) * m;
+        scratch[j] /= col[j];
+        const double xj = scratch[j];
+        for (int i = 0; i < j; ++i) {
+            scratch[i] -= col[i] * xj;
+        }
+    }
+    std::copy(scratch, scratch + m, x);
+}
+
+//! X = B S^{-1} in place of the column-major m × m matrix b, S = P^T L U factored by
+//! lu_in_place: X U = B by columns, then Z L = X by columns from the last, then the columns
+//! permuted back (X = Z P). Every inner loop runs down a column.
+void right_lu_solve(const double* lu, const int* pivot, int m, double* b, double* scratch)
+{
+    const auto col = [m](auto* a, int j) { return a + static_cast<std::ptrdiff_t>(j) * m; };
+    for (int j = 0; j < m; ++j) {
+        double* bj = col(b, j);
+        for (int i = 0; i < j; ++i) {
+            const double u = col(lu, j)[i];
+            const double* bi = col(b, i);
+            for (int r = 0; r < m; ++r) {
+                bj[r] -= u * bi[r];
+            }
+        }
+        const double inverse_diagonal = 1.0 / col(lu, j)[j];
+        for (int r = 0; r < m; ++r) {
+            bj[r] *= inverse_diagonal;
+        }
+    }
+    for (int j = m - 1; j >= 0; --j) {
+        double* bj = col(b, j);
+        for (int i = j + 1; i < m; ++i) {
+            const double l = col(lu, j)[i];
+            const double* bi = col(b, i);
+            for (int r = 0; r < m; ++r) {
+                bj[r] -= l * bi[r];
+            }
+        }
+    }
+    // X[:, pivot[i]] = Z[:, i].
+    for (int i = 0; i < m; ++i) {
+        std::copy(col(b, i), col(b, i) + m, scratch + static_cast<std::ptrdiff_t>(pivot[i]) * m);
+    }
+    std::copy(scratch, scratch + static_cast<std::ptrdiff_t>(m) * m, b);
+}
+
+}  // namespace
+
 bool DiagonalUpperBlockTridiagonal::factorize()
 {
-    const int n = num_blocks();
+    const int n = num_blocks(), m = block_size_;
+    if (pivot_.size() != static_cast<std::size_t>(n)) {
+        pivot_.assign(n, std::vector<int>(m));
+    }
     for (int k = 0; k < n; ++k) {
         if (k > 0) {
-            // X_k = L_k S_{k-1}^{-1}, from S_{k-1}^T X_k^T = L_k^T.
-            work_.noalias() = lu_[k - 1].transpose().solve(lower[k].transpose());
-            lower[k] = work_.transpose();
+            // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
+            right_lu_solve(diag[k - 1].data(), pivot_[k - 1].data(), m, lower[k].data(),
+                           work_.data());
             diag[k].noalias() -= lower[k] * upper[k - 1].asDiagonal();
         }
-        lu_[k].compute(diag[k]);
-        if (!pivots_usable(lu_[k])) {
+        if (!lu_in_place(diag[k].data(), m, pivot_[k].data())) {
             return false;
         }
     }
@@ -192,22 +302,15 @@ void DiagonalUpperBlockTridiagonal::solve(Eigen::VectorXd& b) const
         block(k).noalias() -= lower[k] * block(k - 1);
     }
     constexpr int kInline = 64;  // a stack scratch vector up to this block size
-    Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, kInline, 1> inline_scratch;
-    Eigen::VectorXd heap_scratch;
-    const auto back_substitute = [&](auto& solved) {
-        solved.resize(m);
-        for (int k = n - 1; k >= 0; --k) {
-            if (k + 1 < n) {
-                block(k).array() -= upper[k].array() * block(k + 1).array();
-            }
-            solved.noalias() = lu_[k].solve(block(k));
-            block(k) = solved;
+    double inline_scratch[kInline];
+    std::vector<double> heap_scratch(m > kInline ? m : 0);
+    double* scratch = m > kInline ? heap_scratch.data() : inline_scratch;
+    for (int k = n - 1; k >= 0; --k) {
+        if (k + 1 < n) {
+            block(k).array() -= upper[k].array() * block(k + 1).array();
         }
-    };
-    if (m <= kInline) {
-        back_substitute(inline_scratch);
-    } else {
-        back_substitute(heap_scratch);
+        lu_solve(diag[k].data(), pivot_[k].data(), m, b.data() + static_cast<std::ptrdiff_t>(k) * m,
+                 scratch);
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 namespace reesx::solver {
@@ -145,8 +146,7 @@ DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int
       diag(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
       upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
       block_size_(block_size),
-      pivot_(num_blocks, std::vector<int>(block_size)),
-      work_(block_size, block_size)
+      pivot_(num_blocks, std::vector<int>(block_size))
 {
 }
 
@@ -170,11 +170,17 @@ Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x
 
 namespace {
 
+// The kernels below take the block size as a template argument where they can (M > 0, see
+// kernels_for): with m known at compile time the column loops unroll and the column being
+// updated stays in registers. M = 0 is the same code for any m.
+
 //! In-place LU with partial pivoting of the column-major m × m matrix a (Doolittle, right
 //! looking): afterwards a holds L (unit, below the diagonal) and U, and row i of L U is row
 //! pivot[i] of the original. False on a zero or non-finite pivot.
-bool lu_in_place(double* a, int m, int* pivot)
+template <int M>
+bool lu_in_place(double* a, int m_runtime, int* pivot)
 {
+    const int m = M > 0 ? M : m_runtime;
     for (int i = 0; i < m; ++i) {
         pivot[i] = i;
     }
@@ -212,8 +218,10 @@ bool lu_in_place(double* a, int m, int* pivot)
 }
 
 //! x = S^{-1} x for S factored by lu_in_place (x of length m).
-void lu_solve(const double* lu, const int* pivot, int m, double* x, double* scratch)
+template <int M>
+void lu_solve(const double* lu, const int* pivot, int m_runtime, double* x, double* scratch)
 {
+    const int m = M > 0 ? M : m_runtime;
     for (int i = 0; i < m; ++i) {
         scratch[i] = x[pivot[i]];
     }
@@ -235,41 +243,60 @@ void lu_solve(const double* lu, const int* pivot, int m, double* x, double* scra
     std::copy(scratch, scratch + m, x);
 }
 
-//! X = B S^{-1} in place of the column-major m × m matrix b, S = P^T L U factored by
-//! lu_in_place: X U = B by columns, then Z L = X by columns from the last, then the columns
-//! permuted back (X = Z P). Every inner loop runs down a column.
-void right_lu_solve(const double* lu, const int* pivot, int m, double* b, double* scratch)
+//! Z = B U^{-1} L^{-1} in place of the column-major m × m matrix b, for S = P^T L U factored
+//! by lu_in_place: then B S^{-1} = Z P, whose column pivot[i] is Z's column i (left for the
+//! caller to apply). By columns: Y U = B from the first column, Z L = Y from the last;
+//! every inner loop runs down a column, accumulated in `column` (registers when M > 0).
+template <int M>
+void right_lu_solve(const double* lu, int m_runtime, double* b)
 {
+    const int m = M > 0 ? M : m_runtime;
     const auto col = [m](auto* a, int j) { return a + static_cast<std::ptrdiff_t>(j) * m; };
-    for (int j = 0; j < m; ++j) {
+    double local[M > 0 ? M : 1];
+    const auto update = [&](int j, int from, int to, double scale) {
         double* bj = col(b, j);
-        for (int i = 0; i < j; ++i) {
-            const double u = col(lu, j)[i];
+        double* column = M > 0 ? local : bj;
+        for (int r = 0; r < m; ++r) {
+            column[r] = bj[r];
+        }
+        for (int i = from; i < to; ++i) {
+            const double factor = col(lu, j)[i];
             const double* bi = col(b, i);
             for (int r = 0; r < m; ++r) {
-                bj[r] -= u * bi[r];
+                column[r] -= factor * bi[r];
             }
         }
-        const double inverse_diagonal = 1.0 / col(lu, j)[j];
         for (int r = 0; r < m; ++r) {
-            bj[r] *= inverse_diagonal;
+            bj[r] = column[r] * scale;
         }
+    };
+    for (int j = 0; j < m; ++j) {
+        update(j, 0, j, 1.0 / col(lu, j)[j]);  // Y U = B: U's column j above the diagonal
     }
     for (int j = m - 1; j >= 0; --j) {
-        double* bj = col(b, j);
-        for (int i = j + 1; i < m; ++i) {
-            const double l = col(lu, j)[i];
-            const double* bi = col(b, i);
-            for (int r = 0; r < m; ++r) {
-                bj[r] -= l * bi[r];
-            }
-        }
+        update(j, j + 1, m, 1.0);  // Z L = Y: L's column j below the diagonal
     }
-    // X[:, pivot[i]] = Z[:, i].
-    for (int i = 0; i < m; ++i) {
-        std::copy(col(b, i), col(b, i) + m, scratch + static_cast<std::ptrdiff_t>(pivot[i]) * m);
-    }
-    std::copy(scratch, scratch + static_cast<std::ptrdiff_t>(m) * m, b);
+}
+
+struct LuKernels {
+    bool (*factor)(double*, int, int*);
+    void (*solve)(const double*, const int*, int, double*, double*);
+    void (*right_solve)(const double*, int, double*);
+};
+
+template <int... Ms>
+LuKernels pick_kernels(int m, std::integer_sequence<int, Ms...>)
+{
+    LuKernels chosen{lu_in_place<0>, lu_solve<0>, right_lu_solve<0>};
+    ((m == Ms && Ms > 0 ? (chosen = {lu_in_place<Ms>, lu_solve<Ms>, right_lu_solve<Ms>}, 0) : 0),
+     ...);
+    return chosen;
+}
+
+//! Compile-time sizes up to 34: the 17 rare earths, twice with Murphree efficiencies.
+LuKernels kernels_for(int m)
+{
+    return pick_kernels(m, std::make_integer_sequence<int, 35>{});
 }
 
 }  // namespace
@@ -280,14 +307,18 @@ bool DiagonalUpperBlockTridiagonal::factorize()
     if (pivot_.size() != static_cast<std::size_t>(n)) {
         pivot_.assign(n, std::vector<int>(m));
     }
+    const LuKernels kernels = kernels_for(m);
     for (int k = 0; k < n; ++k) {
         if (k > 0) {
-            // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
-            right_lu_solve(diag[k - 1].data(), pivot_[k - 1].data(), m, lower[k].data(),
-                           work_.data());
-            diag[k].noalias() -= lower[k] * upper[k - 1].asDiagonal();
+            // X_k = L_k S_{k-1}^{-1} = Z_k P (Z_k kept in lower[k]); S_k = D_k - X_k
+            // diag(u_{k-1}), whose column pivot[i] loses Z_k's column i times u_{k-1}[pivot[i]].
+            kernels.right_solve(diag[k - 1].data(), m, lower[k].data());
+            const std::vector<int>& pivot = pivot_[k - 1];
+            for (int i = 0; i < m; ++i) {
+                diag[k].col(pivot[i]) -= lower[k].col(i) * upper[k - 1][pivot[i]];
+            }
         }
-        if (!lu_in_place(diag[k].data(), m, pivot_[k].data())) {
+        if (!kernels.factor(diag[k].data(), m, pivot_[k].data())) {
             return false;
         }
     }
@@ -297,20 +328,31 @@ bool DiagonalUpperBlockTridiagonal::factorize()
 void DiagonalUpperBlockTridiagonal::solve(Eigen::VectorXd& b) const
 {
     const int n = num_blocks(), m = block_size_;
+    const LuKernels kernels = kernels_for(m);
     const auto block = [&](int k) { return b.segment(static_cast<Eigen::Index>(k) * m, m); };
-    for (int k = 1; k < n; ++k) {
-        block(k).noalias() -= lower[k] * block(k - 1);
-    }
     constexpr int kInline = 64;  // a stack scratch vector up to this block size
-    double inline_scratch[kInline];
-    std::vector<double> heap_scratch(m > kInline ? m : 0);
-    double* scratch = m > kInline ? heap_scratch.data() : inline_scratch;
-    for (int k = n - 1; k >= 0; --k) {
-        if (k + 1 < n) {
-            block(k).array() -= upper[k].array() * block(k + 1).array();
+    Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, kInline, 1> inline_scratch;
+    Eigen::VectorXd heap_scratch;
+    const auto substitute = [&](auto& scratch) {
+        scratch.resize(m);
+        for (int k = 1; k < n; ++k) {  // y_k = b_k - X_k y_{k-1}, X_k = Z_k P
+            for (int i = 0; i < m; ++i) {
+                scratch[i] = block(k - 1)[pivot_[k - 1][i]];
+            }
+            block(k).noalias() -= lower[k] * scratch;
         }
-        lu_solve(diag[k].data(), pivot_[k].data(), m, b.data() + static_cast<std::ptrdiff_t>(k) * m,
-                 scratch);
+        for (int k = n - 1; k >= 0; --k) {  // x_k = S_k^{-1} (y_k - u_k x_{k+1})
+            if (k + 1 < n) {
+                block(k).array() -= upper[k].array() * block(k + 1).array();
+            }
+            kernels.solve(diag[k].data(), pivot_[k].data(), m,
+                          b.data() + static_cast<std::ptrdiff_t>(k) * m, scratch.data());
+        }
+    };
+    if (m <= kInline) {
+        substitute(inline_scratch);
+    } else {
+        substitute(heap_scratch);
     }
 }
 

@@ -54,10 +54,10 @@ public:
     int block_size() const { return block_size_; }
     //! y = A x (for tests; call before factorize, which overwrites lower and diag).
     Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
-    //! Factorizes in place (lower becomes X_k, diag the LU factors of S_k with partial
-    //! pivoting); false if a pivot block is singular. Plain loops over columns: at the block
-    //! sizes of a cascade (n ≤ 34) they run about twice as fast as Eigen's blocked LU and
-    //! triangular solves (docs/performance.md).
+    //! Factorizes in place (diag becomes the LU factors of S_k with partial pivoting, lower
+    //! X_k with its columns in S_{k-1}'s pivot order); false if a pivot block is singular. Plain
+    //! loops over columns: at the block sizes of a cascade (n ≤ 34) they run about twice as fast as
+    //! Eigen's blocked LU and triangular solves (docs/performance.md).
     bool factorize();
     //! Solves A x = b in place with the factors.
     void solve(Eigen::VectorXd& b) const;
@@ -68,7 +68,6 @@ private:
     int block_size_ = 0;
     //! Row interchanges of each S_k's LU (factors in diag[k]): row i was row pivot_[k][i].
     std::vector<std::vector<int>> pivot_;
-    Eigen::MatrixXd work_;
 };
 
 //! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.

@@ -1929,9 +1929,11 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
     // chem_ holds the final x (collect evaluated every stage).
     r.profile_names = model_.profile_names();
     r.profiles.resize(stages_, static_cast<Eigen::Index>(r.profile_names.size()));
+    r.extras.resize(stages_, m_);
     r.chloride_mol_per_L = chloride_mol_per_L_;
     for (int j = 0; j < stages_; ++j) {
         const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+        r.extras.row(j) = x.segment(row0 + n_, m_).transpose();
         const auto values = model_.profile_values(x.segment(row0, n_), x.segment(row0 + n_, m_));
         for (std::size_t p = 0; p < values.size(); ++p) {
             r.profiles(j, static_cast<Eigen::Index>(p)) = values[p];
@@ -2045,6 +2047,10 @@ Eigen::VectorXd Cascade::starting_point()
 const std::vector<StageConditions>& Cascade::stage_conditions() const
 {
     return impl_->conditions_;
+}
+const Eigen::MatrixXd& Cascade::conserved_feed_mol_per_h() const
+{
+    return impl_->conserved_feed_;
 }
 int Cascade::num_unknowns() const
 {

@@ -63,7 +63,12 @@ public:
             model_.saturated_organic() && ln_k.size() == n_) {
             relative_k_ = (ln_k.array() - ln_k.maxCoeff()).exp();
         }
-        block_ = n_ * (3 + (murphree_ ? 1 : 0) + 2 * cells_);
+        // Models with extra species carry their conserved quantities (protons, cation) from
+        // stage to stage like elements: t_ transported quantities, m_ extra unknowns.
+        k_ = static_cast<int>(model_.conserved_quantities().size());
+        m_ = static_cast<int>(model_.extra_unknowns().size());
+        t_ = n_ + k_;
+        block_ = t_ * (3 + 2 * cells_) + m_ + (murphree_ ? n_ : 0) - k_;
         strip_start_ = spec.stages_strip > 0 ? spec.stages_extraction + spec.stages_scrub : -1;
         set_flows(DynamicEvent{});
         for (int j = 0; j < stages_; ++j) {
@@ -85,7 +90,7 @@ public:
     {
         Eigen::VectorXd id = Eigen::VectorXd::Ones(size());
         for (int j = 0; j < stages_; ++j) {
-            id.segment(c_index(j, 0), n_).setZero();
+            id.segment(c_index(j, 0), n_ + m_).setZero();  // compositions and extras
             if (murphree_) {
                 id.segment(m_index(j, 0), n_).setZero();
             }
@@ -112,8 +117,11 @@ public:
         for (auto& d : scaled.draws) {
             d.flow_L_per_h *= factors.draw_flow_factor;
         }
+        Eigen::MatrixXd conserved_feed;
         try {
-            conditions_ = Cascade(scaled).stage_conditions();  // checks the flows, too
+            const Cascade cascade(scaled);  // checks the flows, too
+            conditions_ = cascade.stage_conditions();
+            conserved_feed = cascade.conserved_feed_mol_per_h();
         } catch (const InfeasibleError& e) {
             std::ostringstream message;
             message << "the flows from t = " << factors.time_h
@@ -125,7 +133,10 @@ public:
         const auto strip_side = [&](int j) { return strip_start_ >= 0 && j >= strip_start_; };
         q_aq_.assign(stages_, 0.0);
         q_org_.assign(stages_, scaled.organic.flow_L_per_h);
-        feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
+        feed_mol_per_h_ = Eigen::MatrixXd::Zero(t_, stages_);
+        if (k_ > 0) {
+            feed_mol_per_h_.bottomRows(k_) = conserved_feed.leftCols(stages_);
+        }
         organic_feed_mol_per_h_ = Eigen::MatrixXd::Zero(n_, stages_);
         for (int j = 0; j < stages_; ++j) {
             q_aq_[j] = strip_side(j) ? scaled.strip->flow_L_per_h
@@ -172,15 +183,20 @@ public:
     double aq_down(int j) const { return aqueous_goes_down(j) ? q_aq_[j] - draw_aq_[j] : 0.0; }
     double org_up(int j) const { return organic_goes_up(j) ? q_org_[j] - draw_org_[j] : 0.0; }
 
-    int cs_index(int j, int cell, int k) const { return j * block_ + cell * n_ + k; }
-    int n_index(int j, int k) const { return j * block_ + cells_ * n_ + k; }
-    int c_index(int j, int k) const { return n_index(j, k) + n_; }
-    int out_index(int j, int k) const { return n_index(j, k) + 2 * n_; }
+    // Stage j's block: aqueous settler cells (t_ each), mixer holdups (t_), mixer aqueous
+    // concentrations (n_), extras (m_), amounts left (t_), Murphree organic (n_), organic
+    // settler cells (t_ each). Index i runs over the t_ transported quantities (elements
+    // first), k over the elements.
+    int cs_index(int j, int cell, int i) const { return j * block_ + cell * t_ + i; }
+    int n_index(int j, int i) const { return j * block_ + cells_ * t_ + i; }
+    int c_index(int j, int k) const { return n_index(j, t_) + k; }
+    int x_index(int j, int e) const { return c_index(j, n_) + e; }
+    int out_index(int j, int i) const { return x_index(j, m_) + i; }
     //! The mixer's organic concentration, an unknown with Murphree efficiencies below 1.
-    int m_index(int j, int k) const { return n_index(j, k) + 3 * n_; }
-    int qs_index(int j, int cell, int k) const
+    int m_index(int j, int k) const { return out_index(j, t_) + k; }
+    int qs_index(int j, int cell, int i) const
     {
-        return j * block_ + (cells_ + 3 + (murphree_ ? 1 : 0) + cell) * n_ + k;
+        return m_index(j, murphree_ ? n_ : 0) + cell * t_ + i;
     }
     bool aqueous_goes_down(int j) const { return j > 0 && j != strip_start_; }
     bool organic_goes_up(int j) const { return j + 1 < stages_; }
@@ -256,7 +272,9 @@ public:
         }
     }
 
-    bool has_linear_solver() const override { return true; }
+    //! The structured solve covers models without extra species; with them IDA's band
+    //! solver and difference-quotient Jacobian.
+    bool has_linear_solver() const override { return m_ == 0; }
 
     //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
     //! the cell before it (diagonal in the elements), and a mixer's holdup N = V_aq c +
@@ -392,8 +410,27 @@ public:
     {
         if (murphree_) {
             q = Eigen::Map<const Eigen::VectorXd>(y + m_index(j, 0), n_);
+        } else if (m_ > 0) {
+            StageChemistry chem;
+            mixer_chemistry(j, y + c_index(j, 0), y + x_index(j, 0), chem, q);
         } else {
             organic(j, y + c_index(j, 0), q);
+        }
+    }
+
+    //! With extra species: the model's view of stage j's mixer at aqueous c and extras x
+    //! (chem), and the elements' organic q (with the signs of c, as organic()).
+    void mixer_chemistry(int j, const double* c, const double* x, StageChemistry& chem,
+                         Eigen::VectorXd& q) const
+    {
+        Eigen::VectorXd ln_c(n_);
+        for (int k = 0; k < n_; ++k) {
+            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
+        }
+        model_.stage_chemistry(conditions_[j], ln_c, Eigen::Map<const Eigen::VectorXd>(x, m_),
+                               chem);
+        for (int k = 0; k < n_; ++k) {
+            q[k] = std::exp(chem.ln_org[k] - ln_c[k]) * c[k];
         }
     }
 
@@ -436,7 +473,16 @@ public:
     {
         // Organic of every stage first: stage j needs its neighbour's.
         for (int j = 0; j < stages_; ++j) {
-            mixer_organic(j, y, q_[j]);
+            if (m_ > 0) {
+                mixer_chemistry(j, y + c_index(j, 0), y + x_index(j, 0), chem_, q_[j]);
+                aq_extra_.col(j) = chem_.aqueous;
+                org_extra_.col(j) = chem_.organic;
+                for (int l = 0; l < m_ - k_; ++l) {
+                    f[x_index(j, k_ + l)] = chem_.local[l];  // the stage's own equations
+                }
+            } else {
+                mixer_organic(j, y, q_[j]);
+            }
         }
         if (murphree_) {
             Eigen::VectorXd target(n_);
@@ -447,91 +493,116 @@ public:
                 }
             }
         }
+        // What stage j's mixer phases hold of quantity i, mol/L.
+        const auto aq_mix = [&](int j, int i) {
+            return i < n_ ? y[c_index(j, i)] : aq_extra_(i - n_, j);
+        };
+        const auto org_mix = [&](int j, int i) {
+            return i < n_ ? q_[j][i] : org_extra_(i - n_, j);
+        };
         for (int j = 0; j < stages_; ++j) {
-            for (int k = 0; k < n_; ++k) {
-                const double c = y[c_index(j, k)], q = q_[j][k];
-                const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, k)] : c;
-                const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, k)] : q;
-                double in = feed_mol_per_h_(k, j);
+            for (int i = 0; i < t_; ++i) {
+                const double c = aq_mix(j, i), q = org_mix(j, i);
+                const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, i)] : c;
+                const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, i)] : q;
+                double in = feed_mol_per_h_(i, j);
                 if (j + 1 < stages_) {
                     in += aq_down(j + 1) *
-                          (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, k)] : y[c_index(j + 1, k)]);
+                          (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, i)] : aq_mix(j + 1, i));
                 }
                 if (j > 0) {
                     in += org_up(j - 1) *
-                          (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, k)] : q_[j - 1][k]);
+                          (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, i)] : org_mix(j - 1, i));
                 }
-                f[n_index(j, k)] = yp[n_index(j, k)] - (in - q_aq_[j] * c - q_org_[j] * q);
-                f[c_index(j, k)] = y[n_index(j, k)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
+                f[n_index(j, i)] = yp[n_index(j, i)] - (in - q_aq_[j] * c - q_org_[j] * q);
+                // The holdup fixes the mixer's composition: an element's row at its
+                // concentration, a conserved quantity's at its extra unknown.
+                const int definition = i < n_ ? c_index(j, i) : x_index(j, i - n_);
+                f[definition] = y[n_index(j, i)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
                 const double leaving =
                     (q_aq_[j] - aq_down(j)) * aq_out + (q_org_[j] - org_up(j)) * org_out;
-                f[out_index(j, k)] = yp[out_index(j, k)] - leaving;
+                f[out_index(j, i)] = yp[out_index(j, i)] - leaving;
                 for (int cell = 0; cell < cells_; ++cell) {
-                    const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, k)];
-                    const double org_before = cell == 0 ? q : y[qs_index(j, cell - 1, k)];
-                    f[cs_index(j, cell, k)] = settler_aq_L_[j] * yp[cs_index(j, cell, k)] -
-                                              q_aq_[j] * (aq_before - y[cs_index(j, cell, k)]);
-                    f[qs_index(j, cell, k)] = settler_org_L_[j] * yp[qs_index(j, cell, k)] -
-                                              q_org_[j] * (org_before - y[qs_index(j, cell, k)]);
+                    const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, i)];
+                    const double org_before = cell == 0 ? q : y[qs_index(j, cell - 1, i)];
+                    f[cs_index(j, cell, i)] = settler_aq_L_[j] * yp[cs_index(j, cell, i)] -
+                                              q_aq_[j] * (aq_before - y[cs_index(j, cell, i)]);
+                    f[qs_index(j, cell, i)] = settler_org_L_[j] * yp[qs_index(j, cell, i)] -
+                                              q_org_[j] * (org_before - y[qs_index(j, cell, i)]);
                 }
             }
         }
     }
 
     //! A state with mixer aqueous concentrations c (stages × components), mixer organic
-    //! concentrations `organic_c` (Murphree; otherwise, or when empty, at equilibrium with c)
-    //! and settlers holding what their mixer holds.
-    Eigen::VectorXd state_from(const Eigen::MatrixXd& c, const Eigen::MatrixXd& organic_c) const
+    //! concentrations `organic_c` (Murphree; otherwise, or when empty, at equilibrium with c),
+    //! extras (stages × m, models with extra species) and settlers holding what their mixer
+    //! holds.
+    Eigen::VectorXd state_from(const Eigen::MatrixXd& c, const Eigen::MatrixXd& organic_c,
+                               const Eigen::MatrixXd& extras) const
     {
         Eigen::VectorXd y = Eigen::VectorXd::Zero(size());
-        Eigen::VectorXd q(n_);
+        Eigen::VectorXd q(n_), aq(t_), org(t_);
+        StageChemistry chem;
         for (int j = 0; j < stages_; ++j) {
             const Eigen::VectorXd row = c.row(j).transpose();  // c is column-major
-            if (murphree_ && organic_c.size() > 0) {
+            if (m_ > 0) {
+                const Eigen::VectorXd x = extras.row(j).transpose();
+                mixer_chemistry(j, row.data(), x.data(), chem, q);
+                y.segment(x_index(j, 0), m_) = x;
+                aq.tail(k_) = chem.aqueous;
+                org.tail(k_) = chem.organic;
+            } else if (murphree_ && organic_c.size() > 0) {
                 q = organic_c.row(j).transpose();
             } else {
                 organic(j, row.data(), q);
             }
+            aq.head(n_) = row;
+            org.head(n_) = q;
             for (int k = 0; k < n_; ++k) {
                 y[c_index(j, k)] = c(j, k);
                 if (murphree_) {
                     y[m_index(j, k)] = q[k];
                 }
-                y[n_index(j, k)] = mixer_aq_L_[j] * c(j, k) + mixer_org_L_[j] * q[k];
+            }
+            for (int i = 0; i < t_; ++i) {
+                y[n_index(j, i)] = mixer_aq_L_[j] * aq[i] + mixer_org_L_[j] * org[i];
                 for (int cell = 0; cell < cells_; ++cell) {
-                    y[cs_index(j, cell, k)] = c(j, k);
-                    y[qs_index(j, cell, k)] = q[k];
+                    y[cs_index(j, cell, i)] = aq[i];
+                    y[qs_index(j, cell, i)] = org[i];
                 }
             }
         }
         return y;
     }
 
-    //! Inventory of each component in the stages of `section` (all when negative), mol.
+    //! Inventory of each transported quantity (elements first) in the stages of `section`
+    //! (all when negative), mol.
     Eigen::VectorXd inventory(const Eigen::VectorXd& y, int section = -1) const
     {
-        Eigen::VectorXd total = Eigen::VectorXd::Zero(n_);
+        Eigen::VectorXd total = Eigen::VectorXd::Zero(t_);
         for (int j = 0; j < stages_; ++j) {
             if (section >= 0 && static_cast<int>(conditions_[j].section) != section) {
                 continue;
             }
-            for (int k = 0; k < n_; ++k) {
-                total[k] += y[n_index(j, k)];
+            for (int i = 0; i < t_; ++i) {
+                total[i] += y[n_index(j, i)];
                 for (int cell = 0; cell < cells_; ++cell) {
-                    total[k] += settler_aq_L_[j] * y[cs_index(j, cell, k)] +
-                                settler_org_L_[j] * y[qs_index(j, cell, k)];
+                    total[i] += settler_aq_L_[j] * y[cs_index(j, cell, i)] +
+                                settler_org_L_[j] * y[qs_index(j, cell, i)];
                 }
             }
         }
         return total;
     }
 
+    //! What has left the cascade of each transported quantity since t = 0, mol.
     Eigen::VectorXd left(const Eigen::VectorXd& y) const
     {
-        Eigen::VectorXd total = Eigen::VectorXd::Zero(n_);
+        Eigen::VectorXd total = Eigen::VectorXd::Zero(t_);
         for (int j = 0; j < stages_; ++j) {
-            for (int k = 0; k < n_; ++k) {
-                total[k] += y[out_index(j, k)];
+            for (int i = 0; i < t_; ++i) {
+                total[i] += y[out_index(j, i)];
             }
         }
         return total;
@@ -609,6 +680,8 @@ public:
     void prepare()
     {
         q_.assign(stages_, Eigen::VectorXd(n_));
+        aq_extra_.setZero(k_, stages_);
+        org_extra_.setZero(k_, stages_);
         dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
         aq_gain_.assign(stages_, 0.0);
         org_gain_.assign(stages_, 0.0);
@@ -633,6 +706,7 @@ private:
     const CaseSpec& spec_;
     const EquilibriumModel& model_;
     int cells_ = 1, stages_ = 0, n_ = 0, block_ = 0, strip_start_ = -1;
+    int k_ = 0, m_ = 0, t_ = 0;  //!< conserved quantities, extra unknowns, n_ + k_
     std::vector<double> q_aq_, q_org_;
     std::vector<double> draw_aq_, draw_org_;  //!< side draws per stage, L/h, now
     double draw_flow_factor_ = 1.0;
@@ -643,6 +717,10 @@ private:
     bool murphree_ = false;
     std::vector<StageConditions> conditions_;
     std::vector<Eigen::VectorXd> q_;
+    //! With extra species: the conserved quantities in each mixer's phases (k × stages), and
+    //! the model's scratch.
+    Eigen::MatrixXd aq_extra_, org_extra_;
+    StageChemistry chem_;
 
     //! What the settler residuals alone move the concentration leaving stage j's last
     //! aqueous and organic cells by (the δ at zero mixer change), into aq_offset_/org_offset_.
@@ -679,11 +757,11 @@ private:
 void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
 {
     const InputNode where = spec.root ? *spec.root : InputNode::load_string("{}", "case");
-    if (!spec.model->extra_unknowns().empty()) {
-        where.fail(
-            "reesx dynamic covers models without extra per-stage species "
-            "(separation-factor, constant-distribution); '" +
-            spec.model_name + "' is not modelled dynamically yet");
+    if (!spec.model->extra_unknowns().empty() && dynamic.start != StartState::steady_state) {
+        where.fail("reesx dynamic starts the '" + spec.model_name +
+                   "' model (extra species: acid, free extractant, cation) from its steady "
+                   "state only; a cascade filled with feed or empty has species the model's "
+                   "logarithms cannot start from. Use dynamic.start: steady-state with events");
     }
     if (spec.stages_strip > 0 && spec.model->strips_completely()) {
         where.fail("the " + spec.model_name +
@@ -731,7 +809,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         }
         result.products.push_back(p);
     }
-    Eigen::VectorXd fed = Eigen::VectorXd::Zero(n);
+    Eigen::VectorXd fed = Eigen::VectorXd::Zero(model.feed_rate().size());  // elements first
     double t_fed = 0.0;
     bool flows_changed = false;
     std::size_t next_event = 0;
@@ -1136,7 +1214,12 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
             }
         }
     }
-    const Eigen::VectorXd y0 = model.state_from(c0, organic0);
+    // Extra species (steady start only, check_supported): from the steady solution.
+    Eigen::MatrixXd extras0;
+    if (!spec.model->extra_unknowns().empty()) {
+        extras0 = result.steady_state.extras.topRows(stages);
+    }
+    const Eigen::VectorXd y0 = model.state_from(c0, organic0, extras0);
     try {
         return integrate(spec, dynamic, model, y0, progress, result, start_time);
     } catch (const solver::SolverError& e) {

@@ -92,6 +92,8 @@ struct CascadeResult {
     //! the model (pH, h_mol_per_L, free_extractant_mol_per_L, ...), stages × names.
     std::vector<std::string> profile_names;
     Eigen::MatrixXd profiles;
+    //! Their extra unknowns (EquilibriumModel::extra_unknowns order), stages × m.
+    Eigen::MatrixXd extras;
     //! Aqueous chloride per stage (mol/L) and max |3 sum c + H+ + Na+ - Cl-| / Cl- over stages.
     std::vector<double> chloride_mol_per_L;
     double electroneutrality_relative_error = 0.0;
@@ -126,6 +128,9 @@ public:
     //! Each stage's conditions as set up from the flows (section; for a saturated-organic
     //! model, the organic RE content the flows fix), before any solve.
     const std::vector<StageConditions>& stage_conditions() const;
+    //! What the entering streams bring of the model's conserved quantities (protons,
+    //! saponification cation), mol/h, quantities × stages; empty without extra species.
+    const Eigen::MatrixXd& conserved_feed_mol_per_h() const;
     //! One line per structural fact: stages, components, unknowns per stage, bandwidth.
     std::vector<std::string> structure_summary() const;
 

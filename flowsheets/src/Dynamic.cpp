@@ -691,6 +691,23 @@ public:
         work_.resize(stages_ * matrix_.block_size());
         entering_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
     }
+    //! Models with extra species: their named stage profiles (pH, ...), stages × names.
+    Eigen::MatrixXd chemistry_profile(const Eigen::VectorXd& y) const
+    {
+        const auto names = model_.profile_names();
+        Eigen::MatrixXd out(stages_, static_cast<Eigen::Index>(names.size()));
+        Eigen::VectorXd ln_c(n_);
+        for (int j = 0; j < stages_; ++j) {
+            for (int k = 0; k < n_; ++k) {
+                ln_c[k] = std::log(std::max(std::abs(y[c_index(j, k)]), 1e-300));
+            }
+            const auto values = model_.profile_values(ln_c, y.segment(x_index(j, 0), m_));
+            for (std::size_t p = 0; p < values.size(); ++p) {
+                out(j, static_cast<Eigen::Index>(p)) = values[p];
+            }
+        }
+        return out;
+    }
     Eigen::MatrixXd organic_profile(const Eigen::VectorXd& y) const
     {
         Eigen::MatrixXd out(stages_, n_);
@@ -827,6 +844,9 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     if (control) {
         result.control.element = control->element;
     }
+    if (!spec.model->extra_unknowns().empty()) {
+        result.chemistry_names = spec.model->profile_names();
+    }
     double next_sample = control ? control->start_h : INFINITY;
     for (const double t_out : times) {
         // Scheduled changes and control samples inside this interval, in time order:
@@ -879,6 +899,9 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             inv[spec.components[k]] = inventory[k];
         }
         result.inventory_mol.push_back(inv);
+        if (!spec.model->extra_unknowns().empty()) {
+            result.chemistry.push_back(model.chemistry_profile(y));
+        }
         const auto outlets = model.outlets(y);
         for (std::size_t p = 0; p < outlets.size(); ++p) {
             const Eigen::VectorXd& m = outlets[p].mol_per_h;

@@ -61,6 +61,20 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
           {"error_test_failures", r.stats.error_test_failures},
           {"nonlinear_failures", r.stats.nonlinear_failures}}},
         {"seconds", r.seconds}};
+    if (!r.chemistry_names.empty()) {
+        // name: [time][stage], as HDF5's /chemistry/<name> (times × stages).
+        json chemistry = json::object();
+        for (std::size_t p = 0; p < r.chemistry_names.size(); ++p) {
+            json by_time = json::array();
+            for (const auto& at : r.chemistry) {
+                const Eigen::VectorXd column = at.col(static_cast<Eigen::Index>(p));
+                by_time.push_back(
+                    std::vector<double>(column.data(), column.data() + column.size()));
+            }
+            chemistry[r.chemistry_names[p]] = by_time;
+        }
+        j["dynamic"]["chemistry"] = chemistry;
+    }
     if (dynamic.control) {
         const DynamicControl& c = *dynamic.control;
         j["dynamic"]["control"] = {
@@ -116,6 +130,16 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       "changed during the run)\n");
     }
     out << line;
+    for (std::size_t p = 0; p < r.chemistry_names.size() && !r.chemistry.empty(); ++p) {
+        const auto i = static_cast<Eigen::Index>(p);
+        const Eigen::Index last_stage = r.chemistry.back().rows() - 1;
+        std::snprintf(line, sizeof line,
+                      "  %s, stage 1 / stage %ld: start %.6g / %.6g, end %.6g / %.6g\n",
+                      r.chemistry_names[p].c_str(), static_cast<long>(last_stage + 1),
+                      r.chemistry.front()(0, i), r.chemistry.front()(last_stage, i),
+                      r.chemistry.back()(0, i), r.chemistry.back()(last_stage, i));
+        out << line;
+    }
     if (dynamic.control && !r.control.times_h.empty()) {
         const DynamicControl& c = *dynamic.control;
         const std::string where =
@@ -163,6 +187,15 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
             h5.write_dataset(group + "/organic_mol_per_L", row_major(p.organic_mol_per_L),
                              p.organic_mol_per_L.rows(), num_elements, "mol/L");
             h5.write_attribute(group, "time_h", p.time_h);
+        }
+        for (std::size_t p = 0; p < r.chemistry_names.size() && !r.chemistry.empty(); ++p) {
+            std::vector<double> by_time;  // times × stages, row-major
+            for (const auto& at : r.chemistry) {
+                const Eigen::VectorXd column = at.col(static_cast<Eigen::Index>(p));
+                by_time.insert(by_time.end(), column.data(), column.data() + column.size());
+            }
+            h5.write_dataset("/chemistry/" + r.chemistry_names[p], by_time, r.chemistry.size(),
+                             static_cast<std::size_t>(r.chemistry.front().rows()), "see name");
         }
         if (!r.control.times_h.empty()) {
             h5.write_dataset("/control/time_h", r.control.times_h, "h");

@@ -369,6 +369,18 @@ TEST(Dynamic, massActionCascadeStaysAtItsSteadyStateAndFollowsAScrubStep)
         run_dynamic(mass_action_cascade(376.0, "dynamic: {hours: 50, start: steady-state}\n"));
     EXPECT_LT(steady_run.steady_state_relative_difference, 1e-8);
     EXPECT_LT(steady_run.conservation_relative_error, 1e-9);
+    // The model's stage profiles (pH, free extractant, cation) at each output: those of
+    // `reesx run`, which stays.
+    ASSERT_EQ(steady_run.chemistry_names, steady_run.steady_state.profile_names);
+    ASSERT_EQ(steady_run.chemistry.size(), steady_run.times_h.size());
+    const Eigen::MatrixXd& run_profiles = steady_run.steady_state.profiles;
+    for (Eigen::Index p = 0; p < run_profiles.cols(); ++p) {
+        for (Eigen::Index j = 0; j < run_profiles.rows(); ++j) {
+            EXPECT_NEAR(steady_run.chemistry.back()(j, p), run_profiles(j, p),
+                        1e-8 * std::abs(run_profiles(j, p)) + 1e-300)
+                << steady_run.chemistry_names[static_cast<std::size_t>(p)] << ", stage " << j + 1;
+        }
+    }
 
     const DynamicResult r = run_dynamic(
         mass_action_cascade(376.0,

@@ -373,3 +373,31 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
         write(dir, "fresh.yaml", std::string(good_case) + "dynamic: {start: fresh}\n");
     EXPECT_EQ(run_reesx("dynamic " + fresh.string()).status, 1);
 }
+
+TEST(Cli, dynamicOfAMassActionCascadeWritesItsChemistry)
+{
+    // The example mass-action cascade from its steady state with a scrub step: the model's
+    // stage profiles (pH, ...) as time series in JSON (name: [time][stage]) and HDF5
+    // (/chemistry/<name>, times × stages), and one line each on stdout.
+    const fs::path dir = scratch("dynamic-mass-action");
+    std::ifstream base(example("prnd-p507-mass-action.yaml"));
+    std::stringstream text;
+    text << base.rdbuf()
+         << "dynamic: {hours: 50, start: steady-state, outputs: 5, events: [{time: 5 h, "
+            "scrub-flow-factor: 1.03}]}\n";
+    const fs::path case_file = write(dir, "case.yaml", text.str());
+    const CommandRun run = run_reesx("dynamic " + case_file.string() + " --json " +
+                                     (dir / "d.json").string() + " -o " + (dir / "d.h5").string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("pH, stage 1 / stage 86"), std::string::npos) << run.out;
+    nlohmann::json d;
+    std::ifstream(dir / "d.json") >> d;
+    const nlohmann::json& ph = d["dynamic"]["chemistry"]["pH"];
+    ASSERT_EQ(ph.size(), 5U);
+    EXPECT_EQ(ph[0].size(), 86U);
+    std::vector<std::size_t> dims;
+    const std::vector<double> h5_ph =
+        reesx::io::read_dataset((dir / "d.h5").string(), "/chemistry/pH", &dims);
+    EXPECT_EQ(dims, (std::vector<std::size_t>{5, 86}));
+    EXPECT_DOUBLE_EQ(h5_ph[4 * 86], ph[4][0].get<double>());
+}

@@ -96,7 +96,11 @@ struct DynamicResult {
     //! |inventory(t) + left(t) - inventory(0) - fed(0..t)| / fed(0..t), worst element, end.
     double conservation_relative_error = 0.0;
     std::vector<StageProfile> profiles;  //!< at DynamicSpec::profile_times_h
-    ControlSeries control;               //!< empty without DynamicSpec::control
+    //! Models with extra species: the model's stage profiles (pH, free extractant, ...,
+    //! EquilibriumModel::profile_names) at each output time, times × (stages × names).
+    std::vector<std::string> chemistry_names;
+    std::vector<Eigen::MatrixXd> chemistry;
+    ControlSeries control;  //!< empty without DynamicSpec::control
     //! The final aqueous and organic mixer concentrations, mol/L (stages × 17 elements).
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! Max relative difference of the final mixer concentrations from the steady state of
@@ -111,7 +115,8 @@ struct DynamicResult {
 DynamicSpec parse_dynamic(const CaseSpec& spec);
 
 //! Integrates; InputError for cases the dynamic model does not cover (a strip section of a
-//! completely-stripping model, models with extra per-stage species), InfeasibleError for
+//! completely-stripping model, models with extra per-stage species not started from their
+//! steady state), InfeasibleError for
 //! flows that cannot run after an event or a control move, ConvergenceError when IDA fails.
 //! `progress` gets a line per 10 % of the time.
 DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,

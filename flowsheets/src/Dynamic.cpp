@@ -777,13 +777,9 @@ void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
     if (!spec.model->extra_unknowns().empty() && dynamic.start != StartState::steady_state) {
         where.fail("reesx dynamic starts the '" + spec.model_name +
                    "' model (extra species: acid, free extractant, cation) from its steady "
-                   "state only; a cascade filled with feed or empty has species the model's "
-                   "logarithms cannot start from. Use dynamic.start: steady-state with events");
-    }
-    if (spec.stages_strip > 0 && spec.model->strips_completely()) {
-        where.fail("the " + spec.model_name +
-                   " model strips completely without an equilibrium, which has no "
-                   "dynamics; simulate the cascade without its strip section");
+                   "state only: a start-up from feed fails once whole sections run out of "
+                   "the saponification cation (docs/dynamics.md). Use dynamic.start: "
+                   "steady-state with events");
     }
     if (dynamic.start == StartState::fresh && spec.model->saturated_organic()) {
         where.fail(
@@ -821,7 +817,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         // Purity is that of the element the product has at steady state.
         for (const auto& steady : result.steady_state.products) {
             if (steady.name == o.name) {
-                p.main_element = steady.main_element;
+                p.main_element = steady.re_mol_per_h > 0.0 ? steady.main_element : -1;
             }
         }
         result.products.push_back(p);

@@ -168,6 +168,31 @@ TEST(Dynamic, steadyStateStartStaysAndStepsConserveMass)
     EXPECT_TRUE(std::isnan(step.steady_state_relative_difference));  // the flows changed
 }
 
+TEST(Dynamic, separationFactorStripSectionStripsCompletelyAsRunDoes)
+{
+    // The separation-factor model strips completely (no equilibrium: the strip stages' organic
+    // RE content is zero, so q = 0 there): from feed, the 8 + 8 + 4 cascade reaches `reesx
+    // run`, strip liquor included, and the stripped organic carries nothing.
+    std::string yaml = binary_cascade;
+    yaml.replace(yaml.find("scrub: 8}"), 9, "scrub: 8, strip: 4}");
+    yaml += "strip: {flow: 150 L/h, acid: 5.0 mol/L}\n";
+    const DynamicResult r = run_dynamic(yaml + "dynamic: {hours: 20000, start: feed}\n");
+    EXPECT_LT(r.steady_state_relative_difference, 1e-6);
+    EXPECT_LT(r.conservation_relative_error, 1e-9);
+    const CascadeResult steady = test::solve_yaml(yaml);
+    for (const auto& p : r.products) {
+        if (p.name == "strip_liquor") {
+            EXPECT_NEAR(p.re_mol_per_h.back(), steady.products[1].re_mol_per_h,
+                        1e-6 * steady.products[1].re_mol_per_h);
+            EXPECT_EQ(steady.products[1].name, "strip_liquor");
+        }
+        if (p.name == "stripped_organic") {
+            EXPECT_EQ(p.main_element, -1);
+            EXPECT_LT(std::abs(p.re_mol_per_h.back()), 1e-12);
+        }
+    }
+}
+
 TEST(Dynamic, separationFactorScrubStepReachesTheNewSteadyState)
 {
     // The saturated organic's RE content follows the flows: after a 5 % scrub step the

@@ -114,10 +114,10 @@ struct DynamicResult {
 //! The `dynamic:` mapping of a case (defaults when absent); located InputErrors.
 DynamicSpec parse_dynamic(const CaseSpec& spec);
 
-//! Integrates; InputError for cases the dynamic model does not cover (a strip section of a
-//! completely-stripping model, models with extra per-stage species not started from their
-//! steady state), InfeasibleError for
-//! flows that cannot run after an event or a control move, ConvergenceError when IDA fails.
+//! Integrates; InputError for cases the dynamic model does not cover (models with extra
+//! per-stage species not started from their steady state, an empty start of a saturated
+//! organic), InfeasibleError for flows that cannot run after an event or a control move,
+//! ConvergenceError when IDA fails.
 //! `progress` gets a line per 10 % of the time.
 DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
                                const std::function<void(const std::string&)>& progress = {});

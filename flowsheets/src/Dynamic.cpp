@@ -272,9 +272,7 @@ public:
         }
     }
 
-    //! The structured solve covers models without extra species; with them IDA's band
-    //! solver and difference-quotient Jacobian.
-    bool has_linear_solver() const override { return m_ == 0; }
+    bool has_linear_solver() const override { return true; }
 
     //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
     //! the cell before it (diagonal in the elements), and a mixer's holdup N = V_aq c +
@@ -284,6 +282,13 @@ public:
     void setup_linear_solver(double t, const double* y, const double*, double c_j) override
     {
         setup_t_ = t;
+        if (m_ > 0) {
+            for (int j = 0; j < stages_; ++j) {
+                content_jacobians(j, y);
+            }
+            build_extras_matrix(c_j);
+            return;
+        }
         for (int j = 0; j < stages_; ++j) {
             organic_jacobian(j, y + c_index(j, 0), dq_dc_[j]);
             if (murphree_) {
@@ -349,6 +354,10 @@ public:
         if (c_j != c_j_ || t != setup_t_) {
             setup_linear_solver(t, y, nullptr, c_j);
         }
+        if (m_ > 0) {
+            solve_extras(r, z);
+            return;
+        }
         // Right-hand side of the reduced system: r_N - c_j r_c plus what the settler
         // residuals of the neighbours carry into this mixer.
         for (int j = 0; j < stages_; ++j) {
@@ -385,22 +394,143 @@ public:
             } else {
                 dq.noalias() = dq_dc_[j] * dc;
             }
-            const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
-            const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
             for (int k = 0; k < n_; ++k) {
                 z[c_index(j, k)] = dc[k];
-                z[n_index(j, k)] =
-                    r[c_index(j, k)] + mixer_aq_L_[j] * dc[k] + mixer_org_L_[j] * dq[k];
-                double aq = dc[k], org = dq[k];
-                for (int cell = 0; cell < cells_; ++cell) {
-                    aq = (r[cs_index(j, cell, k)] + q_aq_[j] * aq) / d_aq;
-                    org = (r[qs_index(j, cell, k)] + q_org_[j] * org) / d_org;
-                    z[cs_index(j, cell, k)] = aq;
-                    z[qs_index(j, cell, k)] = org;
-                }
-                const double leaving = (q_aq_[j] - aq_down(j)) * aq + (q_org_[j] - org_up(j)) * org;
-                z[out_index(j, k)] = (r[out_index(j, k)] + leaving) / c_j_;
             }
+            back_substitute(j, r, dc, dq, z);
+        }
+    }
+
+    // --- The structured solve with extra species -------------------------------------------
+    // Unknowns per stage u = [c; x]. As without extras, settler cells and holdups eliminate;
+    // each transported quantity i gives a row
+    //   [(c_j V_a + Q_a) dA_i/du + (c_j V_o + Q_o) dO_i/du] δu_j − Q_a,down g_a dA_i/du|_(j+1)
+    //   δu_(j+1) − Q_o,up g_o dO_i/du|_(j−1) δu_(j−1),
+    // A_i and O_i the mixer's aqueous and organic contents (c_k and q_k for an element), and
+    // the model's local equations their own rows: a block-tridiagonal system with
+    // (n + m) × (n + m) blocks, general above and below the diagonal.
+
+    //! Row i of the rows of stage j's holdup definition: an element's at its concentration,
+    //! a conserved quantity's at its extra unknown.
+    int definition_row(int j, int i) const { return i < n_ ? c_index(j, i) : x_index(j, i - n_); }
+
+    //! dA/du, dO/du (t × (n + m)) and the local equations' gradient of stage j's mixer, from
+    //! the model's derivatives in (ln c, x): d/dc_m = d/d ln c_m / c_m.
+    void content_jacobians(int j, const double* y)
+    {
+        Eigen::VectorXd q(n_);
+        mixer_chemistry(j, y + c_index(j, 0), y + x_index(j, 0), chem_, q);
+        Eigen::VectorXd per_c(n_ + m_);
+        per_c.setOnes();
+        for (int m = 0; m < n_; ++m) {
+            const double c = y[c_index(j, m)];
+            per_c[m] = 1.0 / std::copysign(std::max(std::abs(c), 1e-300), c);
+        }
+        Eigen::MatrixXd& a = aq_content_jac_[j];
+        Eigen::MatrixXd& o = org_content_jac_[j];
+        a.setZero();
+        for (int k = 0; k < n_; ++k) {
+            a(k, k) = 1.0;
+            o.row(k) = q[k] * chem_.d_ln_org.row(k);
+        }
+        a.bottomRows(k_) = chem_.d_aqueous;
+        o.bottomRows(k_) = chem_.d_organic;
+        local_jac_[j] = chem_.d_local;
+        for (int m = 0; m < n_; ++m) {
+            o.col(m) *= per_c[m];
+            a.col(m).tail(k_) *= per_c[m];
+            local_jac_[j].col(m) *= per_c[m];
+        }
+    }
+
+    void build_extras_matrix(double c_j)
+    {
+        c_j_ = c_j;
+        const auto gain = [&](double flow, double volume) {
+            return flow > 0.0 ? std::pow(flow / (c_j * volume + flow), cells_) : 0.0;
+        };
+        for (int j = 0; j < stages_; ++j) {
+            aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);
+            org_gain_[j] = gain(q_org_[j], settler_org_L_[j]);
+        }
+        for (int j = 0; j < stages_; ++j) {
+            Eigen::MatrixXd& d = extras_matrix_.diag[j];
+            d.topRows(t_) = (c_j * mixer_aq_L_[j] + q_aq_[j]) * aq_content_jac_[j] +
+                            (c_j * mixer_org_L_[j] + q_org_[j]) * org_content_jac_[j];
+            d.bottomRows(m_ - k_) = local_jac_[j];
+            if (j + 1 < stages_) {
+                extras_matrix_.upper[j].setZero();
+                extras_matrix_.upper[j].topRows(t_) =
+                    -aq_down(j + 1) * aq_gain_[j + 1] * aq_content_jac_[j + 1];
+            }
+            if (j > 0) {
+                extras_matrix_.lower[j].setZero();
+                extras_matrix_.lower[j].topRows(t_) =
+                    -org_up(j - 1) * org_gain_[j - 1] * org_content_jac_[j - 1];
+            }
+        }
+        work_.setZero();  // factorize_and_solve factorizes while it solves
+        if (!extras_matrix_.factorize_and_solve(work_)) {
+            throw solver::SolverError("singular stage block in the dynamic iteration matrix", true);
+        }
+    }
+
+    void solve_extras(const double* r, double* z)
+    {
+        for (int j = 0; j < stages_; ++j) {
+            settler_offsets(j, r);
+        }
+        const int b = n_ + m_;
+        for (int j = 0; j < stages_; ++j) {
+            for (int i = 0; i < t_; ++i) {
+                double row = r[n_index(j, i)] - c_j_ * r[definition_row(j, i)];
+                if (j + 1 < stages_) {
+                    row += aq_down(j + 1) * aq_offset_(i, j + 1);
+                }
+                if (j > 0) {
+                    row += org_up(j - 1) * org_offset_(i, j - 1);
+                }
+                work_[j * b + i] = row;
+            }
+            for (int l = 0; l < m_ - k_; ++l) {
+                work_[j * b + t_ + l] = r[x_index(j, k_ + l)];
+            }
+        }
+        extras_matrix_.solve_factored(work_);
+        Eigen::VectorXd d_aq(t_), d_org(t_);
+        for (int j = 0; j < stages_; ++j) {
+            const auto du = work_.segment(j * b, b);
+            for (int k = 0; k < n_; ++k) {
+                z[c_index(j, k)] = du[k];
+            }
+            for (int e = 0; e < m_; ++e) {
+                z[x_index(j, e)] = du[n_ + e];
+            }
+            d_aq.noalias() = aq_content_jac_[j] * du;
+            d_org.noalias() = org_content_jac_[j] * du;
+            back_substitute(j, r, d_aq, d_org, z);
+        }
+    }
+
+    //! Holdups, settler cells and amounts left of stage j from the changes of its mixer's
+    //! aqueous and organic contents (t each).
+    void back_substitute(int j, const double* r, const Eigen::Ref<const Eigen::VectorXd>& d_aq,
+                         const Eigen::Ref<const Eigen::VectorXd>& d_org, double* z) const
+    {
+        const double cell_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
+        const double cell_org = c_j_ * settler_org_L_[j] + q_org_[j];
+        for (int i = 0; i < static_cast<int>(d_aq.size()); ++i) {
+            z[n_index(j, i)] =
+                r[definition_row(j, i)] + mixer_aq_L_[j] * d_aq[i] + mixer_org_L_[j] * d_org[i];
+            double aq = d_aq[i], org = d_org[i];
+            for (int cell = 0; cell < cells_; ++cell) {
+                aq = (r[cs_index(j, cell, i)] + q_aq_[j] * aq) / cell_aq;
+                org = (r[qs_index(j, cell, i)] + q_org_[j] * org) / cell_org;
+                z[cs_index(j, cell, i)] = aq;
+                z[qs_index(j, cell, i)] = org;
+            }
+            const double leaving = (q_aq_[j] - aq_down(j)) * aq + (q_org_[j] - org_up(j)) * org;
+            z[out_index(j, i)] = (r[out_index(j, i)] + leaving) / c_j_;
         }
     }
 
@@ -576,6 +706,103 @@ public:
         return y;
     }
 
+    //! With extra species: stage j's mixer filled with the feed's aqueous and the fresh
+    //! organic at its phase ratio, brought to equilibrium (the model's local equations) with
+    //! every element and conserved quantity kept: Newton on (ln c, extras) from the feed's
+    //! aqueous and the model's start for it. Returns the aqueous c and the extras.
+    std::pair<Eigen::VectorXd, Eigen::VectorXd> mixed_feed_and_fresh_organic(int j) const
+    {
+        const FeedSpec& feed = spec_.feeds[0];
+        StreamChemistry aqueous_stream, organic_stream;
+        aqueous_stream.acid_mol_per_L = feed.acid_mol_per_L;
+        aqueous_stream.re_mol_per_L = feed.concentration_mol_per_L;
+        organic_stream.organic = true;
+        organic_stream.fresh_organic = true;
+        const Eigen::VectorXd aq_content = model_.stream_content(aqueous_stream);
+        const Eigen::VectorXd org_content = model_.stream_content(organic_stream);
+        const double va = mixer_aq_L_[j], vo = mixer_org_L_[j];
+        // What the mixer holds (mol) and the scale of each balance.
+        Eigen::VectorXd held(t_), scale(t_);
+        for (int k = 0; k < n_; ++k) {
+            held[k] = va * feed.concentration_mol_per_L * feed.mole_fraction[spec_.components[k]];
+            scale[k] = std::max(held[k], 1e-300);
+        }
+        held.tail(k_) = va * aq_content + vo * org_content;
+        scale.tail(k_) = va * aq_content.cwiseAbs() + vo * org_content.cwiseAbs();
+        scale.tail(k_) = scale.tail(k_).cwiseMax(1e-12);
+        // Unknowns u = (ln c, x); equations: the balances (relative) and the local ones.
+        Eigen::VectorXd u(n_ + m_), x;
+        for (int k = 0; k < n_; ++k) {
+            u[k] = std::log(scale[k] / va);
+        }
+        model_.start_extras(conditions_[j], u.head(n_), aq_content.cwiseMax(1e-9), x);
+        u.tail(m_) = x;
+        StageChemistry chem;
+        const auto residual = [&](const Eigen::VectorXd& at, Eigen::VectorXd& r,
+                                  Eigen::MatrixXd* jac) {
+            model_.stage_chemistry(conditions_[j], at.head(n_), at.tail(m_), chem);
+            r.resize(n_ + m_);
+            if (jac) {
+                jac->setZero(n_ + m_, n_ + m_);
+            }
+            for (int k = 0; k < n_; ++k) {
+                const double c = std::exp(at[k]), q = std::exp(chem.ln_org[k]);
+                r[k] = (va * c + vo * q - held[k]) / scale[k];
+                if (jac) {
+                    jac->row(k) = vo * q * chem.d_ln_org.row(k) / scale[k];
+                    (*jac)(k, k) += va * c / scale[k];
+                }
+            }
+            for (int p = 0; p < k_; ++p) {
+                r[n_ + p] =
+                    (va * chem.aqueous[p] + vo * chem.organic[p] - held[n_ + p]) / scale[n_ + p];
+                if (jac) {
+                    jac->row(n_ + p) =
+                        (va * chem.d_aqueous.row(p) + vo * chem.d_organic.row(p)) / scale[n_ + p];
+                }
+            }
+            for (int l = 0; l < m_ - k_; ++l) {
+                r[n_ + k_ + l] = chem.local[l];
+                if (jac) {
+                    jac->row(n_ + k_ + l) = chem.d_local.row(l);
+                }
+            }
+        };
+        Eigen::VectorXd r, trial_r;
+        Eigen::MatrixXd jac;
+        residual(u, r, &jac);
+        for (int iteration = 0; iteration < 200 && r.lpNorm<Eigen::Infinity>() > 1e-13;
+             ++iteration) {
+            Eigen::VectorXd step = jac.fullPivLu().solve(-r);
+            // Logarithms: at most a factor e^2 per iteration, then halve until |r| falls.
+            const double longest = step.lpNorm<Eigen::Infinity>();
+            if (!std::isfinite(longest)) {
+                break;
+            }
+            if (longest > 2.0) {
+                step *= 2.0 / longest;
+            }
+            double lambda = 1.0;
+            for (; lambda > 1e-6; lambda /= 2.0) {
+                residual(u + lambda * step, trial_r, nullptr);
+                if (trial_r.allFinite() &&
+                    trial_r.lpNorm<Eigen::Infinity>() < r.lpNorm<Eigen::Infinity>()) {
+                    break;
+                }
+            }
+            u += lambda * step;
+            residual(u, r, &jac);
+        }
+        if (!(r.lpNorm<Eigen::Infinity>() <= 1e-10)) {
+            throw ConvergenceError(
+                "the start from feed: the feed's aqueous and the fresh organic of stage " +
+                std::to_string(j + 1) + " do not reach an equilibrium the '" + spec_.model_name +
+                "' model can describe (largest balance error " +
+                std::to_string(r.lpNorm<Eigen::Infinity>()) + "); start from the steady state");
+        }
+        return {u.head(n_).array().exp(), u.tail(m_)};
+    }
+
     //! Inventory of each transported quantity (elements first) in the stages of `section`
     //! (all when negative), mol.
     Eigen::VectorXd inventory(const Eigen::VectorXd& y, int section = -1) const
@@ -685,8 +912,16 @@ public:
         dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
         aq_gain_.assign(stages_, 0.0);
         org_gain_.assign(stages_, 0.0);
-        aq_offset_.setZero(n_, stages_);
-        org_offset_.setZero(n_, stages_);
+        aq_offset_.setZero(t_, stages_);
+        org_offset_.setZero(t_, stages_);
+        if (m_ > 0) {
+            extras_matrix_ = solver::BlockTridiagonalMatrix(stages_, n_ + m_);
+            work_.resize(stages_ * (n_ + m_));
+            aq_content_jac_.assign(stages_, Eigen::MatrixXd::Zero(t_, n_ + m_));
+            org_content_jac_.assign(stages_, Eigen::MatrixXd::Zero(t_, n_ + m_));
+            local_jac_.assign(stages_, Eigen::MatrixXd::Zero(m_ - k_, n_ + m_));
+            return;
+        }
         matrix_ = solver::DiagonalUpperBlockTridiagonal(stages_, murphree_ ? 2 * n_ : n_);
         work_.resize(stages_ * matrix_.block_size());
         entering_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
@@ -745,14 +980,14 @@ private:
     {
         const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
         const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
-        for (int k = 0; k < n_; ++k) {
+        for (int i = 0; i < t_; ++i) {
             double aq = 0.0, org = 0.0;
             for (int cell = 0; cell < cells_; ++cell) {
-                aq = (r[cs_index(j, cell, k)] + q_aq_[j] * aq) / d_aq;
-                org = (r[qs_index(j, cell, k)] + q_org_[j] * org) / d_org;
+                aq = (r[cs_index(j, cell, i)] + q_aq_[j] * aq) / d_aq;
+                org = (r[qs_index(j, cell, i)] + q_org_[j] * org) / d_org;
             }
-            aq_offset_(k, j) = aq;
-            org_offset_(k, j) = org;
+            aq_offset_(i, j) = aq;
+            org_offset_(i, j) = org;
         }
     }
 
@@ -766,6 +1001,9 @@ private:
     //! that comes from the stage below), per stage, at the setup's y.
     std::vector<Eigen::MatrixXd> entering_;
     solver::DiagonalUpperBlockTridiagonal matrix_;
+    //! With extra species: the general block matrix and each stage's content Jacobians.
+    solver::BlockTridiagonalMatrix extras_matrix_;
+    std::vector<Eigen::MatrixXd> aq_content_jac_, org_content_jac_, local_jac_;
     Eigen::VectorXd work_;
     //! The step (IDA's t) of the last factorization; NaN when the flows changed since.
     double setup_t_ = std::numeric_limits<double>::quiet_NaN();
@@ -774,12 +1012,11 @@ private:
 void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic)
 {
     const InputNode where = spec.root ? *spec.root : InputNode::load_string("{}", "case");
-    if (!spec.model->extra_unknowns().empty() && dynamic.start != StartState::steady_state) {
-        where.fail("reesx dynamic starts the '" + spec.model_name +
-                   "' model (extra species: acid, free extractant, cation) from its steady "
-                   "state only: a start-up from feed fails once whole sections run out of "
-                   "the saponification cation (docs/dynamics.md). Use dynamic.start: "
-                   "steady-state with events");
+    if (!spec.model->extra_unknowns().empty() && dynamic.start == StartState::fresh) {
+        where.fail("the '" + spec.model_name +
+                   "' model has no state for an empty aqueous (without acid, the saponified "
+                   "organic would make it basic, which the model does not describe); use "
+                   "dynamic.start: feed or steady-state");
     }
     if (dynamic.start == StartState::fresh && spec.model->saturated_organic()) {
         where.fail(
@@ -1233,10 +1470,20 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
             }
         }
     }
-    // Extra species (steady start only, check_supported): from the steady solution.
+    // Extra species: from the steady solution, or every stage the feed's aqueous and the
+    // fresh organic mixed to equilibrium (no fresh start: check_supported).
     Eigen::MatrixXd extras0;
     if (!spec.model->extra_unknowns().empty()) {
-        extras0 = result.steady_state.extras.topRows(stages);
+        if (dynamic.start == StartState::steady_state) {
+            extras0 = result.steady_state.extras.topRows(stages);
+        } else {
+            extras0.resize(stages, static_cast<Eigen::Index>(spec.model->extra_unknowns().size()));
+            for (int j = 0; j < stages; ++j) {
+                const auto [c, x] = model.mixed_feed_and_fresh_organic(j);
+                c0.row(j) = c.transpose();
+                extras0.row(j) = x.transpose();
+            }
+        }
     }
     const Eigen::VectorXd y0 = model.state_from(c0, organic0, extras0);
     try {

@@ -201,6 +201,17 @@ public:
     bool aqueous_goes_down(int j) const { return j > 0 && j != strip_start_; }
     bool organic_goes_up(int j) const { return j + 1 < stages_; }
 
+    //! ln |c_k| of n_ aqueous concentrations (at least 1e-300): the models work in logarithms,
+    //! and the tiny negative values an integrator gives trace elements keep their magnitude.
+    Eigen::VectorXd ln_magnitudes(const double* c) const
+    {
+        Eigen::VectorXd ln_c(n_);
+        for (int k = 0; k < n_; ++k) {
+            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
+        }
+        return ln_c;
+    }
+
     //! D = Y / sum_m K_m |c_m| of a saturated organic whose composition follows the relative
     //! extractabilities K (the separation-factor model, docs/model.md): q_k = D K_k c_k.
     double saturated_scale(int j, const double* c) const
@@ -224,10 +235,8 @@ public:
         }
         // q_k = D_k(|c|) c_k: the distribution ratio from the magnitudes, so that the tiny
         // negative values an integrator gives trace elements stay smooth and conservative.
-        Eigen::VectorXd ln_c(n_), ln_q(n_);
-        for (int k = 0; k < n_; ++k) {
-            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
-        }
+        const Eigen::VectorXd ln_c = ln_magnitudes(c);
+        Eigen::VectorXd ln_q(n_);
         Eigen::MatrixXd jac(n_, n_);
         model_.equilibrium(conditions_[j], ln_c, ln_q, jac);
         for (int k = 0; k < n_; ++k) {
@@ -254,10 +263,8 @@ public:
             }
             return;
         }
-        Eigen::VectorXd ln_c(n_), ln_q(n_);
-        for (int k = 0; k < n_; ++k) {
-            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
-        }
+        const Eigen::VectorXd ln_c = ln_magnitudes(c);
+        Eigen::VectorXd ln_q(n_);
         model_.equilibrium(conditions_[j], ln_c, ln_q, dq_dc);
         // q_k / c_m = D_k c_k / c_m with D_k = q_k / |c_k| (and c_m at least 1e-300).
         Eigen::VectorXd d(n_), c_clamped(n_);
@@ -553,10 +560,7 @@ public:
     void mixer_chemistry(int j, const double* c, const double* x, StageChemistry& chem,
                          Eigen::VectorXd& q) const
     {
-        Eigen::VectorXd ln_c(n_);
-        for (int k = 0; k < n_; ++k) {
-            ln_c[k] = std::log(std::max(std::abs(c[k]), 1e-300));
-        }
+        const Eigen::VectorXd ln_c = ln_magnitudes(c);
         model_.stage_chemistry(conditions_[j], ln_c, Eigen::Map<const Eigen::VectorXd>(x, m_),
                                chem);
         for (int k = 0; k < n_; ++k) {
@@ -647,8 +651,8 @@ public:
                 f[n_index(j, i)] = yp[n_index(j, i)] - (in - q_aq_[j] * c - q_org_[j] * q);
                 // The holdup fixes the mixer's composition: an element's row at its
                 // concentration, a conserved quantity's at its extra unknown.
-                const int definition = i < n_ ? c_index(j, i) : x_index(j, i - n_);
-                f[definition] = y[n_index(j, i)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
+                f[definition_row(j, i)] =
+                    y[n_index(j, i)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
                 const double leaving =
                     (q_aq_[j] - aq_down(j)) * aq_out + (q_org_[j] - org_up(j)) * org_out;
                 f[out_index(j, i)] = yp[out_index(j, i)] - leaving;
@@ -931,12 +935,9 @@ public:
     {
         const auto names = model_.profile_names();
         Eigen::MatrixXd out(stages_, static_cast<Eigen::Index>(names.size()));
-        Eigen::VectorXd ln_c(n_);
         for (int j = 0; j < stages_; ++j) {
-            for (int k = 0; k < n_; ++k) {
-                ln_c[k] = std::log(std::max(std::abs(y[c_index(j, k)]), 1e-300));
-            }
-            const auto values = model_.profile_values(ln_c, y.segment(x_index(j, 0), m_));
+            const auto values = model_.profile_values(ln_magnitudes(y.data() + c_index(j, 0)),
+                                                      y.segment(x_index(j, 0), m_));
             for (std::size_t p = 0; p < values.size(); ++p) {
                 out(j, static_cast<Eigen::Index>(p)) = values[p];
             }

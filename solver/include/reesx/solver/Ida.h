@@ -30,7 +30,8 @@ public:
     //! refreshes its Jacobian and solve_linear for every Newton correction, with its current
     //! y and c_j, instead of the band solver and its difference-quotient Jacobian. The solve
     //! should be exact for that y and c_j (or for the setup's y at that c_j: IDA's modified
-    //! Newton). r and z of solve_linear never alias. Both may throw as residual.
+    //! Newton); solve_linear's t is the step's time, so a system can keep one matrix per step.
+    //! r and z of solve_linear never alias. Both may throw as residual.
     virtual bool has_linear_solver() const { return false; }
     virtual void setup_linear_solver(double /*t*/, const double* /*y*/, const double* /*yp*/,
                                      double /*c_j*/)

@@ -305,19 +305,38 @@ public:
         build_matrix(c_j);
     }
 
-    //! The reduced matrix for dq/dc of the last setup and this c_j, factorized.
-    void build_matrix(double c_j)
+    //! Keeps c_j and each settler's gain at it: the concentration change leaving the last
+    //! settler cell per change entering the first (1 without settler cells).
+    void set_settler_gains(double c_j)
     {
         c_j_ = c_j;
         const auto gain = [&](double flow, double volume) {
-            // Concentration change leaving the last settler cell per change entering the
-            // first, at this c_j (1 without settler cells).
             return flow > 0.0 ? std::pow(flow / (c_j * volume + flow), cells_) : 0.0;
         };
         for (int j = 0; j < stages_; ++j) {
             aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);
             org_gain_[j] = gain(q_org_[j], settler_org_L_[j]);
         }
+    }
+
+    //! Row i of stage j's reduced right-hand side: r_N − c_j r_definition plus what the
+    //! settler residuals of the neighbours carry into this mixer (settler_offsets first).
+    double reduced_rhs(int j, int i, const double* r) const
+    {
+        double row = r[n_index(j, i)] - c_j_ * r[definition_row(j, i)];
+        if (j + 1 < stages_) {
+            row += aq_down(j + 1) * aq_offset_(i, j + 1);
+        }
+        if (j > 0) {
+            row += org_up(j - 1) * org_offset_(i, j - 1);
+        }
+        return row;
+    }
+
+    //! The reduced matrix for dq/dc of the last setup and this c_j, factorized.
+    void build_matrix(double c_j)
+    {
+        set_settler_gains(c_j);
         for (int j = 0; j < stages_; ++j) {
             Eigen::MatrixXd& d = matrix_.diag[j];
             if (j + 1 < stages_) {
@@ -365,22 +384,13 @@ public:
             solve_extras(r, z);
             return;
         }
-        // Right-hand side of the reduced system: r_N - c_j r_c plus what the settler
-        // residuals of the neighbours carry into this mixer.
         for (int j = 0; j < stages_; ++j) {
             settler_offsets(j, r);
         }
         const int b = matrix_.block_size();
         for (int j = 0; j < stages_; ++j) {
             for (int k = 0; k < n_; ++k) {
-                double top = r[n_index(j, k)] - c_j_ * r[c_index(j, k)];
-                if (j + 1 < stages_) {
-                    top += aq_down(j + 1) * aq_offset_(k, j + 1);
-                }
-                if (j > 0) {
-                    top += org_up(j - 1) * org_offset_(k, j - 1);
-                }
-                work_[j * b + k] = top;
+                work_[j * b + k] = reduced_rhs(j, k, r);
             }
             if (murphree_) {
                 auto bottom = work_.segment(j * b + n_, n_);
@@ -452,14 +462,7 @@ public:
 
     void build_extras_matrix(double c_j)
     {
-        c_j_ = c_j;
-        const auto gain = [&](double flow, double volume) {
-            return flow > 0.0 ? std::pow(flow / (c_j * volume + flow), cells_) : 0.0;
-        };
-        for (int j = 0; j < stages_; ++j) {
-            aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);
-            org_gain_[j] = gain(q_org_[j], settler_org_L_[j]);
-        }
+        set_settler_gains(c_j);
         for (int j = 0; j < stages_; ++j) {
             Eigen::MatrixXd& d = extras_matrix_.diag[j];
             d.topRows(t_) = (c_j * mixer_aq_L_[j] + q_aq_[j]) * aq_content_jac_[j] +
@@ -490,14 +493,7 @@ public:
         const int b = n_ + m_;
         for (int j = 0; j < stages_; ++j) {
             for (int i = 0; i < t_; ++i) {
-                double row = r[n_index(j, i)] - c_j_ * r[definition_row(j, i)];
-                if (j + 1 < stages_) {
-                    row += aq_down(j + 1) * aq_offset_(i, j + 1);
-                }
-                if (j > 0) {
-                    row += org_up(j - 1) * org_offset_(i, j - 1);
-                }
-                work_[j * b + i] = row;
+                work_[j * b + i] = reduced_rhs(j, i, r);
             }
             for (int l = 0; l < m_ - k_; ++l) {
                 work_[j * b + t_ + l] = r[x_index(j, k_ + l)];

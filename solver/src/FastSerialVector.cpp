@@ -174,6 +174,9 @@ double l1_norm(N_Vector x)
 //! pass reads before it writes.
 int linear_combination(int count, double* c, N_Vector* x, N_Vector z)
 {
+    if (count < 1) {
+        return -1;  // as SUNDIALS' own: nothing to combine
+    }
     double* zd = data(z);
     const long n = length(z);
     if (count == 1) {
@@ -206,6 +209,9 @@ int linear_combination(int count, double* c, N_Vector* x, N_Vector z)
 //! z_k = a_k x + y_k for k < count.
 int scale_add_multi(int count, double* a, N_Vector x, N_Vector* y, N_Vector* z)
 {
+    if (count < 1) {
+        return -1;
+    }
     const double* xd = data(x);
     const long n = length(x);
     for (int k = 0; k < count; ++k) {

@@ -338,7 +338,7 @@ public:
     {
         set_settler_gains(c_j);
         for (int j = 0; j < stages_; ++j) {
-            Eigen::MatrixXd& d = matrix_.diag[j];
+            auto d = matrix_.diag(j);
             if (j + 1 < stages_) {
                 matrix_.upper[j].setZero();
                 matrix_.upper[j].head(n_).setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
@@ -347,7 +347,7 @@ public:
                 d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
                 d.diagonal().array() += c_j * mixer_aq_L_[j] + q_aq_[j];
                 if (j > 0) {
-                    matrix_.lower[j] = -org_up(j - 1) * org_gain_[j - 1] * dq_dc_[j - 1];
+                    matrix_.lower(j) = -org_up(j - 1) * org_gain_[j - 1] * dq_dc_[j - 1];
                 }
                 continue;
             }
@@ -359,7 +359,7 @@ public:
             d.bottomLeftCorner(n_, n_) = -efficiency_[j] * dq_dc_[j];
             d.bottomRightCorner(n_, n_).setIdentity();
             if (j > 0) {
-                Eigen::MatrixXd& l = matrix_.lower[j];
+                auto l = matrix_.lower(j);
                 l.setZero();
                 l.topRightCorner(n_, n_).diagonal().setConstant(-org_up(j - 1) * org_gain_[j - 1]);
                 l.bottomRightCorner(n_, n_) = -org_gain_[j - 1] * entering_[j];

@@ -141,51 +141,45 @@ void BlockTridiagonalMatrix::solve_factored(Eigen::VectorXd& b) const
     }
 }
 
-DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int block_size)
-    : lower(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
-      diag(num_blocks, Eigen::MatrixXd::Zero(block_size, block_size)),
-      upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
-      block_size_(block_size),
-      pivot_(num_blocks, std::vector<int>(block_size))
-{
-}
-
-Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x) const
-{
-    const int n = num_blocks(), m = block_size_;
-    Eigen::VectorXd y(x.size());
-    for (int k = 0; k < n; ++k) {
-        auto yk = y.segment(static_cast<Eigen::Index>(k) * m, m);
-        yk.noalias() = diag[k] * x.segment(static_cast<Eigen::Index>(k) * m, m);
-        if (k > 0) {
-            yk.noalias() += lower[k] * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
-        }
-        if (k + 1 < n) {
-            yk.array() +=
-                upper[k].array() * x.segment(static_cast<Eigen::Index>(k + 1) * m, m).array();
-        }
-    }
-    return y;
-}
-
 namespace {
 
-// The kernels below take the block size as a template argument where they can (M > 0, see
-// kernels_for): with m known at compile time the column loops unroll and the column being
-// updated stays in registers. M = 0 is the same code for any m.
+// The kernels below take the block size M as a template argument where they can (M > 0, see
+// kernels_for): with m known at compile time the loops unroll and a column lives in
+// registers. M = 0 is the same code for any m. Blocks are stored column-major with their
+// columns padded to P rows (P = m rounded up to 4 doubles, one AVX2 register, with zero
+// padding rows), so every column operation runs over whole registers.
 
-//! In-place LU with partial pivoting of the column-major m × m matrix a (Doolittle, right
-//! looking): afterwards a holds L (unit, below the diagonal) and U, and row i of L U is row
-//! pivot[i] of the original. False on a zero or non-finite pivot.
-template <int M>
-bool lu_in_place(double* a, int m_runtime, int* pivot)
+constexpr int padded(int m)
 {
-    const int m = M > 0 ? M : m_runtime;
-    for (int i = 0; i < m; ++i) {
-        pivot[i] = i;
-    }
+    return (m + 3) / 4 * 4;
+}
+
+//! Four doubles (one AVX2 register); loads and stores need only a double's alignment.
+typedef double Vec4 __attribute__((vector_size(32), aligned(8)));
+
+//! Column j of a block with columns ld apart, as ld / 4 vectors.
+inline Vec4* vectors(double* block, int ld, int j)
+{
+    return reinterpret_cast<Vec4*>(block + static_cast<std::ptrdiff_t>(j) * ld);
+}
+inline const Vec4* vectors(const double* block, int ld, int j)
+{
+    return reinterpret_cast<const Vec4*>(block + static_cast<std::ptrdiff_t>(j) * ld);
+}
+
+//! In-place inverse of the column-major m × m matrix a (columns `ld` apart, padding rows zero)
+//! by Gauss-Jordan elimination with partial pivoting: each pivot is one rank-one update of
+//! whole columns (Press et al., Numerical Recipes, 2nd ed., section 2.1, with the row
+//! interchanges undone as column interchanges at the end). False on a zero or non-finite
+//! pivot.
+template <int M>
+bool invert_in_place(double* a, int m_runtime, int ld_runtime, int* swaps)
+{
+    constexpr int kP = padded(M);
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    Vec4 local[M > 0 ? kP / 4 : 1];
     for (int j = 0; j < m; ++j) {
-        double* col_j = a + static_cast<std::ptrdiff_t>(j) * m;
+        double* col_j = a + static_cast<std::ptrdiff_t>(j) * ld;
         int p = j;
         for (int i = j + 1; i < m; ++i) {
             if (std::abs(col_j[i]) > std::abs(col_j[p])) {
@@ -195,130 +189,195 @@ bool lu_in_place(double* a, int m_runtime, int* pivot)
         if (!(std::abs(col_j[p]) > 0.0) || !std::isfinite(col_j[p])) {
             return false;
         }
+        swaps[j] = p;
         if (p != j) {
-            std::swap(pivot[j], pivot[p]);
             for (int c = 0; c < m; ++c) {
-                std::swap(a[static_cast<std::ptrdiff_t>(c) * m + j],
-                          a[static_cast<std::ptrdiff_t>(c) * m + p]);
+                std::swap(a[static_cast<std::ptrdiff_t>(c) * ld + j],
+                          a[static_cast<std::ptrdiff_t>(c) * ld + p]);
             }
+        }
+        // v: the pivot column before this step (M > 0: in registers).
+        const Vec4* v = vectors(col_j, ld, 0);
+        if constexpr (M > 0) {
+            for (int i = 0; i < nv; ++i) {
+                local[i] = v[i];
+            }
+            v = local;
         }
         const double inverse_pivot = 1.0 / col_j[j];
-        for (int i = j + 1; i < m; ++i) {
-            col_j[i] *= inverse_pivot;
-        }
-        for (int c = j + 1; c < m; ++c) {
-            double* col_c = a + static_cast<std::ptrdiff_t>(c) * m;
-            const double factor = col_c[j];
-            for (int i = j + 1; i < m; ++i) {
-                col_c[i] -= factor * col_j[i];
+        for (int c = 0; c < m; ++c) {
+            if (c == j) {
+                continue;
             }
+            Vec4* col_c = vectors(a, ld, c);
+            const double factor = a[static_cast<std::ptrdiff_t>(c) * ld + j] * inverse_pivot;
+            for (int i = 0; i < nv; ++i) {
+                col_c[i] -= factor * v[i];
+            }
+            a[static_cast<std::ptrdiff_t>(c) * ld + j] = factor;
+        }
+        Vec4* pivot_column = vectors(col_j, ld, 0);
+        for (int i = 0; i < nv; ++i) {
+            pivot_column[i] *= -inverse_pivot;
+        }
+        col_j[j] = inverse_pivot;
+    }
+    for (int j = m - 1; j >= 0; --j) {
+        if (swaps[j] != j) {
+            std::swap_ranges(a + static_cast<std::ptrdiff_t>(j) * ld,
+                             a + static_cast<std::ptrdiff_t>(j + 1) * ld,
+                             a + static_cast<std::ptrdiff_t>(swaps[j]) * ld);
         }
     }
     return true;
 }
 
-//! x = S^{-1} x for S factored by lu_in_place (x of length m).
+//! x = b c (b, c and x m × m with columns ld apart), two columns of x at a time so that each
+//! column of b is loaded once for both.
 template <int M>
-void lu_solve(const double* lu, const int* pivot, int m_runtime, double* x, double* scratch)
+void multiply_blocks(const double* b, const double* c, int m_runtime, int ld_runtime, double* x)
 {
-    const int m = M > 0 ? M : m_runtime;
-    for (int i = 0; i < m; ++i) {
-        scratch[i] = x[pivot[i]];
-    }
-    for (int j = 0; j < m; ++j) {  // L y = P x, column by column
-        const double* col = lu + static_cast<std::ptrdiff_t>(j) * m;
-        const double yj = scratch[j];
-        for (int i = j + 1; i < m; ++i) {
-            scratch[i] -= col[i] * yj;
+    constexpr int kP = padded(M);
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    int j = 0;
+    for (; j + 1 < m; j += 2) {
+        Vec4 first[M > 0 ? kP / 4 : 1], second[M > 0 ? kP / 4 : 1];
+        Vec4* acc0 = M > 0 ? first : vectors(x, ld, j);
+        Vec4* acc1 = M > 0 ? second : vectors(x, ld, j + 1);
+        for (int i = 0; i < nv; ++i) {
+            acc0[i] = Vec4{};
+            acc1[i] = Vec4{};
         }
-    }
-    for (int j = m - 1; j >= 0; --j) {  // U x = y
-        const double* col = lu + static_cast<std::ptrdiff_t>(j) * m;
-        scratch[j] /= col[j];
-        const double xj = scratch[j];
-        for (int i = 0; i < j; ++i) {
-            scratch[i] -= col[i] * xj;
-        }
-    }
-    std::copy(scratch, scratch + m, x);
-}
-
-//! Z = B U^{-1} L^{-1} in place of the column-major m × m matrix b, for S = P^T L U factored
-//! by lu_in_place: then B S^{-1} = Z P, whose column pivot[i] is Z's column i (left for the
-//! caller to apply). By columns: Y U = B from the first column, Z L = Y from the last;
-//! every inner loop runs down a column, accumulated in `column` (registers when M > 0).
-template <int M>
-void right_lu_solve(const double* lu, int m_runtime, double* b)
-{
-    const int m = M > 0 ? M : m_runtime;
-    const auto col = [m](auto* a, int j) { return a + static_cast<std::ptrdiff_t>(j) * m; };
-    double local[M > 0 ? M : 1];
-    const auto update = [&](int j, int from, int to, double scale) {
-        double* bj = col(b, j);
-        double* column = M > 0 ? local : bj;
-        for (int r = 0; r < m; ++r) {
-            column[r] = bj[r];
-        }
-        for (int i = from; i < to; ++i) {
-            const double factor = col(lu, j)[i];
-            const double* bi = col(b, i);
-            for (int r = 0; r < m; ++r) {
-                column[r] -= factor * bi[r];
+        const double* c0 = c + static_cast<std::ptrdiff_t>(j) * ld;
+        const double* c1 = c0 + ld;
+        for (int l = 0; l < m; ++l) {
+            const Vec4* b_l = vectors(b, ld, l);
+            const double f0 = c0[l], f1 = c1[l];
+            for (int i = 0; i < nv; ++i) {
+                acc0[i] += f0 * b_l[i];
+                acc1[i] += f1 * b_l[i];
             }
         }
-        for (int r = 0; r < m; ++r) {
-            bj[r] = column[r] * scale;
+        if constexpr (M > 0) {
+            for (int i = 0; i < nv; ++i) {
+                vectors(x, ld, j)[i] = acc0[i];
+                vectors(x, ld, j + 1)[i] = acc1[i];
+            }
         }
-    };
-    for (int j = 0; j < m; ++j) {
-        update(j, 0, j, 1.0 / col(lu, j)[j]);  // Y U = B: U's column j above the diagonal
     }
-    for (int j = m - 1; j >= 0; --j) {
-        update(j, j + 1, m, 1.0);  // Z L = Y: L's column j below the diagonal
+    if (j < m) {
+        Vec4* out = vectors(x, ld, j);
+        const double* c0 = c + static_cast<std::ptrdiff_t>(j) * ld;
+        for (int i = 0; i < nv; ++i) {
+            out[i] = Vec4{};
+        }
+        for (int l = 0; l < m; ++l) {
+            const Vec4* b_l = vectors(b, ld, l);
+            for (int i = 0; i < nv; ++i) {
+                out[i] += c0[l] * b_l[i];
+            }
+        }
     }
 }
 
-struct LuKernels {
-    bool (*factor)(double*, int, int*);
-    void (*solve)(const double*, const int*, int, double*, double*);
-    void (*right_solve)(const double*, int, double*);
+//! y (length ld, padding zero) = a x (a: m × m, columns ld apart; x of length m).
+template <int M>
+void multiply_vector(const double* a, const double* x, int m_runtime, int ld_runtime, double* y)
+{
+    constexpr int kP = padded(M);
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    Vec4 local[M > 0 ? kP / 4 : 1];
+    Vec4* acc = M > 0 ? local : reinterpret_cast<Vec4*>(y);
+    for (int i = 0; i < nv; ++i) {
+        acc[i] = Vec4{};
+    }
+    for (int l = 0; l < m; ++l) {
+        const Vec4* a_l = vectors(a, ld, l);
+        for (int i = 0; i < nv; ++i) {
+            acc[i] += x[l] * a_l[i];
+        }
+    }
+    if constexpr (M > 0) {
+        for (int i = 0; i < nv; ++i) {
+            reinterpret_cast<Vec4*>(y)[i] = acc[i];
+        }
+    }
+}
+
+struct BlockKernels {
+    bool (*invert)(double*, int, int, int*);
+    void (*multiply)(const double*, const double*, int, int, double*);
+    void (*multiply_vector)(const double*, const double*, int, int, double*);
 };
 
 template <int... Ms>
-LuKernels pick_kernels(int m, std::integer_sequence<int, Ms...>)
+BlockKernels pick_kernels(int m, std::integer_sequence<int, Ms...>)
 {
-    LuKernels chosen{lu_in_place<0>, lu_solve<0>, right_lu_solve<0>};
-    ((m == Ms && Ms > 0 ? (chosen = {lu_in_place<Ms>, lu_solve<Ms>, right_lu_solve<Ms>}, 0) : 0),
+    BlockKernels chosen{invert_in_place<0>, multiply_blocks<0>, multiply_vector<0>};
+    ((m == Ms && Ms > 0
+          ? (chosen = {invert_in_place<Ms>, multiply_blocks<Ms>, multiply_vector<Ms>}, 0)
+          : 0),
      ...);
     return chosen;
 }
 
 //! Compile-time sizes up to 34: the 17 rare earths, twice with Murphree efficiencies.
-LuKernels kernels_for(int m)
+BlockKernels kernels_for(int m)
 {
     return pick_kernels(m, std::make_integer_sequence<int, 35>{});
 }
 
 }  // namespace
 
-bool DiagonalUpperBlockTridiagonal::factorize()
+DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int block_size)
+    : upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
+      num_blocks_(num_blocks),
+      block_size_(block_size),
+      padded_rows_(padded(block_size)),
+      diag_(num_blocks * block_doubles(), 0.0),
+      lower_(diag_),
+      product_(diag_),
+      swaps_(block_size)
+{
+}
+
+Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x) const
 {
     const int n = num_blocks(), m = block_size_;
-    if (pivot_.size() != static_cast<std::size_t>(n)) {
-        pivot_.assign(n, std::vector<int>(m));
-    }
-    const LuKernels kernels = kernels_for(m);
+    Eigen::VectorXd y(x.size());
     for (int k = 0; k < n; ++k) {
+        auto yk = y.segment(static_cast<Eigen::Index>(k) * m, m);
+        yk.noalias() = diag(k) * x.segment(static_cast<Eigen::Index>(k) * m, m);
         if (k > 0) {
-            // X_k = L_k S_{k-1}^{-1} = Z_k P (Z_k kept in lower[k]); S_k = D_k - X_k
-            // diag(u_{k-1}), whose column pivot[i] loses Z_k's column i times u_{k-1}[pivot[i]].
-            kernels.right_solve(diag[k - 1].data(), m, lower[k].data());
-            const std::vector<int>& pivot = pivot_[k - 1];
-            for (int i = 0; i < m; ++i) {
-                diag[k].col(pivot[i]) -= lower[k].col(i) * upper[k - 1][pivot[i]];
+            yk.noalias() += lower(k) * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
+        }
+        if (k + 1 < n) {
+            yk.array() +=
+                upper[k].array() * x.segment(static_cast<Eigen::Index>(k + 1) * m, m).array();
+        }
+    }
+    return y;
+}
+
+bool DiagonalUpperBlockTridiagonal::factorize()
+{
+    const int n = num_blocks(), m = block_size_, ld = padded_rows_;
+    const std::size_t size = block_doubles();
+    const BlockKernels kernels = kernels_for(m);
+    for (int k = 0; k < n; ++k) {
+        double* s = diag_.data() + k * size;
+        if (k > 0) {
+            // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
+            double* x = product_.data() + k * size;
+            kernels.multiply(lower_.data() + k * size, diag_.data() + (k - 1) * size, m, ld, x);
+            for (int j = 0; j < m; ++j) {
+                const double u = upper[k - 1][j];
+                for (int i = 0; i < ld; ++i) {
+                    s[j * ld + i] -= x[j * ld + i] * u;
+                }
             }
         }
-        if (!kernels.factor(diag[k].data(), m, pivot_[k].data())) {
+        if (!kernels.invert(s, m, ld, swaps_.data())) {
             return false;
         }
     }
@@ -327,32 +386,34 @@ bool DiagonalUpperBlockTridiagonal::factorize()
 
 void DiagonalUpperBlockTridiagonal::solve(Eigen::VectorXd& b) const
 {
-    const int n = num_blocks(), m = block_size_;
-    const LuKernels kernels = kernels_for(m);
-    const auto block = [&](int k) { return b.segment(static_cast<Eigen::Index>(k) * m, m); };
-    constexpr int kInline = 64;  // a stack scratch vector up to this block size
-    Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, kInline, 1> inline_scratch;
-    Eigen::VectorXd heap_scratch;
-    const auto substitute = [&](auto& scratch) {
-        scratch.resize(m);
-        for (int k = 1; k < n; ++k) {  // y_k = b_k - X_k y_{k-1}, X_k = Z_k P
+    const int n = num_blocks(), m = block_size_, ld = padded_rows_;
+    const std::size_t size = block_doubles();
+    const BlockKernels kernels = kernels_for(m);
+    const auto segment = [&](int k) { return b.data() + static_cast<std::ptrdiff_t>(k) * m; };
+    constexpr int kInline = 64;  // stack scratch vectors up to this block size
+    const auto substitute = [&](double* product) {
+        for (int k = 1; k < n; ++k) {  // y_k = b_k - X_k y_{k-1}
+            kernels.multiply_vector(product_.data() + k * size, segment(k - 1), m, ld, product);
             for (int i = 0; i < m; ++i) {
-                scratch[i] = block(k - 1)[pivot_[k - 1][i]];
+                segment(k)[i] -= product[i];
             }
-            block(k).noalias() -= lower[k] * scratch;
         }
         for (int k = n - 1; k >= 0; --k) {  // x_k = S_k^{-1} (y_k - u_k x_{k+1})
             if (k + 1 < n) {
-                block(k).array() -= upper[k].array() * block(k + 1).array();
+                for (int i = 0; i < m; ++i) {
+                    segment(k)[i] -= upper[k][i] * segment(k + 1)[i];
+                }
             }
-            kernels.solve(diag[k].data(), pivot_[k].data(), m,
-                          b.data() + static_cast<std::ptrdiff_t>(k) * m, scratch.data());
+            kernels.multiply_vector(diag_.data() + k * size, segment(k), m, ld, product);
+            std::copy(product, product + m, segment(k));
         }
     };
-    if (m <= kInline) {
-        substitute(inline_scratch);
+    if (ld <= kInline) {
+        alignas(32) double product[kInline];
+        substitute(product);
     } else {
-        substitute(heap_scratch);
+        std::vector<double> product(ld);
+        substitute(product.data());
     }
 }
 

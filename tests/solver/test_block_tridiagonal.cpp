@@ -242,10 +242,10 @@ DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double sh
     std::srand(seed);
     DiagonalUpperBlockTridiagonal a(blocks, m);
     for (int k = 0; k < blocks; ++k) {
-        a.diag[k] = Eigen::MatrixXd::Random(m, m);
-        a.diag[k].diagonal().array() += shift;
+        a.diag(k) = Eigen::MatrixXd::Random(m, m);
+        a.diag(k).diagonal().array() += shift;
         if (k > 0) {
-            a.lower[k] = Eigen::MatrixXd::Random(m, m);
+            a.lower(k) = Eigen::MatrixXd::Random(m, m);
         }
         if (k + 1 < blocks) {
             a.upper[k] = Eigen::VectorXd::Random(m);
@@ -259,9 +259,9 @@ Eigen::MatrixXd dense(const DiagonalUpperBlockTridiagonal& a)
     const int n = a.num_blocks(), m = a.block_size();
     Eigen::MatrixXd d = Eigen::MatrixXd::Zero(n * m, n * m);
     for (int k = 0; k < n; ++k) {
-        d.block(k * m, k * m, m, m) = a.diag[k];
+        d.block(k * m, k * m, m, m) = a.diag(k);
         if (k > 0) {
-            d.block(k * m, (k - 1) * m, m, m) = a.lower[k];
+            d.block(k * m, (k - 1) * m, m, m) = a.lower(k);
         }
         if (k + 1 < n) {
             d.block(k * m, (k + 1) * m, m, m) = a.upper[k].asDiagonal();
@@ -312,8 +312,8 @@ TEST(DiagonalUpperBlockTridiagonal, detectsASingularPivotBlock)
 {
     DiagonalUpperBlockTridiagonal a = random_diagonal_upper(3, 2, 4.0, 9u);
     // S_1 = D_1 - L_1 D_0^{-1} diag(u_0) is exactly 0 for D_0 = I, u_0 = 1, D_1 = L_1.
-    a.diag[0].setIdentity();
+    a.diag(0).setIdentity();
     a.upper[0].setOnes();
-    a.diag[1] = a.lower[1];
+    a.diag(1) = a.lower(1);
     EXPECT_FALSE(a.factorize());
 }

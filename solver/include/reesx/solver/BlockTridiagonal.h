@@ -42,32 +42,58 @@ private:
 
 //! A block-tridiagonal matrix whose blocks above the diagonal are diagonal (upper[k] holds
 //! their diagonals): the form of a countercurrent cascade's iteration matrix when one phase
-//! carries each component to the next block on its own. The LU then needs no product of two
-//! full blocks: A = L U with L unit block-lower-bidiagonal (X_k = L_k S_{k-1}^{-1} below the
-//! diagonal) and U block-upper-bidiagonal (S_k = D_k - X_k diag(u_{k-1}) on it, the diagonal
-//! u_k above), about half the flops of the general block Thomas.
+//! carries each component to the next block on its own. The LU then needs one product of two
+//! full blocks per block: A = L U with L unit block-lower-bidiagonal (X_k = L_k S_{k-1}^{-1}
+//! below the diagonal) and U block-upper-bidiagonal (S_k = D_k - X_k diag(u_{k-1}) on it, the
+//! diagonal u_k above).
 class DiagonalUpperBlockTridiagonal {
 public:
+    //! A block in the matrix's own storage: columns padded to a multiple of 4 rows.
+    using Block = Eigen::Map<Eigen::MatrixXd, Eigen::Unaligned, Eigen::OuterStride<>>;
+    using ConstBlock = Eigen::Map<const Eigen::MatrixXd, Eigen::Unaligned, Eigen::OuterStride<>>;
+
     DiagonalUpperBlockTridiagonal() = default;
     DiagonalUpperBlockTridiagonal(int num_blocks, int block_size);
-    int num_blocks() const { return static_cast<int>(diag.size()); }
+    int num_blocks() const { return num_blocks_; }
     int block_size() const { return block_size_; }
-    //! y = A x (for tests; call before factorize, which overwrites lower and diag).
+    //! D_k and L_k (columns of block k-1; unused for k = 0), filled by the caller; factorize
+    //! overwrites D_k.
+    Block diag(int k) { return block(diag_, k); }
+    Block lower(int k) { return block(lower_, k); }
+    ConstBlock diag(int k) const { return block(diag_, k); }
+    ConstBlock lower(int k) const { return block(lower_, k); }
+    //! y = A x (for tests; call before factorize).
     Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
-    //! Factorizes in place (diag becomes the LU factors of S_k with partial pivoting, lower
-    //! X_k with its columns in S_{k-1}'s pivot order); false if a pivot block is singular. Plain
-    //! loops over columns: at the block sizes of a cascade (n ≤ 34) they run about twice as fast as
-    //! Eigen's blocked LU and triangular solves (docs/performance.md).
+    //! Factorizes, replacing D_k with S_k^{-1} and keeping X_k; false if a pivot block is
+    //! singular. S_k^{-1} comes from Gauss-Jordan elimination with partial pivoting: at a
+    //! cascade's block sizes (≤ 34) whole-column updates of padded blocks run several times
+    //! faster than a triangular LU and triangular solves (docs/performance.md).
     bool factorize();
     //! Solves A x = b in place with the factors.
     void solve(Eigen::VectorXd& b) const;
-    std::vector<Eigen::MatrixXd> lower, diag;
-    std::vector<Eigen::VectorXd> upper;
+    std::vector<Eigen::VectorXd> upper;  //!< the diagonals of the blocks above
 
 private:
-    int block_size_ = 0;
-    //! Row interchanges of each S_k's LU (factors in diag[k]): row i was row pivot_[k][i].
-    std::vector<std::vector<int>> pivot_;
+    using AlignedDoubles = std::vector<double, Eigen::aligned_allocator<double>>;
+    int num_blocks_ = 0, block_size_ = 0, padded_rows_ = 0;
+    //! D_k (then S_k^{-1}), L_k and X_k, column-major, padding rows zero.
+    AlignedDoubles diag_, lower_, product_;
+    std::vector<int> swaps_;  //!< the row interchanges of one inversion
+
+    std::size_t block_doubles() const
+    {
+        return static_cast<std::size_t>(block_size_) * padded_rows_;
+    }
+    Block block(AlignedDoubles& storage, int k)
+    {
+        return {storage.data() + k * block_doubles(), block_size_, block_size_,
+                Eigen::OuterStride<>(padded_rows_)};
+    }
+    ConstBlock block(const AlignedDoubles& storage, int k) const
+    {
+        return {storage.data() + k * block_doubles(), block_size_, block_size_,
+                Eigen::OuterStride<>(padded_rows_)};
+    }
 };
 
 //! A nonlinear system F(x) = 0 with a block-tridiagonal Jacobian.

@@ -244,23 +244,31 @@ public:
         }
     }
 
+    //! The separation-factor model's dq/dc at stage j, kept as its factors: q_k = D K_k c_k
+    //! with D = Y / sum_m K_m |c_m|, dD/dc_m = -D^2 K_m sgn(c_m) / Y, so dq/dc = diag(D K) +
+    //! l r^T with l_k = -K_k c_k, r_m = K_m sgn(c_m) D^2 / Y.
+    void separation_factor_jacobian(int j, const double* c)
+    {
+        const double y_re = conditions_[j].organic_re_mol_per_L;
+        const double d = saturated_scale(j, c);
+        const double d_squared_over_y = y_re > 0.0 ? d * d / y_re : 0.0;
+        for (int k = 0; k < n_; ++k) {
+            dq_dc_diagonal_(k, j) = d * relative_k_[k];
+            dq_dc_left_(k, j) = -relative_k_[k] * c[k];
+            dq_dc_right_(k, j) = std::copysign(relative_k_[k], c[k]) * d_squared_over_y;
+        }
+    }
+    //! Whether the reduced matrix is built from those factors (no Murphree efficiencies).
+    bool rank_one_dq_dc() const { return relative_k_.size() > 0 && !murphree_; }
+
     //! dq/dc of stage j at aqueous c: A_km = q_k (d ln q_k / d ln c_m) / c_m, from the
     //! model's log-space Jacobian (with the magnitudes of `organic`, so signs carry through).
-    void organic_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc) const
+    void organic_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc)
     {
         if (relative_k_.size() > 0) {
-            // q_k = D K_k c_k with D = Y / sum_m K_m |c_m|, dD/dc_m = -D^2 K_m sgn(c_m) / Y:
-            // a diagonal less a rank-one matrix.
-            const double y_re = conditions_[j].organic_re_mol_per_L;
-            const double d = saturated_scale(j, c);
-            const double d_squared_over_y = y_re > 0.0 ? d * d / y_re : 0.0;
-            for (int m = 0; m < n_; ++m) {
-                const double km = std::copysign(relative_k_[m], c[m]) * d_squared_over_y;
-                for (int k = 0; k < n_; ++k) {
-                    dq_dc(k, m) = -relative_k_[k] * c[k] * km;
-                }
-                dq_dc(m, m) += d * relative_k_[m];
-            }
+            separation_factor_jacobian(j, c);
+            dq_dc.noalias() = dq_dc_left_.col(j) * dq_dc_right_.col(j).transpose();
+            dq_dc.diagonal() += dq_dc_diagonal_.col(j);
             return;
         }
         const Eigen::VectorXd ln_c = ln_magnitudes(c);
@@ -297,6 +305,10 @@ public:
             return;
         }
         for (int j = 0; j < stages_; ++j) {
+            if (rank_one_dq_dc()) {
+                separation_factor_jacobian(j, y + c_index(j, 0));
+                continue;
+            }
             organic_jacobian(j, y + c_index(j, 0), dq_dc_[j]);
             if (murphree_) {
                 murphree_target(j, y, nullptr, &entering_[j]);
@@ -342,6 +354,19 @@ public:
             if (j + 1 < stages_) {
                 matrix_.upper[j].setZero();
                 matrix_.upper[j].head(n_).setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
+            }
+            if (rank_one_dq_dc()) {
+                const double org_scale = c_j * mixer_org_L_[j] + q_org_[j];
+                d.noalias() = (org_scale * dq_dc_left_.col(j)) * dq_dc_right_.col(j).transpose();
+                d.diagonal().array() +=
+                    org_scale * dq_dc_diagonal_.col(j).array() + c_j * mixer_aq_L_[j] + q_aq_[j];
+                if (j > 0) {
+                    const double scale = -org_up(j - 1) * org_gain_[j - 1];
+                    matrix_.set_lower_diagonal_plus_rank_one(j, scale * dq_dc_diagonal_.col(j - 1),
+                                                             scale * dq_dc_left_.col(j - 1),
+                                                             dq_dc_right_.col(j - 1));
+                }
+                continue;
             }
             if (!murphree_) {
                 d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
@@ -408,6 +433,9 @@ public:
             if (murphree_) {
                 dq = work_.segment(j * b + n_, n_);
                 Eigen::Map<Eigen::VectorXd>(z + m_index(j, 0), n_) = dq;
+            } else if (rank_one_dq_dc()) {
+                dq = dq_dc_diagonal_.col(j).cwiseProduct(dc) +
+                     dq_dc_left_.col(j) * dq_dc_right_.col(j).dot(dc);
             } else {
                 dq.noalias() = dq_dc_[j] * dc;
             }
@@ -910,6 +938,9 @@ public:
         aq_extra_.setZero(k_, stages_);
         org_extra_.setZero(k_, stages_);
         dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
+        dq_dc_diagonal_.setZero(n_, stages_);
+        dq_dc_left_.setZero(n_, stages_);
+        dq_dc_right_.setZero(n_, stages_);
         aq_gain_.assign(stages_, 0.0);
         org_gain_.assign(stages_, 0.0);
         aq_offset_.setZero(t_, stages_);
@@ -992,6 +1023,8 @@ private:
     // reduced block-tridiagonal matrix and its factors.
     double c_j_ = 0.0;
     std::vector<Eigen::MatrixXd> dq_dc_;
+    //! The separation-factor model's dq/dc = diag + left right^T, one column per stage.
+    Eigen::MatrixXd dq_dc_diagonal_, dq_dc_left_, dq_dc_right_;
     std::vector<double> aq_gain_, org_gain_;
     Eigen::MatrixXd aq_offset_, org_offset_;
     //! With Murphree efficiencies: (1 - E) ∂(ρ q_in)/∂q_in × (share of the entering organic

@@ -304,19 +304,51 @@ void multiply_vector(const double* a, const double* x, int m_runtime, int ld_run
     }
 }
 
+//! X = (diag(a) + l r^T) S^{-1} from S^{-1} (m × m, columns ld apart; a, l, r of length ld,
+//! padding zero), column j being a ∘ S^{-1}_j + l (r · S^{-1}_j); and S -= X diag(u).
+template <int M>
+void rank_one_product(const double* a, const double* l, const double* r, const double* inverse,
+                      const double* u, int m_runtime, int ld_runtime, double* x, double* s)
+{
+    constexpr int kP = padded(M);
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    const Vec4* av = vectors(a, ld, 0);
+    const Vec4* lv = vectors(l, ld, 0);
+    const Vec4* rv = vectors(r, ld, 0);
+    for (int j = 0; j < m; ++j) {
+        const Vec4* column = vectors(inverse, ld, j);
+        Vec4 partial{};
+        for (int i = 0; i < nv; ++i) {
+            partial += rv[i] * column[i];
+        }
+        const double dot = partial[0] + partial[1] + partial[2] + partial[3];
+        Vec4* x_j = vectors(x, ld, j);
+        Vec4* s_j = vectors(s, ld, j);
+        for (int i = 0; i < nv; ++i) {
+            const Vec4 product = av[i] * column[i] + lv[i] * dot;
+            x_j[i] = product;
+            s_j[i] -= product * u[j];
+        }
+    }
+}
+
 struct BlockKernels {
     bool (*invert)(double*, int, int, int*);
     void (*multiply)(const double*, const double*, int, int, double*);
     void (*multiply_vector)(const double*, const double*, int, int, double*);
+    void (*rank_one_product)(const double*, const double*, const double*, const double*,
+                             const double*, int, int, double*, double*);
 };
 
 template <int... Ms>
 BlockKernels pick_kernels(int m, std::integer_sequence<int, Ms...>)
 {
-    BlockKernels chosen{invert_in_place<0>, multiply_blocks<0>, multiply_vector<0>};
-    ((m == Ms && Ms > 0
-          ? (chosen = {invert_in_place<Ms>, multiply_blocks<Ms>, multiply_vector<Ms>}, 0)
-          : 0),
+    BlockKernels chosen{invert_in_place<0>, multiply_blocks<0>, multiply_vector<0>,
+                        rank_one_product<0>};
+    ((m == Ms && Ms > 0 ? (chosen = {invert_in_place<Ms>, multiply_blocks<Ms>, multiply_vector<Ms>,
+                                     rank_one_product<Ms>},
+                           0)
+                        : 0),
      ...);
     return chosen;
 }
@@ -337,8 +369,35 @@ DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int
       diag_(num_blocks * block_doubles(), 0.0),
       lower_(diag_),
       product_(diag_),
+      lower_is_rank_one_(num_blocks, false),
+      rank_one_(3 * num_blocks * padded_rows_, 0.0),
       swaps_(block_size)
 {
+}
+
+void DiagonalUpperBlockTridiagonal::set_lower_diagonal_plus_rank_one(
+    int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+    const Eigen::Ref<const Eigen::VectorXd>& left, const Eigen::Ref<const Eigen::VectorXd>& right)
+{
+    double* a = rank_one_.data() + 3 * k * padded_rows_;
+    for (int v = 0; v < 3; ++v) {
+        Eigen::Map<Eigen::VectorXd>(a + v * padded_rows_, block_size_) =
+            v == 0 ? diagonal : (v == 1 ? left : right);
+    }
+    lower_is_rank_one_[k] = true;
+}
+
+Eigen::MatrixXd DiagonalUpperBlockTridiagonal::lower_matrix(int k) const
+{
+    if (!lower_is_rank_one_[k]) {
+        return block(lower_, k);
+    }
+    const int m = block_size_, ld = padded_rows_;
+    const double* a = rank_one(k);
+    using Vector = Eigen::Map<const Eigen::VectorXd>;
+    Eigen::MatrixXd l = Vector(a + ld, m) * Vector(a + 2 * ld, m).transpose();
+    l.diagonal() += Vector(a, m);
+    return l;
 }
 
 Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x) const
@@ -349,7 +408,7 @@ Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x
         auto yk = y.segment(static_cast<Eigen::Index>(k) * m, m);
         yk.noalias() = diag(k) * x.segment(static_cast<Eigen::Index>(k) * m, m);
         if (k > 0) {
-            yk.noalias() += lower(k) * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
+            yk.noalias() += lower_matrix(k) * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
         }
         if (k + 1 < n) {
             yk.array() +=
@@ -369,11 +428,17 @@ bool DiagonalUpperBlockTridiagonal::factorize()
         if (k > 0) {
             // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
             double* x = product_.data() + k * size;
-            kernels.multiply(lower_.data() + k * size, diag_.data() + (k - 1) * size, m, ld, x);
-            for (int j = 0; j < m; ++j) {
-                const double u = upper[k - 1][j];
-                for (int i = 0; i < ld; ++i) {
-                    s[j * ld + i] -= x[j * ld + i] * u;
+            const double* inverse = diag_.data() + (k - 1) * size;
+            const double* u = upper[k - 1].data();
+            if (lower_is_rank_one_[k]) {
+                const double* a = rank_one(k);
+                kernels.rank_one_product(a, a + ld, a + 2 * ld, inverse, u, m, ld, x, s);
+            } else {
+                kernels.multiply(lower_.data() + k * size, inverse, m, ld, x);
+                for (int j = 0; j < m; ++j) {
+                    for (int i = 0; i < ld; ++i) {
+                        s[j * ld + i] -= x[j * ld + i] * u[j];
+                    }
                 }
             }
         }

@@ -237,14 +237,20 @@ namespace {
 using reesx::solver::DiagonalUpperBlockTridiagonal;
 
 //! Random blocks in [-1, 1], diagonal upper blocks; `shift` added to the diagonal blocks'.
-DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double shift, unsigned seed)
+//! With `rank_one_lower` the blocks below are a random diagonal plus a random rank-one matrix.
+DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double shift, unsigned seed,
+                                                    bool rank_one_lower = false)
 {
     std::srand(seed);
     DiagonalUpperBlockTridiagonal a(blocks, m);
     for (int k = 0; k < blocks; ++k) {
         a.diag(k) = Eigen::MatrixXd::Random(m, m);
         a.diag(k).diagonal().array() += shift;
-        if (k > 0) {
+        if (k > 0 && rank_one_lower) {
+            a.set_lower_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m),
+                                               Eigen::VectorXd::Random(m),
+                                               Eigen::VectorXd::Random(m));
+        } else if (k > 0) {
             a.lower(k) = Eigen::MatrixXd::Random(m, m);
         }
         if (k + 1 < blocks) {
@@ -261,7 +267,7 @@ Eigen::MatrixXd dense(const DiagonalUpperBlockTridiagonal& a)
     for (int k = 0; k < n; ++k) {
         d.block(k * m, k * m, m, m) = a.diag(k);
         if (k > 0) {
-            d.block(k * m, (k - 1) * m, m, m) = a.lower(k);
+            d.block(k * m, (k - 1) * m, m, m) = a.lower_matrix(k);
         }
         if (k + 1 < n) {
             d.block(k * m, (k + 1) * m, m, m) = a.upper[k].asDiagonal();
@@ -274,33 +280,38 @@ Eigen::MatrixXd dense(const DiagonalUpperBlockTridiagonal& a)
 
 // The same judgement as the general block Thomas above: within a few ulps of the dense
 // solve when diagonally dominant (condition number about 2), backward error <= 1e-12
-// without dominance; two right-hand sides through one factorization; and the product.
+// without dominance; two right-hand sides through one factorization; and the product; with
+// full blocks below the diagonal and with diagonal-plus-rank-one ones.
 TEST(DiagonalUpperBlockTridiagonal, matchesDenseSolveAndProduct)
 {
     for (const int blocks : {1, 2, 7, 40}) {
         for (const int m : {1, 2, 5, 17, 40}) {  // 40: above the compile-time kernel sizes
             for (const double shift : {0.0, 6.0 * m}) {
-                DiagonalUpperBlockTridiagonal a =
-                    random_diagonal_upper(blocks, m, shift, 5u + blocks * 100u + m);
-                const Eigen::MatrixXd d = dense(a);
-                const Eigen::VectorXd x0 = Eigen::VectorXd::Random(blocks * m);
-                // Sums of at most 3m products in another order: ulps of ||A|| |x|.
-                const double row_norm = d.cwiseAbs().rowwise().sum().maxCoeff();
-                EXPECT_LT((a.multiply(x0) - d * x0).lpNorm<Eigen::Infinity>(),
-                          1e-15 * row_norm * x0.lpNorm<Eigen::Infinity>());
-                const Eigen::PartialPivLU<Eigen::MatrixXd> lu(d);
-                if (shift == 0.0 && lu.rcond() < 1e-8) {
-                    continue;  // too close to singular to judge the forward error
-                }
-                ASSERT_TRUE(a.factorize()) << blocks << " blocks of " << m;
-                for (int rhs = 0; rhs < 2; ++rhs) {
-                    const Eigen::VectorXd b = Eigen::VectorXd::Random(blocks * m);
-                    Eigen::VectorXd x = b;
-                    a.solve(x);
-                    const double limit = shift > 0.0 ? 1e-12 : 1e-8;  // long non-dominant chains
-                    EXPECT_LT(relative_residual(d, x, b), limit) << blocks << " blocks of " << m;
-                    if (shift > 0.0) {
-                        EXPECT_LT(relative_error(x, lu.solve(b)), 1e-12);
+                for (const bool rank_one : {false, true}) {
+                    DiagonalUpperBlockTridiagonal a =
+                        random_diagonal_upper(blocks, m, shift, 5u + blocks * 100u + m, rank_one);
+                    const Eigen::MatrixXd d = dense(a);
+                    const Eigen::VectorXd x0 = Eigen::VectorXd::Random(blocks * m);
+                    // Sums of at most 3m products in another order: ulps of ||A|| |x|.
+                    const double row_norm = d.cwiseAbs().rowwise().sum().maxCoeff();
+                    EXPECT_LT((a.multiply(x0) - d * x0).lpNorm<Eigen::Infinity>(),
+                              1e-15 * row_norm * x0.lpNorm<Eigen::Infinity>());
+                    const Eigen::PartialPivLU<Eigen::MatrixXd> lu(d);
+                    if (shift == 0.0 && lu.rcond() < 1e-8) {
+                        continue;  // too close to singular to judge the forward error
+                    }
+                    ASSERT_TRUE(a.factorize()) << blocks << " blocks of " << m;
+                    for (int rhs = 0; rhs < 2; ++rhs) {
+                        const Eigen::VectorXd b = Eigen::VectorXd::Random(blocks * m);
+                        Eigen::VectorXd x = b;
+                        a.solve(x);
+                        const double limit =
+                            shift > 0.0 ? 1e-12 : 1e-8;  // long non-dominant chains
+                        EXPECT_LT(relative_residual(d, x, b), limit)
+                            << blocks << " blocks of " << m;
+                        if (shift > 0.0) {
+                            EXPECT_LT(relative_error(x, lu.solve(b)), 1e-12);
+                        }
                     }
                 }
             }

@@ -57,11 +57,22 @@ public:
     int num_blocks() const { return num_blocks_; }
     int block_size() const { return block_size_; }
     //! D_k and L_k (columns of block k-1; unused for k = 0), filled by the caller; factorize
-    //! overwrites D_k.
+    //! overwrites D_k. Taking lower(k) to fill makes L_k that full block again.
     Block diag(int k) { return block(diag_, k); }
-    Block lower(int k) { return block(lower_, k); }
+    Block lower(int k)
+    {
+        lower_is_rank_one_[k] = false;
+        return block(lower_, k);
+    }
     ConstBlock diag(int k) const { return block(diag_, k); }
-    ConstBlock lower(int k) const { return block(lower_, k); }
+    //! L_k as a full matrix, whichever way it was given.
+    Eigen::MatrixXd lower_matrix(int k) const;
+    //! L_k = diag(diagonal) + left right^T (a cascade's organic carrying an equilibrium stage's
+    //! dq/dc, which is a diagonal less a rank-one matrix): X_k = L_k S_{k-1}^{-1} then takes
+    //! O(m^2) flops instead of a product of full blocks.
+    void set_lower_diagonal_plus_rank_one(int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+                                          const Eigen::Ref<const Eigen::VectorXd>& left,
+                                          const Eigen::Ref<const Eigen::VectorXd>& right);
     //! y = A x (for tests; call before factorize).
     Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
     //! Factorizes, replacing D_k with S_k^{-1} and keeping X_k; false if a pivot block is
@@ -78,6 +89,9 @@ private:
     int num_blocks_ = 0, block_size_ = 0, padded_rows_ = 0;
     //! D_k (then S_k^{-1}), L_k and X_k, column-major, padding rows zero.
     AlignedDoubles diag_, lower_, product_;
+    //! Blocks whose L_k is diag(a) + l r^T: a, l, r in rank_one_ (ld apart, padding zero).
+    std::vector<bool> lower_is_rank_one_;
+    AlignedDoubles rank_one_;
     std::vector<int> swaps_;  //!< the row interchanges of one inversion
 
     std::size_t block_doubles() const
@@ -89,6 +103,7 @@ private:
         return {storage.data() + k * block_doubles(), block_size_, block_size_,
                 Eigen::OuterStride<>(padded_rows_)};
     }
+    const double* rank_one(int k) const { return rank_one_.data() + 3 * k * padded_rows_; }
     ConstBlock block(const AlignedDoubles& storage, int k) const
     {
         return {storage.data() + k * block_doubles(), block_size_, block_size_,

@@ -333,16 +333,19 @@ public:
 
     //! Row i of stage j's reduced right-hand side: r_N − c_j r_definition plus what the
     //! settler residuals of the neighbours carry into this mixer (settler_offsets first).
-    double reduced_rhs(int j, int i, const double* r) const
+    //! Rows 0..count-1 of stage j's reduced right-hand side into out.
+    void reduced_rhs(int j, const double* r, int count, double* out) const
     {
-        double row = r[n_index(j, i)] - c_j_ * r[definition_row(j, i)];
-        if (j + 1 < stages_) {
-            row += aq_down(j + 1) * aq_offset_(i, j + 1);
+        // Locals: a store through `out` could alias the flows as far as the compiler knows.
+        const double c_j = c_j_;
+        const double from_above = j + 1 < stages_ ? aq_down(j + 1) : 0.0;
+        const double from_below = j > 0 ? org_up(j - 1) : 0.0;
+        const double* above = aq_offset_.col(std::min(j + 1, stages_ - 1)).data();
+        const double* below = org_offset_.col(std::max(j - 1, 0)).data();
+        for (int i = 0; i < count; ++i) {
+            out[i] = r[n_index(j, i)] - c_j * r[definition_row(j, i)] + from_above * above[i] +
+                     from_below * below[i];
         }
-        if (j > 0) {
-            row += org_up(j - 1) * org_offset_(i, j - 1);
-        }
-        return row;
     }
 
     //! The reduced matrix for dq/dc of the last setup and this c_j, factorized.
@@ -414,9 +417,7 @@ public:
         }
         const int b = matrix_.block_size();
         for (int j = 0; j < stages_; ++j) {
-            for (int k = 0; k < n_; ++k) {
-                work_[j * b + k] = reduced_rhs(j, k, r);
-            }
+            reduced_rhs(j, r, n_, work_.data() + j * b);
             if (murphree_) {
                 auto bottom = work_.segment(j * b + n_, n_);
                 bottom = Eigen::Map<const Eigen::VectorXd>(r + m_index(j, 0), n_);
@@ -520,9 +521,7 @@ public:
         }
         const int b = n_ + m_;
         for (int j = 0; j < stages_; ++j) {
-            for (int i = 0; i < t_; ++i) {
-                work_[j * b + i] = reduced_rhs(j, i, r);
-            }
+            reduced_rhs(j, r, t_, work_.data() + j * b);
             for (int l = 0; l < m_ - k_; ++l) {
                 work_[j * b + t_ + l] = r[x_index(j, k_ + l)];
             }
@@ -548,20 +547,23 @@ public:
     void back_substitute(int j, const double* r, const Eigen::Ref<const Eigen::VectorXd>& d_aq,
                          const Eigen::Ref<const Eigen::VectorXd>& d_org, double* z) const
     {
-        const double cell_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
-        const double cell_org = c_j_ * settler_org_L_[j] + q_org_[j];
+        // Locals: a store through z could alias the flows as far as the compiler knows.
+        const double q_aq = q_aq_[j], q_org = q_org_[j];
+        const double v_aq = mixer_aq_L_[j], v_org = mixer_org_L_[j], per_c_j = 1.0 / c_j_;
+        const double per_aq = 1.0 / (c_j_ * settler_aq_L_[j] + q_aq);
+        const double per_org = 1.0 / (c_j_ * settler_org_L_[j] + q_org);
+        const double aq_leaving = q_aq - aq_down(j), org_leaving = q_org - org_up(j);
         for (int i = 0; i < static_cast<int>(d_aq.size()); ++i) {
-            z[n_index(j, i)] =
-                r[definition_row(j, i)] + mixer_aq_L_[j] * d_aq[i] + mixer_org_L_[j] * d_org[i];
+            z[n_index(j, i)] = r[definition_row(j, i)] + v_aq * d_aq[i] + v_org * d_org[i];
             double aq = d_aq[i], org = d_org[i];
             for (int cell = 0; cell < cells_; ++cell) {
-                aq = (r[cs_index(j, cell, i)] + q_aq_[j] * aq) / cell_aq;
-                org = (r[qs_index(j, cell, i)] + q_org_[j] * org) / cell_org;
+                aq = (r[cs_index(j, cell, i)] + q_aq * aq) * per_aq;
+                org = (r[qs_index(j, cell, i)] + q_org * org) * per_org;
                 z[cs_index(j, cell, i)] = aq;
                 z[qs_index(j, cell, i)] = org;
             }
-            const double leaving = (q_aq_[j] - aq_down(j)) * aq + (q_org_[j] - org_up(j)) * org;
-            z[out_index(j, i)] = (r[out_index(j, i)] + leaving) / c_j_;
+            z[out_index(j, i)] =
+                (r[out_index(j, i)] + aq_leaving * aq + org_leaving * org) * per_c_j;
         }
     }
 
@@ -659,34 +661,39 @@ public:
             return i < n_ ? q_[j][i] : org_extra_(i - n_, j);
         };
         for (int j = 0; j < stages_; ++j) {
+            // Locals: a store through f could alias the flows as far as the compiler knows.
+            const double q_aq = q_aq_[j], q_org = q_org_[j];
+            const double v_aq = mixer_aq_L_[j], v_org = mixer_org_L_[j];
+            const double s_aq = settler_aq_L_[j], s_org = settler_org_L_[j];
+            const double from_above = j + 1 < stages_ ? aq_down(j + 1) : 0.0;
+            const double from_below = j > 0 ? org_up(j - 1) : 0.0;
+            const double aq_leaving = q_aq - aq_down(j), org_leaving = q_org - org_up(j);
             for (int i = 0; i < t_; ++i) {
                 const double c = aq_mix(j, i), q = org_mix(j, i);
                 const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, i)] : c;
                 const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, i)] : q;
                 double in = feed_mol_per_h_(i, j);
                 if (j + 1 < stages_) {
-                    in += aq_down(j + 1) *
+                    in += from_above *
                           (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, i)] : aq_mix(j + 1, i));
                 }
                 if (j > 0) {
-                    in += org_up(j - 1) *
+                    in += from_below *
                           (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, i)] : org_mix(j - 1, i));
                 }
-                f[n_index(j, i)] = yp[n_index(j, i)] - (in - q_aq_[j] * c - q_org_[j] * q);
+                f[n_index(j, i)] = yp[n_index(j, i)] - (in - q_aq * c - q_org * q);
                 // The holdup fixes the mixer's composition: an element's row at its
                 // concentration, a conserved quantity's at its extra unknown.
-                f[definition_row(j, i)] =
-                    y[n_index(j, i)] - mixer_aq_L_[j] * c - mixer_org_L_[j] * q;
-                const double leaving =
-                    (q_aq_[j] - aq_down(j)) * aq_out + (q_org_[j] - org_up(j)) * org_out;
-                f[out_index(j, i)] = yp[out_index(j, i)] - leaving;
+                f[definition_row(j, i)] = y[n_index(j, i)] - v_aq * c - v_org * q;
+                f[out_index(j, i)] =
+                    yp[out_index(j, i)] - (aq_leaving * aq_out + org_leaving * org_out);
                 for (int cell = 0; cell < cells_; ++cell) {
                     const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, i)];
                     const double org_before = cell == 0 ? q : y[qs_index(j, cell - 1, i)];
-                    f[cs_index(j, cell, i)] = settler_aq_L_[j] * yp[cs_index(j, cell, i)] -
-                                              q_aq_[j] * (aq_before - y[cs_index(j, cell, i)]);
-                    f[qs_index(j, cell, i)] = settler_org_L_[j] * yp[qs_index(j, cell, i)] -
-                                              q_org_[j] * (org_before - y[qs_index(j, cell, i)]);
+                    f[cs_index(j, cell, i)] = s_aq * yp[cs_index(j, cell, i)] -
+                                              q_aq * (aq_before - y[cs_index(j, cell, i)]);
+                    f[qs_index(j, cell, i)] = s_org * yp[qs_index(j, cell, i)] -
+                                              q_org * (org_before - y[qs_index(j, cell, i)]);
                 }
             }
         }
@@ -1006,13 +1013,14 @@ private:
     //! aqueous and organic cells by (the δ at zero mixer change), into aq_offset_/org_offset_.
     void settler_offsets(int j, const double* r)
     {
-        const double d_aq = c_j_ * settler_aq_L_[j] + q_aq_[j];
-        const double d_org = c_j_ * settler_org_L_[j] + q_org_[j];
+        const double q_aq = q_aq_[j], q_org = q_org_[j];
+        const double per_aq = 1.0 / (c_j_ * settler_aq_L_[j] + q_aq);
+        const double per_org = 1.0 / (c_j_ * settler_org_L_[j] + q_org);
         for (int i = 0; i < t_; ++i) {
             double aq = 0.0, org = 0.0;
             for (int cell = 0; cell < cells_; ++cell) {
-                aq = (r[cs_index(j, cell, i)] + q_aq_[j] * aq) / d_aq;
-                org = (r[qs_index(j, cell, i)] + q_org_[j] * org) / d_org;
+                aq = (r[cs_index(j, cell, i)] + q_aq * aq) * per_aq;
+                org = (r[qs_index(j, cell, i)] + q_org * org) * per_org;
             }
             aq_offset_(i, j) = aq;
             org_offset_(i, j) = org;

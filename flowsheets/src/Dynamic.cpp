@@ -323,7 +323,15 @@ public:
     {
         c_j_ = c_j;
         const auto gain = [&](double flow, double volume) {
-            return flow > 0.0 ? std::pow(flow / (c_j * volume + flow), cells_) : 0.0;
+            if (!(flow > 0.0)) {
+                return 0.0;
+            }
+            const double per_cell = flow / (c_j * volume + flow);
+            double g = 1.0;  // per_cell^cells (a few cells: no call to pow)
+            for (int cell = 0; cell < cells_; ++cell) {
+                g *= per_cell;
+            }
+            return g;
         };
         for (int j = 0; j < stages_; ++j) {
             aq_gain_[j] = gain(q_aq_[j], settler_aq_L_[j]);

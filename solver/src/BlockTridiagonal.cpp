@@ -418,12 +418,12 @@ Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x
     return y;
 }
 
-bool DiagonalUpperBlockTridiagonal::factorize()
+bool DiagonalUpperBlockTridiagonal::factorize_from(int first)
 {
     const int n = num_blocks(), m = block_size_, ld = padded_rows_;
     const std::size_t size = block_doubles();
     const BlockKernels kernels = kernels_for(m);
-    for (int k = 0; k < n; ++k) {
+    for (int k = first; k < n; ++k) {
         double* s = diag_.data() + k * size;
         if (k > 0) {
             // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).

@@ -319,6 +319,40 @@ TEST(DiagonalUpperBlockTridiagonal, matchesDenseSolveAndProduct)
     }
 }
 
+// After blocks first.. change (D_k, L_k, u_k), refactorizing from `first` keeps the factors of
+// the blocks before it and solves the new matrix.
+TEST(DiagonalUpperBlockTridiagonal, refactorizesFromTheFirstChangedBlock)
+{
+    const int blocks = 9, m = 17;
+    for (const bool rank_one : {false, true}) {
+        for (const int first : {0, 1, 4, 8}) {
+            const unsigned seed = 40u + static_cast<unsigned>(first);
+            DiagonalUpperBlockTridiagonal a =
+                random_diagonal_upper(blocks, m, 6.0 * m, seed, rank_one);
+            DiagonalUpperBlockTridiagonal now =
+                random_diagonal_upper(blocks, m, 6.0 * m, seed, rank_one);
+            const DiagonalUpperBlockTridiagonal changed =
+                random_diagonal_upper(blocks, m, 6.0 * m, seed + 100u, rank_one);
+            ASSERT_TRUE(a.factorize());
+            for (int k = first; k < blocks; ++k) {
+                for (DiagonalUpperBlockTridiagonal* target : {&a, &now}) {
+                    target->diag(k) = changed.diag(k);
+                    target->upper[k] = changed.upper[k];
+                    if (k > 0) {
+                        target->lower(k) = changed.lower_matrix(k);
+                    }
+                }
+            }
+            const Eigen::MatrixXd d = dense(now);
+            ASSERT_TRUE(a.factorize_from(first));
+            const Eigen::VectorXd b = Eigen::VectorXd::Random(blocks * m);
+            Eigen::VectorXd x = b;
+            a.solve(x);
+            EXPECT_LT(relative_error(x, d.partialPivLu().solve(b)), 1e-12) << first;
+        }
+    }
+}
+
 TEST(DiagonalUpperBlockTridiagonal, detectsASingularPivotBlock)
 {
     DiagonalUpperBlockTridiagonal a = random_diagonal_upper(3, 2, 4.0, 9u);

@@ -79,7 +79,10 @@ public:
     //! singular. S_k^{-1} comes from Gauss-Jordan elimination with partial pivoting: at a
     //! cascade's block sizes (≤ 34) whole-column updates of padded blocks run several times
     //! faster than a triangular LU and triangular solves (docs/performance.md).
-    bool factorize();
+    bool factorize() { return factorize_from(0); }
+    //! Refactorizes blocks first..n-1 only, when blocks before `first` (D_k, L_k, u_k) are
+    //! as they were at the last factorization: their S_k^{-1} and X_k are kept.
+    bool factorize_from(int first);
     //! Solves A x = b in place with the factors.
     void solve(Eigen::VectorXd& b) const;
     std::vector<Eigen::VectorXd> upper;  //!< the diagonals of the blocks above

@@ -283,7 +283,7 @@ public:
     //! whose dq/dc rows all moved by at most kRefactorTolerance since the last factorization
     //! keep their factors up to the first one that moved; from there on (the sweep runs down
     //! the cascade) every block is refactorized. A Newton iteration with such a matrix
-    //! converges as with the exact one: 17 x 100 start-up, 7,749 steps and 10,975 residuals
+    //! converges as with the exact one: 17 x 100 start-up, 7,756 steps and 10,988 residuals
     //! against 7,715 and 10,932, with 29 % fewer blocks factorized (docs/performance.md).
     void update_rank_one_matrix(const double* y, double c_j)
     {

@@ -233,6 +233,30 @@ bool invert_in_place(double* a, int m_runtime, int ld_runtime, int* swaps)
     return true;
 }
 
+//! y (length ld, padding zero) = a x (a: m × m, columns ld apart; x of length m).
+template <int M>
+void multiply_vector(const double* a, const double* x, int m_runtime, int ld_runtime, double* y)
+{
+    constexpr int kP = padded(M);
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    Vec4 local[M > 0 ? kP / 4 : 1];
+    Vec4* acc = M > 0 ? local : reinterpret_cast<Vec4*>(y);
+    for (int i = 0; i < nv; ++i) {
+        acc[i] = Vec4{};
+    }
+    for (int l = 0; l < m; ++l) {
+        const Vec4* a_l = vectors(a, ld, l);
+        for (int i = 0; i < nv; ++i) {
+            acc[i] += x[l] * a_l[i];
+        }
+    }
+    if constexpr (M > 0) {
+        for (int i = 0; i < nv; ++i) {
+            reinterpret_cast<Vec4*>(y)[i] = acc[i];
+        }
+    }
+}
+
 //! x = b c (b, c and x m × m with columns ld apart), two columns of x at a time so that each
 //! column of b is loaded once for both.
 template <int M>
@@ -266,42 +290,9 @@ void multiply_blocks(const double* b, const double* c, int m_runtime, int ld_run
             }
         }
     }
-    if (j < m) {
-        Vec4* out = vectors(x, ld, j);
-        const double* c0 = c + static_cast<std::ptrdiff_t>(j) * ld;
-        for (int i = 0; i < nv; ++i) {
-            out[i] = Vec4{};
-        }
-        for (int l = 0; l < m; ++l) {
-            const Vec4* b_l = vectors(b, ld, l);
-            for (int i = 0; i < nv; ++i) {
-                out[i] += c0[l] * b_l[i];
-            }
-        }
-    }
-}
-
-//! y (length ld, padding zero) = a x (a: m × m, columns ld apart; x of length m).
-template <int M>
-void multiply_vector(const double* a, const double* x, int m_runtime, int ld_runtime, double* y)
-{
-    constexpr int kP = padded(M);
-    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
-    Vec4 local[M > 0 ? kP / 4 : 1];
-    Vec4* acc = M > 0 ? local : reinterpret_cast<Vec4*>(y);
-    for (int i = 0; i < nv; ++i) {
-        acc[i] = Vec4{};
-    }
-    for (int l = 0; l < m; ++l) {
-        const Vec4* a_l = vectors(a, ld, l);
-        for (int i = 0; i < nv; ++i) {
-            acc[i] += x[l] * a_l[i];
-        }
-    }
-    if constexpr (M > 0) {
-        for (int i = 0; i < nv; ++i) {
-            reinterpret_cast<Vec4*>(y)[i] = acc[i];
-        }
+    if (j < m) {  // an odd last column
+        multiply_vector<M>(b, c + static_cast<std::ptrdiff_t>(j) * ld, m, ld,
+                           x + static_cast<std::ptrdiff_t>(j) * ld);
     }
 }
 

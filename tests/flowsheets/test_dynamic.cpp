@@ -194,6 +194,18 @@ TEST(Dynamic, separationFactorStripSectionStripsCompletelyAsRunDoes)
     }
 }
 
+//! Every element's aqueous profile within `tolerance` (relative) of the steady state.
+void expect_profile(const DynamicResult& r, const CascadeResult& steady, double tolerance)
+{
+    for (int j = 0; j < steady.aqueous_mol_per_L.rows(); ++j) {
+        for (int e = 0; e < steady.aqueous_mol_per_L.cols(); ++e) {
+            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), steady.aqueous_mol_per_L(j, e),
+                        tolerance * steady.aqueous_mol_per_L(j, e))
+                << "stage " << j + 1 << " element " << e;
+        }
+    }
+}
+
 TEST(Dynamic, separationFactorScrubStepReachesTheNewSteadyState)
 {
     // The saturated organic's RE content follows the flows: after a 5 % scrub step the
@@ -205,15 +217,7 @@ TEST(Dynamic, separationFactorScrubStepReachesTheNewSteadyState)
     EXPECT_LT(r.conservation_relative_error, 1e-9);
     std::string after = binary_cascade;
     after.replace(after.find("flow: 376 L/h"), 13, "flow: 394.8 L/h");
-    const CascadeResult steady = test::solve_yaml(after);
-    for (int j = 0; j < 16; ++j) {
-        for (const char* el : {"Pr", "Nd"}) {
-            const int e = *element_index(el);
-            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), steady.aqueous_mol_per_L(j, e),
-                        1e-6 * steady.aqueous_mol_per_L(j, e))
-                << "stage " << j + 1 << " " << el;
-        }
-    }
+    expect_profile(r, test::solve_yaml(after), 1e-6);
 }
 
 TEST(Dynamic, organicFlowStepReachesTheNewSteadyState)
@@ -233,15 +237,7 @@ TEST(Dynamic, organicFlowStepReachesTheNewSteadyState)
                          "dynamic: {hours: 400, start: steady-state, outputs: 10, events: "
                          "[{time: 2 h, organic-flow-factor: 1.25}]}\n"));
     EXPECT_LT(r.conservation_relative_error, 1e-9);
-    const CascadeResult after = test::solve_yaml(yaml(75.0, ""));
-    for (int j = 0; j < 12; ++j) {
-        for (const char* el : {"La", "Ce", "Pr"}) {
-            const int e = *element_index(el);
-            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), after.aqueous_mol_per_L(j, e),
-                        1e-6 * after.aqueous_mol_per_L(j, e))
-                << "stage " << j + 1 << " " << el;
-        }
-    }
+    expect_profile(r, test::solve_yaml(yaml(75.0, "")), 1e-6);
 }
 
 //! Constant D, 3 elements, 6 + 6 stages, an aqueous side draw at stage 9 (scrub section).
@@ -255,18 +251,6 @@ std::string drawn_cascade(double draw_L_per_h, const std::string& composition,
            "}\norganic: {flow: 60 L/h}\nscrub: {flow: 20 L/h, acid: 1 mol/L}\n"
            "draws: [{name: middle, phase: aqueous, stage: 9, flow: " +
            std::to_string(draw_L_per_h) + " L/h}]\n" + extra;
-}
-
-void expect_profile(const DynamicResult& r, const CascadeResult& steady, double tolerance)
-{
-    for (int j = 0; j < steady.aqueous_mol_per_L.rows(); ++j) {
-        for (const char* el : {"La", "Ce", "Pr"}) {
-            const int e = *element_index(el);
-            EXPECT_NEAR(r.aqueous_mol_per_L(j, e), steady.aqueous_mol_per_L(j, e),
-                        tolerance * steady.aqueous_mol_per_L(j, e))
-                << "stage " << j + 1 << " " << el;
-        }
-    }
 }
 
 TEST(Dynamic, sideDrawsMatchRunAndADrawStepReachesTheNewSteadyState)

@@ -424,9 +424,11 @@ public:
             }
             if (rank_one_dq_dc()) {
                 const double org_scale = c_j * mixer_org_L_[j] + q_org_[j];
-                d.noalias() = (org_scale * dq_dc_left_.col(j)) * dq_dc_right_.col(j).transpose();
-                d.diagonal().array() +=
-                    org_scale * dq_dc_diagonal_.col(j).array() + c_j * mixer_aq_L_[j] + q_aq_[j];
+                diagonal_scratch_ =
+                    org_scale * dq_dc_diagonal_.col(j).array() + (c_j * mixer_aq_L_[j] + q_aq_[j]);
+                left_scratch_ = org_scale * dq_dc_left_.col(j);
+                matrix_.set_diagonal_plus_rank_one(j, diagonal_scratch_, left_scratch_,
+                                                   dq_dc_right_.col(j));
                 if (j > 0) {
                     const double scale = -org_up(j - 1) * org_gain_[j - 1];
                     matrix_.set_lower_diagonal_plus_rank_one(j, scale * dq_dc_diagonal_.col(j - 1),
@@ -1101,6 +1103,7 @@ private:
 
     //! The separation-factor model's dq/dc = diag + left right^T, one column per stage.
     Eigen::MatrixXd dq_dc_diagonal_, dq_dc_left_, dq_dc_right_;
+    Eigen::VectorXd diagonal_scratch_, left_scratch_;  //!< a diagonal block's factors
     std::vector<double> aq_gain_, org_gain_;
     Eigen::MatrixXd aq_offset_, org_offset_;
     //! With Murphree efficiencies: (1 - E) ∂(ρ q_in)/∂q_in × (share of the entering organic

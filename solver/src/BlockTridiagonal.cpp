@@ -363,6 +363,7 @@ DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int
       product_(diag_),
       lower_is_rank_one_(num_blocks, false),
       rank_one_(3 * num_blocks * padded_rows_, 0.0),
+      left_(padded_rows_, 0.0),
       swaps_(block_size)
 {
 }
@@ -377,6 +378,24 @@ void DiagonalUpperBlockTridiagonal::set_lower_diagonal_plus_rank_one(
             v == 0 ? diagonal : (v == 1 ? left : right);
     }
     lower_is_rank_one_[k] = true;
+}
+
+void DiagonalUpperBlockTridiagonal::set_diagonal_plus_rank_one(
+    int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+    const Eigen::Ref<const Eigen::VectorXd>& left, const Eigen::Ref<const Eigen::VectorXd>& right)
+{
+    const int m = block_size_, ld = padded_rows_, nv = ld / 4;
+    double* d = diag_.data() + k * block_doubles();
+    // left, zero-padded to whole vectors (the padding of left_ stays zero).
+    std::copy(left.data(), left.data() + m, left_.data());
+    const Vec4* l = vectors(left_.data(), ld, 0);
+    for (int j = 0; j < m; ++j) {
+        Vec4* column = vectors(d, ld, j);
+        for (int i = 0; i < nv; ++i) {
+            column[i] = l[i] * right[j];
+        }
+        d[static_cast<std::ptrdiff_t>(j) * ld + j] += diagonal[j];
+    }
 }
 
 Eigen::MatrixXd DiagonalUpperBlockTridiagonal::lower_matrix(int k) const

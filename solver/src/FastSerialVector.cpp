@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 namespace reesx::solver {
 namespace {
@@ -17,23 +18,42 @@ long length(N_Vector v)
     return static_cast<long>(NV_LENGTH_S(v));
 }
 
-// Reductions use four partial sums so that the compiler can keep them in vector registers
-// without reassociating floating point on its own.
+//! Four doubles (one AVX2 register), loaded from and stored to doubles of any alignment.
+typedef double Vec4 __attribute__((vector_size(32), aligned(8), may_alias));
+
+template <class T>
+T load(const double* p)
+{
+    if constexpr (std::is_same_v<T, double>) {
+        return *p;
+    } else {
+        return *reinterpret_cast<const Vec4*>(p);
+    }
+}
+
+//! The sum of term(i, T{}) over i < n, where term returns entries i..i+3 as a Vec4 when T is
+//! Vec4 and entry i alone when T is double. Two vector partial sums: the reduction runs four
+//! entries wide with no branches (the compiler would not reassociate a scalar loop by itself,
+//! and a mask written as a branch mispredicts at every change between differential and
+//! algebraic unknowns).
 template <class Term>
 double sum_of(long n, Term term)
 {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    Vec4 s0{}, s1{};
     long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        s0 += term(i, Vec4{});
+        s1 += term(i + 4, Vec4{});
+    }
     for (; i + 4 <= n; i += 4) {
-        s0 += term(i);
-        s1 += term(i + 1);
-        s2 += term(i + 2);
-        s3 += term(i + 3);
+        s0 += term(i, Vec4{});
     }
+    const Vec4 s = s0 + s1;
+    double total = (s[0] + s[1]) + (s[2] + s[3]);
     for (; i < n; ++i) {
-        s0 += term(i);
+        total += term(i, 0.0);
     }
-    return (s0 + s1) + (s2 + s3);
+    return total;
 }
 
 void linear_sum(double a, N_Vector x, double b, N_Vector y, N_Vector z)
@@ -108,7 +128,10 @@ void add_constant(N_Vector x, double b, N_Vector z)
 double dot_product(N_Vector x, N_Vector y)
 {
     const double *xd = data(x), *yd = data(y);
-    return sum_of(length(x), [&](long i) { return xd[i] * yd[i]; });
+    return sum_of(length(x), [&](long i, auto tag) {
+        using T = decltype(tag);
+        return load<T>(xd + i) * load<T>(yd + i);
+    });
 }
 
 double max_norm(N_Vector x)
@@ -134,8 +157,9 @@ double minimum(N_Vector x)
 double weighted_square_sum(N_Vector x, N_Vector w)
 {
     const double *xd = data(x), *wd = data(w);
-    return sum_of(length(x), [&](long i) {
-        const double p = xd[i] * wd[i];
+    return sum_of(length(x), [&](long i, auto tag) {
+        using T = decltype(tag);
+        const T p = load<T>(xd + i) * load<T>(wd + i);
         return p * p;
     });
 }
@@ -143,9 +167,10 @@ double weighted_square_sum(N_Vector x, N_Vector w)
 double weighted_square_sum_masked(N_Vector x, N_Vector w, N_Vector id)
 {
     const double *xd = data(x), *wd = data(w), *idd = data(id);
-    return sum_of(length(x), [&](long i) {
-        const double p = idd[i] > 0.0 ? xd[i] * wd[i] : 0.0;
-        return p * p;
+    return sum_of(length(x), [&](long i, auto tag) {
+        using T = decltype(tag);
+        const T p = load<T>(xd + i) * load<T>(wd + i);
+        return load<T>(idd + i) > T{} ? p * p : T{};
     });
 }
 
@@ -167,7 +192,11 @@ double weighted_l2_norm(N_Vector x, N_Vector w)
 double l1_norm(N_Vector x)
 {
     const double* xd = data(x);
-    return sum_of(length(x), [&](long i) { return std::abs(xd[i]); });
+    return sum_of(length(x), [&](long i, auto tag) {
+        using T = decltype(tag);
+        const T v = load<T>(xd + i);
+        return v < T{} ? -v : v;
+    });
 }
 
 //! z = sum_k c_k x_k, two terms per pass; z may be x_0 (as SUNDIALS allows), which the first
@@ -234,6 +263,33 @@ int dot_product_multi(int count, N_Vector x, N_Vector* y, double* dots)
 }
 
 }  // namespace
+
+bool set_error_weights(N_Vector y, double relative, double absolute, N_Vector weights)
+{
+    const double* yd = data(y);
+    double* wd = data(weights);
+    const long n = length(y);
+    // tolerance_i = relative |y_i| + absolute, four at a time (one division instruction for
+    // four weights); `positive` lanes stay all ones (-1) while every tolerance is > 0 (not NaN).
+    typedef long Mask4 __attribute__((vector_size(32)));
+    const Vec4 rv = Vec4{} + relative, av = Vec4{} + absolute;
+    Mask4 positive_lanes = Mask4{} - 1;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const Vec4 v = load<Vec4>(yd + i);
+        const Vec4 tolerance = rv * (v < Vec4{} ? -v : v) + av;
+        positive_lanes &= tolerance > Vec4{};
+        *reinterpret_cast<Vec4*>(wd + i) = 1.0 / tolerance;
+    }
+    bool positive =
+        (positive_lanes[0] & positive_lanes[1] & positive_lanes[2] & positive_lanes[3]) != 0;
+    for (; i < n; ++i) {
+        const double tolerance = relative * std::abs(yd[i]) + absolute;
+        positive = positive && tolerance > 0.0;
+        wd[i] = 1.0 / tolerance;
+    }
+    return positive;
+}
 
 void use_fast_operations(N_Vector v)
 {

@@ -3,6 +3,8 @@
 
 #include "reesx/solver/FastSerialVector.h"
 
+#include <cmath>
+
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
 #include <sunmatrix/sunmatrix_band.h>
@@ -100,13 +102,19 @@ SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
 
 IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd& y0,
                              const IdaOptions& options)
-    : system_(system), t_(t0)
+    : system_(system), options_(options), t_(t0)
 {
     check_created(static_cast<SUNContext>(context_), "SUNContext_Create");
     const auto n = static_cast<sunindextype>(system.size());
     if (y0.size() != n) {
         throw SolverError("IdaIntegrator: y0 has " + std::to_string(y0.size()) +
                           " entries, the system " + std::to_string(n));
+    }
+    if (!(options.relative_tolerance >= 0.0) || !(options.absolute_tolerance >= 0.0) ||
+        !std::isfinite(options.relative_tolerance) || !std::isfinite(options.absolute_tolerance)) {
+        throw SolverError("IdaIntegrator: tolerances must be finite and not negative (relative " +
+                          std::to_string(options.relative_tolerance) + ", absolute " +
+                          std::to_string(options.absolute_tolerance) + ")");
     }
     y_.reset(check_created(N_VNew_Serial(n, context_), "N_VNew_Serial"));
     yp_.reset(check_created(N_VNew_Serial(n, context_), "N_VNew_Serial"));
@@ -131,8 +139,7 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     check(IDASetErrHandlerFn(ida, error_handler, this), "IDASetErrHandlerFn");
     check(IDAInit(ida, residual_callback, t0, y_.get(), yp_.get()), "IDAInit", last_message_);
     check(IDASetUserData(ida, this), "IDASetUserData", last_message_);
-    check(IDASStolerances(ida, options.relative_tolerance, options.absolute_tolerance),
-          "IDASStolerances", last_message_);
+    check(IDAWFtolerances(ida, error_weights_callback), "IDAWFtolerances", last_message_);
     check(IDASetLinearSolver(ida, linear_solver_.get(), matrix_.get()), "IDASetLinearSolver",
           last_message_);
     if (system.has_linear_solver()) {
@@ -169,6 +176,14 @@ int IdaIntegrator::residual_callback(double t, N_Vector y, N_Vector yp, N_Vector
         self->system_.residual(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp),
                                N_VGetArrayPointer(f));
     });
+}
+
+int IdaIntegrator::error_weights_callback(N_Vector y, N_Vector weights, void* data)
+{
+    const IdaOptions& options = static_cast<const IdaIntegrator*>(data)->options_;
+    return set_error_weights(y, options.relative_tolerance, options.absolute_tolerance, weights)
+               ? 0
+               : -1;
 }
 
 int IdaIntegrator::linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector, double c_j,

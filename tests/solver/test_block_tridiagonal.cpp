@@ -237,15 +237,22 @@ namespace {
 using reesx::solver::DiagonalUpperBlockTridiagonal;
 
 //! Random blocks in [-1, 1], diagonal upper blocks; `shift` added to the diagonal blocks'.
-//! With `rank_one_lower` the blocks below are a random diagonal plus a random rank-one matrix.
+//! With `rank_one_lower` the blocks below, and every second diagonal block, are a random
+//! diagonal plus a random rank-one matrix.
 DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double shift, unsigned seed,
                                                     bool rank_one_lower = false)
 {
     std::srand(seed);
     DiagonalUpperBlockTridiagonal a(blocks, m);
     for (int k = 0; k < blocks; ++k) {
-        a.diag(k) = Eigen::MatrixXd::Random(m, m);
-        a.diag(k).diagonal().array() += shift;
+        if (rank_one_lower && k % 2 == 1) {  // diagonal plus rank one on the diagonal, too
+            const Eigen::VectorXd left = Eigen::VectorXd::Random(m);
+            a.set_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m).array() + shift, left,
+                                         Eigen::VectorXd::Random(m));
+        } else {
+            a.diag(k) = Eigen::MatrixXd::Random(m, m);
+            a.diag(k).diagonal().array() += shift;
+        }
         if (k > 0 && rank_one_lower) {
             a.set_lower_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m),
                                                Eigen::VectorXd::Random(m),
@@ -350,6 +357,21 @@ TEST(DiagonalUpperBlockTridiagonal, refactorizesFromTheFirstChangedBlock)
             a.solve(x);
             EXPECT_LT(relative_error(x, d.partialPivLu().solve(b)), 1e-12) << first;
         }
+    }
+}
+
+TEST(DiagonalUpperBlockTridiagonal, diagonalPlusRankOneBlocksAreThoseMatrices)
+{
+    for (const int m : {1, 5, 17, 40}) {
+        DiagonalUpperBlockTridiagonal a(2, m);
+        const Eigen::VectorXd diagonal = Eigen::VectorXd::Random(m),
+                              left = Eigen::VectorXd::Random(m), right = Eigen::VectorXd::Random(m);
+        a.set_diagonal_plus_rank_one(1, diagonal, left, right);
+        a.set_lower_diagonal_plus_rank_one(1, diagonal, left, right);
+        Eigen::MatrixXd expected = left * right.transpose();
+        expected.diagonal() += diagonal;
+        EXPECT_LT((a.diag(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
+        EXPECT_LT((a.lower_matrix(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
     }
 }
 

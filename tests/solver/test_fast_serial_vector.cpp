@@ -2,8 +2,8 @@
 //
 // use_fast_operations: every replaced operation against SUNDIALS' own serial vector on the
 // same random data (a length that is no multiple of 4, to reach the loops' remainders), to
-// a few ulps of the result's magnitude (reductions sum in another order); and the clones IDA
-// makes carry the replaced operations.
+// a few ulps of the result's magnitude (reductions sum in another order); the clones IDA
+// makes carry the replaced operations; and set_error_weights gives IDA's weights.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,7 +15,7 @@
 
 namespace {
 
-constexpr sunindextype length = 1003;
+constexpr sunindextype length = 1007;  // 8 k + 7: every remainder loop runs
 
 struct Context {
     SUNContext context = nullptr;
@@ -158,4 +158,26 @@ TEST(FastSerialVector, clonesKeepTheFastOperations)
     EXPECT_EQ(clone->ops->nvwrmsnormmask, x.v->ops->nvwrmsnormmask);
     EXPECT_NE(clone->ops->nvlinearcombination, nullptr);
     N_VDestroy(clone);
+}
+
+TEST(FastSerialVector, errorWeightsAreIdasAndRefuseNonPositiveTolerances)
+{
+    Context c;
+    Vector y(c.context, true, 40u), weights(c.context, true, 41u);
+    ASSERT_TRUE(reesx::solver::set_error_weights(y.v, 1e-6, 1e-14, weights.v));
+    for (sunindextype i = 0; i < length; ++i) {
+        EXPECT_DOUBLE_EQ(NV_Ith_S(weights.v, i), 1.0 / (1e-6 * std::abs(NV_Ith_S(y.v, i)) + 1e-14));
+    }
+    // Without an absolute tolerance a zero entry has no weight: in a vector lane, in the
+    // remainder, and a NaN anywhere.
+    for (const sunindextype bad : {sunindextype{5}, length - 1}) {
+        for (const double value : {0.0, std::nan("")}) {
+            Vector z(c.context, true, 42u);
+            NV_Ith_S(z.v, bad) = value;
+            EXPECT_FALSE(reesx::solver::set_error_weights(z.v, 1e-6, 0.0, weights.v))
+                << "entry " << bad << " = " << value;
+            EXPECT_TRUE(reesx::solver::set_error_weights(z.v, 1e-6, 1e-14, weights.v) ||
+                        std::isnan(value));
+        }
+    }
 }

@@ -79,6 +79,20 @@ TEST_P(IdaLinearSolvers, tankChainFollowsTheAnalyticSolution)
     EXPECT_EQ(chain.solves_ > 0, GetParam());  // the structured solve is the one used
 }
 
+TEST(IdaIntegrator, refusesTolerancesThatGiveNoPositiveErrorWeight)
+{
+    TankChain chain(2, true);
+    IdaOptions options;
+    options.relative_tolerance = -1e-6;
+    EXPECT_THROW(IdaIntegrator(chain, 0.0, Eigen::VectorXd::Zero(4), options), SolverError);
+    // No absolute tolerance and an empty chain: the error weight 1 / (rtol |y| + atol) of a
+    // zero unknown is not finite, which IDA reports instead of dividing by it.
+    options.relative_tolerance = 1e-6;
+    options.absolute_tolerance = 0.0;
+    IdaIntegrator ida(chain, 0.0, Eigen::VectorXd::Zero(4), options);
+    EXPECT_THROW(ida.correct_initial_conditions(0.1), SolverError);
+}
+
 INSTANTIATE_TEST_SUITE_P(BandAndStructured, IdaLinearSolvers, ::testing::Bool());
 
 }  // namespace

@@ -73,6 +73,10 @@ public:
     void set_lower_diagonal_plus_rank_one(int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
                                           const Eigen::Ref<const Eigen::VectorXd>& left,
                                           const Eigen::Ref<const Eigen::VectorXd>& right);
+    //! D_k = diag(diagonal) + left right^T, written straight into the padded storage.
+    void set_diagonal_plus_rank_one(int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+                                    const Eigen::Ref<const Eigen::VectorXd>& left,
+                                    const Eigen::Ref<const Eigen::VectorXd>& right);
     //! y = A x (for tests; call before factorize).
     Eigen::VectorXd multiply(const Eigen::VectorXd& x) const;
     //! Factorizes, replacing D_k with S_k^{-1} and keeping X_k; false if a pivot block is
@@ -96,6 +100,7 @@ private:
     //! Blocks whose L_k is diag(a) + l r^T: a, l, r in rank_one_ (ld apart, padding zero).
     std::vector<bool> lower_is_rank_one_;
     AlignedDoubles rank_one_;
+    AlignedDoubles left_;     //!< set_diagonal_plus_rank_one's left, zero-padded
     std::vector<int> swaps_;  //!< the row interchanges of one inversion
 
     std::size_t block_doubles() const

@@ -15,4 +15,9 @@ namespace reesx::solver {
 //! cascade IDA's vector operations were 40 % of the run.
 void use_fast_operations(N_Vector v);
 
+//! IDA's error weights w_i = 1 / (relative |y_i| + absolute) in one pass over y (IDA's own
+//! function takes five vector operations); false where a tolerance is not positive (NaN
+//! included).
+bool set_error_weights(N_Vector y, double relative, double absolute, N_Vector weights);
+
 }  // namespace reesx::solver

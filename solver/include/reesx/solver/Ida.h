@@ -78,6 +78,7 @@ public:
 
 private:
     DaeSystem& system_;
+    IdaOptions options_;
     sundials::Context context_;
     NVectorPtr y_, yp_, id_;
     MatrixPtr matrix_;
@@ -89,6 +90,9 @@ private:
     std::string last_message_;
 
     static int residual_callback(double t, N_Vector y, N_Vector yp, N_Vector f, void* data);
+    //! IDA's error weights from the scalar tolerances (set_error_weights); -1 where a weight
+    //! would not be positive.
+    static int error_weights_callback(N_Vector y, N_Vector weights, void* data);
     static int linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r, double c_j,
                                      void* data);
     static int linear_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector rhs,

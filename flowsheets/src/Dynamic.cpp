@@ -406,9 +406,11 @@ public:
         const double from_below = j > 0 ? org_up(j - 1) : 0.0;
         const double* above = aq_offset_.col(std::min(j + 1, stages_ - 1)).data();
         const double* below = org_offset_.col(std::max(j - 1, 0)).data();
+        const double* __restrict r_holdup = r + n_index(j, 0);
+        const double* __restrict r_definition = r + definition_row(j, 0);
         for (int i = 0; i < count; ++i) {
-            out[i] = r[n_index(j, i)] - c_j * r[definition_row(j, i)] + from_above * above[i] +
-                     from_below * below[i];
+            out[i] =
+                r_holdup[i] - c_j * r_definition[i] + from_above * above[i] + from_below * below[i];
         }
     }
 
@@ -525,8 +527,9 @@ public:
     // (n + m) × (n + m) blocks, general above and below the diagonal.
 
     //! Row i of the rows of stage j's holdup definition: an element's at its concentration,
-    //! a conserved quantity's at its extra unknown.
-    int definition_row(int j, int i) const { return i < n_ ? c_index(j, i) : x_index(j, i - n_); }
+    //! a conserved quantity's at its extra unknown (the extras follow the elements, so the
+    //! rows are consecutive).
+    int definition_row(int j, int i) const { return c_index(j, 0) + i; }
 
     //! dA/du, dO/du (t × (n + m)) and the local equations' gradient of stage j's mixer, from
     //! the model's derivatives in (ln c, x): d/dc_m = d/d ln c_m / c_m.
@@ -621,17 +624,33 @@ public:
         const double per_aq = 1.0 / (c_j_ * settler_aq_L_[j] + q_aq);
         const double per_org = 1.0 / (c_j_ * settler_org_L_[j] + q_org);
         const double aq_leaving = q_aq - aq_down(j), org_leaving = q_org - org_up(j);
-        for (int i = 0; i < static_cast<int>(d_aq.size()); ++i) {
-            z[n_index(j, i)] = r[definition_row(j, i)] + v_aq * d_aq[i] + v_org * d_org[i];
-            double aq = d_aq[i], org = d_org[i];
-            for (int cell = 0; cell < cells_; ++cell) {
-                aq = (r[cs_index(j, cell, i)] + q_aq * aq) * per_aq;
-                org = (r[qs_index(j, cell, i)] + q_org * org) * per_org;
-                z[cs_index(j, cell, i)] = aq;
-                z[qs_index(j, cell, i)] = org;
+        const int count = static_cast<int>(d_aq.size());
+        const double* __restrict d_aq_data = d_aq.data();
+        const double* __restrict d_org_data = d_org.data();
+        const double* __restrict r_definition = r + definition_row(j, 0);
+        double* __restrict z_holdup = z + n_index(j, 0);
+        for (int i = 0; i < count; ++i) {
+            z_holdup[i] = r_definition[i] + v_aq * d_aq_data[i] + v_org * d_org_data[i];
+        }
+        // Cell by cell down each settler, from the change leaving the mixer.
+        const double* aq = d_aq_data;
+        const double* org = d_org_data;
+        for (int cell = 0; cell < cells_; ++cell) {
+            const double* __restrict r_aq = r + cs_index(j, cell, 0);
+            const double* __restrict r_org = r + qs_index(j, cell, 0);
+            double* __restrict z_aq = z + cs_index(j, cell, 0);
+            double* __restrict z_org = z + qs_index(j, cell, 0);
+            for (int i = 0; i < count; ++i) {
+                z_aq[i] = (r_aq[i] + q_aq * aq[i]) * per_aq;
+                z_org[i] = (r_org[i] + q_org * org[i]) * per_org;
             }
-            z[out_index(j, i)] =
-                (r[out_index(j, i)] + aq_leaving * aq + org_leaving * org) * per_c_j;
+            aq = z_aq;
+            org = z_org;
+        }
+        const double* __restrict r_left = r + out_index(j, 0);
+        double* __restrict z_left = z + out_index(j, 0);
+        for (int i = 0; i < count; ++i) {
+            z_left[i] = (r_left[i] + aq_leaving * aq[i] + org_leaving * org[i]) * per_c_j;
         }
     }
 
@@ -721,13 +740,17 @@ public:
                 }
             }
         }
-        // What stage j's mixer phases hold of quantity i, mol/L.
-        const auto aq_mix = [&](int j, int i) {
-            return i < n_ ? y[c_index(j, i)] : aq_extra_(i - n_, j);
-        };
-        const auto org_mix = [&](int j, int i) {
-            return i < n_ ? q_[j][i] : org_extra_(i - n_, j);
-        };
+        // What each stage's mixer phases hold of each quantity, mol/L: elements, then the
+        // conserved quantities of the extra species.
+        for (int j = 0; j < stages_; ++j) {
+            aq_mix_.col(j).head(n_) = Eigen::Map<const Eigen::VectorXd>(y + c_index(j, 0), n_);
+            org_mix_.col(j).head(n_) = q_[j];
+            if (k_ > 0) {
+                aq_mix_.col(j).tail(k_) = aq_extra_.col(j);
+                org_mix_.col(j).tail(k_) = org_extra_.col(j);
+            }
+        }
+        const double* none = zeros_.data();
         for (int j = 0; j < stages_; ++j) {
             // Locals: a store through f could alias the flows as far as the compiler knows.
             const double q_aq = q_aq_[j], q_org = q_org_[j];
@@ -736,32 +759,45 @@ public:
             const double from_above = j + 1 < stages_ ? aq_down(j + 1) : 0.0;
             const double from_below = j > 0 ? org_up(j - 1) : 0.0;
             const double aq_leaving = q_aq - aq_down(j), org_leaving = q_org - org_up(j);
+            // Each quantity's rows of stage j, t_ apart: the phases leaving its settler and
+            // those entering from the neighbours' settlers (or mixers, without cells).
+            const double* __restrict c = aq_mix_.col(j).data();
+            const double* __restrict q = org_mix_.col(j).data();
+            const double* __restrict aq_out = cells_ > 0 ? y + cs_index(j, cells_ - 1, 0) : c;
+            const double* __restrict org_out = cells_ > 0 ? y + qs_index(j, cells_ - 1, 0) : q;
+            const double* __restrict aq_in = j + 1 == stages_ ? none
+                                             : cells_ > 0     ? y + cs_index(j + 1, cells_ - 1, 0)
+                                                              : aq_mix_.col(j + 1).data();
+            const double* __restrict org_in = j == 0       ? none
+                                              : cells_ > 0 ? y + qs_index(j - 1, cells_ - 1, 0)
+                                                           : org_mix_.col(j - 1).data();
+            const double* __restrict feed = feed_mol_per_h_.col(j).data();
+            const double* __restrict holdup = y + n_index(j, 0);
+            const double* __restrict holdup_rate = yp + n_index(j, 0);
+            const double* __restrict left_rate = yp + out_index(j, 0);
+            double* __restrict f_holdup = f + n_index(j, 0);
+            // The holdup fixes the mixer's composition: an element's row at its
+            // concentration, a conserved quantity's at its extra unknown (definition_row).
+            double* __restrict f_definition = f + definition_row(j, 0);
+            double* __restrict f_left = f + out_index(j, 0);
             for (int i = 0; i < t_; ++i) {
-                const double c = aq_mix(j, i), q = org_mix(j, i);
-                const double aq_out = cells_ > 0 ? y[cs_index(j, cells_ - 1, i)] : c;
-                const double org_out = cells_ > 0 ? y[qs_index(j, cells_ - 1, i)] : q;
-                double in = feed_mol_per_h_(i, j);
-                if (j + 1 < stages_) {
-                    in += from_above *
-                          (cells_ > 0 ? y[cs_index(j + 1, cells_ - 1, i)] : aq_mix(j + 1, i));
-                }
-                if (j > 0) {
-                    in += from_below *
-                          (cells_ > 0 ? y[qs_index(j - 1, cells_ - 1, i)] : org_mix(j - 1, i));
-                }
-                f[n_index(j, i)] = yp[n_index(j, i)] - (in - q_aq * c - q_org * q);
-                // The holdup fixes the mixer's composition: an element's row at its
-                // concentration, a conserved quantity's at its extra unknown.
-                f[definition_row(j, i)] = y[n_index(j, i)] - v_aq * c - v_org * q;
-                f[out_index(j, i)] =
-                    yp[out_index(j, i)] - (aq_leaving * aq_out + org_leaving * org_out);
-                for (int cell = 0; cell < cells_; ++cell) {
-                    const double aq_before = cell == 0 ? c : y[cs_index(j, cell - 1, i)];
-                    const double org_before = cell == 0 ? q : y[qs_index(j, cell - 1, i)];
-                    f[cs_index(j, cell, i)] = s_aq * yp[cs_index(j, cell, i)] -
-                                              q_aq * (aq_before - y[cs_index(j, cell, i)]);
-                    f[qs_index(j, cell, i)] = s_org * yp[qs_index(j, cell, i)] -
-                                              q_org * (org_before - y[qs_index(j, cell, i)]);
+                const double in = feed[i] + from_above * aq_in[i] + from_below * org_in[i];
+                f_holdup[i] = holdup_rate[i] - (in - q_aq * c[i] - q_org * q[i]);
+                f_definition[i] = holdup[i] - v_aq * c[i] - v_org * q[i];
+                f_left[i] = left_rate[i] - (aq_leaving * aq_out[i] + org_leaving * org_out[i]);
+            }
+            for (int cell = 0; cell < cells_; ++cell) {
+                const double* __restrict aq_before = cell == 0 ? c : y + cs_index(j, cell - 1, 0);
+                const double* __restrict org_before = cell == 0 ? q : y + qs_index(j, cell - 1, 0);
+                const double* __restrict aq_cell = y + cs_index(j, cell, 0);
+                const double* __restrict org_cell = y + qs_index(j, cell, 0);
+                const double* __restrict aq_rate = yp + cs_index(j, cell, 0);
+                const double* __restrict org_rate = yp + qs_index(j, cell, 0);
+                double* __restrict f_aq = f + cs_index(j, cell, 0);
+                double* __restrict f_org = f + qs_index(j, cell, 0);
+                for (int i = 0; i < t_; ++i) {
+                    f_aq[i] = s_aq * aq_rate[i] - q_aq * (aq_before[i] - aq_cell[i]);
+                    f_org[i] = s_org * org_rate[i] - q_org * (org_before[i] - org_cell[i]);
                 }
             }
         }
@@ -1012,6 +1048,9 @@ public:
         q_.assign(stages_, Eigen::VectorXd(n_));
         aq_extra_.setZero(k_, stages_);
         org_extra_.setZero(k_, stages_);
+        aq_mix_.setZero(t_, stages_);
+        org_mix_.setZero(t_, stages_);
+        zeros_.setZero(t_);
         dq_dc_.assign(stages_, Eigen::MatrixXd::Zero(n_, n_));
         dq_dc_diagonal_.setZero(n_, stages_);
         dq_dc_left_.setZero(n_, stages_);
@@ -1075,6 +1114,10 @@ private:
     //! With extra species: the conserved quantities in each mixer's phases (k × stages), and
     //! the model's scratch.
     Eigen::MatrixXd aq_extra_, org_extra_;
+    //! The residual's mixer contents (t_ × stages_: elements, then conserved quantities),
+    //! and zeros for the flows that enter no stage.
+    Eigen::MatrixXd aq_mix_, org_mix_;
+    Eigen::VectorXd zeros_;
     StageChemistry chem_;
 
     //! What the settler residuals alone move the concentration leaving stage j's last
@@ -1084,14 +1127,19 @@ private:
         const double q_aq = q_aq_[j], q_org = q_org_[j];
         const double per_aq = 1.0 / (c_j_ * settler_aq_L_[j] + q_aq);
         const double per_org = 1.0 / (c_j_ * settler_org_L_[j] + q_org);
+        double* __restrict aq = aq_offset_.col(j).data();
+        double* __restrict org = org_offset_.col(j).data();
         for (int i = 0; i < t_; ++i) {
-            double aq = 0.0, org = 0.0;
-            for (int cell = 0; cell < cells_; ++cell) {
-                aq = (r[cs_index(j, cell, i)] + q_aq * aq) * per_aq;
-                org = (r[qs_index(j, cell, i)] + q_org * org) * per_org;
+            aq[i] = 0.0;
+            org[i] = 0.0;
+        }
+        for (int cell = 0; cell < cells_; ++cell) {
+            const double* __restrict r_aq = r + cs_index(j, cell, 0);
+            const double* __restrict r_org = r + qs_index(j, cell, 0);
+            for (int i = 0; i < t_; ++i) {
+                aq[i] = (r_aq[i] + q_aq * aq[i]) * per_aq;
+                org[i] = (r_org[i] + q_org * org[i]) * per_org;
             }
-            aq_offset_(i, j) = aq;
-            org_offset_(i, j) = org;
         }
     }
 

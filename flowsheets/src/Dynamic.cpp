@@ -420,7 +420,6 @@ public:
     {
         set_settler_gains(c_j);
         for (int j = first; j < stages_; ++j) {
-            auto d = matrix_.diag(j);
             if (j + 1 < stages_) {
                 matrix_.upper[j].setZero();
                 matrix_.upper[j].head(n_).setConstant(-aq_down(j + 1) * aq_gain_[j + 1]);
@@ -440,6 +439,7 @@ public:
                 }
                 continue;
             }
+            auto d = matrix_.diag(j);
             if (!murphree_) {
                 d = (c_j * mixer_org_L_[j] + q_org_[j]) * dq_dc_[j];
                 d.diagonal().array() += c_j * mixer_aq_L_[j] + q_aq_[j];

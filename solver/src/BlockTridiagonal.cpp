@@ -297,10 +297,13 @@ void multiply_blocks(const double* b, const double* c, int m_runtime, int ld_run
 }
 
 //! X = (diag(a) + l r^T) S^{-1} from S^{-1} (m × m, columns ld apart; a, l, r of length ld,
-//! padding zero), column j being a ∘ S^{-1}_j + l (r · S^{-1}_j); and S -= X diag(u).
+//! padding zero), column j being a ∘ S^{-1}_j + l (r · S^{-1}_j); and S -= X diag(u), or,
+//! with `d` (three vectors ld apart: D = diag(d_0) + d_1 d_2^T), S = D - X diag(u) formed
+//! here, so that D is never written out on its own.
 template <int M>
 void rank_one_product(const double* a, const double* l, const double* r, const double* inverse,
-                      const double* u, int m_runtime, int ld_runtime, double* x, double* s)
+                      const double* u, const double* d, int m_runtime, int ld_runtime, double* x,
+                      double* s)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
@@ -316,10 +319,21 @@ void rank_one_product(const double* a, const double* l, const double* r, const d
         const double dot = partial[0] + partial[1] + partial[2] + partial[3];
         Vec4* x_j = vectors(x, ld, j);
         Vec4* s_j = vectors(s, ld, j);
-        for (int i = 0; i < nv; ++i) {
-            const Vec4 product = av[i] * column[i] + lv[i] * dot;
-            x_j[i] = product;
-            s_j[i] -= product * u[j];
+        if (d) {
+            const Vec4* d_left = vectors(d, ld, 1);
+            const double d_right = d[2 * ld + j];
+            for (int i = 0; i < nv; ++i) {
+                const Vec4 product = av[i] * column[i] + lv[i] * dot;
+                x_j[i] = product;
+                s_j[i] = d_left[i] * d_right - product * u[j];
+            }
+            s[static_cast<std::ptrdiff_t>(j) * ld + j] += d[j];
+        } else {
+            for (int i = 0; i < nv; ++i) {
+                const Vec4 product = av[i] * column[i] + lv[i] * dot;
+                x_j[i] = product;
+                s_j[i] -= product * u[j];
+            }
         }
     }
 }
@@ -329,7 +343,7 @@ struct BlockKernels {
     void (*multiply)(const double*, const double*, int, int, double*);
     void (*multiply_vector)(const double*, const double*, int, int, double*);
     void (*rank_one_product)(const double*, const double*, const double*, const double*,
-                             const double*, int, int, double*, double*);
+                             const double*, const double*, int, int, double*, double*);
 };
 
 template <int... Ms>
@@ -363,7 +377,8 @@ DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int
       product_(diag_),
       lower_is_rank_one_(num_blocks, false),
       rank_one_(3 * num_blocks * padded_rows_, 0.0),
-      left_(padded_rows_, 0.0),
+      diagonal_is_rank_one_(num_blocks, false),
+      diagonal_factors_(rank_one_),
       swaps_(block_size)
 {
 }
@@ -372,11 +387,7 @@ void DiagonalUpperBlockTridiagonal::set_lower_diagonal_plus_rank_one(
     int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
     const Eigen::Ref<const Eigen::VectorXd>& left, const Eigen::Ref<const Eigen::VectorXd>& right)
 {
-    double* a = rank_one_.data() + 3 * k * padded_rows_;
-    for (int v = 0; v < 3; ++v) {
-        Eigen::Map<Eigen::VectorXd>(a + v * padded_rows_, block_size_) =
-            v == 0 ? diagonal : (v == 1 ? left : right);
-    }
+    set_factors(rank_one_.data() + 3 * k * padded_rows_, diagonal, left, right);
     lower_is_rank_one_[k] = true;
 }
 
@@ -384,18 +395,47 @@ void DiagonalUpperBlockTridiagonal::set_diagonal_plus_rank_one(
     int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
     const Eigen::Ref<const Eigen::VectorXd>& left, const Eigen::Ref<const Eigen::VectorXd>& right)
 {
+    set_factors(diagonal_factors_.data() + 3 * k * padded_rows_, diagonal, left, right);
+    diagonal_is_rank_one_[k] = true;
+}
+
+void DiagonalUpperBlockTridiagonal::set_factors(double* a,
+                                                const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+                                                const Eigen::Ref<const Eigen::VectorXd>& left,
+                                                const Eigen::Ref<const Eigen::VectorXd>& right)
+{
+    for (int v = 0; v < 3; ++v) {
+        Eigen::Map<Eigen::VectorXd>(a + v * padded_rows_, block_size_) =
+            v == 0 ? diagonal : (v == 1 ? left : right);
+    }
+}
+
+void DiagonalUpperBlockTridiagonal::form_diagonal(int k)
+{
     const int m = block_size_, ld = padded_rows_, nv = ld / 4;
+    const double* a = diagonal_factors_.data() + 3 * k * ld;
     double* d = diag_.data() + k * block_doubles();
-    // left, zero-padded to whole vectors (the padding of left_ stays zero).
-    std::copy(left.data(), left.data() + m, left_.data());
-    const Vec4* l = vectors(left_.data(), ld, 0);
+    const Vec4* l = vectors(a, ld, 1);
     for (int j = 0; j < m; ++j) {
         Vec4* column = vectors(d, ld, j);
         for (int i = 0; i < nv; ++i) {
-            column[i] = l[i] * right[j];
+            column[i] = l[i] * a[2 * ld + j];
         }
-        d[static_cast<std::ptrdiff_t>(j) * ld + j] += diagonal[j];
+        d[static_cast<std::ptrdiff_t>(j) * ld + j] += a[j];
     }
+}
+
+Eigen::MatrixXd DiagonalUpperBlockTridiagonal::diag_matrix(int k) const
+{
+    if (!diagonal_is_rank_one_[k]) {
+        return block(diag_, k);
+    }
+    const int m = block_size_, ld = padded_rows_;
+    const double* a = diagonal_factors_.data() + 3 * k * ld;
+    using Vector = Eigen::Map<const Eigen::VectorXd>;
+    Eigen::MatrixXd d = Vector(a + ld, m) * Vector(a + 2 * ld, m).transpose();
+    d.diagonal() += Vector(a, m);
+    return d;
 }
 
 Eigen::MatrixXd DiagonalUpperBlockTridiagonal::lower_matrix(int k) const
@@ -417,7 +457,7 @@ Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x
     Eigen::VectorXd y(x.size());
     for (int k = 0; k < n; ++k) {
         auto yk = y.segment(static_cast<Eigen::Index>(k) * m, m);
-        yk.noalias() = diag(k) * x.segment(static_cast<Eigen::Index>(k) * m, m);
+        yk.noalias() = diag_matrix(k) * x.segment(static_cast<Eigen::Index>(k) * m, m);
         if (k > 0) {
             yk.noalias() += lower_matrix(k) * x.segment(static_cast<Eigen::Index>(k - 1) * m, m);
         }
@@ -436,6 +476,10 @@ bool DiagonalUpperBlockTridiagonal::factorize_from(int first)
     const BlockKernels kernels = kernels_for(m);
     for (int k = first; k < n; ++k) {
         double* s = diag_.data() + k * size;
+        const bool fused = k > 0 && lower_is_rank_one_[k] && diagonal_is_rank_one_[k];
+        if (diagonal_is_rank_one_[k] && !fused) {
+            form_diagonal(k);
+        }
         if (k > 0) {
             // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
             double* x = product_.data() + k * size;
@@ -443,7 +487,9 @@ bool DiagonalUpperBlockTridiagonal::factorize_from(int first)
             const double* u = upper[k - 1].data();
             if (lower_is_rank_one_[k]) {
                 const double* a = rank_one(k);
-                kernels.rank_one_product(a, a + ld, a + 2 * ld, inverse, u, m, ld, x, s);
+                kernels.rank_one_product(a, a + ld, a + 2 * ld, inverse, u,
+                                         fused ? diagonal_factors_.data() + 3 * k * ld : nullptr, m,
+                                         ld, x, s);
             } else {
                 kernels.multiply(lower_.data() + k * size, inverse, m, ld, x);
                 for (int j = 0; j < m; ++j) {

@@ -237,7 +237,7 @@ namespace {
 using reesx::solver::DiagonalUpperBlockTridiagonal;
 
 //! Random blocks in [-1, 1], diagonal upper blocks; `shift` added to the diagonal blocks'.
-//! With `rank_one_lower` the blocks below, and every second diagonal block, are a random
+//! With `rank_one_lower` most blocks below and every second diagonal block are a random
 //! diagonal plus a random rank-one matrix.
 DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double shift, unsigned seed,
                                                     bool rank_one_lower = false)
@@ -245,7 +245,10 @@ DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double sh
     std::srand(seed);
     DiagonalUpperBlockTridiagonal a(blocks, m);
     for (int k = 0; k < blocks; ++k) {
-        if (rank_one_lower && k % 2 == 1) {  // diagonal plus rank one on the diagonal, too
+        // Diagonal plus rank one: every second diagonal block (its factorization with the
+        // block below formed in one pass, or on its own at k = 0 and where L_k is full), and
+        // the blocks below but every fourth.
+        if (rank_one_lower && k % 2 == 0) {
             const Eigen::VectorXd left = Eigen::VectorXd::Random(m);
             a.set_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m).array() + shift, left,
                                          Eigen::VectorXd::Random(m));
@@ -253,7 +256,7 @@ DiagonalUpperBlockTridiagonal random_diagonal_upper(int blocks, int m, double sh
             a.diag(k) = Eigen::MatrixXd::Random(m, m);
             a.diag(k).diagonal().array() += shift;
         }
-        if (k > 0 && rank_one_lower) {
+        if (k > 0 && rank_one_lower && k % 4 != 2) {
             a.set_lower_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m),
                                                Eigen::VectorXd::Random(m),
                                                Eigen::VectorXd::Random(m));
@@ -272,7 +275,7 @@ Eigen::MatrixXd dense(const DiagonalUpperBlockTridiagonal& a)
     const int n = a.num_blocks(), m = a.block_size();
     Eigen::MatrixXd d = Eigen::MatrixXd::Zero(n * m, n * m);
     for (int k = 0; k < n; ++k) {
-        d.block(k * m, k * m, m, m) = a.diag(k);
+        d.block(k * m, k * m, m, m) = a.diag_matrix(k);
         if (k > 0) {
             d.block(k * m, (k - 1) * m, m, m) = a.lower_matrix(k);
         }
@@ -343,7 +346,7 @@ TEST(DiagonalUpperBlockTridiagonal, refactorizesFromTheFirstChangedBlock)
             ASSERT_TRUE(a.factorize());
             for (int k = first; k < blocks; ++k) {
                 for (DiagonalUpperBlockTridiagonal* target : {&a, &now}) {
-                    target->diag(k) = changed.diag(k);
+                    target->diag(k) = changed.diag_matrix(k);
                     target->upper[k] = changed.upper[k];
                     if (k > 0) {
                         target->lower(k) = changed.lower_matrix(k);
@@ -370,7 +373,7 @@ TEST(DiagonalUpperBlockTridiagonal, diagonalPlusRankOneBlocksAreThoseMatrices)
         a.set_lower_diagonal_plus_rank_one(1, diagonal, left, right);
         Eigen::MatrixXd expected = left * right.transpose();
         expected.diagonal() += diagonal;
-        EXPECT_LT((a.diag(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
+        EXPECT_LT((a.diag_matrix(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
         EXPECT_LT((a.lower_matrix(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
     }
 }

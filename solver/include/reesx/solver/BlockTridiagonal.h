@@ -57,15 +57,19 @@ public:
     int num_blocks() const { return num_blocks_; }
     int block_size() const { return block_size_; }
     //! D_k and L_k (columns of block k-1; unused for k = 0), filled by the caller; factorize
-    //! overwrites D_k. Taking lower(k) to fill makes L_k that full block again.
-    Block diag(int k) { return block(diag_, k); }
+    //! overwrites D_k. Taking diag(k) or lower(k) to fill makes that block full again.
+    Block diag(int k)
+    {
+        diagonal_is_rank_one_[k] = false;
+        return block(diag_, k);
+    }
     Block lower(int k)
     {
         lower_is_rank_one_[k] = false;
         return block(lower_, k);
     }
-    ConstBlock diag(int k) const { return block(diag_, k); }
-    //! L_k as a full matrix, whichever way it was given.
+    //! D_k and L_k as full matrices, whichever way they were given (D_k: before factorize).
+    Eigen::MatrixXd diag_matrix(int k) const;
     Eigen::MatrixXd lower_matrix(int k) const;
     //! L_k = diag(diagonal) + left right^T (a cascade's organic carrying an equilibrium stage's
     //! dq/dc, which is a diagonal less a rank-one matrix): X_k = L_k S_{k-1}^{-1} then takes
@@ -73,7 +77,8 @@ public:
     void set_lower_diagonal_plus_rank_one(int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
                                           const Eigen::Ref<const Eigen::VectorXd>& left,
                                           const Eigen::Ref<const Eigen::VectorXd>& right);
-    //! D_k = diag(diagonal) + left right^T, written straight into the padded storage.
+    //! D_k = diag(diagonal) + left right^T, kept as its factors: with a diagonal-plus-rank-one
+    //! L_k too, the factorization forms S_k = D_k - X_k diag(u_{k-1}) in one pass.
     void set_diagonal_plus_rank_one(int k, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
                                     const Eigen::Ref<const Eigen::VectorXd>& left,
                                     const Eigen::Ref<const Eigen::VectorXd>& right);
@@ -100,7 +105,9 @@ private:
     //! Blocks whose L_k is diag(a) + l r^T: a, l, r in rank_one_ (ld apart, padding zero).
     std::vector<bool> lower_is_rank_one_;
     AlignedDoubles rank_one_;
-    AlignedDoubles left_;     //!< set_diagonal_plus_rank_one's left, zero-padded
+    //! Likewise the blocks whose D_k is given as diag(a) + l r^T.
+    std::vector<bool> diagonal_is_rank_one_;
+    AlignedDoubles diagonal_factors_;
     std::vector<int> swaps_;  //!< the row interchanges of one inversion
 
     std::size_t block_doubles() const
@@ -113,6 +120,12 @@ private:
                 Eigen::OuterStride<>(padded_rows_)};
     }
     const double* rank_one(int k) const { return rank_one_.data() + 3 * k * padded_rows_; }
+    //! a, l, r (ld apart, padding zero) into storage a.
+    void set_factors(double* a, const Eigen::Ref<const Eigen::VectorXd>& diagonal,
+                     const Eigen::Ref<const Eigen::VectorXd>& left,
+                     const Eigen::Ref<const Eigen::VectorXd>& right);
+    //! D_k from its factors into diag_.
+    void form_diagonal(int k);
     ConstBlock block(const AlignedDoubles& storage, int k) const
     {
         return {storage.data() + k * block_doubles(), block_size_, block_size_,

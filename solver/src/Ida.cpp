@@ -8,6 +8,7 @@
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
 #include <sunmatrix/sunmatrix_band.h>
+#include <sunnonlinsol/sunnonlinsol_newton.h>
 
 namespace reesx::solver {
 namespace {
@@ -146,6 +147,14 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
         check(IDASetPreconditioner(ida, linear_setup_callback, linear_solve_callback),
               "IDASetPreconditioner", last_message_);
     }
+    // IDA's Newton iteration with IDA's convergence test, but for first_correction_trust
+    // (convergence_test_callback).
+    nonlinear_solver_.reset(
+        check_created(SUNNonlinSol_Newton(y_.get(), context_), "SUNNonlinSol_Newton"));
+    check(IDASetNonlinearSolver(ida, nonlinear_solver_.get()), "IDASetNonlinearSolver",
+          last_message_);
+    check(SUNNonlinSolSetConvTestFn(nonlinear_solver_.get(), convergence_test_callback, this),
+          "SUNNonlinSolSetConvTestFn", last_message_);
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
     check(IDASetSuppressAlg(ida, SUNTRUE), "IDASetSuppressAlg", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
@@ -186,10 +195,43 @@ int IdaIntegrator::error_weights_callback(N_Vector y, N_Vector weights, void* da
                : -1;
 }
 
+int IdaIntegrator::convergence_test_callback(SUNNonlinearSolver nls, N_Vector, N_Vector correction,
+                                             double tolerance, N_Vector weights, void* data)
+{
+    // IDA's own test (ida_nls.c, idaNlsConvTest): with rate = (|δ_m| / |δ_0|)^(1/m), converged
+    // when rate / (1 - rate) |δ_m| <= tolerance, the rate carried over from earlier steps at
+    // m = 0 (reset to 20 by a matrix setup and to 100 when c_j changes).
+    auto* self = static_cast<IdaIntegrator*>(data);
+    int m = 0;
+    if (SUNNonlinSolGetCurIter(nls, &m) != SUN_NLS_SUCCESS) {
+        return -1;
+    }
+    const double norm = N_VWrmsNorm(correction, weights);
+    if (m == 0) {
+        self->first_norm_ = norm;
+        if (norm <= 1e-8 * tolerance) {
+            return SUN_NLS_SUCCESS;
+        }
+        // The one change (IdaOptions::first_correction_trust): a first correction this far
+        // beyond the tolerance takes a second iteration, whatever the earlier rate.
+        if (norm > self->options_.first_correction_trust * tolerance) {
+            return SUN_NLS_CONTINUE;
+        }
+    } else {
+        const double rate = std::pow(norm / self->first_norm_, 1.0 / m);
+        if (rate > 0.9) {
+            return SUN_NLS_CONV_RECVR;
+        }
+        self->rate_factor_ = rate / (1.0 - rate);
+    }
+    return self->rate_factor_ * norm <= tolerance ? SUN_NLS_SUCCESS : SUN_NLS_CONTINUE;
+}
+
 int IdaIntegrator::linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector, double c_j,
                                          void* data)
 {
     auto* self = static_cast<IdaIntegrator*>(data);
+    self->rate_factor_ = 20.0;  // as IDA after a setup
     return self->guarded([&] {
         self->system_.setup_linear_solver(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), c_j);
     });
@@ -199,6 +241,10 @@ int IdaIntegrator::linear_solve_callback(double t, N_Vector y, N_Vector, N_Vecto
                                          N_Vector z, double c_j, double, void* data)
 {
     auto* self = static_cast<IdaIntegrator*>(data);
+    if (c_j != self->solve_c_j_) {
+        self->rate_factor_ = 100.0;  // as IDA when c_j changes
+        self->solve_c_j_ = c_j;
+    }
     return self->guarded([&] {
         self->system_.solve_linear(t, N_VGetArrayPointer(y), c_j, N_VGetArrayPointer(rhs),
                                    N_VGetArrayPointer(z));
@@ -224,7 +270,13 @@ void IdaIntegrator::rethrow_callback_error()
 
 void IdaIntegrator::correct_initial_conditions(double t_next)
 {
-    const int flag = IDACalcIC(mem_.get(), IDA_YA_YDP_INIT, t_next);
+    // IDA's Newton iteration for the algebraic unknowns and y' holds the differential
+    // unknowns but solves with J = dF/dy + c_j dF/dy', c_j = 1 / (1e-3 (tout1 - t)), as if
+    // they moved by O(1 / c_j); a row sensitive to a small holdup (a log-defined one, ln N)
+    // then gets a direction the line search rejects. tout1 sets nothing but that c_j, so
+    // passing t + 1e-3 (t_next - t) makes it a thousand times larger and those moves
+    // negligible (a million times larger spoils the band solver's difference quotients).
+    const int flag = IDACalcIC(mem_.get(), IDA_YA_YDP_INIT, t_ + 1e-3 * (t_next - t_));
     rethrow_callback_error();
     check(flag, "IDACalcIC", last_message_);
     check(IDAGetConsistentIC(mem_.get(), y_.get(), yp_.get()), "IDAGetConsistentIC", last_message_);

@@ -380,14 +380,16 @@ TEST(Dynamic, massActionCascadeStaysAtItsSteadyStateAndFollowsAScrubStep)
     EXPECT_LT(steady_run.steady_state_relative_difference, 1e-8);
     EXPECT_LT(steady_run.conservation_relative_error, 1e-9);
     // The model's stage profiles (pH, free extractant, cation) at each output: those of
-    // `reesx run`, which stays.
+    // `reesx run`, which stays; to 1e-8, or to the absolute tolerance (1e-14 mol/L) where
+    // the cation is all but gone from a stage (down to 1e-35 mol/L here): its holdup defines
+    // it through a floor at that tolerance (docs/dynamics.md), which moves what is below.
     ASSERT_EQ(steady_run.chemistry_names, steady_run.steady_state.profile_names);
     ASSERT_EQ(steady_run.chemistry.size(), steady_run.times_h.size());
     const Eigen::MatrixXd& run_profiles = steady_run.steady_state.profiles;
     for (Eigen::Index p = 0; p < run_profiles.cols(); ++p) {
         for (Eigen::Index j = 0; j < run_profiles.rows(); ++j) {
             EXPECT_NEAR(steady_run.chemistry.back()(j, p), run_profiles(j, p),
-                        1e-8 * std::abs(run_profiles(j, p)) + 1e-300)
+                        1e-8 * std::abs(run_profiles(j, p)) + 1e-14)
                 << steady_run.chemistry_names[static_cast<std::size_t>(p)] << ", stage " << j + 1;
         }
     }
@@ -419,19 +421,28 @@ TEST(Dynamic, massActionStartUpFromFeedReachesTheSteadyStateOfRun)
     EXPECT_GT(std::abs(raffinate.re_mol_per_h.front() / raffinate.re_mol_per_h.back() - 1.0), 1e-3);
 }
 
-// The example's start-up at the tolerance it sets (1e-8) runs through the hours where, near the
-// default 1e-6, the Newton iteration stalls on the vanishing saponification cation of the strip
-// section (35-80 h); rare earth is conserved on the way.
+// The example's start-up from feed runs through at tolerances that stopped it before
+// 2026-12-01: 1.5e-6 at 46 h, where the saponification cation leaving the strip section (its
+// holdup falls to 1e-65 mol/L) stalled the Newton iteration until its holdup defined it in log
+// form; 3e-6 at 0.014 h, where first corrections accepted on an earlier step's rate left the
+// algebraic unknowns drifting (IdaOptions::first_correction_trust). Rare earth is conserved.
 TEST(Dynamic, theMassActionStartUpExampleRunsThroughTheVanishingCation)
 {
     const CaseSpec spec =
         load_case(std::string(REESX_SOURCE_DIR) + "/examples/prnd-p507-mass-action-startup.yaml");
-    DynamicSpec dynamic = parse_dynamic(spec);
-    ASSERT_EQ(dynamic.ida.relative_tolerance, 1e-8);
-    dynamic.hours = 120.0;
-    const DynamicResult r = simulate_dynamic(spec, dynamic);
-    EXPECT_EQ(r.times_h.back(), 120.0);
-    EXPECT_LT(r.conservation_relative_error, 1e-10);
+    ASSERT_EQ(parse_dynamic(spec).ida.relative_tolerance, solver::IdaOptions{}.relative_tolerance);
+    for (const double relative_tolerance : {1e-6, 1.5e-6, 3e-6}) {
+        DynamicSpec dynamic = parse_dynamic(spec);
+        dynamic.ida.relative_tolerance = relative_tolerance;
+        dynamic.hours = 120.0;
+        const DynamicResult r = simulate_dynamic(spec, dynamic);
+        EXPECT_EQ(r.times_h.back(), 120.0) << relative_tolerance;
+        EXPECT_LT(r.conservation_relative_error, 1e-10) << relative_tolerance;
+        // And the cation no longer stalls the iteration: 32-131 failed Newton iterations
+        // here, 390-661 with its holdup defined linearly (which runs through on the
+        // trust bound alone, cutting the step at every stall).
+        EXPECT_LT(r.stats.nonlinear_failures, 200) << relative_tolerance;
+    }
 }
 
 TEST(Dynamic, phCorrelationCascadeFollowsAFeedStep)

@@ -7,6 +7,7 @@
 
 #include <Eigen/Dense>
 #include <exception>
+#include <limits>
 #include <vector>
 
 #include "reesx/solver/Sundials.h"
@@ -47,6 +48,13 @@ struct IdaOptions {
     double relative_tolerance = 1e-6;
     double absolute_tolerance = 1e-14;
     long max_steps = 1000000;
+    //! IDA accepts a step's first Newton correction δ when r / (1 - r) |δ| <= ε (ε: its
+    //! Newton tolerance, |δ|: weighted RMS), with the rate r measured in earlier steps. Where
+    //! the iteration's rate changes from step to step (a strongly nonlinear algebraic part),
+    //! that accepts corrections far beyond ε with no error test to catch the algebraic
+    //! unknowns left off; a first correction above first_correction_trust × ε then takes a
+    //! second iteration, which measures the rate. Infinite: IDA's own test.
+    double first_correction_trust = std::numeric_limits<double>::infinity();
 };
 
 struct IdaStats {
@@ -83,6 +91,7 @@ private:
     NVectorPtr y_, yp_, id_;
     MatrixPtr matrix_;
     LinearSolverPtr linear_solver_;
+    NonlinearSolverPtr nonlinear_solver_;
     IdaPtr mem_;
     double t_ = 0.0;
     IdaStats counted_before_restarts_;  //!< IDAReInit zeroes IDA's own counters
@@ -93,6 +102,13 @@ private:
     //! IDA's error weights from the scalar tolerances (set_error_weights); -1 where a weight
     //! would not be positive.
     static int error_weights_callback(N_Vector y, N_Vector weights, void* data);
+    //! IDA's Newton convergence test (ida_nls.c) with first_correction_trust; the state IDA
+    //! keeps for it: the first correction's norm in this step, the rate factor
+    //! rate / (1 - rate) (carried over steps, reset by a matrix setup or a new c_j), and
+    //! the c_j of the last solve.
+    static int convergence_test_callback(SUNNonlinearSolver nls, N_Vector ycor, N_Vector correction,
+                                         double tolerance, N_Vector weights, void* data);
+    double first_norm_ = 0.0, rate_factor_ = 20.0, solve_c_j_ = 0.0;
     static int linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r, double c_j,
                                      void* data);
     static int linear_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector rhs,

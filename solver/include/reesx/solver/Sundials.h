@@ -11,6 +11,7 @@
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_linearsolver.h>
 #include <sundials/sundials_matrix.h>
+#include <sundials/sundials_nonlinearsolver.h>
 #include <sundials/sundials_context.hpp>
 
 #include <memory>
@@ -45,6 +46,9 @@ struct MatrixDeleter {
 struct LinearSolverDeleter {
     void operator()(SUNLinearSolver s) const { SUNLinSolFree(s); }
 };
+struct NonlinearSolverDeleter {
+    void operator()(SUNNonlinearSolver s) const { SUNNonlinSolFree(s); }
+};
 struct KinsolDeleter {
     void operator()(void* mem) const { KINFree(&mem); }
 };
@@ -56,6 +60,8 @@ using NVectorPtr = std::unique_ptr<std::remove_pointer_t<N_Vector>, NVectorDelet
 using MatrixPtr = std::unique_ptr<std::remove_pointer_t<SUNMatrix>, MatrixDeleter>;
 using LinearSolverPtr =
     std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinearSolverDeleter>;
+using NonlinearSolverPtr =
+    std::unique_ptr<std::remove_pointer_t<SUNNonlinearSolver>, NonlinearSolverDeleter>;
 using KinsolPtr = std::unique_ptr<void, KinsolDeleter>;
 using IdaPtr = std::unique_ptr<void, IdaDeleter>;
 

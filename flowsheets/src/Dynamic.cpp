@@ -573,9 +573,7 @@ public:
         for (const int i : log_rows_) {
             const double held =
                 mixer_aq_L_[j] * chem_.aqueous[i - n_] + mixer_org_L_[j] * chem_.organic[i - n_];
-            double positive = 0.0;
-            definition_gain_(i, j) =
-                soft_positive(y[n_index(j, i)], holdup_floor_mol_[j], positive);
+            definition_gain_(i, j) = soft_positive(y[n_index(j, i)], holdup_floor_mol_[j]).gain;
             holdup_scale_(i, j) = definition_gain_(i, j) / held;
         }
     }
@@ -583,16 +581,17 @@ public:
     //! A positive stand-in N⁺ for a holdup N (mol) defined in log form: N itself from the
     //! floor ε up (ε: a concentration at the absolute tolerance in the mixer), ε² / (2ε − N)
     //! below it (value and slope continuous at ε; ε / 2 at 0, ε² / |N| far below). A holdup
-    //! that rounding has taken to or below zero still has a logarithm. Returns N⁺ / N⁺'.
-    static double soft_positive(double n, double floor, double& positive)
+    //! that rounding has taken to or below zero still has a logarithm. gain: N⁺ / N⁺'.
+    struct SoftHoldup {
+        double positive, gain;
+    };
+    static SoftHoldup soft_positive(double n, double floor)
     {
         if (n >= floor) {
-            positive = n;
-            return n;
+            return {n, n};
         }
-        const double gap = 2.0 * floor - n;
-        positive = floor * floor / gap;
-        return gap;  // N⁺' = ε² / gap²
+        const double gap = 2.0 * floor - n;  // N⁺' = ε² / gap²
+        return {floor * floor / gap, gap};
     }
 
     void build_extras_matrix(double c_j)
@@ -836,9 +835,9 @@ public:
             // iteration per unit of ln (and none once rounding has taken N to zero or
             // below), while the logarithms take one.
             for (const int i : log_rows_) {
-                double positive = 0.0;
-                soft_positive(holdup[i], holdup_floor_mol_[j], positive);
-                f_definition[i] = std::log(positive) - std::log(v_aq * c[i] + v_org * q[i]);
+                f_definition[i] =
+                    std::log(soft_positive(holdup[i], holdup_floor_mol_[j]).positive) -
+                    std::log(v_aq * c[i] + v_org * q[i]);
             }
             for (int cell = 0; cell < cells_; ++cell) {
                 const double* __restrict aq_before = cell == 0 ? c : y + cs_index(j, cell - 1, 0);

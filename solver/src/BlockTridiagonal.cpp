@@ -1,6 +1,8 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/solver/BlockTridiagonal.h"
 
+#include "Vec4.h"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -153,10 +155,6 @@ constexpr int padded(int m)
 {
     return (m + 3) / 4 * 4;
 }
-
-//! Four doubles (one AVX2 register); loads and stores need only a double's alignment, and it may
-//! alias the doubles it is read from (as the intrinsics' __m256d_u).
-typedef double Vec4 __attribute__((vector_size(32), aligned(8), may_alias));
 
 //! Column j of a block with columns ld apart, as ld / 4 vectors.
 inline Vec4* vectors(double* block, int ld, int j)

@@ -1,6 +1,8 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/solver/FastSerialVector.h"
 
+#include "Vec4.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,9 +19,6 @@ long length(N_Vector v)
 {
     return static_cast<long>(NV_LENGTH_S(v));
 }
-
-//! Four doubles (one AVX2 register), loaded from and stored to doubles of any alignment.
-typedef double Vec4 __attribute__((vector_size(32), aligned(8), may_alias));
 
 template <class T>
 T load(const double* p)
@@ -254,31 +253,6 @@ int scale_add_multi(int count, double* a, N_Vector x, N_Vector* y, N_Vector* z)
     return 0;
 }
 
-//! Z_k = a X_k + b Y_k for k < count, a block of entries at a time with every k in order for
-//! each block. IDA's step completion passes a running sum (Y_k = X_(k-1) = Z_(k-1), updated
-//! the line before); an entry depends only on the same entry of the others, so going through
-//! the k for each block gives what going through whole vectors one k after another gives, in
-//! one pass over memory instead of `count`.
-int linear_sum_vector_array(int count, double a, N_Vector* x, double b, N_Vector* y, N_Vector* z)
-{
-    if (count < 1) {
-        return -1;
-    }
-    constexpr long kBlock = 512;  // 4 KiB per vector: the block of every vector stays in L1
-    const long n = length(z[0]);
-    for (long begin = 0; begin < n; begin += kBlock) {
-        const long end = std::min(n, begin + kBlock);
-        for (int k = 0; k < count; ++k) {
-            const double *xd = data(x[k]), *yd = data(y[k]);
-            double* zd = data(z[k]);
-            for (long i = begin; i < end; ++i) {
-                zd[i] = a * xd[i] + b * yd[i];
-            }
-        }
-    }
-    return 0;
-}
-
 int dot_product_multi(int count, N_Vector x, N_Vector* y, double* dots)
 {
     for (int k = 0; k < count; ++k) {
@@ -337,7 +311,6 @@ void use_fast_operations(N_Vector v)
     ops->nvlinearcombination = linear_combination;
     ops->nvscaleaddmulti = scale_add_multi;
     ops->nvdotprodmulti = dot_product_multi;
-    ops->nvlinearsumvectorarray = linear_sum_vector_array;
     ops->nvdotprodlocal = dot_product;
     ops->nvmaxnormlocal = max_norm;
     ops->nvminlocal = minimum;

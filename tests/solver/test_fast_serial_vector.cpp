@@ -150,33 +150,6 @@ TEST(FastSerialVector, fusedOperationsMatchTheirDefinitions)
     }
 }
 
-// IDA's step completion: X = [phi_k, ..., phi_0] += Z = [ee, phi_k, ..., phi_1], each sum
-// using the one updated just before (the arrays alias), against one N_VLinearSum at a time.
-TEST(FastSerialVector, linearSumVectorArrayKeepsIdasRunningSum)
-{
-    Context c;
-    constexpr int kOrder = 4;
-    std::vector<std::unique_ptr<Vector>> fast, plain;
-    for (int k = 0; k <= kOrder + 1; ++k) {  // phi_0..phi_k and ee last
-        fast.push_back(std::make_unique<Vector>(c.context, true, 50u + k));
-        plain.push_back(std::make_unique<Vector>(c.context, false, 50u + k));
-    }
-    std::vector<N_Vector> x, z;
-    for (int j = 0; j <= kOrder; ++j) {
-        x.push_back(fast[kOrder - j]->v);
-        z.push_back(j == 0 ? fast[kOrder + 1]->v : fast[kOrder - j + 1]->v);
-    }
-    ASSERT_EQ(N_VLinearSumVectorArray(kOrder + 1, 1.0, x.data(), 1.0, z.data(), x.data()), 0);
-    for (int j = 0; j <= kOrder; ++j) {
-        N_Vector target = plain[kOrder - j]->v;
-        N_VLinearSum(1.0, target, 1.0, j == 0 ? plain[kOrder + 1]->v : plain[kOrder - j + 1]->v,
-                     target);
-    }
-    for (int k = 0; k <= kOrder; ++k) {
-        EXPECT_EQ(max_difference(fast[k]->v, plain[k]->v), 0.0) << "phi_" << k;
-    }
-}
-
 TEST(FastSerialVector, clonesKeepTheFastOperations)
 {
     Context c;

@@ -95,6 +95,7 @@ private:
     IdaPtr mem_;
     double t_ = 0.0;
     IdaStats counted_before_restarts_;  //!< IDAReInit zeroes IDA's own counters
+    double first_norm_ = 0.0, rate_factor_ = 20.0, solve_c_j_ = 0.0;  //!< convergence test
     std::exception_ptr callback_error_;
     std::string last_message_;
 
@@ -108,7 +109,6 @@ private:
     //! the c_j of the last solve.
     static int convergence_test_callback(SUNNonlinearSolver nls, N_Vector ycor, N_Vector correction,
                                          double tolerance, N_Vector weights, void* data);
-    double first_norm_ = 0.0, rate_factor_ = 20.0, solve_c_j_ = 0.0;
     static int linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r, double c_j,
                                      void* data);
     static int linear_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector rhs,

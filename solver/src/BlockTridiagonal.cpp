@@ -425,28 +425,22 @@ void DiagonalUpperBlockTridiagonal::form_diagonal(int k)
 
 Eigen::MatrixXd DiagonalUpperBlockTridiagonal::diag_matrix(int k) const
 {
-    if (!diagonal_is_rank_one_[k]) {
-        return block(diag_, k);
-    }
-    const int m = block_size_, ld = padded_rows_;
-    const double* a = diagonal_factors_.data() + 3 * k * ld;
-    using Vector = Eigen::Map<const Eigen::VectorXd>;
-    Eigen::MatrixXd d = Vector(a + ld, m) * Vector(a + 2 * ld, m).transpose();
-    d.diagonal() += Vector(a, m);
-    return d;
+    return diagonal_is_rank_one_[k] ? from_factors(diagonal_factors_.data() + 3 * k * padded_rows_)
+                                    : Eigen::MatrixXd(block(diag_, k));
 }
 
 Eigen::MatrixXd DiagonalUpperBlockTridiagonal::lower_matrix(int k) const
 {
-    if (!lower_is_rank_one_[k]) {
-        return block(lower_, k);
-    }
+    return lower_is_rank_one_[k] ? from_factors(rank_one(k)) : Eigen::MatrixXd(block(lower_, k));
+}
+
+Eigen::MatrixXd DiagonalUpperBlockTridiagonal::from_factors(const double* a) const
+{
     const int m = block_size_, ld = padded_rows_;
-    const double* a = rank_one(k);
     using Vector = Eigen::Map<const Eigen::VectorXd>;
-    Eigen::MatrixXd l = Vector(a + ld, m) * Vector(a + 2 * ld, m).transpose();
-    l.diagonal() += Vector(a, m);
-    return l;
+    Eigen::MatrixXd full = Vector(a + ld, m) * Vector(a + 2 * ld, m).transpose();
+    full.diagonal() += Vector(a, m);
+    return full;
 }
 
 Eigen::VectorXd DiagonalUpperBlockTridiagonal::multiply(const Eigen::VectorXd& x) const

@@ -126,6 +126,8 @@ private:
                      const Eigen::Ref<const Eigen::VectorXd>& right);
     //! D_k from its factors into diag_.
     void form_diagonal(int k);
+    //! diag(a) + l r^T as a full matrix, from a, l, r stored ld apart at a.
+    Eigen::MatrixXd from_factors(const double* a) const;
     ConstBlock block(const AlignedDoubles& storage, int k) const
     {
         return {storage.data() + k * block_doubles(), block_size_, block_size_,

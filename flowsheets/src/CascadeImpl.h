@@ -1,0 +1,217 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Private to reesx_flowsheets: the cascade's implementation class, shared by the files that
+// hold its parts (set-up in Cascade.cpp, stage equations, starting points, the reduced Newton
+// of the saturated and acidity models, the solve strategy, results).
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "reesx/core/Error.h"
+#include "reesx/flowsheets/Cascade.h"
+
+namespace reesx {
+namespace cascade_detail {
+
+inline constexpr double neg_inf = -std::numeric_limits<double>::infinity();
+
+inline double safe_log(double x)
+{
+    return x > 0.0 ? std::log(x) : neg_inf;
+}
+
+//! ln(exp(a) + exp(b)), exact for -inf arguments.
+inline double log_add(double a, double b)
+{
+    if (a < b) {
+        std::swap(a, b);
+    }
+    if (a == neg_inf) {
+        return neg_inf;
+    }
+    return a + std::log1p(std::exp(b - a));
+}
+
+//! A small log-sum-exp accumulator that also returns each term's weight exp(t - lse).
+struct LogSum {
+    std::array<double, 4> terms{};
+    int count = 0;
+    void add(double t)
+    {
+        if (t != neg_inf) {
+            terms[count++] = t;
+        }
+    }
+    double value(std::array<double, 4>& weights) const
+    {
+        if (count == 0) {
+            return neg_inf;
+        }
+        double top = terms[0];
+        for (int k = 1; k < count; ++k) {
+            top = std::max(top, terms[k]);
+        }
+        double sum = 0.0;
+        for (int k = 0; k < count; ++k) {
+            weights[k] = std::exp(terms[k] - top);
+            sum += weights[k];
+        }
+        for (int k = 0; k < count; ++k) {
+            weights[k] /= sum;
+        }
+        return top + std::log(sum);
+    }
+};
+
+inline std::string fmt(double value, int precision = 4)
+{
+    std::ostringstream out;
+    out.precision(precision);
+    out << value;
+    return out.str();
+}
+
+}  // namespace cascade_detail
+
+//! The cascade as a block-tridiagonal nonlinear system (see Cascade.h for the equations).
+class Cascade::Impl final : public solver::BlockTridiagonalSystem {
+public:
+    explicit Impl(const CaseSpec& spec);
+
+    int num_blocks() const override { return solved_stages_; }
+    int block_size() const override { return block_; }
+    void evaluate(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                  solver::BlockTridiagonalMatrix* jacobian) override;
+    std::string variable_name(int k) const override;
+    void take_step(const Eigen::VectorXd& x, const Eigen::VectorXd& dx, double lambda,
+                   Eigen::VectorXd& trial) const override;
+
+    CascadeResult solve();
+    void initial_guess(Eigen::VectorXd& x, int max_sweeps);
+    //! One successive-substitution sweep: with the distribution ratios of the current
+    //! profile held fixed, each element's balances are linear and tridiagonal; solved in ln
+    //! space (no underflow). Returns max |change of u|.
+    double substitution_sweep(Eigen::VectorXd& x);
+    //! Element balance of component i at stage j, ln(inflow) - ln(outflow), with ln q taken
+    //! from ln_q_. w_out: weights of the aqueous (0) and organic (1) outflow terms; w_in: of
+    //! the inflow terms, k_above / k_below their positions (-1 when absent).
+    double element_balance(int j, int i, const Eigen::VectorXd& x, std::array<double, 4>& w_out,
+                           std::array<double, 4>& w_in, int& k_above, int& k_below) const;
+    //! With ln D_ij = ln(q_ij / c_ij) fixed, each element's balances are linear and
+    //! tridiagonal: solves them for x (the u part) by a Thomas recursion in ln space.
+    void solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const;
+    //! Newton on the per-stage scale of the separation-factor model with the compositions
+    //! eliminated exactly (see the definition).
+    solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report);
+    //! a/b - 1 form of every row (see the end of evaluate).
+    void apply_linear_form(Eigen::VectorXd& residual,
+                           solver::BlockTridiagonalMatrix* jacobian) const;
+
+    // Models with extra species per stage (EquilibriumModel::extra_unknowns): unknowns per
+    // stage (u (n), w (m)); rows: n element balances, k conserved-quantity balances, m - k
+    // local equations of the model.
+    void evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
+                         solver::BlockTridiagonalMatrix* jacobian);
+    //! Start: flat aqueous RE, extras from the aqueous march of the conserved quantities,
+    //! then `sweeps` rounds of (linear RE profiles at fixed D, march, local completion).
+    void initial_guess_extras(Eigen::VectorXd& x, int sweeps);
+    //! Start from the separation-factor solution of the same flows with the organic loaded to
+    //! its saponified capacity (the textbook limit of a saponified cascade); false when that
+    //! model cannot run these flows (no saponification, S >= F + W, ...).
+    bool separation_factor_start(Eigen::VectorXd& x);
+    //! Aqueous content of the conserved quantities by a march down the aqueous, with the
+    //! organic contents `organic` (k × stages).
+    Eigen::MatrixXd march_conserved(const Eigen::MatrixXd& organic) const;
+    //! Aqueous content of the conserved quantities from the current stage chemistry
+    //! (chem_): a quantity that both phases carry in positive amounts is distributed like an
+    //! element (ratio organic/aqueous held, balances solved exactly by the log-space Thomas
+    //! recursion: trace Na+ in the scrub section spans hundreds of decades); the others
+    //! (protons, whose organic content is negative) by the march.
+    Eigen::MatrixXd distribute_conserved() const;
+    //! solve_linear_profiles for one distributed quantity: ln D and ln feed (mol/h) per stage.
+    Eigen::VectorXd linear_profile(const Eigen::VectorXd& ln_d,
+                                   const Eigen::VectorXd& ln_feed) const;
+    //! Newton (linear form, log form), then pseudo-transient continuation, from x.
+    solver::SolverReport solve_extras(Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                      solver::SolverReport& total);
+    //! Newton with the compositions eliminated (as solve_reduced for the separation-factor
+    //! model): for extras w the distribution ratios ln D = ln q - ln c follow (they do not
+    //! depend on c for the mass-action and ph-correlation models), every element's balances
+    //! are linear and solved exactly, and only the extras' rows are iterated. The step is the
+    //! w part of the full Newton step at a point where the element balances hold.
+    //! With `shift` > 0: pseudo-transient continuation on the reduced system instead (the
+    //! shift on the extras' diagonal is exactly a shift of the reduced Jacobian), shift
+    //! reduced as the residual falls (switched evolution relaxation).
+    solver::SolverReport solve_reduced_extras(Eigen::VectorXd& x,
+                                              const solver::NewtonOptions& options,
+                                              double shift = 0.0);
+    //! Organic RE returned to stage 1 by the closed organic loop, mol/h per component.
+    void set_recycle(const Eigen::VectorXd& mol_per_h);
+    CascadeResult solve_once();
+    //! Profiles, electroneutrality, conserved balances and acid flows of a model with extras.
+    void collect_extras(const Eigen::VectorXd& x, CascadeResult& r);
+    //! Acid and base totals, kg, and per kg of each product.
+    void finish_reagents(CascadeResult& r) const;
+    CascadeResult solve_with_extras();
+    Eigen::VectorXd last_x_;  //!< solution of the previous solve (closed-loop warm start)
+    StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;
+    //! `last` with the work counts of every attempt (`total`).
+    solver::SolverReport total_report(const solver::SolverReport& total,
+                                      solver::SolverReport last) const;
+
+    const CaseSpec& spec_;
+    EquilibriumModel& model_;
+    int stages_ = 0;         //!< all stages
+    int solved_stages_ = 0;  //!< stages in the Newton system (strip excluded when it is complete)
+    int last_scrub_ = 0;     //!< 0-based index of the stage the loaded organic leaves
+    int n_ = 0;              //!< components
+    bool murphree_ = false;  //!< v unknowns present
+    int block_ = 0;
+
+    // Flows, L/h, per 0-based stage.
+    std::vector<double> qa_out_, qo_out_;     //!< all of the phase leaving the stage
+    std::vector<double> qa_down_, qo_up_;     //!< to stage j-1 / j+1 (0 where it leaves)
+    std::vector<double> qo_in_;               //!< organic entering the stage
+    Eigen::MatrixXd feed_mol_per_h_;          //!< n × stages, aqueous + organic feeds
+    Eigen::MatrixXd organic_feed_mol_per_h_;  //!< n × stages, organic feeds only
+    // Logarithms of the flows (ln L/h; -inf where there is none) and of the feeds (ln mol/h),
+    // computed once: the hot loops work in ln space.
+    std::vector<double> ln_qa_out_, ln_qo_out_, ln_qa_down_, ln_qo_up_, ln_qo_drawn_;
+    Eigen::MatrixXd ln_feed_;
+    std::vector<StageConditions> conditions_;
+    std::vector<double> efficiency_, rho_;
+    std::vector<double> aqueous_re_mol_per_L_;   //!< fixed totals, saturated models only
+    double strip_re_mol_per_h_ = 0.0;            //!< RE entering a complete strip section
+    double organic_product_re_mol_per_h_ = 0.0;  //!< RE leaving in the organic, saturated models
+    double organic_re_flux_ = 0.0;               //!< S·F, mol/h, saturated models
+    double scrub_reflux_ = 0.0;                  //!< W·F, mol/h, saturated models
+    std::vector<std::string> warnings_;
+    //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
+    //! ln in - ln out, straight step) when false.
+    bool linear_form_ = true;
+
+    int m_ = 0;                           //!< extra unknowns per stage
+    bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)
+    double base_excess_mol_per_h_ = 0.0;  //!< saponified base beyond acids + 3 H+ per RE
+    int k_ = 0;                           //!< conserved quantities among them
+    Eigen::MatrixXd conserved_feed_;      //!< k × stages, mol/h entering with the streams
+    Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
+    Eigen::MatrixXd base_conserved_feed_;
+    std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
+    std::vector<StageChemistry> chem_;
+
+    // Per-evaluation scratch.
+    std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;
+    std::vector<Eigen::MatrixXd> jac_q_star_;
+};
+
+}  // namespace reesx

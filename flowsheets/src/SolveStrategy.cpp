@@ -1,0 +1,252 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Which solver runs when: the reduced Newton, the full Newton, pseudo-transient continuation,
+// KINSOL, and the closed organic loop.
+#include "CascadeImpl.h"
+
+namespace reesx {
+
+using namespace cascade_detail;
+
+CascadeResult Cascade::Impl::solve_once()
+{
+    if (m_ > 0) {
+        return solve_with_extras();
+    }
+    solver::NewtonOptions options;
+    options.tolerance = spec_.solver.tolerance;
+    options.max_iterations = spec_.solver.max_iterations;
+    solver::SolverReport total;
+    const auto add = [&](const solver::SolverReport& r) {
+        total.iterations += r.iterations;
+        total.residual_evaluations += r.residual_evaluations;
+        total.jacobian_evaluations += r.jacobian_evaluations;
+        total.seconds += r.seconds;
+        total.method = r.method;
+    };
+    Eigen::VectorXd start;
+    const bool reducible = model_.ln_relative_extractability().size() > 0;
+    if (reducible && spec_.solver.method == "newton") {
+        // Separation-factor model: Newton on the per-stage scale with the compositions
+        // eliminated, from the theory's start. With Murphree efficiencies its (ideal-stage)
+        // solution is the start of the full Newton below.
+        solver::SolverReport report = solve_reduced(start, options);
+        add(report);
+        if (report.converged && !murphree_) {
+            report.iterations = total.iterations;
+            return collect(start, report);
+        }
+        if (!report.converged) {
+            start.resize(0);
+        }
+    }
+    if (start.size() == 0 && reducible && spec_.solver.method == "kinsol") {
+        // The theory's start: compositions from the key-element scales, no iteration.
+        solver::NewtonOptions none = options;
+        none.max_iterations = 0;
+        solve_reduced(start, none);
+        initial_guess(start, 0);
+    } else if (start.size() == 0) {
+        initial_guess(start, 8);
+    } else {
+        initial_guess(start, 0);  // fills the organic unknowns of the Murphree system
+    }
+    if (spec_.solver.method == "kinsol") {
+        Eigen::VectorXd x = start;
+        linear_form_ = false;
+        const solver::SolverReport report = solver::solve_kinsol(*this, x, options);
+        add(report);
+        if (!report.converged) {
+            throw ConvergenceError("KINSOL did not converge: " + report.message +
+                                   "; the default solver (solver.method: newton) may");
+        }
+        return collect(x, total_report(total, report));
+    }
+    // Full Newton on the stage equations: in c first (nearly linear for the major
+    // elements), then in ln c (trace elements move by orders of magnitude per step), and as
+    // the last resort pseudo-transient continuation in c.
+    solver::NewtonOptions first = options;
+    first.max_iterations = std::min(options.max_iterations, 30);
+    solver::SolverReport report;
+    Eigen::VectorXd x;
+    for (const int attempt : {0, 1, 2}) {
+        x = start;
+        linear_form_ = attempt != 1;
+        if (attempt < 2) {
+            report = solver::solve_newton(*this, x, first);
+        } else {
+            solver::NewtonOptions patient = options;
+            patient.max_iterations = std::max(options.max_iterations, 500);
+            report = solver::solve_pseudo_transient(*this, x, patient, 1.0);
+        }
+        add(report);
+        if (report.converged) {
+            return collect(x, total_report(total, report));
+        }
+    }
+    std::ostringstream msg;
+    msg << "the cascade did not converge: Newton and pseudo-transient continuation stopped "
+        << "with max scaled residual " << report.residual_norm << " at "
+        << variable_name(std::max(0, report.worst_index)) << " (" << report.message
+        << "). Check that the flows are inside the operating range (reesx check), or raise "
+        << "solver.max-iterations.";
+    throw ConvergenceError(msg.str());
+}
+CascadeResult Cascade::Impl::solve()
+{
+    CascadeResult r = solve_once();
+    if (!spec_.organic.recycle || spec_.stages_strip == 0) {
+        return r;
+    }
+    // Closed organic loop: the stripped organic returns to stage 1 (re-saponified) with the
+    // RE it still carries; a tear on that RE, by successive substitution. It contracts by the
+    // fraction of the organic RE the strip section leaves, usually far below 1.
+    const auto recycled = [&](const CascadeResult& result) {
+        Eigen::VectorXd mol(n_);
+        for (const auto& p : result.products) {
+            if (p.name != "stripped_organic") {
+                continue;
+            }
+            const double share = std::min(1.0, spec_.organic.flow_L_per_h / p.flow_L_per_h);
+            for (int i = 0; i < n_; ++i) {
+                mol[i] = share * p.mol_per_h[spec_.components[i]];
+            }
+        }
+        return mol;
+    };
+    // Broyden's method on F(x) = g(x) - x (x: recycled RE per component, g: what the strip
+    // returns for it), B_0 = -I so that the first step is plain substitution. Substitution
+    // alone contracts by the fraction of RE the strip leaves on the organic, close to 1 for
+    // a weak strip; Broyden learns that slope.
+    Eigen::VectorXd current = Eigen::VectorXd::Zero(n_);
+    Eigen::MatrixXd inverse = -Eigen::MatrixXd::Identity(n_, n_);  // B^-1
+    Eigen::VectorXd f_old, x_old;
+    const double feed_total = spec_.feed_re_mol_per_h();
+    for (int loop = 1; loop <= 200; ++loop) {
+        const Eigen::VectorXd f = recycled(r) - current;
+        if (f.cwiseAbs().maxCoeff() <= 1e-13 * feed_total) {
+            r.recycle_iterations = loop;
+            return r;
+        }
+        if (f_old.size() == n_) {
+            // "Good" Broyden update of the inverse (Sherman-Morrison).
+            const Eigen::VectorXd dx = current - x_old, df = f - f_old;
+            const Eigen::VectorXd h_df = inverse * df;
+            const double denom = dx.dot(h_df);
+            if (std::abs(denom) > 1e-300) {
+                inverse += (dx - h_df) * (dx.transpose() * inverse) / denom;
+            }
+        }
+        x_old = current;
+        f_old = f;
+        Eigen::VectorXd next = current - inverse * f;
+        if (!next.allFinite()) {
+            next = current + f;
+            inverse = -Eigen::MatrixXd::Identity(n_, n_);
+        }
+        current = next.cwiseMax(0.0);
+        set_recycle(current);
+        r = solve_once();
+    }
+    throw ConvergenceError(
+        "the closed organic loop (organic.recycle) did not settle in 200 passes: the strip "
+        "section leaves too much RE on the organic. Raise the strip acid or add strip stages.");
+}
+solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
+                                                 const solver::NewtonOptions& options,
+                                                 solver::SolverReport& total)
+{
+    // Each attempt from the same start (attempt numbers: 0 continuation in ln c, 1 Newton in
+    // c, 2 Newton in ln c, 3 continuation in c, 4 reduced Newton, 5 reduced continuation).
+    const Eigen::VectorXd start = x;
+    solver::NewtonOptions first = options;
+    first.max_iterations = std::min(options.max_iterations, 40);
+    solver::SolverReport report;
+    // Newton with the compositions eliminated; the same as pseudo-transient continuation;
+    // then on the full system: continuation in ln c, Newton in ln c, Newton in c,
+    // continuation in c.
+    const std::vector<int> order = {4, 5, 0, 2, 1, 3};
+    for (const int attempt : order) {
+        x = start;
+        linear_form_ = attempt == 1 || attempt == 3;
+        if ((attempt == 4 || attempt == 5) && !reducible_extras_) {
+            continue;
+        }
+        try {
+            if (attempt == 4) {
+                report = solve_reduced_extras(x, first);
+            } else if (attempt == 5) {
+                solver::NewtonOptions patient = options;
+                patient.max_iterations = std::max(options.max_iterations, 150);
+                report = solve_reduced_extras(x, patient, 0.1);
+            } else if (attempt == 1 || attempt == 2) {
+                report = solver::solve_newton(*this, x, first);
+            } else {
+                solver::NewtonOptions patient = options;
+                patient.max_iterations = std::max(options.max_iterations, 500);
+                report = solver::solve_pseudo_transient(*this, x, patient, 1.0);
+            }
+        } catch (const std::domain_error& e) {
+            report = solver::SolverReport{};
+            report.message = e.what();
+        }
+        total.iterations += report.iterations;
+        total.residual_evaluations += report.residual_evaluations;
+        total.seconds += report.seconds;
+        total.method = report.method;
+        if (report.converged) {
+            return report;
+        }
+    }
+    return report;
+}
+CascadeResult Cascade::Impl::solve_with_extras()
+{
+    solver::NewtonOptions options;
+    options.tolerance = spec_.solver.tolerance;
+    options.max_iterations = spec_.solver.max_iterations;
+    solver::SolverReport total;
+    Eigen::VectorXd x;
+    solver::SolverReport report;
+    if (last_x_.size() == static_cast<Eigen::Index>(solved_stages_) * block_) {
+        x = last_x_;
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged && separation_factor_start(x)) {
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged) {
+        initial_guess_extras(x, 4);
+        report = solve_extras(x, options, total);
+    }
+    if (!report.converged) {
+        std::ostringstream msg;
+        msg << "the cascade did not converge with the " << model_.name()
+            << " model: Newton and pseudo-transient continuation stopped with max scaled "
+               "residual "
+            << report.residual_norm << " at " << variable_name(std::max(0, report.worst_index))
+            << " (" << report.message
+            << "). Check the acid strengths and flows (a section whose acid cannot strip, or "
+               "an organic with no free extractant left), or raise solver.max-iterations.";
+        if (base_excess_mol_per_h_ > 0.0) {
+            msg << " Likely cause: the saponified base exceeds the feed and scrub acid plus 3 "
+                   "H+ per RE of the feed by "
+                << fmt(base_excess_mol_per_h_)
+                << " mol/h; lower the saponification or organic flow, or raise the scrub acid.";
+        }
+        throw ConvergenceError(msg.str());
+    }
+    last_x_ = x;
+    return collect(x, total_report(total, report));
+}
+solver::SolverReport Cascade::Impl::total_report(const solver::SolverReport& total,
+                                                 solver::SolverReport last) const
+{
+    last.iterations = total.iterations;
+    last.residual_evaluations = total.residual_evaluations;
+    last.jacobian_evaluations = total.jacobian_evaluations;
+    last.seconds = total.seconds;
+    return last;
+}
+
+}  // namespace reesx

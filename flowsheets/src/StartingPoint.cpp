@@ -1,0 +1,321 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Starting points: the log-space Thomas solve of the element profiles at fixed distribution
+// ratios, substitution sweeps, and the separation-factor start of the acidity models.
+#include "CascadeImpl.h"
+
+namespace reesx {
+
+using namespace cascade_detail;
+
+Eigen::MatrixXd Cascade::Impl::march_conserved(const Eigen::MatrixXd& organic) const
+{
+    const int stages = solved_stages_;
+    Eigen::MatrixXd aqueous(k_, stages);
+    for (int j = stages - 1; j >= 0; --j) {
+        const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+        const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+        for (int k = 0; k < k_; ++k) {
+            double in = conserved_feed_(k, j);
+            in += from_above ? qa_down_[j + 1] * aqueous(k, j + 1) : 0.0;
+            in += from_below ? qo_up_[j - 1] * organic(k, j - 1) : 0.0;
+            in -= qo_out_[j] * organic(k, j);
+            aqueous(k, j) = std::max(in / qa_out_[j], 1e-9);
+        }
+    }
+    return aqueous;
+}
+Eigen::VectorXd Cascade::Impl::linear_profile(const Eigen::VectorXd& ln_d,
+                                              const Eigen::VectorXd& ln_feed) const
+{
+    // The recursion of solve_linear_profiles, for one quantity.
+    const int stages = solved_stages_;
+    std::vector<double> ln_alpha(stages), ln_beta(stages);
+    Eigen::VectorXd ln_c(stages);
+    double prev_ln_p = 0.0, prev_h = 0.0, prev_ln_beta = neg_inf;
+    for (int j = 0; j < stages; ++j) {
+        double h = qa_out_[j];
+        double ln_a = neg_inf;
+        if (j > 0) {
+            ln_a = ln_qo_up_[j - 1] + ln_d[j - 1];
+            const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d[j - 1];
+            const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
+            h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
+        }
+        const double ln_p = log_add(safe_log(h), ln_qo_out_[j] + ln_d[j]);
+        ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
+        ln_beta[j] = log_add(ln_feed[j], ln_a + prev_ln_beta) - ln_p;
+        prev_ln_p = ln_p;
+        prev_h = h;
+        prev_ln_beta = ln_beta[j];
+    }
+    ln_c[stages - 1] = ln_beta[stages - 1];
+    for (int j = stages - 2; j >= 0; --j) {
+        ln_c[j] = log_add(ln_alpha[j] + ln_c[j + 1], ln_beta[j]);
+    }
+    return ln_c;
+}
+Eigen::MatrixXd Cascade::Impl::distribute_conserved() const
+{
+    const int stages = solved_stages_;
+    Eigen::MatrixXd organic(k_, stages);
+    for (int j = 0; j < stages; ++j) {
+        organic.col(j) = chem_[j].organic;
+    }
+    Eigen::MatrixXd aqueous = march_conserved(organic);
+    for (int k = 0; k < k_; ++k) {
+        bool distributed = true;
+        for (int j = 0; j < stages && distributed; ++j) {
+            distributed = chem_[j].organic[k] > 0.0 && chem_[j].aqueous[k] > 0.0 &&
+                          conserved_feed_(k, j) >= 0.0;
+        }
+        if (!distributed) {
+            continue;
+        }
+        Eigen::VectorXd ln_d(stages), ln_feed(stages);
+        for (int j = 0; j < stages; ++j) {
+            ln_d[j] = std::log(chem_[j].organic[k]) - std::log(chem_[j].aqueous[k]);
+            ln_feed[j] = safe_log(conserved_feed_(k, j));
+        }
+        const Eigen::VectorXd ln_c = linear_profile(ln_d, ln_feed);
+        for (int j = 0; j < stages; ++j) {
+            aqueous(k, j) = std::max(std::exp(ln_c[j]), 1e-300);
+        }
+    }
+    return aqueous;
+}
+bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
+{
+    const auto capacity = spec_.organic_capacity_mol_per_L();
+    if (!capacity || *capacity <= 0.0 || spec_.organic.loading_mol_per_L) {
+        return false;
+    }
+    CascadeResult sf;
+    try {
+        CaseSpec sf_spec = spec_;
+        sf_spec.model_name = "separation-factor";
+        sf_spec.model =
+            make_equilibrium_model(InputNode::load_string("separation-factor", spec_.source_file),
+                                   spec_.components, spec_.system, *spec_.root);
+        sf_spec.organic.recycle = false;
+        sf_spec.solver.tolerance = 1e-9;
+        sf_spec.solver.method = "newton";
+        if (sf_spec.strip) {
+            // Complete stripping is all the start needs; enough acid for it.
+            sf_spec.strip->acid_mol_per_L =
+                std::max(sf_spec.strip->acid_mol_per_L,
+                         4.0 * spec_.feed_re_mol_per_h() / sf_spec.strip->flow_L_per_h);
+        }
+        Cascade cascade(sf_spec);
+        sf = cascade.solve();
+    } catch (const Error& e) {
+        return false;
+    }
+    const int stages = solved_stages_;
+    const double ln10 = std::log(10.0);
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    Eigen::MatrixXd ln_org(n_, stages);
+    const int first_strip = last_scrub_ + 1;
+    for (int j = 0; j < stages; ++j) {
+        for (int i = 0; i < n_; ++i) {
+            const int e = spec_.components[i];
+            double u = sf.aqueous_log10(j, e) * ln10;
+            double v = sf.organic_log10(j, e) * ln10;
+            if (j > first_strip) {
+                // Beyond the first strip stage the theory has nothing: an organic stripped by
+                // a factor e^3 per stage, aqueous in proportion.
+                u = sf.aqueous_log10(first_strip, e) * ln10 - 3.0 * (j - first_strip);
+                v = sf.organic_log10(last_scrub_, e) * ln10 - 3.0 * (j - last_scrub_);
+            } else if (j == first_strip) {
+                v = sf.organic_log10(last_scrub_, e) * ln10 - 3.0;
+            }
+            if (!std::isfinite(u) || !std::isfinite(v)) {
+                return false;
+            }
+            x[static_cast<Eigen::Index>(j) * block_ + i] = u;
+            ln_org(i, j) = v;
+        }
+    }
+    // Passes: extras with no organic content known, then with the contents distributed.
+    Eigen::MatrixXd organic = Eigen::MatrixXd::Zero(k_, stages);
+    Eigen::VectorXd extra(m_);
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int pass = 0; pass < 5; ++pass) {
+        if (pass > 0) {
+            // RE profiles at the distribution ratios of the current extras: unchanged where
+            // the extras reproduce the theory's organic, and the strip section's steep
+            // profile (D ~ 1e-9 in strong acid) where the theory has none.
+            for (int j = 0; j < stages; ++j) {
+                ln_d.col(j) =
+                    chem_[j].ln_org - x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+            }
+            solve_linear_profiles(ln_d, x);
+        }
+        const Eigen::MatrixXd aqueous =
+            pass == 0 ? march_conserved(organic) : distribute_conserved();
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            if (j < first_strip) {
+                model_.start_extras_from_organic(conditions_[j], x.segment(row0, n_), ln_org.col(j),
+                                                 aqueous.col(j), extra);
+            } else {
+                model_.start_extras(conditions_[j], x.segment(row0, n_), aqueous.col(j), extra);
+            }
+            x.segment(row0 + n_, m_) = extra;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), extra, chem_[j]);
+            organic.col(j) = chem_[j].organic;
+        }
+    }
+    return true;
+}
+void Cascade::Impl::initial_guess_extras(Eigen::VectorXd& x, int sweeps)
+{
+    const int stages = solved_stages_;
+    const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
+    const Eigen::VectorXd ln_z = (feed / feed.sum()).array().log();
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    for (int j = 0; j < stages; ++j) {
+        x.segment(static_cast<Eigen::Index>(j) * block_, n_) =
+            ln_z.array() + std::log(spec_.feeds[0].concentration_mol_per_L);
+    }
+    // Aqueous content of the conserved quantities by a march down the aqueous, with the
+    // organic contents of `organic` (zero at first: everything entering goes to the aqueous).
+    Eigen::MatrixXd organic = Eigen::MatrixXd::Zero(k_, stages);
+    Eigen::MatrixXd aqueous(k_, stages);
+    const auto march = [&]() {
+        for (int j = stages - 1; j >= 0; --j) {
+            const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
+            const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
+            for (int k = 0; k < k_; ++k) {
+                double in = conserved_feed_(k, j);
+                in += from_above ? qa_down_[j + 1] * aqueous(k, j + 1) : 0.0;
+                in += from_below ? qo_up_[j - 1] * organic(k, j - 1) : 0.0;
+                in -= qo_out_[j] * organic(k, j);
+                aqueous(k, j) = std::max(in / qa_out_[j], 1e-9);
+            }
+        }
+    };
+    const auto complete = [&]() {
+        Eigen::VectorXd extra(m_);
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.start_extras(conditions_[j], x.segment(row0, n_), aqueous.col(j), extra);
+            x.segment(row0 + n_, m_) = extra;
+        }
+    };
+    march();
+    complete();
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int sweep = 0; sweep < sweeps; ++sweep) {
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
+                                   chem_[j]);
+            ln_d.col(j) = chem_[j].ln_org - x.segment(row0, n_);
+        }
+        solve_linear_profiles(ln_d, x);
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+            model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
+                                   chem_[j]);
+            organic.col(j) = chem_[j].organic;
+        }
+        march();
+        complete();
+    }
+}
+double Cascade::Impl::substitution_sweep(Eigen::VectorXd& x)
+{
+    const int stages = solved_stages_;
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int j = 0; j < stages; ++j) {
+        const Eigen::VectorXd u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+        model_.equilibrium(conditions_[j], u, ln_q_star_[j], jac_q_star_[j]);
+        ln_d.col(j) = ln_q_star_[j] - u;
+    }
+    const Eigen::VectorXd before = x;
+    solve_linear_profiles(ln_d, x);
+    if (model_.saturated_organic()) {
+        // Wang–Henke normalization: the stage totals are known; rescale each stage to them.
+        for (int j = 0; j < stages; ++j) {
+            auto u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+            const double top = u.maxCoeff();
+            const double ln_total = top + std::log((u.array() - top).exp().sum());
+            u.array() += std::log(aqueous_re_mol_per_L_[j]) - ln_total;
+        }
+    }
+    return (x - before).cwiseAbs().maxCoeff();
+}
+void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const
+{
+    // Balance of one element: a_j c_{j-1} - g_j c_j + e_j c_{j+1} = -F_j with
+    // a_j = Qo_up(j-1) d(j-1), g_j = Qa_out(j) + Qo_out(j) d(j), e_j = Qa_down(j+1).
+    // Eliminating upward gives c_j = alpha_j c_{j+1} + beta_j. The pivots
+    // p_j = g_j - a_j alpha_{j-1} are formed as p_j = h_j + Qo_out(j) d(j), with h_j from a
+    // recurrence of non-negative terms (the textbook form cancels catastrophically when
+    // Qa >> Qo d), and everything that can over- or underflow (d spans e^±700 in long
+    // cascades) is carried as a logarithm.
+    const int stages = solved_stages_;
+    std::vector<double> ln_alpha(stages), ln_beta(stages), ln_c(stages);
+    for (int i = 0; i < n_; ++i) {
+        double prev_ln_p = 0.0, prev_h = 0.0, prev_ln_beta = neg_inf;
+        for (int j = 0; j < stages; ++j) {
+            double h = qa_out_[j];
+            double ln_a = neg_inf;
+            if (j > 0) {
+                ln_a = ln_qo_up_[j - 1] + ln_d(i, j - 1);
+                const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d(i, j - 1);
+                const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
+                h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
+            }
+            const double ln_p = log_add(safe_log(h), ln_qo_out_[j] + ln_d(i, j));
+            ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
+            ln_beta[j] = log_add(ln_feed_(i, j), ln_a + prev_ln_beta) - ln_p;
+            prev_ln_p = ln_p;
+            prev_h = h;
+            prev_ln_beta = ln_beta[j];
+        }
+        ln_c[stages - 1] = ln_beta[stages - 1];
+        for (int j = stages - 2; j >= 0; --j) {
+            ln_c[j] = log_add(ln_alpha[j] + ln_c[j + 1], ln_beta[j]);
+        }
+        for (int j = 0; j < stages; ++j) {
+            if (!std::isfinite(ln_c[j])) {
+                throw ConvergenceError(
+                    "linear profile solve: " + std::string(elements()[spec_.components[i]].symbol) +
+                    " cannot reach stage " + std::to_string(j + 1));
+            }
+            x[static_cast<Eigen::Index>(j) * block_ + i] = ln_c[j];
+        }
+    }
+}
+void Cascade::Impl::initial_guess(Eigen::VectorXd& x, int max_sweeps)
+{
+    const int stages = solved_stages_;
+    if (x.size() != static_cast<Eigen::Index>(stages) * block_) {
+        // Flat start: every stage at the overall feed composition.
+        x.resize(static_cast<Eigen::Index>(stages) * block_);
+        const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
+        const Eigen::VectorXd ln_z = (feed / feed.sum()).array().log();
+        for (int j = 0; j < stages; ++j) {
+            const double total = model_.saturated_organic()
+                                     ? aqueous_re_mol_per_L_[j]
+                                     : spec_.feeds[0].concentration_mol_per_L;
+            x.segment(static_cast<Eigen::Index>(j) * block_, n_) = ln_z.array() + std::log(total);
+        }
+    }
+    for (int sweep = 0; sweep < max_sweeps; ++sweep) {
+        if (substitution_sweep(x) < 1e-3) {
+            break;
+        }
+    }
+    if (murphree_) {
+        for (int j = 0; j < stages; ++j) {
+            const Eigen::VectorXd u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+            model_.equilibrium(conditions_[j], u, ln_q_star_[j], jac_q_star_[j]);
+            x.segment(static_cast<Eigen::Index>(j) * block_ + n_, n_) = ln_q_star_[j];
+        }
+    }
+}
+
+}  // namespace reesx

@@ -283,6 +283,10 @@ int run_dynamic(const std::string& case_path, double hours, const std::string& h
         spec, dynamic, [](const std::string& line) { std::cerr << line << "\n"; });
     if (!quiet) {
         std::cout << reesx::io::format_dynamic(spec, dynamic, result);
+    } else {
+        for (const auto& w : result.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
     }
     if (!json_path.empty()) {
         reesx::io::write_json(json_path, reesx::io::dynamic_summary(spec, dynamic, result));

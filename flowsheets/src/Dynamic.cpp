@@ -1280,7 +1280,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     for (const auto& o : model.outlets(y0)) {
         ProductSeries p;
         p.name = o.name;
-        // Purity is that of the element the product has at steady state.
+        // Purity is that of the element the product has at steady state (without one: at
+        // the end, below).
         for (const auto& steady : result.steady_state.products) {
             if (steady.name == o.name) {
                 p.main_element = steady.re_mol_per_h > 0.0 ? steady.main_element : -1;
@@ -1310,6 +1311,9 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         result.chemistry_names = spec.model->profile_names();
     }
     double next_sample = control ? control->start_h : INFINITY;
+    // Each product's outflow per element (mol/h) at each output time, for its purity once
+    // its main element is known.
+    std::vector<std::vector<Eigen::VectorXd>> outflow_mol_per_h(result.products.size());
     for (const double t_out : times) {
         // Scheduled changes and control samples inside this interval, in time order:
         // integrate to each, change the flows, restart.
@@ -1366,16 +1370,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         }
         const auto outlets = model.outlets(y);
         for (std::size_t p = 0; p < outlets.size(); ++p) {
-            const Eigen::VectorXd& m = outlets[p].mol_per_h;
-            const double total = m.sum();
-            auto& series = result.products[p];
-            const auto main =
-                std::find(spec.components.begin(), spec.components.end(), series.main_element) -
-                spec.components.begin();
-            series.re_mol_per_h.push_back(total);
-            // A product that carries nothing at steady state has no main element: purity 0.
-            series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
-                                                                            : 0.0);
+            result.products[p].re_mol_per_h.push_back(outlets[p].mol_per_h.sum());
+            outflow_mol_per_h[p].push_back(outlets[p].mol_per_h);
         }
         if (std::find(dynamic.profile_times_h.begin(), dynamic.profile_times_h.end(), t_out) !=
             dynamic.profile_times_h.end()) {
@@ -1416,7 +1412,23 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             result.section_inventory_mol[s][spec.components[k]] = inv[k];
         }
     }
-    for (auto& series : result.products) {
+    for (std::size_t p = 0; p < result.products.size(); ++p) {
+        auto& series = result.products[p];
+        const Eigen::VectorXd& end = outflow_mol_per_h[p].back();
+        if (!result.has_steady_state && end.sum() > 0.0) {
+            Eigen::Index largest = 0;
+            end.maxCoeff(&largest);
+            series.main_element = spec.components[static_cast<std::size_t>(largest)];
+        }
+        const auto main =
+            std::find(spec.components.begin(), spec.components.end(), series.main_element) -
+            spec.components.begin();
+        for (const Eigen::VectorXd& m : outflow_mol_per_h[p]) {
+            const double total = m.sum();
+            // A product that carries nothing at steady state has no main element: purity 0.
+            series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
+                                                                            : 0.0);
+        }
         for (std::size_t i = series.purity.size(); i-- > 0;) {
             if (series.purity[i] < dynamic.target_purity) {
                 break;
@@ -1433,10 +1445,14 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             const int e = spec.components[k];
             result.aqueous_mol_per_L(j, e) = y[model.c_index(j, k)];
             result.organic_mol_per_L(j, e) = organic(j, k);
-            largest = std::max(largest, result.steady_state.aqueous_mol_per_L(j, e));
+            if (result.has_steady_state) {
+                largest = std::max(largest, result.steady_state.aqueous_mol_per_L(j, e));
+            }
         }
     }
-    if (!flows_changed) {
+    if (!result.has_steady_state) {
+        result.steady_state_relative_difference = NAN;  // nothing to compare with
+    } else if (!flows_changed) {
         for (int j = 0; j < stages; ++j) {
             for (int e = 0; e < num_elements; ++e) {
                 const double ss = result.steady_state.aqueous_mol_per_L(j, e);
@@ -1667,8 +1683,30 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
     const auto start_time = std::chrono::steady_clock::now();
     check_supported(spec, dynamic);
     DynamicResult result;
-    Cascade steady(spec);
-    result.steady_state = steady.solve();
+    Cascade steady(spec);  // checks the flows: those errors stop any start
+    try {
+        result.steady_state = steady.solve();
+        result.has_steady_state = true;
+    } catch (const ConvergenceError& e) {
+        if (dynamic.start == StartState::steady_state) {
+            throw ConvergenceError(std::string("dynamic.start: steady-state needs the steady "
+                                               "state of reesx run, which did not converge: ") +
+                                   e.what() + ". A start from feed runs without it");
+        }
+        if (dynamic.control && dynamic.control->element < 0) {
+            throw ConvergenceError("dynamic.control measures the main element of '" +
+                                   dynamic.control->product +
+                                   "' at the steady state of reesx run, which did not converge (" +
+                                   e.what() + "); name it with dynamic.control.measure.element");
+        }
+        // Other starts only compare with the steady state: run on without it. The steady
+        // result would have carried the case's warnings.
+        result.warnings = spec.warnings;
+        result.warnings.push_back(
+            std::string("the steady state of reesx run did not converge (") + e.what() +
+            "), so the dynamic result is not compared with it; each product's main element is "
+            "the one it carries most of at the end");
+    }
     DynamicCascade model(spec, dynamic);
     model.prepare();
     const int stages = model.stages(), n = model.components();

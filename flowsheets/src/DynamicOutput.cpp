@@ -37,6 +37,19 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
     json j = run_summary(spec, r.steady_state);  // the core keys, then the dynamic ones
     j["command"] = "dynamic";
     j["steady_state_of_run"] = j["products"];
+    if (!r.has_steady_state) {
+        // No steady state: its numbers would read as a solution (a balance error of 0).
+        for (const char* key :
+             {"mass_balance_relative_error", "balance_relative_error", "feed_mol_per_h", "solver",
+              "reflux", "reagents", "steady_state_of_run"}) {
+            if (j.contains(key)) {
+                j[key] = nullptr;
+            }
+        }
+    }
+    for (const auto& w : r.warnings) {
+        j["warnings"].push_back(w);
+    }
     json series = json::object();
     for (const auto& p : r.products) {
         series[p.name] = {{"main_element", symbol_or_dash(p.main_element)},
@@ -102,17 +115,18 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                   "purity start", "purity end", "steady state", "time to target h");
     out << line;
     for (const auto& p : r.products) {
-        double steady = 0.0;
+        char steady[32] = "n/a";  // no steady state
         for (const auto& s : r.steady_state.products) {
             if (s.name == p.name) {
-                steady = p.main_element >= 0 ? s.composition[p.main_element] : 0.0;
+                std::snprintf(steady, sizeof steady, "%.8f",
+                              p.main_element >= 0 ? s.composition[p.main_element] : 0.0);
             }
         }
         char reached[32] = "not reached";
         if (p.time_to_target_h >= 0.0) {
             std::snprintf(reached, sizeof reached, "%.1f", p.time_to_target_h);
         }
-        std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14.8f %16s\n", p.name.c_str(),
+        std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14s %16s\n", p.name.c_str(),
                       symbol_or_dash(p.main_element).c_str(), p.purity.front(), p.purity.back(),
                       steady, reached);
         out << line;
@@ -126,8 +140,9 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       r.steady_state_relative_difference);
     } else {
         std::snprintf(line, sizeof line,
-                      "  final profile vs steady state of reesx run: not compared (the flows "
-                      "changed during the run)\n");
+                      "  final profile vs steady state of reesx run: not compared (%s)\n",
+                      r.has_steady_state ? "the flows changed during the run"
+                                         : "the steady state did not converge");
     }
     out << line;
     for (std::size_t p = 0; p < r.chemistry_names.size() && !r.chemistry.empty(); ++p) {
@@ -151,6 +166,12 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       r.control.measured_purity.back(), c.setpoint_purity, r.control.times_h.back(),
                       c.adjusted.c_str(), r.control.factor.back(), r.control.times_h.size());
         out << line;
+    }
+    for (const auto& w : r.warnings) {  // as format_run
+        out << "\nwarning: " << w;
+    }
+    if (!r.warnings.empty()) {
+        out << "\n";
     }
     return out.str();
 }

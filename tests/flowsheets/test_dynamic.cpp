@@ -11,6 +11,7 @@
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/flowsheets/Dynamic.h"
+#include "reesx/io/DynamicOutput.h"
 
 namespace reesx {
 namespace {
@@ -366,6 +367,76 @@ TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
                           "run: the aqueous side draws"));
     EXPECT_THAT(message(mass_action_cascade(376.0, "dynamic: {start: fresh}\n")),
                 HasSubstr("no state for an empty aqueous"));
+}
+
+// A start from feed does not need the steady state of `reesx run`: when that does not
+// converge (here KINSOL held to one iteration; the dynamic model has no use for the solver
+// settings) the simulation runs on, says so, leaves out the comparison and takes each
+// product's main element from its end. A start from the steady state still needs it.
+TEST(Dynamic, aStartFromFeedRunsWithoutAConvergedSteadyState)
+{
+    const std::string failing =
+        std::string(binary_cascade) + "solver: {method: kinsol, max-iterations: 1}\n";
+    ASSERT_THROW(test::solve_yaml(failing), ConvergenceError);  // the premise
+    const std::string from_feed = "dynamic: {hours: 3000, start: feed, outputs: 10}\n";
+    DynamicSpec dynamic;
+    const DynamicResult r = run_dynamic(failing + from_feed, &dynamic);
+    EXPECT_FALSE(r.has_steady_state);
+    EXPECT_TRUE(std::isnan(r.steady_state_relative_difference));
+    ASSERT_EQ(r.warnings.size(), 1U);
+    EXPECT_THAT(r.warnings[0], HasSubstr("steady state of reesx run did not converge"));
+    EXPECT_LT(r.conservation_relative_error, 1e-9);
+
+    // The same start-up where the steady state converges: the same main elements (those of
+    // the steady state) and purities, and by 3000 h the steady state's purities.
+    const DynamicResult reference = run_dynamic(std::string(binary_cascade) + from_feed);
+    ASSERT_TRUE(reference.has_steady_state);
+    ASSERT_EQ(r.products.size(), reference.steady_state.products.size());
+    for (const auto& steady : reference.steady_state.products) {
+        const ProductSeries& p = product(r, steady.name);
+        const ProductSeries& with = product(reference, steady.name);
+        EXPECT_EQ(p.main_element, steady.main_element) << steady.name;
+        ASSERT_EQ(p.purity.size(), with.purity.size());
+        for (std::size_t i = 0; i < p.purity.size(); ++i) {
+            EXPECT_TRUE(std::isfinite(p.purity[i]));
+            EXPECT_GT(p.purity[i], 0.5) << steady.name;  // binary: the main one is the larger
+            EXPECT_NEAR(p.purity[i], with.purity[i], 1e-12) << steady.name;
+        }
+        EXPECT_NEAR(p.purity.back(), steady.purity, 1e-6) << steady.name;
+    }
+
+    // Outputs: null in JSON, "n/a" on stdout, never a non-finite number; the warning in both.
+    const CaseSpec spec = test::case_from_yaml(failing + from_feed);
+    const nlohmann::json j = io::dynamic_summary(spec, dynamic, r);
+    EXPECT_TRUE(j["dynamic"]["steady_state_relative_difference"].is_null());
+    EXPECT_TRUE(j["steady_state_of_run"].is_null());
+    EXPECT_FALSE(j["converged"].get<bool>());
+    EXPECT_EQ(j["warnings"], nlohmann::json(r.warnings));
+    EXPECT_EQ(j["dynamic"]["products"]["loaded_organic"]["main_element"], "Nd");
+    const std::string text = io::format_dynamic(spec, dynamic, r);
+    EXPECT_THAT(text, HasSubstr("n/a"));
+    EXPECT_THAT(text, HasSubstr("warning: the steady state of reesx run did not converge"));
+    EXPECT_THAT(text, ::testing::Not(HasSubstr("nan")));
+
+    // Where the steady state is needed: the start from it, and a loop that measures a
+    // product's main element there.
+    const auto message = [&](const std::string& yaml) {
+        try {
+            run_dynamic(failing + yaml);
+        } catch (const ConvergenceError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no ConvergenceError");
+    };
+    EXPECT_THAT(message("dynamic: {hours: 50, start: steady-state}\n"),
+                HasSubstr("dynamic.start: steady-state needs the steady state of reesx run"));
+    EXPECT_THAT(message("dynamic: {hours: 50, start: feed, control: {measure: {product: "
+                        "loaded_organic}, setpoint: 0.95, adjust: scrub-flow}}\n"),
+                HasSubstr("dynamic.control.measure.element"));
+    // Flows that cannot run still stop a start from feed with their own error.
+    std::string infeasible = failing;
+    infeasible.replace(infeasible.find("376 L/h"), 7, "5000 L/h");
+    EXPECT_THROW(run_dynamic(infeasible + from_feed), InfeasibleError);
 }
 
 // Models with extra species (acid, free extractant, saponification cation): their conserved

@@ -104,9 +104,15 @@ struct DynamicResult {
     //! The final aqueous and organic mixer concentrations, mol/L (stages × 17 elements).
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! Max relative difference of the final mixer concentrations from the steady state of
-    //! `reesx run` (over concentrations above 1e-9 of the largest).
+    //! `reesx run` (over concentrations above 1e-9 of the largest); NaN when not compared
+    //! (the flows changed, or there is no steady state).
     double steady_state_relative_difference = 0.0;
+    //! False when `reesx run` did not converge and the start did not need it (feed, fresh):
+    //! steady_state is then empty and each product's main element is its largest at the end.
+    bool has_steady_state = false;
     CascadeResult steady_state;
+    //! Warnings beyond steady_state.warnings: without a steady state, the case's own and why.
+    std::vector<std::string> warnings;
     solver::IdaStats stats;
     double seconds = 0.0;
 };
@@ -117,7 +123,8 @@ DynamicSpec parse_dynamic(const CaseSpec& spec);
 //! Integrates; InputError for cases the dynamic model does not cover (models with extra
 //! per-stage species not started from their steady state, an empty start of a saturated
 //! organic), InfeasibleError for flows that cannot run after an event or a control move,
-//! ConvergenceError when IDA fails.
+//! ConvergenceError when IDA fails, or when `reesx run` does not converge and the start
+//! (steady-state) or the control loop (a product's main element) needs its steady state.
 //! `progress` gets a line per 10 % of the time.
 DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
                                const std::function<void(const std::string&)>& progress = {});

@@ -380,10 +380,18 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             spec.solver.max_iterations = static_cast<int>(m->as_integer_in(1, 100000));
         }
         if (auto m = solver->find("method")) {
-            spec.solver.method = m->as_string();
-            if (spec.solver.method != "newton" && spec.solver.method != "kinsol") {
-                m->fail("expected 'newton' (block-tridiagonal, default) or 'kinsol'");
+            const std::string method = m->as_string();
+            if (method == "kinsol") {
+                m->fail(
+                    "'kinsol' was removed in this version: it failed on long multicomponent "
+                    "cascades (17 elements, 50 stages and more). Use the default solver: "
+                    "'newton' (block-tridiagonal), or leave solver.method out");
             }
+            if (method != "newton") {
+                m->fail("expected 'newton' (block-tridiagonal, the only method), found '" + method +
+                        "'");
+            }
+            spec.solver.method = method;
         }
     }
     return spec;

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // Which solver runs when: the reduced Newton, the full Newton, pseudo-transient continuation,
-// KINSOL, and the closed organic loop.
+// and the closed organic loop.
 #include "CascadeImpl.h"
 
 namespace reesx {
@@ -26,7 +26,7 @@ CascadeResult Cascade::Impl::solve_once()
     };
     Eigen::VectorXd start;
     const bool reducible = model_.ln_relative_extractability().size() > 0;
-    if (reducible && spec_.solver.method == "newton") {
+    if (reducible) {
         // Separation-factor model: Newton on the per-stage scale with the compositions
         // eliminated, from the theory's start. With Murphree efficiencies its (ideal-stage)
         // solution is the start of the full Newton below.
@@ -40,27 +40,10 @@ CascadeResult Cascade::Impl::solve_once()
             start.resize(0);
         }
     }
-    if (start.size() == 0 && reducible && spec_.solver.method == "kinsol") {
-        // The theory's start: compositions from the key-element scales, no iteration.
-        solver::NewtonOptions none = options;
-        none.max_iterations = 0;
-        solve_reduced(start, none);
-        initial_guess(start, 0);
-    } else if (start.size() == 0) {
+    if (start.size() == 0) {
         initial_guess(start, 8);
     } else {
         initial_guess(start, 0);  // fills the organic unknowns of the Murphree system
-    }
-    if (spec_.solver.method == "kinsol") {
-        Eigen::VectorXd x = start;
-        linear_form_ = false;
-        const solver::SolverReport report = solver::solve_kinsol(*this, x, options);
-        add(report);
-        if (!report.converged) {
-            throw ConvergenceError("KINSOL did not converge: " + report.message +
-                                   "; the default solver (solver.method: newton) may");
-        }
-        return collect(x, total_report(total, report));
     }
     // Full Newton on the stage equations: in c first (nearly linear for the major
     // elements), then in ln c (trace elements move by orders of magnitude per step), and as

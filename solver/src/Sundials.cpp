@@ -7,26 +7,9 @@
 namespace reesx::solver {
 namespace {
 
-//! Flags that SUNDIALS 6.4.1's KINGetReturnFlagName / IDAGetReturnFlagName do not know
-//! (they answer "NONE"), among them the residual failures reesx reports most.
-const char* missing_name(long flag, bool kinsol)
+//! Flags that SUNDIALS 6.4.1's IDAGetReturnFlagName does not know (it answers "NONE").
+const char* missing_name(long flag)
 {
-    if (kinsol) {
-        switch (flag) {
-            case KIN_SYSFUNC_FAIL:
-                return "KIN_SYSFUNC_FAIL";
-            case KIN_FIRST_SYSFUNC_ERR:
-                return "KIN_FIRST_SYSFUNC_ERR";
-            case KIN_REPTD_SYSFUNC_ERR:
-                return "KIN_REPTD_SYSFUNC_ERR";
-            case KIN_VECTOROP_ERR:
-                return "KIN_VECTOROP_ERR";
-            case KIN_CONTEXT_ERR:
-                return "KIN_CONTEXT_ERR";
-            default:
-                return nullptr;
-        }
-    }
     switch (flag) {
         case IDA_NLS_INIT_FAIL:
             return "IDA_NLS_INIT_FAIL";
@@ -50,13 +33,12 @@ const char* missing_name(long flag, bool kinsol)
 std::string flag_name(long flag, const char* call)
 {
     const std::string_view prefix(call ? call : "");
-    const bool kinsol = prefix.starts_with("KIN"), ida = prefix.starts_with("IDA");
     std::string out;
-    if (kinsol || ida) {
-        char* text = kinsol ? KINGetReturnFlagName(flag) : IDAGetReturnFlagName(flag);
+    if (prefix.starts_with("IDA")) {
+        char* text = IDAGetReturnFlagName(flag);
         if (text && std::string_view(text) != "NONE") {
             out = text;
-        } else if (const char* name = missing_name(flag, kinsol)) {
+        } else if (const char* name = missing_name(flag)) {
             out = name;
         }
         std::free(text);  // SUNDIALS 6.4 returns a malloc'ed string

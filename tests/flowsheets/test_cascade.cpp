@@ -309,17 +309,3 @@ TEST(Balances, closeOnRandomCascades)
     }
     EXPECT_EQ(solved, 40);
 }
-
-// The same cascade through SUNDIALS KINSOL (band solver on the same analytic Jacobian) and
-// through reesx's own Newton: the same solution, to well within the 1e-12 tolerance's reach.
-TEST(Solvers, kinsolAgreesWithNewton)
-{
-    const std::string yaml = binary_case(1.5, 0.75, 15, 15, 4.09, 3.34);
-    const CascadeResult newton = solve_yaml(yaml);
-    const CascadeResult kinsol = solve_yaml(yaml + "solver: {method: kinsol}\n");
-    EXPECT_EQ(kinsol.solver.method, "kinsol-band");
-    const int pr = *element_index("Pr");
-    for (int s = 0; s < newton.num_stages; ++s) {
-        EXPECT_NEAR(kinsol.aqueous_log10(s, pr), newton.aqueous_log10(s, pr), 1e-9);
-    }
-}

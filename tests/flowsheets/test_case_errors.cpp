@@ -183,3 +183,19 @@ TEST(CaseErrors, inlineSystemOverridesBuiltIn)
                 std::pow(10.0, 1.3 - builtin_system("p507-hcl").log10_k(*element_index("Pr"))),
                 1e-12);
 }
+
+// KINSOL was removed (it failed on long multicomponent cascades): a case asking for it gets a
+// located error that says so and names the solver to use; other values get "expected".
+TEST(CaseErrors, removedKinsolMethod)
+{
+    const std::string e = error_of(base + "solver: {method: kinsol}\n");
+    EXPECT_TRUE(contains(e, "test.yaml:9:18")) << e;
+    EXPECT_TRUE(contains(e, "solver.method")) << e;
+    EXPECT_TRUE(contains(e, "removed in this version")) << e;
+    EXPECT_TRUE(contains(e, "'newton'")) << e;
+    const std::string f = error_of(base + "solver: {method: broyden}\n");
+    EXPECT_TRUE(contains(f, "test.yaml:9:18")) << f;
+    EXPECT_TRUE(contains(f, "expected 'newton'")) << f;
+    EXPECT_TRUE(contains(f, "broyden")) << f;
+    EXPECT_EQ(error_of(base + "solver: {method: newton}\n"), "");
+}

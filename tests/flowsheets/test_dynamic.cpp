@@ -370,13 +370,12 @@ TEST(Dynamic, unsupportedCasesAndBadInputSayWhy)
 }
 
 // A start from feed does not need the steady state of `reesx run`: when that does not
-// converge (here KINSOL held to one iteration; the dynamic model has no use for the solver
+// converge (here held to one iteration; the dynamic model has no use for the solver
 // settings) the simulation runs on, says so, leaves out the comparison and takes each
 // product's main element from its end. A start from the steady state still needs it.
 TEST(Dynamic, aStartFromFeedRunsWithoutAConvergedSteadyState)
 {
-    const std::string failing =
-        std::string(binary_cascade) + "solver: {method: kinsol, max-iterations: 1}\n";
+    const std::string failing = std::string(binary_cascade) + "solver: {max-iterations: 1}\n";
     ASSERT_THROW(test::solve_yaml(failing), ConvergenceError);  // the premise
     const std::string from_feed = "dynamic: {hours: 3000, start: feed, outputs: 10}\n";
     DynamicSpec dynamic;

@@ -163,7 +163,7 @@ TEST_F(Hdf5, writesAttributesOfEachTypeOnRootAndGroups)
         h5.write_attribute("/solver", "method", "newton");
         h5.write_attribute("/solver", "seconds", 0.25);
         h5.write_attribute("/solver", "stage", -7L);
-        h5.write_attribute("/solver", "method", "kinsol");  // replaces the first value
+        h5.write_attribute("/solver", "method", "pseudo-transient");  // replaces the first value
         h5.write_dataset("/x", std::vector<double>{1.0}, "1");
         h5.write_attribute("/x", "note", "on a dataset");
         h5.close();
@@ -173,7 +173,7 @@ TEST_F(Hdf5, writesAttributesOfEachTypeOnRootAndGroups)
     EXPECT_EQ(read_double_attribute(path, "/", "tolerance"), 1e-10);
     EXPECT_EQ(read_long_attribute(path, "/", "iterations"), 42L);
     EXPECT_EQ(read_double_attribute(path, "/", "iterations"), 42.0);
-    EXPECT_EQ(read_string_attribute(path, "/solver", "method"), "kinsol");
+    EXPECT_EQ(read_string_attribute(path, "/solver", "method"), "pseudo-transient");
     EXPECT_EQ(read_double_attribute(path, "/solver", "seconds"), 0.25);
     EXPECT_EQ(read_long_attribute(path, "/solver", "stage"), -7L);
     EXPECT_EQ(read_string_attribute(path, "/x", "note"), "on a dataset");

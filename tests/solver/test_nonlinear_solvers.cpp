@@ -1,15 +1,14 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // The nonlinear solvers of solver/ (damped Newton with the block LU, pseudo-transient
-// continuation, KINSOL with a band solver) on small block-tridiagonal problems:
+// continuation) on small block-tridiagonal problems:
 //  - CoupledCubic: F_k = x_k^3 + A x_k - 0.5 (tanh x_{k-1} + tanh x_{k+1}) - r_k with a
 //    dense m x m block A and r built from a chosen root x*, so the root is known exactly;
 //  - Bratu: -u'' = lambda e^u on (0, 1), u(0) = u(1) = 0, by central differences (m = 1);
 //    the continuous solution is known in closed form;
 //  - NoRoot: x^2 + 1 = 0, which has no real root.
 // Newton must converge quadratically to the known roots, recover from trial points where
-// the residual throws a domain error, and report failure without throwing; KINSOL must
-// find the same roots.
+// the residual throws a domain error, and report failure without throwing.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,7 +23,7 @@ using namespace reesx::solver;
 namespace {
 
 //! Options for the problem's residual to fail on purpose.
-enum class Failure { none, domain_error, recoverable_solver_error, runtime_error };
+enum class Failure { none, domain_error };
 
 class CoupledCubic : public BlockTridiagonalSystem {
 public:
@@ -54,14 +53,7 @@ public:
         if (failure != Failure::none && evaluations_ > fail_after &&
             (x.minCoeff() < fail_below || x.maxCoeff() > fail_above)) {
             ++throws_;
-            switch (failure) {
-                case Failure::domain_error:
-                    throw std::domain_error("x outside the domain");
-                case Failure::recoverable_solver_error:
-                    throw SolverError("x outside the domain", true);
-                default:
-                    throw std::runtime_error("a bug in the residual");
-            }
+            throw std::domain_error("x outside the domain");
         }
         const int m = m_;
         f.resize(x.size());
@@ -373,115 +365,25 @@ TEST(PseudoTransient, convergesFromAFarStart)
     EXPECT_LT((x - system.root()).lpNorm<Eigen::Infinity>(), 1e-10);
 }
 
-// KINSOL's own stopping test is the same max |F| <= tolerance (unit scaling), and both
-// solvers end within rounding of the root: |x - x*| ~ |J^-1| 1e-12, well inside 1e-10.
-TEST(Kinsol, agreesWithNewton)
-{
-    CoupledCubic system(25, 4);
-    Eigen::VectorXd newton = system.root().array() + 0.2;
-    Eigen::VectorXd kinsol = newton;
-    ASSERT_TRUE(solve_newton(system, newton).converged);
-    const SolverReport r = solve_kinsol(system, kinsol);
-    ASSERT_TRUE(r.converged) << r.message;
-    EXPECT_EQ(r.method, "kinsol-band");
-    EXPECT_GT(r.iterations, 0);
-    EXPECT_GT(r.residual_evaluations, r.iterations);
-    EXPECT_LE(r.residual_norm, NewtonOptions{}.tolerance);
-    EXPECT_LT((kinsol - newton).lpNorm<Eigen::Infinity>(), 1e-10);
-    EXPECT_LT((kinsol - system.root()).lpNorm<Eigen::Infinity>(), 1e-10);
-}
-
-TEST(Kinsol, agreesWithNewtonOnBratu)
-{
-    Bratu system(100, 1.0);
-    Eigen::VectorXd newton = Eigen::VectorXd::Zero(100), kinsol = newton;
-    ASSERT_TRUE(solve_newton(system, newton).converged);
-    const SolverReport r = solve_kinsol(system, kinsol);
-    ASSERT_TRUE(r.converged) << r.message;
-    EXPECT_LT((kinsol - newton).lpNorm<Eigen::Infinity>(), 1e-10);
-}
-
-TEST(Kinsol, scalarBlocksAndSingleBlock)
-{
-    CoupledCubic system(1, 1);
-    Eigen::VectorXd x = Eigen::VectorXd::Constant(1, 2.0);
-    const SolverReport r = solve_kinsol(system, x);
-    ASSERT_TRUE(r.converged) << r.message;
-    EXPECT_NEAR(x[0], system.root()[0], 1e-12);
-}
-
-// A recoverable failure (std::domain_error, or a SolverError marked recoverable) makes the
-// trampoline return +1, and KINSOL's line search backs off instead of stopping.
-TEST(Kinsol, recoversFromRecoverableErrors)
-{
-    for (const Failure failure : {Failure::domain_error, Failure::recoverable_solver_error}) {
-        CoupledCubic system(10, 2);
-        system.failure = failure;
-        system.fail_above = 2.0;
-        Eigen::VectorXd x = Eigen::VectorXd::Constant(20, 0.5);
-        const SolverReport r = solve_kinsol(system, x);
-        ASSERT_TRUE(r.converged) << r.message;
-        EXPECT_GT(system.throws(), 0) << "the test no longer exercises the failure";
-        EXPECT_LT((x - system.root()).lpNorm<Eigen::Infinity>(), 1e-10);
-    }
-}
-
-TEST(Kinsol, stopsOnAnUnrecoverableError)
-{
-    CoupledCubic system(10, 2);
-    system.failure = Failure::runtime_error;
-    system.fail_above = 2.0;
-    Eigen::VectorXd x = Eigen::VectorXd::Constant(20, 0.5);
-    SolverReport r;
-    EXPECT_NO_THROW(r = solve_kinsol(system, x));
-    EXPECT_FALSE(r.converged);
-    EXPECT_NE(r.message.find("a bug in the residual"), std::string::npos) << r.message;
-    EXPECT_NE(r.message.find("KIN_"), std::string::npos) << r.message;
-}
-
-TEST(Kinsol, reportsAnInvalidStart)
-{
-    CoupledCubic system(3, 2);
-    system.failure = Failure::domain_error;
-    system.fail_below = 10.0;
-    Eigen::VectorXd x = Eigen::VectorXd::Ones(6);
-    const SolverReport r = solve_kinsol(system, x);
-    EXPECT_FALSE(r.converged);
-    EXPECT_NE(r.message.find("KIN_FIRST_SYSFUNC_ERR"), std::string::npos) << r.message;
-}
-
-TEST(Kinsol, reportsNoRootWithFlagName)
-{
-    NoRoot system;
-    Eigen::VectorXd x = Eigen::VectorXd::Constant(3, 0.5);
-    NewtonOptions options;
-    options.max_iterations = 20;
-    SolverReport r;
-    EXPECT_NO_THROW(r = solve_kinsol(system, x, options));
-    EXPECT_FALSE(r.converged);
-    EXPECT_GE(r.residual_norm, 1.0);
-    EXPECT_NE(r.message.find("KIN_"), std::string::npos) << r.message;
-}
-
-TEST(Kinsol, checkNamesTheCallAndTheFlag)
+// check() and flag_name(), used for every SUNDIALS call of the IDA wrapper.
+TEST(Sundials, checkNamesTheCallAndTheFlag)
 {
     try {
-        check(KIN_ILL_INPUT, "KINSetFuncNormTol", "fnormtol < 0");
+        check(IDA_ILL_INPUT, "IDASStolerances", "reltol < 0");
         FAIL() << "check did not throw";
     } catch (const SolverError& e) {
         const std::string what = e.what();
-        EXPECT_NE(what.find("KINSetFuncNormTol"), std::string::npos) << what;
-        EXPECT_NE(what.find("KIN_ILL_INPUT"), std::string::npos) << what;
-        EXPECT_NE(what.find("fnormtol < 0"), std::string::npos) << what;
+        EXPECT_NE(what.find("IDASStolerances"), std::string::npos) << what;
+        EXPECT_NE(what.find("IDA_ILL_INPUT"), std::string::npos) << what;
+        EXPECT_NE(what.find("reltol < 0"), std::string::npos) << what;
         EXPECT_FALSE(e.recoverable());
     }
-    EXPECT_NO_THROW(check(KIN_SUCCESS, "KINSol"));
-    EXPECT_NO_THROW(check(KIN_STEP_LT_STPTOL, "KINSol"));  // positive: a warning
+    EXPECT_NO_THROW(check(IDA_SUCCESS, "IDASolve"));
+    EXPECT_NO_THROW(check(IDA_TSTOP_RETURN, "IDASolve"));  // positive: not a failure
     EXPECT_EQ(flag_name(IDA_TOO_MUCH_WORK, "IDASolve"), "IDA_TOO_MUCH_WORK");
-    // Flags SUNDIALS 6.4.1's own name functions answer "NONE" for.
-    EXPECT_EQ(flag_name(KIN_FIRST_SYSFUNC_ERR, "KINSol"), "KIN_FIRST_SYSFUNC_ERR");
-    EXPECT_EQ(flag_name(KIN_SYSFUNC_FAIL, "KINSol"), "KIN_SYSFUNC_FAIL");
+    // Flags SUNDIALS 6.4.1's own name function answers "NONE" for.
     EXPECT_EQ(flag_name(IDA_NLS_INIT_FAIL, "IDASolve"), "IDA_NLS_INIT_FAIL");
+    EXPECT_EQ(flag_name(IDA_VECTOROP_ERR, "IDASolve"), "IDA_VECTOROP_ERR");
     EXPECT_EQ(flag_name(-1, "SUNLinSolSetup"), "flag -1");
     EXPECT_TRUE(SolverError("x", true).recoverable());
 }

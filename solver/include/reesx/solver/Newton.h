@@ -23,7 +23,7 @@ struct SolverReport {
     double residual_norm = 0.0;    //!< max |F_k| at the end
     int worst_index = -1;          //!< unknown with the largest residual at the end
     double seconds = 0.0;
-    std::string method;   //!< "newton-block-tridiagonal" or "kinsol-band"
+    std::string method;   //!< e.g. "newton-block-tridiagonal"
     std::string message;  //!< why it stopped, when not converged
 };
 
@@ -41,10 +41,5 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
 //! from starts where Newton's basin is out of reach. `initial_shift` is mu_0.
 SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
                                     const NewtonOptions& options, double initial_shift = 1.0);
-
-//! The same system solved with SUNDIALS KINSOL (line-search Newton) and a band linear solver
-//! of half-bandwidth 2m-1 filled from the analytic blocks. For comparison and as a fallback.
-SolverReport solve_kinsol(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
-                          const NewtonOptions& options = {});
 
 }  // namespace reesx::solver

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <ida/ida.h>
-#include <kinsol/kinsol.h>
 #include <nvector/nvector_serial.h>
 #include <sundials/sundials_linearsolver.h>
 #include <sundials/sundials_matrix.h>
@@ -22,8 +21,8 @@
 namespace reesx::solver {
 
 //! A SUNDIALS call or a solver callback failed. A recoverable error thrown from a residual
-//! callback asks the solver for a shorter step (KINSOL halves the line-search step, IDA
-//! reduces the time step) instead of stopping.
+//! callback asks the solver for a shorter step (IDA reduces the time step) instead of
+//! stopping.
 class SolverError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -49,9 +48,6 @@ struct LinearSolverDeleter {
 struct NonlinearSolverDeleter {
     void operator()(SUNNonlinearSolver s) const { SUNNonlinSolFree(s); }
 };
-struct KinsolDeleter {
-    void operator()(void* mem) const { KINFree(&mem); }
-};
 struct IdaDeleter {
     void operator()(void* mem) const { IDAFree(&mem); }
 };
@@ -62,11 +58,10 @@ using LinearSolverPtr =
     std::unique_ptr<std::remove_pointer_t<SUNLinearSolver>, LinearSolverDeleter>;
 using NonlinearSolverPtr =
     std::unique_ptr<std::remove_pointer_t<SUNNonlinearSolver>, NonlinearSolverDeleter>;
-using KinsolPtr = std::unique_ptr<void, KinsolDeleter>;
 using IdaPtr = std::unique_ptr<void, IdaDeleter>;
 
-//! Symbolic name of a return flag ("KIN_LINESEARCH_NONCONV"), chosen by the prefix of the
-//! call that returned it (KIN..., IDA...); other calls give "flag <number>".
+//! Symbolic name of a return flag ("IDA_TOO_MUCH_WORK") when the call that returned it is an
+//! IDA one (its name starts with IDA); other calls give "flag <number>".
 std::string flag_name(long flag, const char* call);
 
 //! Throws SolverError("<call> failed with <flag name>: <detail>") when flag < 0. `detail`

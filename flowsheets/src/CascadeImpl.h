@@ -94,7 +94,10 @@ public:
     void take_step(const Eigen::VectorXd& x, const Eigen::VectorXd& dx, double lambda,
                    Eigen::VectorXd& trial) const override;
 
+    //! The steady state, refused (ConvergenceError) when an element balance does not close.
     CascadeResult solve();
+    //! solve_once, and the closed organic loop's tear around it.
+    CascadeResult solve_with_loop();
     void initial_guess(Eigen::VectorXd& x, int max_sweeps);
     //! One successive-substitution sweep: with the distribution ratios of the current
     //! profile held fixed, each element's balances are linear and tridiagonal; solved in ln
@@ -107,10 +110,36 @@ public:
                            std::array<double, 4>& w_in, int& k_above, int& k_below) const;
     //! With ln D_ij = ln(q_ij / c_ij) fixed, each element's balances are linear and
     //! tridiagonal: solves them for x (the u part) by a Thomas recursion in ln space.
-    void solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const;
+    //! With `holdup`, the balances of one backward-Euler step of the cascade's dynamics
+    //! instead (holdup terms on the diagonal and in the source).
+    struct Holdup;
+    void solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x,
+                               const Holdup* holdup = nullptr) const;
     //! Newton on the per-stage scale of the separation-factor model with the compositions
     //! eliminated exactly (see the definition).
     solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    //! The Newton iteration of solve_reduced from sigma (ln D per stage) with relative
+    //! extractabilities ln_k; x: the profiles at the final sigma. Adds its work to report;
+    //! true when the closures are within options.tolerance.
+    //! With `holdup`: of one backward-Euler step of the dynamics instead.
+    bool newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                         const solver::NewtonOptions& options, solver::SolverReport& report,
+                         const Holdup* holdup = nullptr);
+    //! The reduced Newton from a full-system solution x (u part read, x replaced by the
+    //! reduced solution): element balances exact where the full system's tolerance bounds
+    //! each stage's relative imbalance only.
+    solver::SolverReport polish_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    //! solve_reduced's first fallback: continuation from ln_k = 0 (no separation, closed
+    //! form) to ln_k, a Newton corrector at each point.
+    bool continue_in_separation_factors(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                        Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                        solver::SolverReport& report);
+    //! solve_reduced's last fallback: the cascade's own dynamics (saturated organic, a residence
+    //! time of 1 h per phase and stage) by backward Euler with growing steps from the
+    //! profile at sigma, Newton on the steady state once the steps are long.
+    bool pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                   Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                   solver::SolverReport& report);
     CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report);
     //! a/b - 1 form of every row (see the end of evaluate).
     void apply_linear_form(Eigen::VectorXd& residual,
@@ -198,6 +227,8 @@ public:
     //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
     //! ln in - ln out, straight step) when false.
     bool linear_form_ = true;
+    //! The reduced Newton's closure as sum q / Y - 1 (true) or ln(sum q / Y) (false).
+    bool linear_closure_ = false;
 
     int m_ = 0;                           //!< extra unknowns per stage
     bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)
@@ -212,6 +243,15 @@ public:
     // Per-evaluation scratch.
     std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;
     std::vector<Eigen::MatrixXd> jac_q_star_;
+};
+
+//! One backward-Euler step of the saturated cascade's dynamics, in ln form: holdups V_a, V_o
+//! (L) per stage, ln(1/dt) (1/h), and the source ln(F + (V_a c_old + V_o q_old) / dt) (mol/h)
+//! per component and stage.
+struct Cascade::Impl::Holdup {
+    Eigen::VectorXd ln_aqueous_L, ln_organic_L;
+    double ln_inverse_step = 0.0;
+    Eigen::MatrixXd ln_source;
 };
 
 }  // namespace reesx

@@ -3,6 +3,7 @@
 // Newton with the compositions eliminated (the per-stage scale of the separation-factor model,
 // the extra species of the acidity models), and its globalization.
 #include "CascadeImpl.h"
+#include "reesx/solver/BandLu.h"
 
 namespace reesx {
 
@@ -21,17 +22,9 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     solver::SolverReport report;
     report.method = "newton-block-tridiagonal (elimination of compositions)";
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
-    const int stages = solved_stages_, m = n_ + 1;
-    Eigen::VectorXd sigma(stages), ln_y(stages), g(stages), trial_sigma, trial_g(stages);
+    const int stages = solved_stages_;
+    Eigen::VectorXd sigma(stages);
     const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
-    Eigen::VectorXd weights(n_);
-    const auto lse = [&](const Eigen::VectorXd& a) {
-        const double top = a.maxCoeff();
-        weights = (a.array() - top).exp();
-        const double sum = weights.sum();
-        weights /= sum;
-        return top + std::log(sum);
-    };
     // Start from the countercurrent-extraction theory (chemistry.md §3.2, assumption 3): in
     // the extraction section the B key's extraction ratio equals the mixed extraction ratio
     // Y/T, in the scrub section the A key's does. The keys follow from the product split:
@@ -55,28 +48,257 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         cumulative += share;
     }
     for (int j = 0; j < stages; ++j) {
-        ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
         const double ln_k_key =
             conditions_[j].section == Section::extraction ? ln_k[key_b] : ln_k[key_a];
-        sigma[j] = ln_y[j] - std::log(aqueous_re_mol_per_L_[j]) - ln_k_key;
+        sigma[j] =
+            std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]) - ln_k_key;
+    }
+    // From the theory's start first (most cascades converge in 5-20 iterations), with the
+    // closure in ln form, then in linear form; the continuation and the dynamics when both fail.
+    const Eigen::VectorXd theory = sigma;
+    for (const bool linear : {false, true}) {
+        if (report.converged || options.max_iterations <= 0) {
+            break;
+        }
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
+        sigma = theory;
+        linear_closure_ = linear;
+        report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
+    }
+    if (!report.converged && options.max_iterations > 0) {
+        linear_closure_ = true;
+        solver::NewtonOptions limited = options;
+        limited.max_iterations = std::min(options.max_iterations, report.iterations + 300);
+        report.converged = continue_in_separation_factors(ln_k, sigma, x, limited, report);
+    }
+    if (!report.converged && options.max_iterations > 0) {
+        linear_closure_ = true;
+        sigma = theory;
+        solver::NewtonOptions limited = options;  // leaves some for the full system's turn
+        limited.max_iterations = std::min(options.max_iterations, report.iterations + 2000);
+        report.converged = pseudo_transient_on_scale(ln_k, sigma, x, limited, report);
+    }
+    linear_closure_ = false;
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return report;
+}
+
+solver::SolverReport Cascade::Impl::polish_reduced(Eigen::VectorXd& x,
+                                                   const solver::NewtonOptions& options)
+{
+    // sigma_j that loads each stage's organic exactly with the aqueous of x, then Newton.
+    const auto start_time = std::chrono::steady_clock::now();
+    solver::SolverReport report;
+    report.method = "newton-block-tridiagonal (elimination of compositions)";
+    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+    const int stages = solved_stages_;
+    Eigen::VectorXd sigma(stages);
+    for (int j = 0; j < stages; ++j) {
+        const Eigen::VectorXd a = ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+        const double top = a.maxCoeff();
+        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - top -
+                   std::log((a.array() - top).exp().sum());
+    }
+    report.converged =
+        options.max_iterations > 0 && newton_on_scale(ln_k, sigma, x, options, report);
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return report;
+}
+
+bool Cascade::Impl::continue_in_separation_factors(const Eigen::VectorXd& ln_k,
+                                                   Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                                                   const solver::NewtonOptions& options,
+                                                   solver::SolverReport& report)
+{
+    // Continuation in the separation factors, ln K(tau) = tau ln K from tau = 0 to 1. At
+    // tau = 0 every element behaves alike, so each stage holds the feed's mix at the fixed
+    // totals and sigma_j = ln Y_j - ln T_j exactly. Along the path the fronts between elements
+    // sharpen where the flows put them (they need not travel, as in time), and each corrector
+    // starts from the secant predictor of the last two points.
+    const int stages = solved_stages_;
+    Eigen::VectorXd current(stages), previous;
+    for (int j = 0; j < stages; ++j) {
+        current[j] = std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]);
+    }
+    double tau = 0.0, previous_tau = 0.0, dtau = 0.25;
+    solver::NewtonOptions corrector = options;
+    corrector.tolerance = std::max(options.tolerance, 1e-8);  // loose on the way
+    while (tau < 1.0 && report.iterations < options.max_iterations) {
+        const double next = std::min(1.0, tau + dtau);
+        Eigen::VectorXd trial = current;
+        if (previous.size() == stages) {
+            trial += (next - tau) / (tau - previous_tau) * (current - previous);
+        }
+        corrector.max_iterations = std::min(options.max_iterations, report.iterations + 12);
+        const int before = report.iterations;
+        if (newton_on_scale(next * ln_k, trial, x, corrector, report)) {
+            previous = current;
+            previous_tau = tau;
+            current = trial;
+            tau = next;
+            if (report.iterations - before <= 4) {
+                dtau *= 2.0;
+            }
+        } else if ((dtau *= 0.25) < 1e-4) {
+            break;
+        }
+    }
+    sigma = current;
+    if (tau < 1.0) {
+        report.message = "the continuation in the separation factors stopped at " +
+                         std::to_string(tau) + " of them (" + report.message + ")";
+        return false;
+    }
+    // The end point to the case's tolerance.
+    return newton_on_scale(ln_k, sigma, x, options, report);
+}
+
+bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                              Eigen::VectorXd& x,
+                                              const solver::NewtonOptions& options,
+                                              solver::SolverReport& report)
+{
+    // The steady state is where the cascade's own dynamics settle: backward Euler on them
+    // (organic saturated at Y_j in every stage, each phase held 1 h per stage) keeps the
+    // compositions eliminated (the holdups add positive terms to each element's tridiagonal
+    // balances) and leaves a Newton on sigma per step that is easy for short steps. The steps
+    // grow fourfold when the last took few iterations; once they are long, Newton on the
+    // steady state finishes from there.
+    const int stages = solved_stages_;
+    Holdup holdup;
+    holdup.ln_aqueous_L.resize(stages);
+    holdup.ln_organic_L.resize(stages);
+    for (int j = 0; j < stages; ++j) {
+        holdup.ln_aqueous_L[j] = std::log(std::max(qa_out_[j], 1e-300));
+        holdup.ln_organic_L[j] = std::log(std::max(qo_out_[j], 1e-300));
+    }
+    holdup.ln_source.resize(n_, stages);
+    const auto set_source = [&](const Eigen::VectorXd& sig, const Eigen::VectorXd& profile) {
+        for (int j = 0; j < stages; ++j) {
+            for (int i = 0; i < n_; ++i) {
+                const double u = profile[static_cast<Eigen::Index>(j) * block_ + i];
+                const double held = log_add(holdup.ln_aqueous_L[j] + u,
+                                            holdup.ln_organic_L[j] + u + ln_k[i] + sig[j]);
+                holdup.ln_source(i, j) = log_add(ln_feed_(i, j), held + holdup.ln_inverse_step);
+            }
+        }
+    };
+    // The start: the compositions of the steady balances' profile at sigma, with every stage
+    // at its steady RE totals (aqueous T_j, organic Y_j). The dynamics then keep those totals
+    // (the RE flux bookkeeping is stationary), so each step can load the organic.
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int j = 0; j < stages; ++j) {
+        ln_d.col(j) = ln_k.array() + sigma[j];
     }
     x.resize(static_cast<Eigen::Index>(stages) * block_);
+    solve_linear_profiles(ln_d, x);
+    for (int j = 0; j < stages; ++j) {
+        auto u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+        const auto lse = [](const Eigen::VectorXd& a) {
+            const double top = a.maxCoeff();
+            return top + std::log((a.array() - top).exp().sum());
+        };
+        u.array() += std::log(aqueous_re_mol_per_L_[j]) - lse(u);
+        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - lse(ln_k + u);
+    }
+    double dt_h = 1e-3;
+    solver::NewtonOptions step_options = options;
+    step_options.tolerance = std::max(options.tolerance, 1e-6);  // the path need not be exact
+    Eigen::VectorXd state = x, trial;
+    for (int steps = 0; steps < 2000 && report.iterations < options.max_iterations; ++steps) {
+        if (dt_h > 1e6) {
+            // Long steps: the steady state itself, from where the dynamics have got to.
+            solver::NewtonOptions steady = options;
+            steady.max_iterations = report.iterations + 60;
+            trial = sigma;
+            if (newton_on_scale(ln_k, trial, x, steady, report)) {
+                sigma = trial;
+                return true;
+            }
+            x = state;
+            dt_h = 1e4;  // not there yet: go on in time
+        }
+        holdup.ln_inverse_step = -std::log(dt_h);
+        set_source(sigma, state);
+        trial = sigma;
+        step_options.max_iterations = report.iterations + 25;
+        const int before = report.iterations;
+        if (newton_on_scale(ln_k, trial, x, step_options, report, &holdup)) {
+            sigma = trial;
+            state = x;
+            dt_h *= report.iterations - before <= 5
+                        ? 4.0
+                        : (report.iterations - before <= 12 ? 2.0 : 1.0);
+        } else {
+            x = state;
+            dt_h *= 0.5;
+            if (dt_h < 1e-12) {
+                break;
+            }
+        }
+    }
+    report.message = "pseudo-transient continuation stopped (" + report.message + ")";
+    return false;
+}
+
+bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                    Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                    solver::SolverReport& report, const Holdup* holdup)
+{
+    const int stages = solved_stages_, m = n_ + 1;
+    Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages), weights(n_);
+    for (int j = 0; j < stages; ++j) {
+        ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
+    }
+    const auto lse = [&](const Eigen::VectorXd& a) {
+        const double top = a.maxCoeff();
+        weights = (a.array() - top).exp();
+        const double sum = weights.sum();
+        weights /= sum;
+        return top + std::log(sum);
+    };
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
     Eigen::MatrixXd ln_d(n_, stages);
+    const bool linear_closure = linear_closure_;
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
         for (int j = 0; j < stages; ++j) {
             ln_d.col(j) = ln_k.array() + sig[j];
         }
-        solve_linear_profiles(ln_d, x);
+        solve_linear_profiles(ln_d, x, holdup);
         for (int j = 0; j < stages; ++j) {
             out[j] =
                 lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + sig[j] - ln_y[j];
+            if (linear_closure)
+                out[j] = std::expm1(out[j]);
         }
         ++report.residual_evaluations;
         return g.size() ? out.cwiseAbs().maxCoeff() : 0.0;
     };
-    solver::BlockTridiagonalMatrix jacobian(stages, m);
+    solver::BlockTridiagonalMatrix jacobian(stages, m), unfactored;
+    // The block Thomas LU pivots only inside each diagonal block; on long or sharply
+    // separating cascades its Schur complements can lose all accuracy (a step of 1e7 where
+    // the dense LU gives 5). Each solve is checked against the matrix and, when its residual
+    // is not small, the Jacobian is factorized again as a band with partial pivoting.
+    solver::BandLu band;
+    bool banded = false;
+    const auto factored_solve = [&](Eigen::VectorXd& v) {
+        if (banded) {
+            band.solve(v);
+        } else {
+            jacobian.solve_factored(v);
+        }
+    };
     Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
-    double norm = profiles_and_closure(sigma, g);
+    double norm = INFINITY;
+    try {
+        norm = profiles_and_closure(sigma, g);
+    } catch (const Error& e) {
+        report.message = e.what();
+        return false;
+    }
     double lambda = 1.0;
     // When the last full step contracted strongly, its simplified correction (computed by the
     // monotonicity test with the old factors) is the next step: a chord step costs one
@@ -99,7 +321,7 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         for (int j = 0; j < stages; ++j) {
             rhs[static_cast<Eigen::Index>(j) * m + n_] = r[j];
         }
-        jacobian.solve_factored(rhs);
+        factored_solve(rhs);
         Eigen::VectorXd out(stages);
         for (int j = 0; j < stages; ++j) {
             out[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
@@ -183,6 +405,11 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                     LogSum out;
                     out.add(ln_qa_out_[j] + u_ij);
                     out.add(ln_qo_out_[j] + u_ij + ln_k[i] + sigma[j]);
+                    if (holdup) {
+                        out.add(holdup->ln_aqueous_L[j] + holdup->ln_inverse_step + u_ij);
+                        out.add(holdup->ln_organic_L[j] + holdup->ln_inverse_step + u_ij + ln_k[i] +
+                                sigma[j]);
+                    }
                     out.value(w_out);
                     LogSum in;
                     int k_above = -1, k_below = -1;
@@ -196,13 +423,13 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                         in.add(ln_qo_up_[j - 1] + x[static_cast<Eigen::Index>(j - 1) * block_ + i] +
                                ln_k[i] + sigma[j - 1]);
                     }
-                    in.add(ln_feed_(i, j));
+                    in.add(holdup ? holdup->ln_source(i, j) : ln_feed_(i, j));
                     // The balances hold by construction (exact linear solve): their residual is
                     // rounding, which must not leak into the step for sigma.
                     in.value(w_in);
                     rhs[r0 + i] = 0.0;
                     jacobian.diag[j](i, i) = -1.0;
-                    jacobian.diag[j](i, n_) = -w_out[1];
+                    jacobian.diag[j](i, n_) = -(w_out[1] + (holdup ? w_out[3] : 0.0));
                     if (k_above >= 0) {
                         jacobian.upper[j](i, i) = w_in[k_above];
                     }
@@ -214,12 +441,24 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
                 jacobian.diag[j].row(n_).head(n_) = weights.transpose();
                 jacobian.diag[j](n_, n_) = 1.0;
+                if (linear_closure)
+                    jacobian.diag[j].row(n_) *= 1.0 + g[j];
                 rhs[r0 + n_] = -g[j];
             }
             ++report.jacobian_evaluations;
-            if (!jacobian.factorize_and_solve(rhs)) {
-                report.message = "the Jacobian is singular";
-                break;
+            unfactored = jacobian;
+            const Eigen::VectorXd b = rhs;
+            banded = false;
+            if (!jacobian.factorize_and_solve(rhs) ||
+                (unfactored.multiply(rhs) - b).cwiseAbs().maxCoeff() >
+                    1e-10 * std::max(1.0, b.cwiseAbs().maxCoeff())) {
+                banded = band.factorize(unfactored);
+                if (!banded) {
+                    report.message = "the Jacobian is singular";
+                    break;
+                }
+                rhs = b;
+                band.solve(rhs);
             }
             for (int j = 0; j < stages; ++j) {
                 step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
@@ -262,13 +501,15 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                 for (int j = 0; j < stages; ++j) {
                     rhs[static_cast<Eigen::Index>(j) * m + n_] = -trial_g[j];
                 }
-                jacobian.solve_factored(rhs);
+                factored_solve(rhs);
                 simplified = 0.0;
                 for (int j = 0; j < stages; ++j) {
                     simplified =
                         std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
                 }
-                passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm;
+                // In the fallbacks' linear form, the residual itself must fall, too.
+                passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm &&
+                         (!linear_closure || trial_norm < norm);
             }
             if (passes) {
                 sigma = trial_sigma;
@@ -288,16 +529,16 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         if (!accepted) {
             profiles_and_closure(sigma, g);  // restore x for sigma
         }
-        if (!accepted || lambda * limit < 1e-3) {
+        if ((!accepted || lambda * limit < 1e-3) && norm < 1e-3) {
             near_singular = true;  // Newton stalls: the front direction apart from here on
             reuse_factors = false;
+        } else if (!accepted) {
+            report.message = "the line search could not reduce the closure residual";
+            break;
         }
     }
-    report.converged = norm <= options.tolerance;
     report.residual_norm = norm;
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    return report;
+    return norm <= options.tolerance;
 }
 solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                                                          const solver::NewtonOptions& options,

@@ -246,7 +246,8 @@ double Cascade::Impl::substitution_sweep(Eigen::VectorXd& x)
     }
     return (x - before).cwiseAbs().maxCoeff();
 }
-void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x) const
+void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x,
+                                          const Holdup* holdup) const
 {
     // Balance of one element: a_j c_{j-1} - g_j c_j + e_j c_{j+1} = -F_j with
     // a_j = Qo_up(j-1) d(j-1), g_j = Qa_out(j) + Qo_out(j) d(j), e_j = Qa_down(j+1).
@@ -258,21 +259,29 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
     const int stages = solved_stages_;
     std::vector<double> ln_alpha(stages), ln_beta(stages), ln_c(stages);
     for (int i = 0; i < n_; ++i) {
-        double prev_ln_p = 0.0, prev_h = 0.0, prev_ln_beta = neg_inf;
+        double prev_ln_p = 0.0, prev_ln_h = neg_inf, prev_ln_beta = neg_inf;
         for (int j = 0; j < stages; ++j) {
             double h = qa_out_[j];
             double ln_a = neg_inf;
             if (j > 0) {
                 ln_a = ln_qo_up_[j - 1] + ln_d(i, j - 1);
                 const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d(i, j - 1);
-                const double ratio = std::exp(log_add(safe_log(prev_h), ln_drawn) - prev_ln_p);
+                const double ratio = std::exp(log_add(prev_ln_h, ln_drawn) - prev_ln_p);
                 h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
             }
-            const double ln_p = log_add(safe_log(h), ln_qo_out_[j] + ln_d(i, j));
+            double ln_h = safe_log(h);
+            if (holdup) {
+                // The holdups' (V_a + V_o d) / dt join the diagonal like an outflow.
+                ln_h = log_add(
+                    ln_h, log_add(holdup->ln_aqueous_L[j], holdup->ln_organic_L[j] + ln_d(i, j)) +
+                              holdup->ln_inverse_step);
+            }
+            const double ln_p = log_add(ln_h, ln_qo_out_[j] + ln_d(i, j));
             ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
-            ln_beta[j] = log_add(ln_feed_(i, j), ln_a + prev_ln_beta) - ln_p;
+            const double ln_source = holdup ? holdup->ln_source(i, j) : ln_feed_(i, j);
+            ln_beta[j] = log_add(ln_source, ln_a + prev_ln_beta) - ln_p;
             prev_ln_p = ln_p;
-            prev_h = h;
+            prev_ln_h = ln_h;
             prev_ln_beta = ln_beta[j];
         }
         ln_c[stages - 1] = ln_beta[stages - 1];

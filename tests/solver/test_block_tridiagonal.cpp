@@ -12,6 +12,7 @@
 #include <limits>
 #include <utility>
 
+#include "reesx/solver/BandLu.h"
 #include "reesx/solver/BlockTridiagonal.h"
 
 using reesx::solver::BlockTridiagonalMatrix;
@@ -386,4 +387,49 @@ TEST(DiagonalUpperBlockTridiagonal, detectsASingularPivotBlock)
     a.upper[0].setOnes();
     a.diag(1) = a.lower(1);
     EXPECT_FALSE(a.factorize());
+}
+
+// The band LU with partial pivoting across blocks: the same answers as a dense LU, and an
+// answer where block Thomas has none (a singular diagonal block that the next block's rows
+// can pivot around).
+TEST(BandLu, matchesDenseSolve)
+{
+    for (const double shift : {0.0, 5.0}) {
+        const BlockTridiagonalMatrix a = random_matrix(40, 5, shift, 11u);
+        const Eigen::MatrixXd d = dense(a);
+        const Eigen::VectorXd b = Eigen::VectorXd::LinSpaced(200, -1.0, 2.0);
+        reesx::solver::BandLu lu;
+        ASSERT_TRUE(lu.factorize(a));
+        Eigen::VectorXd x = b;
+        lu.solve(x);
+        EXPECT_LT(relative_residual(d, x, b), 1e-14);
+        EXPECT_LT(relative_error(x, d.fullPivLu().solve(b)), 1e-9);
+    }
+}
+
+TEST(BandLu, pivotsAcrossBlocksWhereBlockThomasCannot)
+{
+    BlockTridiagonalMatrix a = random_matrix(6, 3, 0.0, 7u);
+    a.diag[0].setZero();  // block Thomas divides by D_0
+    const Eigen::MatrixXd d = dense(a);
+    const Eigen::VectorXd b = Eigen::VectorXd::Ones(18);
+    Eigen::VectorXd thomas = b;
+    EXPECT_FALSE(BlockTridiagonalMatrix(a).factorize_and_solve(thomas));
+    reesx::solver::BandLu lu;
+    ASSERT_TRUE(lu.factorize(a));
+    Eigen::VectorXd x = b;
+    lu.solve(x);
+    EXPECT_LT(relative_residual(d, x, b), 1e-14);
+}
+
+TEST(BandLu, reportsASingularMatrix)
+{
+    BlockTridiagonalMatrix a(3, 2);
+    for (int k = 0; k < 3; ++k) {
+        a.diag[k].setIdentity();
+    }
+    a.upper[0].setIdentity();
+    a.lower[1].setIdentity();
+    reesx::solver::BandLu lu;
+    EXPECT_FALSE(lu.factorize(a));
 }

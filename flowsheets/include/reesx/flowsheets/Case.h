@@ -58,8 +58,8 @@ struct AcidStreamSpec {
 
 struct SolverSpec {
     double tolerance = 1e-12;  //!< max scaled residual (relative element imbalance per stage)
-    int max_iterations = 100;
-    std::string method = "newton";  //!< "newton" (block-tridiagonal) or "kinsol"
+    int max_iterations = 3000;
+    std::string method = "newton";  //!< "newton" (block-tridiagonal), the only method
 };
 
 struct CaseSpec {

@@ -192,6 +192,10 @@ public:
     void finish_reagents(CascadeResult& r) const;
     CascadeResult solve_with_extras();
     Eigen::VectorXd last_x_;  //!< solution of the previous solve (closed-loop warm start)
+    //! sigma (ln D per stage) of a previous result to start the reduced Newton from; empty:
+    //! a cold start.
+    Eigen::VectorXd warm_sigma_;
+    void set_warm_start(const CascadeResult& previous);
     StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;
     //! `last` with the work counts of every attempt (`total`).
     solver::SolverReport total_report(const solver::SolverReport& total,

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// Newton with the compositions eliminated (the per-stage scale of the separation-factor model,
-// the extra species of the acidity models), and its globalization.
+// Newton on the per-stage scale of the separation-factor model with the compositions
+// eliminated (docs/model.md), from the theory's start, and the order of its fallbacks.
 #include "CascadeImpl.h"
 #include "reesx/solver/BandLu.h"
 
@@ -53,6 +53,18 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         sigma[j] =
             std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]) - ln_k_key;
     }
+    if (warm_sigma_.size() == stages) {
+        Eigen::VectorXd warm = warm_sigma_;
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, 30);
+        report.converged = newton_on_scale(ln_k, warm, x, direct, report);
+        if (report.converged) {
+            report.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time)
+                    .count();
+            return report;
+        }
+    }
     // From the theory's start first (most cascades converge in 5-20 iterations), with the
     // closure in ln form, then in linear form; the continuation and the dynamics when both fail.
     const Eigen::VectorXd theory = sigma;
@@ -83,165 +95,6 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return report;
-}
-
-solver::SolverReport Cascade::Impl::polish_reduced(Eigen::VectorXd& x,
-                                                   const solver::NewtonOptions& options)
-{
-    // sigma_j that loads each stage's organic exactly with the aqueous of x, then Newton.
-    const auto start_time = std::chrono::steady_clock::now();
-    solver::SolverReport report;
-    report.method = "newton-block-tridiagonal (elimination of compositions)";
-    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
-    const int stages = solved_stages_;
-    Eigen::VectorXd sigma(stages);
-    for (int j = 0; j < stages; ++j) {
-        const Eigen::VectorXd a = ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_);
-        const double top = a.maxCoeff();
-        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - top -
-                   std::log((a.array() - top).exp().sum());
-    }
-    report.converged =
-        options.max_iterations > 0 && newton_on_scale(ln_k, sigma, x, options, report);
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    return report;
-}
-
-bool Cascade::Impl::continue_in_separation_factors(const Eigen::VectorXd& ln_k,
-                                                   Eigen::VectorXd& sigma, Eigen::VectorXd& x,
-                                                   const solver::NewtonOptions& options,
-                                                   solver::SolverReport& report)
-{
-    // Continuation in the separation factors, ln K(tau) = tau ln K from tau = 0 to 1. At
-    // tau = 0 every element behaves alike, so each stage holds the feed's mix at the fixed
-    // totals and sigma_j = ln Y_j - ln T_j exactly. Along the path the fronts between elements
-    // sharpen where the flows put them (they need not travel, as in time), and each corrector
-    // starts from the secant predictor of the last two points.
-    const int stages = solved_stages_;
-    Eigen::VectorXd current(stages), previous;
-    for (int j = 0; j < stages; ++j) {
-        current[j] = std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]);
-    }
-    double tau = 0.0, previous_tau = 0.0, dtau = 0.25;
-    solver::NewtonOptions corrector = options;
-    corrector.tolerance = std::max(options.tolerance, 1e-8);  // loose on the way
-    while (tau < 1.0 && report.iterations < options.max_iterations) {
-        const double next = std::min(1.0, tau + dtau);
-        Eigen::VectorXd trial = current;
-        if (previous.size() == stages) {
-            trial += (next - tau) / (tau - previous_tau) * (current - previous);
-        }
-        corrector.max_iterations = std::min(options.max_iterations, report.iterations + 12);
-        const int before = report.iterations;
-        if (newton_on_scale(next * ln_k, trial, x, corrector, report)) {
-            previous = current;
-            previous_tau = tau;
-            current = trial;
-            tau = next;
-            if (report.iterations - before <= 4) {
-                dtau *= 2.0;
-            }
-        } else if ((dtau *= 0.25) < 1e-4) {
-            break;
-        }
-    }
-    sigma = current;
-    if (tau < 1.0) {
-        report.message = "the continuation in the separation factors stopped at " +
-                         std::to_string(tau) + " of them (" + report.message + ")";
-        return false;
-    }
-    // The end point to the case's tolerance.
-    return newton_on_scale(ln_k, sigma, x, options, report);
-}
-
-bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
-                                              Eigen::VectorXd& x,
-                                              const solver::NewtonOptions& options,
-                                              solver::SolverReport& report)
-{
-    // The steady state is where the cascade's own dynamics settle: backward Euler on them
-    // (organic saturated at Y_j in every stage, each phase held 1 h per stage) keeps the
-    // compositions eliminated (the holdups add positive terms to each element's tridiagonal
-    // balances) and leaves a Newton on sigma per step that is easy for short steps. The steps
-    // grow fourfold when the last took few iterations; once they are long, Newton on the
-    // steady state finishes from there.
-    const int stages = solved_stages_;
-    Holdup holdup;
-    holdup.ln_aqueous_L.resize(stages);
-    holdup.ln_organic_L.resize(stages);
-    for (int j = 0; j < stages; ++j) {
-        holdup.ln_aqueous_L[j] = std::log(std::max(qa_out_[j], 1e-300));
-        holdup.ln_organic_L[j] = std::log(std::max(qo_out_[j], 1e-300));
-    }
-    holdup.ln_source.resize(n_, stages);
-    const auto set_source = [&](const Eigen::VectorXd& sig, const Eigen::VectorXd& profile) {
-        for (int j = 0; j < stages; ++j) {
-            for (int i = 0; i < n_; ++i) {
-                const double u = profile[static_cast<Eigen::Index>(j) * block_ + i];
-                const double held = log_add(holdup.ln_aqueous_L[j] + u,
-                                            holdup.ln_organic_L[j] + u + ln_k[i] + sig[j]);
-                holdup.ln_source(i, j) = log_add(ln_feed_(i, j), held + holdup.ln_inverse_step);
-            }
-        }
-    };
-    // The start: the compositions of the steady balances' profile at sigma, with every stage
-    // at its steady RE totals (aqueous T_j, organic Y_j). The dynamics then keep those totals
-    // (the RE flux bookkeeping is stationary), so each step can load the organic.
-    Eigen::MatrixXd ln_d(n_, stages);
-    for (int j = 0; j < stages; ++j) {
-        ln_d.col(j) = ln_k.array() + sigma[j];
-    }
-    x.resize(static_cast<Eigen::Index>(stages) * block_);
-    solve_linear_profiles(ln_d, x);
-    for (int j = 0; j < stages; ++j) {
-        auto u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
-        const auto lse = [](const Eigen::VectorXd& a) {
-            const double top = a.maxCoeff();
-            return top + std::log((a.array() - top).exp().sum());
-        };
-        u.array() += std::log(aqueous_re_mol_per_L_[j]) - lse(u);
-        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - lse(ln_k + u);
-    }
-    double dt_h = 1e-3;
-    solver::NewtonOptions step_options = options;
-    step_options.tolerance = std::max(options.tolerance, 1e-6);  // the path need not be exact
-    Eigen::VectorXd state = x, trial;
-    for (int steps = 0; steps < 2000 && report.iterations < options.max_iterations; ++steps) {
-        if (dt_h > 1e6) {
-            // Long steps: the steady state itself, from where the dynamics have got to.
-            solver::NewtonOptions steady = options;
-            steady.max_iterations = report.iterations + 60;
-            trial = sigma;
-            if (newton_on_scale(ln_k, trial, x, steady, report)) {
-                sigma = trial;
-                return true;
-            }
-            x = state;
-            dt_h = 1e4;  // not there yet: go on in time
-        }
-        holdup.ln_inverse_step = -std::log(dt_h);
-        set_source(sigma, state);
-        trial = sigma;
-        step_options.max_iterations = report.iterations + 25;
-        const int before = report.iterations;
-        if (newton_on_scale(ln_k, trial, x, step_options, report, &holdup)) {
-            sigma = trial;
-            state = x;
-            dt_h *= report.iterations - before <= 5
-                        ? 4.0
-                        : (report.iterations - before <= 12 ? 2.0 : 1.0);
-        } else {
-            x = state;
-            dt_h *= 0.5;
-            if (dt_h < 1e-12) {
-                break;
-            }
-        }
-    }
-    report.message = "pseudo-transient continuation stopped (" + report.message + ")";
-    return false;
 }
 
 bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
@@ -539,203 +392,6 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     }
     report.residual_norm = norm;
     return norm <= options.tolerance;
-}
-solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
-                                                         const solver::NewtonOptions& options,
-                                                         double shift)
-{
-    const auto start_time = std::chrono::steady_clock::now();
-    solver::SolverReport report;
-    report.method = "newton-block-tridiagonal (elimination of compositions)";
-    linear_form_ = false;
-    const int stages = solved_stages_;
-    Eigen::MatrixXd ln_d(n_, stages);
-    // Species carried like elements (the saponification cation) are eliminated too: their
-    // balance and ratio rows hold by construction, their slots are not iterated.
-    const auto distributed = model_.distributed_species();
-    std::vector<bool> eliminated_row(m_, false), iterated(m_, true);
-    for (const auto& d : distributed) {
-        eliminated_row[d.conserved] = true;
-        eliminated_row[k_ + d.local_row] = true;
-        iterated[d.aqueous_slot] = false;
-        iterated[d.organic_slot] = false;
-    }
-    Eigen::VectorXd ln_d_species(stages), ln_feed_species(stages);
-    const auto profiles = [&](Eigen::VectorXd& xx) {
-        for (int j = 0; j < stages; ++j) {
-            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
-            model_.stage_chemistry(conditions_[j], xx.segment(row0, n_), xx.segment(row0 + n_, m_),
-                                   chem_[j]);
-            ln_d.col(j) = chem_[j].ln_org - xx.segment(row0, n_);
-        }
-        solve_linear_profiles(ln_d, xx);
-        for (std::size_t s = 0; s < distributed.size(); ++s) {
-            const auto& d = distributed[s];
-            for (int j = 0; j < stages; ++j) {
-                ln_d_species[j] = model_.distributed_ln_d(
-                    static_cast<int>(s),
-                    xx.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_));
-                ln_feed_species[j] = safe_log(conserved_feed_(d.conserved, j));
-            }
-            const Eigen::VectorXd ln_c = linear_profile(ln_d_species, ln_feed_species);
-            for (int j = 0; j < stages; ++j) {
-                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
-                xx[w0 + d.aqueous_slot] = ln_c[j];
-                xx[w0 + d.organic_slot] = ln_c[j] + ln_d_species[j];
-            }
-        }
-    };
-    // Max |F| over the iterated rows; the eliminated rows zeroed (rounding only).
-    const auto extras_norm = [&](Eigen::VectorXd& f) {
-        double norm = 0.0;
-        for (int j = 0; j < stages; ++j) {
-            const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
-            f.segment(row0, n_).setZero();
-            for (int r = 0; r < m_; ++r) {
-                if (eliminated_row[r]) {
-                    f[row0 + n_ + r] = 0.0;
-                }
-                norm = std::max(norm, std::abs(f[row0 + n_ + r]));
-            }
-        }
-        return norm;
-    };
-    const auto w_norm = [&](const Eigen::VectorXd& v) {
-        double norm = 0.0;
-        for (int j = 0; j < stages; ++j) {
-            for (int r = 0; r < m_; ++r) {
-                if (iterated[r]) {
-                    norm =
-                        std::max(norm, std::abs(v[static_cast<Eigen::Index>(j) * block_ + n_ + r]));
-                }
-            }
-        }
-        return norm;
-    };
-    solver::BlockTridiagonalMatrix jacobian(stages, block_), trial_jacobian(stages, block_);
-    Eigen::VectorXd f, step, trial, trial_f;
-    double norm = INFINITY;
-    try {
-        profiles(x);
-        evaluate(x, f, &jacobian);
-        ++report.residual_evaluations;
-        norm = extras_norm(f);
-    } catch (const Error&) {
-    } catch (const std::domain_error&) {
-    }
-    double lambda = 1.0;
-    while (!(norm <= options.tolerance)) {
-        if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
-            report.message =
-                std::isfinite(norm) ? "reached the iteration limit" : "the residual is not finite";
-            break;
-        }
-        ++report.iterations;
-        if (shift > 0.0) {
-            // Pseudo-transient step: (J - shift I) dx = -F on the iterated unknowns, taken
-            // whole; a non-finite or failed trial raises the shift.
-            solver::BlockTridiagonalMatrix shifted = jacobian;
-            for (int j = 0; j < stages; ++j) {
-                for (int r = 0; r < m_; ++r) {
-                    if (iterated[r]) {
-                        shifted.diag[j](n_ + r, n_ + r) -= shift;
-                    }
-                }
-            }
-            step = -f;
-            double trial_norm = INFINITY;
-            if (shifted.factorize_and_solve(step)) {
-                const double full = w_norm(step);
-                step *= full > options.max_step ? options.max_step / full : 1.0;
-                trial = x;
-                for (int j = 0; j < stages; ++j) {
-                    const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
-                    for (int r = 0; r < m_; ++r) {
-                        trial[w0 + r] += iterated[r] ? step[w0 + r] : 0.0;
-                    }
-                }
-                try {
-                    profiles(trial);
-                    evaluate(trial, trial_f, &jacobian);
-                    ++report.residual_evaluations;
-                    trial_norm = extras_norm(trial_f);
-                } catch (const Error&) {
-                } catch (const std::domain_error&) {
-                }
-            }
-            if (!std::isfinite(trial_norm)) {
-                shift *= 10.0;
-                profiles(x);
-                evaluate(x, f, &jacobian);
-                continue;
-            }
-            shift *= trial_norm / norm;
-            x = trial;
-            f = trial_f;
-            norm = trial_norm;
-            continue;
-        }
-        step = -f;
-        if (!jacobian.factorize_and_solve(step)) {
-            report.message = "the Jacobian is singular";
-            break;
-        }
-        const double full = w_norm(step);
-        const double limit = full > options.max_step ? options.max_step / full : 1.0;
-        step *= limit;
-        bool accepted = false;
-        lambda = std::min(1.0, 4.0 * lambda);
-        for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
-            trial = x;
-            for (int j = 0; j < stages; ++j) {
-                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
-                for (int r = 0; r < m_; ++r) {
-                    trial[w0 + r] += iterated[r] ? lambda * step[w0 + r] : 0.0;
-                }
-            }
-            double trial_norm = INFINITY;
-            try {
-                profiles(trial);
-                // With the Jacobian: the first trial is usually accepted and needs it next.
-                evaluate(trial, trial_f, &trial_jacobian);
-                ++report.residual_evaluations;
-                trial_norm = extras_norm(trial_f);
-            } catch (const Error&) {
-                continue;
-            } catch (const std::domain_error&) {
-                continue;
-            }
-            if (!std::isfinite(trial_norm)) {
-                continue;
-            }
-            bool passes =
-                trial_norm <= options.tolerance || trial_norm < (1.0 - 1e-4 * lambda) * norm;
-            if (passes) {
-                x = trial;
-                norm = trial_norm;
-                f = trial_f;
-                std::swap(jacobian, trial_jacobian);
-                accepted = true;
-                break;
-            }
-        }
-        if (!accepted) {
-            report.message = "the line search could not reduce the residual";
-            break;
-        }
-    }
-    // The element rows hold to rounding; check the full residual as the other solvers do.
-    if (std::isfinite(norm)) {
-        evaluate(x, f, nullptr);
-        Eigen::Index worst = 0;
-        norm = f.cwiseAbs().maxCoeff(&worst);
-        report.worst_index = static_cast<int>(worst);
-    }
-    report.converged = norm <= options.tolerance;
-    report.residual_norm = norm;
-    report.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    return report;
 }
 
 }  // namespace reesx

@@ -6,11 +6,16 @@
 // machine go in docs/performance.md.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <sstream>
 #include <vector>
 
+#include "../flowsheets/RandomCases.h"
+#include "reesx/core/Error.h"
 #include "reesx/flowsheets/Cascade.h"
+#include "reesx/solver/BandLu.h"
 
 namespace {
 
@@ -65,6 +70,65 @@ void BM_Cascade17x300NearMinReflux(benchmark::State& state)
 {
     solve_case(state, pr_nd_case(150, 1.05));
 }
+// Re-solve after a 1 % change of the reflux, warm-started from the solution before it.
+void BM_Cascade17x100WarmResolve(benchmark::State& state)
+{
+    const reesx::CaseSpec before =
+        reesx::parse_case(reesx::InputNode::load_string(pr_nd_case(50, 1.1), "bench"));
+    const reesx::CaseSpec after =
+        reesx::parse_case(reesx::InputNode::load_string(pr_nd_case(50, 1.1 * 1.01), "bench"));
+    reesx::Cascade first(before);
+    const reesx::CascadeResult previous = first.solve();
+    int iterations = 0;
+    for (auto _ : state) {
+        reesx::Cascade cascade(after);
+        const reesx::CascadeResult r = cascade.solve(previous);
+        iterations = r.solver.iterations;
+        benchmark::DoNotOptimize(r.products.data());
+    }
+    state.counters["newton_iterations"] = iterations;
+}
+
+// Longer Pr/Nd cascades at 1.1 S_min: range(0) stages per section.
+void BM_Cascade17Long(benchmark::State& state)
+{
+    solve_case(state, pr_nd_case(static_cast<int>(state.range(0)), 1.1));
+}
+
+// The seeded random set of the property test (tests/flowsheets/RandomCases.h), 200
+// separation-factor cases up to range(0) stages per section: how many converge, and the
+// median and largest time of one solve (parse included), in ms.
+void BM_RandomCascades(benchmark::State& state)
+{
+    std::vector<double> ms;
+    int converged = 0, count = 0;
+    for (auto _ : state) {
+        reesx::test::RandomCaseGenerator generator(1, {static_cast<int>(state.range(0))});
+        ms.clear();
+        converged = count = 0;
+        for (int k = 0; k < 200; ++k) {
+            const reesx::test::RandomCase c = generator.next("separation-factor");
+            const auto start = std::chrono::steady_clock::now();
+            try {
+                const reesx::CaseSpec spec =
+                    reesx::parse_case(reesx::InputNode::load_string(c.yaml, "random"));
+                reesx::Cascade cascade(spec);  // keeps a reference to spec
+                converged += cascade.solve().solver.converged ? 1 : 0;
+            } catch (const reesx::Error&) {
+            }
+            ++count;
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
+        }
+    }
+    std::sort(ms.begin(), ms.end());
+    state.counters["converged"] = converged;
+    state.counters["cases"] = count;
+    state.counters["median_ms"] = ms[ms.size() / 2];
+    state.counters["p90_ms"] = ms[ms.size() * 9 / 10];
+    state.counters["max_ms"] = ms.back();
+}
 
 // The floor: one block-tridiagonal factorization + solve with 17×17 blocks.
 void BM_BlockTridiagonalFactorization(benchmark::State& state)
@@ -90,6 +154,29 @@ void BM_BlockTridiagonalFactorization(benchmark::State& state)
     // Dense block Thomas: per block an LU (2/3 m^3), S^-1 U (2 m^3) and L G (2 m^3).
     state.counters["flops"] = benchmark::Counter(blocks * (2.0 / 3.0 + 4.0) * m * m * m,
                                                  benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// The stable fallback of the same solve: band LU with partial pivoting across blocks.
+void BM_BandLuFactorization(benchmark::State& state)
+{
+    const int blocks = static_cast<int>(state.range(0)), m = 17;
+    reesx::solver::BlockTridiagonalMatrix a(blocks, m);
+    for (int k = 0; k < blocks; ++k) {
+        a.diag[k] = Eigen::MatrixXd::Random(m, m) + 40.0 * Eigen::MatrixXd::Identity(m, m);
+        if (k > 0) {
+            a.lower[k] = Eigen::MatrixXd::Random(m, m);
+        }
+        if (k + 1 < blocks) {
+            a.upper[k] = Eigen::MatrixXd::Random(m, m);
+        }
+    }
+    Eigen::VectorXd b = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(blocks) * m);
+    reesx::solver::BandLu lu;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(lu.factorize(a));
+        lu.solve(b);
+        benchmark::DoNotOptimize(b.data());
+    }
 }
 
 // The dynamic iteration matrix's factorization (issue 5): 100 blocks of 17 with diagonal
@@ -128,7 +215,11 @@ void BM_DiagonalUpperFactorization(benchmark::State& state)
 
 BENCHMARK(BM_Cascade17x100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x300NearMinReflux)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Cascade17x100WarmResolve)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Cascade17Long)->Arg(200)->Arg(300)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RandomCascades)->Arg(100)->Arg(300)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_BlockTridiagonalFactorization)->Arg(100)->Arg(300)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_BandLuFactorization)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_DiagonalUpperFactorization)
     ->Args({100, 0})
     ->Args({100, 1})

@@ -4,6 +4,8 @@
 // f_A), where the reduced Jacobian is singular at the solution (docs/model.md).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "CaseBuilder.h"
 
 namespace reesx {
@@ -55,6 +57,43 @@ scrub: {flow: 112.5 L/h, acid: 4.0 mol/L}
     const auto& loaded =
         r.products[static_cast<std::size_t>(test::product_index(r, "loaded_organic"))];
     EXPECT_NEAR(loaded.re_mol_per_h, 75.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace reesx
+
+namespace reesx {
+namespace {
+
+// A warm start from the solution before a 1 % change of the reflux (organic and scrub flows)
+// lands on the cold solution, in fewer iterations.
+TEST(CascadeWarmStart, afterAFlowChangeMatchesTheColdSolve)
+{
+    const auto yaml = [](double scale) {
+        std::ostringstream y;
+        y.precision(17);
+        y << "system: p507-hcl\nstages: {extraction: 40, scrub: 40}\nfeed: {flow: 1 L/h, "
+             "concentration: 1 mol/L, composition: {La: 0.27, Ce: 0.49, Pr: 0.05, Nd: 0.155, "
+             "Sm: 0.012, Gd: 0.005, Y: 0.012, Dy: 0.006}}\n"
+          << "organic: {flow: " << 2.73 * scale << " L/h, loading: 1 mol/L}\n"
+          << "scrub: {flow: " << 2.54 * scale << " L/h, acid: 3 mol/L}\n";
+        return y.str();
+    };
+    const CaseSpec before = test::case_from_yaml(yaml(1.0));
+    const CaseSpec after = test::case_from_yaml(yaml(1.01));
+    Cascade first(before);
+    const CascadeResult previous = first.solve();
+    Cascade cold_cascade(after), warm_cascade(after);
+    const CascadeResult cold = cold_cascade.solve();
+    const CascadeResult warm = warm_cascade.solve(previous);
+    ASSERT_TRUE(warm.solver.converged);
+    EXPECT_LT(warm.solver.iterations, cold.solver.iterations);
+    for (std::size_t p = 0; p < cold.products.size(); ++p) {
+        for (int e = 0; e < num_elements; ++e) {
+            EXPECT_NEAR(warm.products[p].mol_per_h[e], cold.products[p].mol_per_h[e],
+                        1e-9 * cold.products[p].re_mol_per_h + 1e-300);
+        }
+    }
 }
 
 }  // namespace

@@ -117,6 +117,11 @@ public:
 
     //! Solves to the case's tolerance; ConvergenceError when it cannot.
     CascadeResult solve();
+    //! Solves starting from `previous`, the result of a cascade with the same stages and
+    //! elements (after a change of flows, separation factors or feed): the separation-factor
+    //! model's Newton starts from its profile, and falls back to a cold solve when that
+    //! fails. Other models and other shapes solve cold.
+    CascadeResult solve(const CascadeResult& previous);
 
     //! The nonlinear system itself, and the start the solve uses (for Jacobian checks in
     //! tests and for other solvers).

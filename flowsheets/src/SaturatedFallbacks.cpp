@@ -1,0 +1,171 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The saturated model's fallbacks when the reduced Newton fails from the theory's start
+// (docs/model.md): continuation in the separation factors, the cascade's own dynamics, and
+// the polish of a full-system solution.
+#include "CascadeImpl.h"
+
+namespace reesx {
+
+using namespace cascade_detail;
+
+bool Cascade::Impl::continue_in_separation_factors(const Eigen::VectorXd& ln_k,
+                                                   Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                                                   const solver::NewtonOptions& options,
+                                                   solver::SolverReport& report)
+{
+    // Continuation in the separation factors, ln K(tau) = tau ln K from tau = 0 to 1. At
+    // tau = 0 every element behaves alike, so each stage holds the feed's mix at the fixed
+    // totals and sigma_j = ln Y_j - ln T_j exactly. Along the path the fronts between elements
+    // sharpen where the flows put them (they need not travel, as in time), and each corrector
+    // starts from the secant predictor of the last two points.
+    const int stages = solved_stages_;
+    Eigen::VectorXd current(stages), previous;
+    for (int j = 0; j < stages; ++j) {
+        current[j] = std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]);
+    }
+    double tau = 0.0, previous_tau = 0.0, dtau = 0.25;
+    solver::NewtonOptions corrector = options;
+    corrector.tolerance = std::max(options.tolerance, 1e-8);  // loose on the way
+    while (tau < 1.0 && report.iterations < options.max_iterations) {
+        const double next = std::min(1.0, tau + dtau);
+        Eigen::VectorXd trial = current;
+        if (previous.size() == stages) {
+            trial += (next - tau) / (tau - previous_tau) * (current - previous);
+        }
+        corrector.max_iterations = std::min(options.max_iterations, report.iterations + 12);
+        const int before = report.iterations;
+        if (newton_on_scale(next * ln_k, trial, x, corrector, report)) {
+            previous = current;
+            previous_tau = tau;
+            current = trial;
+            tau = next;
+            if (report.iterations - before <= 4) {
+                dtau *= 2.0;
+            }
+        } else if ((dtau *= 0.25) < 1e-4) {
+            break;
+        }
+    }
+    sigma = current;
+    if (tau < 1.0) {
+        report.message = "the continuation in the separation factors stopped at " +
+                         std::to_string(tau) + " of them (" + report.message + ")";
+        return false;
+    }
+    // The end point to the case's tolerance.
+    return newton_on_scale(ln_k, sigma, x, options, report);
+}
+
+bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                              Eigen::VectorXd& x,
+                                              const solver::NewtonOptions& options,
+                                              solver::SolverReport& report)
+{
+    // The steady state is where the cascade's own dynamics settle: backward Euler on them
+    // (organic saturated at Y_j in every stage, each phase held 1 h per stage) keeps the
+    // compositions eliminated (the holdups add positive terms to each element's tridiagonal
+    // balances) and leaves a Newton on sigma per step that is easy for short steps. The steps
+    // grow fourfold when the last took few iterations; once they are long, Newton on the
+    // steady state finishes from there.
+    const int stages = solved_stages_;
+    Holdup holdup;
+    holdup.ln_aqueous_L.resize(stages);
+    holdup.ln_organic_L.resize(stages);
+    for (int j = 0; j < stages; ++j) {
+        holdup.ln_aqueous_L[j] = std::log(std::max(qa_out_[j], 1e-300));
+        holdup.ln_organic_L[j] = std::log(std::max(qo_out_[j], 1e-300));
+    }
+    holdup.ln_source.resize(n_, stages);
+    const auto set_source = [&](const Eigen::VectorXd& sig, const Eigen::VectorXd& profile) {
+        for (int j = 0; j < stages; ++j) {
+            for (int i = 0; i < n_; ++i) {
+                const double u = profile[static_cast<Eigen::Index>(j) * block_ + i];
+                const double held = log_add(holdup.ln_aqueous_L[j] + u,
+                                            holdup.ln_organic_L[j] + u + ln_k[i] + sig[j]);
+                holdup.ln_source(i, j) = log_add(ln_feed_(i, j), held + holdup.ln_inverse_step);
+            }
+        }
+    };
+    // The start: the compositions of the steady balances' profile at sigma, with every stage
+    // at its steady RE totals (aqueous T_j, organic Y_j). The dynamics then keep those totals
+    // (the RE flux bookkeeping is stationary), so each step can load the organic.
+    Eigen::MatrixXd ln_d(n_, stages);
+    for (int j = 0; j < stages; ++j) {
+        ln_d.col(j) = ln_k.array() + sigma[j];
+    }
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    solve_linear_profiles(ln_d, x);
+    for (int j = 0; j < stages; ++j) {
+        auto u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+        const auto lse = [](const Eigen::VectorXd& a) {
+            const double top = a.maxCoeff();
+            return top + std::log((a.array() - top).exp().sum());
+        };
+        u.array() += std::log(aqueous_re_mol_per_L_[j]) - lse(u);
+        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - lse(ln_k + u);
+    }
+    double dt_h = 1e-3;
+    solver::NewtonOptions step_options = options;
+    step_options.tolerance = std::max(options.tolerance, 1e-6);  // the path need not be exact
+    Eigen::VectorXd state = x, trial;
+    for (int steps = 0; steps < 2000 && report.iterations < options.max_iterations; ++steps) {
+        if (dt_h > 1e6) {
+            // Long steps: the steady state itself, from where the dynamics have got to.
+            solver::NewtonOptions steady = options;
+            steady.max_iterations = report.iterations + 60;
+            trial = sigma;
+            if (newton_on_scale(ln_k, trial, x, steady, report)) {
+                sigma = trial;
+                return true;
+            }
+            x = state;
+            dt_h = 1e4;  // not there yet: go on in time
+        }
+        holdup.ln_inverse_step = -std::log(dt_h);
+        set_source(sigma, state);
+        trial = sigma;
+        step_options.max_iterations = report.iterations + 25;
+        const int before = report.iterations;
+        if (newton_on_scale(ln_k, trial, x, step_options, report, &holdup)) {
+            sigma = trial;
+            state = x;
+            dt_h *= report.iterations - before <= 5
+                        ? 4.0
+                        : (report.iterations - before <= 12 ? 2.0 : 1.0);
+        } else {
+            x = state;
+            dt_h *= 0.5;
+            if (dt_h < 1e-12) {
+                break;
+            }
+        }
+    }
+    report.message = "pseudo-transient continuation stopped (" + report.message + ")";
+    return false;
+}
+
+solver::SolverReport Cascade::Impl::polish_reduced(Eigen::VectorXd& x,
+                                                   const solver::NewtonOptions& options)
+{
+    // sigma_j that loads each stage's organic exactly with the aqueous of x, then Newton.
+    const auto start_time = std::chrono::steady_clock::now();
+    solver::SolverReport report;
+    report.method = "newton-block-tridiagonal (elimination of compositions)";
+    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+    const int stages = solved_stages_;
+    Eigen::VectorXd sigma(stages);
+    for (int j = 0; j < stages; ++j) {
+        const Eigen::VectorXd a = ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_);
+        const double top = a.maxCoeff();
+        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - top -
+                   std::log((a.array() - top).exp().sum());
+    }
+    report.converged =
+        options.max_iterations > 0 && newton_on_scale(ln_k, sigma, x, options, report);
+    report.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    return report;
+}
+
+}  // namespace reesx

@@ -3,10 +3,6 @@
 // Set-up of a cascade (flows, stage conditions, feasibility) and the public Cascade API.
 #include "CascadeImpl.h"
 
-#if defined(__SSE2__)
-#include <xmmintrin.h>
-#endif
-
 namespace reesx {
 
 using namespace cascade_detail;
@@ -380,42 +376,13 @@ void Cascade::Impl::set_warm_start(const CascadeResult& previous)
     }
 }
 
-namespace {
-
-//! Flushes subnormal results and operands to zero while alive (x86 MXCSR FTZ and DAZ). The
-//! solve works in ln space; its exp() of terms far below the largest (weights of trace
-//! elements, 1e-300 and less) only produce subnormals, and arithmetic on them is slow (it
-//! doubled the solve time of 300-600-stage cascades) while their value never matters.
-class FlushSubnormals {
-public:
-#if defined(__SSE2__)
-    FlushSubnormals() : saved_(_mm_getcsr())
-    {
-        _mm_setcsr(saved_ | 0x8040u);
-    }
-    ~FlushSubnormals()
-    {
-        _mm_setcsr(saved_);
-    }
-
-private:
-    unsigned saved_;
-#else
-    FlushSubnormals() {}
-#endif
-};
-
-}  // namespace
-
 CascadeResult Cascade::solve()
 {
-    const FlushSubnormals flush;
     impl_->warm_sigma_.resize(0);
     return impl_->solve();
 }
 CascadeResult Cascade::solve(const CascadeResult& previous)
 {
-    const FlushSubnormals flush;
     impl_->set_warm_start(previous);
     return impl_->solve();
 }

@@ -129,6 +129,9 @@ public:
     //! reduced solution): element balances exact where the full system's tolerance bounds
     //! each stage's relative imbalance only.
     solver::SolverReport polish_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    //! A start for a long cascade: the per-stage scale of the same flows over half the stages
+    //! per section, stretched; false where that does not apply or does not solve.
+    bool start_from_shorter_cascade(Eigen::VectorXd& sigma) const;
     //! solve_reduced's first fallback: continuation from ln_k = 0 (no separation, closed
     //! form) to ln_k, a Newton corrector at each point.
     bool continue_in_separation_factors(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,

@@ -78,8 +78,15 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         linear_closure_ = linear;
         report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
     }
+    if (!report.converged && options.max_iterations > 0 && start_from_shorter_cascade(sigma)) {
+        linear_closure_ = false;
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
+        report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
+    }
     if (!report.converged && options.max_iterations > 0) {
         linear_closure_ = true;
+        sigma = theory;
         solver::NewtonOptions limited = options;
         limited.max_iterations = std::min(options.max_iterations, report.iterations + 300);
         report.converged = continue_in_separation_factors(ln_k, sigma, x, limited, report);

@@ -9,6 +9,81 @@ namespace reesx {
 
 using namespace cascade_detail;
 
+bool Cascade::Impl::start_from_shorter_cascade(Eigen::VectorXd& sigma) const
+{
+    // Continuation in the stage count: the same flows over half the stages per section
+    // (solved the same way, so recursively from shorter still), its per-stage scale stretched
+    // over this cascade section by section. The fronts of a long cascade sit where those of
+    // the shorter one do, which the theory's flat start does not know.
+    const int extraction = spec_.stages_extraction, scrub = spec_.stages_scrub;
+    if (!spec_.draws.empty() || solved_stages_ != extraction + scrub || extraction + scrub < 100) {
+        return false;
+    }
+    CaseSpec shorter = spec_;
+    shorter.stages_extraction = std::max(1, extraction / 2);
+    shorter.stages_scrub = scrub > 0 ? std::max(1, scrub / 2) : 0;
+    shorter.efficiency = {1.0, 1.0, 1.0};
+    shorter.organic.recycle = false;
+    shorter.solver.tolerance = std::max(spec_.solver.tolerance, 1e-9);
+    const auto map_stage = [&](int stage) {  // 1-based, extraction or scrub
+        if (stage <= extraction) {
+            return std::clamp(static_cast<int>(std::lround(static_cast<double>(stage) *
+                                                           shorter.stages_extraction / extraction)),
+                              1, shorter.stages_extraction);
+        }
+        return shorter.stages_extraction +
+               std::clamp(static_cast<int>(std::lround(static_cast<double>(stage - extraction) *
+                                                       shorter.stages_scrub / scrub)),
+                          1, shorter.stages_scrub);
+    };
+    for (auto& feed : shorter.feeds) {
+        feed.stage = map_stage(feed.stage);
+    }
+    CascadeResult r;
+    try {
+        Cascade cascade(shorter);
+        r = cascade.solve();
+    } catch (const Error&) {
+        return false;
+    }
+    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+    const int short_stages = shorter.stages_extraction + shorter.stages_scrub;
+    Eigen::VectorXd short_sigma(short_stages);
+    for (int j = 0; j < short_stages; ++j) {
+        int top = 0;
+        for (int i = 1; i < n_; ++i) {
+            top =
+                r.organic_log10(j, spec_.components[i]) > r.organic_log10(j, spec_.components[top])
+                    ? i
+                    : top;
+        }
+        const int e = spec_.components[top];
+        short_sigma[j] =
+            (r.organic_log10(j, e) - r.aqueous_log10(j, e)) * std::log(10.0) - ln_k[top];
+    }
+    if (!short_sigma.allFinite()) {
+        return false;
+    }
+    // Linear interpolation at the same relative position within the section.
+    const auto stretch = [&](int first, int count, int short_first, int short_count) {
+        for (int j = 0; j < count; ++j) {
+            const double at = std::clamp((j + 0.5) * short_count / count - 0.5, 0.0,
+                                         static_cast<double>(short_count - 1));
+            const int below = std::min(static_cast<int>(at), short_count - 1);
+            const int above = std::min(below + 1, short_count - 1);
+            const double w = at - below;
+            sigma[first + j] =
+                (1.0 - w) * short_sigma[short_first + below] + w * short_sigma[short_first + above];
+        }
+    };
+    sigma.resize(solved_stages_);
+    stretch(0, extraction, 0, shorter.stages_extraction);
+    if (scrub > 0) {
+        stretch(extraction, scrub, shorter.stages_extraction, shorter.stages_scrub);
+    }
+    return true;
+}
+
 bool Cascade::Impl::continue_in_separation_factors(const Eigen::VectorXd& ln_k,
                                                    Eigen::VectorXd& sigma, Eigen::VectorXd& x,
                                                    const solver::NewtonOptions& options,

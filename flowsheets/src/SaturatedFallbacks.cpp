@@ -41,8 +41,8 @@ bool Cascade::Impl::start_from_shorter_cascade(Eigen::VectorXd& sigma) const
     }
     CascadeResult r;
     try {
-        Cascade cascade(shorter);
-        r = cascade.solve();
+        Impl cascade(shorter);  // a start: its balances need no certificate
+        r = cascade.solve_with_loop();
     } catch (const Error&) {
         return false;
     }

@@ -14,6 +14,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -227,6 +228,16 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                                      ? spec.root->at("model")
                                      : InputNode::load_string(spec.model_name, spec.source_file);
 
+    // The nominal steady state: each resimulated sample (other separation factors, the same
+    // stages and flows) starts from it.
+    std::optional<CascadeResult> nominal;
+    if (options.resimulate) {
+        try {
+            Cascade cascade(spec);
+            nominal = cascade.solve();
+        } catch (const Error&) {
+        }
+    }
     std::atomic<int> next{0}, done{0};
     std::exception_ptr internal_error;
     std::mutex error_mutex, yaml_mutex;
@@ -254,7 +265,8 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                                                    spec.root ? *spec.root : model_name);
                     }
                     Cascade cascade(sampled);
-                    streams = plant_streams(sampled, cascade.solve());
+                    streams =
+                        plant_streams(sampled, nominal ? cascade.solve(*nominal) : cascade.solve());
                 }
                 ParamValues v = sample_globals(model, rng);
                 for (std::size_t c = 0; c < nc; ++c) {

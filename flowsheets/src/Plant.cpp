@@ -725,7 +725,8 @@ void PlantSolver::solve_cascade(int c)
     try {
         set_components(cs);
         Cascade cascade(cs);
-        results_[c] = cascade.solve();
+        // A recycle changes the feeds a little between passes: start from the last solution.
+        results_[c] = solved_[c] ? cascade.solve(results_[c]) : cascade.solve();
     } catch (const InfeasibleError& e) {
         throw InfeasibleError("cascade '" + spec_.cascade_names[c] + "': " + e.what());
     } catch (const ConvergenceError& e) {

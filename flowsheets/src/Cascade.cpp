@@ -348,32 +348,30 @@ std::string Cascade::Impl::variable_name(int k) const
 }
 Cascade::Cascade(const CaseSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
 Cascade::~Cascade() = default;
-void Cascade::Impl::set_warm_start(const CascadeResult& previous)
+Eigen::VectorXd Cascade::Impl::scale_of(const CascadeResult& r, int stages) const
 {
-    // The previous sigma_j = ln q_ij - ln c_ij - ln K_i, read on the element the stage's
-    // organic holds most of (the best-resolved ratio).
-    warm_sigma_.resize(0);
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
-    if (previous.num_stages != stages_ || previous.aqueous_log10.rows() < solved_stages_ ||
-        ln_k.size() == 0) {
-        return;
-    }
-    Eigen::VectorXd sigma(solved_stages_);
-    for (int j = 0; j < solved_stages_; ++j) {
+    Eigen::VectorXd sigma(stages);
+    for (int j = 0; j < stages; ++j) {
         int top = 0;
         for (int i = 1; i < n_; ++i) {
-            if (previous.organic_log10(j, spec_.components[i]) >
-                previous.organic_log10(j, spec_.components[top])) {
+            if (r.organic_log10(j, spec_.components[i]) >
+                r.organic_log10(j, spec_.components[top])) {
                 top = i;
             }
         }
         const int e = spec_.components[top];
-        sigma[j] = (previous.organic_log10(j, e) - previous.aqueous_log10(j, e)) * std::log(10.0) -
-                   ln_k[top];
+        sigma[j] = (r.organic_log10(j, e) - r.aqueous_log10(j, e)) * std::log(10.0) - ln_k[top];
     }
-    if (sigma.allFinite()) {
-        warm_sigma_ = sigma;
-    }
+    return sigma.allFinite() ? sigma : Eigen::VectorXd();
+}
+
+void Cascade::Impl::set_warm_start(const CascadeResult& previous)
+{
+    const bool same_shape = previous.num_stages == stages_ &&
+                            previous.aqueous_log10.rows() >= solved_stages_ &&
+                            model_.ln_relative_extractability().size() > 0;
+    warm_sigma_ = same_shape ? scale_of(previous, solved_stages_) : Eigen::VectorXd();
 }
 
 CascadeResult Cascade::solve()

@@ -71,6 +71,13 @@ struct LogSum {
     }
 };
 
+//! ln sum_k exp(a_k), without overflow.
+inline double log_sum_exp(const Eigen::VectorXd& a)
+{
+    const double top = a.maxCoeff();
+    return top + std::log((a.array() - top).exp().sum());
+}
+
 inline std::string fmt(double value, int precision = 4)
 {
     std::ostringstream out;
@@ -195,6 +202,16 @@ public:
     void finish_reagents(CascadeResult& r) const;
     CascadeResult solve_with_extras();
     Eigen::VectorXd last_x_;  //!< solution of the previous solve (closed-loop warm start)
+    //! The separation-factor model's sigma_j = ln D_j of the first `stages` stages of a result
+    //! (ln q - ln c - ln K of the element the stage's organic holds most of, the best-resolved
+    //! ratio); empty when some stage has none.
+    Eigen::VectorXd scale_of(const CascadeResult& r, int stages) const;
+    //! sigma_j that loads stage j's organic exactly (to Y_j) with the aqueous ln c u.
+    double loading_scale(int j, const Eigen::VectorXd& u) const
+    {
+        return std::log(conditions_[j].organic_re_mol_per_L) -
+               cascade_detail::log_sum_exp(model_.ln_relative_extractability() + u);
+    }
     //! sigma (ln D per stage) of a previous result to start the reduced Newton from; empty:
     //! a cold start.
     Eigen::VectorXd warm_sigma_;

@@ -46,22 +46,9 @@ bool Cascade::Impl::start_from_shorter_cascade(Eigen::VectorXd& sigma) const
     } catch (const Error&) {
         return false;
     }
-    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
-    const int short_stages = shorter.stages_extraction + shorter.stages_scrub;
-    Eigen::VectorXd short_sigma(short_stages);
-    for (int j = 0; j < short_stages; ++j) {
-        int top = 0;
-        for (int i = 1; i < n_; ++i) {
-            top =
-                r.organic_log10(j, spec_.components[i]) > r.organic_log10(j, spec_.components[top])
-                    ? i
-                    : top;
-        }
-        const int e = spec_.components[top];
-        short_sigma[j] =
-            (r.organic_log10(j, e) - r.aqueous_log10(j, e)) * std::log(10.0) - ln_k[top];
-    }
-    if (!short_sigma.allFinite()) {
+    const Eigen::VectorXd short_sigma =
+        scale_of(r, shorter.stages_extraction + shorter.stages_scrub);
+    if (short_sigma.size() == 0) {
         return false;
     }
     // Linear interpolation at the same relative position within the section.
@@ -173,12 +160,8 @@ bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen
     solve_linear_profiles(ln_d, x);
     for (int j = 0; j < stages; ++j) {
         auto u = x.segment(static_cast<Eigen::Index>(j) * block_, n_);
-        const auto lse = [](const Eigen::VectorXd& a) {
-            const double top = a.maxCoeff();
-            return top + std::log((a.array() - top).exp().sum());
-        };
-        u.array() += std::log(aqueous_re_mol_per_L_[j]) - lse(u);
-        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - lse(ln_k + u);
+        u.array() += std::log(aqueous_re_mol_per_L_[j]) - log_sum_exp(u);
+        sigma[j] = loading_scale(j, u);
     }
     double dt_h = 1e-3;
     solver::NewtonOptions step_options = options;
@@ -231,10 +214,7 @@ solver::SolverReport Cascade::Impl::polish_reduced(Eigen::VectorXd& x,
     const int stages = solved_stages_;
     Eigen::VectorXd sigma(stages);
     for (int j = 0; j < stages; ++j) {
-        const Eigen::VectorXd a = ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_);
-        const double top = a.maxCoeff();
-        sigma[j] = std::log(conditions_[j].organic_re_mol_per_L) - top -
-                   std::log((a.array() - top).exp().sum());
+        sigma[j] = loading_scale(j, x.segment(static_cast<Eigen::Index>(j) * block_, n_));
     }
     report.converged =
         options.max_iterations > 0 && newton_on_scale(ln_k, sigma, x, options, report);

@@ -130,6 +130,21 @@ void BM_RandomCascades(benchmark::State& state)
     state.counters["max_ms"] = ms.back();
 }
 
+// Random blocks in [-1, 1], diagonal blocks shifted by 40 (well conditioned).
+void fill_random(reesx::solver::BlockTridiagonalMatrix& a)
+{
+    const int blocks = a.num_blocks(), m = a.block_size();
+    for (int k = 0; k < blocks; ++k) {
+        a.diag[k] = Eigen::MatrixXd::Random(m, m) + 40.0 * Eigen::MatrixXd::Identity(m, m);
+        if (k > 0) {
+            a.lower[k] = Eigen::MatrixXd::Random(m, m);
+        }
+        if (k + 1 < blocks) {
+            a.upper[k] = Eigen::MatrixXd::Random(m, m);
+        }
+    }
+}
+
 // The floor: one block-tridiagonal factorization + solve with 17×17 blocks.
 void BM_BlockTridiagonalFactorization(benchmark::State& state)
 {
@@ -138,15 +153,7 @@ void BM_BlockTridiagonalFactorization(benchmark::State& state)
     Eigen::VectorXd b = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(blocks) * m);
     for (auto _ : state) {
         state.PauseTiming();
-        for (int k = 0; k < blocks; ++k) {
-            a.diag[k] = Eigen::MatrixXd::Random(m, m) + 40.0 * Eigen::MatrixXd::Identity(m, m);
-            if (k > 0) {
-                a.lower[k] = Eigen::MatrixXd::Random(m, m);
-            }
-            if (k + 1 < blocks) {
-                a.upper[k] = Eigen::MatrixXd::Random(m, m);
-            }
-        }
+        fill_random(a);
         b.setOnes();
         state.ResumeTiming();
         benchmark::DoNotOptimize(a.factorize_and_solve(b));
@@ -161,15 +168,7 @@ void BM_BandLuFactorization(benchmark::State& state)
 {
     const int blocks = static_cast<int>(state.range(0)), m = 17;
     reesx::solver::BlockTridiagonalMatrix a(blocks, m);
-    for (int k = 0; k < blocks; ++k) {
-        a.diag[k] = Eigen::MatrixXd::Random(m, m) + 40.0 * Eigen::MatrixXd::Identity(m, m);
-        if (k > 0) {
-            a.lower[k] = Eigen::MatrixXd::Random(m, m);
-        }
-        if (k + 1 < blocks) {
-            a.upper[k] = Eigen::MatrixXd::Random(m, m);
-        }
-    }
+    fill_random(a);
     Eigen::VectorXd b = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(blocks) * m);
     reesx::solver::BandLu lu;
     for (auto _ : state) {

@@ -88,6 +88,8 @@ TEST(CascadeWarmStart, afterAFlowChangeMatchesTheColdSolve)
     const CascadeResult warm = warm_cascade.solve(previous);
     ASSERT_TRUE(warm.solver.converged);
     EXPECT_LT(warm.solver.iterations, cold.solver.iterations);
+    // Both end within the 1e-12 closure tolerance from different sides; the internal reflux
+    // (S = 2.7 times the feed) amplifies that in the products, far below 1e-9 of a product.
     for (std::size_t p = 0; p < cold.products.size(); ++p) {
         for (int e = 0; e < num_elements; ++e) {
             EXPECT_NEAR(warm.products[p].mol_per_h[e], cold.products[p].mol_per_h[e],

@@ -366,12 +366,55 @@ Eigen::VectorXd Cascade::Impl::scale_of(const CascadeResult& r, int stages) cons
     return sigma.allFinite() ? sigma : Eigen::VectorXd();
 }
 
+Eigen::VectorXd Cascade::Impl::stretched_scale(const Eigen::VectorXd& from, int from_extraction,
+                                               int from_scrub) const
+{
+    const int extraction = spec_.stages_extraction, scrub = spec_.stages_scrub;
+    Eigen::VectorXd sigma(extraction + scrub);
+    const auto stretch = [&](int first, int count, int from_first, int from_count) {
+        for (int j = 0; j < count; ++j) {
+            const double at = std::clamp((j + 0.5) * from_count / count - 0.5, 0.0,
+                                         static_cast<double>(from_count - 1));
+            const int below = std::min(static_cast<int>(at), from_count - 1);
+            const int above = std::min(below + 1, from_count - 1);
+            const double w = at - below;
+            sigma[first + j] = (1.0 - w) * from[from_first + below] + w * from[from_first + above];
+        }
+    };
+    stretch(0, extraction, 0, from_extraction);
+    if (scrub > 0) {
+        stretch(extraction, scrub, from_extraction, from_scrub);
+    }
+    return sigma;
+}
+
 void Cascade::Impl::set_warm_start(const CascadeResult& previous)
 {
-    const bool same_shape = previous.num_stages == stages_ &&
-                            previous.aqueous_log10.rows() >= solved_stages_ &&
-                            model_.ln_relative_extractability().size() > 0;
-    warm_sigma_ = same_shape ? scale_of(previous, solved_stages_) : Eigen::VectorXd();
+    warm_sigma_.resize(0);
+    if (model_.ln_relative_extractability().size() == 0 ||
+        previous.aqueous_log10.rows() < solved_stages_) {
+        return;
+    }
+    if (previous.num_stages == stages_) {
+        warm_sigma_ = scale_of(previous, solved_stages_);
+        return;
+    }
+    // Other stage counts (a design's trials): the previous scale stretched section by section
+    // over this cascade, when both solve only their extraction and scrub stages.
+    const auto count = [&](Section section) {
+        return static_cast<int>(
+            std::count(previous.sections.begin(), previous.sections.end(), section));
+    };
+    const int from_extraction = count(Section::extraction), from_scrub = count(Section::scrub);
+    const bool scrub_matches = (from_scrub > 0) == (spec_.stages_scrub > 0);
+    if (solved_stages_ != spec_.stages_extraction + spec_.stages_scrub || from_extraction == 0 ||
+        !scrub_matches || !spec_.draws.empty()) {
+        return;
+    }
+    const Eigen::VectorXd from = scale_of(previous, from_extraction + from_scrub);
+    if (from.size() > 0) {
+        warm_sigma_ = stretched_scale(from, from_extraction, from_scrub);
+    }
 }
 
 CascadeResult Cascade::solve()

@@ -206,14 +206,19 @@ public:
     //! (ln q - ln c - ln K of the element the stage's organic holds most of, the best-resolved
     //! ratio); empty when some stage has none.
     Eigen::VectorXd scale_of(const CascadeResult& r, int stages) const;
+    //! A per-stage scale of a cascade with other section sizes (extraction, then scrub
+    //! stages) stretched over this one's extraction and scrub sections: linear interpolation
+    //! at the same relative position within each section.
+    Eigen::VectorXd stretched_scale(const Eigen::VectorXd& from, int from_extraction,
+                                    int from_scrub) const;
     //! sigma_j that loads stage j's organic exactly (to Y_j) with the aqueous ln c u.
     double loading_scale(int j, const Eigen::VectorXd& u) const
     {
         return std::log(conditions_[j].organic_re_mol_per_L) -
                cascade_detail::log_sum_exp(model_.ln_relative_extractability() + u);
     }
-    //! sigma (ln D per stage) of a previous result to start the reduced Newton from; empty:
-    //! a cold start.
+    //! sigma (ln D per stage) of a previous result to start the reduced Newton from, stretched
+    //! section by section when the stage counts differ; empty: a cold start.
     Eigen::VectorXd warm_sigma_;
     void set_warm_start(const CascadeResult& previous);
     StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;

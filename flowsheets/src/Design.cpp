@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "reesx/core/Error.h"
@@ -171,6 +172,9 @@ private:
     const std::function<void(const std::string&)>& progress_;
     DesignResult result_;
     std::map<std::tuple<int, int, double>, Evaluation> cache_;
+    //! The last converged trial: the next trial starts from its profile, stretched over its
+    //! own stage counts (a cold start only when that fails).
+    std::optional<CascadeResult> last_converged_;
 
     //! The product of the more extractable group: the loaded organic, or the strip liquor.
     const ProductResult& product_a(const CascadeResult& r) const
@@ -194,7 +198,9 @@ private:
         return spec_.feed_phase == theory::FeedPhase::aqueous ? s - result_.theory.f_a_product
                                                               : s + result_.theory.f_b_product;
     }
-    CascadeResult simulate(int n, int m, double s);
+    //! The full simulation of a trial; `cold`: from the theory's start, as `reesx run` solves
+    //! the design's case file (the reported design must reproduce exactly).
+    CascadeResult simulate(int n, int m, double s, bool cold = false);
     Evaluation evaluate(int n, int m, double s);
     bool meets(const Evaluation& e) const
     {
@@ -237,13 +243,14 @@ Evaluation Designer::evaluate(int n, int m, double s)
     return e;
 }
 
-CascadeResult Designer::simulate(int n, int m, double s)
+CascadeResult Designer::simulate(int n, int m, double s, bool cold)
 {
     const std::string yaml = design_case_yaml(spec_, n, m, s, w_for(s));
     const CaseSpec c = parse_case(InputNode::load_string(yaml, "design case"));
     Cascade cascade(c);
-    CascadeResult r = cascade.solve();
+    CascadeResult r = last_converged_ && !cold ? cascade.solve(*last_converged_) : cascade.solve();
     ++result_.simulations;
+    last_converged_ = r;
     return r;
 }
 
@@ -537,7 +544,7 @@ DesignResult Designer::run()
     result_.organic_flow_L_per_h = c.organic.flow_L_per_h;
     result_.scrub_flow_L_per_h = c.scrub ? c.scrub->flow_L_per_h : 0.0;
     result_.strip_flow_L_per_h = c.strip ? c.strip->flow_L_per_h : 0.0;
-    result_.simulation = simulate(n, m, s);
+    result_.simulation = simulate(n, m, s, true);
     result_.warnings = c.warnings;
     fill_products(result_.simulation);
     result_.purity_a_one_less_scrub = m > 1 ? evaluate(n, m - 1, s).purity_a : 0.0;

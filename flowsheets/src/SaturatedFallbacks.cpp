@@ -51,23 +51,7 @@ bool Cascade::Impl::start_from_shorter_cascade(Eigen::VectorXd& sigma) const
     if (short_sigma.size() == 0) {
         return false;
     }
-    // Linear interpolation at the same relative position within the section.
-    const auto stretch = [&](int first, int count, int short_first, int short_count) {
-        for (int j = 0; j < count; ++j) {
-            const double at = std::clamp((j + 0.5) * short_count / count - 0.5, 0.0,
-                                         static_cast<double>(short_count - 1));
-            const int below = std::min(static_cast<int>(at), short_count - 1);
-            const int above = std::min(below + 1, short_count - 1);
-            const double w = at - below;
-            sigma[first + j] =
-                (1.0 - w) * short_sigma[short_first + below] + w * short_sigma[short_first + above];
-        }
-    };
-    sigma.resize(solved_stages_);
-    stretch(0, extraction, 0, shorter.stages_extraction);
-    if (scrub > 0) {
-        stretch(extraction, scrub, shorter.stages_extraction, shorter.stages_scrub);
-    }
+    sigma = stretched_scale(short_sigma, shorter.stages_extraction, shorter.stages_scrub);
     return true;
 }
 

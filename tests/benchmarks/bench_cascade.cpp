@@ -217,7 +217,8 @@ void BM_DiagonalUpperFactorization(benchmark::State& state)
 BENCHMARK(BM_Cascade17x100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x300NearMinReflux)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x100WarmResolve)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Cascade17Long)->Arg(200)->Arg(300)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Cascade17Long)->Arg(200)->Arg(300)->Arg(500)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Cascade17Long)->Arg(2500)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RandomCascades)->Arg(100)->Arg(300)->Iterations(1)->Unit(benchmark::kSecond);
 BENCHMARK(BM_BlockTridiagonalFactorization)->Arg(100)->Arg(300)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BandLuFactorization)->Arg(100)->Unit(benchmark::kMicrosecond);

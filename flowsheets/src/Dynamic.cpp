@@ -14,6 +14,63 @@
 
 namespace reesx {
 
+namespace {
+
+int component_index(const CaseSpec& spec, int element)
+{
+    return static_cast<int>(std::find(spec.components.begin(), spec.components.end(), element) -
+                            spec.components.begin());
+}
+
+//! When each product with a main element last reached the target purity and held it since:
+//! from IDA's roots of purity − target (DynamicCascade::roots), exact to the integrator's
+//! tolerance whatever the output times, and from the state at t = 0 and after each change
+//! of the flows (where the purity of a mixer's outlet can jump).
+class TargetTracker {
+public:
+    TargetTracker(const DynamicCascade& model, const std::vector<std::pair<int, int>>& roots)
+        : model_(model), roots_(roots), since_h_(roots.size(), -1.0)
+    {
+    }
+    //! Sets each purity's side of the target from the state y at t_h.
+    void check(const Eigen::VectorXd& y, double t_h)
+    {
+        std::vector<double> g(roots_.size());
+        model_.purity_margins(y.data(), g.data());
+        for (std::size_t r = 0; r < roots_.size(); ++r) {
+            if (g[r] < 0.0) {
+                since_h_[r] = -1.0;
+            } else if (since_h_[r] < 0.0) {
+                since_h_[r] = t_h;
+            }
+        }
+    }
+    //! Crossings IDA located.
+    void passed(const std::vector<solver::IdaRoot>& roots)
+    {
+        for (const auto& root : roots) {
+            since_h_[static_cast<std::size_t>(root.index)] = root.direction > 0 ? root.t : -1.0;
+        }
+    }
+    //! Since when product p has held the target; -1 when it does not now (or has no root).
+    double held_since_h(int p) const
+    {
+        for (std::size_t r = 0; r < roots_.size(); ++r) {
+            if (roots_[r].first == p) {
+                return since_h_[r];
+            }
+        }
+        return -1.0;
+    }
+
+private:
+    const DynamicCascade& model_;
+    std::vector<std::pair<int, int>> roots_;
+    std::vector<double> since_h_;
+};
+
+}  // namespace
+
 DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, DynamicCascade& model,
                         const Eigen::VectorXd& y0,
                         const std::function<void(const std::string&)>& progress,
@@ -43,21 +100,28 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         // residuals for nothing, so it applies here only.
         options.first_correction_trust = 10.0;
     }
-    solver::IdaIntegrator ida(model, 0.0, y0, options);
-    ida.correct_initial_conditions(times.front());
-
+    // Purity is that of the element the product has at steady state (without one: at the
+    // end, below). IDA locates where each such purity crosses the target.
+    std::vector<std::pair<int, int>> purity_roots;  // (product, component)
     for (const auto& o : model.outlets(y0)) {
         ProductSeries p;
         p.name = o.name;
-        // Purity is that of the element the product has at steady state (without one: at
-        // the end, below).
         for (const auto& steady : result.steady_state.products) {
             if (steady.name == o.name) {
                 p.main_element = steady.re_mol_per_h > 0.0 ? steady.main_element : -1;
             }
         }
+        if (p.main_element >= 0) {
+            purity_roots.emplace_back(static_cast<int>(result.products.size()),
+                                      component_index(spec, p.main_element));
+        }
         result.products.push_back(p);
     }
+    model.set_purity_roots(purity_roots, dynamic.target_purity);
+    solver::IdaIntegrator ida(model, 0.0, y0, options);
+    ida.correct_initial_conditions(times.front());
+    TargetTracker target(model, purity_roots);
+    target.check(ida.state(), 0.0);
     Eigen::VectorXd fed = Eigen::VectorXd::Zero(model.feed_rate().size());  // elements first
     double t_fed = 0.0;
     bool flows_changed = false;
@@ -120,10 +184,13 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
                 flows = changed;
                 model.set_flows(flows);
                 flows_changed = true;
+                target.passed(ida.take_roots());
                 ida.restart(t_action, t_out > t_action ? t_out : t_action + 1e-6);
+                target.check(ida.state(), t_action);  // a purity that jumped at the change
             }
         }
         ida.advance_to(t_out);
+        target.passed(ida.take_roots());
         fed += model.feed_rate() * (t_out - t_fed);
         t_fed = t_out;
         const Eigen::VectorXd y = ida.state();
@@ -189,15 +256,21 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             end.maxCoeff(&largest);
             series.main_element = spec.components[static_cast<std::size_t>(largest)];
         }
-        const auto main =
-            std::find(spec.components.begin(), spec.components.end(), series.main_element) -
-            spec.components.begin();
+        const int main = component_index(spec, series.main_element);
         for (const Eigen::VectorXd& m : outflow_mol_per_h[p]) {
             const double total = m.sum();
             // A product that carries nothing at steady state has no main element: purity 0.
             series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
                                                                             : 0.0);
         }
+        if (result.has_steady_state) {
+            series.time_to_target_h = series.purity.back() >= dynamic.target_purity
+                                          ? target.held_since_h(static_cast<int>(p))
+                                          : -1.0;
+            continue;
+        }
+        // The main element is known only now: the first output time from which the purity
+        // holds the target.
         for (std::size_t i = series.purity.size(); i-- > 0;) {
             if (series.purity[i] < dynamic.target_purity) {
                 break;
@@ -274,6 +347,12 @@ DynamicResult simulate_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic,
     DynamicCascade model(spec, dynamic);
     model.prepare();
     const Eigen::VectorXd y0 = initial_state(spec, dynamic, result, model);
+    if (result.has_steady_state) {
+        DynamicSpec at_steady_state = dynamic;
+        at_steady_state.start = StartState::steady_state;
+        result.slowest_time_constant_h =
+            model.slowest_time_constant_h(initial_state(spec, at_steady_state, result, model));
+    }
     try {
         return integrate(spec, dynamic, model, y0, progress, result, start_time);
     } catch (const solver::SolverError& e) {

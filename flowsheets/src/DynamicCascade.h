@@ -107,6 +107,16 @@ public:
     //! dq/dc of stage j at aqueous c: A_km = q_k (d ln q_k / d ln c_m) / c_m, from the
     //! model's log-space Jacobian (with the magnitudes of `organic`, so signs carry through).
     void organic_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc);
+    //! The same from the model's log-space Jacobian (any model without extra species).
+    void equilibrium_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc) const;
+
+    //! The slowest time constant of the cascade linearized at y (docs/dynamics.md): -1 /
+    //! Re λ of the eigenvalue λ of smallest magnitude of the holdups' and settler cells'
+    //! linearized equations, in h; infinite where that linearization is singular, NaN where
+    //! it is not computed (models with extra species, Murphree efficiencies, a phase without
+    //! flow).
+    double slowest_time_constant_h(const Eigen::VectorXd& y) const;
+
     bool has_linear_solver() const override { return true; }
 
     //! The iteration matrix J = dF/dy + c_j dF/dy', reduced: a settler cell depends only on
@@ -218,9 +228,23 @@ public:
         Eigen::VectorXd mol_per_h;
     };
     std::vector<Outlet> outlets(const Eigen::VectorXd& y) const;
+    //! What leaves at one outlet, mol/h per component.
+    Eigen::VectorXd outflow_mol_per_h(const OutletPoint& point, const double* y) const;
+
+    //! IDA's root functions: for each (outlet index of outlet_points, component), the sign of
+    //! the outlet's purity in that component minus target_purity.
+    void set_purity_roots(const std::vector<std::pair<int, int>>& outlet_components,
+                          double target_purity);
+    int root_count() const override { return static_cast<int>(purity_roots_.size()); }
+    void roots(double, const double* y, const double*, double* g) override { purity_margins(y, g); }
+    //! The root functions at y: m_main − target × Σm per root, the sign of purity − target
+    //! wherever the product carries anything and smooth where a purity would divide by a
+    //! vanishing flow.
+    void purity_margins(const double* y, double* g) const;
 
     //! Purity of the control's element at its measuring point.
     double measured_purity(const DynamicControl& control, const Eigen::VectorXd& y) const;
+
     int stages() const { return stages_; }
     int components() const { return n_; }
     bool has_extra_species() const { return m_ > 0; }
@@ -253,6 +277,12 @@ private:
     Eigen::MatrixXd aq_mix_, org_mix_;
     Eigen::VectorXd zeros_;
     StageChemistry chem_;
+    struct PurityRoot {
+        OutletPoint point;
+        int component = 0;
+    };
+    std::vector<PurityRoot> purity_roots_;
+    double target_purity_ = 1.0;
 
     //! What the settler residuals alone move the concentration leaving stage j's last
     //! aqueous and organic cells by (the δ at zero mixer change), into aq_offset_/org_offset_.

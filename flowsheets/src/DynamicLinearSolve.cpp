@@ -71,6 +71,11 @@ void DynamicCascade::organic_jacobian(int j, const double* c, Eigen::MatrixXd& d
         dq_dc.diagonal() += dq_dc_diagonal_.col(j);
         return;
     }
+    equilibrium_jacobian(j, c, dq_dc);
+}
+
+void DynamicCascade::equilibrium_jacobian(int j, const double* c, Eigen::MatrixXd& dq_dc) const
+{
     const Eigen::VectorXd ln_c = ln_magnitudes(c);
     Eigen::VectorXd ln_q(n_);
     model_.equilibrium(conditions_[j], ln_c, ln_q, dq_dc);

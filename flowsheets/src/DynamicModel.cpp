@@ -379,31 +379,51 @@ Eigen::VectorXd DynamicCascade::left(const Eigen::VectorXd& y) const
     return total;
 }
 
+Eigen::VectorXd DynamicCascade::outflow_mol_per_h(const OutletPoint& point, const double* y) const
+{
+    const int j = point.stage;
+    const double flow_L_per_h = point.draw >= 0
+                                    ? draw_flow_factor_ * spec_.draws[point.draw].flow_L_per_h
+                                : point.aqueous ? q_aq_[j] - draw_aq_[j]
+                                                : q_org_[j] - draw_org_[j];
+    // Concentrations leaving stage j's settler (its mixer without settler cells).
+    Eigen::VectorXd q(n_), m(n_);
+    mixer_organic(j, y, q);
+    for (int k = 0; k < n_; ++k) {
+        const double conc =
+            cells_ > 0 ? y[point.aqueous ? cs_index(j, cells_ - 1, k) : qs_index(j, cells_ - 1, k)]
+                       : (point.aqueous ? y[c_index(j, k)] : q[k]);
+        m[k] = flow_L_per_h * conc;
+    }
+    return m;
+}
+
 std::vector<DynamicCascade::Outlet> DynamicCascade::outlets(const Eigen::VectorXd& y) const
 {
     std::vector<Outlet> out;
-    Eigen::VectorXd q(n_);
-    // Concentrations leaving stage j's settler (its mixer without settler cells).
-    const auto leaving = [&](int j, bool aqueous, double flow_L_per_h) {
-        mixer_organic(j, y.data(), q);
-        Eigen::VectorXd m(n_);
-        for (int k = 0; k < n_; ++k) {
-            const double conc =
-                cells_ > 0 ? y[aqueous ? cs_index(j, cells_ - 1, k) : qs_index(j, cells_ - 1, k)]
-                           : (aqueous ? y[c_index(j, k)] : q[k]);
-            m[k] = flow_L_per_h * conc;
-        }
-        return m;
-    };
     for (const auto& p : outlet_points(spec_)) {
-        const int j = p.stage;
-        const double flow_L_per_h = p.draw >= 0
-                                        ? draw_flow_factor_ * spec_.draws[p.draw].flow_L_per_h
-                                    : p.aqueous ? q_aq_[j] - draw_aq_[j]
-                                                : q_org_[j] - draw_org_[j];
-        out.push_back({p.name, leaving(j, p.aqueous, flow_L_per_h)});
+        out.push_back({p.name, outflow_mol_per_h(p, y.data())});
     }
     return out;
+}
+
+void DynamicCascade::set_purity_roots(const std::vector<std::pair<int, int>>& outlet_components,
+                                      double target_purity)
+{
+    const auto points = outlet_points(spec_);
+    purity_roots_.clear();
+    for (const auto& [outlet, component] : outlet_components) {
+        purity_roots_.push_back({points[static_cast<std::size_t>(outlet)], component});
+    }
+    target_purity_ = target_purity;
+}
+
+void DynamicCascade::purity_margins(const double* y, double* g) const
+{
+    for (std::size_t r = 0; r < purity_roots_.size(); ++r) {
+        const Eigen::VectorXd m = outflow_mol_per_h(purity_roots_[r].point, y);
+        g[r] = m[purity_roots_[r].component] - target_purity_ * m.sum();
+    }
 }
 
 double DynamicCascade::measured_purity(const DynamicControl& control,

@@ -63,6 +63,9 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
         {"times_h", r.times_h},
         {"target_purity", dynamic.target_purity},
         {"products", series},
+        {"slowest_time_constant_h", std::isfinite(r.slowest_time_constant_h)
+                                        ? json(r.slowest_time_constant_h)
+                                        : json(nullptr)},
         {"conservation_relative_error", r.conservation_relative_error},
         {"steady_state_relative_difference", std::isfinite(r.steady_state_relative_difference)
                                                  ? json(r.steady_state_relative_difference)
@@ -124,7 +127,7 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
         }
         char reached[32] = "not reached";
         if (p.time_to_target_h >= 0.0) {
-            std::snprintf(reached, sizeof reached, "%.1f", p.time_to_target_h);
+            std::snprintf(reached, sizeof reached, "%.2f", p.time_to_target_h);
         }
         std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14s %16s\n", p.name.c_str(),
                       symbol_or_dash(p.main_element).c_str(), p.purity.front(), p.purity.back(),
@@ -133,6 +136,17 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
     }
     std::snprintf(line, sizeof line, "\n  conservation (in - out - accumulation) / in: %.3g\n",
                   r.conservation_relative_error);
+    out << line;
+    if (std::isfinite(r.slowest_time_constant_h)) {
+        std::snprintf(line, sizeof line,
+                      "  slowest time constant at the steady state of reesx run: %.4g h\n",
+                      r.slowest_time_constant_h);
+    } else {
+        std::snprintf(line, sizeof line, "  slowest time constant at the steady state: %s\n",
+                      std::isinf(r.slowest_time_constant_h)
+                          ? "unbounded (the linearization is singular)"
+                          : "not computed");
+    }
     out << line;
     if (std::isfinite(r.steady_state_relative_difference)) {
         std::snprintf(line, sizeof line,

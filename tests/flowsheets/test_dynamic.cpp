@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "CaseBuilder.h"
+#include "DynamicRun.h"
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/flowsheets/Dynamic.h"
@@ -18,25 +18,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-DynamicResult run_dynamic(const std::string& yaml, DynamicSpec* out = nullptr)
-{
-    const CaseSpec spec = test::case_from_yaml(yaml);
-    const DynamicSpec dynamic = parse_dynamic(spec);
-    if (out) {
-        *out = dynamic;
-    }
-    return simulate_dynamic(spec, dynamic);
-}
-
-const ProductSeries& product(const DynamicResult& r, const std::string& name)
-{
-    for (const auto& p : r.products) {
-        if (p.name == name) {
-            return p;
-        }
-    }
-    throw std::runtime_error("no product " + name);
-}
+using test::product;
+using test::run_dynamic;
 
 TEST(Dynamic, singleWellMixedStageFollowsTheFirstOrderResponse)
 {

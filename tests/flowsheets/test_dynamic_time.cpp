@@ -1,0 +1,132 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// `reesx dynamic`'s times: the exact time to target (IDA's roots), the slowest time constant
+// against analytic cascades, and the slow approach of a separation-factor cascade near its
+// sharp split (docs/dynamics.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "DynamicRun.h"
+
+namespace reesx {
+namespace {
+
+using test::product;
+using test::run_dynamic;
+
+//! The start-up example's 31 + 45 Pr/Nd cascade (examples/prnd-p507-startup.yaml) at a
+//! scrub flow: S = 3410 L/h × 1.5 mol/L × 0.36 / 3 = 613.8 mol/h of RE the organic can
+//! carry, W = scrub × 4 mol/L / 3 what the scrub strips, f_A = 112.5 mol/h of Nd fed; the
+//! sharp split S − W = f_A is at 375.975 L/h.
+std::string startup_cascade(double scrub_L_per_h, const std::string& dynamic)
+{
+    return "system: p507-hcl\nstages: {extraction: 31, scrub: 45}\n"
+           "feed: {flow: 100 L/h, concentration: 1.5 mol/L, composition: {Pr: 0.25, Nd: 0.75}}\n"
+           "organic: {flow: 3410 L/h, extractant-concentration: 1.5 mol/L, saponification: "
+           "0.36}\nscrub: {flow: " +
+           std::to_string(scrub_L_per_h) + " L/h, acid: 4.0 mol/L}\ndynamic: " + dynamic + "\n";
+}
+
+//! The first output time from which the purity holds the target (-1: not at the end).
+double first_output_holding(const DynamicResult& r, const ProductSeries& p, double target)
+{
+    double since = -1.0;
+    for (std::size_t i = p.purity.size(); i-- > 0 && p.purity[i] >= target;) {
+        since = r.times_h[i];
+    }
+    return since;
+}
+
+TEST(DynamicTime, timeToTargetIsExactWhateverTheOutputTimes)
+{
+    // Off the sharp split (scrub 374 L/h) the raffinate reaches 0.9999 in a few thousand
+    // hours from feed. The time is where IDA finds purity − target changing sign, not an
+    // output time: with 10 outputs over 4000 h or 9 over 6000 h it is the same, and a run
+    // with an output every hour brackets it from above by at most one hour.
+    const auto run = [&](double hours, int outputs) {
+        return run_dynamic(
+            startup_cascade(374.0, "{hours: " + std::to_string(hours) + ", start: feed, outputs: " +
+                                       std::to_string(outputs) + ", target-purity: 0.9999}"));
+    };
+    const DynamicResult coarse = run(4000.0, 10), longer = run(6000.0, 9), fine = run(4000.0, 4000);
+    const double exact = product(coarse, "raffinate").time_to_target_h;
+    ASSERT_GT(exact, 0.0);
+    EXPECT_NE(std::fmod(exact, 400.0), 0.0);  // not snapped to an output
+    // Runs with other output times take other steps: the same time to the integrator's
+    // tolerance (measured within 4e-8 relative; relative 1e-6 on purities near 1).
+    EXPECT_NEAR(product(longer, "raffinate").time_to_target_h, exact, 1e-5 * exact);
+    const ProductSeries& raffinate = product(fine, "raffinate");
+    const double grid = first_output_holding(fine, raffinate, 0.9999);
+    EXPECT_LE(raffinate.time_to_target_h, grid);
+    EXPECT_GT(raffinate.time_to_target_h, grid - 1.0);
+    EXPECT_NEAR(raffinate.time_to_target_h, exact, 1e-5 * exact);
+    // The loaded organic passes 0.9999 early on and falls below it as the Pr the
+    // raffinate no longer takes goes up (2.2 % at steady state): it does not hold the
+    // target, in any of the runs.
+    const ProductSeries& organic = product(fine, "loaded_organic");
+    EXPECT_GT(*std::max_element(organic.purity.begin(), organic.purity.end()), 0.9999);
+    for (const DynamicResult* r : {&coarse, &longer, &fine}) {
+        EXPECT_EQ(product(*r, "loaded_organic").time_to_target_h, -1.0);
+    }
+}
+
+TEST(DynamicTime, aStartAtSpecHoldsItFromZero)
+{
+    // Started at its steady state, a product purer than the target has held it since t = 0;
+    // one less pure never reaches it.
+    const DynamicResult r =
+        run_dynamic(startup_cascade(374.0,
+                                    "{hours: 20, start: steady-state, outputs: 2, "
+                                    "target-purity: 0.9999}"));
+    EXPECT_GT(r.steady_state.products[test::product_index(r.steady_state, "raffinate")].purity,
+              0.9999);
+    EXPECT_EQ(product(r, "raffinate").time_to_target_h, 0.0);
+    EXPECT_LT(r.steady_state.products[test::product_index(r.steady_state, "loaded_organic")].purity,
+              0.9999);
+    EXPECT_EQ(product(r, "loaded_organic").time_to_target_h, -1.0);
+}
+
+TEST(DynamicTime, slowestTimeConstantOfAConstantDistributionCascade)
+{
+    // N well-mixed stages without settlers, constant D, feed at the top stage: per element
+    // (V_a + D V_o) dc_j/dt = Q_a c_(j+1) + D Q_o c_(j−1) − (Q_a + D Q_o) c_j with fixed
+    // ends, a tridiagonal Toeplitz matrix whose eigenvalues are
+    // (−(Q_a + D Q_o) + 2 √(Q_a D Q_o) cos(kπ / (N + 1))) / (V_a + D V_o), k = 1..N
+    // (e.g. Smith, "Numerical Solution of Partial Differential Equations", 3rd ed., §2.8).
+    // V = τ_mixer Q per phase, so the slowest is τ_mixer (1 + E) / (1 + E − 2 √E cos(π /
+    // (N + 1))), E = D Q_o / Q_a, the largest over the elements.
+    const int n = 5;
+    const double q_a = 100.0, q_o = 80.0, tau_mixer_h = 0.25;
+    const DynamicResult r = run_dynamic(
+        "system: p507-hcl\nmodel: constant-distribution\ndistribution: {La: 2.0, Ce: 0.5}\n"
+        "stages: {extraction: 5, scrub: 0}\n"
+        "feed: {flow: 100 L/h, concentration: 1 mol/L, composition: {La: 0.5, Ce: 0.5}}\n"
+        "organic: {flow: 80 L/h}\n"
+        "dynamic: {hours: 1, start: feed, mixer-residence-time: 15 min, "
+        "settler-residence-time: 0, outputs: 1}\n");
+    double expected = 0.0;
+    for (const double d : {2.0, 0.5}) {
+        const double e = d * q_o / q_a;
+        expected =
+            std::max(expected, tau_mixer_h * (1.0 + e) /
+                                   (1.0 + e - 2.0 * std::sqrt(e) * std::cos(M_PI / (n + 1))));
+    }
+    EXPECT_NEAR(r.slowest_time_constant_h, expected, 1e-9 * expected);
+
+    // One stage with a settler cell per phase: the settlers do not feed back into the
+    // mixer, so the modes are the mixer's (τ_mixer) and each cell's (its residence time).
+    const DynamicResult settled = run_dynamic(
+        "system: p507-hcl\nmodel: constant-distribution\ndistribution: {La: 2.0}\n"
+        "stages: {extraction: 1, scrub: 0}\n"
+        "feed: {flow: 100 L/h, concentration: 1 mol/L, composition: {La: 1}}\n"
+        "organic: {flow: 80 L/h}\n"
+        "dynamic: {hours: 1, start: feed, mixer-residence-time: 15 min, "
+        "settler-residence-time: 30 min, settler-cells: 1, outputs: 1}\n");
+    EXPECT_NEAR(settled.slowest_time_constant_h, 0.5, 1e-9 * 0.5);
+}
+
+}  // namespace
+}  // namespace reesx

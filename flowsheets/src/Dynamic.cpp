@@ -278,35 +278,49 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             series.time_to_target_h = result.times_h[i];
         }
     }
+    // With changed flows, compare with `reesx run` at the flows and feed in force at the
+    // end: the state the run heads for, not the one it started from.
+    const CascadeResult* reference = result.has_steady_state ? &result.steady_state : nullptr;
+    if (reference && flows_changed) {
+        CaseSpec at_end = scaled_case(spec, flows);
+        if (flows.feed_mole_fraction) {
+            at_end.feeds[0].mole_fraction = *flows.feed_mole_fraction;
+        }
+        try {
+            Cascade cascade(at_end);
+            result.steady_state_at_end = cascade.solve();
+            reference = &*result.steady_state_at_end;
+        } catch (const ConvergenceError& e) {
+            reference = nullptr;
+            result.warnings.push_back(
+                std::string("the steady state of reesx run at the flows in force at the end "
+                            "did not converge (") +
+                e.what() + "), so the final profile is not compared with it");
+        }
+    }
     result.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
     result.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
     const Eigen::MatrixXd organic = model.organic_profile(y);
-    double largest = 0.0;
     for (int j = 0; j < stages; ++j) {
         for (int k = 0; k < n; ++k) {
-            const int e = spec.components[k];
-            result.aqueous_mol_per_L(j, e) = y[model.c_index(j, k)];
-            result.organic_mol_per_L(j, e) = organic(j, k);
-            if (result.has_steady_state) {
-                largest = std::max(largest, result.steady_state.aqueous_mol_per_L(j, e));
-            }
+            result.aqueous_mol_per_L(j, spec.components[k]) = y[model.c_index(j, k)];
+            result.organic_mol_per_L(j, spec.components[k]) = organic(j, k);
         }
     }
-    if (!result.has_steady_state) {
+    if (!reference) {
         result.steady_state_relative_difference = NAN;  // nothing to compare with
-    } else if (!flows_changed) {
+    } else {
+        const Eigen::MatrixXd& ss = reference->aqueous_mol_per_L;
+        const double largest = ss.topRows(stages).maxCoeff();
         for (int j = 0; j < stages; ++j) {
             for (int e = 0; e < num_elements; ++e) {
-                const double ss = result.steady_state.aqueous_mol_per_L(j, e);
-                if (ss > 1e-9 * largest) {
+                if (ss(j, e) > 1e-9 * largest) {
                     result.steady_state_relative_difference =
                         std::max(result.steady_state_relative_difference,
-                                 std::abs(result.aqueous_mol_per_L(j, e) - ss) / ss);
+                                 std::abs(result.aqueous_mol_per_L(j, e) - ss(j, e)) / ss(j, e));
                 }
             }
         }
-    } else {
-        result.steady_state_relative_difference = NAN;  // the flows changed: another state
     }
     result.stats = ida.stats();
     result.seconds =

@@ -32,6 +32,9 @@ struct OutletPoint {
 
 std::vector<OutletPoint> outlet_points(const CaseSpec& spec);
 
+//! The case with its flows × the event's factors (not its feed's composition).
+CaseSpec scaled_case(const CaseSpec& spec, const DynamicEvent& factors);
+
 class DynamicCascade final : public solver::DaeSystem {
 public:
     DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic);

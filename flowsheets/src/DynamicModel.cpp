@@ -84,10 +84,9 @@ Eigen::VectorXd DynamicCascade::differential_mask() const
     return id;
 }
 
-void DynamicCascade::set_flows(const DynamicEvent& factors)
+CaseSpec scaled_case(const CaseSpec& spec, const DynamicEvent& factors)
 {
-    factored_ = false;
-    CaseSpec scaled = spec_;
+    CaseSpec scaled = spec;
     for (auto& f : scaled.feeds) {
         f.flow_L_per_h *= factors.feed_flow_factor;
     }
@@ -101,6 +100,13 @@ void DynamicCascade::set_flows(const DynamicEvent& factors)
     for (auto& d : scaled.draws) {
         d.flow_L_per_h *= factors.draw_flow_factor;
     }
+    return scaled;
+}
+
+void DynamicCascade::set_flows(const DynamicEvent& factors)
+{
+    factored_ = false;
+    const CaseSpec scaled = scaled_case(spec_, factors);
     Eigen::MatrixXd conserved_feed;
     try {
         const Cascade cascade(scaled);  // checks the flows, too

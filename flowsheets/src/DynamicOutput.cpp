@@ -17,6 +17,22 @@ std::string symbol_or_dash(int element)
     return element >= 0 ? std::string(elements()[element].symbol) : "-";
 }
 
+//! The purity of a product's main element at the steady state the run is compared with
+//! (reesx run at the flows in force at the end); -1 without one.
+double steady_purity(const DynamicResult& r, const ProductSeries& p)
+{
+    if (!r.has_steady_state) {
+        return -1.0;
+    }
+    const CascadeResult& steady = r.steady_state_at_end ? *r.steady_state_at_end : r.steady_state;
+    for (const auto& s : steady.products) {
+        if (s.name == p.name) {
+            return p.main_element >= 0 ? s.composition[p.main_element] : 0.0;
+        }
+    }
+    return -1.0;
+}
+
 std::vector<double> row_major(const Eigen::MatrixXd& m)
 {
     std::vector<double> out;
@@ -52,8 +68,10 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
     }
     json series = json::object();
     for (const auto& p : r.products) {
+        const double steady = steady_purity(r, p);
         series[p.name] = {{"main_element", symbol_or_dash(p.main_element)},
                           {"purity", p.purity},
+                          {"steady_state_purity", steady < 0.0 ? json(nullptr) : json(steady)},
                           {"re_mol_per_h", p.re_mol_per_h},
                           {"time_to_target_h",
                            p.time_to_target_h < 0.0 ? json(nullptr) : json(p.time_to_target_h)}};
@@ -119,11 +137,8 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
     out << line;
     for (const auto& p : r.products) {
         char steady[32] = "n/a";  // no steady state
-        for (const auto& s : r.steady_state.products) {
-            if (s.name == p.name) {
-                std::snprintf(steady, sizeof steady, "%.8f",
-                              p.main_element >= 0 ? s.composition[p.main_element] : 0.0);
-            }
+        if (const double purity = steady_purity(r, p); purity >= 0.0) {
+            std::snprintf(steady, sizeof steady, "%.8f", purity);
         }
         char reached[32] = "not reached";
         if (p.time_to_target_h >= 0.0) {
@@ -134,28 +149,33 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       steady, reached);
         out << line;
     }
+    if (r.steady_state_at_end) {
+        out << "  (steady state: reesx run at the flows in force at the end)\n";
+    }
     std::snprintf(line, sizeof line, "\n  conservation (in - out - accumulation) / in: %.3g\n",
                   r.conservation_relative_error);
     out << line;
     if (std::isfinite(r.slowest_time_constant_h)) {
         std::snprintf(line, sizeof line,
-                      "  slowest time constant at the steady state of reesx run: %.4g h\n",
+                      "  slowest time constant, linearized at the case's steady state: %.4g h\n",
                       r.slowest_time_constant_h);
     } else {
-        std::snprintf(line, sizeof line, "  slowest time constant at the steady state: %s\n",
+        std::snprintf(line, sizeof line,
+                      "  slowest time constant, linearized at the case's steady state: %s\n",
                       std::isinf(r.slowest_time_constant_h)
                           ? "unbounded (the linearization is singular)"
                           : "not computed");
     }
     out << line;
+    const char* which = r.steady_state_at_end ? " at the flows in force at the end" : "";
     if (std::isfinite(r.steady_state_relative_difference)) {
         std::snprintf(line, sizeof line,
-                      "  final profile vs steady state of reesx run: %.3g (max relative)\n",
-                      r.steady_state_relative_difference);
+                      "  final profile vs steady state of reesx run%s: %.3g (max relative)\n",
+                      which, r.steady_state_relative_difference);
     } else {
         std::snprintf(line, sizeof line,
                       "  final profile vs steady state of reesx run: not compared (%s)\n",
-                      r.has_steady_state ? "the flows changed during the run"
+                      r.has_steady_state ? "it did not converge at the flows in force at the end"
                                          : "the steady state did not converge");
     }
     out << line;

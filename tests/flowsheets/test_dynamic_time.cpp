@@ -128,6 +128,29 @@ TEST(DynamicTime, slowestTimeConstantOfAConstantDistributionCascade)
     EXPECT_NEAR(settled.slowest_time_constant_h, 0.5, 1e-9 * 0.5);
 }
 
+TEST(DynamicTime, aRunWhoseFlowsChangedIsComparedWithTheSteadyStateOfItsLastFlows)
+{
+    // The start-up example: from feed, a 10 % feed increase at 1460 h takes the cascade
+    // under the sharp split (f_A rises to 123.75 mol/h, S − W stays 112.5): the raffinate
+    // must then carry 11 mol/h of Nd, and heads for `reesx run` at 110 L/h of feed (a
+    // raffinate purity of 0.784), not for the 0.997 of the case's own flows.
+    const DynamicResult r =
+        run_dynamic(startup_cascade(376.0,
+                                    "{hours: 2190, start: feed, outputs: 3, events: "
+                                    "[{time: 1460 h, feed-flow-factor: 1.1}]}"));
+    std::string at_end = startup_cascade(376.0, "{}");
+    at_end.replace(at_end.find("flow: 100 L/h"), 13, "flow: 110 L/h");
+    const CascadeResult steady = test::solve_yaml(at_end);
+    ASSERT_TRUE(r.steady_state_at_end.has_value());
+    const int raffinate = test::product_index(steady, "raffinate");
+    EXPECT_NEAR(r.steady_state_at_end->products[raffinate].purity,
+                steady.products[raffinate].purity, 1e-12);
+    const double end = product(r, "raffinate").purity.back();
+    EXPECT_LT(std::abs(end - steady.products[raffinate].purity), 0.01);
+    EXPECT_GT(r.steady_state.products[raffinate].purity - end, 0.2);
+    EXPECT_LT(r.steady_state_relative_difference, 0.1);  // against the flows at the end
+}
+
 TEST(DynamicTime, nearTheSharpSplitTheSlowModeIsTheFrontsInventoryOverTheBulkFlow)
 {
     // The saturated organic fixes what each product carries in total (the organic S − W,

@@ -1,9 +1,10 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // The dynamic cascade as IDA sees it (reesx/flowsheets/Dynamic.h for the model): internal to
-// reesx_flowsheets. DynamicModel.cpp holds the flows and the DAE residual,
-// DynamicLinearSolve.cpp the structured solves with the iteration matrix, DynamicStart.cpp
-// the start states, Dynamic.cpp the integration (events, control, time to target) and
+// reesx_flowsheets. DynamicModel.cpp holds the flows, the DAE residual and the outlets,
+// DynamicLinearSolve.cpp the structured solves with the iteration matrix,
+// DynamicLinearization.cpp the slowest time constant, DynamicStart.cpp the start states,
+// Dynamic.cpp the integration (events, control, time to target, comparison) and
 // DynamicInput.cpp the `dynamic:` mapping.
 #pragma once
 
@@ -18,8 +19,6 @@
 #include "reesx/solver/BlockTridiagonal.h"
 
 namespace reesx {
-
-constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
 
 //! Where the streams leaving a cascade are taken: the two ends (and the strip section's first
 //! stage) and the side draws; `draw` indexes CaseSpec::draws, -1 for an end.
@@ -251,7 +250,6 @@ public:
     int stages() const { return stages_; }
     int components() const { return n_; }
     bool has_extra_species() const { return m_ > 0; }
-    double time_constant_h() const;
     void prepare();
     //! Models with extra species: their named stage profiles (pH, ...), stages × names.
     Eigen::MatrixXd chemistry_profile(const Eigen::VectorXd& y) const;

@@ -456,14 +456,6 @@ double DynamicCascade::measured_purity(const DynamicControl& control,
     return total > 0.0 && k < n_ ? std::max(amounts[k], 0.0) / total : 0.0;
 }
 
-double DynamicCascade::time_constant_h() const
-{
-    // The stage residence time (mixer + settler) of the first stage, for messages.
-    return (mixer_aq_L_[0] + mixer_org_L_[0] +
-            std::max(1, cells_) * (settler_aq_L_[0] + settler_org_L_[0])) /
-           (q_aq_[0] + q_org_[0]);
-}
-
 void DynamicCascade::prepare()
 {
     q_.assign(stages_, Eigen::VectorXd(n_));

@@ -9,6 +9,11 @@
 #include "reesx/core/Error.h"
 
 namespace reesx {
+namespace {
+
+constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
+
+}  // namespace
 
 Eigen::VectorXd DynamicCascade::state_from(const Eigen::MatrixXd& c,
                                            const Eigen::MatrixXd& organic_c,

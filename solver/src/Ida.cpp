@@ -104,7 +104,7 @@ SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
 
 IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd& y0,
                              const IdaOptions& options)
-    : system_(system), options_(options), t_(t0)
+    : system_(system), options_(options), t_(t0), root_count_(system.root_count())
 {
     check_created(static_cast<SUNContext>(context_), "SUNContext_Create");
     const auto n = static_cast<sunindextype>(system.size());
@@ -159,8 +159,8 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
     check(IDASetSuppressAlg(ida, SUNTRUE), "IDASetSuppressAlg", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
-    if (const int roots = system.root_count(); roots > 0) {
-        check(IDARootInit(ida, roots, root_callback), "IDARootInit", last_message_);
+    if (root_count_ > 0) {
+        check(IDARootInit(ida, root_count_, root_callback), "IDARootInit", last_message_);
     }
 }
 
@@ -318,7 +318,7 @@ void IdaIntegrator::advance_to(double t_out)
         if (flag != IDA_ROOT_RETURN) {
             break;  // IDA_TSTOP_RETURN or IDA_SUCCESS: at t_out
         }
-        std::vector<int> found(static_cast<std::size_t>(system_.root_count()));
+        std::vector<int> found(static_cast<std::size_t>(root_count_));
         check(IDAGetRootInfo(mem_.get(), found.data()), "IDAGetRootInfo", last_message_);
         for (std::size_t i = 0; i < found.size(); ++i) {
             if (found[i] != 0) {

@@ -112,6 +112,7 @@ private:
     double t_ = 0.0;
     IdaStats counted_before_restarts_;  //!< IDAReInit zeroes IDA's own counters
     double first_norm_ = 0.0, rate_factor_ = 20.0, solve_c_j_ = 0.0;  //!< convergence test
+    int root_count_ = 0;                                              //!< the system's, when made
     std::vector<IdaRoot> roots_;
     std::exception_ptr callback_error_;
     std::string last_message_;

@@ -393,6 +393,8 @@ TEST(Dynamic, aStartFromFeedRunsWithoutAConvergedSteadyState)
     const CaseSpec spec = test::case_from_yaml(failing + from_feed);
     const nlohmann::json j = io::dynamic_summary(spec, dynamic, r);
     EXPECT_TRUE(j["dynamic"]["steady_state_relative_difference"].is_null());
+    EXPECT_TRUE(j["dynamic"]["slowest_time_constant_h"].is_null());
+    EXPECT_TRUE(j["dynamic"]["products"]["loaded_organic"]["steady_state_purity"].is_null());
     EXPECT_TRUE(j["steady_state_of_run"].is_null());
     EXPECT_FALSE(j["converged"].get<bool>());
     EXPECT_EQ(j["warnings"], nlohmann::json(r.warnings));
@@ -401,6 +403,8 @@ TEST(Dynamic, aStartFromFeedRunsWithoutAConvergedSteadyState)
     EXPECT_THAT(text, HasSubstr("n/a"));
     EXPECT_THAT(text, HasSubstr("warning: the steady state of reesx run did not converge"));
     EXPECT_THAT(text, ::testing::Not(HasSubstr("nan")));
+    EXPECT_THAT(text, HasSubstr("slowest time constant, linearized at the case's steady "
+                                "state: not computed"));
 
     // Where the steady state is needed: the start from it, and a loop that measures a
     // product's main element there.

@@ -7,9 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "DynamicRun.h"
+#include "reesx/io/DynamicOutput.h"
+#include "reesx/thermo/Elements.h"
 
 namespace reesx {
 namespace {
@@ -149,6 +152,22 @@ TEST(DynamicTime, aRunWhoseFlowsChangedIsComparedWithTheSteadyStateOfItsLastFlow
     EXPECT_LT(std::abs(end - steady.products[raffinate].purity), 0.01);
     EXPECT_GT(r.steady_state.products[raffinate].purity - end, 0.2);
     EXPECT_LT(r.steady_state_relative_difference, 0.1);  // against the flows at the end
+
+    // JSON and stdout say which steady state, and give the slowest time constant.
+    const CaseSpec spec = test::case_from_yaml(startup_cascade(376.0, "{}"));
+    const nlohmann::json j = io::dynamic_summary(spec, DynamicSpec{}, r);
+    EXPECT_EQ(j["dynamic"]["products"]["raffinate"]["steady_state_purity"].get<double>(),
+              r.steady_state_at_end->products[raffinate].composition[*element_index("Pr")]);
+    EXPECT_EQ(j["dynamic"]["slowest_time_constant_h"].get<double>(), r.slowest_time_constant_h);
+    const std::string text = io::format_dynamic(spec, DynamicSpec{}, r);
+    EXPECT_NE(text.find("(steady state: reesx run at the flows in force at the end)"),
+              std::string::npos);
+    char tau[32];
+    std::snprintf(tau, sizeof tau, "%.4g h", r.slowest_time_constant_h);
+    EXPECT_NE(text.find(std::string("slowest time constant, linearized at the case's steady "
+                                    "state: ") +
+                        tau),
+              std::string::npos);
 }
 
 TEST(DynamicTime, nearTheSharpSplitTheSlowModeIsTheFrontsInventoryOverTheBulkFlow)

@@ -23,7 +23,7 @@ std::complex<double> smallest_eigenvalue(solver::BlockTridiagonalMatrix& a)
 {
     const Eigen::Index n = static_cast<Eigen::Index>(a.num_blocks()) * a.block_size();
     const Eigen::Index most = std::min<Eigen::Index>(n, 80);
-    // The basis grows vector by vector: a few are usually enough (8 for the 17 × 100
+    // The basis grows vector by vector: a few are usually enough (9 for the 17 × 100
     // benchmark cascade), and memory touched costs page faults.
     std::vector<Eigen::VectorXd> v(1, Eigen::VectorXd(n));
     Eigen::MatrixXd h = Eigen::MatrixXd::Zero(most + 1, most);

@@ -18,10 +18,11 @@ std::string symbol_or_dash(int element)
 }
 
 //! The purity of a product's main element at the steady state the run is compared with
-//! (reesx run at the flows in force at the end); -1 without one.
+//! (reesx run at the flows in force at the end); -1 without one (none converged, or the flows
+//! changed and none converged at the new ones: not compared).
 double steady_purity(const DynamicResult& r, const ProductSeries& p)
 {
-    if (!r.has_steady_state) {
+    if (!r.has_steady_state || std::isnan(r.steady_state_relative_difference)) {
         return -1.0;
     }
     const CascadeResult& steady = r.steady_state_at_end ? *r.steady_state_at_end : r.steady_state;

@@ -17,6 +17,23 @@ std::string symbol_or_dash(int element)
     return element >= 0 ? std::string(elements()[element].symbol) : "-";
 }
 
+//! The purity of a product's main element at the steady state the run is compared with
+//! (reesx run at the flows in force at the end); -1 without one (none converged, or the flows
+//! changed and none converged at the new ones: not compared).
+double steady_purity(const DynamicResult& r, const ProductSeries& p)
+{
+    if (!r.has_steady_state || std::isnan(r.steady_state_relative_difference)) {
+        return -1.0;
+    }
+    const CascadeResult& steady = r.steady_state_at_end ? *r.steady_state_at_end : r.steady_state;
+    for (const auto& s : steady.products) {
+        if (s.name == p.name) {
+            return p.main_element >= 0 ? s.composition[p.main_element] : 0.0;
+        }
+    }
+    return -1.0;
+}
+
 std::vector<double> row_major(const Eigen::MatrixXd& m)
 {
     std::vector<double> out;
@@ -52,8 +69,10 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
     }
     json series = json::object();
     for (const auto& p : r.products) {
+        const double steady = steady_purity(r, p);
         series[p.name] = {{"main_element", symbol_or_dash(p.main_element)},
                           {"purity", p.purity},
+                          {"steady_state_purity", steady < 0.0 ? json(nullptr) : json(steady)},
                           {"re_mol_per_h", p.re_mol_per_h},
                           {"time_to_target_h",
                            p.time_to_target_h < 0.0 ? json(nullptr) : json(p.time_to_target_h)}};
@@ -63,6 +82,9 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
         {"times_h", r.times_h},
         {"target_purity", dynamic.target_purity},
         {"products", series},
+        {"slowest_time_constant_h", std::isfinite(r.slowest_time_constant_h)
+                                        ? json(r.slowest_time_constant_h)
+                                        : json(nullptr)},
         {"conservation_relative_error", r.conservation_relative_error},
         {"steady_state_relative_difference", std::isfinite(r.steady_state_relative_difference)
                                                  ? json(r.steady_state_relative_difference)
@@ -116,32 +138,45 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
     out << line;
     for (const auto& p : r.products) {
         char steady[32] = "n/a";  // no steady state
-        for (const auto& s : r.steady_state.products) {
-            if (s.name == p.name) {
-                std::snprintf(steady, sizeof steady, "%.8f",
-                              p.main_element >= 0 ? s.composition[p.main_element] : 0.0);
-            }
+        if (const double purity = steady_purity(r, p); purity >= 0.0) {
+            std::snprintf(steady, sizeof steady, "%.8f", purity);
         }
         char reached[32] = "not reached";
         if (p.time_to_target_h >= 0.0) {
-            std::snprintf(reached, sizeof reached, "%.1f", p.time_to_target_h);
+            std::snprintf(reached, sizeof reached, "%.2f", p.time_to_target_h);
         }
         std::snprintf(line, sizeof line, "  %-18s %-4s %14.8f %14.8f %14s %16s\n", p.name.c_str(),
                       symbol_or_dash(p.main_element).c_str(), p.purity.front(), p.purity.back(),
                       steady, reached);
         out << line;
     }
+    if (r.steady_state_at_end) {
+        out << "  (steady state: reesx run at the flows in force at the end)\n";
+    }
     std::snprintf(line, sizeof line, "\n  conservation (in - out - accumulation) / in: %.3g\n",
                   r.conservation_relative_error);
     out << line;
+    if (std::isfinite(r.slowest_time_constant_h)) {
+        std::snprintf(line, sizeof line,
+                      "  slowest time constant, linearized at the case's steady state: %.4g h\n",
+                      r.slowest_time_constant_h);
+    } else {
+        std::snprintf(line, sizeof line,
+                      "  slowest time constant, linearized at the case's steady state: %s\n",
+                      std::isinf(r.slowest_time_constant_h)
+                          ? "unbounded (the linearization is singular)"
+                          : "not computed");
+    }
+    out << line;
+    const char* which = r.steady_state_at_end ? " at the flows in force at the end" : "";
     if (std::isfinite(r.steady_state_relative_difference)) {
         std::snprintf(line, sizeof line,
-                      "  final profile vs steady state of reesx run: %.3g (max relative)\n",
-                      r.steady_state_relative_difference);
+                      "  final profile vs steady state of reesx run%s: %.3g (max relative)\n",
+                      which, r.steady_state_relative_difference);
     } else {
         std::snprintf(line, sizeof line,
                       "  final profile vs steady state of reesx run: not compared (%s)\n",
-                      r.has_steady_state ? "the flows changed during the run"
+                      r.has_steady_state ? "it did not converge at the flows in force at the end"
                                          : "the steady state did not converge");
     }
     out << line;

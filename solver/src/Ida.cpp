@@ -4,6 +4,7 @@
 #include "reesx/solver/FastSerialVector.h"
 
 #include <cmath>
+#include <utility>
 
 #include <ida/ida.h>
 #include <sunlinsol/sunlinsol_band.h>
@@ -103,7 +104,7 @@ SUNLinearSolver new_structured_solver(N_Vector like, SUNContext context)
 
 IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd& y0,
                              const IdaOptions& options)
-    : system_(system), options_(options), t_(t0)
+    : system_(system), options_(options), t_(t0), root_count_(system.root_count())
 {
     check_created(static_cast<SUNContext>(context_), "SUNContext_Create");
     const auto n = static_cast<sunindextype>(system.size());
@@ -158,6 +159,9 @@ IdaIntegrator::IdaIntegrator(DaeSystem& system, double t0, const Eigen::VectorXd
     check(IDASetId(ida, id_.get()), "IDASetId", last_message_);
     check(IDASetSuppressAlg(ida, SUNTRUE), "IDASetSuppressAlg", last_message_);
     check(IDASetMaxNumSteps(ida, options.max_steps), "IDASetMaxNumSteps", last_message_);
+    if (root_count_ > 0) {
+        check(IDARootInit(ida, root_count_, root_callback), "IDARootInit", last_message_);
+    }
 }
 
 template <class Body>
@@ -225,6 +229,13 @@ int IdaIntegrator::convergence_test_callback(SUNNonlinearSolver nls, N_Vector, N
         self->rate_factor_ = rate / (1.0 - rate);
     }
     return self->rate_factor_ * norm <= tolerance ? SUN_NLS_SUCCESS : SUN_NLS_CONTINUE;
+}
+
+int IdaIntegrator::root_callback(double t, N_Vector y, N_Vector yp, double* g, void* data)
+{
+    auto* self = static_cast<IdaIntegrator*>(data);
+    return self->guarded(
+        [&] { self->system_.roots(t, N_VGetArrayPointer(y), N_VGetArrayPointer(yp), g); });
 }
 
 int IdaIntegrator::linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector, double c_j,
@@ -297,11 +308,30 @@ void IdaIntegrator::advance_to(double t_out)
         return;
     }
     check(IDASetStopTime(mem_.get(), t_out), "IDASetStopTime", last_message_);
-    double reached = t_;
-    const int flag = IDASolve(mem_.get(), t_out, &reached, y_.get(), yp_.get(), IDA_NORMAL);
-    rethrow_callback_error();
-    check(flag, "IDASolve", last_message_);
-    t_ = reached;
+    // At a root IDA returns IDA_ROOT_RETURN with y at the root; go on from there.
+    while (t_ < t_out) {
+        double reached = t_;
+        const int flag = IDASolve(mem_.get(), t_out, &reached, y_.get(), yp_.get(), IDA_NORMAL);
+        rethrow_callback_error();
+        check(flag, "IDASolve", last_message_);
+        t_ = reached;
+        if (flag != IDA_ROOT_RETURN) {
+            break;  // IDA_TSTOP_RETURN or IDA_SUCCESS: at t_out
+        }
+        std::vector<int> found(static_cast<std::size_t>(root_count_));
+        check(IDAGetRootInfo(mem_.get(), found.data()), "IDAGetRootInfo", last_message_);
+        for (std::size_t i = 0; i < found.size(); ++i) {
+            if (found[i] != 0) {
+                roots_.push_back({reached, static_cast<int>(i), found[i]});
+            }
+        }
+    }
+    t_ = t_out;  // the stop time, exactly
+}
+
+std::vector<IdaRoot> IdaIntegrator::take_roots()
+{
+    return std::exchange(roots_, {});
 }
 
 Eigen::Map<const Eigen::VectorXd> IdaIntegrator::state() const

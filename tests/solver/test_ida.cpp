@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <stdexcept>
+#include <vector>
 
 #include "reesx/solver/Ida.h"
 
@@ -45,7 +47,18 @@ public:
             z[2 * i + 1] = r[2 * i + 1] + 2.0 * z[2 * i];
         }
     }
+    //! Root functions x_1 − 1/2 and z_1 − 3/2 (x_1 = 3/4); throws when `throwing`.
+    int root_count() const override { return roots_ ? 2 : 0; }
+    void roots(double, const double* y, const double*, double* g) override
+    {
+        if (throwing_) {
+            throw std::runtime_error("root function failed");
+        }
+        g[0] = y[0] - 0.5;
+        g[1] = y[1] - 1.5;
+    }
     long solves_ = 0;
+    bool roots_ = false, throwing_ = false;
 
 private:
     int m_;
@@ -91,6 +104,33 @@ TEST(IdaIntegrator, refusesTolerancesThatGiveNoPositiveErrorWeight)
     options.absolute_tolerance = 0.0;
     IdaIntegrator ida(chain, 0.0, Eigen::VectorXd::Zero(4), options);
     EXPECT_THROW(ida.correct_initial_conditions(0.1), SolverError);
+}
+
+TEST(IdaIntegrator, locatesRootsAndRethrowsWhatTheRootFunctionThrows)
+{
+    // x_1 = 1 − e^{−kt} passes 1/2 at ln 2 / k and 3/4 at ln 4 / k, both rising; advance_to
+    // goes on to its stop time past them.
+    TankChain chain(2, true);
+    chain.roots_ = true;
+    IdaOptions options;
+    options.relative_tolerance = 1e-10;
+    options.absolute_tolerance = 1e-12;
+    IdaIntegrator ida(chain, 0.0, Eigen::VectorXd::Zero(4), options);
+    ida.correct_initial_conditions(0.1);
+    ida.advance_to(10.0);
+    EXPECT_EQ(ida.time(), 10.0);
+    const std::vector<IdaRoot> roots = ida.take_roots();
+    ASSERT_EQ(roots.size(), 2u);
+    const double k = 0.5;
+    EXPECT_EQ(roots[0].index, 0);
+    EXPECT_NEAR(roots[0].t, std::log(2.0) / k, 1e-8);
+    EXPECT_EQ(roots[0].direction, 1);
+    EXPECT_EQ(roots[1].index, 1);
+    EXPECT_NEAR(roots[1].t, std::log(4.0) / k, 1e-8);
+    EXPECT_TRUE(ida.take_roots().empty());
+    // An exception in the root function stops the integration and comes back out of it.
+    chain.throwing_ = true;
+    EXPECT_THROW(ida.advance_to(20.0), std::runtime_error);
 }
 
 INSTANTIATE_TEST_SUITE_P(BandAndStructured, IdaLinearSolvers, ::testing::Bool());

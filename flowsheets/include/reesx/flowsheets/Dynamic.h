@@ -13,6 +13,7 @@
 
 #include <array>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,7 +79,8 @@ struct ProductSeries {
     std::string name;
     int main_element = -1;
     std::vector<double> purity, re_mol_per_h;  //!< at each output time
-    double time_to_target_h = -1.0;            //!< first time from which the purity stays >= target
+    //! Since when the purity has held the target without a break, h (-1: not at the end).
+    double time_to_target_h = -1.0;
 };
 
 struct StageProfile {
@@ -104,13 +106,22 @@ struct DynamicResult {
     //! The final aqueous and organic mixer concentrations, mol/L (stages × 17 elements).
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! Max relative difference of the final mixer concentrations from the steady state of
-    //! `reesx run` (over concentrations above 1e-9 of the largest); NaN when not compared
-    //! (the flows changed, or there is no steady state).
+    //! `reesx run` (steady_state_at_end when the flows changed; over concentrations above
+    //! 1e-9 of the largest); NaN when not compared (no steady state).
     double steady_state_relative_difference = 0.0;
     //! False when `reesx run` did not converge and the start did not need it (feed, fresh):
     //! steady_state is then empty and each product's main element is its largest at the end.
     bool has_steady_state = false;
     CascadeResult steady_state;
+    //! The slowest time constant of the cascade linearized at that steady state, h:
+    //! -1 / Re λ of the eigenvalue of smallest magnitude (docs/dynamics.md); infinite where
+    //! the linearization is singular, NaN where not computed (no steady state, models with
+    //! extra species, Murphree efficiencies).
+    double slowest_time_constant_h = std::numeric_limits<double>::quiet_NaN();
+    //! `reesx run` at the flows and feed in force at the end, when events or the control
+    //! loop changed them (and it converges): the state the run heads for, which the final
+    //! profile and the products are compared with.
+    std::optional<CascadeResult> steady_state_at_end;
     //! Warnings beyond steady_state.warnings: without a steady state, the case's own and why.
     std::vector<std::string> warnings;
     solver::IdaStats stats;

@@ -42,6 +42,19 @@ public:
                               const double* /*r*/, double* /*z*/)
     {
     }
+
+    //! Root functions g(t, y, y') whose sign changes IDA locates (IDARootInit): their number,
+    //! read when the integrator is made, and their values. May throw as residual.
+    virtual int root_count() const { return 0; }
+    virtual void roots(double /*t*/, const double* /*y*/, const double* /*yp*/, double* /*g*/) {}
+};
+
+//! A root of DaeSystem::roots that IDA located: its time, its index and whether g rose
+//! through zero (+1) or fell (-1).
+struct IdaRoot {
+    double t = 0.0;
+    int index = 0;
+    int direction = 0;
 };
 
 struct IdaOptions {
@@ -76,8 +89,11 @@ public:
     //! Restarts from the current state at time t (after a scheduled change of the system):
     //! new consistent conditions from the current differential unknowns.
     void restart(double t, double t_next);
-    //! Integrates to t_out exactly (stop time) and returns the state there.
+    //! Integrates to t_out exactly (stop time), recording the roots of the system's root
+    //! functions passed on the way (take_roots).
     void advance_to(double t_out);
+    //! The roots located since the last call, in time order.
+    std::vector<IdaRoot> take_roots();
 
     double time() const { return t_; }
     Eigen::Map<const Eigen::VectorXd> state() const;
@@ -96,6 +112,8 @@ private:
     double t_ = 0.0;
     IdaStats counted_before_restarts_;  //!< IDAReInit zeroes IDA's own counters
     double first_norm_ = 0.0, rate_factor_ = 20.0, solve_c_j_ = 0.0;  //!< convergence test
+    int root_count_ = 0;                                              //!< the system's, when made
+    std::vector<IdaRoot> roots_;
     std::exception_ptr callback_error_;
     std::string last_message_;
 
@@ -109,6 +127,7 @@ private:
     //! the c_j of the last solve.
     static int convergence_test_callback(SUNNonlinearSolver nls, N_Vector ycor, N_Vector correction,
                                          double tolerance, N_Vector weights, void* data);
+    static int root_callback(double t, N_Vector y, N_Vector yp, double* g, void* data);
     static int linear_setup_callback(double t, N_Vector y, N_Vector yp, N_Vector r, double c_j,
                                      void* data);
     static int linear_solve_callback(double t, N_Vector y, N_Vector yp, N_Vector r, N_Vector rhs,

@@ -190,9 +190,13 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
         }
         const double charge = 3.0 * r.aqueous_mol_per_L.row(j).sum() +
                               model_.extra_aqueous_charge_eq_per_L(x.segment(row0 + n_, m_));
-        r.electroneutrality_relative_error =
-            std::max(r.electroneutrality_relative_error,
-                     std::abs(charge - chloride_mol_per_L_[j]) / chloride_mol_per_L_[j]);
+        // Relative to the larger side: a stage without acid or RE has neither (0/0).
+        const double scale = std::max(chloride_mol_per_L_[j], std::abs(charge));
+        if (scale > 0.0) {
+            r.electroneutrality_relative_error =
+                std::max(r.electroneutrality_relative_error,
+                         std::abs(charge - chloride_mol_per_L_[j]) / scale);
+        }
     }
     r.conserved_names = model_.conserved_quantities();
     for (int k = 0; k < k_; ++k) {

@@ -12,6 +12,11 @@
 namespace reesx {
 namespace {
 
+//! Feed concentrations: below the first nothing is left to separate (an input error), below
+//! the second a unit is probably wrong (a warning), mol/L.
+constexpr double min_feed_mol_per_L = 1e-9;
+constexpr double dilute_feed_mol_per_L = 1e-3;
+
 Phase parse_phase(const InputNode& node)
 {
     const std::string text = node.as_string();
@@ -248,9 +253,20 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             f.stage = spec.stages_extraction + 1;
         }
         f.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+        const InputNode concentration = node.at("concentration");
         f.concentration_mol_per_L =
-            node.at("concentration")
-                .as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
+            concentration.as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
+        if (f.concentration_mol_per_L < min_feed_mol_per_L) {
+            // Far below any leach liquor: kg of product and reagents per kg underflow.
+            concentration.fail("a feed of " + concentration.text() +
+                               " carries no rare earth to separate (below 1e-9 mol/L); give the "
+                               "total RE concentration, e.g. 1.5 mol/L, and check its unit");
+        }
+        if (f.concentration_mol_per_L < dilute_feed_mol_per_L) {
+            spec.warnings.push_back(concentration.path() + ": " + concentration.text() +
+                                    " is a very dilute feed (SX feeds are usually 0.1-1.8 mol/L "
+                                    "RE); check the unit");
+        }
         f.mole_fraction = parse_composition(node);
         if (auto acid = node.find("acid")) {
             if (f.phase == Phase::organic) {
@@ -261,6 +277,9 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         spec.feeds.push_back(f);
     }
     spec.components = feed_components(spec.feeds);
+    for (auto& w : extraction_order_reversals(spec.system, spec.components)) {
+        spec.warnings.push_back(std::move(w));
+    }
 
     // Organic.
     const InputNode organic = root.at("organic");
@@ -339,6 +358,26 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     } else if (spec.stages_strip > 0) {
         root.fail("the cascade has " + std::to_string(spec.stages_strip) +
                   " strip stages but no 'strip' stream (flow and acid)");
+    }
+    if (saturated && spec.stages_strip > 1) {
+        spec.warnings.push_back(
+            "stages.strip: the separation-factor model strips the organic completely in the "
+            "first strip stage, so strip stages 2-" +
+            std::to_string(spec.stages_strip) +
+            " are empty (idle); use strip: 1, or the mass-action model for partial stripping");
+    }
+    if (!saturated) {
+        // With an acidity model, acid-free scrub or strip liquor exchanges almost nothing.
+        const auto warn_no_acid = [&](const std::optional<AcidStreamSpec>& stream, const char* key,
+                                      const char* section) {
+            if (stream && stream->acid_mol_per_L == 0.0) {
+                spec.warnings.push_back(std::string(key) + ".acid: 0 mol/L: without acid the " +
+                                        section + " section hardly exchanges RE with the '" +
+                                        spec.model_name + "' model; its stages are nearly idle");
+            }
+        };
+        warn_no_acid(spec.scrub, "scrub", "scrub");
+        warn_no_acid(spec.strip, "strip", "strip");
     }
     if (auto eff = root.find("efficiency")) {
         spec.efficiency = parse_efficiency(*eff);

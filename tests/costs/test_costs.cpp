@@ -391,6 +391,17 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     expect_error(
         strip_case("cost: {regions: {US: {electricity-price: {value: 0.1, range: [0.2, 0.3]}}}}\n"),
         "must contain the value");
+    // Impossible values: a residence time that overflows the volumes, a negative price in a
+    // range, a number no cost input reaches.
+    expect_error(strip_case("cost: {mixer-residence-time: 1e308 min}\n"),
+                 "mixer-residence-time: 1e+308 min is more than a week");
+    expect_error(strip_case("cost: {settler-residence-time: 20000}\n"), "more than a week");
+    expect_error(strip_case("cost: {tank-residence-time: 1e9 h}\n"), "more than a week");
+    expect_error(
+        strip_case(
+            "cost: {regions: {US: {electricity-price: {value: 0.04, range: [-1, 0.043]}}}}\n"),
+        "must lie in [0, 1e12] USD/kWh");
+    expect_error(strip_case("cost: {regions: {US: {electricity-price: 1e300}}}\n"), "below 1e12");
     std::string with_lu = strip_case("cost: {allocation: value, oxide-price: {Nd: 1}}\n");
     with_lu.replace(with_lu.find("{Pr: 0.25, Nd: 0.75}"), 20, "{Pr: 0.25, Nd: 0.74, Lu: 0.01}");
     expect_error(with_lu, "oxide price for Lu");
@@ -418,6 +429,16 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     expect_data_error(text, "unit: USD/kWh, year: 2023, source: eia_epm_5_3",
                       "unit: USD/MWh, year: 2023, source: eia_epm_5_3",
                       "expected the unit 'USD/kWh'");
+}
+
+TEST(CountryData, UnusualResidenceTimeIsAWarning)
+{
+    const CostSetup setup = parse_cost_setup(
+        test::case_from_yaml(strip_case("cost: {mixer-residence-time: 60 min}\n")));
+    ASSERT_EQ(setup.warnings.size(), 1U);
+    EXPECT_NE(setup.warnings[0].find("cost.mixer-residence-time: 60 min is far above the usual"),
+              std::string::npos)
+        << setup.warnings[0];
 }
 
 TEST(CostCountries, AddedRegionInheritsAndOverrides)

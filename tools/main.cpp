@@ -281,7 +281,7 @@ int run_separate(const SeparateOptions& o)
         const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
         const std::string command = "command -v dot >/dev/null 2>&1 && dot -Tsvg " +
                                     quoted(o.dot_path) + " -o " + quoted(svg);
-        if (std::system(command.c_str()) == 0) {
+        if (std::system(command.c_str()) == 0 && !o.quiet) {
             std::cerr << "wrote " << svg << "\n";
         }
     }
@@ -403,6 +403,7 @@ struct CostArgs {
     std::uint64_t seed = 1;
     int threads = 0;
     bool no_resimulate = false;
+    bool quiet = false;
 };
 
 std::vector<std::string> split_codes(const std::string& text)
@@ -451,10 +452,24 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
         mc.seed = args.seed;
         mc.threads = args.threads;
         mc.resimulate = !args.no_resimulate;
-        mc.progress = true;
+        mc.progress = !args.quiet;
         run.monte_carlo = rc::monte_carlo(spec, model, codes, mc);
     }
-    std::cout << rc::format_cost(spec, model, run);
+    // The case's and the solve's warnings (an inverted extraction order, idle stages) beside
+    // the costing's own.
+    if (!args.quiet) {
+        std::cout << rc::format_cost(spec, model, run);
+        for (const auto& w : result.warnings) {
+            std::cout << "warning: " << w << "\n";
+        }
+    } else {
+        for (const auto& w : result.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
+        for (const auto& w : model.setup().warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
+    }
     if (!json_path.empty()) {
         nlohmann::json j;
         j["reesx_version"] = reesx::io::version();
@@ -465,6 +480,10 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
         const nlohmann::json c = rc::cost_json(model, run);
         for (const auto& [key, value] : c.items()) {
             j[key] = value;
+        }
+        j["warnings"] = result.warnings;
+        for (const auto& w : c["warnings"]) {
+            j["warnings"].push_back(w);
         }
         reesx::io::write_json(json_path, j);
     }
@@ -665,6 +684,8 @@ int main(int argc, char** argv)
     cost->add_option("--seed", cost_args.seed, "Monte Carlo seed (same seed, same result)");
     cost->add_option("--threads", cost_args.threads, "Monte Carlo threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    cost->add_flag("-q,--quiet", cost_args.quiet,
+                   "print nothing on stdout and no Monte Carlo progress (warnings on stderr)");
     cost->add_flag("--no-resimulate", cost_args.no_resimulate,
                    "Monte Carlo over the cost data only (keep the simulated flows)");
     std::string country_code;

@@ -822,6 +822,13 @@ DesignSpec parse_design(const InputNode& root)
         if (const auto v = organic->find("loading")) {
             spec.loading_mol_per_L =
                 v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+            // The case design writes gives the loading alone, so the ceiling is checked here.
+            if (*spec.loading_mol_per_L > spec.extractant_mol_per_L / 3.0) {
+                v->fail("a loading of " + v->text() +
+                        " is above the stoichiometric ceiling of extractant/3 = " +
+                        short_num(spec.extractant_mol_per_L / 3.0, 4) +
+                        " mol/L (three extractant anions per RE3+)");
+            }
         }
     }
     if (const auto v = root.find("scrub-acid")) {

@@ -394,7 +394,8 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     // Impossible values: a residence time that overflows the volumes, a negative price in a
     // range, a number no cost input reaches.
     expect_error(strip_case("cost: {mixer-residence-time: 1e308 min}\n"),
-                 "mixer-residence-time: 1e+308 min is more than a week");
+                 "cost.mixer-residence-time: expected a non-negative number in min below 1e12, "
+                 "found 1e308 min");
     expect_error(strip_case("cost: {settler-residence-time: 20000}\n"), "more than a week");
     expect_error(strip_case("cost: {tank-residence-time: 1e9 h}\n"), "more than a week");
     expect_error(

@@ -235,26 +235,35 @@ TEST(Cli, designErrorsExitOneOrTwo)
     EXPECT_EQ(run_reesx("design --system p507-hcl --feed no-such-feed --split Pr/Nd").status, 1);
 }
 
-// A value design derives from the user's input (here the loading, above what the given
-// extractant can hold) is reported at that input, not at the case design writes internally.
+// A value design derives from the user's input (here the feed concentration of its case) is
+// reported at that input, not at the case design writes internally.
 TEST(Cli, designErrorsInDerivedValuesPointAtTheUsersInput)
 {
     const fs::path dir = scratch("design_derived");
-    const fs::path file =
-        write(dir, "design.yaml",
-              "system: p507-hcl\n"
-              "feed: {name: prnd, composition: {Pr: 0.25, Nd: 0.75}}\n"
-              "split: Pr/Nd\n"
-              "tradeoff: false\n"
-              "organic: {extractant-concentration: 0.3 mol/L, loading: 0.2 mol/L}\n");
+    const fs::path file = write(dir, "design.yaml",
+                                "system: p507-hcl\n"
+                                "split: Pr/Nd\n"
+                                "feed: {name: prnd, concentration: 1e-12 mol/L,\n"
+                                "       composition: {Pr: 0.25, Nd: 0.75}}\n"
+                                "tradeoff: false\n");
     const CommandRun run = run_reesx("design " + file.string());
     EXPECT_EQ(run.status, 1) << run.out;
-    EXPECT_NE(run.out.find("design.yaml:5:10: error: organic: the cascade designed from this "
-                           "input would have an invalid organic.loading"),
+    EXPECT_NE(run.out.find("design.yaml:3:7: error: feed: the cascade designed from this "
+                           "input would have an invalid feed.concentration"),
               std::string::npos)
         << run.out;
-    EXPECT_NE(run.out.find("stoichiometric ceiling"), std::string::npos) << run.out;
     EXPECT_EQ(run.out.find("design case"), std::string::npos) << run.out;
+    // From options: the derived flow points at --feed-rate.
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: prnd\ncomposition: {Pr: 0.25, Nd: 0.75}\n");
+    const CommandRun rate =
+        run_reesx("design --system p507-hcl --feed " + feed.string() +
+                  " --split Pr/Nd --tradeoff-points 0 --feed-rate '1e14 mol/h'");
+    EXPECT_EQ(rate.status, 1) << rate.out;
+    EXPECT_NE(rate.out.find("error: feed-rate: the cascade designed from this input would have "
+                            "an invalid feed.flow"),
+              std::string::npos)
+        << rate.out;
 }
 
 // Empty and scalar documents: the message names the file's first line.

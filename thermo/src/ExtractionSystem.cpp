@@ -214,8 +214,10 @@ void apply_separation_factors(const InputNode& table, ExtractionSystem& system,
     for (const auto& [key, value] : table.entries()) {
         const auto slash = key.find('/');
         if (slash == std::string::npos || key.find('/', slash + 1) != std::string::npos) {
-            value.fail("expected a pair such as Nd/Pr (the separation factor of Nd over Pr: " +
-                       std::string("Nd's extractability divided by Pr's), found '") + key + "'");
+            value.fail(
+                "expected a pair such as Nd/Pr (the separation factor of Nd over Pr: Nd's "
+                "extractability divided by Pr's), found '" +
+                key + "'");
         }
         const auto trim = [](std::string text) {
             text.erase(0, text.find_first_not_of(" \t"));
@@ -259,8 +261,9 @@ void apply_separation_factors(const InputNode& table, ExtractionSystem& system,
         if (!factors_only) {
             entry.node.fail(name +
                             " has no log10-extractability to be relative to; give its value "
-                            "under log10-extractability or relate it to another element (e.g. " +
-                            name + "/La: ...)");
+                            "under log10-extractability or relate it to an element that has one "
+                            "(beta: {" +
+                            name + "/<element>: ...})");
         }
         if (anchor) {
             entry.node.fail("the separation factors relate elements to " + symbol(*anchor) +

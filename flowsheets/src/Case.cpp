@@ -17,6 +17,19 @@ namespace {
 constexpr double min_feed_mol_per_L = 1e-9;
 constexpr double dilute_feed_mol_per_L = 1e-3;
 
+//! A stream's flow, L/h, in [1e-6, 1e12]: below a microlitre per hour nothing flows, and the
+//! kg of product and the reagents per kg leave the range of floating point.
+double parse_flow(const InputNode& node)
+{
+    const double flow = node.as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    if (flow < 1e-6) {
+        node.fail("a flow of " + node.text() +
+                  " is below 1e-6 L/h: nothing flows; give the flow, e.g. 100 L/h, and check "
+                  "its unit");
+    }
+    return flow;
+}
+
 Phase parse_phase(const InputNode& node)
 {
     const std::string text = node.as_string();
@@ -55,7 +68,7 @@ AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
 {
     node.check_keys({"flow", "acid"});
     AcidStreamSpec s;
-    s.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    s.flow_L_per_h = parse_flow(node.at("flow"));
     if (auto acid = node.find("acid")) {
         s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
     } else if (acid_required) {
@@ -252,7 +265,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             f.stage = spec.stages_extraction + 1;
         }
-        f.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+        f.flow_L_per_h = parse_flow(node.at("flow"));
         const InputNode concentration = node.at("concentration");
         f.concentration_mol_per_L =
             concentration.as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
@@ -285,8 +298,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     const InputNode organic = root.at("organic");
     organic.check_keys(
         {"flow", "extractant-concentration", "saponification", "loading", "recycle", "base"});
-    spec.organic.flow_L_per_h =
-        organic.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    spec.organic.flow_L_per_h = parse_flow(organic.at("flow"));
     if (auto n = organic.find("extractant-concentration")) {
         spec.organic.extractant_mol_per_L =
             n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
@@ -404,8 +416,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             d.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
             d.stage = static_cast<int>(node.at("stage").as_integer_in(1, spec.num_stages()));
-            d.flow_L_per_h =
-                node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+            d.flow_L_per_h = parse_flow(node.at("flow"));
             spec.draws.push_back(d);
         }
     }

@@ -213,6 +213,12 @@ TEST(CaseErrors, vanishingFeedIsRejectedDiluteOneWarned)
     EXPECT_TRUE(contains(dilute.warnings[0], "feed.concentration: 0.5 mmol/L is a very dilute"))
         << dilute.warnings[0];
     EXPECT_TRUE(test::case_from_yaml(base).warnings.empty());
+    // A flow of 1e-300 L/h ran before, with 2.9e302 kg NaOH per kg of product.
+    const std::string f = error_of(with("flow: 100 L/h", "flow: 1e-300 L/h"));
+    EXPECT_TRUE(contains(f, "test.yaml:4:9")) << f;
+    EXPECT_TRUE(contains(f, "feed.flow: a flow of 1e-300 L/h is below 1e-6 L/h")) << f;
+    const std::string o = error_of(with("organic: {flow: 3410 L/h", "organic: {flow: 1e-10 m3/h"));
+    EXPECT_TRUE(contains(o, "organic.flow")) << o;
 }
 
 TEST(CaseErrors, idleStripStagesAndAcidFreeLiquorsAreWarned)

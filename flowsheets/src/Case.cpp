@@ -372,11 +372,13 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
                   " strip stages but no 'strip' stream (flow and acid)");
     }
     if (saturated && spec.stages_strip > 1) {
+        const std::string idle =
+            spec.stages_strip == 2 ? "strip stage 2 is"
+                                   : "strip stages 2-" + std::to_string(spec.stages_strip) + " are";
         spec.warnings.push_back(
             "stages.strip: the separation-factor model strips the organic completely in the "
-            "first strip stage, so strip stages 2-" +
-            std::to_string(spec.stages_strip) +
-            " are empty (idle); use strip: 1, or the mass-action model for partial stripping");
+            "first strip stage, so " +
+            idle + " empty (idle); use strip: 1, or the mass-action model for partial stripping");
     }
     if (!saturated) {
         // With an acidity model, acid-free scrub or strip liquor exchanges almost nothing.

@@ -11,6 +11,7 @@ namespace reesx {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 int idx(std::string_view symbol)
 {
@@ -390,6 +391,12 @@ TEST(ExtractionOrderReversals, theGuidesOldExampleIsFlaggedWithTheBetaItMeant)
     // The same value stated as a separation factor keeps the order: no warning.
     const auto meant = parse_text("beta: {Nd/Pr: 1.514}\n", &base);
     EXPECT_TRUE(extraction_order_reversals(meant, {idx("Pr"), idx("Nd")}).empty());
+    // A separation factor below 1 reverses the order too; no hint about log10 values then.
+    const auto below_one = parse_text("beta: {Nd/Pr: 0.7}\n", &base);
+    const auto reversed = extraction_order_reversals(below_one, {idx("Pr"), idx("Nd")});
+    ASSERT_EQ(reversed.size(), 1u);
+    EXPECT_THAT(reversed[0], HasSubstr("less extractable than Pr (1)"));
+    EXPECT_THAT(reversed[0], Not(HasSubstr("log10-extractability is relative")));
     // Elements outside the feed do not count: with Nd alone nothing is reversed.
     EXPECT_TRUE(extraction_order_reversals(s, {idx("Nd"), idx("Sm")}).empty());
     // Without a base system there is no order to contradict.

@@ -300,6 +300,7 @@ void apply_separation_factors(const InputNode& table, ExtractionSystem& system,
             if (x.source.starts_with("case file ")) {
                 x.source = "beta(" + entry.key + ") = " + entry.node.text() + ", " + x.source;
             }
+            x.from_beta = true;
             system.extractability[entry.element] = x;
             done[i] = true;
             ++resolved;
@@ -449,7 +450,8 @@ std::vector<std::string> extraction_order_reversals(const ExtractionSystem& syst
             "'s order (" + symbol(moved) + " " + short_number(base_k(moved)) +
             " there): " + symbol(moved) + " now goes " +
             (moved_down ? "to the raffinate side" : "to the organic side") + " of those elements.";
-        if (base_reference) {
+        // The trap this catches: a log10 K written as if relative to the neighbour.
+        if (base_reference && !system.extractability[moved]->from_beta) {
             w += " log10-extractability is relative to " + system.base_name + "'s reference " +
                  symbol(*base_reference) + " (log10 K 0), not to a neighbour";
             if (base_neighbour && moved_down) {

@@ -23,6 +23,7 @@ struct Extractability {
     double log10_k_high = 0.0;  //!< upper end
     std::string source;         //!< citation or derivation of this value
     bool design_estimate = false;  //!< true where no measured value backs the number
+    bool from_beta = false;        //!< set by a separation factor (`beta:`), not a log10 K
 };
 
 //! One absolute constant of a system (mass-action model), with its source.

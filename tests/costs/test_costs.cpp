@@ -618,6 +618,51 @@ TEST(CostCommand, TableAndJson)
     std::filesystem::remove_all(dir);
 }
 
+//! JSON paths holding null: where nlohmann writes a non-finite number.
+void collect_nulls(const nlohmann::json& j, const std::string& path, std::vector<std::string>& out)
+{
+    if (j.is_null()) {
+        out.push_back(path);
+    } else if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            collect_nulls(value, path + "." + key, out);
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            collect_nulls(j[i], path + "[" + std::to_string(i) + "]", out);
+        }
+    }
+}
+
+// The case's own warnings (here four strip stages of which three are idle in the
+// separation-factor model) reach the cost output; a case's unusual residence time is warned;
+// no figure is null (non-finite); -q prints only the warnings, on stderr.
+TEST(CostCommand, CaseWarningsAndNoNonFiniteFigures)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "reesx_cost_cli_warnings";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto case_path = dir / "case.yaml";
+    std::ofstream(case_path) << strip_case("cost: {mixer-residence-time: 60 min}\n");
+    const std::string json = (dir / "cost.json").string();
+    const CommandRun r =
+        run_reesx("cost " + case_path.string() + " --countries CN-NM,US --json " + json + " -q");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::ifstream in(json);
+    const auto j = nlohmann::json::parse(in);
+    ASSERT_EQ(j["warnings"].size(), 2U) << j["warnings"].dump();
+    EXPECT_NE(j["warnings"][0].get<std::string>().find("strip stages 2-4 are empty"),
+              std::string::npos);
+    EXPECT_NE(j["warnings"][1].get<std::string>().find("cost.mixer-residence-time: 60 min"),
+              std::string::npos);
+    std::vector<std::string> nulls;
+    collect_nulls(j, "", nulls);
+    EXPECT_TRUE(nulls.empty()) << nulls.front();
+    EXPECT_EQ(r.out.find("USD/kg"), std::string::npos) << r.out;  // no table with -q
+    EXPECT_NE(r.out.find("warning: stages.strip"), std::string::npos) << r.out;
+    std::filesystem::remove_all(dir);
+}
+
 TEST(CostCommand, CaseFileCostSection)
 {
     const auto dir = std::filesystem::temp_directory_path() / "reesx_cost_cli_case";

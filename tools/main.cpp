@@ -268,6 +268,10 @@ int run_separate(const SeparateOptions& o)
     const reesx::SeparateResult result = reesx::separate(spec, progress_on_stderr(o.quiet));
     if (!o.quiet) {
         std::cout << reesx::io::format_separate(spec, result);
+    } else {
+        for (const auto& w : spec.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
     }
     if (!o.json_path.empty()) {
         reesx::io::write_json(o.json_path, reesx::io::separate_summary(spec, result));

@@ -94,6 +94,7 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
                              {"hcl_fraction", 1.0 - r.hcl_mol_per_h / i.hcl_mol_per_h}};
     }
     j["notes"] = r.notes;
+    j["warnings"] = spec.warnings;
     j["simulations"] = r.simulations;
     j["seconds"] = r.seconds;
     return j;
@@ -165,6 +166,9 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
     }
     for (const auto& n : r.notes) {
         out << "  note: " << n << "\n";
+    }
+    for (const auto& w : spec.warnings) {
+        out << "\nwarning: " << w << "\n";
     }
     std::snprintf(line, sizeof line, "\n  %d cascade simulations, %.3f s\n", r.simulations,
                   r.seconds);

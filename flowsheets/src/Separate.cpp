@@ -340,12 +340,17 @@ SeparateSpec parse_separate(const InputNode& root)
     if (const auto v = root.find("linked")) {
         spec.linked = v->as_bool();
     }
+    std::vector<int> feed_elements;
     for (int e = 0; e < num_elements; ++e) {
         if (spec.feed.mole_fraction[e] > 0.0 && !spec.system.has(e)) {
             root.at("feed").fail("the feed contains " + symbol(e) + " but system '" +
                                  spec.system.name + "' has no value for it");
         }
+        if (spec.feed.mole_fraction[e] > 0.0) {
+            feed_elements.push_back(e);
+        }
     }
+    spec.warnings = extraction_order_reversals(spec.system, feed_elements);
     return spec;
 }
 

@@ -78,6 +78,18 @@ TEST(Separate, everyElementPresentIsAProductByDefault)
     EXPECT_EQ(lumped.products[1].name, "Ce-Pr group");
 }
 
+TEST(Separate, anOverrideThatReversesTheOrderIsWarned)
+{
+    const SeparateSpec spec = parse_separate(InputNode::load_string(
+        "system: {base: p507-hcl, log10-extractability: {Nd: 0.18}}\n" + std::string(mixed_feed),
+        "separate.yaml"));
+    ASSERT_EQ(spec.warnings.size(), 1U);
+    EXPECT_THAT(spec.warnings[0], HasSubstr("Nd (log10 K 0.18, case file separate.yaml:1)"));
+    EXPECT_TRUE(parse_separate(InputNode::load_string(
+                                   "system: p507-hcl\n" + std::string(mixed_feed), "separate.yaml"))
+                    .warnings.empty());
+}
+
 TEST(Separate, lumpBelowAndAbsentElements)
 {
     // With lump-below 0.1 (its old name threshold) only La, Ce, Nd are products; Pr lumps

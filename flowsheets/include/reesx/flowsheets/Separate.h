@@ -37,6 +37,8 @@ struct SeparateSpec {
     bool linked = false;
     //! The separate input it was read from (errors in derived cases point there).
     std::optional<InputNode> root;
+    //! Input conditions worth a warning (a modified system that reverses the base's order).
+    std::vector<std::string> warnings;
 };
 
 struct PlantProduct {

@@ -277,8 +277,8 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         }
         if (f.concentration_mol_per_L < dilute_feed_mol_per_L) {
             spec.warnings.push_back(concentration.path() + ": " + concentration.text() +
-                                    " is a very dilute feed (SX feeds are usually 0.1-1.8 mol/L "
-                                    "RE); check the unit");
+                                    " is a very dilute feed (SX feeds usually carry 0.1 mol/L RE "
+                                    "or more); check the unit");
         }
         f.mole_fraction = parse_composition(node);
         if (auto acid = node.find("acid")) {
@@ -382,16 +382,16 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     }
     if (!saturated) {
         // With an acidity model, acid-free scrub or strip liquor exchanges almost nothing.
-        const auto warn_no_acid = [&](const std::optional<AcidStreamSpec>& stream, const char* key,
-                                      const char* section) {
+        const auto warn_no_acid = [&](const std::optional<AcidStreamSpec>& stream,
+                                      const std::string& section) {
             if (stream && stream->acid_mol_per_L == 0.0) {
-                spec.warnings.push_back(std::string(key) + ".acid: 0 mol/L: without acid the " +
-                                        section + " section hardly exchanges RE with the '" +
+                spec.warnings.push_back(section + ".acid: 0 mol/L: without acid the " + section +
+                                        " section hardly exchanges RE with the '" +
                                         spec.model_name + "' model; its stages are nearly idle");
             }
         };
-        warn_no_acid(spec.scrub, "scrub", "scrub");
-        warn_no_acid(spec.strip, "strip", "strip");
+        warn_no_acid(spec.scrub, "scrub");
+        warn_no_acid(spec.strip, "strip");
     }
     if (auto eff = root.find("efficiency")) {
         spec.efficiency = parse_efficiency(*eff);

@@ -305,6 +305,11 @@ int run_dynamic(const std::string& case_path, double hours, const std::string& h
     if (!quiet) {
         std::cout << reesx::io::format_dynamic(spec, dynamic, result);
     } else {
+        if (result.has_steady_state) {
+            for (const auto& w : result.steady_state.warnings) {
+                std::cerr << "warning: " << w << "\n";
+            }
+        }
         for (const auto& w : result.warnings) {
             std::cerr << "warning: " << w << "\n";
         }

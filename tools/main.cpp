@@ -31,6 +31,16 @@ int code(ExitCode c)
     return static_cast<int>(c);
 }
 
+//! Progress lines on stderr; -q silences them with the tables (warnings still go to stderr).
+std::function<void(const std::string&)> progress_on_stderr(bool quiet)
+{
+    return [quiet](const std::string& line) {
+        if (!quiet) {
+            std::cerr << line << "\n";
+        }
+    };
+}
+
 //! A case file for a command that takes one cascade; a plant file says so.
 reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
 {
@@ -52,10 +62,13 @@ int run_plant(const reesx::InputNode& root, const std::string& h5_path,
             "cascade's stage profiles are under cascades.NAME.stages)");
     }
     const reesx::PlantSpec spec = reesx::parse_plant(root);
-    const reesx::PlantResult result =
-        reesx::solve_plant(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    const reesx::PlantResult result = reesx::solve_plant(spec, progress_on_stderr(quiet));
     if (!quiet) {
         std::cout << reesx::io::format_plant_run(spec, result, stage_profile);
+    } else {
+        for (const auto& w : result.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
     }
     if (!json_path.empty()) {
         reesx::io::write_json(json_path, reesx::io::plant_run_summary(spec, result));
@@ -203,10 +216,15 @@ int run_design(const DesignOptions& o)
         o.file.empty() ? reesx::InputNode::load_string(design_document(o), "command line")
                        : reesx::InputNode::load_file(o.file);
     const reesx::DesignSpec spec = reesx::parse_design(root);
-    const reesx::DesignResult result =
-        reesx::design(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    const reesx::DesignResult result = reesx::design(spec, progress_on_stderr(o.quiet));
     if (!o.quiet) {
         std::cout << reesx::io::format_design(spec, result);
+    } else {
+        const auto& warnings =
+            result.three_outlet ? result.three_outlet->warnings : result.warnings;
+        for (const auto& w : warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
     }
     if (!o.json_path.empty()) {
         reesx::io::write_json(o.json_path, reesx::io::design_summary(spec, result));
@@ -219,7 +237,7 @@ int run_design(const DesignOptions& o)
 
 struct SeparateOptions {
     std::string file, system = "p507-hcl", feed, feed_rate, json_path, dot_path, plant_path;
-    double purity = 0.0, threshold = -1.0;
+    double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
 };
 
@@ -234,8 +252,8 @@ int run_separate(const SeparateOptions& o)
         if (o.purity != 0.0) {
             y += "purity: " + shortest(o.purity) + "\n";
         }
-        if (o.threshold >= 0.0) {
-            y += "threshold: " + shortest(o.threshold) + "\n";
+        if (o.lump_below >= 0.0) {
+            y += "lump-below: " + shortest(o.lump_below) + "\n";
         }
     }
     if (o.linked) {
@@ -247,10 +265,13 @@ int run_separate(const SeparateOptions& o)
     const reesx::InputNode root = o.file.empty() ? reesx::InputNode::load_string(y, "command line")
                                                  : reesx::InputNode::load_file(o.file);
     const reesx::SeparateSpec spec = reesx::parse_separate(root);
-    const reesx::SeparateResult result =
-        reesx::separate(spec, [](const std::string& line) { std::cerr << line << "\n"; });
+    const reesx::SeparateResult result = reesx::separate(spec, progress_on_stderr(o.quiet));
     if (!o.quiet) {
         std::cout << reesx::io::format_separate(spec, result);
+    } else {
+        for (const auto& w : spec.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
     }
     if (!o.json_path.empty()) {
         reesx::io::write_json(o.json_path, reesx::io::separate_summary(spec, result));
@@ -264,7 +285,7 @@ int run_separate(const SeparateOptions& o)
         const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
         const std::string command = "command -v dot >/dev/null 2>&1 && dot -Tsvg " +
                                     quoted(o.dot_path) + " -o " + quoted(svg);
-        if (std::system(command.c_str()) == 0) {
+        if (std::system(command.c_str()) == 0 && !o.quiet) {
             std::cerr << "wrote " << svg << "\n";
         }
     }
@@ -279,11 +300,16 @@ int run_dynamic(const std::string& case_path, double hours, const std::string& h
     if (hours > 0.0) {
         dynamic.hours = hours;
     }
-    const reesx::DynamicResult result = reesx::simulate_dynamic(
-        spec, dynamic, [](const std::string& line) { std::cerr << line << "\n"; });
+    const reesx::DynamicResult result =
+        reesx::simulate_dynamic(spec, dynamic, progress_on_stderr(quiet));
     if (!quiet) {
         std::cout << reesx::io::format_dynamic(spec, dynamic, result);
     } else {
+        if (result.has_steady_state) {
+            for (const auto& w : result.steady_state.warnings) {
+                std::cerr << "warning: " << w << "\n";
+            }
+        }
         for (const auto& w : result.warnings) {
             std::cerr << "warning: " << w << "\n";
         }
@@ -354,24 +380,28 @@ int list_systems(const std::string& name)
 }
 
 //! `reesx validate`: runs the validation cases (docs/validation.md). Exit 0 when every
-//! evaluated comparison passes (pending cases are listed, not evaluated); 2 when one fails or
-//! a case does not solve; known discrepancies count as failures unless `allow_known`.
+//! evaluated comparison passes or is a known discrepancy documented in its case README
+//! (pending cases are listed, not evaluated); 2 when one fails or a case does not solve, and
+//! with `strict` when one is a known discrepancy.
 int validate(const std::string& cases_dir, const std::vector<std::string>& only,
-             const std::string& json_path, bool allow_known)
+             const std::string& json_path, bool strict, bool quiet)
 {
     namespace v = reesx::validation;
     const auto folders =
         cases_dir.empty() ? v::embedded_case_files() : v::case_files_from_directory(cases_dir);
     const v::Report report = v::run(folders, only);
-    std::cout << v::format_report(report);
+    if (!quiet) {
+        std::cout << v::format_report(report);
+    }
     if (!json_path.empty()) {
         nlohmann::json j = v::report_json(report);
         j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
                       {"only", only},
-                      {"allow_known", allow_known}};
+                      {"strict", strict},
+                      {"allow_known", !strict}};
         reesx::io::write_json(json_path, j);
     }
-    return code(report.ok(allow_known) ? ExitCode::ok : ExitCode::no_solution);
+    return code(report.ok(!strict) ? ExitCode::ok : ExitCode::no_solution);
 }
 
 struct CostArgs {
@@ -382,6 +412,7 @@ struct CostArgs {
     std::uint64_t seed = 1;
     int threads = 0;
     bool no_resimulate = false;
+    bool quiet = false;
 };
 
 std::vector<std::string> split_codes(const std::string& text)
@@ -430,10 +461,24 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
         mc.seed = args.seed;
         mc.threads = args.threads;
         mc.resimulate = !args.no_resimulate;
-        mc.progress = true;
+        mc.progress = !args.quiet;
         run.monte_carlo = rc::monte_carlo(spec, model, codes, mc);
     }
-    std::cout << rc::format_cost(spec, model, run);
+    // The case's and the solve's warnings (an inverted extraction order, idle stages) beside
+    // the costing's own.
+    if (!args.quiet) {
+        std::cout << rc::format_cost(spec, model, run);
+        for (const auto& w : result.warnings) {
+            std::cout << "warning: " << w << "\n";
+        }
+    } else {
+        for (const auto& w : result.warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
+        for (const auto& w : model.setup().warnings) {
+            std::cerr << "warning: " << w << "\n";
+        }
+    }
     if (!json_path.empty()) {
         nlohmann::json j;
         j["reesx_version"] = reesx::io::version();
@@ -444,6 +489,10 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
         const nlohmann::json c = rc::cost_json(model, run);
         for (const auto& [key, value] : c.items()) {
             j[key] = value;
+        }
+        j["warnings"] = result.warnings;
+        for (const auto& w : c["warnings"]) {
+            j["warnings"].push_back(w);
         }
         reesx::io::write_json(json_path, j);
     }
@@ -591,8 +640,9 @@ int main(int argc, char** argv)
     separate->add_option("--feed", sep.feed, "built-in feed name (reesx feeds) or YAML file");
     separate->add_option("--system", sep.system, "extraction system (default p507-hcl)");
     separate->add_option("--purity", sep.purity, "purity of every product (default 0.9999)");
-    separate->add_option("--threshold", sep.threshold,
-                         "elements below this mole fraction are lumped (default 0.01)");
+    separate->add_option("--lump-below,--threshold", sep.lump_below,
+                         "lump elements below this feed mole fraction with their neighbour "
+                         "(default 0: every element present is a product)");
     separate->add_option("--feed-rate", sep.feed_rate, "e.g. \"1000 kg/h REO\"");
     separate->add_option("--json", sep.json_path, "JSON summary file");
     separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
@@ -608,16 +658,21 @@ int main(int argc, char** argv)
     feeds->add_option("name", feed_name, "feed name or YAML file");
     std::string cases_dir;
     std::vector<std::string> only_cases;
-    bool allow_known = false;
+    bool allow_known = false, strict = false;
     auto* validate_cmd = app.add_subcommand(
         "validate", "run the validation cases: computed vs published, one table");
     validate_cmd->add_option("--json", json_path, "JSON summary file");
     validate_cmd->add_option("--cases", cases_dir,
                              "read case folders from DIR instead of the built-in ones");
     validate_cmd->add_option("--case", only_cases, "run only this case (repeatable)");
-    validate_cmd->add_flag("--allow-known", allow_known,
-                           "exit 0 when the only failures are known discrepancies explained in "
-                           "their case README");
+    validate_cmd->add_flag("--strict", strict,
+                           "exit 2 on known discrepancies too (by default those documented in "
+                           "their case README do not fail the run)");
+    validate_cmd
+        ->add_flag("--allow-known", allow_known,
+                   "the default now: known discrepancies do not fail the run (kept for scripts)")
+        ->excludes("--strict");
+    validate_cmd->add_flag("-q,--quiet", quiet, "print nothing on stdout (the exit code says)");
 
     CostArgs cost_args;
     auto* cost = app.add_subcommand(
@@ -638,6 +693,8 @@ int main(int argc, char** argv)
     cost->add_option("--seed", cost_args.seed, "Monte Carlo seed (same seed, same result)");
     cost->add_option("--threads", cost_args.threads, "Monte Carlo threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
+    cost->add_flag("-q,--quiet", cost_args.quiet,
+                   "print nothing on stdout and no Monte Carlo progress (warnings on stderr)");
     cost->add_flag("--no-resimulate", cost_args.no_resimulate,
                    "Monte Carlo over the cost data only (keep the simulated flows)");
     std::string country_code;
@@ -682,7 +739,7 @@ int main(int argc, char** argv)
             return list_feeds(feed_name);
         }
         if (*validate_cmd) {
-            return validate(cases_dir, only_cases, json_path, allow_known);
+            return validate(cases_dir, only_cases, json_path, strict, quiet);
         }
     } catch (const reesx::Error& e) {
         std::cerr << "reesx: " << e.what() << "\n";

@@ -70,6 +70,10 @@ const std::array<ParamInfo, num_global_params> global_info = {{
 
 const std::set<std::string, std::less<>> confidences = {"high", "med", "low", "unverified"};
 
+//! No cost input (a price, a time, a factor, in its own unit) comes near this: a larger
+//! number is a typo or a wrong unit, and would overflow the costs it multiplies.
+constexpr double max_cost_input = 1e12;
+
 std::string format_number(double value)
 {
     char buf[64];
@@ -192,10 +196,25 @@ double Region::location_factor(const std::string& scenario) const
     return (*this)[RegionParam::capex_location_factor].value;
 }
 
-void check_global(GlobalParam p, const Param& value, const InputNode& where)
+std::string check_global(GlobalParam p, const Param& value, const InputNode& where)
 {
     using G = GlobalParam;
     const auto& key = info(p).key;
+    // Residence times (min; the tank's in h): above a week no mixer-settler or tank is meant,
+    // and the volumes overflow; above the usual design values, a unit is probably off.
+    const auto check_time = [&](double week, double usual, const char* unit) -> std::string {
+        if (value.high > week) {
+            where.fail(std::string(key) + ": " + format_number(value.high) + " " + unit +
+                       " is more than a week; give the residence time in " + unit +
+                       " (docs/costs.md)");
+        }
+        if (value.high > usual) {
+            return std::string(key) + ": " + format_number(value.high) + " " + unit +
+                   " is far above the usual (up to " + format_number(usual) + " " + unit +
+                   "); the volumes and the capital scale with it";
+        }
+        return "";
+    };
     // Divisors, exponents of volumes and fractions of the year must stay where the formulas
     // make sense (docs/costs.md).
     switch (p) {
@@ -209,7 +228,10 @@ void check_global(GlobalParam p, const Param& value, const InputNode& where)
             if (!(value.low > 0.0)) {
                 where.fail(std::string(key) + " must be positive (and so must its range)");
             }
-            break;
+            return p == G::mixer_residence_time ? check_time(7 * 24 * 60.0, 30.0, "min")
+                                                : check_time(7 * 24 * 60.0, 240.0, "min");
+        case G::tank_residence_time:
+            return check_time(7 * 24.0, 48.0, "h");
         case G::plant_life:
             if (!(value.low >= 1.0)) {
                 where.fail("plant-life must be at least 1 year");
@@ -228,6 +250,7 @@ void check_global(GlobalParam p, const Param& value, const InputNode& where)
         default:
             break;
     }
+    return "";
 }
 
 const Region* CostData::find(std::string_view code) const
@@ -278,8 +301,9 @@ Param parse_param(const InputNode& node, std::string_view expected_unit, bool al
         } else {
             p.value = node.as_double();
         }
-        if (!std::isfinite(p.value) || p.value < 0.0) {
-            node.fail("expected a non-negative number in " + std::string(expected_unit));
+        if (!std::isfinite(p.value) || p.value < 0.0 || p.value > max_cost_input) {
+            node.fail("expected a non-negative number in " + std::string(expected_unit) +
+                      " below 1e12, found " + node.text());
         }
         p.low = p.high = p.value;
         p.source = "case file " + node.source_name() + ":" + std::to_string(node.line());
@@ -298,8 +322,9 @@ Param parse_param(const InputNode& node, std::string_view expected_unit, bool al
         value.fail("the value is missing (null): give a number in " + std::string(expected_unit));
     }
     p.value = value.as_double();
-    if (!std::isfinite(p.value) || p.value < 0.0) {
-        value.fail("expected a non-negative number");
+    if (!std::isfinite(p.value) || p.value < 0.0 || p.value > max_cost_input) {
+        value.fail("expected a non-negative number below 1e12 in " + std::string(expected_unit) +
+                   ", found " + value.text());
     }
     p.low = p.high = p.value;
     if (auto range = node.find("range")) {
@@ -308,6 +333,12 @@ Param parse_param(const InputNode& node, std::string_view expected_unit, bool al
         }
         p.low = range->at(std::size_t{0}).as_double();
         p.high = range->at(std::size_t{1}).as_double();
+        // Prices, times, factors: none is negative, and a negative low end would be sampled.
+        if (!(p.low >= 0.0 && p.high <= max_cost_input)) {
+            range->fail("the range [" + format_number(p.low) + ", " + format_number(p.high) +
+                        "] must lie in [0, 1e12] " + std::string(expected_unit) +
+                        ": a price, time or factor is not negative");
+        }
         if (!(p.low <= p.value && p.value <= p.high)) {
             range->fail("the range [" + format_number(p.low) + ", " + format_number(p.high) +
                         "] must contain the value " + format_number(p.value) +
@@ -419,7 +450,7 @@ CostData parse_cost_data(const InputNode& root)
     for (int p = 0; p < num_global_params; ++p) {
         const InputNode node = global.at(global_info[p].key);
         data.global[p] = parse_param(node, global_info[p].unit, false, &data.sources);
-        check_global(static_cast<GlobalParam>(p), data.global[p], node);
+        (void)check_global(static_cast<GlobalParam>(p), data.global[p], node);
     }
     if (auto mm = global.find("extractant-molar-mass")) {
         for (const auto& [system, node] : mm->entries()) {

@@ -184,7 +184,10 @@ CostSetup parse_cost_setup(const CaseSpec& spec)
         const auto& pi = info(static_cast<GlobalParam>(p));
         if (auto v = cost->find(pi.key)) {
             data.global[p] = parse_param(*v, pi.unit, true, &data.sources);
-            check_global(static_cast<GlobalParam>(p), data.global[p], *v);
+            if (auto w = check_global(static_cast<GlobalParam>(p), data.global[p], *v);
+                !w.empty()) {
+                setup.warnings.push_back("cost." + w);
+            }
         }
     }
     if (auto mm = cost->find("extractant-molar-mass")) {

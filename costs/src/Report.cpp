@@ -141,7 +141,14 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
         std::snprintf(buf, sizeof buf, "%-34s", label.c_str());
         out << buf;
         for (const auto& c : cs) {
-            out << fmt(f, get(c));
+            // Fixed-point columns hold numbers below 1e9; larger ones in exponent form keep
+            // the table aligned, and a figure that is not a number is shown as such.
+            const double v = get(c);
+            if (!std::isfinite(v)) {
+                out << "         n/a";
+            } else {
+                out << fmt(std::abs(v) < 1e9 ? f : "%12.4g", v);
+            }
         }
         out << "\n";
     };

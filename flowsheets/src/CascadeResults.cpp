@@ -181,6 +181,7 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
     r.profiles.resize(stages_, static_cast<Eigen::Index>(r.profile_names.size()));
     r.extras.resize(stages_, m_);
     r.chloride_mol_per_L = chloride_mol_per_L_;
+    int worst_stage = 0;
     for (int j = 0; j < stages_; ++j) {
         const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
         r.extras.row(j) = x.segment(row0 + n_, m_).transpose();
@@ -190,9 +191,22 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
         }
         const double charge = 3.0 * r.aqueous_mol_per_L.row(j).sum() +
                               model_.extra_aqueous_charge_eq_per_L(x.segment(row0 + n_, m_));
-        r.electroneutrality_relative_error =
-            std::max(r.electroneutrality_relative_error,
-                     std::abs(charge - chloride_mol_per_L_[j]) / chloride_mol_per_L_[j]);
+        // Relative to the larger side: a stage without acid or RE has neither (0/0).
+        const double scale = std::max(chloride_mol_per_L_[j], std::abs(charge));
+        const double error = scale > 0.0 ? std::abs(charge - chloride_mol_per_L_[j]) / scale : 0.0;
+        if (error > r.electroneutrality_relative_error) {
+            r.electroneutrality_relative_error = error;
+            worst_stage = j;
+        }
+    }
+    if (r.electroneutrality_relative_error > 1e-6) {
+        // Cations without chloride: a saponified organic meeting acid-free liquor releases
+        // Na/NH4 the model has no anion for.
+        r.warnings.push_back(
+            "electroneutrality fails by " + std::to_string(r.electroneutrality_relative_error) +
+            " (relative) in stage " + std::to_string(worst_stage + 1) +
+            ": its aqueous carries cations without chloride; the model's assumptions do not "
+            "hold there (give the scrub and strip their acid, or less saponification)");
     }
     r.conserved_names = model_.conserved_quantities();
     for (int k = 0; k < k_; ++k) {

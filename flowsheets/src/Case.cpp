@@ -12,6 +12,24 @@
 namespace reesx {
 namespace {
 
+//! Feed concentrations: below the first nothing is left to separate (an input error), below
+//! the second a unit is probably wrong (a warning), mol/L.
+constexpr double min_feed_mol_per_L = 1e-9;
+constexpr double dilute_feed_mol_per_L = 1e-3;
+
+//! A stream's flow, L/h, in [1e-6, 1e12]: below a microlitre per hour nothing flows, and the
+//! kg of product and the reagents per kg leave the range of floating point.
+double parse_flow(const InputNode& node)
+{
+    const double flow = node.as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    if (flow < 1e-6) {
+        node.fail("a flow of " + node.text() +
+                  " is below 1e-6 L/h: nothing flows; give the flow, e.g. 100 L/h, and check "
+                  "its unit");
+    }
+    return flow;
+}
+
 Phase parse_phase(const InputNode& node)
 {
     const std::string text = node.as_string();
@@ -50,7 +68,7 @@ AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
 {
     node.check_keys({"flow", "acid"});
     AcidStreamSpec s;
-    s.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    s.flow_L_per_h = parse_flow(node.at("flow"));
     if (auto acid = node.find("acid")) {
         s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
     } else if (acid_required) {
@@ -247,10 +265,21 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             f.stage = spec.stages_extraction + 1;
         }
-        f.flow_L_per_h = node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+        f.flow_L_per_h = parse_flow(node.at("flow"));
+        const InputNode concentration = node.at("concentration");
         f.concentration_mol_per_L =
-            node.at("concentration")
-                .as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
+            concentration.as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
+        if (f.concentration_mol_per_L < min_feed_mol_per_L) {
+            // Far below any leach liquor: kg of product and reagents per kg underflow.
+            concentration.fail("a feed of " + concentration.text() +
+                               " carries no rare earth to separate (below 1e-9 mol/L); give the "
+                               "total RE concentration, e.g. 1.5 mol/L, and check its unit");
+        }
+        if (f.concentration_mol_per_L < dilute_feed_mol_per_L) {
+            spec.warnings.push_back(concentration.path() + ": " + concentration.text() +
+                                    " is a very dilute feed (SX feeds usually carry 0.1 mol/L RE "
+                                    "or more); check the unit");
+        }
         f.mole_fraction = parse_composition(node);
         if (auto acid = node.find("acid")) {
             if (f.phase == Phase::organic) {
@@ -261,13 +290,15 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         spec.feeds.push_back(f);
     }
     spec.components = feed_components(spec.feeds);
+    for (auto& w : extraction_order_reversals(spec.system, spec.components)) {
+        spec.warnings.push_back(std::move(w));
+    }
 
     // Organic.
     const InputNode organic = root.at("organic");
     organic.check_keys(
         {"flow", "extractant-concentration", "saponification", "loading", "recycle", "base"});
-    spec.organic.flow_L_per_h =
-        organic.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+    spec.organic.flow_L_per_h = parse_flow(organic.at("flow"));
     if (auto n = organic.find("extractant-concentration")) {
         spec.organic.extractant_mol_per_L =
             n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
@@ -340,6 +371,28 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         root.fail("the cascade has " + std::to_string(spec.stages_strip) +
                   " strip stages but no 'strip' stream (flow and acid)");
     }
+    if (saturated && spec.stages_strip > 1) {
+        const std::string idle =
+            spec.stages_strip == 2 ? "strip stage 2 is"
+                                   : "strip stages 2-" + std::to_string(spec.stages_strip) + " are";
+        spec.warnings.push_back(
+            "stages.strip: the separation-factor model strips the organic completely in the "
+            "first strip stage, so " +
+            idle + " empty (idle); use strip: 1, or the mass-action model for partial stripping");
+    }
+    if (!saturated) {
+        // With an acidity model, acid-free scrub or strip liquor exchanges almost nothing.
+        const auto warn_no_acid = [&](const std::optional<AcidStreamSpec>& stream,
+                                      const std::string& section) {
+            if (stream && stream->acid_mol_per_L == 0.0) {
+                spec.warnings.push_back(section + ".acid: 0 mol/L: without acid the " + section +
+                                        " section hardly exchanges RE with the '" +
+                                        spec.model_name + "' model; its stages are nearly idle");
+            }
+        };
+        warn_no_acid(spec.scrub, "scrub");
+        warn_no_acid(spec.strip, "strip");
+    }
     if (auto eff = root.find("efficiency")) {
         spec.efficiency = parse_efficiency(*eff);
         const bool below_one =
@@ -365,8 +418,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             d.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
             d.stage = static_cast<int>(node.at("stage").as_integer_in(1, spec.num_stages()));
-            d.flow_L_per_h =
-                node.at("flow").as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
+            d.flow_L_per_h = parse_flow(node.at("flow"));
             spec.draws.push_back(d);
         }
     }

@@ -246,7 +246,7 @@ Evaluation Designer::evaluate(int n, int m, double s)
 CascadeResult Designer::simulate(int n, int m, double s, bool cold)
 {
     const std::string yaml = design_case_yaml(spec_, n, m, s, w_for(s));
-    const CaseSpec c = parse_case(InputNode::load_string(yaml, "design case"));
+    const CaseSpec c = parse_design_case(spec_, yaml, "design case");
     Cascade cascade(c);
     CascadeResult r = last_converged_ && !cold ? cascade.solve(*last_converged_) : cascade.solve();
     ++result_.simulations;
@@ -539,13 +539,14 @@ DesignResult Designer::run()
         " scrub stages (" + std::to_string(result_.simulations) + " simulations)");
 
     result_.case_yaml = design_case_yaml(spec_, n, m, s, result_.w);
-    const CaseSpec c = parse_case(InputNode::load_string(result_.case_yaml, "design case"));
+    const CaseSpec c = parse_design_case(spec_, result_.case_yaml, "design case");
     result_.feed_flow_L_per_h = c.feeds[0].flow_L_per_h;
     result_.organic_flow_L_per_h = c.organic.flow_L_per_h;
     result_.scrub_flow_L_per_h = c.scrub ? c.scrub->flow_L_per_h : 0.0;
     result_.strip_flow_L_per_h = c.strip ? c.strip->flow_L_per_h : 0.0;
     result_.simulation = simulate(n, m, s, true);
-    result_.warnings = c.warnings;
+    result_.warnings = spec_.warnings;
+    result_.warnings.insert(result_.warnings.end(), c.warnings.begin(), c.warnings.end());
     fill_products(result_.simulation);
     result_.purity_a_one_less_scrub = m > 1 ? evaluate(n, m - 1, s).purity_a : 0.0;
     result_.purity_b_one_less_extraction = n > 1 ? evaluate(n - 1, m, s).purity_b : 0.0;
@@ -664,6 +665,43 @@ void parse_system_and_feed(const InputNode& root, ExtractionSystem& system,
     }
 }
 
+CaseSpec parse_design_case(const DesignSpec& spec, const std::string& yaml,
+                           const std::string& source_name)
+{
+    try {
+        return parse_case(InputNode::load_string(yaml, source_name));
+    } catch (const InputError& e) {
+        if (!spec.root || e.key_path().empty()) {
+            throw;
+        }
+        // The case key a derived value sits under -> the design input it follows from.
+        static const std::pair<std::string_view, std::string_view> origins[] = {
+            {"feed.concentration", "feed"}, {"feed.composition", "feed"},
+            {"feed.flow", "feed-rate"},     {"organic.flow", "feed-rate"},
+            {"scrub.flow", "feed-rate"},    {"strip.flow", "feed-rate"},
+            {"draws", "feed-rate"},         {"organic", "organic"},
+            {"scrub.acid", "scrub-acid"},   {"strip", "strip"},
+            {"system", "system"},           {"stages", "reflux"}};
+        const InputNode& root = *spec.root;
+        std::optional<InputNode> origin;
+        for (const auto& [prefix, key] : origins) {
+            if (e.key_path().starts_with(prefix)) {
+                origin = root.find(key);
+                break;
+            }
+        }
+        if (!origin && e.key_path().starts_with("feed")) {
+            origin = root.find("feed");  // a default feed rate: the feed sets it
+        }
+        const std::string message = "the cascade designed from this input would have an invalid " +
+                                    e.key_path() + ": " + e.detail();
+        if (origin) {
+            origin->fail(message);
+        }
+        root.fail(message);
+    }
+}
+
 DesignSpec parse_design(const InputNode& root)
 {
     root.check_keys({"schema", "name", "system", "feed", "feed-phase", "feed-rate", "split",
@@ -682,8 +720,16 @@ DesignSpec parse_design(const InputNode& root)
         }
     }
     DesignSpec spec;
+    spec.root = root;
     parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
     spec.order = spec.system.extraction_order();
+    std::vector<int> feed_elements;
+    for (int e = 0; e < num_elements; ++e) {
+        if (spec.feed.mole_fraction[e] > 0.0) {
+            feed_elements.push_back(e);
+        }
+    }
+    spec.warnings = extraction_order_reversals(spec.system, feed_elements);
     if (spec.feed.concentration_mol_per_L) {
         spec.feed_concentration_mol_per_L = *spec.feed.concentration_mol_per_L;
     }
@@ -783,6 +829,13 @@ DesignSpec parse_design(const InputNode& root)
         if (const auto v = organic->find("loading")) {
             spec.loading_mol_per_L =
                 v->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
+            // The case design writes gives the loading alone, so the ceiling is checked here.
+            if (*spec.loading_mol_per_L > spec.extractant_mol_per_L / 3.0) {
+                v->fail("a loading of " + v->text() +
+                        " is above the stoichiometric ceiling of extractant/3 = " +
+                        short_num(spec.extractant_mol_per_L / 3.0, 4) +
+                        " mol/L (three extractant anions per RE3+)");
+            }
         }
     }
     if (const auto v = root.find("scrub-acid")) {

@@ -202,10 +202,17 @@ std::string format_dynamic(const CaseSpec& spec, const DynamicSpec& dynamic, con
                       c.adjusted.c_str(), r.control.factor.back(), r.control.times_h.size());
         out << line;
     }
-    for (const auto& w : r.warnings) {  // as format_run
+    // The steady state's warnings (the case's own among them) and the dynamic run's, as in
+    // the JSON.
+    std::vector<std::string> warnings;
+    if (r.has_steady_state) {
+        warnings = r.steady_state.warnings;
+    }
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    for (const auto& w : warnings) {  // as format_run
         out << "\nwarning: " << w;
     }
-    if (!r.warnings.empty()) {
+    if (!warnings.empty()) {
         out << "\n";
     }
     return out.str();

@@ -970,6 +970,19 @@ PlantResult PlantSolver::solve()
             }
             if (p.elements.empty() && re > 0.0) {
                 p.elements = {main};
+            } else if (re > 0.0 &&
+                       std::find(p.elements.begin(), p.elements.end(), main) == p.elements.end()) {
+                // A product named for some elements that comes out as another: a cut the
+                // extraction order runs the other way, or the wrong outlet.
+                std::string meant;
+                for (const int e : p.elements) {
+                    meant += (meant.empty() ? "" : ", ") + symbol(e);
+                }
+                result.warnings.push_back(
+                    "product '" + p.name + "' (" + spec_.cascade_names[c] + "." + o.name +
+                    ") is meant for " + meant + " but comes out enriched in " + symbol(main) +
+                    " (mole fraction " + fmt(p.composition[main]) +
+                    "); check the system's extraction order and which outlet the product takes");
             }
             for (const int e : p.elements) {
                 p.purity += p.composition[e];

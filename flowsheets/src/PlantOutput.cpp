@@ -20,7 +20,8 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
                   {"feed_re_mol_per_h", spec.feed_re_mol_per_h},
                   {"purity", spec.purity},
                   {"linked", spec.linked},
-                  {"threshold", spec.threshold},
+                  {"lump_below", spec.lump_below},
+                  {"threshold", spec.lump_below},  // the old name, kept for scripts
                   {"objective",
                    {{"stage_weight", spec.stage_weight}, {"reagent_weight", spec.reagent_weight}}}};
     json cascades = json::array();
@@ -51,7 +52,15 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
     j["cascades"] = cascades;
     json products = json::array();
     for (const auto& p : r.products) {
+        json group_elements = json::array();
+        for (const int e : p.elements) {
+            group_elements.push_back(elements()[e].symbol);
+        }
         products.push_back({{"element", p.name},
+                            {"group", p.elements.size() > 1},
+                            {"elements", group_elements},
+                            {"main_element", elements()[p.main_element].symbol},
+                            {"main_element_purity", p.main_element_purity},
                             {"stream", p.stream},
                             {"purity", p.purity},
                             {"recovery", p.recovery},
@@ -85,6 +94,7 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
                              {"hcl_fraction", 1.0 - r.hcl_mol_per_h / i.hcl_mol_per_h}};
     }
     j["notes"] = r.notes;
+    j["warnings"] = spec.warnings;
     j["simulations"] = r.simulations;
     j["seconds"] = r.seconds;
     return j;
@@ -109,12 +119,21 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
     }
     std::snprintf(line, sizeof line, "  total stages: %d\n\n", r.total_stages);
     out << line;
-    std::snprintf(line, sizeof line, "  %-10s %-30s %12s %12s %12s\n", "product", "stream",
-                  "purity", "recovery", "kg REO/h");
+    const bool any_group = std::any_of(r.products.begin(), r.products.end(),
+                                       [](const PlantProduct& p) { return p.elements.size() > 1; });
+    std::snprintf(line, sizeof line, "  %-14s %-30s %12s %12s %12s%s\n", "product", "stream",
+                  "purity", "recovery", "kg REO/h", any_group ? "  main element" : "");
     out << line;
     for (const auto& p : r.products) {
-        std::snprintf(line, sizeof line, "  %-10s %-30s %12.8f %12.8f %12.5g%s\n", p.name.c_str(),
-                      p.stream.c_str(), p.purity, p.recovery, p.kg_reo_per_h,
+        // A group's purity is of the group; its main element's share is printed beside it.
+        char main[64] = "";
+        if (p.elements.size() > 1) {
+            std::snprintf(main, sizeof main, "  %s %.8f",
+                          std::string(elements()[p.main_element].symbol).c_str(),
+                          p.main_element_purity);
+        }
+        std::snprintf(line, sizeof line, "  %-14s %-30s %12.8f %12.8f %12.5g%s%s\n", p.name.c_str(),
+                      p.stream.c_str(), p.purity, p.recovery, p.kg_reo_per_h, main,
                       p.purity < spec.purity ? "  (below target)" : "");
         out << line;
     }
@@ -147,6 +166,9 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
     }
     for (const auto& n : r.notes) {
         out << "  note: " << n << "\n";
+    }
+    for (const auto& w : spec.warnings) {
+        out << "\nwarning: " << w << "\n";
     }
     std::snprintf(line, sizeof line, "\n  %d cascade simulations, %.3f s\n", r.simulations,
                   r.seconds);

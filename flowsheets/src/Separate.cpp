@@ -28,6 +28,13 @@ std::string group_name(const std::vector<int>& group)
                              : symbol(group.front()) + "-" + symbol(group.back());
 }
 
+//! A product's name: its element, or "Nd-Lu group" when several elements are lumped, so
+//! that a group's purity is never read as one element's.
+std::string product_name(const std::vector<int>& group)
+{
+    return group.size() == 1 ? group_name(group) : group_name(group) + " group";
+}
+
 //! The sequence problem over products 0..P-1 (contiguous groups of the extraction order).
 class Sequencer {
 public:
@@ -173,8 +180,10 @@ public:
         const auto& groups = result_.product_groups;
         if (i == j) {
             PlantProduct p;
-            p.name = group_name(groups[i]);
+            p.name = product_name(groups[i]);
             p.elements = groups[i];
+            p.main_element =
+                static_cast<int>(std::max_element(stream.begin(), stream.end()) - stream.begin());
             p.stream = from;
             p.cascade = from_cascade;
             p.outlet = outlet;
@@ -189,6 +198,7 @@ public:
                 fed += spec_.feed.mole_fraction[e] * spec_.feed_re_mol_per_h;
             }
             p.purity = own / p.re_mol_per_h;
+            p.main_element_purity = stream[p.main_element] / p.re_mol_per_h;
             p.recovery = own / fed;
             result_.products.push_back(p);
             return;
@@ -196,6 +206,7 @@ public:
         const int k = sequencer_.cut(i, j);
         const auto [purity_a, purity_b] = sequencer_.cut_purities(i, j, k);
         DesignSpec d;
+        d.root = spec_.root;
         d.system = spec_.system;
         d.system_reference = spec_.system_reference;
         d.order = spec_.system.extraction_order();
@@ -262,8 +273,8 @@ public:
             c.design = design(d);
         }
         result_.simulations += c.design.simulations;
-        c.product_a_to = k + 1 == j ? group_name(groups[j]) + " product" : "next cascade";
-        c.product_b_to = k == i ? group_name(groups[i]) + " product" : "next cascade";
+        c.product_a_to = k + 1 == j ? product_name(groups[j]) + " product" : "next cascade";
+        c.product_b_to = k == i ? product_name(groups[i]) + " product" : "next cascade";
         const CascadeResult& sim = c.design.simulation;
         std::array<double, num_elements> a{}, b{};
         for (const auto& p : sim.products) {
@@ -292,9 +303,10 @@ private:
 
 SeparateSpec parse_separate(const InputNode& root)
 {
-    root.check_keys({"schema", "system", "feed", "feed-rate", "purity", "threshold", "objective",
-                     "strip-stages", "linked"});
+    root.check_keys({"schema", "system", "feed", "feed-rate", "purity", "lump-below", "threshold",
+                     "objective", "strip-stages", "linked"});
     SeparateSpec spec;
+    spec.root = root;
     parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
     if (spec.feed.concentration_mol_per_L) {
         spec.feed_concentration_mol_per_L = *spec.feed.concentration_mol_per_L;
@@ -306,8 +318,12 @@ SeparateSpec parse_separate(const InputNode& root)
     if (const auto v = root.find("purity")) {
         spec.purity = v->as_double_in(0.0, 1.0, false, false);
     }
-    if (const auto v = root.find("threshold")) {
-        spec.threshold = v->as_double_in(0.0, 0.5);
+    if (root.has("lump-below") && root.has("threshold")) {
+        root.at("threshold").fail("give lump-below or its old name threshold, not both");
+    }
+    // `threshold` is the old name of lump-below, kept for existing files.
+    if (const auto v = root.has("threshold") ? root.find("threshold") : root.find("lump-below")) {
+        spec.lump_below = v->as_double_in(0.0, 0.5);
     }
     if (const auto objective = root.find("objective")) {
         objective->check_keys({"stage-weight", "reagent-weight"});
@@ -324,12 +340,17 @@ SeparateSpec parse_separate(const InputNode& root)
     if (const auto v = root.find("linked")) {
         spec.linked = v->as_bool();
     }
+    std::vector<int> feed_elements;
     for (int e = 0; e < num_elements; ++e) {
         if (spec.feed.mole_fraction[e] > 0.0 && !spec.system.has(e)) {
             root.at("feed").fail("the feed contains " + symbol(e) + " but system '" +
                                  spec.system.name + "' has no value for it");
         }
+        if (spec.feed.mole_fraction[e] > 0.0) {
+            feed_elements.push_back(e);
+        }
     }
+    spec.warnings = extraction_order_reversals(spec.system, feed_elements);
     return spec;
 }
 
@@ -338,8 +359,9 @@ SeparateResult separate(const SeparateSpec& spec,
 {
     const auto start_time = std::chrono::steady_clock::now();
     SeparateResult result;
-    // Products: every element at or above the threshold; the ones below join their
-    // neighbour in the extraction order (the preceding product, or the first one).
+    // Products: every element present, or with lump-below every element at or above it; the
+    // ones below join their neighbour in the extraction order (the preceding product, or the
+    // first one).
     std::vector<int> present;
     for (const int e : spec.system.extraction_order()) {
         if (spec.feed.mole_fraction[e] > 0.0) {
@@ -348,7 +370,7 @@ SeparateResult separate(const SeparateSpec& spec,
     }
     std::vector<int> lumped, leading;
     for (const int e : present) {
-        const bool own = spec.feed.mole_fraction[e] >= spec.threshold;
+        const bool own = spec.feed.mole_fraction[e] >= spec.lump_below;
         if (own) {
             result.product_groups.push_back({e});
         } else {
@@ -361,9 +383,9 @@ SeparateResult separate(const SeparateSpec& spec,
         first.insert(first.begin(), leading.begin(), leading.end());
     }
     if (!lumped.empty()) {
-        std::string text = "below the threshold of " + std::to_string(spec.threshold) +
+        std::string text = "below lump-below = " + std::to_string(spec.lump_below) +
                            " mole fraction, lumped with their neighbour in the extraction "
-                           "order:";
+                           "order (the products named 'group'):";
         for (const int e : lumped) {
             text += ' ';
             text += elements()[e].symbol;
@@ -371,9 +393,9 @@ SeparateResult separate(const SeparateSpec& spec,
         result.notes.push_back(text);
     }
     if (result.product_groups.size() < 2) {
-        throw InfeasibleError("the feed has fewer than two products above the threshold (" +
-                              std::to_string(spec.threshold) +
-                              " mole fraction): there is nothing to separate; lower the threshold");
+        throw InfeasibleError("the feed has fewer than two products at or above lump-below (" +
+                              std::to_string(spec.lump_below) +
+                              " mole fraction): there is nothing to separate; lower lump-below");
     }
     Sequencer sequencer(spec, result.product_groups);
     const int last = static_cast<int>(result.product_groups.size()) - 1;

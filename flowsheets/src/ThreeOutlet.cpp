@@ -166,8 +166,7 @@ std::string ThreeOutletDesigner::case_yaml(int n, int m, int draw_stage) const
 
 CascadeResult ThreeOutletDesigner::simulate(int n, int m, int draw_stage)
 {
-    const CaseSpec c =
-        parse_case(InputNode::load_string(case_yaml(n, m, draw_stage), "three-outlet case"));
+    const CaseSpec c = parse_design_case(spec_, case_yaml(n, m, draw_stage), "three-outlet case");
     Cascade cascade(c);
     CascadeResult r = cascade.solve();
     ++result_.simulations;
@@ -390,13 +389,14 @@ void ThreeOutletDesigner::fill(int n, int m)
     result_.draw_stage = t.draw_stage;
     result_.peak_stage = t.peak_stage;
     result_.case_yaml = case_yaml(n, m, t.draw_stage);
-    const CaseSpec c = parse_case(InputNode::load_string(result_.case_yaml, "three-outlet case"));
+    const CaseSpec c = parse_design_case(spec_, result_.case_yaml, "three-outlet case");
     result_.feed_flow_L_per_h = c.feeds[0].flow_L_per_h;
     result_.organic_flow_L_per_h = c.organic.flow_L_per_h;
     result_.scrub_flow_L_per_h = c.scrub ? c.scrub->flow_L_per_h : 0.0;
     result_.strip_flow_L_per_h = c.strip ? c.strip->flow_L_per_h : 0.0;
     result_.draw_flow_L_per_h = c.draws.at(0).flow_L_per_h;
-    result_.warnings = c.warnings;
+    result_.warnings = spec_.warnings;
+    result_.warnings.insert(result_.warnings.end(), c.warnings.begin(), c.warnings.end());
     result_.simulation = simulate(n, m, t.draw_stage);
     const CascadeResult& r = result_.simulation;
     const std::array<std::string, 3> names = {"raffinate", "middle", a_outlet_};

@@ -391,6 +391,18 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     expect_error(
         strip_case("cost: {regions: {US: {electricity-price: {value: 0.1, range: [0.2, 0.3]}}}}\n"),
         "must contain the value");
+    // Impossible values: a residence time that overflows the volumes, a negative price in a
+    // range, a number no cost input reaches.
+    expect_error(strip_case("cost: {mixer-residence-time: 1e308 min}\n"),
+                 "cost.mixer-residence-time: expected a non-negative number in min below 1e12, "
+                 "found 1e308 min");
+    expect_error(strip_case("cost: {settler-residence-time: 20000}\n"), "more than a week");
+    expect_error(strip_case("cost: {tank-residence-time: 1e9 h}\n"), "more than a week");
+    expect_error(
+        strip_case(
+            "cost: {regions: {US: {electricity-price: {value: 0.04, range: [-1, 0.043]}}}}\n"),
+        "must lie in [0, 1e12] USD/kWh");
+    expect_error(strip_case("cost: {regions: {US: {electricity-price: 1e300}}}\n"), "below 1e12");
     std::string with_lu = strip_case("cost: {allocation: value, oxide-price: {Nd: 1}}\n");
     with_lu.replace(with_lu.find("{Pr: 0.25, Nd: 0.75}"), 20, "{Pr: 0.25, Nd: 0.74, Lu: 0.01}");
     expect_error(with_lu, "oxide price for Lu");
@@ -418,6 +430,16 @@ TEST(CountryData, BadFilesAndCasesAreLocatedErrors)
     expect_data_error(text, "unit: USD/kWh, year: 2023, source: eia_epm_5_3",
                       "unit: USD/MWh, year: 2023, source: eia_epm_5_3",
                       "expected the unit 'USD/kWh'");
+}
+
+TEST(CountryData, UnusualResidenceTimeIsAWarning)
+{
+    const CostSetup setup = parse_cost_setup(
+        test::case_from_yaml(strip_case("cost: {mixer-residence-time: 60 min}\n")));
+    ASSERT_EQ(setup.warnings.size(), 1U);
+    EXPECT_NE(setup.warnings[0].find("cost.mixer-residence-time: 60 min is far above the usual"),
+              std::string::npos)
+        << setup.warnings[0];
 }
 
 TEST(CostCountries, AddedRegionInheritsAndOverrides)
@@ -593,6 +615,51 @@ TEST(CostCommand, TableAndJson)
     const CommandRun bad = run_reesx("cost " + ex + " --countries CN-NM,XX");
     EXPECT_EQ(bad.status, 1) << bad.out;
     EXPECT_NE(bad.out.find("XX"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+//! JSON paths holding null: where nlohmann writes a non-finite number.
+void collect_nulls(const nlohmann::json& j, const std::string& path, std::vector<std::string>& out)
+{
+    if (j.is_null()) {
+        out.push_back(path);
+    } else if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            collect_nulls(value, path + "." + key, out);
+        }
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            collect_nulls(j[i], path + "[" + std::to_string(i) + "]", out);
+        }
+    }
+}
+
+// The case's own warnings (here four strip stages of which three are idle in the
+// separation-factor model) reach the cost output; a case's unusual residence time is warned;
+// no figure is null (non-finite); -q prints only the warnings, on stderr.
+TEST(CostCommand, CaseWarningsAndNoNonFiniteFigures)
+{
+    const auto dir = std::filesystem::temp_directory_path() / "reesx_cost_cli_warnings";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto case_path = dir / "case.yaml";
+    std::ofstream(case_path) << strip_case("cost: {mixer-residence-time: 60 min}\n");
+    const std::string json = (dir / "cost.json").string();
+    const CommandRun r =
+        run_reesx("cost " + case_path.string() + " --countries CN-NM,US --json " + json + " -q");
+    ASSERT_EQ(r.status, 0) << r.out;
+    std::ifstream in(json);
+    const auto j = nlohmann::json::parse(in);
+    ASSERT_EQ(j["warnings"].size(), 2U) << j["warnings"].dump();
+    EXPECT_NE(j["warnings"][0].get<std::string>().find("strip stages 2-4 are empty"),
+              std::string::npos);
+    EXPECT_NE(j["warnings"][1].get<std::string>().find("cost.mixer-residence-time: 60 min"),
+              std::string::npos);
+    std::vector<std::string> nulls;
+    collect_nulls(j, "", nulls);
+    EXPECT_TRUE(nulls.empty()) << nulls.front();
+    EXPECT_EQ(r.out.find("USD/kg"), std::string::npos) << r.out;  // no table with -q
+    EXPECT_NE(r.out.find("warning: stages.strip"), std::string::npos) << r.out;
     std::filesystem::remove_all(dir);
 }
 

@@ -199,3 +199,42 @@ TEST(CaseErrors, removedKinsolMethod)
     EXPECT_TRUE(contains(f, "broyden")) << f;
     EXPECT_EQ(error_of(base + "solver: {method: newton}\n"), "");
 }
+
+TEST(CaseErrors, vanishingFeedIsRejectedDiluteOneWarned)
+{
+    // 1e-308 mol/L: the product's kg and the reagents per kg underflow (printed null before).
+    const std::string e = error_of(with("concentration: 1.5 mol/L", "concentration: 1e-308 mol/L"));
+    EXPECT_TRUE(contains(e, "test.yaml:5:18")) << e;
+    EXPECT_TRUE(contains(e, "feed.concentration")) << e;
+    EXPECT_TRUE(contains(e, "below 1e-9 mol/L")) << e;
+    const CaseSpec dilute =
+        test::case_from_yaml(with("concentration: 1.5 mol/L", "concentration: 0.5 mmol/L"));
+    ASSERT_EQ(dilute.warnings.size(), 1U);
+    EXPECT_TRUE(contains(dilute.warnings[0], "feed.concentration: 0.5 mmol/L is a very dilute"))
+        << dilute.warnings[0];
+    EXPECT_TRUE(test::case_from_yaml(base).warnings.empty());
+    // A flow of 1e-300 L/h ran before, with 2.9e302 kg NaOH per kg of product.
+    const std::string f = error_of(with("flow: 100 L/h", "flow: 1e-300 L/h"));
+    EXPECT_TRUE(contains(f, "test.yaml:4:9")) << f;
+    EXPECT_TRUE(contains(f, "feed.flow: a flow of 1e-300 L/h is below 1e-6 L/h")) << f;
+    const std::string o = error_of(with("organic: {flow: 3410 L/h", "organic: {flow: 1e-10 m3/h"));
+    EXPECT_TRUE(contains(o, "organic.flow")) << o;
+}
+
+TEST(CaseErrors, idleStripStagesAndAcidFreeLiquorsAreWarned)
+{
+    const CaseSpec strip = test::case_from_yaml(with("scrub: 10}", "scrub: 10, strip: 3}") +
+                                                "strip: {flow: 70 L/h, acid: 5.0 mol/L}\n");
+    ASSERT_EQ(strip.warnings.size(), 1U);
+    EXPECT_TRUE(contains(strip.warnings[0], "strip stages 2-3 are empty (idle)"))
+        << strip.warnings[0];
+    const CaseSpec one_strip = test::case_from_yaml(with("scrub: 10}", "scrub: 10, strip: 1}") +
+                                                    "strip: {flow: 70 L/h, acid: 5.0 mol/L}\n");
+    EXPECT_TRUE(one_strip.warnings.empty());
+
+    const CaseSpec no_acid = test::case_from_yaml(
+        "model: mass-action\n" +
+        with("scrub: {flow: 376 L/h, acid: 4.0 mol/L}", "scrub: {flow: 376 L/h, acid: 0 mol/L}"));
+    ASSERT_EQ(no_acid.warnings.size(), 1U);
+    EXPECT_TRUE(contains(no_acid.warnings[0], "scrub.acid: 0 mol/L")) << no_acid.warnings[0];
+}

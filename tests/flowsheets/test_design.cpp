@@ -270,6 +270,12 @@ TEST(Design, infeasibleAndIllPosedTargetsSayWhy)
                 HasSubstr("[exit 1]"));
     EXPECT_THAT(design_error(design_yaml(0.1614, 0.75, "purty: 0.99\n")),
                 AllOf(HasSubstr("did you mean 'purity'"), HasSubstr("[exit 1]")));
+    // A loading the given extractant cannot hold (the case design writes has no extractant
+    // to check it against).
+    EXPECT_THAT(design_error(design_yaml(
+                    0.1614, 0.75, "organic: {extractant-concentration: 0.3, loading: 0.2}\n")),
+                AllOf(HasSubstr("design.yaml:6:51"), HasSubstr("stoichiometric ceiling"),
+                      HasSubstr("[exit 1]")));
 }
 
 }  // namespace

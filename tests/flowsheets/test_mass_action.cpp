@@ -203,6 +203,26 @@ TEST(MassAction, balancesAndElectroneutralityClose)
     EXPECT_GT(r.reagents.per_product[liquor].base_kg_per_kg, 0.0);
 }
 
+// A strip of water (no acid): the saponified organic's cations reach aqueous stages that hold
+// no chloride. The electroneutrality check must still give a number (it divided 0 by 0
+// before), and say that the model's assumptions break there.
+TEST(MassAction, acidFreeStripKeepsEveryFigureFiniteAndSaysWhatBreaks)
+{
+    std::string yaml = full_cascade();
+    yaml.replace(yaml.find("acid: 5.0 mol/L"), 15, "acid: 0 mol/L");
+    const CascadeResult r = test::solve_yaml(yaml);
+    ASSERT_TRUE(r.solver.converged);
+    EXPECT_TRUE(std::isfinite(r.electroneutrality_relative_error));
+    EXPECT_GT(r.electroneutrality_relative_error, 1e-6);
+    ASSERT_EQ(r.warnings.size(), 2U);
+    EXPECT_NE(r.warnings[0].find("strip.acid: 0 mol/L"), std::string::npos) << r.warnings[0];
+    EXPECT_NE(r.warnings[1].find("electroneutrality fails by"), std::string::npos) << r.warnings[1];
+    for (const auto& pp : r.reagents.per_product) {
+        EXPECT_TRUE(std::isfinite(pp.base_kg_per_kg)) << pp.product;
+        EXPECT_TRUE(std::isfinite(pp.hcl_fed_kg_per_kg)) << pp.product;
+    }
+}
+
 // A saponified organic extracts until its Na form is used up, then (against an acidic feed)
 // hardly more: the loading plateaus below s C_HA / 3 (the feed acid strips part of it back
 // at the feed end). Organic capacity 15 mol/h of RE; feeds of 12, 20 and 40 mol/h with

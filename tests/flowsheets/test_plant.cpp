@@ -272,5 +272,26 @@ TEST(PlantErrors, infeasibleStreamsExitTwoNamingThem)
     }
 }
 
+// A product named for Ce that takes the La-rich raffinate: the plant runs, and says so.
+TEST(Plant, aProductEnrichedInTheWrongElementIsWarned)
+{
+    const PlantResult r = run_plant_text(
+        two_cascades("  - {from: c1.raffinate, to: c2.feed}\n",
+                     "products:\n  - {name: Ce, from: c2.raffinate, elements: [Ce]}\n"
+                     "  - {name: LaCe, from: c1.loaded_organic, elements: [La, Ce]}\n"));
+    const PlantProductResult& ce = product_named(r, "Ce");
+    ASSERT_GT(ce.composition[*element_index("La")], 0.5);  // the premise: it is mostly La
+    std::vector<std::string> about_products;
+    for (const auto& w : r.warnings) {
+        if (w.starts_with("product ")) {
+            about_products.push_back(w);
+        }
+    }
+    // The La + Ce product holds its main element, whichever it is: no warning for it.
+    ASSERT_EQ(about_products.size(), 1U);
+    EXPECT_THAT(about_products[0], HasSubstr("product 'Ce' (c2.raffinate) is meant for Ce but "
+                                             "comes out enriched in La"));
+}
+
 }  // namespace
 }  // namespace reesx

@@ -26,18 +26,28 @@ const char* mixed_feed =
 
 TEST(Separate, everyProductMeetsItsTargetAndThePlantBalances)
 {
-    const SeparateResult r = run_separate(std::string("system: p507-hcl\n") + mixed_feed);
+    const SeparateResult r =
+        run_separate(std::string("system: p507-hcl\nlump-below: 0.01\n") + mixed_feed);
     // La Ce Pr Nd Sm are products; Gd Dy Y (below 0.01) are lumped into Sm's product.
     ASSERT_EQ(r.products.size(), 5U);
     EXPECT_EQ(r.cascades.size(), 4U);
-    EXPECT_EQ(r.products.back().name, "Sm-Y");
+    EXPECT_EQ(r.products.back().name, "Sm-Y group");
     EXPECT_THAT(r.notes.front(), HasSubstr("lumped"));
     EXPECT_THAT(r.notes.front(), HasSubstr("Gd Dy Y"));
     for (const auto& p : r.products) {
         SCOPED_TRACE(p.name);
         EXPECT_GE(p.purity, 0.9999);
         EXPECT_GT(p.recovery, 0.99);
+        EXPECT_LE(p.main_element_purity, p.purity);
     }
+    // The group's purity is of Sm + Gd + Dy + Y; its main element Sm is only about
+    // 0.02 / 0.03 of it, and is reported beside it.
+    const PlantProduct& group = r.products.back();
+    EXPECT_EQ(std::string(elements()[group.main_element].symbol), "Sm");
+    EXPECT_NEAR(group.main_element_purity, group.mol_per_h[group.main_element] / group.re_mol_per_h,
+                1e-15);
+    EXPECT_LT(group.main_element_purity, 0.7);
+    EXPECT_EQ(r.products.front().main_element_purity, r.products.front().purity);
     EXPECT_LT(r.mass_balance_relative_error, 1e-10);
     // Each cascade's emitted case reproduces its simulation.
     for (const auto& c : r.cascades) {
@@ -50,13 +60,44 @@ TEST(Separate, everyProductMeetsItsTargetAndThePlantBalances)
     }
 }
 
-TEST(Separate, thresholdAndAbsentElements)
+TEST(Separate, everyElementPresentIsAProductByDefault)
 {
-    // With threshold 0.1 only La, Ce, Nd are products; Pr lumps with Ce, Sm with Nd.
+    // Pr is 0.4 % of the feed: a product of its own unless lumping is asked for.
+    const std::string feed =
+        "feed: {name: traces, concentration: 1.5 mol/L, composition: {La: 0.5, Ce: 0.496, "
+        "Pr: 0.004}}\n";
+    const SeparateResult r = run_separate("system: p507-hcl\n" + feed);
+    ASSERT_EQ(r.products.size(), 3U);
+    EXPECT_EQ(r.products[2].name, "Pr");
+    EXPECT_EQ(r.products[2].elements.size(), 1U);
+    for (const auto& p : r.products) {
+        EXPECT_GE(p.purity, 0.9999) << p.name;
+    }
+    const SeparateResult lumped = run_separate("system: p507-hcl\nlump-below: 0.01\n" + feed);
+    ASSERT_EQ(lumped.products.size(), 2U);
+    EXPECT_EQ(lumped.products[1].name, "Ce-Pr group");
+}
+
+TEST(Separate, anOverrideThatReversesTheOrderIsWarned)
+{
+    const SeparateSpec spec = parse_separate(InputNode::load_string(
+        "system: {base: p507-hcl, log10-extractability: {Nd: 0.18}}\n" + std::string(mixed_feed),
+        "separate.yaml"));
+    ASSERT_EQ(spec.warnings.size(), 1U);
+    EXPECT_THAT(spec.warnings[0], HasSubstr("Nd (log10 K 0.18, case file separate.yaml:1)"));
+    EXPECT_TRUE(parse_separate(InputNode::load_string(
+                                   "system: p507-hcl\n" + std::string(mixed_feed), "separate.yaml"))
+                    .warnings.empty());
+}
+
+TEST(Separate, lumpBelowAndAbsentElements)
+{
+    // With lump-below 0.1 (its old name threshold) only La, Ce, Nd are products; Pr lumps
+    // with Ce, Sm with Nd.
     const SeparateResult r =
         run_separate(std::string("system: p507-hcl\nthreshold: 0.1\n") + mixed_feed);
     ASSERT_EQ(r.products.size(), 3U);
-    EXPECT_EQ(r.products[1].name, "Ce-Pr");
+    EXPECT_EQ(r.products[1].name, "Ce-Pr group");
     // Absent elements (here Pm, Eu, Tb, ...) are in no product and no note.
     for (const auto& p : r.products) {
         for (const int e : p.elements) {
@@ -66,7 +107,7 @@ TEST(Separate, thresholdAndAbsentElements)
     EXPECT_THAT(r.notes.front(), Not(HasSubstr("Pm")));
     // Fewer than two products: nothing to separate.
     try {
-        run_separate("system: p507-hcl\nthreshold: 0.5\n" + std::string(mixed_feed));
+        run_separate("system: p507-hcl\nlump-below: 0.5\n" + std::string(mixed_feed));
         FAIL() << "expected an InfeasibleError";
     } catch (const InfeasibleError& e) {
         EXPECT_THAT(e.what(), HasSubstr("nothing to separate"));

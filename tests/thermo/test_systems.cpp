@@ -11,6 +11,7 @@ namespace reesx {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 int idx(std::string_view symbol)
 {
@@ -282,6 +283,127 @@ TEST(ParseSystem, requiredKeysAndRanges)
     EXPECT_THROW(parse_text("name: x\nlog10-extractability: {La: abc}\n"), InputError);
     EXPECT_THROW(parse_text("name: x\nlog10-extractability: [La, Ce]\n"), InputError);
     EXPECT_THROW(parse_text("- a list\n"), InputError);
+}
+
+TEST(SeparationFactors, betaEqualsTheEquivalentExtractability)
+{
+    const auto base = builtin_system("p507-hcl");
+    const auto by_beta = parse_text("beta: {Nd/Pr: 1.45}\n", &base);
+    const double nd = base.log10_k(idx("Pr")) + std::log10(1.45);
+    const auto by_log10_k =
+        parse_text("log10-extractability: {Nd: " + std::to_string(nd) + "}\n", &base);
+    // std::to_string keeps 6 decimals: the two agree to that rounding.
+    EXPECT_NEAR(by_beta.log10_k(idx("Nd")), by_log10_k.log10_k(idx("Nd")), 1e-6);
+    EXPECT_NEAR(by_beta.beta(idx("Nd"), idx("Pr")), 1.45, 1e-12);
+    for (int e = 0; e < num_elements; ++e) {
+        if (e != idx("Nd")) {
+            EXPECT_EQ(by_beta.log10_k(e), base.log10_k(e)) << elements()[e].symbol;
+        }
+    }
+    EXPECT_EQ(by_beta.name, "p507-hcl (modified)");
+    EXPECT_THAT(by_beta.extractability[idx("Nd")]->source, HasSubstr("beta(Nd/Pr) = 1.45"));
+    EXPECT_THAT(by_beta.extractability[idx("Nd")]->source, HasSubstr("case.yaml:1"));
+}
+
+TEST(SeparationFactors, chainsResolveInAnyOrderAndAnchorAtTheirReference)
+{
+    // Written with the chain's end first: Sm needs Nd, which needs Pr.
+    const auto s = parse_text(
+        "name: chain\n"
+        "beta:\n"
+        "  Sm/Nd: {value: 8, range: [5, 10], source: \"pair table\"}\n"
+        "  Nd/Pr: 1.45\n"
+        "  La/Pr: 0.1\n");
+    EXPECT_EQ(s.log10_k(idx("Pr")), 0.0);
+    EXPECT_NEAR(s.beta(idx("Nd"), idx("Pr")), 1.45, 1e-12);
+    EXPECT_NEAR(s.beta(idx("Sm"), idx("Nd")), 8.0, 1e-12);
+    EXPECT_NEAR(s.beta(idx("La"), idx("Pr")), 0.1, 1e-12);
+    const auto& sm = *s.extractability[idx("Sm")];
+    // The range is around the reference's value, as in the built-in data files.
+    EXPECT_NEAR(sm.log10_k_low, s.log10_k(idx("Nd")) + std::log10(5.0), 1e-12);
+    EXPECT_NEAR(sm.log10_k_high, s.log10_k(idx("Nd")) + std::log10(10.0), 1e-12);
+    EXPECT_EQ(sm.source, "pair table");
+    EXPECT_EQ(s.extraction_order(), (std::vector<int>{idx("La"), idx("Pr"), idx("Nd"), idx("Sm")}));
+}
+
+TEST(SeparationFactors, mixWithLog10ExtractabilityOfTheSameMapping)
+{
+    const auto s = parse_text(
+        "name: mixed\n"
+        "log10-extractability: {La: 0, Ce: 0.7}\n"
+        "beta: {Pr/Ce: 2}\n");
+    EXPECT_NEAR(s.log10_k(idx("Pr")), 0.7 + std::log10(2.0), 1e-12);
+}
+
+TEST(SeparationFactors, conflictsCyclesAndGapsAreLocatedErrors)
+{
+    const auto twice_with_log10 = input_error_of([] {
+        parse_text("name: x\nlog10-extractability: {Pr: 0, Nd: 0.16}\nbeta: {Nd/Pr: 1.45}\n");
+    });
+    EXPECT_THAT(twice_with_log10, HasSubstr("case.yaml:3"));
+    EXPECT_THAT(twice_with_log10, HasSubstr("beta.Nd/Pr"));
+    EXPECT_THAT(twice_with_log10, HasSubstr("also set by log10-extractability at line 2"));
+
+    const auto twice =
+        input_error_of([] { parse_text("name: x\nbeta:\n  Nd/Pr: 1.45\n  Nd/Ce: 3\n"); });
+    EXPECT_THAT(twice, HasSubstr("case.yaml:4"));
+    EXPECT_THAT(twice, HasSubstr("already set by Nd/Pr at line 3"));
+
+    const auto cycle = input_error_of(
+        [] { parse_text("name: x\nbeta:\n  Nd/Pr: 1.45\n  Sm/Nd: 8\n  Pr/Sm: 0.1\n"); });
+    EXPECT_THAT(cycle, HasSubstr("case.yaml:3"));
+    EXPECT_THAT(cycle, HasSubstr("Nd/Pr, Pr/Sm, Sm/Nd form a cycle"));
+
+    const auto unconnected =
+        input_error_of([] { parse_text("name: x\nbeta:\n  Nd/Pr: 1.45\n  Ce/La: 5\n"); });
+    EXPECT_THAT(unconnected, HasSubstr("case.yaml:4"));
+    EXPECT_THAT(unconnected, HasSubstr("not these two to each other"));
+
+    const auto no_reference = input_error_of(
+        [] { parse_text("name: x\nlog10-extractability: {La: 0}\nbeta: {Nd/Pr: 1.45}\n"); });
+    EXPECT_THAT(no_reference, HasSubstr("case.yaml:3"));
+    EXPECT_THAT(no_reference, HasSubstr("Pr has no log10-extractability"));
+
+    EXPECT_THAT(input_error_of([] { parse_text("name: x\nbeta: {Nd-Pr: 1.45}\n"); }),
+                HasSubstr("expected a pair such as Nd/Pr"));
+    EXPECT_THAT(input_error_of([] { parse_text("name: x\nbeta: {Nd/Pb: 1.45}\n"); }),
+                HasSubstr("unknown element 'Pb'"));
+    EXPECT_THAT(input_error_of([] { parse_text("name: x\nbeta: {Nd/Nd: 1.45}\n"); }),
+                HasSubstr("two different elements"));
+    EXPECT_THAT(input_error_of([] { parse_text("name: x\nbeta: {Nd/Pr: -1.45}\n"); }),
+                HasSubstr("case.yaml:2"));
+    EXPECT_THAT(input_error_of([] { parse_text("name: x\nbeta: {Nd/Pr: 0}\n"); }),
+                HasSubstr("case.yaml:2"));
+}
+
+TEST(ExtractionOrderReversals, theGuidesOldExampleIsFlaggedWithTheBetaItMeant)
+{
+    const auto base = builtin_system("p507-hcl");
+    // 0.18 is relative to La: it puts Nd below Pr (1.0), so beta(Nd/Pr) = 10^(0.18 - 1) = 0.15.
+    const auto s = parse_text("log10-extractability: {Nd: 0.18}\n", &base);
+    const auto warnings = extraction_order_reversals(s, {idx("Pr"), idx("Nd")});
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_THAT(warnings[0], HasSubstr("Nd (log10 K 0.18, case file case.yaml:1)"));
+    EXPECT_THAT(warnings[0], HasSubstr("less extractable than Pr (1)"));
+    EXPECT_THAT(warnings[0], HasSubstr("relative to p507-hcl's reference La"));
+    EXPECT_THAT(warnings[0], HasSubstr("beta: {Nd/Pr: 1.514}"));
+
+    // The same value stated as a separation factor keeps the order: no warning.
+    const auto meant = parse_text("beta: {Nd/Pr: 1.514}\n", &base);
+    EXPECT_TRUE(extraction_order_reversals(meant, {idx("Pr"), idx("Nd")}).empty());
+    // A separation factor below 1 reverses the order too; no hint about log10 values then.
+    const auto below_one = parse_text("beta: {Nd/Pr: 0.7}\n", &base);
+    const auto reversed = extraction_order_reversals(below_one, {idx("Pr"), idx("Nd")});
+    ASSERT_EQ(reversed.size(), 1u);
+    EXPECT_THAT(reversed[0], HasSubstr("less extractable than Pr (1)"));
+    EXPECT_THAT(reversed[0], Not(HasSubstr("log10-extractability is relative")));
+    // Elements outside the feed do not count: with Nd alone nothing is reversed.
+    EXPECT_TRUE(extraction_order_reversals(s, {idx("Nd"), idx("Sm")}).empty());
+    // Without a base system there is no order to contradict.
+    EXPECT_TRUE(
+        extraction_order_reversals(parse_text("name: x\nlog10-extractability: {Pr: 1, Nd: 0.18}\n"),
+                                   {idx("Pr"), idx("Nd")})
+            .empty());
 }
 
 TEST(LoadSystemFile, userFile)

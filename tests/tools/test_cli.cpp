@@ -235,6 +235,90 @@ TEST(Cli, designErrorsExitOneOrTwo)
     EXPECT_EQ(run_reesx("design --system p507-hcl --feed no-such-feed --split Pr/Nd").status, 1);
 }
 
+// A value design derives from the user's input (here the feed concentration of its case) is
+// reported at that input, not at the case design writes internally.
+TEST(Cli, designErrorsInDerivedValuesPointAtTheUsersInput)
+{
+    const fs::path dir = scratch("design_derived");
+    const fs::path file = write(dir, "design.yaml",
+                                "system: p507-hcl\n"
+                                "split: Pr/Nd\n"
+                                "feed: {name: prnd, concentration: 1e-12 mol/L,\n"
+                                "       composition: {Pr: 0.25, Nd: 0.75}}\n"
+                                "tradeoff: false\n");
+    const CommandRun run = run_reesx("design " + file.string());
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("design.yaml:3:7: error: feed: the cascade designed from this "
+                           "input would have an invalid feed.concentration"),
+              std::string::npos)
+        << run.out;
+    EXPECT_EQ(run.out.find("design case"), std::string::npos) << run.out;
+    // From options: the derived flow points at --feed-rate.
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: prnd\ncomposition: {Pr: 0.25, Nd: 0.75}\n");
+    const CommandRun rate =
+        run_reesx("design --system p507-hcl --feed " + feed.string() +
+                  " --split Pr/Nd --tradeoff-points 0 --feed-rate '1e14 mol/h'");
+    EXPECT_EQ(rate.status, 1) << rate.out;
+    EXPECT_NE(rate.out.find("error: feed-rate: the cascade designed from this input would have "
+                            "an invalid feed.flow"),
+              std::string::npos)
+        << rate.out;
+}
+
+// Empty and scalar documents: the message names the file's first line.
+TEST(Cli, emptyAndScalarDocumentsNameALine)
+{
+    const fs::path dir = scratch("empty_documents");
+    for (const char* text : {"", "# only a comment\n", "just a word\n"}) {
+        const CommandRun run = run_reesx("run " + write(dir, "case.yaml", text).string());
+        EXPECT_EQ(run.status, 1) << run.out;
+        EXPECT_NE(run.out.find("case.yaml:1:1: error:"), std::string::npos) << run.out;
+    }
+}
+
+TEST(Cli, betaInputEqualsTheEquivalentExtractabilityAndAnInvertedOrderIsWarned)
+{
+    const fs::path dir = scratch("beta");
+    std::string by_beta = good_case;
+    by_beta.replace(0, std::string("system: p507-hcl").size(),
+                    "system: {base: p507-hcl, beta: {Nd/Pr: 1.45}}");
+    // p507-hcl's Pr is 1.0 (La = 0): the same Nd as a log10 extractability.
+    std::string by_log10 = good_case;
+    by_log10.replace(0, std::string("system: p507-hcl").size(),
+                     "system: {base: p507-hcl, log10-extractability: {Nd: 1.1613680022349748}}");
+    const auto products = [&](const std::string& name, const std::string& text) {
+        const fs::path json = dir / (name + ".json");
+        const CommandRun run = run_reesx("run " + write(dir, name + ".yaml", text).string() +
+                                         " --json " + json.string());
+        EXPECT_EQ(run.status, 0) << run.out;
+        EXPECT_EQ(run.out.find("warning"), std::string::npos) << run.out;
+        nlohmann::json j;
+        std::ifstream(json) >> j;
+        return j["products"];
+    };
+    EXPECT_EQ(products("beta", by_beta), products("log10", by_log10));
+
+    // The user guide's old example: 0.18 is relative to La, not to Pr; Nd falls below Pr and
+    // leaves in the raffinate. Warned on stdout and in the JSON, with the beta that was meant.
+    std::string inverted = good_case;
+    inverted.replace(0, std::string("system: p507-hcl").size(),
+                     "system: {base: p507-hcl, log10-extractability: {Nd: 0.18}}");
+    const fs::path json = dir / "inverted.json";
+    const CommandRun run = run_reesx("run " + write(dir, "inverted.yaml", inverted).string() +
+                                     " --json " + json.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("warning: system: Nd (log10 K 0.18"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("beta: {Nd/Pr: 1.514}"), std::string::npos) << run.out;
+    nlohmann::json j;
+    std::ifstream(json) >> j;
+    ASSERT_EQ(j["warnings"].size(), 1U);
+    EXPECT_NE(j["warnings"][0].get<std::string>().find("less extractable than Pr"),
+              std::string::npos);
+    // And it is what happens: the raffinate is mostly Nd.
+    EXPECT_GT(j["products"]["raffinate"]["composition"]["Nd"].get<double>(), 0.5);
+}
+
 TEST(Cli, threeOutletDesignRunsAndAnUnreachableMiddlePurityExitsTwo)
 {
     const fs::path dir = scratch("three_outlet");
@@ -289,6 +373,26 @@ TEST(Cli, separateWritesJsonAndDot)
     EXPECT_NE(text.find("digraph plant"), std::string::npos);
     EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --threshold 0.45").status, 2);
     EXPECT_EQ(run_reesx("separate --feed " + feed.string() + " --purity 2").status, 1);
+
+    // Lumping on request: Pr (0.1) joins La; the product says it is a group, and its main
+    // element's purity stands beside the group's in the table and the JSON.
+    const CommandRun lumped = run_reesx("separate --feed " + feed.string() +
+                                        " --lump-below 0.15 --json " + (dir / "g.json").string());
+    ASSERT_EQ(lumped.status, 0) << lumped.out;
+    EXPECT_NE(lumped.out.find("La-Pr group"), std::string::npos) << lumped.out;
+    EXPECT_NE(lumped.out.find("main element"), std::string::npos) << lumped.out;
+    nlohmann::json g;
+    std::ifstream(dir / "g.json") >> g;
+    ASSERT_EQ(g["products"].size(), 2U);
+    const auto& group = g["products"][0];
+    EXPECT_EQ(group["element"], "La-Pr group");
+    EXPECT_TRUE(group["group"].get<bool>());
+    EXPECT_EQ(group["elements"], nlohmann::json({"La", "Pr"}));
+    EXPECT_EQ(group["main_element"], "La");
+    // La is 0.4 of the 0.5 mol of La + Pr fed.
+    EXPECT_NEAR(group["main_element_purity"].get<double>(), 0.8, 1e-3);
+    EXPECT_FALSE(g["products"][1]["group"].get<bool>());
+    EXPECT_EQ(g["input"]["lump_below"].get<double>(), 0.15);
 }
 
 TEST(Cli, separateWritesAPlantFileThatRunSolves)
@@ -301,6 +405,7 @@ TEST(Cli, separateWritesAPlantFileThatRunSolves)
     CommandRun run = run_reesx("separate --feed " + feed.string() + " --linked --plant-file " +
                                plant.string() + " --json " + (dir / "s.json").string() + " -q");
     ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_EQ(run.out, "") << "-q silences the progress on stderr too";
     nlohmann::json s;
     std::ifstream(dir / "s.json") >> s;
     EXPECT_TRUE(s["linked"].get<bool>());

@@ -366,11 +366,19 @@ TEST(ValidateCommand, exitCodesAndJson)
     const nlohmann::json j = nlohmann::json::parse(in);
     EXPECT_EQ(j.at("cases")[0].at("name"), "good");
 
-    r = run_reesx("validate" + cases);  // the known discrepancy is a failure
+    // A known discrepancy documented in its README does not fail the run; --strict makes it
+    // a failure; --allow-known (the old way to ask for the default) still works.
+    r = run_reesx("validate" + cases);
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("known discrepancy (see README)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+    r = run_reesx("validate" + cases + " --strict");
     EXPECT_EQ(r.status, 2) << r.out;
-    EXPECT_NE(r.out.find("FAIL (known"), std::string::npos) << r.out;
     r = run_reesx("validate" + cases + " --allow-known");
     EXPECT_EQ(r.status, 0) << r.out;
+    r = run_reesx("validate" + cases + " --strict -q");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_EQ(r.out, "") << "-q prints nothing, on stdout or stderr";
 
     r = run_reesx("validate" + cases + " --case nope");
     EXPECT_EQ(r.status, 1) << r.out;

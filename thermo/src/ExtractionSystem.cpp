@@ -7,6 +7,7 @@
 // pair beta is then 10^(difference), and non-adjacent pairs are consistent by construction.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -36,6 +37,11 @@ const std::vector<std::string_view>& element_symbols()
     return symbols;
 }
 
+std::string symbol(int element)
+{
+    return std::string(elements()[element].symbol);
+}
+
 std::string join(const std::vector<std::string>& items)
 {
     std::string out;
@@ -54,6 +60,14 @@ std::string format_number(double value)
         s.pop_back();
     }
     return s;
+}
+
+//! Four significant digits, for values computed from the input (10^0.18 = 1.514).
+std::string short_number(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", value);
+    return text;
 }
 
 std::string stem_of(std::string_view file_name)
@@ -116,6 +130,202 @@ Extractability parse_extractability(const InputNode& node)
         x.design_estimate = estimate->as_bool();
     }
     return x;
+}
+
+int parse_element_symbol(const InputNode& node, const std::string& symbol)
+{
+    const auto index = element_index(symbol);
+    if (!index) {
+        std::string message = "unknown element '" + symbol + "'";
+        if (const auto guess = closest_match(symbol, element_symbols()); !guess.empty()) {
+            message += "; did you mean '" + guess + "'?";
+        }
+        std::vector<std::string> all(element_symbols().begin(), element_symbols().end());
+        message += " Elements: " + join(all);
+        node.fail(message);
+    }
+    return *index;
+}
+
+//! A separation factor as users quote it (beta > 0), as log10 beta with its range and source.
+Extractability parse_log10_beta(const InputNode& node)
+{
+    const double max_beta = std::pow(10.0, max_abs_log10_k);
+    const auto log10_of = [&](const InputNode& n) {
+        const double beta = n.as_double_in(0.0, max_beta, false, true);
+        if (beta < 1.0 / max_beta) {
+            n.fail("a separation factor below 1e-30 is a typo, not chemistry; found " + n.text());
+        }
+        return std::log10(beta);
+    };
+    Extractability x;
+    x.source = "case file " + node.source_name() + ":" + std::to_string(node.line());
+    if (node.is_scalar()) {
+        x.log10_k = x.log10_k_low = x.log10_k_high = log10_of(node);
+        return x;
+    }
+    if (!node.is_map()) {
+        node.fail(
+            "expected a separation factor: a number such as 1.45, or a mapping "
+            "{value, range: [low, high], source, design-estimate}");
+    }
+    node.check_keys({"value", "range", "source", "design-estimate"});
+    x.log10_k = x.log10_k_low = x.log10_k_high = log10_of(node.at("value"));
+    if (const auto range = node.find("range")) {
+        if (!range->is_sequence() || range->size() != 2) {
+            range->fail("expected a range [low, high] of two separation factors");
+        }
+        x.log10_k_low = log10_of(range->at(std::size_t{0}));
+        x.log10_k_high = log10_of(range->at(std::size_t{1}));
+        if (!(x.log10_k_low <= x.log10_k && x.log10_k <= x.log10_k_high)) {
+            range->fail("the range must contain the value (low <= value <= high)");
+        }
+    }
+    if (const auto source = node.find("source")) {
+        x.source = trimmed_string(*source, "source (citation or derivation of the value)");
+    }
+    if (const auto estimate = node.find("design-estimate")) {
+        x.design_estimate = estimate->as_bool();
+    }
+    return x;
+}
+
+//! `beta: {Nd/Pr: 1.45, Sm/Nd: 8}`: each entry sets the first element's log10 K to the
+//! second's plus log10 beta (its range likewise, around the reference's value, as the data
+//! files do). Entries may chain in any order; an element set twice (here or in
+//! log10-extractability) or a cycle is an error at the entry. A system given by separation
+//! factors alone takes the one element they all lead to as its reference (log10 K = 0).
+void apply_separation_factors(const InputNode& table, ExtractionSystem& system,
+                              const std::map<int, int>& line_set_by_log10_k)
+{
+    if (!table.is_map() || table.size() == 0) {
+        table.fail(
+            "expected a mapping from element pair to separation factor, e.g. {Nd/Pr: 1.45} "
+            "(sets Nd relative to Pr)");
+    }
+    struct Entry {
+        int element = 0;    //!< the element set
+        int reference = 0;  //!< the element it is relative to
+        Extractability relative;
+        std::string key;
+        InputNode node;
+    };
+    std::vector<Entry> entries;
+    for (const auto& [key, value] : table.entries()) {
+        const auto slash = key.find('/');
+        if (slash == std::string::npos || key.find('/', slash + 1) != std::string::npos) {
+            value.fail(
+                "expected a pair such as Nd/Pr (the separation factor of Nd over Pr: Nd's "
+                "extractability divided by Pr's), found '" +
+                key + "'");
+        }
+        const auto trim = [](std::string text) {
+            text.erase(0, text.find_first_not_of(" \t"));
+            text.erase(text.find_last_not_of(" \t") + 1);
+            return text;
+        };
+        const int element = parse_element_symbol(value, trim(key.substr(0, slash)));
+        const int reference = parse_element_symbol(value, trim(key.substr(slash + 1)));
+        if (element == reference) {
+            value.fail("a separation factor relates two different elements, found '" + key + "'");
+        }
+        const std::string name = symbol(element);
+        if (const auto it = line_set_by_log10_k.find(element); it != line_set_by_log10_k.end()) {
+            value.fail(name + " is also set by log10-extractability at line " +
+                       std::to_string(it->second) + "; set each element once");
+        }
+        for (const auto& other : entries) {
+            if (other.element == element) {
+                value.fail(name + " is already set by " + other.key + " at line " +
+                           std::to_string(other.node.line()) +
+                           "; set each element once (the element before the '/' is the one set)");
+            }
+        }
+        entries.push_back({element, reference, parse_log10_beta(value), key, value});
+    }
+
+    const auto is_set_here = [&](int element) {
+        return std::any_of(entries.begin(), entries.end(),
+                           [&](const Entry& e) { return e.element == element; });
+    };
+    const bool factors_only =
+        std::none_of(system.extractability.begin(), system.extractability.end(),
+                     [](const auto& x) { return x.has_value(); });
+    std::optional<int> anchor;
+    for (const auto& entry : entries) {
+        if (system.has(entry.reference) || is_set_here(entry.reference) ||
+            entry.reference == anchor) {
+            continue;
+        }
+        const std::string name = symbol(entry.reference);
+        if (!factors_only) {
+            entry.node.fail(name +
+                            " has no log10-extractability to be relative to; give its value "
+                            "under log10-extractability or relate it to an element that has one "
+                            "(beta: {" +
+                            name + "/<element>: ...})");
+        }
+        if (anchor) {
+            entry.node.fail("the separation factors relate elements to " + symbol(*anchor) +
+                            " and to " + name +
+                            " but not these two to each other; add a factor between the two "
+                            "groups or give log10-extractability values");
+        }
+        anchor = entry.reference;
+    }
+    if (anchor) {
+        Extractability reference;
+        reference.source =
+            "reference of the separation factors in " + table.source_name() + " (log10 K = 0)";
+        system.extractability[*anchor] = reference;
+    }
+
+    std::vector<bool> done(entries.size(), false);
+    for (std::size_t resolved = 0; resolved < entries.size();) {
+        const std::size_t before = resolved;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const Entry& entry = entries[i];
+            const bool reference_pending =
+                std::any_of(entries.begin(), entries.end(), [&](const Entry& other) {
+                    return other.element == entry.reference && !done[&other - entries.data()];
+                });
+            if (done[i] || reference_pending) {
+                continue;
+            }
+            const double reference_log10_k = system.log10_k(entry.reference);
+            Extractability x = entry.relative;
+            x.log10_k += reference_log10_k;
+            x.log10_k_low += reference_log10_k;
+            x.log10_k_high += reference_log10_k;
+            if (x.source.starts_with("case file ")) {
+                x.source = "beta(" + entry.key + ") = " + entry.node.text() + ", " + x.source;
+            }
+            x.from_beta = true;
+            system.extractability[entry.element] = x;
+            done[i] = true;
+            ++resolved;
+        }
+        if (resolved == before) {
+            // Every pending entry waits on another: follow the references round the cycle.
+            std::size_t i = std::find(done.begin(), done.end(), false) - done.begin();
+            std::string cycle = entries[i].key;
+            const std::size_t first = i;
+            for (;;) {
+                const int reference = entries[i].reference;
+                i = std::find_if(entries.begin(), entries.end(),
+                                 [&](const Entry& e) { return e.element == reference; }) -
+                    entries.begin();
+                if (i == first) {
+                    break;
+                }
+                cycle += ", " + entries[i].key;
+            }
+            entries[first].node.fail(
+                "the separation factors " + cycle +
+                " form a cycle, so none of them has a value to start from; drop one of them "
+                "or give one element's log10-extractability instead");
+        }
+    }
 }
 
 std::vector<std::string> parse_sources(const InputNode& node)
@@ -190,6 +400,73 @@ std::vector<int> ExtractionSystem::extraction_order() const
     return order;
 }
 
+std::vector<std::string> extraction_order_reversals(const ExtractionSystem& system,
+                                                    const std::vector<int>& components)
+{
+    std::vector<std::string> warnings;
+    std::vector<int> considered;
+    for (int e = 0; e < num_elements; ++e) {
+        const bool listed = components.empty() ||
+                            std::find(components.begin(), components.end(), e) != components.end();
+        if (listed && system.has(e) && system.base_log10_k[e]) {
+            considered.push_back(e);
+        }
+    }
+    const auto base_k = [&](int e) { return *system.base_log10_k[e]; };
+    std::optional<int> base_reference;  // the base's element with log10 K = 0 (La in p507-hcl)
+    for (int e = 0; e < num_elements; ++e) {
+        if (system.base_log10_k[e] && base_k(e) == 0.0) {
+            base_reference = e;
+            break;
+        }
+    }
+    for (const int moved : considered) {
+        if (system.log10_k(moved) == base_k(moved)) {
+            continue;
+        }
+        std::vector<std::string> passed;
+        std::optional<int> base_neighbour;  // next less extractable in the base's order
+        for (const int other : considered) {
+            if (other == moved) {
+                continue;
+            }
+            const double before = base_k(moved) - base_k(other);
+            const double now = system.log10_k(moved) - system.log10_k(other);
+            if ((before > 0.0 && now < 0.0) || (before < 0.0 && now > 0.0)) {
+                passed.push_back(symbol(other) + " (" + short_number(system.log10_k(other)) + ")");
+            }
+            if (before > 0.0 && (!base_neighbour || base_k(other) > base_k(*base_neighbour))) {
+                base_neighbour = other;
+            }
+        }
+        if (passed.empty()) {
+            continue;
+        }
+        const bool moved_down = system.log10_k(moved) < base_k(moved);
+        std::string w =
+            "system: " + symbol(moved) + " (log10 K " + short_number(system.log10_k(moved)) + ", " +
+            system.extractability[moved]->source + ") is now " + (moved_down ? "less" : "more") +
+            " extractable than " + join(passed) + ", the reverse of " + system.base_name +
+            "'s order (" + symbol(moved) + " " + short_number(base_k(moved)) +
+            " there): " + symbol(moved) + " now goes " +
+            (moved_down ? "to the raffinate side" : "to the organic side") + " of those elements.";
+        // The trap this catches: a log10 K written as if relative to the neighbour.
+        if (base_reference && !system.extractability[moved]->from_beta) {
+            w += " log10-extractability is relative to " + system.base_name + "'s reference " +
+                 symbol(*base_reference) + " (log10 K 0), not to a neighbour";
+            if (base_neighbour && moved_down) {
+                const std::string pair = symbol(moved) + "/" + symbol(*base_neighbour);
+                w += "; if " + short_number(system.log10_k(moved)) + " was meant as log10 of the " +
+                     pair + " separation factor, write beta: {" + pair + ": " +
+                     short_number(std::pow(10.0, system.log10_k(moved))) + "}";
+            }
+            w += ".";
+        }
+        warnings.push_back(std::move(w));
+    }
+    return warnings;
+}
+
 std::vector<std::string> builtin_system_names()
 {
     std::vector<std::string> names;
@@ -221,14 +498,14 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
 {
     if (!node.is_map()) {
         node.fail(
-            "expected an extraction system mapping with keys name, log10-extractability, "
-            "description, conditions, loading-per-extractant, loading-source, sources");
+            "expected an extraction system mapping with keys name, log10-extractability "
+            "(or beta), description, conditions, loading-per-extractant, loading-source, sources");
     }
     // `base` names a built-in system to start from; a case file resolves it itself and passes
     // it as `base`, a system file or a direct call gets it resolved here.
     node.check_keys({"name", "base", "description", "conditions", "loading-per-extractant",
-                     "loading-source", "log10-extractability", "sources", "log10-kex-reference",
-                     "log10-k-saponified"});
+                     "loading-source", "log10-extractability", "beta", "sources",
+                     "log10-kex-reference", "log10-k-saponified"});
 
     ExtractionSystem system;
     bool from_base = base != nullptr;
@@ -242,12 +519,21 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
         }
         from_base = true;
     }
+    if (from_base) {
+        system.base_name = system.name;
+        for (int e = 0; e < num_elements; ++e) {
+            if (system.has(e)) {
+                system.base_log10_k[e] = system.log10_k(e);
+            }
+        }
+    }
 
     if (const auto name = node.find("name")) {
         system.name = trimmed_string(*name, "system name");
     } else if (!from_base) {
         (void)node.at("name");  // throws "missing key 'name'" at this node
-    } else if (node.has("log10-extractability") || node.has("loading-per-extractant")) {
+    } else if (node.has("log10-extractability") || node.has("beta") ||
+               node.has("loading-per-extractant")) {
         // A modified built-in must not pass for the published set in results.
         system.name += " (modified)";
     }
@@ -291,27 +577,23 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
     anchor("log10-kex-reference", system.log10_kex_reference);
     anchor("log10-k-saponified", system.log10_k_saponified);
 
+    std::map<int, int> line_set_by_log10_k;  // element -> line, to locate conflicts with beta
     if (const auto table = node.find("log10-extractability")) {
         if (!table->is_map() || table->size() == 0) {
             table->fail(
                 "expected a mapping from element symbol to log10 extractability, "
                 "e.g. {Pr: 0.0, Nd: 0.1614}");
         }
-        for (const auto& [symbol, value] : table->entries()) {
-            const auto index = element_index(symbol);
-            if (!index) {
-                std::string message = "unknown element '" + symbol + "'";
-                if (const auto guess = closest_match(symbol, element_symbols()); !guess.empty()) {
-                    message += "; did you mean '" + guess + "'?";
-                }
-                std::vector<std::string> all(element_symbols().begin(), element_symbols().end());
-                message += " Elements: " + join(all);
-                value.fail(message);
-            }
-            system.extractability[*index] = parse_extractability(value);
+        for (const auto& [element_symbol, value] : table->entries()) {
+            const int index = parse_element_symbol(value, element_symbol);
+            system.extractability[index] = parse_extractability(value);
+            line_set_by_log10_k[index] = value.line();
         }
-    } else if (!from_base) {
+    } else if (!from_base && !node.has("beta")) {
         (void)node.at("log10-extractability");  // throws "missing key" at this node
+    }
+    if (const auto table = node.find("beta")) {
+        apply_separation_factors(*table, system, line_set_by_log10_k);
     }
 
     if (const auto v = node.find("sources")) {

@@ -271,7 +271,9 @@ InputNode InputNode::load_string(const std::string& text, const std::string& sou
                                       "'---'); give one document per file"));
     }
     const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-    return InputNode(doc, root, "", root.Mark());
+    // An empty document has no mark; its messages point at the file's first line.
+    const YAML::Mark first_line;
+    return InputNode(doc, root, "", root.Mark().is_null() ? first_line : root.Mark());
 }
 
 InputNode InputNode::load_file(const std::string& path)
@@ -332,7 +334,8 @@ bool InputNode::is_null() const
 
 void InputNode::fail(const std::string& message) const
 {
-    fail_at(mark_, path_.empty() ? message : path_ + ": " + message);
+    throw InputError(doc_->located(mark_, path_.empty() ? message : path_ + ": " + message), path_,
+                     message);
 }
 
 void InputNode::fail_at(const YAML::Mark& mark, const std::string& message) const

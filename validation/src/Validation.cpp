@@ -385,7 +385,7 @@ std::string result_text(const Row& row)
         case Status::fail:
             return "FAIL";
         case Status::known_discrepancy:
-            return "FAIL (known, see README)";
+            return "known discrepancy (see README)";
         case Status::pending:
             return "pending";
         case Status::error:
@@ -768,7 +768,8 @@ std::string format_report(const Report& report)
     out << "\n"
         << report.count(Status::pass) << " passed, " << report.count(Status::fail) << " failed, "
         << report.count(Status::known_discrepancy)
-        << " known discrepancies (failures explained in their README), "
+        << " known discrepancies (outside tolerance, explained in their README; --strict "
+           "fails on them), "
         << report.count(Status::error) << " errors, " << report.count(Status::pending)
         << " pending (not evaluated, not passes) in " << printf_string("%.2f", report.seconds)
         << " s\n";

@@ -157,7 +157,9 @@ Param parse_param(const InputNode& node, std::string_view expected_unit, bool al
 
 //! Fails at `where` when a plant-wide value cannot be used (a zero divisor, a plant life
 //! under a year, a capacity factor above 1...).
-void check_global(GlobalParam p, const Param& value, const InputNode& where);
+//! Returns a warning for a value that is possible but unusual (a mixer residence time of an
+//! hour), or "".
+std::string check_global(GlobalParam p, const Param& value, const InputNode& where);
 
 //! Adds or overrides regions from a mapping {CODE: {name, inherits, currency, <params>...}}
 //! (the `regions:` of a data file or `cost.countries-data` of a case). Values in a case file may

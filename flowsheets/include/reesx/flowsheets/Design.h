@@ -48,6 +48,11 @@ struct DesignSpec {
     int cut_position = 0;     //!< elements [0, cut) of `order` are group B
     int key_b_position = 0;   //!< the B key named in the split (absent elements may follow)
     std::vector<int> order;   //!< the system's extraction order (weakest first)
+    //! Input conditions worth a warning (a modified system that reverses the base's order).
+    std::vector<std::string> warnings;
+    //! The design (or separate) input it was read from: errors in the cases it derives are
+    //! reported at the input value they came from.
+    std::optional<InputNode> root;
 
     double purity_a = 0.9999, purity_b = 0.9999;
     //! When set, the target is purity + recovery of one product ('A' or 'B'); the other
@@ -171,6 +176,12 @@ DesignResult design(const DesignSpec& spec,
 //! `drawn`: RE (mol per mol feed) leaving in organic side draws below the loaded organic.
 std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w,
                              double drawn = 0.0);
+
+//! Parses a case that design wrote from `spec` (`source_name` names it). An InputError in it
+//! is a value design derived from the user's input: it is reported at that input (the
+//! feed-rate for flows, scrub-acid, organic, ...) in spec.root, saying which derived key broke.
+CaseSpec parse_design_case(const DesignSpec& spec, const std::string& yaml,
+                           const std::string& source_name);
 
 //! The three-outlet design (spec.middle set); called by `design`.
 ThreeOutletResult design_three_outlet(const DesignSpec& spec,

@@ -26,26 +26,33 @@ struct SeparateSpec {
     double feed_concentration_mol_per_L = 1.5;  //!< every cascade's aqueous feed (see docs)
     double purity = 0.9999;                     //!< of every final product
     //! Elements whose mole fraction in the feed is below this are not made into products of
-    //! their own: they are lumped with their neighbour in the extraction order.
-    double threshold = 0.01;
+    //! their own: they are lumped with their neighbour in the extraction order. 0: every
+    //! element present is a product (lumping only on request).
+    double lump_below = 0.0;
     double stage_weight = 1.0;     //!< objective: stages x this ...
     double reagent_weight = 10.0;  //!< ... + (base + acid, mol per mol feed RE) x this
     int strip_stages = 2;          //!< strip section of every cascade (products as liquors)
     //! Linked cascades: a cascade whose more extractable side is split further sends its
     //! loaded organic, unstripped, to that cascade as its organic feed (docs/plants.md).
     bool linked = false;
+    //! The separate input it was read from (errors in derived cases point there).
+    std::optional<InputNode> root;
+    //! Input conditions worth a warning (a modified system that reverses the base's order).
+    std::vector<std::string> warnings;
 };
 
 struct PlantProduct {
-    std::string name;           //!< "Nd", or "Tb-Lu" for a lumped group
+    std::string name;           //!< "Nd", or "Tb-Lu group" for a lumped group
     std::vector<int> elements;  //!< the elements this product is for
+    int main_element = 0;       //!< the element with the largest share of the product
     std::string stream;         //!< "cascade 3 raffinate"
     int cascade = 0;            //!< 1-based index of the cascade it leaves
     std::string outlet;         //!< raffinate, strip_liquor or loaded_organic
     std::array<double, num_elements> mol_per_h{};
     double re_mol_per_h = 0.0, kg_reo_per_h = 0.0;
-    double purity = 0.0;    //!< mole fraction of `elements` in the product
-    double recovery = 0.0;  //!< of `elements` from the plant feed
+    double purity = 0.0;               //!< mole fraction of `elements` in the product
+    double main_element_purity = 0.0;  //!< mole fraction of `main_element` in the product
+    double recovery = 0.0;             //!< of `elements` from the plant feed
 };
 
 struct PlantCascade {
@@ -89,8 +96,8 @@ struct SeparateResult {
     double seconds = 0.0;
 };
 
-//! Keys: system, feed, feed-rate, purity, threshold, objective {stage-weight, reagent-weight},
-//! strip-stages.
+//! Keys: system, feed, feed-rate, purity, lump-below (alias threshold), objective
+//! {stage-weight, reagent-weight}, strip-stages, linked.
 SeparateSpec parse_separate(const InputNode& root);
 
 SeparateResult separate(const SeparateSpec& spec,

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace reesx {
 
@@ -20,7 +21,19 @@ public:
 class InputError : public Error {
 public:
     using Error::Error;
+    //! A located error at key `key_path` saying `detail`; `located` is the whole message.
+    InputError(const std::string& located, std::string key_path, std::string detail)
+        : Error(located), key_path_(std::move(key_path)), detail_(std::move(detail))
+    {
+    }
     ExitCode exit_code() const override { return ExitCode::bad_input; }
+    //! The key path ("organic.flow") and the message without its location, when it has them:
+    //! to re-locate an error found in a file reesx wrote (design's case) at the user's input.
+    const std::string& key_path() const { return key_path_; }
+    const std::string& detail() const { return detail_; }
+
+private:
+    std::string key_path_, detail_;
 };
 
 //! A well-posed problem that has no solution as stated: infeasible flows, a target out of

@@ -23,6 +23,7 @@ struct Extractability {
     double log10_k_high = 0.0;  //!< upper end
     std::string source;         //!< citation or derivation of this value
     bool design_estimate = false;  //!< true where no measured value backs the number
+    bool from_beta = false;        //!< set by a separation factor (`beta:`), not a log10 K
 };
 
 //! One absolute constant of a system (mass-action model), with its source.
@@ -49,6 +50,10 @@ struct ExtractionSystem {
     std::optional<Anchor> log10_k_saponified;
     std::vector<std::string> sources;  //!< full references used in this system
     std::string origin;                //!< "built-in" or the file name it came from
+    //! For a system modified from a built-in one (`base:`): the base's name and values, kept
+    //! to warn when an override reverses the base's extraction order.
+    std::string base_name;
+    std::array<std::optional<double>, num_elements> base_log10_k;
 
     bool has(int element) const { return extractability[element].has_value(); }
     //! log10 K of an element; throws InputError-free std::out_of_range if missing.
@@ -59,6 +64,12 @@ struct ExtractionSystem {
     std::vector<int> extraction_order() const;
 };
 
+//! Warnings for a modified system whose overrides reverse the base system's extraction order
+//! among `components` (all elements with a value when empty): one line per moved element,
+//! saying where it was set and the `beta:` the user probably meant.
+std::vector<std::string> extraction_order_reversals(const ExtractionSystem& system,
+                                                    const std::vector<int>& components);
+
 //! Names of the built-in systems ("p507-hcl", ...), sorted.
 std::vector<std::string> builtin_system_names();
 //! Built-in system by name; InputError listing the valid names if unknown.
@@ -66,6 +77,7 @@ ExtractionSystem builtin_system(const std::string& name);
 //! A system from a YAML mapping (the inline `system:` of a case file, a system file, or a
 //! built-in data file). Keys: name, description, conditions, loading-per-extractant,
 //! log10-extractability {El: value or {value, range: [lo, hi], source, design-estimate}},
+//! beta {A/B: value or {value, range, source}} (A set relative to B; chains allowed),
 //! sources. When `base` is given the mapping overrides it (values not given are kept).
 ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* base = nullptr);
 //! A system from a YAML file (`--system FILE.yaml`).

@@ -365,11 +365,7 @@ int validate(const std::string& cases_dir, const std::vector<std::string>& only,
     const v::Report report = v::run(folders, only);
     std::cout << v::format_report(report);
     if (!json_path.empty()) {
-        nlohmann::json j = v::report_json(report);
-        j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
-                      {"only", only},
-                      {"allow_known", allow_known}};
-        reesx::io::write_json(json_path, j);
+        reesx::io::write_json(json_path, v::validate_summary(report, cases_dir, only, allow_known));
     }
     return code(report.ok(allow_known) ? ExitCode::ok : ExitCode::no_solution);
 }
@@ -405,47 +401,19 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
 {
     namespace rc = reesx::costs;
     const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
-    rc::CostSetup setup = rc::parse_cost_setup(spec);
-    if (!args.countries.empty()) {
-        setup.options.countries = split_codes(args.countries);
-    }
-    if (!args.scenario.empty()) {
-        if (!setup.data.has_scenario(args.scenario)) {
-            throw reesx::InputError("--scenario: unknown scenario '" + args.scenario +
-                                    "' (reesx countries lists them)");
-        }
-        setup.options.scenario = args.scenario;
-    }
-    if (setup.options.countries.empty()) {
-        throw reesx::InputError("--countries: give at least one country code, e.g. CN-NM,US");
-    }
-    const std::vector<std::string> codes = setup.options.countries;
-    reesx::Cascade cascade(spec);
-    const reesx::CascadeResult result = cascade.solve();
-    const rc::CostModel model(std::move(setup), rc::plant_streams(spec, result));
-    rc::CostRun run = rc::run_costs(model, codes, args.sensitivity);
-    if (args.monte_carlo > 0) {
-        rc::MonteCarloOptions mc;
-        mc.samples = args.monte_carlo;
-        mc.seed = args.seed;
-        mc.threads = args.threads;
-        mc.resimulate = !args.no_resimulate;
-        mc.progress = true;
-        run.monte_carlo = rc::monte_carlo(spec, model, codes, mc);
-    }
-    std::cout << rc::format_cost(spec, model, run);
+    rc::CostRequest request;
+    request.countries = split_codes(args.countries);
+    request.scenario = args.scenario;
+    request.sensitivity = args.sensitivity;
+    request.monte_carlo.samples = args.monte_carlo;
+    request.monte_carlo.seed = args.seed;
+    request.monte_carlo.threads = args.threads;
+    request.monte_carlo.resimulate = !args.no_resimulate;
+    request.monte_carlo.progress = true;
+    const rc::CostStudy study = rc::cost_study(spec, request);
+    std::cout << rc::format_cost(spec, study.model, study.run);
     if (!json_path.empty()) {
-        nlohmann::json j;
-        j["reesx_version"] = reesx::io::version();
-        j["command"] = "cost";
-        j["input"] = reesx::io::resolved_input(spec);
-        j["converged"] = true;
-        j["mass_balance_relative_error"] = result.mass_balance_relative_error;
-        const nlohmann::json c = rc::cost_json(model, run);
-        for (const auto& [key, value] : c.items()) {
-            j[key] = value;
-        }
-        reesx::io::write_json(json_path, j);
+        reesx::io::write_json(json_path, rc::cost_summary(spec, study));
     }
     return code(ExitCode::ok);
 }

@@ -810,4 +810,14 @@ nlohmann::json report_json(const Report& report)
     return j;
 }
 
+nlohmann::json validate_summary(const Report& report, const std::string& cases_dir,
+                                const std::vector<std::string>& only, bool allow_known)
+{
+    nlohmann::json j = report_json(report);
+    j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
+                  {"only", only},
+                  {"allow_known", allow_known}};
+    return j;
+}
+
 }  // namespace reesx::validation

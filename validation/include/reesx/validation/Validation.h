@@ -135,4 +135,9 @@ std::string format_report(const Report& report);
 //! tolerance_kind, pass, status, note), summary.
 nlohmann::json report_json(const Report& report);
 
+//! The whole `validate` JSON summary: report_json plus `input` {cases (`cases_dir`, or
+//! "built-in" when empty), only, allow_known}.
+nlohmann::json validate_summary(const Report& report, const std::string& cases_dir,
+                                const std::vector<std::string>& only, bool allow_known);
+
 }  // namespace reesx::validation

@@ -47,9 +47,12 @@ def bench_sweep(points, threads):
     start = time.perf_counter()
     purities, iterations, core = sweep(document, factors)
     serial = time.perf_counter() - start
-    print(f"sweep 17 x 100, {points} points, one thread: {serial:.3f} s "
-          f"({1e3 * serial / points:.3f} ms/point; C++ parse+solve {1e3 * core / points:.3f} ms/point; "
-          f"Newton iterations median {statistics.median(iterations)}, max {max(iterations)})")
+    print(
+        f"sweep 17 x 100, {points} points, one thread: {serial:.3f} s "
+        f"({1e3 * serial / points:.3f} ms/point; "
+        f"C++ parse+solve {1e3 * core / points:.3f} ms/point; "
+        f"Newton iterations median {statistics.median(iterations)}, max {max(iterations)})"
+    )
     if threads > 1:
         chunks = np.array_split(factors, threads)
         start = time.perf_counter()
@@ -57,9 +60,11 @@ def bench_sweep(points, threads):
             parts = list(pool.map(lambda c: sweep(document, c), chunks))
         parallel = time.perf_counter() - start
         same = [p for part in parts for p in part[0]]
-        print(f"sweep 17 x 100, {points} points, {threads} threads: {parallel:.3f} s "
-              f"(speed-up {serial / parallel:.2f}; purities equal to the serial sweep to "
-              f"{max(abs(a - b) for a, b in zip(same, purities)):.1e})")
+        print(
+            f"sweep 17 x 100, {points} points, {threads} threads: {parallel:.3f} s "
+            f"(speed-up {serial / parallel:.2f}; purities equal to the serial sweep to "
+            f"{max(abs(a - b) for a, b in zip(same, purities)):.1e})"
+        )
     cold_points = min(points, 200)
     start = time.perf_counter()
     sweep(document, factors[:cold_points], warm=False)
@@ -80,19 +85,27 @@ def bench_overhead(calls):
         core.append(r.core_seconds)
     per_call = statistics.median(wall)
     inner = statistics.median(core)
-    print(f"run 2 x 20 (Case.run, cold each time), {calls} calls: {1e3 * per_call:.4f} ms per call, "
-          f"C++ parse+solve {1e3 * inner:.4f} ms, overhead {1e3 * (per_call - inner):.4f} ms (medians)")
+    print(
+        f"run 2 x 20 (Case.run, cold each time), {calls} calls: {1e3 * per_call:.4f} ms per call, "
+        f"C++ parse+solve {1e3 * inner:.4f} ms, "
+        f"overhead {1e3 * (per_call - inner):.4f} ms (medians)"
+    )
     wall = []
     for _ in range(calls):
         start = time.perf_counter()
         r = reesx.run(document)
         wall.append(time.perf_counter() - start)
-    print(f"reesx.run(dict) 2 x 20: {1e3 * statistics.median(wall):.4f} ms per call "
-          f"(dict -> YAML -> parse included)")
+    print(
+        f"reesx.run(dict) 2 x 20: {1e3 * statistics.median(wall):.4f} ms per call "
+        f"(dict -> YAML -> parse included)"
+    )
     start = time.perf_counter()
     for _ in range(100):
         reesx.run(document).summary
-    print(f"reesx.run(dict).summary 2 x 20: {1e3 * (time.perf_counter() - start) / 100:.4f} ms per call")
+    print(
+        f"reesx.run(dict).summary 2 x 20: "
+        f"{1e3 * (time.perf_counter() - start) / 100:.4f} ms per call"
+    )
 
 
 def main():

@@ -10,16 +10,62 @@ Every function releases the GIL while it solves; errors raise InputError (bad in
 located in the file), InfeasibleError or ConvergenceError (no solution), all reesx.Error.
 """
 
-from ._core import (ConvergenceError, Error, InfeasibleError, InputError, NoSolutionError,
-                    __version__)
+from ._core import (
+    ConvergenceError,
+    Error,
+    InfeasibleError,
+    InputError,
+    NoSolutionError,
+    __version__,
+)
 from ._case import Case
-from ._results import (CostResult, DesignResult, DynamicResult, PlantResult, Product,
-                       RunResult, SeparateResult, ValidationResult)
-from ._api import (cost, countries, design, dynamic, elements, feeds, run, separate, systems,
-                   validate)
+from ._results import (
+    CostResult,
+    DesignResult,
+    DynamicResult,
+    PlantResult,
+    Product,
+    RunResult,
+    SeparateResult,
+    ValidationResult,
+)
+from ._api import (
+    cost,
+    countries,
+    design,
+    dynamic,
+    elements,
+    feeds,
+    run,
+    separate,
+    systems,
+    validate,
+)
 
-__all__ = ["Case", "run", "design", "separate", "dynamic", "cost", "validate", "elements",
-           "systems", "feeds", "countries", "RunResult", "PlantResult", "DesignResult",
-           "SeparateResult", "DynamicResult", "CostResult", "ValidationResult", "Product",
-           "Error", "InputError", "NoSolutionError", "InfeasibleError", "ConvergenceError",
-           "__version__"]
+__all__ = [
+    "Case",
+    "run",
+    "design",
+    "separate",
+    "dynamic",
+    "cost",
+    "validate",
+    "elements",
+    "systems",
+    "feeds",
+    "countries",
+    "RunResult",
+    "PlantResult",
+    "DesignResult",
+    "SeparateResult",
+    "DynamicResult",
+    "CostResult",
+    "ValidationResult",
+    "Product",
+    "Error",
+    "InputError",
+    "NoSolutionError",
+    "InfeasibleError",
+    "ConvergenceError",
+    "__version__",
+]

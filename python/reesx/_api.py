@@ -2,17 +2,28 @@
 
 from . import _core
 from ._case import Case, _document
-from ._results import (CostResult, DesignResult, DynamicResult, PlantResult, RunResult,
-                       SeparateResult, ValidationResult)
+from ._results import (
+    CostResult,
+    DesignResult,
+    DynamicResult,
+    PlantResult,
+    RunResult,
+    SeparateResult,
+    ValidationResult,
+)
 
 
 def _options_document(source, options, command):
     """A design or separate document from a file/YAML/dict, or from keyword options named as
     the file's keys (feed_rate for feed-rate)."""
     if source is not None and options:
-        raise _core.InputError(f"give the {command} either as a file, text or dict, or as options, not both")
+        raise _core.InputError(
+            f"give the {command} either as a file, text or dict, or as options, not both"
+        )
     if source is None:
-        return _core.Document.from_python({k.replace("_", "-"): v for k, v in options.items()}, "<options>")
+        return _core.Document.from_python(
+            {k.replace("_", "-"): v for k, v in options.items()}, "<options>"
+        )
     return _document(source)
 
 
@@ -44,15 +55,34 @@ def dynamic(case, hours=None):
     return DynamicResult(_core.dynamic(_document(case), hours))
 
 
-def cost(case, countries=None, *, scenario=None, sensitivity=False, monte_carlo=0, seed=1,
-         threads=0, resimulate=True):
+def cost(
+    case,
+    countries=None,
+    *,
+    scenario=None,
+    sensitivity=False,
+    monte_carlo=0,
+    seed=1,
+    threads=0,
+    resimulate=True,
+):
     """Costs per country (`reesx cost`): countries as a list or "CN-NM,US" (default: the
     case's cost.countries); `sensitivity` adds the tornado, `monte_carlo` samples of every
     range (re-simulating the separation factors unless `resimulate` is False)."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
-    return CostResult(_core.cost(_document(case), list(countries or []), scenario or "",
-                                 sensitivity, int(monte_carlo), int(seed), int(threads), resimulate))
+    return CostResult(
+        _core.cost(
+            _document(case),
+            list(countries or []),
+            scenario or "",
+            sensitivity,
+            int(monte_carlo),
+            int(seed),
+            int(threads),
+            resimulate,
+        )
+    )
 
 
 def validate(cases=None, only=(), allow_known=False):
@@ -77,7 +107,9 @@ def systems(name=None):
     import pandas as pd
 
     rows = [_core.system(n) for n in _core.system_names()]
-    return pd.DataFrame([{"name": r["name"], "description": r["description"]} for r in rows]).set_index("name")
+    return pd.DataFrame(
+        [{"name": r["name"], "description": r["description"]} for r in rows]
+    ).set_index("name")
 
 
 def feeds(name=None):
@@ -104,9 +136,20 @@ def countries(code=None):
         return data["global_inputs"]
     if code is not None:
         if code not in data["regions"]:
-            raise _core.InputError(f"unknown country or region '{code}': one of {', '.join(data['country_order'])}")
+            raise _core.InputError(
+                f"unknown country or region '{code}': one of {', '.join(data['country_order'])}"
+            )
         return data["regions"][code]
     import pandas as pd
 
-    return pd.DataFrame([{"code": c, "name": data["regions"][c]["name"], "currency": data["regions"][c]["currency"],
-                          "inherits": data["regions"][c]["inherits"]} for c in data["country_order"]]).set_index("code")
+    return pd.DataFrame(
+        [
+            {
+                "code": c,
+                "name": data["regions"][c]["name"],
+                "currency": data["regions"][c]["currency"],
+                "inherits": data["regions"][c]["inherits"],
+            }
+            for c in data["country_order"]
+        ]
+    ).set_index("code")

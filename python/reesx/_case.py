@@ -21,7 +21,9 @@ def _document(source, name=None):
         if "\n" in source or source.lstrip().startswith("{"):
             return _core.Document.from_string(source, name or "<string>")
         return _core.Document.from_file(source)
-    raise TypeError(f"expected a Case, a file path, YAML text or a dict, found {type(source).__name__}")
+    raise TypeError(
+        f"expected a Case, a file path, YAML text or a dict, found {type(source).__name__}"
+    )
 
 
 def _key_path(key):
@@ -47,7 +49,7 @@ class Case:
 
     def __init__(self, source, *, name=None):
         self._doc = _document(source, name)
-        self._last = None
+        self._last, self._last_revision = None, None  # the previous run() and its document
         self.check()
 
     def check(self):
@@ -135,7 +137,7 @@ class Case:
 
     @property
     def feed_flow_L_per_h(self):
-        """The flow of the case's only feed (`feed:`); for `feeds:` use case[('feeds', i, 'flow')]."""
+        """The flow of the case's only feed (`feed:`); with `feeds:`, case[("feeds", i, "flow")]."""
         return self._single_feed()["flow_L_per_h"]
 
     @feed_flow_L_per_h.setter
@@ -160,27 +162,39 @@ class Case:
 
     @efficiency.setter
     def efficiency(self, value):
-        self["efficiency"] = {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else float(value)
+        self["efficiency"] = (
+            {str(k): float(v) for k, v in value.items()}
+            if isinstance(value, dict)
+            else float(value)
+        )
 
     @property
     def reflux(self):
-        """(S, W), mol RE per mol feed RE: S = organic flow × loading, W = scrub flow × acid / 3."""
-        r = self.resolved
-        feed_re = self._feed_re_mol_per_h(r)
-        s = r["organic"]["flow_L_per_h"] * r["organic"]["loading_mol_per_L"] / feed_re
-        w = r["scrub"]["flow_L_per_h"] * r["scrub"]["acid_mol_per_L"] / 3.0 / feed_re if "scrub" in r else 0.0
+        """(S, W), mol RE per mol feed RE: S = organic flow × loading, W = scrub flow × acid / 3
+        (per mol feed RE)."""
+        b = self._reflux_basis()
+        s = b["organic_flow_L_per_h"] * b["loading_mol_per_L"] / b["feed_re_mol_per_h"]
+        w = (
+            0.0
+            if b["scrub_flow_L_per_h"] is None
+            else b["scrub_flow_L_per_h"] * b["scrub_acid_mol_per_L"] / 3.0 / b["feed_re_mol_per_h"]
+        )
         return s, w
 
     def set_reflux(self, S=None, W=None):
         """Sets the organic flow for S and the scrub flow for W (mol RE per mol feed RE)."""
-        r = self.resolved
-        feed_re = self._feed_re_mol_per_h(r)
+        b = self._reflux_basis()
         if S is not None:
-            self.organic_flow_L_per_h = S * feed_re / r["organic"]["loading_mol_per_L"]
+            if b["loading_mol_per_L"] is None:
+                raise _core.InputError(
+                    f"{self.source}: S needs the organic's loading "
+                    "(or its extractant and saponification)"
+                )
+            self.organic_flow_L_per_h = S * b["feed_re_mol_per_h"] / b["loading_mol_per_L"]
         if W is not None:
-            if "scrub" not in r:
+            if b["scrub_acid_mol_per_L"] is None:
                 raise _core.InputError(f"{self.source}: W needs a scrub section with its acid")
-            self.scrub_flow_L_per_h = W * 3.0 * feed_re / r["scrub"]["acid_mol_per_L"]
+            self.scrub_flow_L_per_h = W * 3.0 * b["feed_re_mol_per_h"] / b["scrub_acid_mol_per_L"]
 
     def set_separation_factor(self, element, reference, beta):
         """Sets log10 K of `element` so that beta(element/reference) = beta, on top of the
@@ -191,7 +205,9 @@ class Case:
         system = self["system"]
         if isinstance(system, str):
             if system.endswith((".yaml", ".yml")):
-                raise _core.InputError(f"{self.source}: set separation factors in the system file {system}")
+                raise _core.InputError(
+                    f"{self.source}: set separation factors in the system file {system}"
+                )
             self["system"] = {"base": system}
         self[("system", "log10-extractability", element)] = k[reference] + math.log10(beta)
 
@@ -201,10 +217,11 @@ class Case:
         previous run() of this case when `warm` and the stages and elements are the same."""
         from ._results import PlantResult, RunResult
 
+        revision = self._doc.revision
         out = _core.run(self._doc, self._last if warm else None)
         if isinstance(out, _core.PlantOutput):
             return PlantResult(out)
-        self._last = out
+        self._last, self._last_revision = out, revision
         return RunResult(out)
 
     def __repr__(self):
@@ -213,9 +230,14 @@ class Case:
     def _single_feed(self):
         feeds = self.resolved["feeds"]
         if len(feeds) != 1 or "feeds" in self.to_dict():
-            raise _core.InputError(f"{self.source}: the case has a list of feeds; set case[('feeds', i, ...)]")
+            raise _core.InputError(
+                f"{self.source}: the case has a list of feeds; set case[('feeds', i, ...)]"
+            )
         return feeds[0]
 
-    @staticmethod
-    def _feed_re_mol_per_h(resolved):
-        return sum(f["flow_L_per_h"] * f["concentration_mol_per_L"] for f in resolved["feeds"])
+    def _reflux_basis(self):
+        """Feed RE, organic and scrub flows, loading and acid: from the last run() while the
+        document is unchanged since (no parse), else parsed."""
+        if self._last is not None and self._last_revision == self._doc.revision:
+            return self._last.reflux_basis
+        return self._doc.reflux_basis()

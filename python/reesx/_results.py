@@ -164,14 +164,26 @@ class RunResult(_Result):
         """'stages': one row per stage (flows L/h, concentrations mol/L, extra profiles);
         'products': one row per product (flow, RE flow, purity, mole fractions);
         'recovery': products × elements, fraction of each element's feed."""
-        return self._table(table, {"stages": self._stages_frame, "products": self._products_frame,
-                                   "recovery": self._recovery_frame})
+        return self._table(
+            table,
+            {
+                "stages": self._stages_frame,
+                "products": self._products_frame,
+                "recovery": self._recovery_frame,
+            },
+        )
 
     def _stages_frame(self):
         pd = _pandas()
-        columns = {"section": self.sections, "aqueous_flow_L_per_h": self.aqueous_flow_L_per_h,
-                   "organic_flow_L_per_h": self.organic_flow_L_per_h}
-        for phase, values in (("aqueous", self.aqueous_mol_per_L), ("organic", self.organic_mol_per_L)):
+        columns = {
+            "section": self.sections,
+            "aqueous_flow_L_per_h": self.aqueous_flow_L_per_h,
+            "organic_flow_L_per_h": self.organic_flow_L_per_h,
+        }
+        for phase, values in (
+            ("aqueous", self.aqueous_mol_per_L),
+            ("organic", self.organic_mol_per_L),
+        ):
             for k, element in enumerate(self.elements):
                 columns[f"{phase}_{element}_mol_per_L"] = values[:, k]
         columns.update(self.profiles)
@@ -181,16 +193,25 @@ class RunResult(_Result):
         pd = _pandas()
         rows = []
         for p in self.products.values():
-            row = {"phase": p.phase, "stage": p.stage, "flow_L_per_h": p.flow_L_per_h,
-                   "re_mol_per_h": p.re_mol_per_h, "main_element": p.main_element, "purity": p.purity}
+            row = {
+                "phase": p.phase,
+                "stage": p.stage,
+                "flow_L_per_h": p.flow_L_per_h,
+                "re_mol_per_h": p.re_mol_per_h,
+                "main_element": p.main_element,
+                "purity": p.purity,
+            }
             row.update({f"{e}_mole_fraction": x for e, x in zip(self.elements, p.composition)})
             rows.append(row)
         return pd.DataFrame(rows, index=pd.Index(list(self.products), name="product"))
 
     def _recovery_frame(self):
         pd = _pandas()
-        return pd.DataFrame(self.recovery, columns=pd.Index(self.elements, name="element"),
-                            index=pd.Index(list(self.products), name="product"))
+        return pd.DataFrame(
+            self.recovery,
+            columns=pd.Index(self.elements, name="element"),
+            index=pd.Index(list(self.products), name="product"),
+        )
 
 
 class PlantResult(_Result):
@@ -203,10 +224,15 @@ class PlantResult(_Result):
         """'products': the plant's products; 'streams': the streams between cascades."""
         pd = _pandas()
         s = self.summary
-        return self._table(table, {
-            "products": lambda: pd.DataFrame.from_dict(s["products"], orient="index").rename_axis("product"),
-            "streams": lambda: pd.DataFrame(s["streams"]),
-        })
+        return self._table(
+            table,
+            {
+                "products": lambda: pd.DataFrame.from_dict(
+                    s["products"], orient="index"
+                ).rename_axis("product"),
+                "streams": lambda: pd.DataFrame(s["streams"]),
+            },
+        )
 
 
 class DesignResult(_Result):
@@ -233,7 +259,9 @@ class DesignResult(_Result):
     def to_dataframe(self, table="tradeoff"):
         """'tradeoff': stages against reflux (S/S_min, S, W, stages by section)."""
         pd = _pandas()
-        return self._table(table, {"tradeoff": lambda: pd.DataFrame(self.summary.get("tradeoff", []))})
+        return self._table(
+            table, {"tradeoff": lambda: pd.DataFrame(self.summary.get("tradeoff", []))}
+        )
 
 
 class SeparateResult(_Result):
@@ -250,8 +278,13 @@ class SeparateResult(_Result):
     def to_dataframe(self, table="cascades"):
         """'cascades': one row per cascade; 'products': one row per product."""
         pd = _pandas()
-        return self._table(table, {"cascades": lambda: pd.json_normalize(self.summary["cascades"]),
-                                   "products": lambda: pd.DataFrame(self.summary["products"])})
+        return self._table(
+            table,
+            {
+                "cascades": lambda: pd.json_normalize(self.summary["cascades"]),
+                "products": lambda: pd.DataFrame(self.summary["products"]),
+            },
+        )
 
 
 class DynamicResult(_Result):
@@ -267,7 +300,8 @@ class DynamicResult(_Result):
 
     @cached_property
     def products(self):
-        """By name: {'main_element', 'purity' (array over times_h), 're_mol_per_h', 'time_to_target_h'}."""
+        """By name: {'main_element', 'purity' (array over times_h), 're_mol_per_h',
+        'time_to_target_h'}."""
         return {p["name"]: p for p in self._out.products}
 
     @cached_property
@@ -301,8 +335,9 @@ class DynamicResult(_Result):
             return pd.DataFrame(columns, index=index)
 
         def inventory():
-            return pd.DataFrame(self.inventory_mol, index=index,
-                                columns=[f"{e}_mol" for e in self.elements])
+            return pd.DataFrame(
+                self.inventory_mol, index=index, columns=[f"{e}_mol" for e in self.elements]
+            )
 
         return self._table(table, {"products": products, "inventory": inventory})
 
@@ -327,27 +362,40 @@ class CostResult(_Result):
         s = self.summary
 
         def countries():
-            rows = {code: {"name": c["name"], "capex_usd": c["capex_usd"],
-                           "opex_usd_per_year": c["opex_usd_per_year"],
-                           "cost_usd_per_kg": c["cost_usd_per_kg"]["reo_fed"],
-                           "energy_kwh_per_kg": c["energy_kwh_per_kg"]["reo_fed"],
-                           "co2_kg_per_kg": c["co2_kg_per_kg"]["reo_fed"]}
-                    for code, c in ((k, s["countries"][k]) for k in self.countries)}
+            rows = {
+                code: {
+                    "name": c["name"],
+                    "capex_usd": c["capex_usd"],
+                    "opex_usd_per_year": c["opex_usd_per_year"],
+                    "cost_usd_per_kg": c["cost_usd_per_kg"]["reo_fed"],
+                    "energy_kwh_per_kg": c["energy_kwh_per_kg"]["reo_fed"],
+                    "co2_kg_per_kg": c["co2_kg_per_kg"]["reo_fed"],
+                }
+                for code, c in ((k, s["countries"][k]) for k in self.countries)
+            }
             return pd.DataFrame.from_dict(rows, orient="index").rename_axis("country")
 
         def opex():
-            return pd.DataFrame({k: s["countries"][k]["opex_breakdown_usd_per_year"] for k in self.countries}).T.rename_axis("country")
+            return pd.DataFrame(
+                {k: s["countries"][k]["opex_breakdown_usd_per_year"] for k in self.countries}
+            ).T.rename_axis("country")
 
         def tornado():
-            rows = [dict(country=k, **bar) for k in self.countries for bar in s["countries"][k].get("sensitivity", [])]
+            rows = [
+                dict(country=k, **bar)
+                for k in self.countries
+                for bar in s["countries"][k].get("sensitivity", [])
+            ]
             return pd.DataFrame(rows)
 
         def monte_carlo():
             mc = s.get("monte_carlo", {"countries": {}})["countries"]
             return pd.DataFrame({k: mc[k]["cost_usd_per_kg"] for k in mc}).T.rename_axis("country")
 
-        return self._table(table, {"countries": countries, "opex": opex, "tornado": tornado,
-                                   "monte_carlo": monte_carlo})
+        return self._table(
+            table,
+            {"countries": countries, "opex": opex, "tornado": tornado, "monte_carlo": monte_carlo},
+        )
 
 
 class ValidationResult(_Result):

@@ -35,9 +35,9 @@ using reesx::python::to_yaml;
 
 namespace {
 
-//! An input document (case, plant, design or separate file). Edits go to a copy of the YAML
-//! tree; the next parse emits it and parses the text again, so that a bad edited value is
-//! reported at its line in the emitted text, under the name "<source> (changed)".
+//! An input document (case, plant, design or separate file). Edits go to a YAML tree; the
+//! next parse emits it and parses the text again, so that a bad edited value is reported at
+//! its line in the emitted text, under the name "<source> (changed)".
 class Document {
 public:
     static Document from_file(const std::string& path)
@@ -59,12 +59,11 @@ public:
     //! The parsed document, after any edits.
     const reesx::InputNode& root()
     {
-        if (edited_) {
-            const std::string source = root_.source_name().ends_with(" (changed)")
-                                           ? root_.source_name()
-                                           : root_.source_name() + " (changed)";
-            root_ = reesx::InputNode::load_string(emit(*edited_), source);
-            edited_.reset();
+        if (changed_) {
+            const std::string& source = root_.source_name();
+            root_ = reesx::InputNode::load_string(
+                emit(tree()), source.ends_with(" (changed)") ? source : source + " (changed)");
+            changed_ = false;
         }
         return root_;
     }
@@ -75,40 +74,47 @@ public:
         if (path.empty()) {
             throw py::key_error("empty key path");
         }
-        YAML::Node replacement = to_yaml(value);
-        if (!edited_) {
-            edited_ = YAML::Load(root_.dump());
-        }
-        YAML::Node node = *edited_;
+        const YAML::Node replacement = to_yaml(value);
+        YAML::Node node = tree();
         for (std::size_t k = 0; k + 1 < path.size(); ++k) {
-            YAML::Node next = child(node, path[k], true);
-            node.reset(next);
+            node.reset(child(node, path[k], true));
         }
         if (py::isinstance<py::str>(path.back())) {
             node[path.back().cast<std::string>()] = replacement;
         } else {
             child(node, path.back(), false) = replacement;
         }
+        changed_ = true;
+        ++revision_;
     }
 
     //! The value at a key path as Python objects; KeyError when absent.
     py::object get(const std::vector<py::object>& path)
     {
-        const YAML::Node top = YAML::Load(root().dump());
-        YAML::Node node = top;
+        YAML::Node node = tree();
         for (const auto& key : path) {
-            YAML::Node next = child(node, key, false);
-            node.reset(next);
+            node.reset(child(node, key, false));
         }
         return to_python(node);
     }
 
-    py::object to_dict() { return to_python(YAML::Load(root().dump())); }
+    py::object to_dict() { return to_python(tree()); }
     std::string yaml() { return root().dump(); }
     std::string source_name() { return root().source_name(); }
+    //! Counts the edits: a result solved at this revision is the document's current state.
+    long revision() const { return revision_; }
 
 private:
     explicit Document(reesx::InputNode root) : root_(std::move(root)) {}
+
+    //! The document as an editable tree, made on first use.
+    YAML::Node& tree()
+    {
+        if (!tree_) {
+            tree_ = YAML::Load(root_.dump());
+        }
+        return *tree_;
+    }
 
     static std::string emit(const YAML::Node& node)
     {
@@ -138,8 +144,26 @@ private:
     }
 
     reesx::InputNode root_;
-    std::optional<YAML::Node> edited_;
+    std::optional<YAML::Node> tree_;
+    bool changed_ = false;
+    long revision_ = 0;
 };
+
+//! What the reflux of a case is made of (interface.md: S = organic flow × loading / feed RE,
+//! W = scrub flow × acid / 3 / feed RE).
+py::dict reflux_basis(const reesx::CaseSpec& spec)
+{
+    const auto capacity = spec.organic_capacity_mol_per_L();
+    py::dict d;
+    d["feed_re_mol_per_h"] = spec.feed_re_mol_per_h();
+    d["organic_flow_L_per_h"] = spec.organic.flow_L_per_h;
+    d["loading_mol_per_L"] = capacity ? py::object(py::float_(*capacity)) : py::object(py::none());
+    d["scrub_flow_L_per_h"] =
+        spec.scrub ? py::object(py::float_(spec.scrub->flow_L_per_h)) : py::object(py::none());
+    d["scrub_acid_mol_per_L"] =
+        spec.scrub ? py::object(py::float_(spec.scrub->acid_mol_per_L)) : py::object(py::none());
+    return d;
+}
 
 //! One cascade's steady state with the case it solved.
 struct RunOutput {
@@ -384,6 +408,8 @@ PYBIND11_MODULE(_core, m)
         .def("to_dict", &Document::to_dict)
         .def("yaml", &Document::yaml)
         .def_property_readonly("source_name", &Document::source_name)
+        .def_property_readonly("revision", &Document::revision)
+        .def("reflux_basis", [](Document& d) { return reflux_basis(parse_one_cascade(d, "case")); })
         .def("is_plant", [](Document& d) { return reesx::is_plant_file(d.root()); })
         .def("check",
              [](Document& d) {
@@ -399,6 +425,8 @@ PYBIND11_MODULE(_core, m)
         });
 
     py::class_<RunOutput>(m, "RunOutput")
+        .def_property_readonly("reflux_basis",
+                               [](const RunOutput& o) { return reflux_basis(*o.spec); })
         .def("summary",
              [](const RunOutput& o) {
                  return to_python(reesx::io::run_summary(*o.spec, *o.result));

@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
-SOURCE_DIR = pathlib.Path(os.environ.get("REESX_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
+SOURCE_DIR = pathlib.Path(
+    os.environ.get("REESX_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2])
+)
 EXAMPLES = SOURCE_DIR / "examples"
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 

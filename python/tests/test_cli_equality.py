@@ -37,8 +37,19 @@ def test_dynamic_equals_cli_json(cli):
 
 def test_cost_with_sensitivity_and_monte_carlo_equals_cli_json(cli):
     path = str(EXAMPLES / "prnd-p507-cost.yaml")
-    code, expected, stderr = cli("cost", path, "--countries", "CN-NM,US", "--sensitivity",
-                                 "--monte-carlo", "40", "--seed", "7", "--threads", "2")
+    code, expected, stderr = cli(
+        "cost",
+        path,
+        "--countries",
+        "CN-NM,US",
+        "--sensitivity",
+        "--monte-carlo",
+        "40",
+        "--seed",
+        "7",
+        "--threads",
+        "2",
+    )
     assert code == 0, stderr
     result = reesx.cost(path, ["CN-NM", "US"], sensitivity=True, monte_carlo=40, seed=7, threads=2)
     assert without_timings(result.summary) == without_timings(expected)
@@ -47,8 +58,10 @@ def test_cost_with_sensitivity_and_monte_carlo_equals_cli_json(cli):
 
 def test_design_equals_cli_json(cli, tmp_path):
     design_file = tmp_path / "design.yaml"
-    design_file.write_text("system: p507-hcl\nfeed: {composition: {Pr: 0.25, Nd: 0.75}}\n"
-                           "split: Pr/Nd\npurity: 0.999\ntradeoff: {points: 3}\n")
+    design_file.write_text(
+        "system: p507-hcl\nfeed: {composition: {Pr: 0.25, Nd: 0.75}}\n"
+        "split: Pr/Nd\npurity: 0.999\ntradeoff: {points: 3}\n"
+    )
     code, expected, stderr = cli("design", design_file, "-q")
     assert code == 0, stderr
     result = reesx.design(str(design_file))

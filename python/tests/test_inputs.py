@@ -57,7 +57,9 @@ def test_bad_value_in_a_dict_is_located_in_the_emitted_yaml():
 def test_bad_edit_is_reported_at_its_line_of_the_changed_case():
     case = reesx.Case(str(PRND))
     case["organic.flow"] = "-5 L/h"
-    with pytest.raises(reesx.InputError, match=r"prnd-p507.yaml \(changed\):\d+:\d+: error: organic.flow"):
+    with pytest.raises(
+        reesx.InputError, match=r"prnd-p507.yaml \(changed\):\d+:\d+: error: organic.flow"
+    ):
         case.run()
 
 
@@ -117,7 +119,9 @@ def test_separation_factor_setter():
     case.set_separation_factor("Nd", "Pr", 1.6)
     k = case.resolved["system"]["log10_extractability"]
     assert 10 ** (k["Nd"] - k["Pr"]) == pytest.approx(1.6, rel=1e-12)
-    assert case.run().products["raffinate"].purity > reesx.run(str(PRND)).products["raffinate"].purity
+    assert (
+        case.run().products["raffinate"].purity > reesx.run(str(PRND)).products["raffinate"].purity
+    )
 
 
 def test_lists_of_built_in_data():

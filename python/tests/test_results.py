@@ -38,7 +38,9 @@ def test_stage_table(bayan_obo):
     assert df.index.name == "stage"
     assert list(df.columns[:3]) == ["section", "aqueous_flow_L_per_h", "organic_flow_L_per_h"]
     assert all(col.endswith("_mol_per_L") for col in df.columns[3:])
-    np.testing.assert_array_equal(df[f"organic_{r.elements[0]}_mol_per_L"], r.organic_mol_per_L[:, 0])
+    np.testing.assert_array_equal(
+        df[f"organic_{r.elements[0]}_mol_per_L"], r.organic_mol_per_L[:, 0]
+    )
 
 
 def test_product_and_recovery_tables(bayan_obo):
@@ -49,11 +51,15 @@ def test_product_and_recovery_tables(bayan_obo):
     # Mole fractions of what a product carries; a product without rare earths (the stripped
     # organic) has none.
     carries = (products["re_mol_per_h"] > 0).to_numpy()
-    np.testing.assert_allclose(products.filter(like="_mole_fraction").sum(axis=1), carries * 1.0, rtol=1e-12)
+    np.testing.assert_allclose(
+        products.filter(like="_mole_fraction").sum(axis=1), carries * 1.0, rtol=1e-12
+    )
     recovery = r.to_dataframe("recovery")
     assert recovery.shape == (len(r.products), len(r.elements))
     # Every element's feed leaves in the products: recoveries sum to 1 within the balance error.
-    np.testing.assert_allclose(recovery.sum(axis=0), 1.0, atol=10 * r.mass_balance_relative_error + 1e-15)
+    np.testing.assert_allclose(
+        recovery.sum(axis=0), 1.0, atol=10 * r.mass_balance_relative_error + 1e-15
+    )
     with pytest.raises(ValueError, match="unknown table"):
         r.to_dataframe("nope")
 
@@ -77,7 +83,10 @@ def test_plant_design_dynamic_and_cost_tables():
     cost = reesx.cost(str(EXAMPLES / "prnd-p507-cost.yaml"), "CN-NM,US", sensitivity=True)
     countries = cost.to_dataframe()
     assert list(countries.index) == ["CN-NM", "US"]
-    assert countries.loc["US", "cost_usd_per_kg"] == cost.summary["countries"]["US"]["cost_usd_per_kg"]["reo_fed"]
+    assert (
+        countries.loc["US", "cost_usd_per_kg"]
+        == cost.summary["countries"]["US"]["cost_usd_per_kg"]["reo_fed"]
+    )
     assert len(cost.to_dataframe("tornado")) > 0
     assert cost.to_dataframe("opex").shape[0] == 2
 

@@ -25,7 +25,9 @@ def test_threads_equal_serial():
 def test_gil_is_released_during_a_solve():
     """Another Python thread runs while the C++ solve runs: without the release it could
     only run in the few microseconds of Python around the call."""
-    document = reesx._core.Document.from_python(pr_nd_17(150, 1.05, pr_nd_beta_log10(reesx)), "<dict>")
+    document = reesx._core.Document.from_python(
+        pr_nd_17(150, 1.05, pr_nd_beta_log10(reesx)), "<dict>"
+    )
     stamps = []
     done = threading.Event()
 

@@ -46,7 +46,7 @@ nlohmann::json param_json(const Param& p)
     return j;
 }
 
-//! Region parameters a costing of this region relies on that carry no primary source.
+//! Every plant-wide parameter with value, range, unit, year, source and confidence.
 nlohmann::json global_inputs_json(const CostData& data)
 {
     nlohmann::json global = nlohmann::json::object();
@@ -56,6 +56,7 @@ nlohmann::json global_inputs_json(const CostData& data)
     return global;
 }
 
+//! Region parameters a costing of this region relies on that carry no primary source.
 std::vector<std::string> unverified_region(const Region& r)
 {
     std::vector<std::string> out;

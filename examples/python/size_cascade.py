@@ -2,7 +2,7 @@
 percent more or less organic (reflux S) does to the purities, re-solving from each
 previous steady state.
 
-    PYTHONPATH=build/python python3 examples/python/size_cascade.py
+    PYTHONPATH=build/python /usr/bin/python3 examples/python/size_cascade.py
 """
 
 import reesx

@@ -6,8 +6,8 @@
 2. the calling overhead of `reesx.run` on a 2-element × 20-stage case: wall time per call
    less the C++ part (parse, set-up, solve) measured inside the call.
 
-    PYTHONPATH=build/python taskset -c 1 python3 python/benchmarks/bench_python.py --threads 1
-    PYTHONPATH=build/python python3 python/benchmarks/bench_python.py   # also two threads
+    PYTHONPATH=build/python taskset -c 1 /usr/bin/python3 python/benchmarks/bench_python.py --threads 1
+    PYTHONPATH=build/python /usr/bin/python3 python/benchmarks/bench_python.py   # also two threads
 """
 
 import argparse

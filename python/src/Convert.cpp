@@ -117,7 +117,7 @@ py::object to_python(const YAML::Node& node)
             return py::none();
     }
     const std::string& text = node.Scalar();
-    if (node.Tag() != "?") {  // quoted: text, whatever it looks like
+    if (node.Tag() == "!") {  // quoted in the source: text, whatever it looks like
         return py::str(text);
     }
     static const std::regex integer("[-+]?[0-9]+");

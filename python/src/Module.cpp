@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "Convert.h"
@@ -169,7 +170,7 @@ py::dict reflux_basis(const reesx::CaseSpec& spec)
 struct RunOutput {
     std::shared_ptr<const reesx::CaseSpec> spec;
     std::shared_ptr<const reesx::CascadeResult> result;
-    //! Parse, set-up and solve, without the Python layer around them (wall time).
+    //! Parse (of the edited document too), set-up and solve: the C++ part of a run (wall time).
     double core_seconds = 0.0;
 };
 
@@ -226,32 +227,27 @@ bool same_shape(const reesx::CaseSpec& a, const reesx::CaseSpec& b)
            a.model_name == b.model_name;
 }
 
-py::object run_document(Document& document, const RunOutput* previous)
+//! Runs without the GIL (the caller releases it): touches no Python object.
+std::variant<RunOutput, PlantOutput> run_document(Document& document, const RunOutput* previous)
 {
+    const auto start = std::chrono::steady_clock::now();
     const reesx::InputNode root = document.root();
     if (reesx::is_plant_file(root)) {
-        auto out = std::make_unique<PlantOutput>();
-        {
-            py::gil_scoped_release release;
-            out->spec = reesx::parse_plant(root);
-            out->result = reesx::solve_plant(out->spec);
-        }
-        return py::cast(std::move(out));
+        PlantOutput out;
+        out.spec = reesx::parse_plant(root);
+        out.result = reesx::solve_plant(out.spec);
+        return out;
     }
     RunOutput out;
-    {
-        py::gil_scoped_release release;
-        const auto start = std::chrono::steady_clock::now();
-        auto spec = std::make_shared<reesx::CaseSpec>(reesx::parse_case(root));
-        reesx::Cascade cascade(*spec);
-        const bool warm = previous != nullptr && same_shape(*previous->spec, *spec);
-        out.result = std::make_shared<reesx::CascadeResult>(warm ? cascade.solve(*previous->result)
-                                                                 : cascade.solve());
-        out.spec = std::move(spec);
-        out.core_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    }
-    return py::cast(std::move(out));
+    auto spec = std::make_shared<reesx::CaseSpec>(reesx::parse_case(root));
+    reesx::Cascade cascade(*spec);
+    const bool warm = previous != nullptr && same_shape(*previous->spec, *spec);
+    out.result = std::make_shared<reesx::CascadeResult>(warm ? cascade.solve(*previous->result)
+                                                             : cascade.solve());
+    out.spec = std::move(spec);
+    out.core_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
 }
 
 reesx::CaseSpec parse_one_cascade(Document& document, const std::string& command)
@@ -543,12 +539,10 @@ PYBIND11_MODULE(_core, m)
             return reesx::io::format_plant_run(o.spec, o.result, stages);
         });
 
-    m.def(
-        "run",
-        [](Document& document, const RunOutput* previous) {
-            return run_document(document, previous);
-        },
-        py::arg("document"), py::arg("previous") = nullptr);
+    // The solves run without the GIL (call_guard): parsing, solving and building the C++
+    // results touch no Python object; the results are converted once the GIL is back.
+    using release_gil = py::call_guard<py::gil_scoped_release>;
+    m.def("run", &run_document, py::arg("document"), py::arg("previous") = nullptr, release_gil());
 
     py::class_<DesignOutput>(m, "DesignOutput")
         .def("summary",
@@ -560,14 +554,15 @@ PYBIND11_MODULE(_core, m)
         .def_property_readonly("case_yaml", [](const DesignOutput& o) {
             return o.result.three_outlet ? o.result.three_outlet->case_yaml : o.result.case_yaml;
         });
-    m.def("design", [](Document& document) {
-        const reesx::InputNode root = document.root();
-        auto out = std::make_unique<DesignOutput>();
-        py::gil_scoped_release release;
-        out->spec = reesx::parse_design(root);
-        out->result = reesx::design(out->spec);
-        return out;
-    });
+    m.def(
+        "design",
+        [](Document& document) {
+            auto out = std::make_unique<DesignOutput>();
+            out->spec = reesx::parse_design(document.root());
+            out->result = reesx::design(out->spec);
+            return out;
+        },
+        release_gil());
 
     py::class_<SeparateOutput>(m, "SeparateOutput")
         .def("summary",
@@ -579,14 +574,15 @@ PYBIND11_MODULE(_core, m)
         .def("plant_yaml",
              [](const SeparateOutput& o) { return reesx::plant_file_yaml(o.spec, o.result); })
         .def("dot", [](const SeparateOutput& o) { return reesx::plant_dot(o.spec, o.result); });
-    m.def("separate", [](Document& document) {
-        const reesx::InputNode root = document.root();
-        auto out = std::make_unique<SeparateOutput>();
-        py::gil_scoped_release release;
-        out->spec = reesx::parse_separate(root);
-        out->result = reesx::separate(out->spec);
-        return out;
-    });
+    m.def(
+        "separate",
+        [](Document& document) {
+            auto out = std::make_unique<SeparateOutput>();
+            out->spec = reesx::parse_separate(document.root());
+            out->result = reesx::separate(out->spec);
+            return out;
+        },
+        release_gil());
 
     py::class_<DynamicOutput>(m, "DynamicOutput")
         .def("summary",
@@ -651,7 +647,6 @@ PYBIND11_MODULE(_core, m)
         [](Document& document, std::optional<double> hours) {
             auto out = std::make_unique<DynamicOutput>();
             out->spec = parse_one_cascade(document, "dynamic");
-            py::gil_scoped_release release;
             out->dynamic = reesx::parse_dynamic(out->spec);
             if (hours) {
                 if (!(*hours > 0.0)) {
@@ -663,7 +658,7 @@ PYBIND11_MODULE(_core, m)
             out->result = reesx::simulate_dynamic(out->spec, out->dynamic);
             return out;
         },
-        py::arg("document"), py::arg("hours") = py::none());
+        py::arg("document"), py::arg("hours") = py::none(), release_gil());
 
     py::class_<CostOutput>(m, "CostOutput")
         .def("summary",
@@ -691,22 +686,24 @@ PYBIND11_MODULE(_core, m)
             }
             return out;
         });
-    m.def("cost", [](Document& document, const std::vector<std::string>& countries,
-                     const std::string& scenario, bool sensitivity, int samples, std::uint64_t seed,
-                     int threads, bool resimulate) {
-        reesx::costs::CostRequest request;
-        request.countries = countries;
-        request.scenario = scenario;
-        request.sensitivity = sensitivity;
-        request.monte_carlo.samples = samples;
-        request.monte_carlo.seed = seed;
-        request.monte_carlo.threads = threads;
-        request.monte_carlo.resimulate = resimulate;
-        reesx::CaseSpec spec = parse_one_cascade(document, "cost");
-        py::gil_scoped_release release;
-        reesx::costs::CostStudy study = reesx::costs::cost_study(spec, request);
-        return std::make_unique<CostOutput>(CostOutput{std::move(spec), std::move(study)});
-    });
+    m.def(
+        "cost",
+        [](Document& document, const std::vector<std::string>& countries,
+           const std::string& scenario, bool sensitivity, int samples, std::uint64_t seed,
+           int threads, bool resimulate) {
+            reesx::costs::CostRequest request;
+            request.countries = countries;
+            request.scenario = scenario;
+            request.sensitivity = sensitivity;
+            request.monte_carlo.samples = samples;
+            request.monte_carlo.seed = seed;
+            request.monte_carlo.threads = threads;
+            request.monte_carlo.resimulate = resimulate;
+            reesx::CaseSpec spec = parse_one_cascade(document, "cost");
+            reesx::costs::CostStudy study = reesx::costs::cost_study(spec, request);
+            return std::make_unique<CostOutput>(CostOutput{std::move(spec), std::move(study)});
+        },
+        release_gil());
 
     py::class_<ValidateOutput>(m, "ValidateOutput")
         .def("summary",
@@ -718,19 +715,20 @@ PYBIND11_MODULE(_core, m)
              [](const ValidateOutput& o) { return reesx::validation::format_report(o.report); })
         .def_property_readonly("ok",
                                [](const ValidateOutput& o) { return o.report.ok(o.allow_known); });
-    m.def("validate",
-          [](const std::string& cases_dir, const std::vector<std::string>& only, bool allow_known) {
-              namespace v = reesx::validation;
-              auto out = std::make_unique<ValidateOutput>();
-              out->cases_dir = cases_dir;
-              out->only = only;
-              out->allow_known = allow_known;
-              py::gil_scoped_release release;
-              const auto folders = cases_dir.empty() ? v::embedded_case_files()
-                                                     : v::case_files_from_directory(cases_dir);
-              out->report = v::run(folders, only);
-              return out;
-          });
+    m.def(
+        "validate",
+        [](const std::string& cases_dir, const std::vector<std::string>& only, bool allow_known) {
+            namespace v = reesx::validation;
+            auto out = std::make_unique<ValidateOutput>();
+            out->cases_dir = cases_dir;
+            out->only = only;
+            out->allow_known = allow_known;
+            const auto folders = cases_dir.empty() ? v::embedded_case_files()
+                                                   : v::case_files_from_directory(cases_dir);
+            out->report = v::run(folders, only);
+            return out;
+        },
+        release_gil());
 
     m.def("elements", [] {
         py::list out;

@@ -81,3 +81,39 @@ def test_validate_equals_cli_json(cli):
 def test_summary_is_what_json_reads_back():
     summary = reesx.run(str(EXAMPLES / "prnd-p507.yaml")).summary
     assert json.loads(json.dumps(summary)) == summary
+
+
+def test_separate_equals_cli_json(cli, tmp_path):
+    separate_file = tmp_path / "separate.yaml"
+    separate_file.write_text("system: p507-hcl\nfeed: ndfeb-scrap\npurity: 0.999\n")
+    code, expected, stderr = cli("separate", separate_file, "-q")
+    assert code == 0, stderr
+    result = reesx.separate(str(separate_file))
+    assert without_timings(result.summary) == without_timings(expected)
+    assert len(result.to_dataframe("cascades")) == len(expected["cascades"])
+    assert "digraph" in result.dot()
+    plant = reesx.run(result.plant_yaml())
+    assert isinstance(plant, reesx.PlantResult) and plant.summary["converged"]
+
+
+def test_design_options_are_the_design_file_keys():
+    by_options = reesx.design(
+        system="p507-hcl",
+        feed={"composition": {"Pr": 0.25, "Nd": 0.75}},
+        split="Pr/Nd",
+        purity=0.999,
+        tradeoff={"points": 0},
+    )
+    by_dict = reesx.design(
+        {
+            "system": "p507-hcl",
+            "feed": {"composition": {"Pr": 0.25, "Nd": 0.75}},
+            "split": "Pr/Nd",
+            "purity": 0.999,
+            "tradeoff": {"points": 0},
+        }
+    )
+    assert by_options.stages == by_dict.stages
+    assert by_options.reflux == by_dict.reflux
+    with pytest.raises(reesx.InputError, match="not both"):
+        reesx.design({"split": "Pr/Nd"}, purity=0.99)

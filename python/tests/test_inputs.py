@@ -74,7 +74,7 @@ def test_infeasible_flows_raise_infeasible_error_with_exit_code_2(cli, tmp_path)
     changed.write_text(case.to_yaml())
     code, _, stderr = cli("run", changed, "-q", json_option=False)
     assert code == 2
-    assert stderr.startswith("reesx: ")
+    assert stderr == f"reesx: {error.value}\n"
 
 
 def test_unknown_country_raises_input_error():
@@ -96,6 +96,8 @@ def test_edits_reach_the_solve():
     case.efficiency = 0.95
     case.feed_flow_L_per_h = 101.0
     assert case.stages == {"extraction": 35, "scrub": 45, "strip": 0}
+    assert case["stages.extraction"] == 35
+    assert case["efficiency"] == 0.95
     assert case.efficiency == {"extraction": 0.95, "scrub": 0.95, "strip": 0.95}
     assert case.feed_flow_L_per_h == 101.0
     changed = case.run()
@@ -137,3 +139,17 @@ def test_lists_of_built_in_data():
     assert reesx.countries("US")["inputs"]["electricity-price"]["unit"]
     with pytest.raises(reesx.InputError):
         reesx.feeds("no-such-feed")
+
+
+def test_no_convergence_raises_convergence_error_with_the_cli_message(cli, tmp_path):
+    case = reesx.Case(str(PRND))
+    case["solver"] = {"max-iterations": 1}
+    with pytest.raises(reesx.ConvergenceError) as error:
+        case.run()
+    assert isinstance(error.value, reesx.NoSolutionError)
+    assert error.value.exit_code == 2
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(case.to_yaml())
+    code, _, stderr = cli("run", changed, "-q", json_option=False)
+    assert code == 2
+    assert stderr == f"reesx: {error.value}\n"

@@ -30,14 +30,15 @@ def sweep(document, factors, warm=True):
     in the loaded organic), in order, each from the previous steady state when `warm`."""
     case = reesx.Case(document)
     s0, w0 = case.reflux
-    purities, iterations, core = [], [], 0.0
+    purities, iterations, core, newton = [], [], 0.0, 0.0
     for f in factors:
         case.set_reflux(S=s0 * f, W=w0 + s0 * (f - 1.0))
         r = case.run(warm=warm)
         purities.append(r.products["raffinate"].purity)
         iterations.append(r.iterations)
         core += r.core_seconds
-    return purities, iterations, core
+        newton += r.solve_seconds
+    return purities, iterations, core, newton
 
 
 def bench_sweep(points, threads):
@@ -45,12 +46,13 @@ def bench_sweep(points, threads):
     factors = np.linspace(1.0, 1.5, points)
     sweep(document, factors[:5])  # warm-up: imports, first allocations
     start = time.perf_counter()
-    purities, iterations, core = sweep(document, factors)
+    purities, iterations, core, newton = sweep(document, factors)
     serial = time.perf_counter() - start
     print(
         f"sweep 17 x 100, {points} points, one thread: {serial:.3f} s "
         f"({1e3 * serial / points:.3f} ms/point; "
-        f"C++ parse+solve {1e3 * core / points:.3f} ms/point; "
+        f"C++ parse+solve {1e3 * core / points:.3f} ms/point, "
+        f"of which Newton {1e3 * newton / points:.3f} ms/point; "
         f"Newton iterations median {statistics.median(iterations)}, max {max(iterations)})"
     )
     if threads > 1:

@@ -31,15 +31,9 @@ int code(ExitCode c)
     return static_cast<int>(c);
 }
 
-//! A case file for a command that takes one cascade; a plant file says so.
 reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
 {
-    const reesx::InputNode root = reesx::InputNode::load_file(path);
-    if (reesx::is_plant_file(root)) {
-        throw reesx::InputError(path + ": a plant file (several cascades); `reesx " + command +
-                                "` takes one cascade's case file, `reesx run` takes plants");
-    }
-    return reesx::parse_case(root);
+    return reesx::parse_one_cascade(reesx::InputNode::load_file(path), command);
 }
 
 //! `reesx run` of a plant file (docs/plants.md, "Plant files").

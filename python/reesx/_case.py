@@ -58,7 +58,7 @@ class Case:
 
     @classmethod
     def from_file(cls, path):
-        return cls(os.fspath(path) if not isinstance(path, str) else path)
+        return cls(_core.Document.from_file(os.fspath(path)))
 
     @classmethod
     def from_yaml(cls, text, *, name="<string>"):

@@ -250,16 +250,6 @@ std::variant<RunOutput, PlantOutput> run_document(Document& document, const RunO
     return out;
 }
 
-reesx::CaseSpec parse_one_cascade(Document& document, const std::string& command)
-{
-    const reesx::InputNode root = document.root();
-    if (reesx::is_plant_file(root)) {
-        throw reesx::InputError(root.source_name() + ": a plant file (several cascades); `" +
-                                command + "` takes one cascade's case, `run` takes plants");
-    }
-    return reesx::parse_case(root);
-}
-
 struct DesignOutput {
     reesx::DesignSpec spec;
     reesx::DesignResult result;
@@ -405,7 +395,7 @@ PYBIND11_MODULE(_core, m)
         .def("yaml", &Document::yaml)
         .def_property_readonly("source_name", &Document::source_name)
         .def_property_readonly("revision", &Document::revision)
-        .def("reflux_basis", [](Document& d) { return reflux_basis(parse_one_cascade(d, "case")); })
+        .def("reflux_basis", [](Document& d) { return reflux_basis(reesx::parse_case(d.root())); })
         .def("is_plant", [](Document& d) { return reesx::is_plant_file(d.root()); })
         .def("check",
              [](Document& d) {
@@ -417,7 +407,7 @@ PYBIND11_MODULE(_core, m)
                  }
              })
         .def("resolved_input", [](Document& d) {
-            return to_python(reesx::io::resolved_input(parse_one_cascade(d, "case")));
+            return to_python(reesx::io::resolved_input(reesx::parse_case(d.root())));
         });
 
     py::class_<RunOutput>(m, "RunOutput")
@@ -646,7 +636,7 @@ PYBIND11_MODULE(_core, m)
         "dynamic",
         [](Document& document, std::optional<double> hours) {
             auto out = std::make_unique<DynamicOutput>();
-            out->spec = parse_one_cascade(document, "dynamic");
+            out->spec = reesx::parse_one_cascade(document.root(), "dynamic");
             out->dynamic = reesx::parse_dynamic(out->spec);
             if (hours) {
                 if (!(*hours > 0.0)) {
@@ -699,7 +689,7 @@ PYBIND11_MODULE(_core, m)
             request.monte_carlo.seed = seed;
             request.monte_carlo.threads = threads;
             request.monte_carlo.resimulate = resimulate;
-            reesx::CaseSpec spec = parse_one_cascade(document, "cost");
+            reesx::CaseSpec spec = reesx::parse_one_cascade(document.root(), "cost");
             reesx::costs::CostStudy study = reesx::costs::cost_study(spec, request);
             return std::make_unique<CostOutput>(CostOutput{std::move(spec), std::move(study)});
         },

@@ -82,9 +82,13 @@ def test_unknown_country_raises_input_error():
         reesx.cost(str(EXAMPLES / "prnd-p507-cost.yaml"), "XX")
 
 
-def test_plant_file_to_a_one_cascade_command_is_an_input_error():
-    with pytest.raises(reesx.InputError, match="plant file"):
-        reesx.dynamic(str(EXAMPLES / "plant-scrub-recycle.yaml"))
+def test_plant_file_to_a_one_cascade_command_is_the_cli_input_error(cli):
+    path = str(EXAMPLES / "plant-scrub-recycle.yaml")
+    with pytest.raises(reesx.InputError, match="plant file") as error:
+        reesx.dynamic(path)
+    code, _, stderr = cli("dynamic", path, "-q", json_option=False)
+    assert code == 1
+    assert stderr == f"reesx: {error.value}\n"
 
 
 def test_edits_reach_the_solve():

@@ -69,3 +69,7 @@ __all__ = [
     "ConvergenceError",
     "__version__",
 ]
+
+for _error in (Error, InputError, NoSolutionError, InfeasibleError, ConvergenceError):
+    _error.__module__ = __name__  # tracebacks name reesx.InputError, not reesx._core.InputError
+del _error

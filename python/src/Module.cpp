@@ -359,7 +359,7 @@ void bind_errors(py::module_& m)
     error.attr("exit_code") = static_cast<int>(reesx::ExitCode::internal);
     input.attr("exit_code") = static_cast<int>(reesx::ExitCode::bad_input);
     no_solution.attr("exit_code") = static_cast<int>(reesx::ExitCode::no_solution);
-    // Most specific first: pybind11 tries the translators registered last first.
+    // One translator: the most specific class first.
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) {

@@ -57,6 +57,10 @@ YAML::Node to_yaml(py::handle value)
     if (py::isinstance<py::str>(value)) {
         return YAML::Node(value.cast<std::string>());
     }
+    // numpy arrays and scalars: as the Python lists and numbers they hold.
+    if (py::hasattr(value, "tolist") && !py::isinstance<py::list>(value)) {
+        return to_yaml(value.attr("tolist")());
+    }
     if (py::isinstance<py::dict>(value)) {
         YAML::Node map(YAML::NodeType::Map);
         for (const auto& [key, item] : value.cast<py::dict>()) {
@@ -75,7 +79,7 @@ YAML::Node to_yaml(py::handle value)
         }
         return sequence;
     }
-    // Integers (numpy's too) have __index__; anything else numeric goes through float.
+    // Integers have __index__; anything else numeric goes through float.
     if (PyIndex_Check(value.ptr()) != 0) {
         return YAML::Node(
             py::str(py::int_(py::reinterpret_borrow<py::object>(value))).cast<std::string>());

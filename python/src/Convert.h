@@ -14,7 +14,7 @@ namespace reesx::python {
 //! command line writes, so that a summary equals the parsed `--json` file.
 pybind11::object to_python(const nlohmann::json& value);
 
-//! A Python value (dict, list, tuple, str, bool, int, float, None; numpy scalars) as a YAML
+//! A Python value (dict, list, tuple, str, bool, int, float, None; numpy arrays) as a YAML
 //! node. Floats keep every digit (Python's shortest round-trip text). TypeError otherwise.
 YAML::Node to_yaml(pybind11::handle value);
 

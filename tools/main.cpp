@@ -44,12 +44,7 @@ std::function<void(const std::string&)> progress_on_stderr(bool quiet)
 //! A case file for a command that takes one cascade; a plant file says so.
 reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
 {
-    const reesx::InputNode root = reesx::InputNode::load_file(path);
-    if (reesx::is_plant_file(root)) {
-        throw reesx::InputError(path + ": a plant file (several cascades); `reesx " + command +
-                                "` takes one cascade's case file, `reesx run` takes plants");
-    }
-    return reesx::parse_case(root);
+    return reesx::parse_one_cascade(reesx::InputNode::load_file(path), command);
 }
 
 //! `reesx run` of a plant file (docs/plants.md, "Plant files").
@@ -394,12 +389,7 @@ int validate(const std::string& cases_dir, const std::vector<std::string>& only,
         std::cout << v::format_report(report);
     }
     if (!json_path.empty()) {
-        nlohmann::json j = v::report_json(report);
-        j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
-                      {"only", only},
-                      {"strict", strict},
-                      {"allow_known", !strict}};
-        reesx::io::write_json(json_path, j);
+        reesx::io::write_json(json_path, v::validate_summary(report, cases_dir, only, strict));
     }
     return code(report.ok(!strict) ? ExitCode::ok : ExitCode::no_solution);
 }
@@ -436,65 +426,33 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
 {
     namespace rc = reesx::costs;
     const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
-    rc::CostSetup setup = rc::parse_cost_setup(spec);
-    if (!args.countries.empty()) {
-        setup.options.countries = split_codes(args.countries);
-    }
-    if (!args.scenario.empty()) {
-        if (!setup.data.has_scenario(args.scenario)) {
-            throw reesx::InputError("--scenario: unknown scenario '" + args.scenario +
-                                    "' (reesx countries lists them)");
-        }
-        setup.options.scenario = args.scenario;
-    }
-    if (setup.options.countries.empty()) {
-        throw reesx::InputError("--countries: give at least one country code, e.g. CN-NM,US");
-    }
-    const std::vector<std::string> codes = setup.options.countries;
-    reesx::Cascade cascade(spec);
-    const reesx::CascadeResult result = cascade.solve();
-    const rc::CostModel model(std::move(setup), rc::plant_streams(spec, result));
-    rc::CostRun run = rc::run_costs(model, codes, args.sensitivity);
-    if (args.monte_carlo > 0) {
-        rc::MonteCarloOptions mc;
-        mc.samples = args.monte_carlo;
-        mc.seed = args.seed;
-        mc.threads = args.threads;
-        mc.resimulate = !args.no_resimulate;
-        mc.progress = !args.quiet;
-        run.monte_carlo = rc::monte_carlo(spec, model, codes, mc);
-    }
+    rc::CostRequest request;
+    request.countries = split_codes(args.countries);
+    request.scenario = args.scenario;
+    request.sensitivity = args.sensitivity;
+    request.monte_carlo.samples = args.monte_carlo;
+    request.monte_carlo.seed = args.seed;
+    request.monte_carlo.threads = args.threads;
+    request.monte_carlo.resimulate = !args.no_resimulate;
+    request.monte_carlo.progress = !args.quiet;
+    const rc::CostStudy study = rc::cost_study(spec, request);
     // The case's and the solve's warnings (an inverted extraction order, idle stages) beside
-    // the costing's own.
+    // the costing's own (which the table lists).
     if (!args.quiet) {
-        std::cout << rc::format_cost(spec, model, run);
-        for (const auto& w : result.warnings) {
+        std::cout << rc::format_cost(spec, study.model, study.run);
+        for (const auto& w : study.cascade.warnings) {
             std::cout << "warning: " << w << "\n";
         }
     } else {
-        for (const auto& w : result.warnings) {
+        for (const auto& w : study.cascade.warnings) {
             std::cerr << "warning: " << w << "\n";
         }
-        for (const auto& w : model.setup().warnings) {
+        for (const auto& w : study.model.setup().warnings) {
             std::cerr << "warning: " << w << "\n";
         }
     }
     if (!json_path.empty()) {
-        nlohmann::json j;
-        j["reesx_version"] = reesx::io::version();
-        j["command"] = "cost";
-        j["input"] = reesx::io::resolved_input(spec);
-        j["converged"] = true;
-        j["mass_balance_relative_error"] = result.mass_balance_relative_error;
-        const nlohmann::json c = rc::cost_json(model, run);
-        for (const auto& [key, value] : c.items()) {
-            j[key] = value;
-        }
-        j["warnings"] = result.warnings;
-        for (const auto& w : c["warnings"]) {
-            j["warnings"].push_back(w);
-        }
-        reesx::io::write_json(json_path, j);
+        reesx::io::write_json(json_path, rc::cost_summary(spec, study));
     }
     return code(ExitCode::ok);
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "reesx/io/Results.h"
+
 namespace reesx::costs {
 namespace {
 
@@ -42,6 +44,16 @@ nlohmann::json param_json(const Param& p)
         j["note"] = p.note;
     }
     return j;
+}
+
+//! Every plant-wide parameter with value, range, unit, year, source and confidence.
+nlohmann::json global_inputs_json(const CostData& data)
+{
+    nlohmann::json global = nlohmann::json::object();
+    for (int p = 0; p < num_global_params; ++p) {
+        global[std::string(info(static_cast<GlobalParam>(p)).key)] = param_json(data.global[p]);
+    }
+    return global;
 }
 
 //! Region parameters a costing of this region relies on that carry no primary source.
@@ -408,12 +420,7 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
     for (const auto& c : run.countries) {
         j["country_order"].push_back(c.code);
     }
-    nlohmann::json global = nlohmann::json::object();
-    for (int p = 0; p < num_global_params; ++p) {
-        global[std::string(info(static_cast<GlobalParam>(p)).key)] =
-            param_json(model.setup().data.global[p]);
-    }
-    j["global_inputs"] = global;
+    j["global_inputs"] = global_inputs_json(model.setup().data);
     j["unverified_global_inputs"] = unverified_global(model.setup().data);
     j["warnings"] = model.setup().warnings;
     if (run.monte_carlo) {
@@ -436,6 +443,81 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
         }
         j["monte_carlo"] = m;
     }
+    return j;
+}
+
+CostStudy cost_study(const CaseSpec& spec, const CostRequest& request)
+{
+    CostSetup setup = parse_cost_setup(spec);
+    if (!request.countries.empty()) {
+        setup.options.countries = request.countries;
+    }
+    if (!request.scenario.empty()) {
+        if (!setup.data.has_scenario(request.scenario)) {
+            throw InputError("--scenario: unknown scenario '" + request.scenario +
+                             "' (reesx countries lists them)");
+        }
+        setup.options.scenario = request.scenario;
+    }
+    if (setup.options.countries.empty()) {
+        throw InputError("--countries: give at least one country code, e.g. CN-NM,US");
+    }
+    const std::vector<std::string> codes = setup.options.countries;
+    Cascade cascade(spec);
+    CascadeResult result = cascade.solve();
+    CostModel model(std::move(setup), plant_streams(spec, result));
+    CostRun run = run_costs(model, codes, request.sensitivity);
+    if (request.monte_carlo.samples > 0) {
+        run.monte_carlo = monte_carlo(spec, model, codes, request.monte_carlo);
+    }
+    return {std::move(result), std::move(model), std::move(run)};
+}
+
+nlohmann::json cost_summary(const CaseSpec& spec, const CostStudy& study)
+{
+    nlohmann::json j;
+    j["reesx_version"] = io::version();
+    j["command"] = "cost";
+    j["input"] = io::resolved_input(spec);
+    j["converged"] = true;
+    j["mass_balance_relative_error"] = study.cascade.mass_balance_relative_error;
+    const nlohmann::json costs = cost_json(study.model, study.run);
+    for (const auto& [key, value] : costs.items()) {
+        j[key] = value;
+    }
+    // The case's and the solve's warnings (an inverted extraction order, idle stages) first.
+    nlohmann::json warnings = study.cascade.warnings;
+    for (const auto& w : costs.value("warnings", nlohmann::json::array())) {
+        warnings.push_back(w);
+    }
+    j["warnings"] = warnings;
+    return j;
+}
+
+nlohmann::json countries_json(const CostData& data)
+{
+    nlohmann::json j;
+    j["currency"] = data.currency;
+    j["cost_year"] = data.cost_year;
+    j["scenarios"] = nlohmann::json::object();
+    for (const auto& [name, description] : data.scenarios) {
+        j["scenarios"][name] = description;
+    }
+    j["regions"] = nlohmann::json::object();
+    j["country_order"] = nlohmann::json::array();
+    for (const auto& r : data.regions) {
+        nlohmann::json inputs = nlohmann::json::object();
+        for (int p = 0; p < num_region_params; ++p) {
+            inputs[std::string(info(static_cast<RegionParam>(p)).key)] = param_json(r.params[p]);
+        }
+        j["regions"][r.code] = {{"name", r.name},
+                                {"currency", r.currency},
+                                {"inherits", r.inherits},
+                                {"location_scenarios", r.location_scenarios},
+                                {"inputs", inputs}};
+        j["country_order"].push_back(r.code);
+    }
+    j["global_inputs"] = global_inputs_json(data);
     return j;
 }
 

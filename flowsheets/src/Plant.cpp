@@ -185,6 +185,15 @@ bool is_plant_file(const InputNode& root)
     return root.is_map() && (root.has("plant") || root.has("cascades"));
 }
 
+CaseSpec parse_one_cascade(const InputNode& root, const std::string& command)
+{
+    if (is_plant_file(root)) {
+        throw InputError(root.source_name() + ": a plant file (several cascades); `reesx " +
+                         command + "` takes one cascade's case file, `reesx run` takes plants");
+    }
+    return parse_case(root);
+}
+
 PlantSpec parse_plant(const InputNode& root)
 {
     root.check_keys(

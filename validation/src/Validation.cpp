@@ -811,4 +811,15 @@ nlohmann::json report_json(const Report& report)
     return j;
 }
 
+nlohmann::json validate_summary(const Report& report, const std::string& cases_dir,
+                                const std::vector<std::string>& only, bool strict)
+{
+    nlohmann::json j = report_json(report);
+    j["input"] = {{"cases", cases_dir.empty() ? "built-in" : cases_dir},
+                  {"only", only},
+                  {"strict", strict},
+                  {"allow_known", !strict}};
+    return j;
+}
+
 }  // namespace reesx::validation

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "reesx/costs/Uncertainty.h"
+#include "reesx/flowsheets/Cascade.h"
 
 namespace reesx::costs {
 
@@ -23,6 +24,31 @@ struct CostRun {
 CostRun run_costs(const CostModel& model, const std::vector<std::string>& codes,
                   bool with_sensitivity);
 
+//! What `reesx cost` is asked beyond the case: the countries (empty: the case's
+//! `cost.countries`), the capital scenario (empty: the case's), the tornado, and the Monte
+//! Carlo samples (none when `monte_carlo.samples` is 0).
+struct CostRequest {
+    std::vector<std::string> countries;
+    std::string scenario;
+    bool sensitivity = false;
+    MonteCarloOptions monte_carlo{.samples = 0};
+};
+
+//! A costed case: its steady state, the cost model of its streams, and the costing.
+struct CostStudy {
+    CascadeResult cascade;
+    CostModel model;
+    CostRun run;
+};
+
+//! Solves the case and costs it as `request` asks; located InputError for an unknown scenario
+//! or country, or when no country is given.
+CostStudy cost_study(const CaseSpec& spec, const CostRequest& request);
+
+//! The whole `cost` JSON summary: reesx_version, command, input, converged,
+//! mass_balance_relative_error, then cost_json.
+nlohmann::json cost_summary(const CaseSpec& spec, const CostStudy& study);
+
 //! Side-by-side table: sizing, capex and opex by item, USD/kg, kWh/kg, kg CO2/kg, ratio to
 //! the first country; the tornado's largest bars and the Monte Carlo percentiles when present;
 //! the unverified inputs used.
@@ -34,6 +60,11 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run);
 //! What item `item` (an OpexItem, or num_opex_items for the capital charge) adds to the USD/kg
 //! REO fed of `c` over `reference`; the items sum to the difference of their USD/kg.
 double gap_per_kg(const CountryCost& c, const CountryCost& reference, int item);
+
+//! The cost data as JSON: currency, cost_year, scenarios {name: description}, regions {code:
+//! {name, currency, inherits, inputs {key: {value, range, unit, year, source, confidence}}}}
+//! in file order (`country_order`), and global_inputs.
+nlohmann::json countries_json(const CostData& data);
 
 //! `reesx countries`: one line per region; with a code, every value with range and source.
 std::string format_countries(const CostData& data, const std::string& code);

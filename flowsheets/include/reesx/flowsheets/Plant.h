@@ -101,6 +101,10 @@ struct PlantResult {
 //! A YAML document is a plant file when its top level has `plant:` or `cascades:`.
 bool is_plant_file(const InputNode& root);
 
+//! The case of a command that takes one cascade (`reesx dynamic`, `reesx cost`); a plant file
+//! is an InputError that says which command takes it.
+CaseSpec parse_one_cascade(const InputNode& root, const std::string& command);
+
 //! Parses and checks a plant file (cascades, streams, products, solver); located InputErrors.
 PlantSpec parse_plant(const InputNode& root);
 

@@ -135,4 +135,10 @@ std::string format_report(const Report& report);
 //! tolerance_kind, pass, status, note), summary.
 nlohmann::json report_json(const Report& report);
 
+//! The whole `validate` JSON summary: report_json plus `input` {cases (`cases_dir`, or
+//! "built-in" when empty), only, strict, allow_known (= !strict: documented known
+//! discrepancies do not fail the run)}.
+nlohmann::json validate_summary(const Report& report, const std::string& cases_dir,
+                                const std::vector<std::string>& only, bool strict);
+
 }  // namespace reesx::validation

@@ -1,0 +1,75 @@
+"""reesx: rare-earth solvent-extraction cascades, with the C++ core doing the work.
+
+    import reesx
+    case = reesx.Case("examples/prnd-p507.yaml")
+    result = case.run()                      # steady state: profiles, products, recoveries
+    result.to_dataframe("products")
+    case.set_reflux(S=4.2); case.run()       # re-solved from the previous steady state
+
+Every function releases the GIL while it solves; errors raise InputError (bad input,
+located in the file), InfeasibleError or ConvergenceError (no solution), all reesx.Error.
+"""
+
+from ._core import (
+    ConvergenceError,
+    Error,
+    InfeasibleError,
+    InputError,
+    NoSolutionError,
+    __version__,
+)
+from ._case import Case
+from ._results import (
+    CostResult,
+    DesignResult,
+    DynamicResult,
+    PlantResult,
+    Product,
+    RunResult,
+    SeparateResult,
+    ValidationResult,
+)
+from ._api import (
+    cost,
+    countries,
+    design,
+    dynamic,
+    elements,
+    feeds,
+    run,
+    separate,
+    systems,
+    validate,
+)
+
+__all__ = [
+    "Case",
+    "run",
+    "design",
+    "separate",
+    "dynamic",
+    "cost",
+    "validate",
+    "elements",
+    "systems",
+    "feeds",
+    "countries",
+    "RunResult",
+    "PlantResult",
+    "DesignResult",
+    "SeparateResult",
+    "DynamicResult",
+    "CostResult",
+    "ValidationResult",
+    "Product",
+    "Error",
+    "InputError",
+    "NoSolutionError",
+    "InfeasibleError",
+    "ConvergenceError",
+    "__version__",
+]
+
+for _error in (Error, InputError, NoSolutionError, InfeasibleError, ConvergenceError):
+    _error.__module__ = __name__  # tracebacks name reesx.InputError, not reesx._core.InputError
+del _error

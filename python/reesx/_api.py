@@ -1,0 +1,157 @@
+"""The command line's commands as functions."""
+
+from . import _core
+from ._case import Case, _document
+from ._results import (
+    CostResult,
+    DesignResult,
+    DynamicResult,
+    PlantResult,
+    RunResult,
+    SeparateResult,
+    ValidationResult,
+)
+
+
+def _options_document(source, options, command):
+    """A design or separate document from a file/YAML/dict, or from keyword options named as
+    the file's keys (feed_rate for feed-rate)."""
+    if source is not None and options:
+        raise _core.InputError(
+            f"give the {command} either as a file, text or dict, or as options, not both"
+        )
+    if source is None:
+        return _core.Document.from_python(
+            {k.replace("_", "-"): v for k, v in options.items()}, "<options>"
+        )
+    return _document(source)
+
+
+def run(case, *, previous=None):
+    """Steady state of a case or plant (a Case, file path, YAML text or dict): RunResult,
+    or PlantResult for a plant file. `previous` (a RunResult of the same stages and
+    elements) is the warm start; Case.run() does that by itself."""
+    if isinstance(case, Case):
+        if previous is None:
+            return case.run()
+        case = case._doc
+    out = _core.run(_document(case), previous._out if previous is not None else None)
+    return PlantResult(out) if isinstance(out, _core.PlantOutput) else RunResult(out)
+
+
+def design(spec=None, **options):
+    """Sizes a cascade for a purity target (`reesx design`): a design file path, YAML text,
+    dict, or the options (system=, feed=, split=, purity=, feed_rate=, ...)."""
+    return DesignResult(_core.design(_options_document(spec, options, "design")))
+
+
+def separate(spec=None, **options):
+    """Designs a plant that separates every element of a feed (`reesx separate`)."""
+    return SeparateResult(_core.separate(_options_document(spec, options, "separate")))
+
+
+def dynamic(case, hours=None):
+    """The cascade in time (`reesx dynamic`); `hours` overrides the case's dynamic.hours."""
+    return DynamicResult(_core.dynamic(_document(case), hours))
+
+
+def cost(
+    case,
+    countries=None,
+    *,
+    scenario=None,
+    sensitivity=False,
+    monte_carlo=0,
+    seed=1,
+    threads=0,
+    resimulate=True,
+):
+    """Costs per country (`reesx cost`): countries as a list or "CN-NM,US" (default: the
+    case's cost.countries); `sensitivity` adds the tornado, `monte_carlo` samples of every
+    range (re-simulating the separation factors unless `resimulate` is False)."""
+    if isinstance(countries, str):
+        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    return CostResult(
+        _core.cost(
+            _document(case),
+            list(countries or []),
+            scenario or "",
+            sensitivity,
+            int(monte_carlo),
+            int(seed),
+            int(threads),
+            resimulate,
+        )
+    )
+
+
+def validate(cases=None, only=(), strict=False):
+    """Runs the validation cases (built-in, or the case folders under `cases`). `.ok` is
+    false on a failing comparison; with `strict`, also on a documented known discrepancy
+    (as `reesx validate --strict`)."""
+    if isinstance(only, str):
+        only = [only]
+    return ValidationResult(_core.validate(str(cases or ""), list(only), strict))
+
+
+def elements():
+    """The 17 rare earths (symbol, name, Z, atomic mass, sold oxide) as a DataFrame."""
+    import pandas as pd
+
+    return pd.DataFrame(_core.elements()).set_index("symbol")
+
+
+def systems(name=None):
+    """The built-in extraction systems (DataFrame of name and description), or one system
+    (a built-in name or a system file) as a dict with every value, range and source."""
+    if name is not None:
+        return _core.system(str(name))
+    import pandas as pd
+
+    rows = [_core.system(n) for n in _core.system_names()]
+    return pd.DataFrame(
+        [{"name": r["name"], "description": r["description"]} for r in rows]
+    ).set_index("name")
+
+
+def feeds(name=None):
+    """The built-in feed library (DataFrame: RE mole fractions by element, description,
+    source), or one feed (built-in name or feed file) as a dict."""
+    if name is not None:
+        return _core.feed(str(name))
+    import pandas as pd
+
+    rows = []
+    for f in _core.feeds():
+        row = {"name": f["name"], "description": f["description"], "source": f["source"]}
+        row.update({f"{e}_mole_fraction": x for e, x in f["mole_fraction"].items()})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("name").fillna(0.0)
+
+
+def countries(code=None):
+    """The cost data by country (DataFrame: name, currency, inherits), or one region's
+    parameters (value, range, unit, year, source, confidence) as a dict; 'global' gives
+    the plant-wide parameters."""
+    data = _core.countries()
+    if code == "global":
+        return data["global_inputs"]
+    if code is not None:
+        if code not in data["regions"]:
+            raise _core.InputError(
+                f"unknown country or region '{code}': one of {', '.join(data['country_order'])}"
+            )
+        return data["regions"][code]
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "code": c,
+                "name": data["regions"][c]["name"],
+                "currency": data["regions"][c]["currency"],
+                "inherits": data["regions"][c]["inherits"],
+            }
+            for c in data["country_order"]
+        ]
+    ).set_index("code")

@@ -220,6 +220,10 @@ public:
     //! sigma (ln D per stage) of a previous result to start the reduced Newton from, stretched
     //! section by section when the stage counts differ; empty: a cold start.
     Eigen::VectorXd warm_sigma_;
+    //! sigma of the reduced Newton's last converged steady state (empty: none): the organic
+    //! of the result is q = exp(sigma) K c, the one its balances were solved with (the
+    //! loading Y (K c / sum K c) differs by the closure's residual, up to the tolerance).
+    Eigen::VectorXd reduced_sigma_;
     void set_warm_start(const CascadeResult& previous);
     StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;
     //! `last` with the work counts of every attempt (`total`).

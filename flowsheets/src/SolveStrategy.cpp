@@ -17,6 +17,7 @@ CascadeResult Cascade::Impl::solve_once()
     options.tolerance = spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
     solver::SolverReport total;
+    reduced_sigma_.resize(0);
     const auto add = [&](const solver::SolverReport& r) {
         total.iterations += r.iterations;
         total.residual_evaluations += r.residual_evaluations;

@@ -40,9 +40,8 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
                 continue;
             }
             if (!murphree_ && reduced_sigma_.size() == solved_stages_) {
-                const Eigen::VectorXd ln_q =
-                    u + model_.ln_relative_extractability() +
-                    Eigen::VectorXd::Constant(n_, reduced_sigma_[j]);
+                const Eigen::VectorXd ln_q = u + model_.ln_relative_extractability() +
+                                             Eigen::VectorXd::Constant(n_, reduced_sigma_[j]);
                 for (int i = 0; i < n_; ++i) {
                     r.organic_log10(j, spec_.components[i]) = ln_q[i] / ln10;
                 }

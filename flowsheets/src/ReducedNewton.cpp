@@ -215,7 +215,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     solver::DiagonalUpperBlockTridiagonal local;
     if (stages <= kCachedStageLimit &&
         (cached.num_blocks() != stages || cached.block_size() != m)) {
-        cached = solver::DiagonalUpperBlockTridiagonal(stages, m);
+        cached.resize(stages, m);
     } else if (stages > kCachedStageLimit) {
         local = solver::DiagonalUpperBlockTridiagonal(stages, m);
     }

@@ -366,19 +366,25 @@ BlockKernels kernels_for(int m)
 }  // namespace
 
 DiagonalUpperBlockTridiagonal::DiagonalUpperBlockTridiagonal(int num_blocks, int block_size)
-    : upper(num_blocks, Eigen::VectorXd::Zero(block_size)),
-      num_blocks_(num_blocks),
-      block_size_(block_size),
-      padded_rows_(padded(block_size)),
-      diag_(num_blocks * block_doubles(), 0.0),
-      lower_(diag_),
-      product_(diag_),
-      lower_is_rank_one_(num_blocks, false),
-      rank_one_(3 * num_blocks * padded_rows_, 0.0),
-      diagonal_is_rank_one_(num_blocks, false),
-      diagonal_factors_(rank_one_),
-      swaps_(block_size)
 {
+    resize(num_blocks, block_size);
+}
+
+void DiagonalUpperBlockTridiagonal::resize(int num_blocks, int block_size)
+{
+    upper.assign(num_blocks, Eigen::VectorXd::Zero(block_size));
+    num_blocks_ = num_blocks;
+    block_size_ = block_size;
+    padded_rows_ = padded(block_size);
+    const std::size_t doubles = static_cast<std::size_t>(num_blocks) * block_doubles();
+    diag_.assign(doubles, 0.0);
+    lower_.assign(doubles, 0.0);
+    product_.assign(doubles, 0.0);
+    lower_is_rank_one_.assign(num_blocks, false);
+    rank_one_.assign(3 * num_blocks * padded_rows_, 0.0);
+    diagonal_is_rank_one_.assign(num_blocks, false);
+    diagonal_factors_.assign(3 * num_blocks * padded_rows_, 0.0);
+    swaps_.assign(block_size, 0);
 }
 
 void DiagonalUpperBlockTridiagonal::set_lower_diagonal_plus_rank_one(

@@ -54,6 +54,9 @@ public:
 
     DiagonalUpperBlockTridiagonal() = default;
     DiagonalUpperBlockTridiagonal(int num_blocks, int block_size);
+    //! As constructed anew, reusing the storage when it is large enough (no allocation, so
+    //! no page faults when a solver keeps one matrix for systems of varying sizes).
+    void resize(int num_blocks, int block_size);
     int num_blocks() const { return num_blocks_; }
     int block_size() const { return block_size_; }
     //! D_k and L_k (columns of block k-1; unused for k = 0), filled by the caller; factorize

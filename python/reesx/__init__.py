@@ -41,6 +41,7 @@ from ._api import (
     systems,
     validate,
 )
+from ._sweep import points as sweep_points, sweep
 
 __all__ = [
     "Case",
@@ -50,6 +51,8 @@ __all__ = [
     "dynamic",
     "cost",
     "validate",
+    "sweep",
+    "sweep_points",
     "elements",
     "systems",
     "feeds",

@@ -245,11 +245,11 @@ def sweep(
         for i in range(0, len(indexed), size)
     ]
     rows = [row for chunk in _run_chunks(tasks, executor, workers) for row in chunk]
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows).set_index("point")
     last = ["error", "error_kind"]
     frame = frame[[c for c in frame.columns if c not in last] + last]
     for column in frame.columns:  # stage counts, iterations: integers where a point failed too
-        present = frame[column].dropna()
-        if len(present) and all(type(v) is int for v in present):
+        present = [row[column] for row in rows if column in row]
+        if all(type(v) is int for v in present):
             frame[column] = frame[column].astype("Int64")
-    return frame.set_index("point")
+    return frame

@@ -123,7 +123,8 @@ def main(argv=None):
         frame.to_csv(sys.stdout)
     failed = int((frame["error_kind"] != "").sum())
     print(
-        f"reesx: {len(frame)} points, {failed} failed" + (f" -> {args.output}" if args.output else ""),
+        f"reesx: {len(frame)} points, {failed} failed"
+        + (f" -> {args.output}" if args.output else ""),
         file=sys.stderr,
     )
     return 0

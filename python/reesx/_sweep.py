@@ -84,7 +84,9 @@ def points(parameters, method="grid", samples=None, seed=None):
             columns.append([low + (high - low) * x for x in u])
         else:
             choices = _grid_values(name, spec)
-            columns.append([_python(choices[min(int(x * len(choices)), len(choices) - 1)]) for x in u])
+            columns.append(
+                [_python(choices[min(int(x * len(choices)), len(choices) - 1)]) for x in u]
+            )
     return names, list(zip(*columns))
 
 

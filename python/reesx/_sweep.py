@@ -150,10 +150,14 @@ def _outputs(case, result, outputs, row):
                 }
             )
         elif head == "cost" and rest:
-            from ._api import cost
+            countries = [o.partition(".")[2] for o in outputs if o.startswith("cost.")]
+            if countries[0] == rest:  # one cost call for every country asked for
+                from ._api import cost
 
-            c = cost(case, [rest]).summary["countries"][rest]
-            row[output] = c["cost_usd_per_kg"]["reo_fed"]
+                summary = cost(case, countries).summary["countries"]
+                row.update(
+                    {f"cost.{c}": summary[c]["cost_usd_per_kg"]["reo_fed"] for c in countries}
+                )
         else:
             row[output] = _lookup(result.summary, output)
 

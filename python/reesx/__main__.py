@@ -66,7 +66,7 @@ def load_sweep(path):
         seed=spec.get("seed"),
         executor=None if executor == "serial" else executor,
         workers=spec.get("workers"),
-        chunk_size=spec.get("chunk-size", 25),
+        chunk_size=spec.get("chunk-size"),
         warm=spec.get("warm", True),
     )
 

@@ -56,6 +56,7 @@ def points(parameters, method="grid", samples=None, seed=None):
 
     grid: the Cartesian product of every parameter's values (a list/array, or
     {"low", "high", "points"}), the last parameter varying fastest.
+    zip: the i-th values of every parameter together (lists of one length: a table of points).
     random, lhs: `samples` points; a parameter is a range ({"low", "high"} or a (low, high)
     tuple: uniform) or a list of values (each equally likely); lhs stratifies every parameter
     into `samples` equal intervals (Latin hypercube). The same seed gives the same points.
@@ -66,8 +67,13 @@ def points(parameters, method="grid", samples=None, seed=None):
     if method == "grid":
         values = [_grid_values(n, parameters[n]) for n in names]
         return names, [tuple(map(_python, p)) for p in itertools.product(*values)]
+    if method == "zip":
+        values = [_grid_values(n, parameters[n]) for n in names]
+        if len({len(v) for v in values}) != 1:
+            raise ValueError("a zip sweep needs as many values of every parameter")
+        return names, [tuple(map(_python, p)) for p in zip(*values)]
     if method not in ("random", "lhs"):
-        raise ValueError(f"unknown sweep method {method!r}: one of grid, random, lhs")
+        raise ValueError(f"unknown sweep method {method!r}: one of grid, zip, random, lhs")
     if samples is None or int(samples) < 1:
         raise ValueError(f"a {method} sweep needs samples >= 1")
     samples = int(samples)
@@ -213,7 +219,7 @@ def sweep(
     seed=None,
     executor=None,
     workers=None,
-    chunk_size=25,
+    chunk_size=None,
     warm=True,
 ):
     """Solves `case` at every point of `parameters` and returns a pandas DataFrame: one row
@@ -229,8 +235,9 @@ def sweep(
     "cost.COUNTRY" (USD per kg REO fed, `reesx.cost`) or any number of the run's summary by
     its dotted path ("solver.residual_norm").
 
-    The points are cut into chunks of `chunk_size` in order; each chunk is solved on its own
-    Case, every point warm-started from the previous one of its chunk. The chunks run one
+    The points are cut into chunks of `chunk_size` in order (default: 16 chunks of at most
+    100 points); each chunk is solved on its own Case, every point warm-started from the
+    previous one of its chunk (`warm`), the first cold. The chunks run one
     after the other (executor None), on `workers` threads ("threads") or processes
     ("processes"), on a concurrent.futures executor, or on a dask.distributed.Client: the
     rows are the same whatever runs them. A point that fails (a bad value, no solution) is a
@@ -245,7 +252,8 @@ def sweep(
         outputs = [outputs]
     names, values = points(parameters, method, samples, seed)
     indexed = list(enumerate(values))
-    size = max(1, int(chunk_size))
+    # By default 16 chunks (at most 100 points each): work for 16 workers, few cold starts.
+    size = max(1, int(chunk_size or min(100, math.ceil(len(indexed) / 16))))
     tasks = [
         (case.to_yaml(), case.source, names, indexed[i : i + size], list(outputs), warm)
         for i in range(0, len(indexed), size)

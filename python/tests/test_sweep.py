@@ -109,6 +109,10 @@ def test_sample_counts_and_seeds():
         assert sorted(strata) == list(range(40))
     frame = reesx.sweep(CASE, {"S": (4.0, 4.15)}, ["purity"], method="lhs", samples=6, seed=1)
     assert len(frame) == 6 and frame["S"].between(4.0, 4.15).all()
+    names, table = reesx.sweep_points({"S": [4.0, 4.1], "W": (3.3, 3.4)}, "zip")
+    assert table == [(4.0, 3.3), (4.1, 3.4)]
+    with pytest.raises(ValueError, match="as many"):
+        reesx.sweep_points({"S": [4.0, 4.1], "W": [3.3]}, "zip")
     with pytest.raises(ValueError, match="samples"):
         reesx.sweep_points(ranges, "random")
     with pytest.raises(ValueError, match="method"):

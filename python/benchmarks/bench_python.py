@@ -105,6 +105,10 @@ def bench_executors(points, workers, chunk_size):
         )
         return frame, seconds
 
+    start = time.perf_counter()
+    sweep(document, factors)
+    loop = time.perf_counter() - start
+    print(f"the same points as a loop over one Case (bench_sweep): {loop:.3f} s")
     serial, t_serial = timed("serial", None)
     threads, t_threads = timed(f"{workers} threads", "threads")
     print(f"  speed-up {t_serial / t_threads:.2f}; rows equal serial: {threads.equals(serial)}")

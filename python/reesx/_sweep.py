@@ -64,14 +64,12 @@ def points(parameters, method="grid", samples=None, seed=None):
     names = list(parameters)
     if not names:
         raise ValueError("a sweep needs at least one parameter")
-    if method == "grid":
+    if method in ("grid", "zip"):
         values = [_grid_values(n, parameters[n]) for n in names]
-        return names, [tuple(map(_python, p)) for p in itertools.product(*values)]
-    if method == "zip":
-        values = [_grid_values(n, parameters[n]) for n in names]
-        if len({len(v) for v in values}) != 1:
+        if method == "zip" and len({len(v) for v in values}) != 1:
             raise ValueError("a zip sweep needs as many values of every parameter")
-        return names, [tuple(map(_python, p)) for p in zip(*values)]
+        combine = itertools.product if method == "grid" else zip
+        return names, [tuple(map(_python, p)) for p in combine(*values)]
     if method not in ("random", "lhs"):
         raise ValueError(f"unknown sweep method {method!r}: one of grid, zip, random, lhs")
     if samples is None or int(samples) < 1:

@@ -149,6 +149,9 @@ def test_command_line_sweep(tmp_path, capsys):
     with h5py.File(tmp_path / "out.h5") as f:
         assert np.array_equal(f["purity.loaded_organic"][:], expected["purity.loaded_organic"])
         assert list(f["iterations"][:]) == list(expected["iterations"])
+    example = EXAMPLES / "python" / "reflux_sweep.yaml"
+    assert main(["sweep", str(example), "--executor", "serial"]) == 0
+    assert "27 points" in capsys.readouterr().err
     sweep_file.write_text(f"case: {CASE}\nparameters: {{S: [4]}}\nexecutors: 2\n")
     assert main(["sweep", str(sweep_file)]) == 1
     assert "unknown key 'executors'" in capsys.readouterr().err

@@ -40,9 +40,8 @@ if __name__ == "__main__":
     # The same samples solved here, one chunk after the other, give the same table.
     assert frame.equals(study(None)), "the cluster's rows differ from the serial ones"
     solved = frame[frame["error_kind"] == ""]
-    print(
-        f"{len(frame)} samples, {len(solved)} solved; failed: {dict(frame['error_kind'].value_counts())}"
-    )
+    failed = frame.loc[frame["error_kind"] != "", "error_kind"].value_counts()
+    print(f"{len(frame)} samples, {len(solved)} solved; failed by kind: {dict(failed)}")
     print(
         solved[["S", "scrub.acid", "efficiency", "purity.raffinate", "cost.CN-NM", "cost.US"]]
         .describe()

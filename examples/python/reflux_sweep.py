@@ -34,9 +34,9 @@ print(f"\n{len(both)} points give both products at 99.9 % or better")
 assert len(both) > 0, "no point of the sweep reaches 99.9 % in both products"
 best = both.loc[both["reagents.hcl_fed_kg_per_h"].idxmin()]
 print(
-    f"least acid: S = {best['S']:.4f}, W = {best['W']:.4f}, HCl {best['reagents.hcl_fed_kg_per_h']:.2f}"
-    f" kg/h, raffinate {best['purity.raffinate']:.5f}, loaded organic "
-    f"{best['purity.loaded_organic']:.5f}"
+    f"least acid: S = {best['S']:.4f}, W = {best['W']:.4f}, "
+    f"HCl {best['reagents.hcl_fed_kg_per_h']:.2f} kg/h, raffinate {best['purity.raffinate']:.5f},"
+    f" loaded organic {best['purity.loaded_organic']:.5f}"
 )
 
 # Purities against S at the W of the best point, and the best point's stage profile.

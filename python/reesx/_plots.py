@@ -1,7 +1,7 @@
 """Figures of the results (matplotlib, imported on first use). Each function draws on `ax`
 (a new figure's axes when None) and returns the axes; the result classes call them as
 methods: RunResult.plot_profiles, DesignResult.plot_tradeoff, DynamicResult.plot_startup,
-CostResult.plot_costs and CostResult.plot_monte_carlo."""
+CostResult.plot_costs, plot_tornado and plot_monte_carlo."""
 
 import numpy as np
 
@@ -106,6 +106,32 @@ def costs(result, ax=None):
     ax.set_ylabel("operating cost (USD/year)")
     ax.tick_params(axis="x", labelrotation=30)
     ax.legend(fontsize=8, ncol=2)
+    return ax
+
+
+def tornado(result, country=None, ax=None):
+    """The sensitivity bars of one country (default: the first): USD per kg REO fed at each
+    parameter's low and high value about the base cost, widest bar on top."""
+    table = result.to_dataframe("tornado")
+    country = country or result.countries[0]
+    table = table[table["country"] == country] if not table.empty else table
+    if table.empty:
+        raise ValueError(f"no sensitivity bars for {country} (reesx.cost(..., sensitivity=True))")
+    base = result.summary["countries"][country]["cost_usd_per_kg"]["reo_fed"]
+    low, high = table["cost_usd_per_kg_at_low"], table["cost_usd_per_kg_at_high"]
+    order = (high - low).abs().sort_values().index
+    new_figure = ax is None
+    ax = _axes(ax, size=(8.0, 1.5 + 0.22 * len(order)))
+    y = np.arange(len(order))
+    ax.barh(y, low[order] - base, left=base, color="C0", label="parameter at low")
+    ax.barh(y, high[order] - base, left=base, color="C3", label="parameter at high")
+    ax.set_yticks(y, table.loc[order, "parameter"])
+    ax.axvline(base, color="0.3", linewidth=0.8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel(f"cost, {country} (USD per kg REO fed)")
+    ax.legend(fontsize=8)
+    if new_figure:
+        ax.figure.tight_layout()  # room for the parameter names
     return ax
 
 

@@ -372,6 +372,10 @@ class CostResult(_Result):
         """The operating cost by item (stacked) for every country."""
         return _plots.costs(self, ax)
 
+    def plot_tornado(self, country=None, ax=None):
+        """The sensitivity bars of a country (default: the first) about its base USD per kg."""
+        return _plots.tornado(self, country, ax)
+
     def plot_monte_carlo(self, bins=30, ax=None):
         """Histogram of the Monte Carlo USD per kg of every country."""
         return _plots.monte_carlo(self, bins, ax)

@@ -102,3 +102,22 @@ def test_costs_and_monte_carlo(tmp_path):
     plain = reesx.cost(EXAMPLES / "prnd-p507-cost.yaml", "CN-NM")
     with pytest.raises(ValueError, match="Monte Carlo"):
         plain.plot_monte_carlo()
+    with pytest.raises(ValueError, match="sensitivity"):
+        plain.plot_tornado()
+
+
+def test_tornado(tmp_path):
+    c = reesx.cost(EXAMPLES / "prnd-p507-cost.yaml", "CN-NM,US", sensitivity=True)
+    ax = c.plot_tornado("US")
+    bars = c.to_dataframe("tornado").query("country == 'US'")
+    base = c.to_dataframe("countries").loc["US", "cost_usd_per_kg"]
+    ends = sorted(p.get_x() + p.get_width() for p in ax.patches)
+    expected = sorted(list(bars["cost_usd_per_kg_at_low"]) + list(bars["cost_usd_per_kg_at_high"]))
+    assert len(ax.patches) == 2 * len(bars) and np.allclose(ends, expected, rtol=1e-12)
+    assert all(p.get_x() == pytest.approx(base) for p in ax.patches)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    widest = bars.loc[
+        (bars["cost_usd_per_kg_at_high"] - bars["cost_usd_per_kg_at_low"]).abs().idxmax()
+    ]
+    assert sorted(labels) == sorted(bars["parameter"]) and labels[-1] == widest["parameter"]
+    saved(ax, tmp_path, "tornado")

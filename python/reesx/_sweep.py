@@ -246,6 +246,8 @@ def sweep(
 
     if not isinstance(case, Case):
         case = Case(case)
+    if case.is_plant:
+        raise _core.InputError(f"{case.source}: a sweep solves one cascade, not a plant file")
     if isinstance(outputs, str):
         outputs = [outputs]
     names, values = points(parameters, method, samples, seed)

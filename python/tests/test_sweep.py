@@ -84,6 +84,8 @@ def test_a_failing_point_is_a_row_and_the_others_complete():
     assert not frame["converged"].iloc[1] and np.isnan(frame["purity.raffinate"].iloc[1])
     assert frame["converged"].iloc[[0, 2]].all()
     assert frame["purity.raffinate"].iloc[0] != frame["purity.raffinate"].iloc[2]
+    with pytest.raises(reesx.InputError, match="plant"):
+        reesx.sweep(EXAMPLES / "plant-scrub-recycle.yaml", {"S": [4.0]})
     bad_output = reesx.sweep(CASE, {"S": [4.09]}, ["solver.nothing"])
     assert bad_output["error_kind"].iloc[0] == "KeyError"
 

@@ -8,7 +8,8 @@ A sweep file names the case and the parameters (docs/python.md, "Sweeps"):
       S: {low: 3.6, high: 4.2, points: 7}
       scrub.acid: [3.5, 4.0]
     outputs: [purity, recovery, reflux, cost.CN-NM]
-    executor: processes                  # serial (default), threads, processes
+    executor: processes                  # serial (default), threads, processes, or the
+                                         # address of a Dask scheduler (tcp://host:8786)
     workers: 2
 """
 
@@ -110,7 +111,14 @@ def main(argv=None):
             options["executor"] = None if args.executor == "serial" else args.executor
         if args.workers:
             options["workers"] = args.workers
-        frame = sweep(**options)
+        executor = options["executor"]
+        if isinstance(executor, str) and "://" in executor:  # a Dask scheduler's address
+            from distributed import Client
+
+            with Client(executor) as client:
+                frame = sweep(**dict(options, executor=client))
+        else:
+            frame = sweep(**options)
     except _core.Error as e:
         print(f"reesx: {e}", file=sys.stderr)
         return e.exit_code

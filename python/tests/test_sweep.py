@@ -51,13 +51,24 @@ def test_a_point_equals_a_single_run(serial):
     assert r.summary["reagents"]["hcl_fed_kg_per_h"] == row["reagents.hcl_fed_kg_per_h"]
 
 
-def test_dask_local_cluster_equals_serial(serial):
+def test_dask_local_cluster_equals_serial(serial, tmp_path):
     distributed = pytest.importorskip("distributed")
+    sweep_file = tmp_path / "sweep.yaml"
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
-        on_dask = reesx.sweep(CASE, REFLUX_200, OUTPUTS, executor=client)
+    ) as cluster:
+        with distributed.Client(cluster) as client:
+            on_dask = reesx.sweep(CASE, REFLUX_200, OUTPUTS, executor=client)
+        # The sweep command with the scheduler's address as its executor.
+        sweep_file.write_text(
+            f"case: {CASE}\nparameters: {{S: [4.0, 4.1], W: [3.3]}}\n"
+            f"executor: {cluster.scheduler_address}\n"
+        )
+        assert main(["sweep", str(sweep_file), "-o", str(tmp_path / "out.csv")]) == 0
     pd.testing.assert_frame_equal(on_dask, serial, check_exact=True)
+    from_cli = pd.read_csv(tmp_path / "out.csv", index_col="point", float_precision="round_trip")
+    expected = reesx.sweep(CASE, {"S": [4.0, 4.1], "W": [3.3]})
+    assert np.array_equal(from_cli["purity.raffinate"], expected["purity.raffinate"])
 
 
 @pytest.mark.parametrize("executor", ["threads", "processes"])

@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(build-essential cmake libsundials-dev libeigen3-dev libhdf5-dev libyaml-cpp-dev
           libcli11-dev nlohmann-json3-dev googletest libgtest-dev libgmock-dev
           libbenchmark-dev clang-format
-          pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-yaml)
+          pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-yaml
+          python3-matplotlib python3-distributed python3-h5py)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

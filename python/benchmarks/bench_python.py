@@ -8,6 +8,9 @@
 
     PYTHONPATH=build/python taskset -c 1 /usr/bin/python3 python/benchmarks/bench_python.py --threads 1
     PYTHONPATH=build/python /usr/bin/python3 python/benchmarks/bench_python.py   # also two threads
+
+3. with --executors, only reesx.sweep of that sweep: serial, on two threads and on a Dask
+   LocalCluster of two workers (processes, then threads), each compared with the serial rows.
 """
 
 import argparse
@@ -74,6 +77,56 @@ def bench_sweep(points, threads):
     print(f"same sweep cold (first {cold_points} points): {1e3 * cold / cold_points:.3f} ms/point")
 
 
+def bench_executors(points, workers, chunk_size):
+    """reesx.sweep of the same reflux sweep: serial, a thread pool and a Dask LocalCluster of
+    `workers` (worker processes, started before the clock), the rows compared with serial's."""
+    document = pr_nd_17(50, 1.1, pr_nd_beta_log10(reesx))
+    case = reesx.Case(document)
+    s0, w0 = case.reflux
+    factors = np.linspace(1.0, 1.5, points)
+    grid = {"S": s0 * factors, "W": w0 + s0 * (factors - 1.0)}  # as bench_sweep
+    reesx.sweep(case, {"S": s0 * factors[:5]}, ["purity"])  # warm-up
+
+    def timed(label, executor):
+        start = time.perf_counter()
+        frame = reesx.sweep(
+            case,
+            grid,
+            ["purity"],
+            method="zip",
+            executor=executor,
+            workers=workers,
+            chunk_size=chunk_size,
+        )
+        seconds = time.perf_counter() - start
+        print(
+            f"reesx.sweep 17 x 100, {points} points, {label}: {seconds:.3f} s "
+            f"({1e3 * seconds / points:.3f} ms/point)"
+        )
+        return frame, seconds
+
+    start = time.perf_counter()
+    sweep(document, factors)
+    loop = time.perf_counter() - start
+    print(f"the same points as a loop over one Case (bench_sweep): {loop:.3f} s")
+    serial, t_serial = timed("serial", None)
+    threads, t_threads = timed(f"{workers} threads", "threads")
+    print(f"  speed-up {t_serial / t_threads:.2f}; rows equal serial: {threads.equals(serial)}")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        print("  (no dask.distributed: python3-distributed)")
+        return
+    for processes in (True, False):
+        with LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
+        ) as cluster, Client(cluster) as client:
+            client.run(lambda: __import__("reesx"))  # workers import the package first
+            kind = "processes" if processes else "threads of this process"
+            dask, t_dask = timed(f"Dask LocalCluster, {workers} workers ({kind})", client)
+        print(f"  speed-up {t_serial / t_dask:.2f}; rows equal serial: {dask.equals(serial)}")
+
+
 def bench_overhead(calls):
     document = pr_nd_2x20()
     case = reesx.Case(document)
@@ -115,7 +168,14 @@ def main():
     parser.add_argument("--points", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument(
+        "--executors", action="store_true", help="only reesx.sweep: serial, threads, Dask"
+    )
+    parser.add_argument("--chunk-size", type=int, help="reesx.sweep's chunk_size")
     args = parser.parse_args()
+    if args.executors:
+        bench_executors(args.points, max(2, args.threads), args.chunk_size)
+        return
     bench_overhead(args.calls)
     bench_sweep(args.points, args.threads)
 

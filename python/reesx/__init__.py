@@ -5,6 +5,7 @@
     result = case.run()                      # steady state: profiles, products, recoveries
     result.to_dataframe("products")
     case.set_reflux(S=4.2); case.run()       # re-solved from the previous steady state
+    reesx.sweep(case, {"S": [4.0, 4.1, 4.2]})  # DataFrame of the points (threads, Dask, ...)
 
 Every function releases the GIL while it solves; errors raise InputError (bad input,
 located in the file), InfeasibleError or ConvergenceError (no solution), all reesx.Error.
@@ -41,6 +42,7 @@ from ._api import (
     systems,
     validate,
 )
+from ._sweep import points as sweep_points, sweep
 
 __all__ = [
     "Case",
@@ -50,6 +52,8 @@ __all__ = [
     "dynamic",
     "cost",
     "validate",
+    "sweep",
+    "sweep_points",
     "elements",
     "systems",
     "feeds",

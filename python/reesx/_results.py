@@ -5,6 +5,8 @@ from functools import cached_property
 
 import numpy as np
 
+from . import _plots
+
 
 def _pandas():
     import pandas  # imported on first use: `import reesx` stays fast
@@ -160,6 +162,10 @@ class RunResult(_Result):
         """The HDF5 result file of `reesx run -o`."""
         self._out.write_hdf5(str(path))
 
+    def plot_profiles(self, phase="aqueous", ax=None):
+        """Every element's concentration against stage, log scale, sections marked."""
+        return _plots.profiles(self, phase, ax)
+
     def to_dataframe(self, table="stages"):
         """'stages': one row per stage (flows L/h, concentrations mol/L, extra profiles);
         'products': one row per product (flow, RE flow, purity, mole fractions);
@@ -256,6 +262,10 @@ class DesignResult(_Result):
     def reflux(self):
         return self.summary["reflux"]
 
+    def plot_tradeoff(self, ax=None):
+        """Stages against reflux S (the trade-off table), with S_min and the design."""
+        return _plots.tradeoff(self, ax)
+
     def to_dataframe(self, table="tradeoff"):
         """'tradeoff': stages against reflux (S/S_min, S, W, stages by section)."""
         pd = _pandas()
@@ -321,6 +331,10 @@ class DynamicResult(_Result):
     def write_hdf5(self, path):
         self._out.write_hdf5(str(path))
 
+    def plot_startup(self, products=None, ax=None):
+        """Product purities against time with the target purity and the times to target."""
+        return _plots.startup(self, products, ax)
+
     def to_dataframe(self, table="products"):
         """'products': purity and RE flow of every product against time (h);
         'inventory': each element's inventory (mol) against time."""
@@ -353,6 +367,18 @@ class CostResult(_Result):
     def monte_carlo_cost_usd_per_kg(self):
         """samples × countries: USD per kg REO fed of every Monte Carlo sample (NaN: failed)."""
         return self._out.monte_carlo_cost_usd_per_kg
+
+    def plot_costs(self, ax=None):
+        """The operating cost by item (stacked) for every country."""
+        return _plots.costs(self, ax)
+
+    def plot_tornado(self, country=None, ax=None):
+        """The sensitivity bars of a country (default: the first) about its base USD per kg."""
+        return _plots.tornado(self, country, ax)
+
+    def plot_monte_carlo(self, bins=30, ax=None):
+        """Histogram of the Monte Carlo USD per kg of every country."""
+        return _plots.monte_carlo(self, bins, ax)
 
     def to_dataframe(self, table="countries"):
         """'countries': capex, opex, USD/kg, kWh/kg, kg CO2/kg (per kg REO fed) by country;

@@ -243,13 +243,13 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             "a case file must be a YAML mapping with keys such as system, model, stages, "
             "feed, organic, scrub");
     }
-    root.check_keys({"schema",       "name",          "description", "system",
-                     "model",        "stages",        "feed",        "feeds",
-                     "organic",      "scrub",         "strip",       "efficiency",
-                     "distribution", "draws",         "solver",      "reflux",
+    root.check_keys({"schema",      "name",          "description",  "system",  "model",
+                     "stages",      "feed",          "feeds",        "organic", "scrub",
+                     "strip",       "efficiency",    "distribution", "draws",   "solver",
+                     "reflux",   // the organic and scrub flows as reflux ratios
                      "cost",     // read by reesx_costs (reesx cost)
                      "dynamic",  // read by reesx dynamic (Dynamic.h)
-                     "mass-action",  "ph-correlation"});
+                     "mass-action", "ph-correlation"});
     CaseSpec spec;
     spec.root = root;
     spec.source_file = root.source_name();

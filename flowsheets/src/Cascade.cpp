@@ -359,8 +359,8 @@ try : impl_(std::make_unique<Impl>(spec)) {
         given += ", W = " + fmt(*spec.reflux->W);
         flows += " and scrub flow " + fmt(spec.scrub->flow_L_per_h) + " L/h";
     }
-    throw InfeasibleError(spec.reflux->location + ": reflux: " + given +
-                          " (mol RE per mol feed RE) " + "sets the " + flows + ": " + e.what());
+    throw InfeasibleError(spec.reflux->location + ": " + given + " (mol RE per mol feed RE) " +
+                          "sets the " + flows + ": " + e.what());
 }
 Cascade::~Cascade() = default;
 Eigen::VectorXd Cascade::Impl::scale_of(const CascadeResult& r, int stages) const

@@ -2,6 +2,7 @@
 #include "reesx/flowsheets/Design.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -31,6 +32,14 @@ std::string short_num(double value, int digits = 4)
     char buffer[40];
     std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
     return buffer;
+}
+
+//! The shortest text that reads back as the same double ("0.9", not "0.90000000000000002").
+std::string round_trip(double value)
+{
+    char buffer[40];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    return std::string(buffer, end);
 }
 
 std::string symbol(int element)
@@ -615,8 +624,8 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
     }
     const auto& e = spec.efficiency;
     if (*std::min_element(e.begin(), e.end()) < 1.0) {
-        y << "efficiency: {extraction: " << num(e[0]) << ", scrub: " << num(e[1])
-          << ", strip: " << num(e[2]) << "}\n";
+        y << "efficiency: {extraction: " << round_trip(e[0]) << ", scrub: " << round_trip(e[1])
+          << ", strip: " << round_trip(e[2]) << "}\n";
     }
     return y.str();
 }

@@ -209,6 +209,9 @@ FeedComposition parse_feed_text(const InputNode& node)
                 "\"Pr:0.25,Nd:0.75\", found \"" +
                 strip(part) + "\" in \"" + text + "\"");
         }
+        if (yaml.find("\n  \"" + element + "\":") != std::string::npos) {
+            node.fail("element " + element + " given twice in \"" + text + "\"");
+        }
         std::string quoted;
         for (const char c : value) {
             quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);

@@ -201,7 +201,9 @@ void set_flows_from_reflux(CaseSpec& spec, const InputNode& reflux)
     spec.organic.flow_L_per_h = r.S * feed_re / *capacity;
     if (const auto w = reflux.find("W")) {
         if (!spec.scrub) {
-            w->fail("W is the scrub reflux, but this cascade has no scrub section");
+            w->fail(
+                "W sets the scrub flow at the case's scrub acid, but this case has no 'scrub' "
+                "(no scrub section, or a plant stream brings its scrub liquor)");
         }
         r.W = w->as_double_in(0.0, 1e6, false);
         if (!(spec.scrub->acid_mol_per_L > 0.0)) {

@@ -125,6 +125,7 @@ int check_case(const std::string& case_path)
 //! that one parser checks them, with the same messages as a design file.
 struct DesignOptions {
     std::string file, system, feed, split, feed_rate, feed_phase, recovery_of, scrub_acid;
+    std::string efficiency;  //!< "0.9" or "extraction:0.9,scrub:0.85"
     double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
     double middle_purity = 0.0, middle_recovery = 0.0;
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
@@ -195,6 +196,22 @@ std::string design_document(const DesignOptions& o)
     }
     if (o.tradeoff_points >= 0) {
         y += "tradeoff: {points: " + std::to_string(o.tradeoff_points) + "}\n";
+    }
+    if (o.efficiency.find(':') == std::string::npos) {
+        add("efficiency", o.efficiency);
+    } else {
+        // SECTION:E pairs become the design file's mapping; its parser checks them.
+        y += "efficiency:\n";
+        std::size_t begin = 0;
+        while (begin <= o.efficiency.size()) {
+            const std::size_t end = std::min(o.efficiency.find(',', begin), o.efficiency.size());
+            std::string part = o.efficiency.substr(begin, end - begin);
+            std::erase(part, ' ');
+            const std::size_t colon = part.find(':');
+            y += "  " + quoted(part.substr(0, colon)) + ": " +
+                 (colon == std::string::npos ? "" : quoted(part.substr(colon + 1))) + "\n";
+            begin = end + 1;
+        }
     }
     return y;
 }
@@ -556,7 +573,8 @@ int main(int argc, char** argv)
         "design", "size one cascade (stages, flows) for a purity target at a cut");
     design->add_option("design_file", d.file, "design file (YAML); or give the options below");
     design->add_option("--system", d.system, "extraction system name or YAML file");
-    design->add_option("--feed", d.feed, "built-in feed name (reesx feeds) or YAML file");
+    design->add_option("--feed", d.feed,
+                       "built-in feed name (reesx feeds), YAML file, or \"Pr:0.25,Nd:0.75\"");
     design->add_option(
         "--split", d.split,
         "the cut: Pr/Nd (adjacent elements), La-Nd/Sm-Lu, or La/Ce/Pr (three outlets)");
@@ -566,7 +584,9 @@ int main(int argc, char** argv)
     design->add_option("--recovery", d.recovery, "recovery of one product (with one purity)");
     design->add_option("--recovery-of", d.recovery_of, "A, B or an element (default A)");
     design->add_option("--feed-rate", d.feed_rate,
-                       "\"1000 kg/h REO\", \"5 t/d\", \"20 mol/h\" or a feed flow \"500 L/h\"");
+                       "\"1000 kg/h REO\", \"2000 t/y\", \"20 mol/h\" or a feed flow \"500 L/h\"");
+    design->add_option("--efficiency", d.efficiency,
+                       "Murphree efficiency, 0.9 or per section \"extraction:0.9,scrub:0.85\"");
     design->add_option("--middle-purity", d.middle_purity,
                        "three-group split (La/Ce/Pr): purity of the middle product");
     design->add_option("--middle-recovery", d.middle_recovery,
@@ -595,7 +615,8 @@ int main(int argc, char** argv)
     auto* separate =
         app.add_subcommand("separate", "design a plant that separates every element of FEED");
     separate->add_option("separate_file", sep.file, "separate file (YAML); or the options");
-    separate->add_option("--feed", sep.feed, "built-in feed name (reesx feeds) or YAML file");
+    separate->add_option("--feed", sep.feed,
+                         "built-in feed name (reesx feeds), YAML file, or \"Pr:0.25,Nd:0.75\"");
     separate->add_option("--system", sep.system, "extraction system (default p507-hcl)");
     separate->add_option("--purity", sep.purity, "purity of every product (default 0.9999)");
     separate->add_option("--lump-below,--threshold", sep.lump_below,

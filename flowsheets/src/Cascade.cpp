@@ -346,7 +346,22 @@ std::string Cascade::Impl::variable_name(int k) const
     return "stage " + std::to_string(j + 1) + ", " + what +
            std::string(elements()[spec_.components[i]].symbol);
 }
-Cascade::Cascade(const CaseSpec& spec) : impl_(std::make_unique<Impl>(spec)) {}
+Cascade::Cascade(const CaseSpec& spec)
+try : impl_(std::make_unique<Impl>(spec)) {
+} catch (const InfeasibleError& e) {
+    if (!spec.reflux) {
+        throw;
+    }
+    // The messages name the flows that would work; say which flows the reflux gave.
+    std::string given = "reflux S = " + fmt(spec.reflux->S);
+    std::string flows = "organic flow " + fmt(spec.organic.flow_L_per_h) + " L/h";
+    if (spec.reflux->W) {
+        given += ", W = " + fmt(*spec.reflux->W);
+        flows += " and scrub flow " + fmt(spec.scrub->flow_L_per_h) + " L/h";
+    }
+    throw InfeasibleError(spec.reflux->location + ": " + given + " (mol RE per mol feed RE) " +
+                          "sets the " + flows + ": " + e.what());
+}
 Cascade::~Cascade() = default;
 Eigen::VectorXd Cascade::Impl::scale_of(const CascadeResult& r, int stages) const
 {

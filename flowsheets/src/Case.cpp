@@ -42,33 +42,17 @@ Phase parse_phase(const InputNode& node)
     node.fail("expected 'aqueous' or 'organic', found '" + text + "'");
 }
 
-std::array<double, 3> parse_efficiency(const InputNode& node)
-{
-    if (node.is_scalar()) {
-        const double e = node.as_double_in(0.0, 1.0, false, true);
-        return {e, e, e};
-    }
-    if (!node.is_map()) {
-        node.fail(
-            "expected a Murphree efficiency in (0, 1] or a mapping per section "
-            "{extraction: 0.9, scrub: 0.95, strip: 1.0}");
-    }
-    node.check_keys({"extraction", "scrub", "strip"});
-    std::array<double, 3> e{1.0, 1.0, 1.0};
-    const char* names[] = {"extraction", "scrub", "strip"};
-    for (int s = 0; s < 3; ++s) {
-        if (auto value = node.find(names[s])) {
-            e[s] = value->as_double_in(0.0, 1.0, false, true);
-        }
-    }
-    return e;
-}
-
-AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required)
+//! `flow_from_reflux`: the flow is set later from reflux.W and must not be given here.
+AcidStreamSpec parse_acid_stream(const InputNode& node, bool acid_required,
+                                 bool flow_from_reflux = false)
 {
     node.check_keys({"flow", "acid"});
     AcidStreamSpec s;
-    s.flow_L_per_h = parse_flow(node.at("flow"));
+    if (!flow_from_reflux) {
+        s.flow_L_per_h = parse_flow(node.at("flow"));
+    } else if (const auto flow = node.find("flow")) {
+        flow->fail("give either the scrub flow or reflux.W, not both");
+    }
     if (auto acid = node.find("acid")) {
         s.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
     } else if (acid_required) {
@@ -197,6 +181,63 @@ std::optional<double> CaseSpec::organic_capacity_mol_per_L() const
     return std::nullopt;
 }
 
+namespace {
+
+//! Organic and scrub flows from `reflux: {S, W}` (interface.md: S = organic flow × capacity
+//! / feed RE, W = scrub flow × acid / 3 / feed RE).
+void set_flows_from_reflux(CaseSpec& spec, const InputNode& reflux)
+{
+    const auto capacity = spec.organic_capacity_mol_per_L();
+    if (!capacity || *capacity <= 0.0) {
+        reflux.fail(
+            "S is RE per mol feed RE carried by the organic at its capacity: give the "
+            "organic's 'loading', or 'extractant-concentration' and 'saponification'");
+    }
+    RefluxSpec r;
+    r.location = reflux.source_name() + ":" + std::to_string(reflux.line()) + ":" +
+                 std::to_string(reflux.column());
+    r.S = reflux.at("S").as_double_in(0.0, 1e6, false);
+    const double feed_re = spec.feed_re_mol_per_h();
+    spec.organic.flow_L_per_h = r.S * feed_re / *capacity;
+    if (const auto w = reflux.find("W")) {
+        if (!spec.scrub) {
+            w->fail(
+                "W sets the scrub flow at the case's scrub acid, but this case has no 'scrub' "
+                "(no scrub section, or a plant stream brings its scrub liquor)");
+        }
+        r.W = w->as_double_in(0.0, 1e6, false);
+        if (!(spec.scrub->acid_mol_per_L > 0.0)) {
+            w->fail("W needs the scrub acid (W = flow × acid / 3 / feed RE): give scrub.acid");
+        }
+        spec.scrub->flow_L_per_h = 3.0 * *r.W * feed_re / spec.scrub->acid_mol_per_L;
+    }
+    spec.reflux = r;
+}
+
+}  // namespace
+
+std::array<double, 3> parse_efficiency(const InputNode& node)
+{
+    if (node.is_scalar()) {
+        const double e = node.as_double_in(0.0, 1.0, false, true);
+        return {e, e, e};
+    }
+    if (!node.is_map()) {
+        node.fail(
+            "expected a Murphree efficiency in (0, 1] or a mapping per section "
+            "{extraction: 0.9, scrub: 0.95, strip: 1.0}");
+    }
+    node.check_keys({"extraction", "scrub", "strip"});
+    std::array<double, 3> e{1.0, 1.0, 1.0};
+    const char* names[] = {"extraction", "scrub", "strip"};
+    for (int s = 0; s < 3; ++s) {
+        if (auto value = node.find(names[s])) {
+            e[s] = value->as_double_in(0.0, 1.0, false, true);
+        }
+    }
+    return e;
+}
+
 CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
 {
     if (!root.is_map()) {
@@ -204,8 +245,10 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             "a case file must be a YAML mapping with keys such as system, model, stages, "
             "feed, organic, scrub");
     }
-    root.check_keys({"schema", "name", "description", "system", "model", "stages", "feed", "feeds",
-                     "organic", "scrub", "strip", "efficiency", "distribution", "draws", "solver",
+    root.check_keys({"schema",      "name",          "description",  "system",  "model",
+                     "stages",      "feed",          "feeds",        "organic", "scrub",
+                     "strip",       "efficiency",    "distribution", "draws",   "solver",
+                     "reflux",   // the organic and scrub flows as reflux ratios
                      "cost",     // read by reesx_costs (reesx cost)
                      "dynamic",  // read by reesx dynamic (Dynamic.h)
                      "mass-action", "ph-correlation"});
@@ -265,7 +308,6 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             f.stage = spec.stages_extraction + 1;
         }
-        f.flow_L_per_h = parse_flow(node.at("flow"));
         const InputNode concentration = node.at("concentration");
         f.concentration_mol_per_L =
             concentration.as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
@@ -281,6 +323,21 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
                                     "or more); check the unit");
         }
         f.mole_fraction = parse_composition(node);
+        // A feed rate as plants state it (t/y, kg/h REO, mol/h) sets the solution flow at the
+        // feed's concentration; a flow is taken as written, so that it round-trips exactly.
+        const InputNode flow = node.at("flow");
+        FeedComposition distribution;
+        distribution.mole_fraction = f.mole_fraction;
+        if (const auto mol_per_h = parse_feed_rate_mol_per_h(flow, distribution)) {
+            f.flow_L_per_h = *mol_per_h / f.concentration_mol_per_L;
+            if (!(f.flow_L_per_h >= 1e-6 && f.flow_L_per_h <= 1e12)) {
+                flow.fail(flow.text() + " at " + concentration.text() + " is a flow of " +
+                          std::to_string(f.flow_L_per_h) +
+                          " L/h of feed solution, outside [1e-6, 1e12] L/h; check the units");
+            }
+        } else {
+            f.flow_L_per_h = parse_flow(flow);
+        }
         if (auto acid = node.find("acid")) {
             if (f.phase == Phase::organic) {
                 acid->fail("'acid' is the free HCl of an aqueous feed; an organic feed has none");
@@ -298,7 +355,30 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     const InputNode organic = root.at("organic");
     organic.check_keys(
         {"flow", "extractant-concentration", "saponification", "loading", "recycle", "base"});
-    spec.organic.flow_L_per_h = parse_flow(organic.at("flow"));
+    const std::optional<InputNode> reflux = root.find("reflux");
+    if (reflux) {
+        reflux->check_keys({"S", "W"});
+        if (const auto flow = organic.find("flow"); flow && reflux->has("S")) {
+            flow->fail("give either the organic flow or reflux.S, not both");
+        }
+        if (!reflux->has("S")) {
+            reflux->fail(
+                "missing key 'S' (organic RE flux per mol feed RE), e.g. reflux: "
+                "{S: 1.8, W: 1.1}");
+        }
+        if (inlets.feed) {
+            reflux->fail(
+                "reflux S and W are per mol of the cascade's own feed, but streams "
+                "feed this cascade; give the organic and scrub flows");
+        }
+    } else {
+        if (!organic.has("flow")) {
+            organic.fail(
+                "missing key 'flow' (e.g. flow: 3410 L/h), or give the reflux instead: "
+                "reflux: {S: 1.8, W: 1.1} (mol RE per mol feed RE)");
+        }
+        spec.organic.flow_L_per_h = parse_flow(organic.at("flow"));
+    }
     if (auto n = organic.find("extractant-concentration")) {
         spec.organic.extractant_mol_per_L =
             n->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 5.0, false);
@@ -357,7 +437,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         if (spec.stages_scrub == 0) {
             scrub->fail("a scrub stream is given but stages.scrub is 0");
         }
-        spec.scrub = parse_acid_stream(*scrub, saturated);
+        spec.scrub = parse_acid_stream(*scrub, saturated, reflux && reflux->has("W"));
     } else if (spec.stages_scrub > 0 && !inlets.scrub) {
         root.fail("the cascade has " + std::to_string(spec.stages_scrub) +
                   " scrub stages but no 'scrub' stream (flow and acid)");
@@ -370,6 +450,9 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     } else if (spec.stages_strip > 0) {
         root.fail("the cascade has " + std::to_string(spec.stages_strip) +
                   " strip stages but no 'strip' stream (flow and acid)");
+    }
+    if (reflux) {
+        set_flows_from_reflux(spec, *reflux);
     }
     if (saturated && spec.stages_strip > 1) {
         const std::string idle =

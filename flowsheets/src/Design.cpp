@@ -2,6 +2,7 @@
 #include "reesx/flowsheets/Design.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,14 @@ std::string short_num(double value, int digits = 4)
     return buffer;
 }
 
+//! The shortest text that reads back as the same double ("0.9", not "0.90000000000000002").
+std::string round_trip(double value)
+{
+    char buffer[40];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    return std::string(buffer, end);
+}
+
 std::string symbol(int element)
 {
     return std::string(elements()[element].symbol);
@@ -43,32 +52,9 @@ std::string symbol(int element)
 double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
                        double concentration_mol_per_L)
 {
-    std::string text = node.as_string();
-    std::istringstream in(text);
-    double value = 0.0;
-    std::string unit, basis;
-    in >> value >> unit >> basis;
-    if (!in.fail() || in.eof()) {
-        const double kg_per_mol = feed.kg_reo_per_mol();
-        const std::map<std::string, double> mass_units = {
-            {"kg/h", 1.0}, {"t/h", 1000.0}, {"t/d", 1000.0 / 24.0}};
-        double mol_per_h = -1.0;
-        if (const auto it = mass_units.find(unit); it != mass_units.end()) {
-            if (!basis.empty() && basis != "REO") {
-                node.fail("a mass feed rate is of rare-earth oxides: write e.g. \"1000 kg/h REO\"");
-            }
-            mol_per_h = value * it->second / kg_per_mol;
-        } else if (unit == "mol/h" || unit == "kmol/h") {
-            mol_per_h = value * (unit == "kmol/h" ? 1000.0 : 1.0);
-        }
-        if (mol_per_h >= 0.0) {
-            if (!(mol_per_h > 0.0) || !std::isfinite(mol_per_h)) {
-                node.fail("the feed rate must be positive, found \"" + text + "\"");
-            }
-            return mol_per_h;
-        }
+    if (const auto mol_per_h = parse_feed_rate_mol_per_h(node, feed)) {
+        return *mol_per_h;
     }
-    // Otherwise a volumetric flow of feed solution.
     const double flow = node.as_quantity_in(Quantity::flow, "L/h", 0.0, 1e12, false);
     return flow * concentration_mol_per_L;
 }
@@ -636,6 +622,11 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
           << num(3.0 * loaded * (1.0 + spec.strip_acid_excess) / spec.strip_acid_mol_per_L)
           << " L/h\n  acid: " << num(spec.strip_acid_mol_per_L) << " mol/L\n";
     }
+    const auto& e = spec.efficiency;
+    if (*std::min_element(e.begin(), e.end()) < 1.0) {
+        y << "efficiency: {extraction: " << round_trip(e[0]) << ", scrub: " << round_trip(e[1])
+          << ", strip: " << round_trip(e[2]) << "}\n";
+    }
     return y.str();
 }
 
@@ -655,6 +646,10 @@ void parse_system_and_feed(const InputNode& root, ExtractionSystem& system,
     }
     const std::string name = feed_node.as_string();
     const auto path = std::filesystem::path(dir) / name;
+    if (is_feed_text(name) && !std::filesystem::is_regular_file(path)) {
+        feed = parse_feed_text(feed_node);
+        return;
+    }
     try {
         feed = load_feed(std::filesystem::is_regular_file(path) ? path.string() : name);
     } catch (const InputError& e) {
@@ -706,7 +701,7 @@ DesignSpec parse_design(const InputNode& root)
 {
     root.check_keys({"schema", "name", "system", "feed", "feed-phase", "feed-rate", "split",
                      "purity", "recovery", "reflux", "organic", "scrub-acid", "strip", "tradeoff",
-                     "model", "middle-product"});
+                     "model", "middle-product", "efficiency"});
     if (const auto schema = root.find("schema")) {
         if (schema->as_integer() != 1) {
             schema->fail("this reesx reads design files of schema 1");
@@ -794,6 +789,10 @@ DesignSpec parse_design(const InputNode& root)
                 "with a recovery give one purity (purity: 0.9999), which applies to "
                 "the same product");
         }
+    }
+
+    if (const auto efficiency = root.find("efficiency")) {
+        spec.efficiency = parse_efficiency(*efficiency);
     }
 
     if (const auto reflux = root.find("reflux")) {

@@ -110,6 +110,11 @@ nlohmann::json resolved_input(const CaseSpec& spec)
         in["strip"] = {{"flow_L_per_h", spec.strip->flow_L_per_h},
                        {"acid_mol_per_L", spec.strip->acid_mol_per_L}};
     }
+    if (spec.reflux) {
+        // The flows `reflux:` stated are in organic and scrub above; the ratios as given.
+        in["reflux"] = {{"S", spec.reflux->S},
+                        {"W", spec.reflux->W ? nlohmann::json(*spec.reflux->W) : nullptr}};
+    }
     in["efficiency"] = {{"extraction", spec.efficiency[0]},
                         {"scrub", spec.efficiency[1]},
                         {"strip", spec.efficiency[2]}};
@@ -242,6 +247,15 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
         std::snprintf(line, sizeof line, "; S = %.4g, W = %.4g mol RE per mol feed RE", r.reflux_S,
                       r.reflux_W);
         out << line;
+    }
+    if (spec.reflux) {
+        std::snprintf(line, sizeof line, "\nFrom the given reflux: organic flow %.6g L/h",
+                      spec.organic.flow_L_per_h);
+        out << line;
+        if (spec.reflux->W) {
+            std::snprintf(line, sizeof line, ", scrub flow %.6g L/h", spec.scrub->flow_L_per_h);
+            out << line;
+        }
     }
     std::snprintf(line, sizeof line,
                   "\nSolved in %d Newton iterations (%.3g ms, %s); element balances close to "

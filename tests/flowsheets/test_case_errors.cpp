@@ -4,7 +4,10 @@
 // line, column, key, what was expected, what to do).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "CaseBuilder.h"
+#include "reesx/thermo/Feeds.h"
 
 using namespace reesx;
 
@@ -237,4 +240,111 @@ TEST(CaseErrors, idleStripStagesAndAcidFreeLiquorsAreWarned)
         with("scrub: {flow: 376 L/h, acid: 4.0 mol/L}", "scrub: {flow: 376 L/h, acid: 0 mol/L}"));
     ASSERT_EQ(no_acid.warnings.size(), 1U);
     EXPECT_TRUE(contains(no_acid.warnings[0], "scrub.acid: 0 mol/L")) << no_acid.warnings[0];
+}
+
+// A feed rate as plants state it sets the solution flow at the feed's concentration.
+TEST(PlantInputs, aFeedFlowInTonnesPerYearIsTheSolutionFlowItImplies)
+{
+    const CaseSpec by_rate = test::case_from_yaml(with("flow: 100 L/h", "flow: 2000 t/y"));
+    FeedComposition prnd;
+    prnd.mole_fraction = by_rate.feeds[0].mole_fraction;
+    const double expected_L_per_h = 2000.0 * 1000.0 / 8760.0 / prnd.kg_reo_per_mol() / 1.5;
+    EXPECT_NEAR(by_rate.feeds[0].flow_L_per_h, expected_L_per_h, 1e-12 * expected_L_per_h);
+    const CaseSpec by_moles = test::case_from_yaml(with("flow: 100 L/h", "flow: 150 mol/h"));
+    EXPECT_EQ(by_moles.feeds[0].flow_L_per_h, 100.0);
+    const CaseSpec percent = test::case_from_yaml(with("Pr: 0.25, Nd: 0.75", "Pr: 25 %, Nd: 75 %"));
+    EXPECT_EQ(percent.feeds[0].mole_fraction, test::case_from_yaml(base).feeds[0].mole_fraction);
+    const std::string e = error_of(with("flow: 100 L/h", "flow: 2000 t/week"));
+    EXPECT_TRUE(contains(e, "test.yaml:4:")) << e;
+    EXPECT_TRUE(contains(e, "t/y")) << e;
+    EXPECT_TRUE(contains(e, "m3/h")) << e;
+}
+
+namespace {
+
+//! The base case with its organic and scrub flows given as reflux ratios instead.
+std::string reflux_case()
+{
+    return with(
+        "organic: {flow: 3410 L/h, extractant-concentration: 1.5 mol/L, saponification: 0.36}\n"
+        "scrub: {flow: 376 L/h, acid: 4.0 mol/L}\n",
+        "organic: {extractant-concentration: 1.5 mol/L, saponification: 0.36}\n"
+        "scrub: {acid: 4.0 mol/L}\nreflux: {S: 4.09, W: 3.34}\n");
+}
+
+std::string infeasible_of(const std::string& yaml)
+{
+    try {
+        Cascade cascade(test::case_from_yaml(yaml));
+    } catch (const InfeasibleError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(PlantInputs, aRefluxCaseEqualsTheFlowCaseItImplies)
+{
+    const CaseSpec spec = test::case_from_yaml(reflux_case());
+    ASSERT_TRUE(spec.reflux);
+    char flows[200];
+    std::snprintf(flows, sizeof flows, "organic: {flow: %.17g L/h,", spec.organic.flow_L_per_h);
+    std::string flow_case = with("organic: {flow: 3410 L/h,", flows);
+    std::snprintf(flows, sizeof flows, "scrub: {flow: %.17g L/h,", spec.scrub->flow_L_per_h);
+    flow_case.replace(flow_case.find("scrub: {flow: 376 L/h,"), 22, flows);
+    const CascadeResult by_reflux = Cascade(spec).solve();
+    const CascadeResult by_flows = test::solve_yaml(flow_case);
+    EXPECT_NEAR(by_reflux.reflux_S, 4.09, 1e-12 * 4.09);
+    EXPECT_NEAR(by_reflux.reflux_W, 3.34, 1e-12 * 3.34);
+    ASSERT_EQ(by_reflux.products.size(), by_flows.products.size());
+    for (std::size_t p = 0; p < by_flows.products.size(); ++p) {
+        EXPECT_EQ(by_reflux.products[p].composition, by_flows.products[p].composition);
+    }
+    // The figures the case file's comments give (S = 4.09 at 3410 L/h, W = 3.34 at 376 L/h).
+    EXPECT_NEAR(spec.organic.flow_L_per_h, 3410.0, 5.0);
+    EXPECT_NEAR(spec.scrub->flow_L_per_h, 376.0, 1.0);
+}
+
+TEST(PlantInputs, refluxErrorsAreLocated)
+{
+    const std::string both = error_of(with("scrub: {flow: 376 L/h, acid: 4.0 mol/L}\n",
+                                           "scrub: {flow: 376 L/h, acid: 4.0 mol/L}\n"
+                                           "reflux: {S: 4.09, W: 3.34}\n"));
+    EXPECT_TRUE(contains(both, "test.yaml:7:")) << both;
+    EXPECT_TRUE(contains(both, "either the organic flow or reflux.S")) << both;
+    std::string scrub_flow_and_w = reflux_case();
+    scrub_flow_and_w.replace(scrub_flow_and_w.find("scrub: {acid"), 12,
+                             "scrub: {flow: 376 L/h, acid");
+    const std::string both_w = error_of(scrub_flow_and_w);
+    EXPECT_TRUE(contains(both_w, "test.yaml:8:")) << both_w;
+    EXPECT_TRUE(contains(both_w, "either the scrub flow or reflux.W")) << both_w;
+    const std::string neither = error_of(with("organic: {flow: 3410 L/h,", "organic: {"));
+    EXPECT_TRUE(contains(neither, "test.yaml:7:")) << neither;
+    EXPECT_TRUE(contains(neither, "reflux: {S: 1.8, W: 1.1}")) << neither;
+    std::string w_only = reflux_case();
+    w_only.replace(w_only.find("S: 4.09, "), 9, "");
+    const std::string no_s = error_of(w_only);
+    EXPECT_TRUE(contains(no_s, "missing key 'S'")) << no_s;
+}
+
+TEST(PlantInputs, infeasibleRefluxSaysWhereAndWhichFlowWouldWork)
+{
+    // W >= S: the loaded organic would carry nothing.
+    const std::string w = infeasible_of([] {
+        std::string y = reflux_case();
+        y.replace(y.find("W: 3.34"), 7, "W: 4.5");
+        return y;
+    }());
+    EXPECT_TRUE(contains(w, "test.yaml:9:")) << w;
+    EXPECT_TRUE(contains(w, "reflux S = 4.09, W = 4.5")) << w;
+    EXPECT_TRUE(contains(w, "Lower the scrub flow below")) << w;
+    // S >= 1 + W: nothing for the raffinate.
+    const std::string s = infeasible_of([] {
+        std::string y = reflux_case();
+        y.replace(y.find("S: 4.09"), 7, "S: 4.5");
+        return y;
+    }());
+    EXPECT_TRUE(contains(s, "reflux S = 4.5")) << s;
+    EXPECT_TRUE(contains(s, "Lower the organic flow below")) << s;
 }

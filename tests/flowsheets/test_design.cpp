@@ -18,6 +18,7 @@ namespace {
 using test::product_index;
 using test::solve_yaml;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 theory::Targets binary(double beta, double f_a, double purity,
                        theory::FeedPhase phase = theory::FeedPhase::aqueous)
@@ -154,6 +155,29 @@ TEST(Design, meetsTargetsOnRerunAndOneStageFewerFails)
         EXPECT_TRUE(pa_m < d.targets.purity_a || pb_m < d.targets.purity_b);
         EXPECT_LT(d.simulation.mass_balance_relative_error, 1e-10);
     }
+}
+
+// Stages below equilibrium do less each: the design needs more of them, and the case it
+// writes carries the efficiencies, so `reesx run` still reproduces it.
+TEST(Design, murphreeEfficienciesAddStagesAndTheCaseCarriesThem)
+{
+    const std::string targets = "purity: 0.999\n";
+    const DesignResult ideal = run_design(design_yaml(0.3, 0.75, targets));
+    const DesignResult real = run_design(
+        design_yaml(0.3, 0.75, targets + "efficiency: {extraction: 0.9, scrub: 0.85}\n"));
+    EXPECT_GT(real.n + real.m, ideal.n + ideal.m);
+    EXPECT_GE(real.n, ideal.n);
+    EXPECT_GE(real.m, ideal.m);
+    EXPECT_THAT(real.case_yaml, HasSubstr("efficiency: {extraction: 0.9, scrub: 0.85, strip: 1}"));
+    EXPECT_THAT(ideal.case_yaml, Not(HasSubstr("efficiency")));
+    const auto [pa, pb] = rerun(real, real.n, real.m);
+    EXPECT_EQ(pa, real.purity_a);
+    EXPECT_EQ(pb, real.purity_b);
+    const auto [pa_n, pb_n] = rerun(real, real.n - 1, real.m);
+    const auto [pa_m, pb_m] = rerun(real, real.n, real.m - 1);
+    EXPECT_TRUE(pa_n < real.targets.purity_a || pb_n < real.targets.purity_b);
+    EXPECT_TRUE(pa_m < real.targets.purity_a || pb_m < real.targets.purity_b);
+    EXPECT_THROW(run_design(design_yaml(0.3, 0.75, "efficiency: {extraction: 1.2}\n")), InputError);
 }
 
 TEST(Design, rigorousNearShortcutForBinaryAndAboveFenske)

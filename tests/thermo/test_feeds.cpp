@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -274,4 +275,103 @@ TEST(FeedFile, loadFeedReportsTheFileInItsErrors)
 }
 
 }  // namespace
+}  // namespace reesx
+
+namespace reesx {
+namespace {
+
+//! RE mol/h of a feed rate for a Pr/Nd 25:75 distribution; the InputError message as the
+//! second member when it is refused.
+std::pair<std::optional<double>, std::string> rate_of(const std::string& text)
+{
+    FeedComposition prnd;
+    prnd.mole_fraction[*element_index("Pr")] = 0.25;
+    prnd.mole_fraction[*element_index("Nd")] = 0.75;
+    try {
+        return {parse_feed_rate_mol_per_h(
+                    InputNode::load_string("feed-rate: \"" + text + "\"", "f.yaml").at("feed-rate"),
+                    prnd),
+                ""};
+    } catch (const InputError& e) {
+        return {std::nullopt, e.what()};
+    }
+}
+
+}  // namespace
+
+TEST(FeedRate, plantUnitsConvertThroughTheOxideMass)
+{
+    FeedComposition prnd;
+    prnd.mole_fraction[*element_index("Pr")] = 0.25;
+    prnd.mole_fraction[*element_index("Nd")] = 0.75;
+    const double kg_per_mol = prnd.kg_reo_per_mol();
+    EXPECT_DOUBLE_EQ(*rate_of("1000 kg/h REO").first, 1000.0 / kg_per_mol);
+    EXPECT_DOUBLE_EQ(*rate_of("1000 kg/h").first, 1000.0 / kg_per_mol);
+    EXPECT_DOUBLE_EQ(*rate_of("24 t/d").first, 1000.0 / kg_per_mol);
+    EXPECT_DOUBLE_EQ(*rate_of("8760 t/y REO").first, 1000.0 / kg_per_mol);  // a calendar year
+    EXPECT_DOUBLE_EQ(*rate_of("2 t/h").first, 2000.0 / kg_per_mol);
+    EXPECT_EQ(*rate_of("20 mol/h").first, 20.0);
+    EXPECT_EQ(*rate_of("0.5 kmol/h").first, 500.0);
+    // A flow of solution is left to the caller, who knows the concentration.
+    EXPECT_FALSE(rate_of("500 L/h").first);
+    EXPECT_FALSE(rate_of("2 m3/h").first);
+    EXPECT_FALSE(rate_of("500").first);
+    EXPECT_EQ(rate_of("500 L/h").second, "");
+}
+
+TEST(FeedRate, anUnknownUnitListsEveryAcceptedUnit)
+{
+    const std::string e = rate_of("2000 t/month").second;
+    EXPECT_THAT(e, HasSubstr("f.yaml:1:"));
+    EXPECT_THAT(e, HasSubstr("unknown feed-rate unit 't/month'"));
+    for (const char* unit : {"kg/h", "t/h", "t/d", "t/y", "REO", "mol/h", "kmol/h", "L/h", "L/min",
+                             "L/s", "mL/min", "m3/h", "m3/s", "m3/d"}) {
+        EXPECT_THAT(e, HasSubstr(unit)) << unit;
+    }
+    EXPECT_THAT(rate_of("20 mol/h REO").second, HasSubstr("REO goes with a mass rate"));
+    EXPECT_THAT(rate_of("-5 t/y").second, HasSubstr("must be positive"));
+    EXPECT_THAT(rate_of("1,5 t/y").second, HasSubstr("write decimals with '.'"));
+}
+
+TEST(FeedFile, compositionsTakePercentages)
+{
+    const FeedComposition percent = parse_feed(
+        InputNode::load_string("composition: {Pr: 25 %, Nd: \"75%\"}\n", "percent.yaml"));
+    const FeedComposition fraction =
+        parse_feed(InputNode::load_string("composition: {Pr: 0.25, Nd: 0.75}\n", "f.yaml"));
+    EXPECT_EQ(percent.mole_fraction, fraction.mole_fraction);
+    EXPECT_THROW(
+        parse_feed(InputNode::load_string("composition: {Pr: 25 %, Nd: 80 %}\n", "f.yaml")),
+        InputError);
+}
+
+TEST(FeedText, aLineOfFractionsIsAFeed)
+{
+    const auto text = [](const std::string& line) {
+        return parse_feed_text(
+            InputNode::load_string("feed: \"" + line + "\"", "command line").at("feed"));
+    };
+    const FeedComposition expected =
+        parse_feed(InputNode::load_string("composition: {Pr: 0.25, Nd: 0.75}\n", "f.yaml"));
+    EXPECT_EQ(text("Pr:0.25,Nd:0.75").mole_fraction, expected.mole_fraction);
+    EXPECT_EQ(text("Pr: 25 %, Nd: 75 %").mole_fraction, expected.mole_fraction);
+    EXPECT_TRUE(is_feed_text("Pr:0.25,Nd:0.75"));
+    EXPECT_FALSE(is_feed_text("ndfeb-scrap"));
+    const auto error = [&](const std::string& line) {
+        try {
+            text(line);
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_THAT(error("Pr:0.25,Nx:0.75"), HasSubstr("command line:1:"));
+    EXPECT_THAT(error("Pr:0.25,Nx:0.75"), HasSubstr("unknown element 'Nx'"));
+    EXPECT_THAT(error("Pr:0.25,Nx:0.75"), HasSubstr("in \"Pr:0.25,Nx:0.75\""));
+    EXPECT_THAT(error("Pr:0.25,Nd"), HasSubstr("expected ELEMENT:FRACTION pairs"));
+    EXPECT_THAT(error("Pr:0.25,Nd"), HasSubstr("found \"Nd\""));
+    EXPECT_THAT(error("Pr:0.25,Nd:0.5"), HasSubstr("add up to"));
+    EXPECT_THAT(error("Pr:0.25,Pr:0.75"), HasSubstr("given twice"));
+}
+
 }  // namespace reesx

@@ -506,3 +506,73 @@ TEST(Cli, dynamicOfAMassActionCascadeWritesItsChemistry)
     EXPECT_EQ(dims, (std::vector<std::size_t>{5, 86}));
     EXPECT_DOUBLE_EQ(h5_ph[4 * 86], ph[4][0].get<double>());
 }
+
+// Feeds, rates, reflux and efficiencies as plants state them (user-guide.md).
+TEST(Cli, feedTextRatesRefluxAndEfficienciesAsPlantsStateThem)
+{
+    const fs::path dir = scratch("plant_inputs");
+    const fs::path feed = write(dir, "feed.yaml", "composition: {Pr: 25 %, Nd: 75 %}\n");
+    const std::string options =
+        " --system p507-hcl --split Nd/Pr --purity 0.999 --feed-rate '2000 t/y' "
+        "--tradeoff-points 0 --json ";
+    const CommandRun text =
+        run_reesx("design --feed 'Pr:0.25,Nd:0.75'" + options + (dir / "text.json").string());
+    ASSERT_EQ(text.status, 0) << text.out;
+    const CommandRun file =
+        run_reesx("design --feed " + feed.string() + options + (dir / "file.json").string());
+    ASSERT_EQ(file.status, 0) << file.out;
+    nlohmann::json by_text, by_file;
+    std::ifstream(dir / "text.json") >> by_text;
+    std::ifstream(dir / "file.json") >> by_file;
+    EXPECT_EQ(by_text["stages"], by_file["stages"]);
+    EXPECT_EQ(by_text["flows"], by_file["flows"]);
+
+    const CommandRun bad =
+        run_reesx("design --feed 'Pr:0.25,Nx:0.75'" + options + (dir / "bad.json").string());
+    EXPECT_EQ(bad.status, 1) << bad.out;
+    EXPECT_NE(bad.out.find("command line:"), std::string::npos) << bad.out;
+    EXPECT_NE(bad.out.find("unknown element 'Nx'"), std::string::npos) << bad.out;
+    const CommandRun unit = run_reesx(
+        "design --feed 'Pr:0.25,Nd:0.75' --system p507-hcl "
+        "--split Nd/Pr --feed-rate '2000 t/month'");
+    EXPECT_EQ(unit.status, 1) << unit.out;
+    EXPECT_NE(unit.out.find("t/y"), std::string::npos) << unit.out;
+
+    const CommandRun separate = run_reesx(
+        "separate --feed 'La:0.5,Ce:0.5' --purity 0.99 -q --json " + (dir / "sep.json").string());
+    EXPECT_EQ(separate.status, 0) << separate.out;
+
+    // --efficiency: the design's case carries it and `run` reproduces the design.
+    const CommandRun murphree = run_reesx(
+        "design --feed 'Pr:0.25,Nd:0.75'" + options + (dir / "e.json").string() +
+        " --efficiency 'extraction: 0.9, scrub: 0.85' --case " + (dir / "e.yaml").string());
+    ASSERT_EQ(murphree.status, 0) << murphree.out;
+    nlohmann::json e;
+    std::ifstream(dir / "e.json") >> e;
+    EXPECT_GT(e["stages"]["extraction"].get<int>() + e["stages"]["scrub"].get<int>(),
+              by_text["stages"]["extraction"].get<int>() + by_text["stages"]["scrub"].get<int>());
+    const CommandRun rerun =
+        run_reesx("run " + (dir / "e.yaml").string() + " --json " + (dir / "er.json").string());
+    ASSERT_EQ(rerun.status, 0) << rerun.out;
+    nlohmann::json r;
+    std::ifstream(dir / "er.json") >> r;
+    EXPECT_EQ(r["input"]["efficiency"]["scrub"].get<double>(), 0.85);
+    EXPECT_EQ(r["products"]["loaded_organic"]["composition"]["Nd"].get<double>(),
+              e["purity"]["A"].get<double>());
+
+    // reflux: the flows it implies are reported.
+    std::string reflux_case = good_case;
+    reflux_case.replace(reflux_case.find("flow: 3410 L/h, "), 16, "");
+    reflux_case.replace(reflux_case.find("flow: 376 L/h, "), 15, "");
+    reflux_case += "reflux: {S: 4.09, W: 3.34}\n";
+    const CommandRun reflux = run_reesx("run " + write(dir, "r.yaml", reflux_case).string() +
+                                        " --json " + (dir / "r.json").string());
+    ASSERT_EQ(reflux.status, 0) << reflux.out;
+    EXPECT_NE(reflux.out.find("From the given reflux: organic flow 34"), std::string::npos)
+        << reflux.out;
+    nlohmann::json rj;
+    std::ifstream(dir / "r.json") >> rj;
+    EXPECT_EQ(rj["input"]["reflux"]["S"].get<double>(), 4.09);
+    EXPECT_NEAR(rj["reflux"]["S"].get<double>(), 4.09, 1e-12 * 4.09);
+    EXPECT_NEAR(rj["input"]["organic"]["flow_L_per_h"].get<double>(), 3410.0, 5.0);
+}

@@ -9,6 +9,7 @@
 
 #include "reesx/core/Embedded.h"
 #include "reesx/core/Error.h"
+#include "reesx/core/Units.h"
 
 namespace reesx::data {
 std::span<const reesx::EmbeddedFile> builtin_feed_files();
@@ -94,7 +95,7 @@ std::array<double, num_elements> parse_composition(const InputNode& holder)
             value.fail("element " + std::string(elements()[*element].symbol) + " given twice");
         }
         seen[*element] = true;
-        const double fraction = value.as_double_in(0.0, 1.0);
+        const double fraction = value.as_quantity_in(Quantity::fraction, "1", 0.0, 1.0);
         sum += fraction;
         moles[*element] =
             by_mole ? fraction : fraction / elements()[*element].oxide_mass_per_mol_element_g();
@@ -152,6 +153,79 @@ FeedComposition parse_feed(const InputNode& node)
             node.at("concentration")
                 .as_quantity_in(Quantity::concentration, "mol/L", 0.0, 20.0, false);
     }
+    feed.origin = node.source_name();
+    return feed;
+}
+
+std::optional<double> parse_feed_rate_mol_per_h(const InputNode& node, const FeedComposition& feed)
+{
+    FeedRate rate;
+    try {
+        rate = parse_feed_rate(node.as_string());
+    } catch (const std::invalid_argument& e) {
+        node.fail(e.what());
+    }
+    if (rate.basis == FeedRate::Basis::solution_L_per_h) {
+        return std::nullopt;
+    }
+    const double mol_per_h = rate.basis == FeedRate::Basis::re_mol_per_h
+                                 ? rate.value
+                                 : rate.value / feed.kg_reo_per_mol();
+    if (!(mol_per_h > 0.0) || !std::isfinite(mol_per_h)) {
+        node.fail("the feed rate must be positive, found \"" + node.text() + "\"");
+    }
+    return mol_per_h;
+}
+
+bool is_feed_text(const std::string& text)
+{
+    return text.find(':') != std::string::npos;
+}
+
+FeedComposition parse_feed_text(const InputNode& node)
+{
+    const std::string text = node.as_string();
+    // Rewritten as a YAML mapping so that the composition is checked as in a feed file; its
+    // errors are reported at `node` with the part of the text they concern.
+    std::string yaml = "composition:\n";
+    std::size_t begin = 0;
+    while (begin <= text.size()) {
+        std::size_t end = text.find(',', begin);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        const std::string part = text.substr(begin, end - begin);
+        const std::size_t colon = part.find(':');
+        const auto strip = [](std::string s) {
+            s.erase(0, s.find_first_not_of(" \t"));
+            s.erase(s.find_last_not_of(" \t") + 1);
+            return s;
+        };
+        const std::string element = colon == std::string::npos ? "" : strip(part.substr(0, colon));
+        const std::string value = colon == std::string::npos ? "" : strip(part.substr(colon + 1));
+        if (element.empty() || value.empty()) {
+            node.fail(
+                "expected ELEMENT:FRACTION pairs separated by commas, such as "
+                "\"Pr:0.25,Nd:0.75\", found \"" +
+                strip(part) + "\" in \"" + text + "\"");
+        }
+        if (yaml.find("\n  \"" + element + "\":") != std::string::npos) {
+            node.fail("element " + element + " given twice in \"" + text + "\"");
+        }
+        std::string quoted;
+        for (const char c : value) {
+            quoted += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+        }
+        yaml += "  \"" + element + "\": \"" + quoted + "\"\n";
+        begin = end + 1;
+    }
+    FeedComposition feed;
+    try {
+        feed.mole_fraction = parse_composition(InputNode::load_string(yaml, node.source_name()));
+    } catch (const InputError& e) {
+        node.fail("in \"" + text + "\": " + (e.detail().empty() ? e.what() : e.detail()));
+    }
+    feed.name = text;
     feed.origin = node.source_name();
     return feed;
 }

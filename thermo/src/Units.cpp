@@ -212,7 +212,76 @@ bool starts_with_yaml_special(std::string_view text)
     return false;
 }
 
+//! Feed-rate units other than flows: REO mass (to kg/h) and RE amount (to mol/h).
+struct RateUnit {
+    std::string_view name;
+    FeedRate::Basis basis;
+    double num;
+    double den;
+};
+
+constexpr std::array<RateUnit, 6> rate_units = {{
+    {"kg/h", FeedRate::Basis::reo_kg_per_h, 1.0, 1.0},
+    {"t/h", FeedRate::Basis::reo_kg_per_h, 1000.0, 1.0},
+    {"t/d", FeedRate::Basis::reo_kg_per_h, 1000.0, 24.0},
+    {"t/y", FeedRate::Basis::reo_kg_per_h, 1000.0, 8760.0},  // a calendar year
+    {"mol/h", FeedRate::Basis::re_mol_per_h, 1.0, 1.0},
+    {"kmol/h", FeedRate::Basis::re_mol_per_h, 1000.0, 1.0},
+}};
+
+std::string accepted_feed_rate_units()
+{
+    return "use a mass of rare-earth oxides (kg/h, t/h, t/d, t/y, optionally followed by REO), "
+           "an amount of rare earths (mol/h, kmol/h) or a flow of feed solution (" +
+           accepted_units(Quantity::flow).substr(std::string_view("use one of ").size()) + ")";
+}
+
 }  // namespace
+
+FeedRate parse_feed_rate(std::string_view text)
+{
+    const std::string_view trimmed = trim(text);
+    std::string_view unit_text = trimmed;
+    // The number's end: what parse_quantity accepts as a number, checked by it below.
+    std::size_t start = 0;
+    while (start < unit_text.size() &&
+           (std::isdigit(static_cast<unsigned char>(unit_text[start])) != 0 ||
+            std::string_view("+-.eE").find(unit_text[start]) != std::string_view::npos)) {
+        ++start;
+    }
+    unit_text = trim(unit_text.substr(start));
+    bool reo = false;
+    if (unit_text.size() >= 3 && unit_text.substr(unit_text.size() - 3) == "REO") {
+        reo = true;
+        unit_text = trim(unit_text.substr(0, unit_text.size() - 3));
+    }
+    const std::string name = normalize(unit_text);
+    for (const auto& u : rate_units) {
+        if (u.name == name) {
+            if (reo && u.basis != FeedRate::Basis::reo_kg_per_h) {
+                throw std::invalid_argument("\"" + std::string(trimmed) +
+                                            "\": REO goes with a mass rate (kg/h, t/h, t/d, t/y)");
+            }
+            const std::string number(trimmed.substr(0, start));
+            return {u.basis, parse_quantity(number, Quantity::dimensionless, "") * u.num / u.den};
+        }
+    }
+    if (reo ||
+        (!name.empty() && find_unit(name, Quantity::flow) == nullptr &&
+         std::isdigit(static_cast<unsigned char>(name.front())) == 0 && name.front() != ',')) {
+        for (Quantity other : {Quantity::concentration, Quantity::time, Quantity::fraction}) {
+            if (!reo && find_unit(name, other) != nullptr) {
+                throw std::invalid_argument(
+                    "'" + std::string(unit_text) + "' is " + kind_phrase(other) +
+                    " unit, but a feed rate is expected here; " + accepted_feed_rate_units());
+            }
+        }
+        throw std::invalid_argument("unknown feed-rate unit '" + std::string(unit_text) +
+                                    "' in \"" + std::string(trimmed) + "\"; " +
+                                    accepted_feed_rate_units());
+    }
+    return {FeedRate::Basis::solution_L_per_h, parse_quantity(trimmed, Quantity::flow, "L/h")};
+}
 
 std::string_view internal_unit(Quantity kind)
 {

@@ -56,6 +56,13 @@ struct AcidStreamSpec {
     double h_mol_per_h() const { return flow_L_per_h * acid_mol_per_L; }
 };
 
+//! `reflux:` of a case: the organic and scrub flows given as the theory's reflux ratios.
+struct RefluxSpec {
+    double S = 0.0;           //!< organic RE flux per feed RE, mol/mol
+    std::optional<double> W;  //!< scrub reflux per feed RE, mol/mol (with a scrub section)
+    std::string location;     //!< "file:line:column" of the key, for infeasible-flow messages
+};
+
 struct SolverSpec {
     double tolerance = 1e-12;  //!< max scaled residual (relative element imbalance per stage)
     int max_iterations = 3000;
@@ -75,6 +82,8 @@ struct CaseSpec {
     std::optional<AcidStreamSpec> scrub;
     std::optional<AcidStreamSpec> strip;
     std::array<double, 3> efficiency{1.0, 1.0, 1.0};  //!< Murphree, by Section
+    //! Set when the organic (and scrub) flows were derived from `reflux:`.
+    std::optional<RefluxSpec> reflux;
     std::vector<DrawSpec> draws;
     SolverSpec solver;
     //! Elements with a non-zero feed, in element order: the components solved for.
@@ -95,6 +104,10 @@ struct CaseSpec {
 //! The `system:` of a case or design file: a built-in name, a system file (relative to
 //! `relative_to_dir`), or an inline mapping (optionally with `base:`).
 ExtractionSystem parse_system_reference(const InputNode& node, const std::string& relative_to_dir);
+
+//! `efficiency:` of a case or design file: one Murphree efficiency in (0, 1] or a mapping
+//! per section {extraction, scrub, strip}; by Section.
+std::array<double, 3> parse_efficiency(const InputNode& node);
 
 //! Inlets of a case that a flowsheet (a plant file) feeds with streams: such a case may leave
 //! out its own `feed`, and its `scrub` acid when a stream brings the scrub liquor.

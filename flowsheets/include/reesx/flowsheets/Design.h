@@ -71,6 +71,8 @@ struct DesignSpec {
     int strip_stages = 0;
     double strip_acid_mol_per_L = 5.0;  //!< chemistry.md §2.3: 3–6 mol/L HCl
     double strip_acid_excess = 0.1;     //!< fraction above 3 H+ per RE stripped
+    //! Murphree efficiencies by Section: the trials simulate with them, the case carries them.
+    std::array<double, 3> efficiency{1.0, 1.0, 1.0};
 
     //! Set for a three-group split: the middle product as a side draw (three outlets).
     std::optional<MiddleProductSpec> middle;
@@ -155,7 +157,8 @@ struct DesignResult {
     std::optional<ThreeOutletResult> three_outlet;
 };
 
-//! "1000 kg/h REO", "5 t/d", "12 mol/h" or a flow of feed solution "100 L/h" -> RE mol/h.
+//! "1000 kg/h REO", "2000 t/y", "12 mol/h" or a flow of feed solution "100 L/h" -> RE mol/h
+//! (the units of Units.h's FeedRate, as a case's feed flow takes them).
 double parse_feed_rate(const InputNode& node, const FeedComposition& feed,
                        double concentration_mol_per_L);
 

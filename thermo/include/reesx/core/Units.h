@@ -25,4 +25,16 @@ std::string_view internal_unit(Quantity kind);
 //! with a message saying what was expected (the caller adds file/line/column).
 double parse_quantity(std::string_view text, Quantity kind, std::string_view default_unit);
 
+//! A feed rate as plants state it: a mass of rare-earth oxides ("2000 t/y", "1000 kg/h REO";
+//! kg/h, t/h, t/d, and t/y per calendar year of 8760 h), an amount of rare earths ("20 mol/h",
+//! kmol/h), or a flow of feed solution (any flow unit; a bare number is L/h).
+struct FeedRate {
+    enum class Basis { reo_kg_per_h, re_mol_per_h, solution_L_per_h };
+    Basis basis = Basis::solution_L_per_h;
+    double value = 0.0;  //!< in the basis' unit
+};
+
+//! Parses a feed rate; std::invalid_argument listing every accepted unit for an unknown one.
+FeedRate parse_feed_rate(std::string_view text);
+
 }  // namespace reesx

@@ -35,6 +35,17 @@ struct FeedComposition {
     double kg_reo_per_mol() const;
 };
 
+//! A feed rate as plants state it (Units.h: "2000 t/y", "1000 kg/h REO", "20 mol/h") -> RE
+//! mol/h of `feed`'s distribution; nullopt for a flow of feed solution ("500 L/h", a bare
+//! number), which the caller converts with the concentration it knows. Located InputErrors.
+std::optional<double> parse_feed_rate_mol_per_h(const InputNode& node, const FeedComposition& feed);
+
+//! A feed written on one line as RE mole fractions, "Pr:0.25,Nd:0.75" (or "Pr: 25 %, ...");
+//! errors located at `node`, naming the bad part.
+FeedComposition parse_feed_text(const InputNode& node);
+//! Whether a --feed value is such a line rather than a name or a file.
+bool is_feed_text(const std::string& text);
+
 //! A feed from a YAML mapping (keys: name, description, composition or
 //! oxide-mass-fractions, concentration, source, notes).
 FeedComposition parse_feed(const InputNode& node);

@@ -364,18 +364,23 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
     return out.str();
 }
 
+void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec)
+{
+    h5.write_attribute("/", "filetype", "reesx-result");
+    h5.write_attribute("/", "format_version", "1.0");
+    h5.write_attribute("/", "reesx_version", version());
+    h5.write_attribute("/", "created", iso_now());
+    h5.write_attribute("/", "command", command);
+    h5.write_attribute("/", "input_file", spec.source_file);
+    h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
+    h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+}
+
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& r)
 {
     write_file_atomically(path, [&](const std::string& temp) {
         Hdf5Writer h5(temp);
-        h5.write_attribute("/", "filetype", "reesx-result");
-        h5.write_attribute("/", "format_version", "1.0");
-        h5.write_attribute("/", "reesx_version", version());
-        h5.write_attribute("/", "created", iso_now());
-        h5.write_attribute("/", "command", "run");
-        h5.write_attribute("/", "input_file", spec.source_file);
-        h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
-        h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+        write_result_header(h5, "run", spec);
 
         std::vector<std::string> symbols, components;
         for (const auto& e : elements()) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "reesx/flowsheets/Cascade.h"
+#include "reesx/io/Hdf5.h"
 
 namespace reesx::io {
 
@@ -23,6 +24,10 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& result);
 std::string format_run(const CaseSpec& spec, const CascadeResult& result, bool stage_profile);
 
 //! Writes the HDF5 result file atomically (temporary file, then rename).
+//! The root attributes of every result file: filetype, format_version, reesx_version,
+//! created (UTC, ISO 8601), command, input_file, resolved_input_json, input_yaml.
+void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec);
+
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& result);
 
 //! Writes text atomically; used for the JSON file.

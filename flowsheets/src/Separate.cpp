@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -527,7 +528,7 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     out << YAML::EndSeq;
     out << YAML::Key << "streams" << YAML::Value << YAML::BeginSeq;
     for (const auto& c : result.cascades) {
-        if (c.feed_cascade == 0) {
+        if (c.feed_from == "plant feed") {
             continue;
         }
         const bool organic = c.design.targets.feed_phase == theory::FeedPhase::organic;
@@ -556,6 +557,36 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
 }
+
+namespace {
+
+//! A DOT edge label: the outlet's name, its flow (L/h) and its main elements (the mole
+//! fractions of at least 1 %, largest first, at most three), e.g. "raffinate\n120 L/h\nPr
+//! 0.9999".
+std::string stream_label(const CascadeResult& r, const std::string& outlet)
+{
+    std::string label = outlet;
+    for (const auto& p : r.products) {
+        if (p.name != outlet) {
+            continue;
+        }
+        char text[64];
+        std::snprintf(text, sizeof text, "\\n%.4g L/h\\n", p.flow_L_per_h);
+        label += text;
+        std::vector<int> order(num_elements);
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return p.composition[a] > p.composition[b]; });
+        for (int k = 0; k < 3 && p.composition[order[k]] >= 0.01; ++k) {
+            std::snprintf(text, sizeof text, "%s%s %.4g", k == 0 ? "" : ", ",
+                          symbol(order[k]).c_str(), p.composition[order[k]]);
+            label += text;
+        }
+    }
+    return label;
+}
+
+}  // namespace
 
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
 {
@@ -588,13 +619,19 @@ std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
         }
         return "";
     };
-    dot << "  feed -> " << node_of("plant feed") << ";\n";
+    for (const auto& c : result.cascades) {
+        if (c.feed_from == "plant feed") {
+            char flow[32];
+            std::snprintf(flow, sizeof flow, "%.4g L/h", c.design.feed_flow_L_per_h);
+            dot << "  feed -> c" << c.index << " [label=\"" << flow << "\"];\n";
+        }
+    }
     for (const auto& c : result.cascades) {
         const std::string name = "cascade " + std::to_string(c.index);
-        dot << "  c" << c.index << " -> " << node_of(name + " raffinate")
-            << " [label=\"raffinate\"];\n";
-        dot << "  c" << c.index << " -> " << node_of(name + " " + c.design.product_a_name)
-            << " [label=\"" << c.design.product_a_name << "\"];\n";
+        for (const std::string& outlet : {std::string("raffinate"), c.design.product_a_name}) {
+            dot << "  c" << c.index << " -> " << node_of(name + " " + outlet) << " [label=\""
+                << stream_label(c.design.simulation, outlet) << "\"];\n";
+        }
     }
     dot << "}\n";
     return dot.str();

@@ -253,11 +253,32 @@ int run_design(const DesignOptions& o)
 }
 
 struct SeparateOptions {
-    std::string file, system = "p507-hcl", feed, feed_rate, dot_path, plant_path;
+    std::string file, system = "p507-hcl", feed, feed_rate, dot_path, svg_path, plant_path;
     SummaryFiles out;
     double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
 };
+
+//! Renders DOT text as an SVG file at `svg_path` (atomically) with Graphviz; false when `dot`
+//! is not installed. Throws reesx::Error when `dot` fails.
+bool render_svg(const std::string& dot_text, const std::string& svg_path)
+{
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+        return false;
+    }
+    reesx::io::write_file_atomically(svg_path, [&](const std::string& temp) {
+        FILE* pipe = popen(("dot -Tsvg -o " + quoted(temp)).c_str(), "w");
+        if (pipe == nullptr) {
+            throw reesx::Error("cannot start Graphviz `dot` for '" + svg_path + "'");
+        }
+        std::fputs(dot_text.c_str(), pipe);
+        if (pclose(pipe) != 0) {
+            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path +
+                               "'");
+        }
+    });
+    return true;
+}
 
 int run_separate(const SeparateOptions& o)
 {
@@ -296,14 +317,23 @@ int run_separate(const SeparateOptions& o)
     if (!o.plant_path.empty()) {
         reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
     }
-    if (!o.dot_path.empty()) {
-        reesx::io::write_text_atomically(o.dot_path, reesx::plant_dot(spec, result));
-        // Rendered when Graphviz is installed; the DOT file is the result either way.
-        const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
-        const std::string command = "command -v dot >/dev/null 2>&1 && dot -Tsvg " +
-                                    quoted(o.dot_path) + " -o " + quoted(svg);
-        if (std::system(command.c_str()) == 0 && !o.quiet) {
-            std::cerr << "wrote " << svg << "\n";
+    if (!o.dot_path.empty() || !o.svg_path.empty()) {
+        const std::string dot = reesx::plant_dot(spec, result);
+        if (!o.dot_path.empty()) {
+            reesx::io::write_text_atomically(o.dot_path, dot);
+        }
+        if (!o.svg_path.empty()) {
+            if (!render_svg(dot, o.svg_path)) {
+                throw reesx::InputError(
+                    "--svg: Graphviz `dot` is not installed (tools/install-deps.sh installs "
+                    "it); --dot FILE writes the diagram as DOT text");
+            }
+        } else {
+            // Beside the DOT file when Graphviz is installed; the DOT file is the result.
+            const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
+            if (render_svg(dot, svg) && !o.quiet) {
+                std::cerr << "wrote " << svg << "\n";
+            }
         }
     }
     return code(ExitCode::ok);
@@ -635,6 +665,7 @@ int main(int argc, char** argv)
     separate->add_option("--json", sep.out.json_path, "JSON summary file");
     separate->add_option("--csv", sep.out.csv_dir, csv_help);
     separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
+    separate->add_option("--svg", sep.svg_path, "the diagram as SVG (needs Graphviz `dot`)");
     separate->add_option("--plant-file", sep.plant_path,
                          "write the plant as a plant file that `reesx run` simulates");
     separate->add_flag("--linked", sep.linked,

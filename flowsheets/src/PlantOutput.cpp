@@ -34,6 +34,8 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
              {"product_A_to", c.product_a_to},
              {"product_B_to", c.product_b_to},
              {"purity_target", {{"A", d.targets.purity_a}, {"B", d.targets.purity_b}}},
+             {"stage_counts", {{"extraction", d.n}, {"scrub", d.m}, {"strip", d.strip}}},
+             // the old name of stage_counts (docs/interface.md)
              {"stages", {{"extraction", d.n}, {"scrub", d.m}, {"strip", d.strip}}},
              {"flows",
               {{"feed", d.feed_flow_L_per_h},

@@ -578,7 +578,7 @@ std::string stream_label(const CascadeResult& r, const std::string& outlet)
         std::stable_sort(order.begin(), order.end(),
                          [&](int a, int b) { return p.composition[a] > p.composition[b]; });
         for (int k = 0; k < 3 && p.composition[order[k]] >= 0.01; ++k) {
-            std::snprintf(text, sizeof text, "%s%s %.4g", k == 0 ? "" : ", ",
+            std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ",
                           symbol(order[k]).c_str(), p.composition[order[k]]);
             label += text;
         }

@@ -17,6 +17,10 @@ nlohmann::json resolved_input(const CaseSpec& spec);
 
 //! The `run` JSON summary: reesx_version, command, input, converged, products, recovery,
 //! stages, mass_balance_relative_error, solver, plus reflux, reagents, warnings.
+//! The `reagents` of a run summary: base and acid flows (mol/h, kg/h) and `per_kg_product`
+//! (kg per kg REO of each product); `design` reports the same keys for its simulation.
+nlohmann::json reagents_summary(const CascadeResult& result);
+
 nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& result);
 
 //! Products, recoveries and reagents as text tables; with `stage_profile` also one line per

@@ -238,8 +238,8 @@ void write_csv_tables(const std::string& directory, const std::vector<CsvTable>&
 std::vector<CsvTable> run_csv(const json& summary)
 {
     std::vector<CsvTable> out;
-    if (summary.contains("stages") && summary["stages"].is_array()) {
-        out.push_back(stages_table("stages.csv", summary["stages"]));
+    if (summary.contains("stage_profile") && summary["stage_profile"].is_array()) {
+        out.push_back(stages_table("stages.csv", summary["stage_profile"]));
     }
     out.push_back(products_table(summary.value("products", json::object())));
     out.push_back(recovery_table(summary.value("recovery", json::object())));
@@ -254,7 +254,7 @@ std::vector<CsvTable> plant_run_csv(const json& summary)
                                                         list_rows(summary.at("streams")),
                                                         {"from", "to"}, product_columns)};
     for (const auto& [name, cascade] : summary.at("cascades").items()) {
-        out.push_back(stages_table("stages_" + name + ".csv", cascade.at("stages")));
+        out.push_back(stages_table("stages_" + name + ".csv", cascade.at("stage_profile")));
     }
     return out;
 }
@@ -329,7 +329,8 @@ std::vector<CsvTable> separate_csv(const json& summary)
 {
     std::vector<json> cascades = list_rows(summary.at("cascades"));
     for (auto& cascade : cascades) {
-        cascade.erase("case");  // the case YAML: --plant-file writes the plant as YAML
+        cascade.erase("case");    // the case YAML: --plant-file writes the plant as YAML
+        cascade.erase("stages");  // the old name of stage_counts
         if (cascade.contains("flows")) {
             cascade["flows"].erase("unit");
         }
@@ -341,7 +342,7 @@ std::vector<CsvTable> separate_csv(const json& summary)
                                     {"recovery", "recovery_fraction"}}),
             csv_table_from_objects("cascades.csv", cascades,
                                    {"index", "split", "feed_from", "product_A_to", "product_B_to"},
-                                   {{"stages", "stages"},
+                                   {{"stage_counts", "stages"},
                                     {"flows", "flow_L_per_h"},
                                     {"purity_target", "purity_target_fraction"},
                                     {"reflux", "reflux_mol_per_mol_feed"},

@@ -66,6 +66,72 @@ void write_summary(const SummaryFiles& files, const std::function<nlohmann::json
     }
 }
 
+//! `text` in double quotes, quotes and backslashes escaped (YAML, and a shell argument).
+std::string quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+//! Renders DOT text as an SVG file at `svg_path` (atomically) with Graphviz; false when `dot`
+//! is not installed. Throws reesx::Error when `dot` fails.
+bool render_svg(const std::string& dot_text, const std::string& svg_path)
+{
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+        return false;
+    }
+    reesx::io::write_file_atomically(svg_path, [&](const std::string& temp) {
+        FILE* pipe = popen(("dot -Tsvg -o " + quoted(temp)).c_str(), "w");
+        if (pipe == nullptr) {
+            throw reesx::Error("cannot start Graphviz `dot` for '" + svg_path + "'");
+        }
+        std::fputs(dot_text.c_str(), pipe);
+        if (pclose(pipe) != 0) {
+            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path +
+                               "'");
+        }
+    });
+    return true;
+}
+
+//! The plant diagram asked for: DOT text, and SVG rendered from it by Graphviz.
+struct DiagramFiles {
+    std::string dot_path, svg_path;
+    bool wanted() const { return !dot_path.empty() || !svg_path.empty(); }
+};
+
+//! Writes the diagram: the DOT file, and the SVG at `svg_path`, or beside the DOT file when
+//! Graphviz is installed and no `svg_path` is given.
+void write_diagram(const DiagramFiles& files, const std::function<std::string()>& dot_text,
+                   bool quiet)
+{
+    if (!files.wanted()) {
+        return;
+    }
+    const std::string dot = dot_text();
+    if (!files.dot_path.empty()) {
+        reesx::io::write_text_atomically(files.dot_path, dot);
+    }
+    if (!files.svg_path.empty()) {
+        if (!render_svg(dot, files.svg_path)) {
+            throw reesx::InputError(
+                "--svg: Graphviz `dot` is not installed (tools/install-deps.sh installs it); "
+                "--dot FILE writes the diagram as DOT text");
+        }
+        return;
+    }
+    const std::string svg = files.dot_path.substr(0, files.dot_path.rfind('.')) + ".svg";
+    if (render_svg(dot, svg) && !quiet) {
+        std::cerr << "wrote " << svg << "\n";
+    }
+}
+
 //! A case file for a command that takes one cascade; a plant file says so.
 reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
 {
@@ -74,7 +140,7 @@ reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& com
 
 //! `reesx run` of a plant file (docs/plants.md, "Plant files").
 int run_plant(const reesx::InputNode& root, const std::string& h5_path, const SummaryFiles& out,
-              bool stage_profile, bool quiet)
+              const DiagramFiles& diagram, bool stage_profile, bool quiet)
 {
     if (!h5_path.empty()) {
         throw reesx::InputError(
@@ -92,15 +158,20 @@ int run_plant(const reesx::InputNode& root, const std::string& h5_path, const Su
     }
     write_summary(
         out, [&] { return reesx::io::plant_run_summary(spec, result); }, reesx::io::plant_run_csv);
+    write_diagram(diagram, [&] { return reesx::io::plant_run_dot(spec, result); }, quiet);
     return code(ExitCode::ok);
 }
 
 int run_case(const std::string& case_path, const std::string& h5_path, const SummaryFiles& out,
-             bool stage_profile, bool quiet)
+             const DiagramFiles& diagram, bool stage_profile, bool quiet)
 {
     const reesx::InputNode root = reesx::InputNode::load_file(case_path);
     if (reesx::is_plant_file(root)) {
-        return run_plant(root, h5_path, out, stage_profile, quiet);
+        return run_plant(root, h5_path, out, diagram, stage_profile, quiet);
+    }
+    if (diagram.wanted()) {
+        throw reesx::InputError("--dot, --svg: the diagram is of a plant file's cascades and "
+                                "streams; '" + case_path + "' is one cascade");
     }
     const reesx::CaseSpec spec = reesx::parse_case(root);
     reesx::Cascade cascade(spec);
@@ -154,18 +225,6 @@ struct DesignOptions {
     std::string case_path;
     bool quiet = false;
 };
-
-std::string quoted(const std::string& text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "\"";
-}
 
 //! A number as the user typed it (15 significant digits, no trailing zeros).
 std::string shortest(double value)
@@ -253,32 +312,12 @@ int run_design(const DesignOptions& o)
 }
 
 struct SeparateOptions {
-    std::string file, system = "p507-hcl", feed, feed_rate, dot_path, svg_path, plant_path;
+    std::string file, system = "p507-hcl", feed, feed_rate, plant_path;
+    DiagramFiles diagram;
     SummaryFiles out;
     double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
 };
-
-//! Renders DOT text as an SVG file at `svg_path` (atomically) with Graphviz; false when `dot`
-//! is not installed. Throws reesx::Error when `dot` fails.
-bool render_svg(const std::string& dot_text, const std::string& svg_path)
-{
-    if (std::system("command -v dot >/dev/null 2>&1") != 0) {
-        return false;
-    }
-    reesx::io::write_file_atomically(svg_path, [&](const std::string& temp) {
-        FILE* pipe = popen(("dot -Tsvg -o " + quoted(temp)).c_str(), "w");
-        if (pipe == nullptr) {
-            throw reesx::Error("cannot start Graphviz `dot` for '" + svg_path + "'");
-        }
-        std::fputs(dot_text.c_str(), pipe);
-        if (pclose(pipe) != 0) {
-            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path +
-                               "'");
-        }
-    });
-    return true;
-}
 
 int run_separate(const SeparateOptions& o)
 {
@@ -317,25 +356,7 @@ int run_separate(const SeparateOptions& o)
     if (!o.plant_path.empty()) {
         reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
     }
-    if (!o.dot_path.empty() || !o.svg_path.empty()) {
-        const std::string dot = reesx::plant_dot(spec, result);
-        if (!o.dot_path.empty()) {
-            reesx::io::write_text_atomically(o.dot_path, dot);
-        }
-        if (!o.svg_path.empty()) {
-            if (!render_svg(dot, o.svg_path)) {
-                throw reesx::InputError(
-                    "--svg: Graphviz `dot` is not installed (tools/install-deps.sh installs "
-                    "it); --dot FILE writes the diagram as DOT text");
-            }
-        } else {
-            // Beside the DOT file when Graphviz is installed; the DOT file is the result.
-            const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
-            if (render_svg(dot, svg) && !o.quiet) {
-                std::cerr << "wrote " << svg << "\n";
-            }
-        }
-    }
+    write_diagram(o.diagram, [&] { return reesx::plant_dot(spec, result); }, o.quiet);
     return code(ExitCode::ok);
 }
 
@@ -599,12 +620,17 @@ int main(int argc, char** argv)
 
     std::string case_path, h5_path, json_path, csv_dir, system_name, feed_name;
     const char* csv_help = "folder for the CSV tables (created if missing; docs/user-guide.md)";
+    const char* dot_help = "Graphviz DOT diagram (SVG too if dot exists)";
+    const char* svg_help = "the diagram as SVG (needs Graphviz `dot`)";
+    DiagramFiles run_diagram;
     bool stage_profile = false, quiet = false;
     auto* run = app.add_subcommand("run", "steady state of the cascade or plant in CASE");
     run->add_option("case", case_path, "case file or plant file (YAML)")->required();
     run->add_option("-o,--output", h5_path, "HDF5 result file");
     run->add_option("--json", json_path, "JSON summary file");
     run->add_option("--csv", csv_dir, csv_help);
+    run->add_option("--dot", run_diagram.dot_path, std::string("plant file: ") + dot_help);
+    run->add_option("--svg", run_diagram.svg_path, std::string("plant file: ") + svg_help);
     run->add_flag("--stages", stage_profile, "print the stage-by-stage profile");
     run->add_flag("-q,--quiet", quiet, "print nothing on stdout");
     auto* check = app.add_subcommand("check", "parse and check CASE, count equations; no solve");
@@ -664,8 +690,8 @@ int main(int argc, char** argv)
     separate->add_option("--feed-rate", sep.feed_rate, "e.g. \"1000 kg/h REO\"");
     separate->add_option("--json", sep.out.json_path, "JSON summary file");
     separate->add_option("--csv", sep.out.csv_dir, csv_help);
-    separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
-    separate->add_option("--svg", sep.svg_path, "the diagram as SVG (needs Graphviz `dot`)");
+    separate->add_option("--dot", sep.diagram.dot_path, dot_help);
+    separate->add_option("--svg", sep.diagram.svg_path, svg_help);
     separate->add_option("--plant-file", sep.plant_path,
                          "write the plant as a plant file that `reesx run` simulates");
     separate->add_flag("--linked", sep.linked,
@@ -731,7 +757,8 @@ int main(int argc, char** argv)
     }
     try {
         if (*run) {
-            return run_case(case_path, h5_path, {json_path, csv_dir}, stage_profile, quiet);
+            return run_case(case_path, h5_path, {json_path, csv_dir}, run_diagram, stage_profile,
+                            quiet);
         }
         if (*check) {
             return check_case(case_path);

@@ -558,35 +558,23 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     return std::string(out.c_str()) + "\n";
 }
 
-namespace {
-
-//! A DOT edge label: the outlet's name, its flow (L/h) and its main elements (the mole
-//! fractions of at least 1 %, largest first, at most three), e.g. "raffinate\n120 L/h\nPr
-//! 0.9999".
-std::string stream_label(const CascadeResult& r, const std::string& outlet)
+std::string dot_stream_label(const std::string& name, double flow_L_per_h,
+                             const std::array<double, num_elements>& composition)
 {
-    std::string label = outlet;
-    for (const auto& p : r.products) {
-        if (p.name != outlet) {
-            continue;
-        }
-        char text[64];
-        std::snprintf(text, sizeof text, "\\n%.4g L/h\\n", p.flow_L_per_h);
+    char text[64];
+    std::snprintf(text, sizeof text, "\\n%.4g L/h\\n", flow_L_per_h);
+    std::string label = name + text;
+    std::vector<int> order(num_elements);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return composition[a] > composition[b]; });
+    for (int k = 0; k < 3 && composition[order[k]] >= 0.01; ++k) {
+        std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ",
+                      symbol(order[k]).c_str(), composition[order[k]]);
         label += text;
-        std::vector<int> order(num_elements);
-        std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](int a, int b) { return p.composition[a] > p.composition[b]; });
-        for (int k = 0; k < 3 && p.composition[order[k]] >= 0.01; ++k) {
-            std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ",
-                          symbol(order[k]).c_str(), p.composition[order[k]]);
-            label += text;
-        }
     }
     return label;
 }
-
-}  // namespace
 
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
 {
@@ -621,16 +609,18 @@ std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
     };
     for (const auto& c : result.cascades) {
         if (c.feed_from == "plant feed") {
-            char flow[32];
-            std::snprintf(flow, sizeof flow, "%.4g L/h", c.design.feed_flow_L_per_h);
-            dot << "  feed -> c" << c.index << " [label=\"" << flow << "\"];\n";
+            dot << "  feed -> c" << c.index << " [label=\""
+                << dot_stream_label("feed", c.design.feed_flow_L_per_h, spec.feed.mole_fraction)
+                << "\"];\n";
         }
     }
     for (const auto& c : result.cascades) {
         const std::string name = "cascade " + std::to_string(c.index);
-        for (const std::string& outlet : {std::string("raffinate"), c.design.product_a_name}) {
-            dot << "  c" << c.index << " -> " << node_of(name + " " + outlet) << " [label=\""
-                << stream_label(c.design.simulation, outlet) << "\"];\n";
+        for (const auto& p : c.design.simulation.products) {
+            if (p.name == "raffinate" || p.name == c.design.product_a_name) {
+                dot << "  c" << c.index << " -> " << node_of(name + " " + p.name) << " [label=\""
+                    << dot_stream_label(p.name, p.flow_L_per_h, p.composition) << "\"];\n";
+            }
         }
     }
     dot << "}\n";

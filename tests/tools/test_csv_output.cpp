@@ -356,3 +356,48 @@ TEST(CsvOutput, costItemsAndEveryMonteCarloSampleInCsvAndHdf5)
     const auto capex = reesx::io::read_dataset(h5, "/cost/capex_usd");
     EXPECT_EQ(capex[1], j["countries"]["US"]["capex_usd"].get<double>());
 }
+
+TEST(CsvOutput, plantRunTablesEqualTheJsonAndItsDiagramShowsEveryStream)
+{
+    const fs::path dir = scratch("plant");
+    const std::string plant = std::string(REESX_SOURCE_DIR) + "/examples/plant-la-ce-pr-linked.yaml";
+    const fs::path dot = dir / "plant.dot";
+    const CommandRun run = run_reesx("run " + plant + " -q --json " + (dir / "p.json").string() +
+                                     " --csv " + (dir / "csv").string() + " --dot " + dot.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    const json j = read_json(dir / "p.json");
+    const Csv streams = read_csv(dir / "csv" / "streams.csv");
+    ASSERT_EQ(streams.rows.size(), j["streams"].size());
+    for (std::size_t k = 0; k < streams.rows.size(); ++k) {
+        EXPECT_EQ(streams.rows[k].at("from"), j["streams"][k]["from"]);
+        expect_number(streams.rows[k], "flow_L_per_h", j["streams"][k]["flow_L_per_h"]);
+    }
+    const Csv products = read_csv(dir / "csv" / "products.csv");
+    ASSERT_EQ(products.rows.size(), j["products"].size());
+    for (const auto& row : products.rows) {
+        expect_number(row, "purity_fraction", j["products"][row.at("product")]["purity"]);
+    }
+    for (const auto& [name, cascade] : j["cascades"].items()) {
+        const Csv stages = read_csv(dir / "csv" / ("stages_" + name + ".csv"));
+        ASSERT_EQ(stages.rows.size(), cascade["stage_profile"].size()) << name;
+        for (const auto& [el, c] : cascade["stage_profile"].back()["aqueous_mol_per_L"].items()) {
+            expect_number(stages.rows.back(), el + "_aqueous_mol_per_L", c);
+        }
+    }
+    std::ifstream in(dot);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::size_t flows = 0;
+    for (std::size_t at = text.find(" L/h"); at != std::string::npos;
+         at = text.find(" L/h", at + 1)) {
+        ++flows;
+    }
+    std::size_t feeds = 0;
+    for (const auto& c : j["input"]["cascades"]) {
+        feeds += c.contains("feeds") ? c["feeds"].size() : 0;
+    }
+    EXPECT_EQ(flows, feeds + j["streams"].size() + j["products"].size()) << text;
+
+    // A one-cascade case has no plant diagram.
+    const fs::path case_file = write(dir, "case.yaml", prnd_case);
+    EXPECT_EQ(run_reesx("run " + case_file.string() + " -q --dot " + dot.string()).status, 1);
+}

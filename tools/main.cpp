@@ -50,9 +50,9 @@ struct SummaryFiles {
     bool wanted() const { return !json_path.empty() || !csv_dir.empty(); }
 };
 
-void write_summary(const SummaryFiles& files, const std::function<nlohmann::json()>& summary,
-                   const std::function<std::vector<reesx::io::CsvTable>(const nlohmann::json&)>&
-                       tables)
+void write_summary(
+    const SummaryFiles& files, const std::function<nlohmann::json()>& summary,
+    const std::function<std::vector<reesx::io::CsvTable>(const nlohmann::json&)>& tables)
 {
     if (!files.wanted()) {
         return;
@@ -93,8 +93,7 @@ bool render_svg(const std::string& dot_text, const std::string& svg_path)
         }
         std::fputs(dot_text.c_str(), pipe);
         if (pclose(pipe) != 0) {
-            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path +
-                               "'");
+            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path + "'");
         }
     });
     return true;
@@ -158,7 +157,8 @@ int run_plant(const reesx::InputNode& root, const std::string& h5_path, const Su
     }
     write_summary(
         out, [&] { return reesx::io::plant_run_summary(spec, result); }, reesx::io::plant_run_csv);
-    write_diagram(diagram, [&] { return reesx::io::plant_run_dot(spec, result); }, quiet);
+    write_diagram(
+        diagram, [&] { return reesx::io::plant_run_dot(spec, result); }, quiet);
     return code(ExitCode::ok);
 }
 
@@ -170,8 +170,10 @@ int run_case(const std::string& case_path, const std::string& h5_path, const Sum
         return run_plant(root, h5_path, out, diagram, stage_profile, quiet);
     }
     if (diagram.wanted()) {
-        throw reesx::InputError("--dot, --svg: the diagram is of a plant file's cascades and "
-                                "streams; '" + case_path + "' is one cascade");
+        throw reesx::InputError(
+            "--dot, --svg: the diagram is of a plant file's cascades and "
+            "streams; '" +
+            case_path + "' is one cascade");
     }
     const reesx::CaseSpec spec = reesx::parse_case(root);
     reesx::Cascade cascade(spec);
@@ -183,7 +185,8 @@ int run_case(const std::string& case_path, const std::string& h5_path, const Sum
             std::cerr << "warning: " << w << "\n";
         }
     }
-    write_summary(out, [&] { return reesx::io::run_summary(spec, result); }, reesx::io::run_csv);
+    write_summary(
+        out, [&] { return reesx::io::run_summary(spec, result); }, reesx::io::run_csv);
     if (!h5_path.empty()) {
         reesx::io::write_run_hdf5(h5_path, spec, result);
     }
@@ -356,7 +359,8 @@ int run_separate(const SeparateOptions& o)
     if (!o.plant_path.empty()) {
         reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
     }
-    write_diagram(o.diagram, [&] { return reesx::plant_dot(spec, result); }, o.quiet);
+    write_diagram(
+        o.diagram, [&] { return reesx::plant_dot(spec, result); }, o.quiet);
     return code(ExitCode::ok);
 }
 

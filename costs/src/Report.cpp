@@ -643,9 +643,10 @@ std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun&
     }
     paths.emplace_back("/capital_charge_usd_per_year", "USD/year");
     paths.emplace_back("/annual_cost_usd_per_year", "USD/year");
-    for (const auto& [key, unit] : {std::pair<std::string, std::string>{"cost_usd_per_kg", "USD/kg"},
-                                    {"energy_kwh_per_kg", "kWh/kg"},
-                                    {"co2_kg_per_kg", "kg CO2/kg"}}) {
+    for (const auto& [key, unit] :
+         {std::pair<std::string, std::string>{"cost_usd_per_kg", "USD/kg"},
+          {"energy_kwh_per_kg", "kWh/kg"},
+          {"co2_kg_per_kg", "kg CO2/kg"}}) {
         paths.emplace_back("/" + key + "/reo_fed", unit + " REO fed");
         for (const auto& [product, value] : first.at(key).at("products").items()) {
             paths.emplace_back("/" + key + "/products/" + product, unit + " " + product);

@@ -41,9 +41,8 @@ bool is_scalar(const json& v)
 
 bool is_string_list(const json& v)
 {
-    return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) {
-               return x.is_string();
-           });
+    return v.is_array() &&
+           std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); });
 }
 
 bool is_scalar_map(const json& v)
@@ -201,8 +200,7 @@ CsvTable csv_table_from_objects(const std::string& file_name, const std::vector<
     for (const auto& row : rows) {
         flat.push_back(flatten(row, leading, rename));
         for (const auto& [column, value] : flat.back()) {
-            if (std::find(table.header.begin(), table.header.end(), column) ==
-                table.header.end()) {
+            if (std::find(table.header.begin(), table.header.end(), column) == table.header.end()) {
                 table.header.push_back(column);
             }
         }
@@ -248,11 +246,10 @@ std::vector<CsvTable> run_csv(const json& summary)
 
 std::vector<CsvTable> plant_run_csv(const json& summary)
 {
-    std::vector<CsvTable> out = {products_table(summary.at("products")),
-                                 recovery_table(summary.at("recovery")),
-                                 csv_table_from_objects("streams.csv",
-                                                        list_rows(summary.at("streams")),
-                                                        {"from", "to"}, product_columns)};
+    std::vector<CsvTable> out = {
+        products_table(summary.at("products")), recovery_table(summary.at("recovery")),
+        csv_table_from_objects("streams.csv", list_rows(summary.at("streams")), {"from", "to"},
+                               product_columns)};
     for (const auto& [name, cascade] : summary.at("cascades").items()) {
         out.push_back(stages_table("stages_" + name + ".csv", cascade.at("stage_profile")));
     }
@@ -295,11 +292,11 @@ std::vector<CsvTable> design_csv(const json& summary)
     std::vector<CsvTable> out;
     const json& products = summary.at("products");
     if (products.is_array()) {  // a three-outlet design: one entry per product
-        out.push_back(csv_table_from_objects(
-            "products.csv", list_rows(products), {"stream", "group"},
-            {{"purity", "purity_fraction"},
-             {"purity_target", "purity_target_fraction"},
-             {"recovery", "recovery_fraction"}}));
+        out.push_back(csv_table_from_objects("products.csv", list_rows(products),
+                                             {"stream", "group"},
+                                             {{"purity", "purity_fraction"},
+                                              {"purity_target", "purity_target_fraction"},
+                                              {"recovery", "recovery_fraction"}}));
         return out;
     }
     std::vector<json> rows;
@@ -310,9 +307,9 @@ std::vector<CsvTable> design_csv(const json& summary)
                         {"purity_target_fraction", summary.at("purity_target").at(group)},
                         {"recovery_fraction", summary.at("recovery").at(group)}});
     }
-    out.push_back(csv_table_from_objects("products.csv", rows,
-                                         {"group", "stream", "purity_fraction",
-                                          "purity_target_fraction", "recovery_fraction"}));
+    out.push_back(csv_table_from_objects(
+        "products.csv", rows,
+        {"group", "stream", "purity_fraction", "purity_target_fraction", "recovery_fraction"}));
     out.push_back(csv_table_from_objects(
         "tradeoff.csv", list_rows(summary.value("tradeoff", json::array())),
         {"S_over_S_min", "S", "W", "extraction", "scrub", "total", "shortcut_total"},

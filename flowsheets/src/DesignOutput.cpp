@@ -250,7 +250,8 @@ nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
         r.simulation.reagents.scrub_acid_h_mol_per_h + r.simulation.reagents.strip_acid_h_mol_per_h;
     j["reagents"]["base_mol_per_kg_product"] = {{"A", r.base_mol_per_kg_a},
                                                 {"B", r.base_mol_per_kg_b}};
-    j["reagents"]["hcl_mol_per_kg_product"] = {{"A", r.hcl_mol_per_kg_a}, {"B", r.hcl_mol_per_kg_b}};
+    j["reagents"]["hcl_mol_per_kg_product"] = {{"A", r.hcl_mol_per_kg_a},
+                                               {"B", r.hcl_mol_per_kg_b}};
     json curve = json::array();
     for (const auto& p : r.tradeoff) {
         curve.push_back({{"S_over_S_min", p.s_over_s_min},

@@ -501,8 +501,8 @@ std::string plant_run_dot(const PlantSpec& spec, const PlantResult& result)
         const PlantProductResult& product = result.products[p];
         char purity[32];
         std::snprintf(purity, sizeof purity, "%.6g", product.purity);
-        dot << "  p" << p << " [shape=ellipse, label=\"" << product.name << "\\npurity "
-            << purity << "\"];\n";
+        dot << "  p" << p << " [shape=ellipse, label=\"" << product.name << "\\npurity " << purity
+            << "\"];\n";
         dot << "  c" << product.cascade << " -> p" << p << " [label=\""
             << dot_stream_label(product.outlet, product.value.flow_L_per_h, product.composition)
             << "\"];\n";

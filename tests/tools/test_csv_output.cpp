@@ -139,9 +139,9 @@ TEST(CsvOutput, runTablesEqualTheJson)
 {
     const fs::path dir = scratch("run");
     const fs::path case_file = write(dir, "case.yaml", prnd_case);
-    const CommandRun run = run_reesx("run " + case_file.string() + " -q --json " +
-                                     (dir / "r.json").string() + " --csv " +
-                                     (dir / "csv").string());
+    const CommandRun run =
+        run_reesx("run " + case_file.string() + " -q --json " + (dir / "r.json").string() +
+                  " --csv " + (dir / "csv").string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "r.json");
 
@@ -194,9 +194,9 @@ TEST(CsvOutput, dynamicTimeSeriesEqualsTheJson)
     const fs::path dir = scratch("dynamic");
     const fs::path case_file =
         write(dir, "case.yaml", std::string(prnd_case) + "dynamic: {hours: 20, start: feed}\n");
-    const CommandRun run = run_reesx("dynamic " + case_file.string() + " -q --json " +
-                                     (dir / "d.json").string() + " --csv " +
-                                     (dir / "csv").string());
+    const CommandRun run =
+        run_reesx("dynamic " + case_file.string() + " -q --json " + (dir / "d.json").string() +
+                  " --csv " + (dir / "csv").string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "d.json");
     const json& times = j["dynamic"]["times_h"];
@@ -216,11 +216,12 @@ TEST(CsvOutput, dynamicTimeSeriesEqualsTheJson)
 TEST(CsvOutput, designProductsAndTradeoffEqualTheJson)
 {
     const fs::path dir = scratch("design");
-    const fs::path feed = write(dir, "feed.yaml", "name: prnd\ncomposition: {Pr: 0.25, Nd: 0.75}\n");
-    const CommandRun run = run_reesx("design --system p507-hcl --feed " + feed.string() +
-                                     " --split Nd/Pr --purity 0.999 --tradeoff-points 3 -q --json " +
-                                     (dir / "d.json").string() + " --csv " +
-                                     (dir / "csv").string());
+    const fs::path feed =
+        write(dir, "feed.yaml", "name: prnd\ncomposition: {Pr: 0.25, Nd: 0.75}\n");
+    const CommandRun run =
+        run_reesx("design --system p507-hcl --feed " + feed.string() +
+                  " --split Nd/Pr --purity 0.999 --tradeoff-points 3 -q --json " +
+                  (dir / "d.json").string() + " --csv " + (dir / "csv").string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "d.json");
     const Csv tradeoff = read_csv(dir / "csv" / "tradeoff.csv");
@@ -248,9 +249,9 @@ TEST(CsvOutput, separateTablesEqualTheJsonAndTheDiagramShowsFlows)
     const fs::path feed =
         write(dir, "feed.yaml", "name: lpn\ncomposition: {La: 0.4, Pr: 0.1, Nd: 0.5}\n");
     const fs::path dot = dir / "plant.dot";
-    const CommandRun run = run_reesx("separate --feed " + feed.string() + " -q --json " +
-                                     (dir / "s.json").string() + " --csv " +
-                                     (dir / "csv").string() + " --dot " + dot.string());
+    const CommandRun run =
+        run_reesx("separate --feed " + feed.string() + " -q --json " + (dir / "s.json").string() +
+                  " --csv " + (dir / "csv").string() + " --dot " + dot.string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "s.json");
     const Csv products = read_csv(dir / "csv" / "products.csv");
@@ -302,11 +303,11 @@ TEST(CsvOutput, costItemsAndEveryMonteCarloSampleInCsvAndHdf5)
     const fs::path dir = scratch("cost");
     const std::string ex = std::string(REESX_SOURCE_DIR) + "/examples/prnd-p507.yaml";
     const std::string h5 = (dir / "cost.h5").string();
-    const CommandRun run = run_reesx("cost " + ex +
-                                     " --countries CN-NM,US --monte-carlo 12 --seed 5 --threads 2"
-                                     " --no-resimulate -q --json " +
-                                     (dir / "c.json").string() + " --csv " +
-                                     (dir / "csv").string() + " -o " + h5);
+    const CommandRun run =
+        run_reesx("cost " + ex +
+                  " --countries CN-NM,US --monte-carlo 12 --seed 5 --threads 2"
+                  " --no-resimulate -q --json " +
+                  (dir / "c.json").string() + " --csv " + (dir / "csv").string() + " -o " + h5);
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "c.json");
     const Csv items = read_csv(dir / "csv" / "cost_items.csv");
@@ -345,8 +346,7 @@ TEST(CsvOutput, costItemsAndEveryMonteCarloSampleInCsvAndHdf5)
     EXPECT_EQ(p.p95, mc["p95"].get<double>());
 
     EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "command"), "cost");
-    EXPECT_EQ(reesx::io::read_strings(h5, "/countries"),
-              (std::vector<std::string>{"CN-NM", "US"}));
+    EXPECT_EQ(reesx::io::read_strings(h5, "/countries"), (std::vector<std::string>{"CN-NM", "US"}));
     std::vector<std::size_t> dims;
     const auto sampled = reesx::io::read_dataset(h5, "/monte_carlo/cost_usd_per_kg", &dims);
     ASSERT_EQ(dims, (std::vector<std::size_t>{12, 2}));
@@ -360,7 +360,8 @@ TEST(CsvOutput, costItemsAndEveryMonteCarloSampleInCsvAndHdf5)
 TEST(CsvOutput, plantRunTablesEqualTheJsonAndItsDiagramShowsEveryStream)
 {
     const fs::path dir = scratch("plant");
-    const std::string plant = std::string(REESX_SOURCE_DIR) + "/examples/plant-la-ce-pr-linked.yaml";
+    const std::string plant =
+        std::string(REESX_SOURCE_DIR) + "/examples/plant-la-ce-pr-linked.yaml";
     const fs::path dot = dir / "plant.dot";
     const CommandRun run = run_reesx("run " + plant + " -q --json " + (dir / "p.json").string() +
                                      " --csv " + (dir / "csv").string() + " --dot " + dot.string());

@@ -30,11 +30,12 @@ std::string csv_text(const CsvTable& table);
 //! Rows of JSON objects as a table: `leading` columns first, then the others by name. A
 //! number, string or bool is one column; a mapping of numbers is one column per entry,
 //! named "<entry>_<key>" (elements by atomic number), with `key` renamed by `rename`
-//! (e.g. composition -> mol_fraction; renamed to "" the column is the entry's name); lists of numbers and deeper mappings are left out.
-CsvTable csv_table_from_objects(const std::string& file_name,
-                                const std::vector<nlohmann::json>& rows,
-                                const std::vector<std::string>& leading,
-                                const std::vector<std::pair<std::string, std::string>>& rename = {});
+//! (e.g. composition -> mol_fraction; renamed to "" the column is the entry's name); lists of
+//! numbers and deeper mappings are left out.
+CsvTable csv_table_from_objects(
+    const std::string& file_name, const std::vector<nlohmann::json>& rows,
+    const std::vector<std::string>& leading,
+    const std::vector<std::pair<std::string, std::string>>& rename = {});
 
 //! Creates `directory` (and its parents) when missing and writes every table into it, each
 //! file atomically. Throws reesx::InputError naming the directory when it cannot be made.

@@ -115,6 +115,30 @@ void expect_number(const std::map<std::string, std::string>& row, const std::str
     EXPECT_EQ(std::strtod(cell.c_str(), nullptr), value.get<double>()) << column;
 }
 
+//! Every number under a key naming a purity, recovery or composition lies in [0, 1]: JSON
+//! reports them as fractions, never percent. Returns how many were checked.
+int expect_fractions(const json& j, const std::string& path = "", bool inside = false)
+{
+    int checked = 0;
+    if (j.is_number() && inside) {
+        EXPECT_GE(j.get<double>(), 0.0) << path;
+        EXPECT_LE(j.get<double>(), 1.0 + 1e-12) << path;
+        return 1;
+    }
+    if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) {
+            const bool fraction = key.find("purity") != std::string::npos || key == "recovery" ||
+                                  key == "composition";
+            checked += expect_fractions(value, path + "/" + key, inside || fraction);
+        }
+    } else if (j.is_array()) {
+        for (std::size_t k = 0; k < j.size(); ++k) {
+            checked += expect_fractions(j[k], path + "/" + std::to_string(k), inside);
+        }
+    }
+    return checked;
+}
+
 const char* prnd_case = R"(system: p507-hcl
 stages: {extraction: 10, scrub: 10}
 feed: {flow: 100 L/h, concentration: 1.5 mol/L, composition: {Pr: 0.25, Nd: 0.75}}
@@ -144,6 +168,8 @@ TEST(CsvOutput, runTablesEqualTheJson)
                   " --csv " + (dir / "csv").string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "r.json");
+    EXPECT_GT(expect_fractions(j), 8);
+    EXPECT_EQ(j["stage_profile"], j["stages"]) << "stages: the old name of stage_profile";
 
     const Csv stages = read_csv(dir / "csv" / "stages.csv");
     ASSERT_EQ(stages.rows.size(), j["stages"].size());
@@ -224,6 +250,16 @@ TEST(CsvOutput, designProductsAndTradeoffEqualTheJson)
                   (dir / "d.json").string() + " --csv " + (dir / "csv").string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "d.json");
+    EXPECT_GT(expect_fractions(j), 4);
+    EXPECT_EQ(j["stage_counts"], j["stages"]) << "stages: the old name of stage_counts";
+    // Reagents as `run` reports them, for the designed cascade.
+    const json& reagents = j["reagents"];
+    for (const char* key : {"base_kg_per_h", "hcl_fed_kg_per_h", "per_kg_product"}) {
+        EXPECT_TRUE(reagents.contains(key)) << key;
+    }
+    const std::string a = j["products"]["A"];
+    EXPECT_GT(reagents["per_kg_product"][a]["base_kg_per_kg"].get<double>(), 0.0);
+    EXPECT_EQ(reagents["base_mol_per_h"], reagents["saponification_base_mol_per_h"]);
     const Csv tradeoff = read_csv(dir / "csv" / "tradeoff.csv");
     ASSERT_EQ(tradeoff.rows.size(), 3U);
     for (std::size_t k = 0; k < 3; ++k) {
@@ -254,6 +290,10 @@ TEST(CsvOutput, separateTablesEqualTheJsonAndTheDiagramShowsFlows)
                   " --csv " + (dir / "csv").string() + " --dot " + dot.string());
     ASSERT_EQ(run.status, 0) << run.out;
     const json j = read_json(dir / "s.json");
+    EXPECT_GT(expect_fractions(j), 6);
+    for (const auto& cascade : j["cascades"]) {
+        EXPECT_EQ(cascade["stage_counts"], cascade["stages"]);
+    }
     const Csv products = read_csv(dir / "csv" / "products.csv");
     ASSERT_EQ(products.rows.size(), j["products"].size());
     for (std::size_t p = 0; p < products.rows.size(); ++p) {

@@ -112,7 +112,9 @@ std::vector<json> list_rows(const json& list)
     return list.is_array() ? std::vector<json>(list.begin(), list.end()) : std::vector<json>{};
 }
 
-const Rename product_columns = {{"composition", "mol_fraction"}, {"purity", "purity_fraction"}};
+const Rename product_columns = {{"composition", "mol_fraction"},
+                                {"purity", "purity_fraction"},
+                                {"purity_target", "purity_target_fraction"}};
 
 CsvTable stages_table(const std::string& file_name, const json& stages)
 {

@@ -163,7 +163,11 @@ std::string csv_cell(const json& value)
     std::string text;
     if (value.is_array()) {
         for (const auto& item : value) {
-            text += (text.empty() ? "" : " ") + item.get<std::string>();
+            // Appended piecewise: GCC 12 gives a false -Wrestrict on `"literal" + std::string`.
+            if (!text.empty()) {
+                text += ' ';
+            }
+            text += item.get<std::string>();
         }
     } else {
         text = value.get<std::string>();
@@ -183,7 +187,10 @@ std::string csv_text(const CsvTable& table)
     std::string out;
     const auto line = [&](const std::vector<std::string>& cells) {
         for (std::size_t k = 0; k < cells.size(); ++k) {
-            out += (k == 0 ? "" : ",") + cells[k];
+            if (k > 0) {
+                out += ',';
+            }
+            out += cells[k];
         }
         out += "\n";
     };

@@ -1,7 +1,6 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -124,7 +123,8 @@ CsvTable stages_table(const std::string& file_name, const json& stages)
 CsvTable products_table(const json& products)
 {
     return csv_table_from_objects("products.csv", named_rows(products, "product"),
-                                  {"product", "phase", "stage", "cascade", "outlet"},
+                                  {"product", "phase", "stage", "cascade", "outlet", "flow_L_per_h",
+                                   "re_mol_per_h", "main_element", "purity"},
                                   product_columns);
 }
 
@@ -142,23 +142,11 @@ CsvTable recovery_table(const json& recovery)
 
 std::string csv_cell(const json& value)
 {
-    if (value.is_null()) {
+    if (value.is_null() || (value.is_number_float() && !std::isfinite(value.get<double>()))) {
         return "";
     }
-    if (value.is_boolean()) {
-        return value.get<bool>() ? "true" : "false";
-    }
-    if (value.is_number_integer() || value.is_number_unsigned()) {
-        return value.dump();
-    }
-    if (value.is_number()) {
-        const double x = value.get<double>();
-        if (!std::isfinite(x)) {
-            return "";
-        }
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.17g", x);
-        return buffer;
+    if (value.is_number() || value.is_boolean()) {
+        return value.dump();  // a double as the shortest text that reads back as the same double
     }
     std::string text;
     if (value.is_array()) {

@@ -3,8 +3,9 @@
 // What `--csv DIR` writes (docs/user-guide.md, "CSV output"): tables built from a command's
 // JSON summary, so that a CSV cell and the JSON value it came from are the same number.
 // Conventions: comma-separated, one header row, column names carry their units
-// ("Pr_aqueous_mol_per_L", "flow_L_per_h", "_fraction" for dimensionless ratios), numbers
-// with 17 significant digits, and a non-finite or missing number as an empty cell.
+// ("Pr_aqueous_mol_per_L", "flow_L_per_h", "_fraction" for dimensionless ratios), numbers as
+// the JSON file writes them (the shortest text that reads back as the same double), and a
+// non-finite or missing number as an empty cell.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,7 +20,7 @@ struct CsvTable {
     std::vector<std::vector<std::string>> rows;
 };
 
-//! One cell: a number with 17 significant digits (empty when null or non-finite), a string
+//! One cell: a number as JSON writes it (empty when null or non-finite), a string
 //! quoted when it holds a comma, quote or line break, a bool as true/false, a list of strings
 //! joined with spaces.
 std::string csv_cell(const nlohmann::json& value);

@@ -173,13 +173,13 @@ TEST(CsvOutput, runTablesEqualTheJson)
     EXPECT_EQ(j["stage_profile"], j["stages"]) << "stages: the old name of stage_profile";
 
     const Csv stages = read_csv(dir / "csv" / "stages.csv");
-    ASSERT_EQ(stages.rows.size(), j["stages"].size());
+    ASSERT_EQ(stages.rows.size(), j["stage_profile"].size());
     ASSERT_GE(stages.header.size(), 6U);
     EXPECT_EQ(stages.header[0], "stage");
     EXPECT_EQ(stages.header[1], "section");
     for (std::size_t s = 0; s < stages.rows.size(); ++s) {
         const auto& row = stages.rows[s];
-        const json& stage = j["stages"][s];
+        const json& stage = j["stage_profile"][s];
         expect_number(row, "stage", stage["stage"]);
         EXPECT_EQ(row.at("section"), stage["section"]);
         expect_number(row, "aqueous_flow_L_per_h", stage["aqueous_flow_L_per_h"]);
@@ -237,7 +237,7 @@ TEST(CsvOutput, dynamicTimeSeriesEqualsTheJson)
         }
     }
     const Csv final_stages = read_csv(dir / "csv" / "final_stages.csv");
-    EXPECT_EQ(final_stages.rows.size(), j["stages"].size());
+    EXPECT_EQ(final_stages.rows.size(), j["stage_profile"].size());
 }
 
 TEST(CsvOutput, designProductsAndTradeoffEqualTheJson)
@@ -309,7 +309,7 @@ TEST(CsvOutput, separateTablesEqualTheJsonAndTheDiagramShowsFlows)
     for (std::size_t c = 0; c < cascades.rows.size(); ++c) {
         const json& cascade = j["cascades"][c];
         EXPECT_EQ(cascades.rows[c].at("split"), cascade["split"]);
-        expect_number(cascades.rows[c], "extraction_stages", cascade["stages"]["extraction"]);
+        expect_number(cascades.rows[c], "extraction_stages", cascade["stage_counts"]["extraction"]);
         expect_number(cascades.rows[c], "organic_flow_L_per_h", cascade["flows"]["organic"]);
         expect_number(cascades.rows[c], "base_mol_per_h", cascade["reagents"]["base_mol_per_h"]);
     }

@@ -66,19 +66,6 @@ void write_summary(
     }
 }
 
-//! `text` in double quotes, quotes and backslashes escaped (YAML, and a shell argument).
-std::string quoted(const std::string& text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
 //! Renders DOT text as an SVG file at `svg_path` (atomically) with Graphviz; false when `dot`
 //! is not installed. Throws reesx::Error when `dot` fails.
 bool render_svg(const std::string& dot_text, const std::string& svg_path)
@@ -87,7 +74,13 @@ bool render_svg(const std::string& dot_text, const std::string& svg_path)
         return false;
     }
     reesx::io::write_file_atomically(svg_path, [&](const std::string& temp) {
-        FILE* pipe = popen(("dot -Tsvg -o " + quoted(temp)).c_str(), "w");
+        // The path in single quotes, each ' as '\'': the shell expands nothing in it.
+        std::string command = "dot -Tsvg -o '";
+        for (const char c : temp) {
+            command += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        }
+        command += '\'';
+        FILE* pipe = popen(command.c_str(), "w");
         if (pipe == nullptr) {
             throw reesx::Error("cannot start Graphviz `dot` for '" + svg_path + "'");
         }
@@ -171,7 +164,7 @@ int run_case(const std::string& case_path, const std::string& h5_path, const Sum
     }
     if (diagram.wanted()) {
         throw reesx::InputError(
-            "--dot, --svg: the diagram is of a plant file's cascades and "
+            "--dot, --svg: the diagram shows a plant file's cascades and "
             "streams; '" +
             case_path + "' is one cascade");
     }
@@ -228,6 +221,18 @@ struct DesignOptions {
     std::string case_path;
     bool quiet = false;
 };
+
+std::string quoted(const std::string& text)
+{
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
 
 //! A number as the user typed it (15 significant digits, no trailing zeros).
 std::string shortest(double value)

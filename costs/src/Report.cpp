@@ -630,7 +630,7 @@ std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun&
     io::CsvTable items{"cost_items.csv", {"item", "unit"}, {}};
     items.header.insert(items.header.end(), codes.begin(), codes.end());
     const nlohmann::json& countries = summary.at("countries");
-    // (JSON path, unit) of every item, in the order of the table on stdout.
+    // (JSON path, unit) of every item: capital, operating cost, then the per-kg figures.
     std::vector<std::pair<nlohmann::json::json_pointer, std::string>> paths;
     const nlohmann::json& first = countries.at(codes.front());
     paths.emplace_back("/capex_usd", "USD");

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <numeric>
 
@@ -15,6 +16,7 @@
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/AtomicFile.h"
+#include "reesx/io/Csv.h"
 #include "reesx/io/DesignOutput.h"
 #include "reesx/io/DynamicOutput.h"
 #include "reesx/io/PlantOutput.h"
@@ -41,6 +43,87 @@ std::function<void(const std::string&)> progress_on_stderr(bool quiet)
     };
 }
 
+//! Where the command's summary goes: the JSON file and the CSV folder, each when asked for;
+//! `summary` is built only when one of them is.
+struct SummaryFiles {
+    std::string json_path, csv_dir;
+    bool wanted() const { return !json_path.empty() || !csv_dir.empty(); }
+};
+
+void write_summary(
+    const SummaryFiles& files, const std::function<nlohmann::json()>& summary,
+    const std::function<std::vector<reesx::io::CsvTable>(const nlohmann::json&)>& tables)
+{
+    if (!files.wanted()) {
+        return;
+    }
+    const nlohmann::json j = summary();
+    if (!files.json_path.empty()) {
+        reesx::io::write_json(files.json_path, j);
+    }
+    if (!files.csv_dir.empty()) {
+        reesx::io::write_csv_tables(files.csv_dir, tables(j));
+    }
+}
+
+//! Renders DOT text as an SVG file at `svg_path` (atomically) with Graphviz; false when `dot`
+//! is not installed. Throws reesx::Error when `dot` fails.
+bool render_svg(const std::string& dot_text, const std::string& svg_path)
+{
+    if (std::system("command -v dot >/dev/null 2>&1") != 0) {
+        return false;
+    }
+    reesx::io::write_file_atomically(svg_path, [&](const std::string& temp) {
+        // The path in single quotes, each ' as '\'': the shell expands nothing in it.
+        std::string command = "dot -Tsvg -o '";
+        for (const char c : temp) {
+            command += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        }
+        command += '\'';
+        FILE* pipe = popen(command.c_str(), "w");
+        if (pipe == nullptr) {
+            throw reesx::Error("cannot start Graphviz `dot` for '" + svg_path + "'");
+        }
+        std::fputs(dot_text.c_str(), pipe);
+        if (pclose(pipe) != 0) {
+            throw reesx::Error("Graphviz `dot -Tsvg` failed on the diagram for '" + svg_path + "'");
+        }
+    });
+    return true;
+}
+
+//! The plant diagram asked for: DOT text, and SVG rendered from it by Graphviz.
+struct DiagramFiles {
+    std::string dot_path, svg_path;
+    bool wanted() const { return !dot_path.empty() || !svg_path.empty(); }
+};
+
+//! Writes the diagram: the DOT file, and the SVG at `svg_path`, or beside the DOT file when
+//! Graphviz is installed and no `svg_path` is given.
+void write_diagram(const DiagramFiles& files, const std::function<std::string()>& dot_text,
+                   bool quiet)
+{
+    if (!files.wanted()) {
+        return;
+    }
+    const std::string dot = dot_text();
+    if (!files.dot_path.empty()) {
+        reesx::io::write_text_atomically(files.dot_path, dot);
+    }
+    if (!files.svg_path.empty()) {
+        if (!render_svg(dot, files.svg_path)) {
+            throw reesx::InputError(
+                "--svg: Graphviz `dot` is not installed (tools/install-deps.sh installs it); "
+                "--dot FILE writes the diagram as DOT text");
+        }
+        return;
+    }
+    const std::string svg = files.dot_path.substr(0, files.dot_path.rfind('.')) + ".svg";
+    if (render_svg(dot, svg) && !quiet) {
+        std::cerr << "wrote " << svg << "\n";
+    }
+}
+
 //! A case file for a command that takes one cascade; a plant file says so.
 reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& command)
 {
@@ -48,8 +131,8 @@ reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& com
 }
 
 //! `reesx run` of a plant file (docs/plants.md, "Plant files").
-int run_plant(const reesx::InputNode& root, const std::string& h5_path,
-              const std::string& json_path, bool stage_profile, bool quiet)
+int run_plant(const reesx::InputNode& root, const std::string& h5_path, const SummaryFiles& out,
+              const DiagramFiles& diagram, bool stage_profile, bool quiet)
 {
     if (!h5_path.empty()) {
         throw reesx::InputError(
@@ -65,18 +148,25 @@ int run_plant(const reesx::InputNode& root, const std::string& h5_path,
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!json_path.empty()) {
-        reesx::io::write_json(json_path, reesx::io::plant_run_summary(spec, result));
-    }
+    write_summary(
+        out, [&] { return reesx::io::plant_run_summary(spec, result); }, reesx::io::plant_run_csv);
+    write_diagram(
+        diagram, [&] { return reesx::io::plant_run_dot(spec, result); }, quiet);
     return code(ExitCode::ok);
 }
 
-int run_case(const std::string& case_path, const std::string& h5_path, const std::string& json_path,
-             bool stage_profile, bool quiet)
+int run_case(const std::string& case_path, const std::string& h5_path, const SummaryFiles& out,
+             const DiagramFiles& diagram, bool stage_profile, bool quiet)
 {
     const reesx::InputNode root = reesx::InputNode::load_file(case_path);
     if (reesx::is_plant_file(root)) {
-        return run_plant(root, h5_path, json_path, stage_profile, quiet);
+        return run_plant(root, h5_path, out, diagram, stage_profile, quiet);
+    }
+    if (diagram.wanted()) {
+        throw reesx::InputError(
+            "--dot, --svg: the diagram shows a plant file's cascades and "
+            "streams; '" +
+            case_path + "' is one cascade");
     }
     const reesx::CaseSpec spec = reesx::parse_case(root);
     reesx::Cascade cascade(spec);
@@ -88,9 +178,8 @@ int run_case(const std::string& case_path, const std::string& h5_path, const std
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!json_path.empty()) {
-        reesx::io::write_json(json_path, reesx::io::run_summary(spec, result));
-    }
+    write_summary(
+        out, [&] { return reesx::io::run_summary(spec, result); }, reesx::io::run_csv);
     if (!h5_path.empty()) {
         reesx::io::write_run_hdf5(h5_path, spec, result);
     }
@@ -129,7 +218,8 @@ struct DesignOptions {
     double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
     double middle_purity = 0.0, middle_recovery = 0.0;
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
-    std::string json_path, case_path;
+    SummaryFiles out;
+    std::string case_path;
     bool quiet = false;
 };
 
@@ -238,9 +328,8 @@ int run_design(const DesignOptions& o)
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!o.json_path.empty()) {
-        reesx::io::write_json(o.json_path, reesx::io::design_summary(spec, result));
-    }
+    write_summary(
+        o.out, [&] { return reesx::io::design_summary(spec, result); }, reesx::io::design_csv);
     if (!o.case_path.empty()) {
         reesx::io::write_text_atomically(o.case_path, result.case_yaml);
     }
@@ -248,7 +337,9 @@ int run_design(const DesignOptions& o)
 }
 
 struct SeparateOptions {
-    std::string file, system = "p507-hcl", feed, feed_rate, json_path, dot_path, plant_path;
+    std::string file, system = "p507-hcl", feed, feed_rate, plant_path;
+    DiagramFiles diagram;
+    SummaryFiles out;
     double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
 };
@@ -285,27 +376,18 @@ int run_separate(const SeparateOptions& o)
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!o.json_path.empty()) {
-        reesx::io::write_json(o.json_path, reesx::io::separate_summary(spec, result));
-    }
+    write_summary(
+        o.out, [&] { return reesx::io::separate_summary(spec, result); }, reesx::io::separate_csv);
     if (!o.plant_path.empty()) {
         reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
     }
-    if (!o.dot_path.empty()) {
-        reesx::io::write_text_atomically(o.dot_path, reesx::plant_dot(spec, result));
-        // Rendered when Graphviz is installed; the DOT file is the result either way.
-        const std::string svg = o.dot_path.substr(0, o.dot_path.rfind('.')) + ".svg";
-        const std::string command = "command -v dot >/dev/null 2>&1 && dot -Tsvg " +
-                                    quoted(o.dot_path) + " -o " + quoted(svg);
-        if (std::system(command.c_str()) == 0 && !o.quiet) {
-            std::cerr << "wrote " << svg << "\n";
-        }
-    }
+    write_diagram(
+        o.diagram, [&] { return reesx::plant_dot(spec, result); }, o.quiet);
     return code(ExitCode::ok);
 }
 
 int run_dynamic(const std::string& case_path, double hours, const std::string& h5_path,
-                const std::string& json_path, bool quiet)
+                const SummaryFiles& out, bool quiet)
 {
     const reesx::CaseSpec spec = load_one_cascade(case_path, "dynamic");
     reesx::DynamicSpec dynamic = reesx::parse_dynamic(spec);
@@ -326,9 +408,9 @@ int run_dynamic(const std::string& case_path, double hours, const std::string& h
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!json_path.empty()) {
-        reesx::io::write_json(json_path, reesx::io::dynamic_summary(spec, dynamic, result));
-    }
+    write_summary(
+        out, [&] { return reesx::io::dynamic_summary(spec, dynamic, result); },
+        reesx::io::dynamic_csv);
     if (!h5_path.empty()) {
         reesx::io::write_dynamic_hdf5(h5_path, spec, result);
     }
@@ -439,7 +521,8 @@ std::vector<std::string> split_codes(const std::string& text)
     return out;
 }
 
-int cost_case(const std::string& case_path, const std::string& json_path, const CostArgs& args)
+int cost_case(const std::string& case_path, const std::string& h5_path, const SummaryFiles& out,
+              const CostArgs& args)
 {
     namespace rc = reesx::costs;
     const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
@@ -468,8 +551,11 @@ int cost_case(const std::string& case_path, const std::string& json_path, const 
             std::cerr << "warning: " << w << "\n";
         }
     }
-    if (!json_path.empty()) {
-        reesx::io::write_json(json_path, rc::cost_summary(spec, study));
+    write_summary(
+        out, [&] { return rc::cost_summary(spec, study); },
+        [&](const nlohmann::json& j) { return rc::cost_csv(j, study.run); });
+    if (!h5_path.empty()) {
+        rc::write_cost_hdf5(h5_path, spec, study.run);
     }
     return code(ExitCode::ok);
 }
@@ -558,12 +644,19 @@ int main(int argc, char** argv)
     app.set_version_flag("--version", std::string("reesx ") + REESX_VERSION);
     app.require_subcommand(1);
 
-    std::string case_path, h5_path, json_path, system_name, feed_name;
+    std::string case_path, h5_path, json_path, csv_dir, system_name, feed_name;
+    const char* csv_help = "folder for the CSV tables (created if missing; docs/user-guide.md)";
+    const char* dot_help = "Graphviz DOT diagram (SVG too if dot exists)";
+    const char* svg_help = "the diagram as SVG (needs Graphviz `dot`)";
+    DiagramFiles run_diagram;
     bool stage_profile = false, quiet = false;
     auto* run = app.add_subcommand("run", "steady state of the cascade or plant in CASE");
     run->add_option("case", case_path, "case file or plant file (YAML)")->required();
     run->add_option("-o,--output", h5_path, "HDF5 result file");
     run->add_option("--json", json_path, "JSON summary file");
+    run->add_option("--csv", csv_dir, csv_help);
+    run->add_option("--dot", run_diagram.dot_path, std::string("plant file: ") + dot_help);
+    run->add_option("--svg", run_diagram.svg_path, std::string("plant file: ") + svg_help);
     run->add_flag("--stages", stage_profile, "print the stage-by-stage profile");
     run->add_flag("-q,--quiet", quiet, "print nothing on stdout");
     auto* check = app.add_subcommand("check", "parse and check CASE, count equations; no solve");
@@ -600,7 +693,8 @@ int main(int argc, char** argv)
     design->add_option("--strip-stages", d.strip_stages, "add a strip section");
     design->add_option("--tradeoff-points", d.tradeoff_points,
                        "points of the stages-vs-reflux curve (default 20, 0: none)");
-    design->add_option("--json", d.json_path, "JSON summary file");
+    design->add_option("--json", d.out.json_path, "JSON summary file");
+    design->add_option("--csv", d.out.csv_dir, csv_help);
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
     design->add_flag("-q,--quiet", d.quiet, "print nothing on stdout");
     double dynamic_hours = 0.0;
@@ -610,6 +704,7 @@ int main(int argc, char** argv)
     dynamic->add_option("--hours", dynamic_hours, "simulated time, h (overrides dynamic.hours)");
     dynamic->add_option("-o,--output", h5_path, "HDF5 time series");
     dynamic->add_option("--json", json_path, "JSON summary file");
+    dynamic->add_option("--csv", csv_dir, csv_help);
     dynamic->add_flag("-q,--quiet", quiet, "print nothing on stdout");
     SeparateOptions sep;
     auto* separate =
@@ -623,8 +718,10 @@ int main(int argc, char** argv)
                          "lump elements below this feed mole fraction with their neighbour "
                          "(default 0: every element present is a product)");
     separate->add_option("--feed-rate", sep.feed_rate, "e.g. \"1000 kg/h REO\"");
-    separate->add_option("--json", sep.json_path, "JSON summary file");
-    separate->add_option("--dot", sep.dot_path, "Graphviz DOT diagram (SVG too if dot exists)");
+    separate->add_option("--json", sep.out.json_path, "JSON summary file");
+    separate->add_option("--csv", sep.out.csv_dir, csv_help);
+    separate->add_option("--dot", sep.diagram.dot_path, dot_help);
+    separate->add_option("--svg", sep.diagram.svg_path, svg_help);
     separate->add_option("--plant-file", sep.plant_path,
                          "write the plant as a plant file that `reesx run` simulates");
     separate->add_flag("--linked", sep.linked,
@@ -661,6 +758,8 @@ int main(int argc, char** argv)
                      "comma-separated country/region codes, the first is the reference "
                      "(default: the case's cost.countries, else CN-NM,US,AU,MY,VN,JP)");
     cost->add_option("--json", json_path, "JSON summary file");
+    cost->add_option("--csv", csv_dir, csv_help);
+    cost->add_option("-o,--output", h5_path, "HDF5 result file (with the Monte Carlo samples)");
     cost->add_option(
         "--scenario", cost_args.scenario,
         "capital location-factor scenario (towler-sinnott, compass-2017, china-third)");
@@ -688,7 +787,8 @@ int main(int argc, char** argv)
     }
     try {
         if (*run) {
-            return run_case(case_path, h5_path, json_path, stage_profile, quiet);
+            return run_case(case_path, h5_path, {json_path, csv_dir}, run_diagram, stage_profile,
+                            quiet);
         }
         if (*check) {
             return check_case(case_path);
@@ -697,13 +797,13 @@ int main(int argc, char** argv)
             return run_design(d);
         }
         if (*dynamic) {
-            return run_dynamic(case_path, dynamic_hours, h5_path, json_path, quiet);
+            return run_dynamic(case_path, dynamic_hours, h5_path, {json_path, csv_dir}, quiet);
         }
         if (*separate) {
             return run_separate(sep);
         }
         if (*cost) {
-            return cost_case(case_path, json_path, cost_args);
+            return cost_case(case_path, h5_path, {json_path, csv_dir}, cost_args);
         }
         if (*countries) {
             return list_countries(country_code);

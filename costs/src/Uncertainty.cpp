@@ -350,6 +350,10 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
         out.countries.push_back(mc);
     }
     out.cost_usd_per_kg = std::move(values[cost]);
+    out.capex_usd = std::move(values[capex]);
+    out.opex_usd_per_year = std::move(values[opex]);
+    out.energy_kwh_per_kg = std::move(values[energy]);
+    out.co2_kg_per_kg = std::move(values[co2]);
     return out;
 }
 

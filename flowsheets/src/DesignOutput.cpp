@@ -78,7 +78,8 @@ nlohmann::json three_outlet_summary(const DesignSpec& spec, const ThreeOutletRes
                    {"A", symbols(r.groups[2])},
                    {"beta_low", r.beta_low},
                    {"beta_high", r.beta_high}};
-    j["stages"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["stage_counts"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["stages"] = j["stage_counts"];  // the old name of stage_counts (docs/interface.md)
     j["draw"] = {{"name", "middle"},
                  {"phase", "organic"},
                  {"stage", r.draw_stage},
@@ -94,7 +95,9 @@ nlohmann::json three_outlet_summary(const DesignSpec& spec, const ThreeOutletRes
                    {"S_min_high_cut", r.s_min_high},
                    {"S_min_middle", r.s_min_middle}};
     j["products"] = three_products_json(r.products);
-    j["reagents"] = {{"base_mol_per_h", r.base_mol_per_h}, {"hcl_mol_per_h", r.hcl_mol_per_h}};
+    j["reagents"] = reagents_summary(r.simulation);  // the keys of `run`, and the design's:
+    j["reagents"]["base_mol_per_h"] = r.base_mol_per_h;
+    j["reagents"]["hcl_mol_per_h"] = r.hcl_mol_per_h;
     json alternatives = json::array();
     for (const auto& a : r.alternatives) {
         json one = {{"cuts", a.cuts}};
@@ -212,7 +215,8 @@ nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
                    {"key_B", std::string(elements()[r.key_b].symbol)},
                    {"beta", r.targets.beta},
                    {"f_A", r.targets.f_a}};
-    j["stages"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["stage_counts"] = {{"extraction", r.n}, {"scrub", r.m}, {"strip", r.strip}};
+    j["stages"] = j["stage_counts"];  // the old name of stage_counts (docs/interface.md)
     j["flows"] = {{"feed", r.feed_flow_L_per_h},
                   {"organic", r.organic_flow_L_per_h},
                   {"scrub", r.scrub_flow_L_per_h},
@@ -239,12 +243,15 @@ nlohmann::json design_summary(const DesignSpec& spec, const DesignResult& r)
         {"B_with_one_less_extraction_stage", r.purity_b_one_less_extraction}};
     j["recovery"] = {{"A", r.recovery_a}, {"B", r.recovery_b}};
     j["products"] = {{"A", r.product_a_name}, {"B", r.product_b_name}};
-    j["reagents"] = {
-        {"base_mol_per_h", r.simulation.reagents.saponification_base_mol_per_h},
-        {"hcl_mol_per_h", r.simulation.reagents.scrub_acid_h_mol_per_h +
-                              r.simulation.reagents.strip_acid_h_mol_per_h},
-        {"base_mol_per_kg_product", {{"A", r.base_mol_per_kg_a}, {"B", r.base_mol_per_kg_b}}},
-        {"hcl_mol_per_kg_product", {{"A", r.hcl_mol_per_kg_a}, {"B", r.hcl_mol_per_kg_b}}}};
+    // The keys of `run` (kg/h, kg per kg of each product) beside the design's own (mol/h).
+    j["reagents"] = reagents_summary(r.simulation);
+    j["reagents"]["base_mol_per_h"] = r.simulation.reagents.saponification_base_mol_per_h;
+    j["reagents"]["hcl_mol_per_h"] =
+        r.simulation.reagents.scrub_acid_h_mol_per_h + r.simulation.reagents.strip_acid_h_mol_per_h;
+    j["reagents"]["base_mol_per_kg_product"] = {{"A", r.base_mol_per_kg_a},
+                                                {"B", r.base_mol_per_kg_b}};
+    j["reagents"]["hcl_mol_per_kg_product"] = {{"A", r.hcl_mol_per_kg_a},
+                                               {"B", r.hcl_mol_per_kg_b}};
     json curve = json::array();
     for (const auto& p : r.tradeoff) {
         curve.push_back({{"S_over_S_min", p.s_over_s_min},

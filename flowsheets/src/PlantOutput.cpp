@@ -34,6 +34,8 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
              {"product_A_to", c.product_a_to},
              {"product_B_to", c.product_b_to},
              {"purity_target", {{"A", d.targets.purity_a}, {"B", d.targets.purity_b}}},
+             {"stage_counts", {{"extraction", d.n}, {"scrub", d.m}, {"strip", d.strip}}},
+             // the old name of stage_counts (docs/interface.md)
              {"stages", {{"extraction", d.n}, {"scrub", d.m}, {"strip", d.strip}}},
              {"flows",
               {{"feed", d.feed_flow_L_per_h},
@@ -463,6 +465,50 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
         }
     }
     return out.str();
+}
+
+std::string plant_run_dot(const PlantSpec& spec, const PlantResult& result)
+{
+    std::ostringstream dot;
+    dot << "digraph plant {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
+    for (std::size_t c = 0; c < spec.cascades.size(); ++c) {
+        const CaseSpec& cascade = spec.cascades[c];
+        dot << "  c" << c << " [shape=box, label=\"" << spec.cascade_names[c] << "\\n"
+            << cascade.stages_extraction << " + " << cascade.stages_scrub << " + "
+            << cascade.stages_strip << " stages\"];\n";
+        for (std::size_t f = 0; f < cascade.feeds.size(); ++f) {
+            const FeedSpec& feed = cascade.feeds[f];
+            dot << "  f" << c << "_" << f << " [shape=box, style=rounded, label=\"feed\"];\n";
+            dot << "  f" << c << "_" << f << " -> c" << c << " [label=\""
+                << dot_stream_label(std::string(phase_name(feed.phase)) + " feed",
+                                    feed.flow_L_per_h, feed.mole_fraction)
+                << "\"];\n";
+        }
+    }
+    for (std::size_t k = 0; k < spec.streams.size() && k < result.streams.size(); ++k) {
+        const PlantStreamSpec& s = spec.streams[k];
+        const StreamValue& v = result.streams[k];
+        const double re = v.re_mol_per_h();
+        std::array<double, num_elements> composition{};
+        for (int e = 0; e < num_elements; ++e) {
+            composition[e] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
+        }
+        const std::string name = s.outlet + " -> " + std::string(inlet_name(s.inlet));
+        dot << "  c" << s.from << " -> c" << s.to << " [label=\""
+            << dot_stream_label(name, v.flow_L_per_h, composition) << "\"];\n";
+    }
+    for (std::size_t p = 0; p < result.products.size(); ++p) {
+        const PlantProductResult& product = result.products[p];
+        char purity[32];
+        std::snprintf(purity, sizeof purity, "%.6g", product.purity);
+        dot << "  p" << p << " [shape=ellipse, label=\"" << product.name << "\\npurity " << purity
+            << "\"];\n";
+        dot << "  c" << product.cascade << " -> p" << p << " [label=\""
+            << dot_stream_label(product.outlet, product.value.flow_L_per_h, product.composition)
+            << "\"];\n";
+    }
+    dot << "}\n";
+    return dot.str();
 }
 
 }  // namespace reesx::io

@@ -132,6 +132,36 @@ nlohmann::json resolved_input(const CaseSpec& spec)
     return in;
 }
 
+nlohmann::json reagents_summary(const CascadeResult& r)
+{
+    const auto& g = r.reagents;
+    nlohmann::json j = {{"saponification_base_mol_per_h", g.saponification_base_mol_per_h},
+                        {"scrub_acid_h_mol_per_h", g.scrub_acid_h_mol_per_h},
+                        {"strip_acid_h_mol_per_h", g.strip_acid_h_mol_per_h},
+                        {"strip_acid_consumed_h_mol_per_h", g.strip_acid_consumed_h_mol_per_h},
+                        {"base", g.base},
+                        {"base_kg_per_h", g.base_kg_per_h},
+                        {"feed_acid_h_mol_per_h", g.feed_acid_h_mol_per_h},
+                        {"scrub_acid_consumed_h_mol_per_h", g.scrub_acid_consumed_h_mol_per_h},
+                        {"scrub_acid_excess_h_mol_per_h", g.scrub_acid_excess_h_mol_per_h},
+                        {"strip_acid_excess_h_mol_per_h", g.strip_acid_excess_h_mol_per_h},
+                        {"raffinate_acid_h_mol_per_h", g.raffinate_acid_h_mol_per_h},
+                        {"strip_liquor_acid_h_mol_per_h", g.strip_liquor_acid_h_mol_per_h},
+                        {"hcl_fed_mol_per_h", g.hcl_fed_mol_per_h},
+                        {"hcl_consumed_mol_per_h", g.hcl_consumed_mol_per_h},
+                        {"hcl_fed_kg_per_h", g.hcl_fed_kg_per_h},
+                        {"hcl_consumed_kg_per_h", g.hcl_consumed_kg_per_h}};
+    nlohmann::json per_product = nlohmann::json::object();
+    for (const auto& pp : g.per_product) {
+        per_product[pp.product] = {{"reo_kg_per_h", pp.reo_kg_per_h},
+                                   {"base_kg_per_kg", pp.base_kg_per_kg},
+                                   {"hcl_fed_kg_per_kg", pp.hcl_fed_kg_per_kg},
+                                   {"hcl_consumed_kg_per_kg", pp.hcl_consumed_kg_per_kg}};
+    }
+    j["per_kg_product"] = per_product;
+    return j;
+}
+
 nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
 {
     nlohmann::json j;
@@ -181,7 +211,8 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
         }
         stages.push_back(stage);
     }
-    j["stages"] = stages;
+    j["stage_profile"] = stages;
+    j["stages"] = stages;  // the old name of stage_profile (docs/interface.md)
     j["mass_balance_relative_error"] = r.mass_balance_relative_error;
     j["balance_relative_error"] = element_map(spec, r.balance_relative_error);
     j["feed_mol_per_h"] = element_map(spec, r.feed_mol_per_h);
@@ -194,32 +225,7 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
     if (spec.model->saturated_organic()) {
         j["reflux"] = {{"S", r.reflux_S}, {"W", r.reflux_W}};
     }
-    j["reagents"] = {
-        {"saponification_base_mol_per_h", r.reagents.saponification_base_mol_per_h},
-        {"scrub_acid_h_mol_per_h", r.reagents.scrub_acid_h_mol_per_h},
-        {"strip_acid_h_mol_per_h", r.reagents.strip_acid_h_mol_per_h},
-        {"strip_acid_consumed_h_mol_per_h", r.reagents.strip_acid_consumed_h_mol_per_h}};
-    const auto& g = r.reagents;
-    j["reagents"]["base"] = g.base;
-    j["reagents"]["base_kg_per_h"] = g.base_kg_per_h;
-    j["reagents"]["feed_acid_h_mol_per_h"] = g.feed_acid_h_mol_per_h;
-    j["reagents"]["scrub_acid_consumed_h_mol_per_h"] = g.scrub_acid_consumed_h_mol_per_h;
-    j["reagents"]["scrub_acid_excess_h_mol_per_h"] = g.scrub_acid_excess_h_mol_per_h;
-    j["reagents"]["strip_acid_excess_h_mol_per_h"] = g.strip_acid_excess_h_mol_per_h;
-    j["reagents"]["raffinate_acid_h_mol_per_h"] = g.raffinate_acid_h_mol_per_h;
-    j["reagents"]["strip_liquor_acid_h_mol_per_h"] = g.strip_liquor_acid_h_mol_per_h;
-    j["reagents"]["hcl_fed_mol_per_h"] = g.hcl_fed_mol_per_h;
-    j["reagents"]["hcl_consumed_mol_per_h"] = g.hcl_consumed_mol_per_h;
-    j["reagents"]["hcl_fed_kg_per_h"] = g.hcl_fed_kg_per_h;
-    j["reagents"]["hcl_consumed_kg_per_h"] = g.hcl_consumed_kg_per_h;
-    nlohmann::json per_product = nlohmann::json::object();
-    for (const auto& pp : g.per_product) {
-        per_product[pp.product] = {{"reo_kg_per_h", pp.reo_kg_per_h},
-                                   {"base_kg_per_kg", pp.base_kg_per_kg},
-                                   {"hcl_fed_kg_per_kg", pp.hcl_fed_kg_per_kg},
-                                   {"hcl_consumed_kg_per_kg", pp.hcl_consumed_kg_per_kg}};
-    }
-    j["reagents"]["per_kg_product"] = per_product;
+    j["reagents"] = reagents_summary(r);
     if (!r.conserved_names.empty()) {
         nlohmann::json balances = nlohmann::json::object();
         for (std::size_t k = 0; k < r.conserved_names.size(); ++k) {
@@ -378,18 +384,23 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
     return out.str();
 }
 
+void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec)
+{
+    h5.write_attribute("/", "filetype", "reesx-result");
+    h5.write_attribute("/", "format_version", "1.0");
+    h5.write_attribute("/", "reesx_version", version());
+    h5.write_attribute("/", "created", iso_now());
+    h5.write_attribute("/", "command", command);
+    h5.write_attribute("/", "input_file", spec.source_file);
+    h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
+    h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+}
+
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& r)
 {
     write_file_atomically(path, [&](const std::string& temp) {
         Hdf5Writer h5(temp);
-        h5.write_attribute("/", "filetype", "reesx-result");
-        h5.write_attribute("/", "format_version", "1.0");
-        h5.write_attribute("/", "reesx_version", version());
-        h5.write_attribute("/", "created", iso_now());
-        h5.write_attribute("/", "command", "run");
-        h5.write_attribute("/", "input_file", spec.source_file);
-        h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
-        h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+        write_result_header(h5, "run", spec);
 
         std::vector<std::string> symbols, components;
         for (const auto& e : elements()) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -527,7 +528,7 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     out << YAML::EndSeq;
     out << YAML::Key << "streams" << YAML::Value << YAML::BeginSeq;
     for (const auto& c : result.cascades) {
-        if (c.feed_cascade == 0) {
+        if (c.feed_from == "plant feed") {
             continue;
         }
         const bool organic = c.design.targets.feed_phase == theory::FeedPhase::organic;
@@ -555,6 +556,24 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     out << YAML::EndSeq;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
+}
+
+std::string dot_stream_label(const std::string& name, double flow_L_per_h,
+                             const std::array<double, num_elements>& composition)
+{
+    char text[64];
+    std::snprintf(text, sizeof text, "\\n%.4g L/h\\n", flow_L_per_h);
+    std::string label = name + text;
+    std::vector<int> order(num_elements);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return composition[a] > composition[b]; });
+    for (int k = 0; k < 3 && composition[order[k]] >= 0.01; ++k) {
+        std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ", symbol(order[k]).c_str(),
+                      composition[order[k]]);
+        label += text;
+    }
+    return label;
 }
 
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
@@ -588,13 +607,21 @@ std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
         }
         return "";
     };
-    dot << "  feed -> " << node_of("plant feed") << ";\n";
+    for (const auto& c : result.cascades) {
+        if (c.feed_from == "plant feed") {
+            dot << "  feed -> c" << c.index << " [label=\""
+                << dot_stream_label("feed", c.design.feed_flow_L_per_h, spec.feed.mole_fraction)
+                << "\"];\n";
+        }
+    }
     for (const auto& c : result.cascades) {
         const std::string name = "cascade " + std::to_string(c.index);
-        dot << "  c" << c.index << " -> " << node_of(name + " raffinate")
-            << " [label=\"raffinate\"];\n";
-        dot << "  c" << c.index << " -> " << node_of(name + " " + c.design.product_a_name)
-            << " [label=\"" << c.design.product_a_name << "\"];\n";
+        for (const auto& p : c.design.simulation.products) {
+            if (p.name == "raffinate" || p.name == c.design.product_a_name) {
+                dot << "  c" << c.index << " -> " << node_of(name + " " + p.name) << " [label=\""
+                    << dot_stream_label(p.name, p.flow_L_per_h, p.composition) << "\"];\n";
+            }
+        }
     }
     dot << "}\n";
     return dot.str();

@@ -11,6 +11,7 @@
 
 #include "reesx/costs/Uncertainty.h"
 #include "reesx/flowsheets/Cascade.h"
+#include "reesx/io/Csv.h"
 
 namespace reesx::costs {
 
@@ -48,6 +49,19 @@ CostStudy cost_study(const CaseSpec& spec, const CostRequest& request);
 //! The whole `cost` JSON summary: reesx_version, command, input, converged,
 //! mass_balance_relative_error, then cost_json.
 nlohmann::json cost_summary(const CaseSpec& spec, const CostStudy& study);
+
+//! `cost --csv DIR`: cost_items.csv (one row per item of the summary's countries, named by its
+//! JSON path such as "opex_breakdown_usd_per_year.hcl", with its unit and one column per
+//! country) and, with Monte Carlo, monte_carlo_samples.csv (sample, country and each sampled
+//! quantity; empty cells for a failed sample).
+std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun& run);
+
+//! `cost -o OUT.h5`: the result file's root attributes (io::write_result_header), /countries,
+//! /cost/{capex_usd, opex_usd_per_year, cost_usd_per_kg, energy_kwh_per_kg, co2_kg_per_kg}
+//! (per country, per kg REO fed), /cost/opex_breakdown [country × item] with
+//! /cost/opex_items, and with Monte Carlo /monte_carlo/<quantity> [sample × country] (NaN for
+//! a failed sample, flagged in /monte_carlo/failed); written atomically.
+void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRun& run);
 
 //! Side-by-side table: sizing, capex and opex by item, USD/kg, kWh/kg, kg CO2/kg, ratio to
 //! the first country; the tornado's largest bars and the Monte Carlo percentiles when present;

@@ -56,8 +56,10 @@ struct MonteCarloResult {
     double seconds = 0.0;
     std::vector<std::string> failure_messages;  //!< the first few
     std::vector<MonteCarloCountry> countries;
-    //! Raw $/kg REO fed, [sample][country] (NaN for a failed sample).
-    std::vector<std::vector<double>> cost_usd_per_kg;
+    //! Every sample, [sample][country] (NaN for a failed sample): USD/kg REO fed, capital USD,
+    //! operating cost USD/year, kWh and kg CO2 per kg REO fed.
+    std::vector<std::vector<double>> cost_usd_per_kg, capex_usd, opex_usd_per_year,
+        energy_kwh_per_kg, co2_kg_per_kg;
 };
 
 //! Samples every parameter range (triangular, mode at the nominal value) and, with

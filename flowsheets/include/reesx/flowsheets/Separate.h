@@ -107,7 +107,14 @@ SeparateResult separate(const SeparateSpec& spec,
 //! streams between them, the products with their purity targets; `reesx run` solves it.
 std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result);
 
-//! The plant as a Graphviz DOT graph.
+//! The plant as a Graphviz DOT graph: the feed, the cascades, the products, and on each arrow
+//! the stream's flow (L/h) and main elements (dot_stream_label).
 std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result);
+
+//! A DOT edge label (escaped for a quoted DOT string): `name`, the flow ("120 L/h") and the
+//! main elements (mole fractions of at least 1 %, largest first, at most three: "Pr 0.9999"),
+//! one per line.
+std::string dot_stream_label(const std::string& name, double flow_L_per_h,
+                             const std::array<double, num_elements>& composition);
 
 }  // namespace reesx

@@ -27,4 +27,9 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& resul
 //! balance; with `stage_profile` every cascade's own report and stage profile after.
 std::string format_plant_run(const PlantSpec& spec, const PlantResult& result, bool stage_profile);
 
+//! `reesx run PLANT.yaml --dot`: the plant as a Graphviz DOT graph: each cascade (name,
+//! stages), its own feeds, the streams between cascades and the products, each arrow labelled
+//! with its flow (L/h) and main elements (dot_stream_label).
+std::string plant_run_dot(const PlantSpec& spec, const PlantResult& result);
+
 }  // namespace reesx::io

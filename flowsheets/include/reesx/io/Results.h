@@ -8,6 +8,7 @@
 #include <string>
 
 #include "reesx/flowsheets/Cascade.h"
+#include "reesx/io/Hdf5.h"
 
 namespace reesx::io {
 
@@ -16,6 +17,10 @@ nlohmann::json resolved_input(const CaseSpec& spec);
 
 //! The `run` JSON summary: reesx_version, command, input, converged, products, recovery,
 //! stages, mass_balance_relative_error, solver, plus reflux, reagents, warnings.
+//! The `reagents` of a run summary: base and acid flows (mol/h, kg/h) and `per_kg_product`
+//! (kg per kg REO of each product); `design` reports the same keys for its simulation.
+nlohmann::json reagents_summary(const CascadeResult& result);
+
 nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& result);
 
 //! Products, recoveries and reagents as text tables; with `stage_profile` also one line per
@@ -23,6 +28,10 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& result);
 std::string format_run(const CaseSpec& spec, const CascadeResult& result, bool stage_profile);
 
 //! Writes the HDF5 result file atomically (temporary file, then rename).
+//! The root attributes of every result file: filetype, format_version, reesx_version,
+//! created (UTC, ISO 8601), command, input_file, resolved_input_json, input_yaml.
+void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec);
+
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& result);
 
 //! Writes text atomically; used for the JSON file.

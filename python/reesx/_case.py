@@ -182,7 +182,14 @@ class Case:
         return s, w
 
     def set_reflux(self, S=None, W=None):
-        """Sets the organic flow for S and the scrub flow for W (mol RE per mol feed RE)."""
+        """Sets the organic flow for S and the scrub flow for W (mol RE per mol feed RE); in a
+        case that states `reflux: {S, W}`, those."""
+        if "reflux" in self.to_dict():
+            if S is not None:
+                self["reflux.S"] = S
+            if W is not None:
+                self["reflux.W"] = W
+            return
         b = self._reflux_basis()
         if S is not None:
             if b["loading_mol_per_L"] is None:

@@ -132,6 +132,21 @@ def test_reflux_setter_gives_the_asked_s_and_w():
     assert result.reflux[1] == pytest.approx(3.4, rel=1e-12)
 
 
+def test_reflux_setter_on_a_case_that_states_its_reflux():
+    flows = reesx.Case(str(PRND))
+    flows.set_reflux(S=4.2, W=3.4)
+    stated = flows.to_dict()
+    del stated["organic"]["flow"], stated["scrub"]["flow"]
+    stated["reflux"] = {"S": 4.0, "W": 3.0}
+    case = reesx.Case(stated)
+    case.set_reflux(S=4.2, W=3.4)
+    assert case["reflux.S"] == 4.2 and "flow" not in case.to_dict()["organic"]
+    by_flows, by_reflux = flows.run(), case.run()
+    assert by_reflux.reflux == pytest.approx(by_flows.reflux, rel=1e-12)
+    purity = by_flows.summary["products"]["raffinate"]["purity"]
+    assert by_reflux.summary["products"]["raffinate"]["purity"] == pytest.approx(purity, rel=1e-12)
+
+
 def test_separation_factor_setter():
     case = reesx.Case(str(PRND))
     case.set_separation_factor("Nd", "Pr", 1.6)

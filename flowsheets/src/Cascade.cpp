@@ -406,21 +406,21 @@ Eigen::VectorXd Cascade::Impl::stretched_scale(const Eigen::VectorXd& from, int 
 void Cascade::Impl::set_warm_start(const CascadeResult& previous)
 {
     warm_sigma_.resize(0);
-    if (model_.ln_relative_extractability().size() == 0 ||
-        previous.aqueous_log10.rows() < solved_stages_) {
+    if (model_.ln_relative_extractability().size() == 0) {
         return;
     }
-    if (previous.num_stages == stages_) {
-        warm_sigma_ = scale_of(previous, solved_stages_);
-        return;
-    }
-    // Other stage counts (a design's trials): the previous scale stretched section by section
-    // over this cascade, when both solve only their extraction and scrub stages.
     const auto count = [&](Section section) {
         return static_cast<int>(
             std::count(previous.sections.begin(), previous.sections.end(), section));
     };
     const int from_extraction = count(Section::extraction), from_scrub = count(Section::scrub);
+    if (previous.num_stages == stages_ && from_extraction == spec_.stages_extraction &&
+        from_scrub == spec_.stages_scrub) {
+        warm_sigma_ = scale_of(previous, solved_stages_);
+        return;
+    }
+    // Other stage counts (a design's trials): the previous scale stretched section by section
+    // over this cascade, when both solve only their extraction and scrub stages.
     const bool scrub_matches = (from_scrub > 0) == (spec_.stages_scrub > 0);
     if (solved_stages_ != spec_.stages_extraction + spec_.stages_scrub || from_extraction == 0 ||
         !scrub_matches || !spec_.draws.empty()) {

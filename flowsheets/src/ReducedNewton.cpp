@@ -200,27 +200,24 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
         return a;
     };
-    // The block Thomas LU pivots only inside each diagonal block; on long or sharply
+    // The block LU pivots only inside each diagonal block; on long or sharply
     // separating cascades its Schur complements can lose all accuracy (a step of 1e7 where
     // the dense LU gives 5). Each solve is checked against the matrix and, when its residual
     // is not small, the Jacobian is factorized again as a band with partial pivoting.
     solver::BandLu band;
     bool banded = false;
-    // The same matrix for the block LU in the structure of a cascade (upper blocks diagonal,
-    // lower blocks diagonal plus rank one): one product of full blocks per stage.
+    // The block LU in the structure of a cascade (upper blocks diagonal, lower blocks
+    // diagonal plus rank one): one inversion of a block per stage, no product of full blocks.
     // Its storage is kept between solves on this thread when small: allocated anew for each
     // solve, its page faults took a fifth of a 17 x 100 solve's time.
     constexpr int kCachedStageLimit = 400;
     static thread_local solver::DiagonalUpperBlockTridiagonal cached;
     solver::DiagonalUpperBlockTridiagonal local;
-    if (stages <= kCachedStageLimit &&
-        (cached.num_blocks() != stages || cached.block_size() != m)) {
-        cached.resize(stages, m);
-    } else if (stages > kCachedStageLimit) {
-        local = solver::DiagonalUpperBlockTridiagonal(stages, m);
-    }
     solver::DiagonalUpperBlockTridiagonal& structured =
         stages <= kCachedStageLimit ? cached : local;
+    if (structured.num_blocks() != stages || structured.block_size() != m) {
+        structured.resize(stages, m);
+    }
     Eigen::VectorXd lower_diagonal = Eigen::VectorXd::Zero(m), lower_right = lower_diagonal;
     lower_right[n_] = 1.0;
     const auto factored_solve = [&](Eigen::VectorXd& v) {

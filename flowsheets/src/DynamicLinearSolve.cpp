@@ -260,19 +260,6 @@ void DynamicCascade::solve_linear(double t, const double* y, double c_j, const d
     }
 }
 
-std::vector<double> efficiency_;  //!< Murphree (organic side) per stage
-bool murphree_ = false;
-std::vector<StageConditions> conditions_;
-std::vector<Eigen::VectorXd> q_;
-//! With extra species: the conserved quantities in each mixer's phases (k × stages), and
-//! the model's scratch.
-Eigen::MatrixXd aq_extra_, org_extra_;
-//! The residual's mixer contents (t_ × stages_: elements, then conserved quantities),
-//! and zeros for the flows that enter no stage.
-Eigen::MatrixXd aq_mix_, org_mix_;
-Eigen::VectorXd zeros_;
-StageChemistry chem_;
-
 //! What the settler residuals alone move the concentration leaving stage j's last
 //! aqueous and organic cells by (the δ at zero mixer change), into aq_offset_/org_offset_.
 void DynamicCascade::settler_offsets(int j, const double* r)

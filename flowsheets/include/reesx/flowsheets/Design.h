@@ -20,6 +20,9 @@
 
 namespace reesx {
 
+//! Stages in one section beyond which a design target counts as unreachable.
+constexpr int max_section_stages = 3000;
+
 //! How the reflux (organic RE flux S) is chosen.
 enum class RefluxMode {
     optimum,       //!< Xu's optimum (sqrt(beta) rule)

@@ -151,9 +151,14 @@ bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen
     solver::NewtonOptions step_options = options;
     step_options.tolerance = std::max(options.tolerance, 1e-6);  // the path need not be exact
     Eigen::VectorXd state = x, trial;
+    // Long steps: the steady state itself, from where the dynamics have got to; when Newton
+    // fails from there (near the sharp split the front's position is nearly free, and the
+    // holdup is what pins it), the steps go on growing and the next try is a hundred times
+    // later. A backward Euler step of dt solves F = H dx / dt, so steps of 1e12 h and more
+    // leave a steady residual of the order of the tolerance.
+    double next_steady_try_h = 1e6;
     for (int steps = 0; steps < 2000 && report.iterations < options.max_iterations; ++steps) {
-        if (dt_h > 1e6) {
-            // Long steps: the steady state itself, from where the dynamics have got to.
+        if (dt_h > next_steady_try_h) {
             solver::NewtonOptions steady = options;
             steady.max_iterations = report.iterations + 60;
             trial = sigma;
@@ -162,7 +167,7 @@ bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen
                 return true;
             }
             x = state;
-            dt_h = 1e4;  // not there yet: go on in time
+            next_steady_try_h = 100.0 * dt_h;
         }
         holdup.ln_inverse_step = -std::log(dt_h);
         set_source(sigma, state);

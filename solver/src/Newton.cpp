@@ -9,8 +9,10 @@
 #include "reesx/solver/Newton.h"
 
 #include <chrono>
+
 #include <cmath>
 #include <stdexcept>
+#include "reesx/solver/BandLu.h"
 
 namespace reesx::solver {
 namespace {
@@ -35,6 +37,50 @@ double max_norm(const Eigen::VectorXd& v, int* where = nullptr)
     return norm;
 }
 
+//! The linear solves of one Newton iteration: block Thomas, checked against a copy of the
+//! matrix; when its residual is not small (block Thomas pivots only inside each diagonal
+//! block, and on long or sharply separating cascades a Schur complement can lose all
+//! accuracy), the band LU with partial pivoting across blocks instead. Later solves with the
+//! same factors (simplified corrections) use whichever factorization was kept.
+class CheckedLinearSolve {
+public:
+    //! Factorizes `a` (overwritten) and solves a x = b in place; false when singular.
+    bool factorize_and_solve(BlockTridiagonalMatrix& a, Eigen::VectorXd& b)
+    {
+        copy_ = a;
+        const Eigen::VectorXd rhs = b;
+        banded_ = false;
+        const bool solved = a.factorize_and_solve(b);
+        const double scale = std::max(1.0, rhs.cwiseAbs().maxCoeff());
+        if (solved && b.allFinite() &&
+            (copy_.multiply(b) - rhs).cwiseAbs().maxCoeff() <= 1e-10 * scale) {
+            thomas_ = &a;
+            return true;
+        }
+        if (!band_.factorize(copy_)) {
+            return false;
+        }
+        banded_ = true;
+        b = rhs;
+        band_.solve(b);
+        return b.allFinite();
+    }
+    void solve_factored(Eigen::VectorXd& b) const
+    {
+        if (banded_) {
+            band_.solve(b);
+        } else {
+            thomas_->solve_factored(b);
+        }
+    }
+
+private:
+    BlockTridiagonalMatrix copy_;
+    BandLu band_;
+    bool banded_ = false;
+    BlockTridiagonalMatrix* thomas_ = nullptr;
+};
+
 //! " at <name of unknown k>" for messages, empty when k is not an index.
 std::string where(const BlockTridiagonalSystem& system, int k)
 {
@@ -58,6 +104,7 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
     };
 
     BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
+    CheckedLinearSolve linear;
     Eigen::VectorXd residual, trial_residual, step, simplified, trial;
     report.residual_norm = INFINITY;  // until the start is evaluated
     ++report.residual_evaluations;
@@ -80,7 +127,7 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         ++report.iterations;
         step = -residual;
         ++report.jacobian_evaluations;
-        if (!jacobian.factorize_and_solve(step)) {
+        if (!linear.factorize_and_solve(jacobian, step)) {
             return finish(false,
                           "the Jacobian is singular (block LU found a singular pivot "
                           "block or a non-finite step)");
@@ -113,7 +160,7 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
                 break;
             }
             simplified = -trial_residual;
-            jacobian.solve_factored(simplified);
+            linear.solve_factored(simplified);
             if (max_norm(simplified) <= (1.0 - 0.25 * lambda * limit) * step_norm) {
                 accepted = true;
                 break;
@@ -155,6 +202,7 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         return report;
     };
     BlockTridiagonalMatrix jacobian(system.num_blocks(), system.block_size());
+    CheckedLinearSolve linear;
     Eigen::VectorXd residual, trial_residual, step, trial;
     ++report.residual_evaluations;
     try {
@@ -178,7 +226,7 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         }
         step = -residual;
         ++report.jacobian_evaluations;
-        if (!jacobian.factorize_and_solve(step)) {
+        if (!linear.factorize_and_solve(jacobian, step)) {
             return finish(false, "the shifted Jacobian is singular");
         }
         const double step_norm = max_norm(step);

@@ -102,7 +102,7 @@ int check_model(const std::string& model, std::uint64_t seed, int count,
 TEST(CascadeProperty, SeparationFactorRandomCases)
 {
     const int count = cases_per_model(200);
-    EXPECT_GE(check_model("separation-factor", 1, count, {100}), count * 95 / 100);
+    EXPECT_GE(check_model("separation-factor", 1, count, {100}), count * 98 / 100);
 }
 
 TEST(CascadeProperty, ConstantDistributionRandomCasesAllConverge)

@@ -65,6 +65,9 @@ private:
     //! The last converged trial: the next trial starts from its profile, stretched over its
     //! own stage counts (a cold start only when that fails).
     std::optional<CascadeResult> last_converged_;
+    //! The first trial's case, parsed from its case file; later trials are set on a copy.
+    std::optional<CaseSpec> trial_template_;
+    CaseSpec trial_case(int n, int m, double s) const;
 
     //! The product of the more extractable group: the loaded organic, or the strip liquor.
     const ProductResult& product_a(const CascadeResult& r) const
@@ -104,6 +107,27 @@ private:
     void fill_products(const CascadeResult& r);
 };
 
+CaseSpec Designer::trial_case(int n, int m, double s) const
+{
+    // What design_case_yaml writes for (n, m, S, W), set on the parsed template.
+    const double f = spec_.feed_re_mol_per_h, w = w_for(s);
+    CaseSpec c = *trial_template_;
+    c.stages_extraction = n;
+    c.stages_scrub = m;
+    for (auto& feed : c.feeds) {
+        feed.stage = feed.phase == Phase::aqueous ? n : n + 1;
+    }
+    c.organic.flow_L_per_h = s * f / spec_.organic_capacity_mol_per_L();
+    c.scrub->flow_L_per_h = 3.0 * w * f / spec_.scrub_acid_mol_per_L;
+    if (c.strip) {
+        const bool aqueous = spec_.feed_phase == theory::FeedPhase::aqueous;
+        const double loaded = (aqueous ? s - w : s + 1.0 - w) * f;
+        c.strip->flow_L_per_h =
+            3.0 * loaded * (1.0 + spec_.strip_acid_excess) / spec_.strip_acid_mol_per_L;
+    }
+    return c;
+}
+
 Evaluation Designer::evaluate(int n, int m, double s)
 {
     const auto key = std::make_tuple(n, m, s);
@@ -135,8 +159,18 @@ Evaluation Designer::evaluate(int n, int m, double s)
 
 CascadeResult Designer::simulate(int n, int m, double s, bool cold)
 {
-    const std::string yaml = design_case_yaml(spec_, n, m, s, w_for(s));
-    const CaseSpec c = parse_design_case(spec_, yaml, "design case");
+    // The design's input is parsed once: the first trial's case is the template of every
+    // later trial, which differ only in the stage counts and the flows that S and W set
+    // (the same numbers the case file would carry: it writes them to 17 digits). The
+    // reported design (cold) is parsed from its own case file, as `reesx run` reads it.
+    const bool from_template = !cold && trial_template_ && m > 0;
+    const CaseSpec c =
+        from_template
+            ? trial_case(n, m, s)
+            : parse_design_case(spec_, design_case_yaml(spec_, n, m, s, w_for(s)), "design case");
+    if (!trial_template_ && !cold && m > 0) {
+        trial_template_ = c;
+    }
     Cascade cascade(c);
     CascadeResult r = last_converged_ && !cold ? cascade.solve(*last_converged_) : cascade.solve();
     ++result_.simulations;

@@ -168,6 +168,13 @@ bool Cascade::Impl::pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen
             }
             x = state;
             next_steady_try_h = 100.0 * dt_h;
+            // From here on each step is solved to the case's tolerance: a step whose residual
+            // is already below the path's loose tolerance does not move, and at long steps
+            // that residual is the steady one, so the dynamics would stop short of it.
+            step_options.tolerance = options.tolerance;
+        }
+        if (!(dt_h < 1e100)) {
+            break;  // the steps no longer hold anything back: Newton on the steady state failed
         }
         holdup.ln_inverse_step = -std::log(dt_h);
         set_source(sigma, state);

@@ -203,9 +203,26 @@ CascadeResult Cascade::Impl::solve_with_loop()
             next = current + f;
             inverse = -Eigen::MatrixXd::Identity(n_, n_);
         }
-        current = next.cwiseMax(0.0);
-        set_recycle(current);
-        r = solve_once();
+        // A step of the tear can ask the organic to return more RE than the cascade can take
+        // (the re-saponified organic then has no free extractant left at stage 1); the
+        // cascade with it does not converge. Back off towards the last settled point, and
+        // learn the slope again by substitution from there.
+        next = next.cwiseMax(0.0);
+        for (int halving = 0;; ++halving) {
+            current = next;
+            set_recycle(current);
+            try {
+                r = solve_once();
+                break;
+            } catch (const ConvergenceError&) {
+                if (halving == 30) {
+                    throw;
+                }
+                next = x_old + 0.5 * (next - x_old);
+                inverse = -Eigen::MatrixXd::Identity(n_, n_);
+                f_old.resize(0);
+            }
+        }
     }
     throw ConvergenceError(
         "the closed organic loop (organic.recycle) did not settle in 200 passes: the strip "

@@ -97,19 +97,25 @@ void BM_Cascade17Long(benchmark::State& state)
     solve_case(state, pr_nd_case(static_cast<int>(state.range(0)), 1.1));
 }
 
-// The seeded random set of the property test (tests/flowsheets/RandomCases.h), 200
-// separation-factor cases up to range(0) stages per section: how many converge, and the
-// median and largest time of one solve (parse included), in ms.
+// The seeded random sets of the property test (tests/flowsheets/RandomCases.h) for the
+// model named by range(1) (0 separation-factor, 1 constant-distribution, 2 mass-action,
+// 3 ph-correlation), range(2) cases up to range(0) stages per section, with the property
+// test's seeds: how many converge, and the median and largest time of one solve (parse
+// included), in ms. The four models at 250 cases each are the 1,000-case set.
 void BM_RandomCascades(benchmark::State& state)
 {
+    static const char* models[] = {"separation-factor", "constant-distribution", "mass-action",
+                                   "ph-correlation"};
+    const int model = static_cast<int>(state.range(1)), cases = static_cast<int>(state.range(2));
     std::vector<double> ms;
     int converged = 0, count = 0;
     for (auto _ : state) {
-        reesx::test::RandomCaseGenerator generator(1, {static_cast<int>(state.range(0))});
+        reesx::test::RandomCaseGenerator generator(static_cast<std::uint64_t>(model + 1),
+                                                   {static_cast<int>(state.range(0))});
         ms.clear();
         converged = count = 0;
-        for (int k = 0; k < 200; ++k) {
-            const reesx::test::RandomCase c = generator.next("separation-factor");
+        for (int k = 0; k < cases; ++k) {
+            const reesx::test::RandomCase c = generator.next(models[model]);
             const auto start = std::chrono::steady_clock::now();
             try {
                 const reesx::CaseSpec spec =
@@ -125,6 +131,7 @@ void BM_RandomCascades(benchmark::State& state)
         }
     }
     std::sort(ms.begin(), ms.end());
+    state.SetLabel(models[model]);
     state.counters["converged"] = converged;
     state.counters["cases"] = count;
     state.counters["median_ms"] = ms[ms.size() / 2];
@@ -219,7 +226,15 @@ BENCHMARK(BM_Cascade17x300NearMinReflux)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x100WarmResolve)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17Long)->Arg(200)->Arg(300)->Arg(500)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17Long)->Arg(2500)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_RandomCascades)->Arg(100)->Arg(300)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(BM_RandomCascades)
+    ->Args({100, 0, 200})
+    ->Args({300, 0, 200})
+    ->Args({100, 0, 250})
+    ->Args({100, 1, 250})
+    ->Args({40, 2, 250})
+    ->Args({100, 3, 250})
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 BENCHMARK(BM_BlockTridiagonalFactorization)->Arg(100)->Arg(300)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BandLuFactorization)->Arg(100)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_DiagonalUpperFactorization)

@@ -114,7 +114,7 @@ TEST(CascadeProperty, ConstantDistributionRandomCasesAllConverge)
 TEST(CascadeProperty, MassActionRandomCases)
 {
     const int count = cases_per_model(30);
-    EXPECT_GE(check_model("mass-action", 3, count, {40}), count * 85 / 100);
+    EXPECT_GE(check_model("mass-action", 3, count, {40}), count * 95 / 100);
 }
 
 TEST(CascadeProperty, PhCorrelationRandomCases)

@@ -525,9 +525,12 @@ PYBIND11_MODULE(_core, m)
              [](const PlantOutput& o) {
                  return to_python(reesx::io::plant_run_summary(o.spec, o.result));
              })
-        .def("text", [](const PlantOutput& o, bool stages) {
-            return reesx::io::format_plant_run(o.spec, o.result, stages);
-        });
+        .def("text",
+             [](const PlantOutput& o, bool stages) {
+                 return reesx::io::format_plant_run(o.spec, o.result, stages);
+             })
+        .def("dot",
+             [](const PlantOutput& o) { return reesx::io::plant_run_dot(o.spec, o.result); });
 
     // The solves run without the GIL (call_guard): parsing, solving and building the C++
     // results touch no Python object; the results are converted once the GIL is back.

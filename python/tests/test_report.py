@@ -14,7 +14,7 @@ from reesx import _report
 
 def test_case_report_content(tmp_path):
     out = tmp_path / "r.html"
-    text = _report.report(EXAMPLES / "prnd-p507.yaml", out)
+    text = reesx.report(EXAMPLES / "prnd-p507.yaml", out)
     assert out.read_text() == text
     # No cost section in this case: the profiles, recoveries and reagents.
     assert _report.figure_names(text) == ["profiles", "recovery", "reagents"]

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <numeric>
 
+#include "PythonCommands.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
@@ -778,12 +779,16 @@ int main(int argc, char** argv)
     std::string country_code;
     auto* countries = app.add_subcommand("countries", "list the cost data by country, or show one");
     countries->add_option("code", country_code, "country/region code, or 'global'");
+    const reesx::tools::PythonCommands python_commands = reesx::tools::add_python_commands(app);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int status = app.exit(e);
         return status == 0 ? 0 : code(ExitCode::bad_input);
+    }
+    if (const int status = reesx::tools::run_python_command(python_commands); status >= 0) {
+        return status;
     }
     try {
         if (*run) {

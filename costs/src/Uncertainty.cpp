@@ -247,7 +247,7 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
             if (i >= n) {
                 return;
             }
-            SampleRng rng(options.seed, static_cast<std::uint64_t>(i));
+            SampleRng rng(options.seed, options.first_sample + static_cast<std::uint64_t>(i));
             try {
                 // Draw order is fixed (system, globals, each country), so sample i is the same
                 // whichever thread runs it.
@@ -327,34 +327,41 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
             }
         }
     }
-    const auto column = [&](int metric, std::size_t c) {
-        std::vector<double> col(static_cast<std::size_t>(n));
-        for (std::size_t i = 0; i < col.size(); ++i) {
-            col[i] = values[metric][i][c];
-        }
-        return col;
-    };
-    for (std::size_t c = 0; c < nc; ++c) {
-        MonteCarloCountry mc;
-        mc.code = countries[c];
-        mc.cost_usd_per_kg = percentiles(column(cost, c));
-        mc.capex_usd = percentiles(column(capex, c));
-        mc.opex_usd_per_year = percentiles(column(opex, c));
-        mc.energy_kwh_per_kg = percentiles(column(energy, c));
-        mc.co2_kg_per_kg = percentiles(column(co2, c));
-        std::vector<double> ratio(static_cast<std::size_t>(n));
-        for (std::size_t i = 0; i < ratio.size(); ++i) {
-            ratio[i] = values[cost][i][c] / values[cost][i][0];
-        }
-        mc.ratio_to_first = percentiles(ratio);
-        out.countries.push_back(mc);
-    }
     out.cost_usd_per_kg = std::move(values[cost]);
     out.capex_usd = std::move(values[capex]);
     out.opex_usd_per_year = std::move(values[opex]);
     out.energy_kwh_per_kg = std::move(values[energy]);
     out.co2_kg_per_kg = std::move(values[co2]);
+    summarize_monte_carlo(out, countries);
     return out;
+}
+
+void summarize_monte_carlo(MonteCarloResult& result, const std::vector<std::string>& countries)
+{
+    const std::size_t n = result.cost_usd_per_kg.size();
+    const auto column = [&](const std::vector<std::vector<double>>& values, std::size_t c) {
+        std::vector<double> col(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            col[i] = values[i][c];
+        }
+        return col;
+    };
+    result.countries.clear();
+    for (std::size_t c = 0; c < countries.size(); ++c) {
+        MonteCarloCountry mc;
+        mc.code = countries[c];
+        mc.cost_usd_per_kg = percentiles(column(result.cost_usd_per_kg, c));
+        mc.capex_usd = percentiles(column(result.capex_usd, c));
+        mc.opex_usd_per_year = percentiles(column(result.opex_usd_per_year, c));
+        mc.energy_kwh_per_kg = percentiles(column(result.energy_kwh_per_kg, c));
+        mc.co2_kg_per_kg = percentiles(column(result.co2_kg_per_kg, c));
+        std::vector<double> ratio(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            ratio[i] = result.cost_usd_per_kg[i][c] / result.cost_usd_per_kg[i][0];
+        }
+        mc.ratio_to_first = percentiles(ratio);
+        result.countries.push_back(mc);
+    }
 }
 
 }  // namespace reesx::costs

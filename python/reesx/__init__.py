@@ -44,6 +44,15 @@ from ._api import (
 )
 from ._sweep import points as sweep_points, sweep
 
+
+def report(path, output=None):
+    """The self-contained HTML report of a case, plant or design file (`reesx report`): the
+    text, also written to `output` when given. Imports matplotlib on first use."""
+    from ._report import report as write
+
+    return write(path, output)
+
+
 __all__ = [
     "Case",
     "run",
@@ -54,6 +63,7 @@ __all__ = [
     "validate",
     "sweep",
     "sweep_points",
+    "report",
     "elements",
     "systems",
     "feeds",

@@ -1,4 +1,6 @@
-"""Command line of the Python package: `python3 -m reesx sweep SWEEP.yaml -o out.csv`.
+"""Command line of the Python package: `python3 -m reesx sweep SWEEP.yaml -o out.csv`,
+`python3 -m reesx report CASE.yaml -o report.html` (`reesx report` and `reesx sweep` of the
+C++ program run these).
 
 A sweep file names the case and the parameters (docs/python.md, "Sweeps"):
 
@@ -14,6 +16,7 @@ A sweep file names the case and the parameters (docs/python.md, "Sweeps"):
 """
 
 import argparse
+import os
 import pathlib
 import sys
 
@@ -97,14 +100,20 @@ def write_table(frame, path):
 def main(argv=None):
     import yaml
 
-    parser = argparse.ArgumentParser(prog="python3 -m reesx", description=__doc__.splitlines()[0])
+    program = os.environ.get("REESX_PROGRAM", "python3 -m reesx")  # `reesx report` sets it
+    parser = argparse.ArgumentParser(prog=program, description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     s = commands.add_parser("sweep", help="solve a case over a grid or samples of parameters")
     s.add_argument("file", help="the sweep file (YAML)")
     s.add_argument("-o", "--output", help="CSV or HDF5 (.h5) file; CSV on stdout if not given")
     s.add_argument("--executor", choices=["serial", "threads", "processes"])
     s.add_argument("--workers", type=int)
+    r = commands.add_parser("report", help="one self-contained HTML report of a case or plant")
+    r.add_argument("file", help="case, plant or design file (YAML)")
+    r.add_argument("-o", "--output", required=True, help="the HTML file to write")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        return _report(args)
     try:
         options = load_sweep(args.file)
         if args.executor:
@@ -135,6 +144,21 @@ def main(argv=None):
         + (f" -> {args.output}" if args.output else ""),
         file=sys.stderr,
     )
+    return 0
+
+
+def _report(args):
+    from ._report import report
+
+    try:
+        report(args.file, args.output)
+    except _core.Error as e:
+        print(f"reesx: {e}", file=sys.stderr)
+        return e.exit_code
+    except OSError as e:
+        print(f"reesx: {e.filename or args.output}: {e.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}", file=sys.stderr)
     return 0
 
 

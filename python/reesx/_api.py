@@ -65,23 +65,32 @@ def cost(
     seed=1,
     threads=0,
     resimulate=True,
+    executor=None,
+    workers=None,
+    chunk_size=None,
 ):
     """Costs per country (`reesx cost`): countries as a list or "CN-NM,US" (default: the
     case's cost.countries); `sensitivity` adds the tornado, `monte_carlo` samples of every
-    range (re-simulating the separation factors unless `resimulate` is False)."""
+    range (re-simulating the separation factors unless `resimulate` is False).
+
+    The Monte Carlo runs on `threads` of this process, or, given an `executor` ("threads",
+    "processes", a concurrent.futures executor or a dask.distributed.Client, as for
+    reesx.sweep), in chunks of `chunk_size` samples (default: 16 chunks) spread over it:
+    sample i is drawn from (seed, i) wherever it runs, so the samples and every percentile
+    are those of one run."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
-    return CostResult(
-        _core.cost(
-            _document(case),
-            list(countries or []),
-            scenario or "",
-            sensitivity,
-            int(monte_carlo),
-            int(seed),
-            int(threads),
-            resimulate,
+    document = _document(case)
+    arguments = (list(countries or []), scenario or "", sensitivity)
+    if executor is not None and int(monte_carlo) > 0:
+        from ._montecarlo import cost_in_chunks
+
+        return CostResult(
+            cost_in_chunks(document, *arguments, int(monte_carlo), int(seed), resimulate,
+                           executor, workers, chunk_size)
         )
+    return CostResult(
+        _core.cost(document, *arguments, int(monte_carlo), int(seed), int(threads), resimulate, 0)
     )
 
 

@@ -226,6 +226,11 @@ class PlantResult(_Result):
     def __str__(self):
         return self._out.text(False)
 
+    def dot(self):
+        """The plant diagram (cascades, streams, products) in Graphviz DOT, as `reesx run
+        PLANT.yaml --dot`."""
+        return self._out.dot()
+
     def to_dataframe(self, table="products"):
         """'products': the plant's products; 'streams': the streams between cascades."""
         pd = _pandas()

@@ -187,14 +187,17 @@ def _solve_chunk(case_yaml, source, names, chunk, outputs, warm):
     return rows
 
 
-def _run_chunks(tasks, executor, workers):
+def map_chunks(function, tasks, executor, workers):
+    """[function(*task) for task in tasks], in order, on the executor: None or "serial" (here,
+    one after the other), "threads" or "processes" (a pool of `workers`), a
+    concurrent.futures executor, or a dask.distributed.Client. Also reesx.cost's Monte Carlo."""
     if executor in (None, "serial"):
-        return [_solve_chunk(*t) for t in tasks]
+        return [function(*t) for t in tasks]
     if hasattr(executor, "gather") and hasattr(executor, "submit"):  # dask.distributed.Client
-        futures = [executor.submit(_solve_chunk, *t, pure=False) for t in tasks]
+        futures = [executor.submit(function, *t, pure=False) for t in tasks]
         return executor.gather(futures)
     if hasattr(executor, "map"):  # a concurrent.futures executor of the caller's
-        return list(executor.map(_solve_chunk, *zip(*tasks)))
+        return list(executor.map(function, *zip(*tasks)))
     from concurrent import futures
 
     pools = {"threads": futures.ThreadPoolExecutor, "processes": futures.ProcessPoolExecutor}
@@ -204,7 +207,7 @@ def _run_chunks(tasks, executor, workers):
             "a concurrent.futures executor or a dask.distributed.Client"
         )
     with pools[executor](max_workers=workers) as pool:
-        return list(pool.map(_solve_chunk, *zip(*tasks)))
+        return list(pool.map(function, *zip(*tasks)))
 
 
 def sweep(
@@ -258,7 +261,7 @@ def sweep(
         (case.to_yaml(), case.source, names, indexed[i : i + size], list(outputs), warm)
         for i in range(0, len(indexed), size)
     ]
-    rows = [row for chunk in _run_chunks(tasks, executor, workers) for row in chunk]
+    rows = [row for chunk in map_chunks(_solve_chunk, tasks, executor, workers) for row in chunk]
     frame = pd.DataFrame(rows).set_index("point")
     last = ["error", "error_kind"]
     frame = frame[[c for c in frame.columns if c not in last] + last]

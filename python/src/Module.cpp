@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "Convert.h"
+#include "MonteCarlo.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
@@ -525,9 +526,12 @@ PYBIND11_MODULE(_core, m)
              [](const PlantOutput& o) {
                  return to_python(reesx::io::plant_run_summary(o.spec, o.result));
              })
-        .def("text", [](const PlantOutput& o, bool stages) {
-            return reesx::io::format_plant_run(o.spec, o.result, stages);
-        });
+        .def("text",
+             [](const PlantOutput& o, bool stages) {
+                 return reesx::io::format_plant_run(o.spec, o.result, stages);
+             })
+        .def("dot",
+             [](const PlantOutput& o) { return reesx::io::plant_run_dot(o.spec, o.result); });
 
     // The solves run without the GIL (call_guard): parsing, solving and building the C++
     // results touch no Python object; the results are converted once the GIL is back.
@@ -659,28 +663,48 @@ PYBIND11_MODULE(_core, m)
              [](const CostOutput& o) {
                  return reesx::costs::format_cost(o.spec, o.study.model, o.study.run);
              })
-        .def_property_readonly("monte_carlo_cost_usd_per_kg", [](const CostOutput& o) {
-            const auto& mc = o.study.run.monte_carlo;
-            if (!mc) {
-                return py::array_t<double>(std::vector<py::ssize_t>{0, 0});
-            }
-            const auto rows = static_cast<py::ssize_t>(mc->cost_usd_per_kg.size());
-            const auto cols = static_cast<py::ssize_t>(o.study.run.countries.size());
-            py::array_t<double> out({rows, cols});
-            auto view = out.mutable_unchecked<2>();
-            for (py::ssize_t i = 0; i < rows; ++i) {
-                for (py::ssize_t c = 0; c < cols; ++c) {
-                    view(i, c) = mc->cost_usd_per_kg[static_cast<std::size_t>(i)]
-                                                    [static_cast<std::size_t>(c)];
+        .def_property_readonly(
+            "monte_carlo_cost_usd_per_kg",
+            [](const CostOutput& o) {
+                const auto& mc = o.study.run.monte_carlo;
+                if (!mc) {
+                    return py::array_t<double>(std::vector<py::ssize_t>{0, 0});
                 }
+                const auto rows = static_cast<py::ssize_t>(mc->cost_usd_per_kg.size());
+                const auto cols = static_cast<py::ssize_t>(o.study.run.countries.size());
+                py::array_t<double> out({rows, cols});
+                auto view = out.mutable_unchecked<2>();
+                for (py::ssize_t i = 0; i < rows; ++i) {
+                    for (py::ssize_t c = 0; c < cols; ++c) {
+                        view(i, c) = mc->cost_usd_per_kg[static_cast<std::size_t>(i)]
+                                                        [static_cast<std::size_t>(c)];
+                    }
+                }
+                return out;
+            })
+        // A chunk's samples (reesx.cost with an executor), and the result with the chunks
+        // joined: the same summary, tables and files as one run of every sample.
+        .def("monte_carlo_samples",
+             [](const CostOutput& o) {
+                 const auto& mc = o.study.run.monte_carlo;
+                 return mc ? reesx::python::monte_carlo_samples(*mc) : py::dict();
+             })
+        .def("with_monte_carlo", [](const CostOutput& o, const py::list& chunks, std::uint64_t seed,
+                                    bool resimulated, int threads, double seconds) {
+            auto out = std::make_unique<CostOutput>(o);
+            std::vector<std::string> codes;
+            for (const auto& c : o.study.run.countries) {
+                codes.push_back(c.code);
             }
+            out->study.run.monte_carlo =
+                reesx::python::join_monte_carlo(chunks, codes, seed, resimulated, threads, seconds);
             return out;
         });
     m.def(
         "cost",
         [](Document& document, const std::vector<std::string>& countries,
            const std::string& scenario, bool sensitivity, int samples, std::uint64_t seed,
-           int threads, bool resimulate) {
+           int threads, bool resimulate, std::uint64_t first_sample) {
             reesx::costs::CostRequest request;
             request.countries = countries;
             request.scenario = scenario;
@@ -689,6 +713,7 @@ PYBIND11_MODULE(_core, m)
             request.monte_carlo.seed = seed;
             request.monte_carlo.threads = threads;
             request.monte_carlo.resimulate = resimulate;
+            request.monte_carlo.first_sample = first_sample;
             reesx::CaseSpec spec = reesx::parse_one_cascade(document.root(), "cost");
             reesx::costs::CostStudy study = reesx::costs::cost_study(spec, request);
             return std::make_unique<CostOutput>(CostOutput{std::move(spec), std::move(study)});

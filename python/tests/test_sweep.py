@@ -145,6 +145,13 @@ def test_command_line_sweep(tmp_path, capsys):
         command + ["-o", str(tmp_path / "out.csv")], capture_output=True, text=True, env=env
     )
     assert p.returncode == 0 and "10 points, 0 failed" in p.stderr, p.stderr
+    # `reesx sweep` of the program runs the same (the package found beside the program).
+    binary = os.environ.get("REESX_BINARY")
+    if binary:
+        p = subprocess.run([binary, "sweep", str(sweep_file), "-o", str(tmp_path / "cli.csv")],
+                           capture_output=True, text=True)
+        assert p.returncode == 0 and "10 points, 0 failed" in p.stderr, p.stderr
+        assert (tmp_path / "cli.csv").read_text() == (tmp_path / "out.csv").read_text()
     expected = reesx.sweep(
         CASE,
         {"S": np.linspace(4.0, 4.2, 5), "W": [3.3, 3.4]},

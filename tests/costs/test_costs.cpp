@@ -526,6 +526,41 @@ TEST(CostMonteCarlo, ReproducibleForASeedWhateverTheThreads)
     EXPECT_DOUBLE_EQ(one.countries[0].ratio_to_first.p50, 1.0);
 }
 
+TEST(CostMonteCarlo, ChunksOfSamplesJoinIntoOneRun)
+{
+    const Priced p = price(strip_case());
+    const std::vector<std::string> codes = {"CN-NM", "US"};
+    MonteCarloOptions o;
+    o.samples = 12;
+    o.seed = 4;
+    o.threads = 2;
+    const MonteCarloResult whole = monte_carlo(p.spec, *p.model, codes, o);
+    // Samples [5, 12) alone are the last seven of the whole run, drawn from (seed, index).
+    o.first_sample = 5;
+    o.samples = 7;
+    const MonteCarloResult tail = monte_carlo(p.spec, *p.model, codes, o);
+    o.first_sample = 0;
+    o.samples = 5;
+    MonteCarloResult joined = monte_carlo(p.spec, *p.model, codes, o);
+    ASSERT_EQ(tail.cost_usd_per_kg.size(), 7u);
+    for (std::size_t i = 0; i < 7; ++i) {
+        EXPECT_EQ(tail.cost_usd_per_kg[i], whole.cost_usd_per_kg[i + 5]) << i;
+        joined.cost_usd_per_kg.push_back(tail.cost_usd_per_kg[i]);
+        joined.capex_usd.push_back(tail.capex_usd[i]);
+        joined.opex_usd_per_year.push_back(tail.opex_usd_per_year[i]);
+        joined.energy_kwh_per_kg.push_back(tail.energy_kwh_per_kg[i]);
+        joined.co2_kg_per_kg.push_back(tail.co2_kg_per_kg[i]);
+    }
+    summarize_monte_carlo(joined, codes);
+    ASSERT_EQ(joined.countries.size(), 2u);
+    for (std::size_t c = 0; c < 2; ++c) {
+        EXPECT_EQ(joined.countries[c].cost_usd_per_kg.p5, whole.countries[c].cost_usd_per_kg.p5);
+        EXPECT_EQ(joined.countries[c].cost_usd_per_kg.p95, whole.countries[c].cost_usd_per_kg.p95);
+        EXPECT_EQ(joined.countries[c].co2_kg_per_kg.mean, whole.countries[c].co2_kg_per_kg.mean);
+        EXPECT_EQ(joined.countries[c].ratio_to_first.p50, whole.countries[c].ratio_to_first.p50);
+    }
+}
+
 TEST(CostMonteCarlo, SampledSystemKeepsPairRanges)
 {
     const ExtractionSystem sys = builtin_system("p507-hcl");

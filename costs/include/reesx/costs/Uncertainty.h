@@ -33,6 +33,9 @@ struct MonteCarloOptions {
     int threads = 0;         //!< 0: every hardware thread
     bool resimulate = true;  //!< sample the system's log10-extractability ranges and re-solve
     bool progress = false;   //!< progress bar on stderr
+    //! Index of the first sample: a run of samples [first_sample, first_sample + samples) is
+    //! one chunk of a longer run, sample for sample (chunks spread over a cluster).
+    std::uint64_t first_sample = 0;
 };
 
 struct Percentiles {
@@ -70,6 +73,10 @@ struct MonteCarloResult {
 MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                              const std::vector<std::string>& countries,
                              const MonteCarloOptions& options);
+
+//! Fills `result.countries` (the percentiles of each country) from its sample matrices, as
+//! monte_carlo does: for a result joined from chunks run apart.
+void summarize_monte_carlo(MonteCarloResult& result, const std::vector<std::string>& countries);
 
 //! The extraction system of sample `index` (exposed for tests).
 ExtractionSystem sample_system(const ExtractionSystem& system, std::uint64_t seed,

@@ -118,6 +118,11 @@ CostRun run_costs(const CostModel& model, const std::vector<std::string>& codes,
 
 std::string format_cost(const CaseSpec& spec, const CostModel& model, const CostRun& run)
 {
+    return format_cost(spec.name, model, run);
+}
+
+std::string format_cost(const std::string& title, const CostModel& model, const CostRun& run)
+{
     std::ostringstream out;
     const auto& opt = model.setup().options;
     const auto& s = model.streams();
@@ -126,7 +131,7 @@ std::string format_cost(const CaseSpec& spec, const CostModel& model, const Cost
         return "";
     }
     const CountryCost& first = cs.front();
-    out << "Cost of " << spec.name << " (USD " << model.setup().data.cost_year << "; scenario "
+    out << "Cost of " << title << " (USD " << model.setup().data.cost_year << "; scenario "
         << opt.scenario << ", base " << base_reagent_name(opt.base) << ", allocation by "
         << allocation_name(opt.allocation) << ")\n\n";
     out << "Plant (from the simulated flows)\n";
@@ -686,9 +691,26 @@ std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun&
 
 void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRun& run)
 {
+    write_cost_hdf5(path, spec, run, nullptr);
+}
+
+void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRun& run,
+                     const CascadeResult* cascade)
+{
     io::write_file_atomically(path, [&](const std::string& temp) {
         io::Hdf5Writer h5(temp);
         io::write_result_header(h5, "cost", spec);
+        if (cascade != nullptr) {
+            io::write_cascade_hdf5(h5, "", spec, *cascade);
+        }
+        write_cost_groups(h5, run);
+        h5.close();
+    });
+}
+
+void write_cost_groups(io::Hdf5Writer& h5, const CostRun& run)
+{
+    {
         std::vector<std::string> codes;
         std::vector<double> capex, opex, cost, energy, co2, opex_items;
         for (const auto& c : run.countries) {
@@ -735,8 +757,7 @@ void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRu
                                  q.samples->size(), codes.size(), q.unit);
             }
         }
-        h5.close();
-    });
+    }
 }
 
 }  // namespace reesx::costs

@@ -657,6 +657,19 @@ std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun&
             paths.emplace_back("/" + key + "/products/" + product, unit + " " + product);
         }
     }
+    // A plant's cascades and the elements it sells (reesx cost PLANT.yaml).
+    if (first.contains("cascades")) {
+        for (const auto& [cascade, value] : first.at("cascades").items()) {
+            paths.emplace_back("/cascades/" + cascade + "/capex_usd", "USD");
+            paths.emplace_back("/cascades/" + cascade + "/annual_cost_usd_per_year", "USD/year");
+        }
+    }
+    if (first.contains("elements")) {
+        for (const auto& [symbol, value] : first.at("elements").items()) {
+            paths.emplace_back("/elements/" + symbol + "/cost_usd_per_kg",
+                               "USD/kg " + symbol + " oxide sold");
+        }
+    }
     for (const auto& [pointer, unit] : paths) {
         std::string name = pointer.to_string().substr(1);
         std::replace(name.begin(), name.end(), '/', '.');

@@ -11,9 +11,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "reesx/costs/PlantCost.h"
+#include "reesx/flowsheets/Separate.h"
 
 namespace {
 
@@ -162,8 +164,9 @@ TEST(PlantCostCommand, CostOfAPlantFileAndOfASeparation)
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     const std::string json = (dir / "cost.json").string();
-    const auto r = run_reesx("cost " + example("plant-la-ce-pr-linked.yaml") +
-                             " --countries CN-NM,US --json " + json);
+    const auto r =
+        run_reesx("cost " + example("plant-la-ce-pr-linked.yaml") +
+                  " --countries CN-NM,US --json " + json + " --csv " + (dir / "csv").string());
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("By cascade"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("By element sold"), std::string::npos) << r.out;
@@ -178,6 +181,10 @@ TEST(PlantCostCommand, CostOfAPlantFileAndOfASeparation)
     EXPECT_NEAR(sum, us["annual_cost_usd_per_year"].get<double>(),
                 1e-9 * us["annual_cost_usd_per_year"].get<double>());
     EXPECT_TRUE(us["elements"].contains("Pr"));
+    std::ifstream csv(dir / "csv" / "cost_items.csv");
+    const std::string table{std::istreambuf_iterator<char>(csv), {}};
+    EXPECT_NE(table.find("elements.Pr.cost_usd_per_kg"), std::string::npos) << table;
+    EXPECT_NE(table.find("cascades.c2.annual_cost_usd_per_year"), std::string::npos) << table;
 
     const auto bad = run_reesx("cost " + example("plant-la-ce-pr-linked.yaml") + " --sensitivity");
     EXPECT_EQ(bad.status, 1) << bad.out;
@@ -194,6 +201,55 @@ TEST(PlantCostCommand, CostOfAPlantFileAndOfASeparation)
     EXPECT_GT(sj["cost"]["countries"]["US"]["cost_usd_per_kg"]["reo_fed"].get<double>(),
               sj["cost"]["countries"]["CN-NM"]["cost_usd_per_kg"]["reo_fed"].get<double>());
     std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+//! `reesx separate --feed mountain-pass --purity 0.999 --feed-rate RATE`, costed.
+reesx::costs::PlantCostStudy separated_plant_cost(const std::string& rate)
+{
+    using namespace reesx;
+    const SeparateSpec spec = parse_separate(InputNode::load_string(
+        "system: p507-hcl\nfeed: mountain-pass\npurity: 0.999\nfeed-rate: " + rate + "\n",
+        "separate"));
+    const SeparateResult designed = separate(spec);
+    const PlantSpec plant =
+        parse_plant(InputNode::load_string(plant_file_yaml(spec, designed), "plant"));
+    costs::CostRequest request;
+    request.countries = {"CN-NM", "US"};
+    return costs::plant_cost_study(plant, solve_plant(plant), request);
+}
+
+// Fritz, Tarka & Mauter (Nat. Sustain. 2023, as coded in PrOMMiS calculate_REE_costing_bounds):
+// enrichment and separation cost (6.7 ± 2.8) · (t REO/y)^(−0.16 ± 0.11) USD/kg (2022 USD). A
+// whole separation of the Mountain Pass feed costs within that band at 2 and 20 kt/y in Inner
+// Mongolia, and at 20 kt/y in the US; per kg it falls with scale (docs/costs.md, "Whole
+// plants at 200, 2,000 and 20,000 t/y").
+TEST(PlantCostScale, WithinFritzBandAtPlantScale)
+{
+    const auto band = [](double t_per_y) {
+        return std::pair{(6.7 - 2.8) * std::pow(t_per_y, -0.16 - 0.11),
+                         (6.7 + 2.8) * std::pow(t_per_y, -0.16 + 0.11)};
+    };
+    double previous = 1e300;
+    for (const double t : {200.0, 2000.0, 20000.0}) {
+        const auto study = separated_plant_cost(std::to_string(static_cast<int>(t)) + " t/y");
+        const double cn = study.countries[0].plant.cost_usd_per_kg_reo_fed;
+        const double us = study.countries[1].plant.cost_usd_per_kg_reo_fed;
+        EXPECT_LT(cn, previous) << t;
+        EXPECT_GT(us, cn) << t;
+        previous = cn;
+        const auto [low, high] = band(t);
+        if (t >= 2000.0) {
+            EXPECT_GT(cn, low) << t << " t/y";
+            EXPECT_LT(cn, high) << t << " t/y";
+        }
+        if (t >= 20000.0) {
+            EXPECT_LT(us, high) << t << " t/y";
+        }
+    }
 }
 
 }  // namespace

@@ -49,21 +49,7 @@ int cost_plant(const InputNode& root, const std::string& json_path, const std::s
                              [&](io::Hdf5Writer& h5) { costs::write_cost_groups(h5, study.run); });
     }
     if (!json_path.empty() || !csv_dir.empty()) {
-        nlohmann::json j;
-        j["reesx_version"] = io::version();
-        j["command"] = "cost";
-        j["input"] = io::plant_run_summary(spec, result).at("input");
-        j["converged"] = true;
-        j["mass_balance_relative_error"] = result.mass_balance_relative_error;
-        const nlohmann::json costs = costs::plant_cost_json(study);
-        for (const auto& [key, value] : costs.items()) {
-            j[key] = value;
-        }
-        nlohmann::json warnings = result.warnings;
-        for (const auto& w : costs.value("warnings", nlohmann::json::array())) {
-            warnings.push_back(w);
-        }
-        j["warnings"] = warnings;
+        const nlohmann::json j = costs::plant_cost_summary(spec, result, study);
         if (!json_path.empty()) {
             io::write_json(json_path, j);
         }

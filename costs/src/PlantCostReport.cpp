@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "reesx/costs/PlantCost.h"
+#include "reesx/io/PlantOutput.h"
+#include "reesx/io/Results.h"
 
 namespace reesx::costs {
 namespace {
@@ -109,6 +111,27 @@ nlohmann::json plant_cost_json(const PlantCostStudy& study)
         }
         cj["elements"] = els;
     }
+    return j;
+}
+
+nlohmann::json plant_cost_summary(const PlantSpec& spec, const PlantResult& result,
+                                  const PlantCostStudy& study)
+{
+    nlohmann::json j;
+    j["reesx_version"] = io::version();
+    j["command"] = "cost";
+    j["input"] = io::plant_run_summary(spec, result).at("input");
+    j["converged"] = true;
+    j["mass_balance_relative_error"] = result.mass_balance_relative_error;
+    const nlohmann::json costs = plant_cost_json(study);
+    for (const auto& [key, value] : costs.items()) {
+        j[key] = value;
+    }
+    nlohmann::json warnings = result.warnings;
+    for (const auto& w : costs.value("warnings", nlohmann::json::array())) {
+        warnings.push_back(w);
+    }
+    j["warnings"] = warnings;
     return j;
 }
 

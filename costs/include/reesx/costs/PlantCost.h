@@ -66,4 +66,10 @@ std::string format_plant_cost(const PlantCostStudy& study);
 //! cascade order.
 nlohmann::json plant_cost_json(const PlantCostStudy& study);
 
+//! The whole `reesx cost PLANT.yaml` JSON summary: reesx_version, command, input (the plant's,
+//! as `reesx run` gives it), converged, mass_balance_relative_error, then plant_cost_json, and
+//! warnings (the plant's, then the costing's).
+nlohmann::json plant_cost_summary(const PlantSpec& spec, const PlantResult& result,
+                                  const PlantCostStudy& study);
+
 }  // namespace reesx::costs

@@ -89,7 +89,7 @@ nlohmann::json plant_cost_json(const PlantCostStudy& study)
             }
             const double total = pc.plant.annual_cost_usd_per_year;
             cascades[study.cascade_names[k]] = {
-                {"stages", study.cascade_models[k].streams().stages},
+                {"total_stages", study.cascade_models[k].streams().stages},
                 {"capex_usd", c.capex_usd},
                 {"opex_usd_per_year", c.opex_usd_per_year},
                 {"opex_breakdown_usd_per_year", items},

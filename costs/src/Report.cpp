@@ -324,7 +324,8 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
     j["strip_loaded_organic"] = opt.strip_loaded_organic;
     j["data"] = model.setup().data.origin;
     nlohmann::json plant = {
-        {"stages", s.stages},
+        {"total_stages", s.stages},
+        {"stages", s.stages},  // the old name of total_stages (docs/interface.md)
         {"feed_reo_kg_per_h", s.feed_reo_kg_per_h},
         {"saponification_base_mol_per_h", s.base_equiv_mol_per_h},
         {"hcl_fed_mol_per_h", s.hcl_fed_mol_per_h},

@@ -175,9 +175,13 @@ TEST(PlantCostCommand, CostOfAPlantFileAndOfASeparation)
     EXPECT_EQ(j["command"], "cost");
     const auto& us = j["countries"]["US"];
     double sum = 0.0;
+    int stages = 0;
     for (const auto& [name, c] : us["cascades"].items()) {
         sum += c["annual_cost_usd_per_year"].get<double>();
+        stages += c["total_stages"].get<int>();
     }
+    EXPECT_EQ(stages, j["plant"]["total_stages"].get<int>());
+    EXPECT_EQ(j["plant"]["stages"], j["plant"]["total_stages"]) << "the old name";
     EXPECT_NEAR(sum, us["annual_cost_usd_per_year"].get<double>(),
                 1e-9 * us["annual_cost_usd_per_year"].get<double>());
     EXPECT_TRUE(us["elements"].contains("Pr"));

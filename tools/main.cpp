@@ -12,6 +12,7 @@
 #include <iostream>
 #include <numeric>
 
+#include "PlantCost.h"
 #include "PythonCommands.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/Report.h"
@@ -135,13 +136,11 @@ reesx::CaseSpec load_one_cascade(const std::string& path, const std::string& com
 int run_plant(const reesx::InputNode& root, const std::string& h5_path, const SummaryFiles& out,
               const DiagramFiles& diagram, bool stage_profile, bool quiet)
 {
-    if (!h5_path.empty()) {
-        throw reesx::InputError(
-            "-o: the HDF5 result file holds one cascade; for a plant file use --json (each "
-            "cascade's stage profiles are under cascades.NAME.stages)");
-    }
     const reesx::PlantSpec spec = reesx::parse_plant(root);
     const reesx::PlantResult result = reesx::solve_plant(spec, progress_on_stderr(quiet));
+    if (!h5_path.empty()) {
+        reesx::cli::write_plant_result(h5_path, root, spec, result);
+    }
     if (!quiet) {
         std::cout << reesx::io::format_plant_run(spec, result, stage_profile);
     } else {
@@ -220,7 +219,7 @@ struct DesignOptions {
     double middle_purity = 0.0, middle_recovery = 0.0;
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
     SummaryFiles out;
-    std::string case_path;
+    std::string case_path, h5_path;
     bool quiet = false;
 };
 
@@ -334,15 +333,37 @@ int run_design(const DesignOptions& o)
     if (!o.case_path.empty()) {
         reesx::io::write_text_atomically(o.case_path, result.case_yaml);
     }
+    if (!o.h5_path.empty()) {
+        reesx::cli::write_design_result(o.h5_path, root, spec, result);
+    }
     return code(ExitCode::ok);
 }
 
+//! "CN-NM, US" -> {"CN-NM", "US"}.
+std::vector<std::string> split_codes(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) {
+                out.push_back(item);
+            }
+            item.clear();
+        } else if (c != ' ') {
+            item += c;
+        }
+    }
+    return out;
+}
+
 struct SeparateOptions {
-    std::string file, system = "p507-hcl", feed, feed_rate, plant_path;
+    std::string file, system = "p507-hcl", feed, feed_rate, plant_path, h5_path;
     DiagramFiles diagram;
     SummaryFiles out;
     double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
+    std::string countries, scenario;  //!< --countries: cost the plant in these
 };
 
 int run_separate(const SeparateOptions& o)
@@ -377,10 +398,28 @@ int run_separate(const SeparateOptions& o)
             std::cerr << "warning: " << w << "\n";
         }
     }
+    nlohmann::json plant_cost;
+    if (!o.countries.empty() || !o.scenario.empty()) {
+        reesx::costs::CostRequest request;
+        request.countries = split_codes(o.countries);
+        request.scenario = o.scenario;
+        plant_cost = reesx::cli::cost_separated_plant(spec, result, request, o.quiet);
+    }
     write_summary(
-        o.out, [&] { return reesx::io::separate_summary(spec, result); }, reesx::io::separate_csv);
+        o.out,
+        [&] {
+            nlohmann::json j = reesx::io::separate_summary(spec, result);
+            if (!plant_cost.is_null()) {
+                j["cost"] = plant_cost;
+            }
+            return j;
+        },
+        reesx::io::separate_csv);
     if (!o.plant_path.empty()) {
         reesx::io::write_text_atomically(o.plant_path, reesx::plant_file_yaml(spec, result));
+    }
+    if (!o.h5_path.empty()) {
+        reesx::cli::write_separate_result(o.h5_path, root, spec, result);
     }
     write_diagram(
         o.diagram, [&] { return reesx::plant_dot(spec, result); }, o.quiet);
@@ -505,28 +544,11 @@ struct CostArgs {
     bool quiet = false;
 };
 
-std::vector<std::string> split_codes(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::string item;
-    for (char c : text + ",") {
-        if (c == ',') {
-            if (!item.empty()) {
-                out.push_back(item);
-            }
-            item.clear();
-        } else if (c != ' ') {
-            item += c;
-        }
-    }
-    return out;
-}
-
 int cost_case(const std::string& case_path, const std::string& h5_path, const SummaryFiles& out,
               const CostArgs& args)
 {
     namespace rc = reesx::costs;
-    const reesx::CaseSpec spec = load_one_cascade(case_path, "cost");
+    const reesx::InputNode root = reesx::InputNode::load_file(case_path);
     rc::CostRequest request;
     request.countries = split_codes(args.countries);
     request.scenario = args.scenario;
@@ -536,6 +558,11 @@ int cost_case(const std::string& case_path, const std::string& h5_path, const Su
     request.monte_carlo.threads = args.threads;
     request.monte_carlo.resimulate = !args.no_resimulate;
     request.monte_carlo.progress = !args.quiet;
+    if (reesx::is_plant_file(root)) {
+        return reesx::cli::cost_plant(root, out.json_path, out.csv_dir, h5_path, request,
+                                      args.quiet);
+    }
+    const reesx::CaseSpec spec = reesx::parse_one_cascade(root, "cost");
     const rc::CostStudy study = rc::cost_study(spec, request);
     // The case's and the solve's warnings (an inverted extraction order, idle stages) beside
     // the costing's own (which the table lists).
@@ -556,7 +583,7 @@ int cost_case(const std::string& case_path, const std::string& h5_path, const Su
         out, [&] { return rc::cost_summary(spec, study); },
         [&](const nlohmann::json& j) { return rc::cost_csv(j, study.run); });
     if (!h5_path.empty()) {
-        rc::write_cost_hdf5(h5_path, spec, study.run);
+        rc::write_cost_hdf5(h5_path, spec, study.run, &study.cascade);
     }
     return code(ExitCode::ok);
 }
@@ -697,6 +724,8 @@ int main(int argc, char** argv)
     design->add_option("--json", d.out.json_path, "JSON summary file");
     design->add_option("--csv", d.out.csv_dir, csv_help);
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
+    design->add_option("-o,--output", d.h5_path,
+                       "HDF5 result file (the designed cascade's simulation)");
     design->add_flag("-q,--quiet", d.quiet, "print nothing on stdout");
     double dynamic_hours = 0.0;
     auto* dynamic = app.add_subcommand("dynamic", "time-domain simulation of CASE (IDA)");
@@ -723,10 +752,16 @@ int main(int argc, char** argv)
     separate->add_option("--csv", sep.out.csv_dir, csv_help);
     separate->add_option("--dot", sep.diagram.dot_path, dot_help);
     separate->add_option("--svg", sep.diagram.svg_path, svg_help);
+    separate->add_option("-o,--output", sep.h5_path, "HDF5 result file (every cascade)");
     separate->add_option("--plant-file", sep.plant_path,
                          "write the plant as a plant file that `reesx run` simulates");
     separate->add_flag("--linked", sep.linked,
                        "link the cascades: loaded organic to the next cascade's organic feed");
+    separate->add_option("--countries", sep.countries,
+                         "cost the plant in these countries/regions, e.g. CN-NM,US "
+                         "(docs/costs.md, \"Whole plants\")");
+    separate->add_option("--scenario", sep.scenario,
+                         "capital location-factor scenario of the costing (with --countries)");
     separate->add_flag("-q,--quiet", sep.quiet, "print nothing on stdout");
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");

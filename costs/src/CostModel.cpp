@@ -89,13 +89,16 @@ std::string_view opex_label(OpexItem item)
 
 CostSetup parse_cost_setup(const CaseSpec& spec)
 {
+    return parse_cost_mapping(spec.root ? spec.root->find("cost") : std::nullopt, spec.system.name,
+                              spec.components);
+}
+
+CostSetup parse_cost_mapping(const std::optional<InputNode>& cost, const std::string& system_name,
+                             const std::vector<int>& components)
+{
     CostSetup setup;
     setup.data = builtin_cost_data();
     setup.options.countries = {"CN-NM", "US", "AU", "MY", "VN", "JP"};
-    if (!spec.root) {
-        return setup;
-    }
-    const auto cost = spec.root->find("cost");
     if (!cost) {
         return setup;
     }
@@ -191,7 +194,7 @@ CostSetup parse_cost_setup(const CaseSpec& spec)
         }
     }
     if (auto mm = cost->find("extractant-molar-mass")) {
-        data.extractant_molar_mass[spec.system.name] = parse_param(*mm, "g/mol", true, nullptr);
+        data.extractant_molar_mass[system_name] = parse_param(*mm, "g/mol", true, nullptr);
     }
     if (auto prices = cost->find("oxide-price")) {
         if (!prices->is_map()) {
@@ -206,7 +209,7 @@ CostSetup parse_cost_setup(const CaseSpec& spec)
         }
     }
     if (opt.allocation == Allocation::value) {
-        for (int e : spec.components) {
+        for (int e : components) {
             if (!data.oxide_price[e].given()) {
                 cost->fail("allocation by value needs an oxide price for " +
                            std::string(elements()[e].symbol) + ": give cost.oxide-price: {" +
@@ -269,6 +272,45 @@ PlantStreams plant_streams(const CaseSpec& spec, const CascadeResult& r)
         s.products.push_back(prod);
     }
     return s;
+}
+
+void price_per_kg(CountryCost& c, double feed_reo_kg_per_h,
+                  const std::vector<PlantStreams::Product>& products, Allocation allocation,
+                  const std::array<double, num_elements>& oxide_price)
+{
+    const double hours = c.operating_hours_per_year;
+    c.products.clear();
+    c.reo_fed_kg_per_year = feed_reo_kg_per_h * hours;
+    const double co2 = c.co2_electricity_kg_per_year + c.co2_reagents_kg_per_year;
+    if (c.reo_fed_kg_per_year > 0.0) {
+        c.cost_usd_per_kg_reo_fed = c.annual_cost_usd_per_year / c.reo_fed_kg_per_year;
+        c.energy_kwh_per_kg_reo_fed = c.electricity_kwh_per_year / c.reo_fed_kg_per_year;
+        c.co2_kg_per_kg_reo_fed = co2 / c.reo_fed_kg_per_year;
+    }
+    // Allocation to products: by REO mass, or by the value of the oxides they carry.
+    std::vector<double> weight(products.size(), 0.0);
+    for (std::size_t p = 0; p < products.size(); ++p) {
+        if (allocation == Allocation::mass) {
+            weight[p] = products[p].reo_kg_per_h;
+        } else {
+            for (int e = 0; e < num_elements; ++e) {
+                weight[p] += products[p].oxide_kg_per_h[e] * oxide_price[e];
+            }
+        }
+    }
+    const double total_weight = std::accumulate(weight.begin(), weight.end(), 0.0);
+    for (std::size_t p = 0; p < products.size(); ++p) {
+        ProductCost pc;
+        pc.name = products[p].name;
+        pc.share = total_weight > 0.0 ? weight[p] / total_weight : 0.0;
+        pc.reo_kg_per_year = products[p].reo_kg_per_h * hours;
+        if (pc.reo_kg_per_year > 0.0) {
+            pc.cost_usd_per_kg = pc.share * c.annual_cost_usd_per_year / pc.reo_kg_per_year;
+            pc.energy_kwh_per_kg = pc.share * c.electricity_kwh_per_year / pc.reo_kg_per_year;
+            pc.co2_kg_per_kg = pc.share * co2 / pc.reo_kg_per_year;
+        }
+        c.products.push_back(pc);
+    }
 }
 
 CostModel::CostModel(CostSetup setup, PlantStreams streams)
@@ -471,38 +513,7 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
             c.base_t_per_year * v.g(G::chloralkali_energy) * v.r(R::grid_co2);
     }
 
-    // Per kg.
-    c.reo_fed_kg_per_year = s.feed_reo_kg_per_h * hours;
-    const double co2 = c.co2_electricity_kg_per_year + c.co2_reagents_kg_per_year;
-    if (c.reo_fed_kg_per_year > 0.0) {
-        c.cost_usd_per_kg_reo_fed = c.annual_cost_usd_per_year / c.reo_fed_kg_per_year;
-        c.energy_kwh_per_kg_reo_fed = c.electricity_kwh_per_year / c.reo_fed_kg_per_year;
-        c.co2_kg_per_kg_reo_fed = co2 / c.reo_fed_kg_per_year;
-    }
-    // Allocation to products: by REO mass, or by the value of the oxides they carry.
-    std::vector<double> weight(s.products.size(), 0.0);
-    for (std::size_t p = 0; p < s.products.size(); ++p) {
-        if (opt.allocation == Allocation::mass) {
-            weight[p] = s.products[p].reo_kg_per_h;
-        } else {
-            for (int e = 0; e < num_elements; ++e) {
-                weight[p] += s.products[p].oxide_kg_per_h[e] * oxide_price_[e];
-            }
-        }
-    }
-    const double total_weight = std::accumulate(weight.begin(), weight.end(), 0.0);
-    for (std::size_t p = 0; p < s.products.size(); ++p) {
-        ProductCost pc;
-        pc.name = s.products[p].name;
-        pc.share = total_weight > 0.0 ? weight[p] / total_weight : 0.0;
-        pc.reo_kg_per_year = s.products[p].reo_kg_per_h * hours;
-        if (pc.reo_kg_per_year > 0.0) {
-            pc.cost_usd_per_kg = pc.share * c.annual_cost_usd_per_year / pc.reo_kg_per_year;
-            pc.energy_kwh_per_kg = pc.share * c.electricity_kwh_per_year / pc.reo_kg_per_year;
-            pc.co2_kg_per_kg = pc.share * co2 / pc.reo_kg_per_year;
-        }
-        c.products.push_back(pc);
-    }
+    price_per_kg(c, s.feed_reo_kg_per_h, s.products, opt.allocation, oxide_price_);
     return c;
 }
 

@@ -222,11 +222,7 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
 {
     write_file_atomically(path, [&](const std::string& temp) {
         Hdf5Writer h5(temp);
-        h5.write_attribute("/", "filetype", "reesx-dynamic-result");
-        h5.write_attribute("/", "reesx_version", version());
-        h5.write_attribute("/", "command", "dynamic");
-        h5.write_attribute("/", "input_file", spec.source_file);
-        h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+        write_result_header(h5, "dynamic", spec);
         std::vector<std::string> symbols;
         for (const auto& e : elements()) {
             symbols.emplace_back(e.symbol);
@@ -265,10 +261,29 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
             h5.write_dataset("/control/measured_purity", r.control.measured_purity, "1");
             h5.write_dataset("/control/factor", r.control.factor, "1");
         }
-        h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L),
-                         r.aqueous_mol_per_L.rows(), num_elements, "mol/L");
-        h5.write_dataset("/stages/organic_mol_per_L", row_major(r.organic_mol_per_L),
-                         r.organic_mol_per_L.rows(), num_elements, "mol/L");
+        // The final state in the layout of `run`: stage numbers, sections, concentrations.
+        const auto rows = static_cast<std::size_t>(r.aqueous_mol_per_L.rows());
+        std::vector<int> numbers;
+        std::vector<std::string> sections;
+        for (std::size_t j = 0; j < rows; ++j) {
+            numbers.push_back(static_cast<int>(j) + 1);
+            const int n = static_cast<int>(j);
+            sections.emplace_back(section_name(n < spec.stages_extraction ? Section::extraction
+                                               : n < spec.stages_extraction + spec.stages_scrub
+                                                   ? Section::scrub
+                                                   : Section::strip));
+        }
+        h5.write_dataset("/stages/number", numbers, "1");
+        h5.write_strings("/stages/section", sections);
+        h5.write_dataset("/stages/aqueous/concentration", row_major(r.aqueous_mol_per_L), rows,
+                         num_elements, "mol/L");
+        h5.write_dataset("/stages/organic/concentration", row_major(r.organic_mol_per_L), rows,
+                         num_elements, "mol/L");
+        // The names before the common layout, kept for existing readers.
+        h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L), rows,
+                         num_elements, "mol/L");
+        h5.write_dataset("/stages/organic_mol_per_L", row_major(r.organic_mol_per_L), rows,
+                         num_elements, "mol/L");
         h5.close();
     });
 }

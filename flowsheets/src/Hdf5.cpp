@@ -241,9 +241,12 @@ void write_array(hid_t file, const std::string& path, hid_t file_type, hid_t mem
                  const Where& where)
 {
     const Handle lcpl = intermediate_groups(where);
+    // No dimensions: a scalar dataset.
     const Handle space =
-        checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                "H5Screate_simple", where, H5Sclose, "H5Sclose");
+        dims.empty()
+            ? checked(H5Screate(H5S_SCALAR), "H5Screate", where, H5Sclose, "H5Sclose")
+            : checked(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                      "H5Screate_simple", where, H5Sclose, "H5Sclose");
     Handle dataset = checked(H5Dcreate2(file, path.c_str(), file_type, space.get(), lcpl.get(),
                                         H5P_DEFAULT, H5P_DEFAULT),
                              "H5Dcreate2", where, H5Dclose, "H5Dclose");
@@ -476,6 +479,13 @@ void Hdf5Writer::write_dataset(const std::string& path, const std::vector<double
     const hid_t file = file_id("write_dataset", path);
     write_array(file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), {values.size()},
                 &units, Where{path_, path});
+}
+
+void Hdf5Writer::write_scalar(const std::string& path, double value, const std::string& units)
+{
+    const hid_t file = file_id("write_scalar", path);
+    write_array(file, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value, {}, &units,
+                Where{path_, path});
 }
 
 void Hdf5Writer::write_dataset(const std::string& path, const std::vector<double>& row_major,

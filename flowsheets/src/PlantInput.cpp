@@ -93,8 +93,8 @@ CaseSpec parse_one_cascade(const InputNode& root, const std::string& command)
 
 PlantSpec parse_plant(const InputNode& root)
 {
-    root.check_keys(
-        {"schema", "name", "description", "plant", "cascades", "streams", "products", "solver"});
+    root.check_keys({"schema", "name", "description", "plant", "cascades", "streams", "products",
+                     "solver", "cost"});
     if (auto schema = root.find("schema")) {
         if (schema->as_integer() != 1) {
             schema->fail("this reesx reads schema 1 plant files");
@@ -106,6 +106,7 @@ PlantSpec parse_plant(const InputNode& root)
     PlantSpec spec;
     spec.source_file = root.source_name();
     spec.name = root.has("name") ? root.at("name").as_string() : spec.source_file;
+    spec.cost = root.find("cost");
     const InputNode list = root.at(root.has("plant") ? "plant" : "cascades");
     if (!list.is_sequence() || list.size() == 0) {
         list.fail("expected a list of cascades, each a case mapping with a `name`");

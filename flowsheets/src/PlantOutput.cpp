@@ -8,6 +8,33 @@
 #include "reesx/io/Results.h"
 
 namespace reesx::io {
+namespace {
+
+//! A plant's reagents in the keys of `run`'s (saponification base and HCl fed, mol/h and kg/h,
+//! and kg per kg REO of product), with the plant's older keys (base_mol_per_h, hcl_mol_per_h,
+//! mol per kg product) beside them.
+nlohmann::json plant_reagents_json(double base_mol_per_h, double base_kg_per_h,
+                                   double hcl_mol_per_h, double product_kg_per_h)
+{
+    constexpr double hcl_kg_per_mol = 36.461e-3;  // IUPAC molar mass of HCl
+    const double hcl_kg_per_h = hcl_mol_per_h * hcl_kg_per_mol;
+    const auto per_kg = [&](double x) {
+        return product_kg_per_h > 0.0 ? x / product_kg_per_h : 0.0;
+    };
+    return {{"saponification_base_mol_per_h", base_mol_per_h},
+            {"base_kg_per_h", base_kg_per_h},
+            {"hcl_fed_mol_per_h", hcl_mol_per_h},
+            {"hcl_fed_kg_per_h", hcl_kg_per_h},
+            {"product_kg_reo_per_h", product_kg_per_h},
+            {"base_kg_per_kg_product", per_kg(base_kg_per_h)},
+            {"hcl_fed_kg_per_kg_product", per_kg(hcl_kg_per_h)},
+            {"base_mol_per_h", base_mol_per_h},
+            {"hcl_mol_per_h", hcl_mol_per_h},
+            {"base_mol_per_kg_product", per_kg(base_mol_per_h)},
+            {"hcl_mol_per_kg_product", per_kg(hcl_mol_per_h)}};
+}
+
+}  // namespace
 
 nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& r)
 {
@@ -71,10 +98,17 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
     }
     j["products"] = products;
     j["total_stages"] = r.total_stages;
-    j["reagents"] = {{"base_mol_per_h", r.base_mol_per_h},
-                     {"hcl_mol_per_h", r.hcl_mol_per_h},
-                     {"base_mol_per_kg_product", r.base_mol_per_kg_product},
-                     {"hcl_mol_per_kg_product", r.hcl_mol_per_kg_product}};
+    {
+        double base_kg_per_h = 0.0, product_kg_per_h = 0.0;
+        for (const auto& c : r.cascades) {
+            base_kg_per_h += c.design.simulation.reagents.base_kg_per_h;
+        }
+        for (const auto& p : r.products) {
+            product_kg_per_h += p.kg_reo_per_h;
+        }
+        j["reagents"] =
+            plant_reagents_json(r.base_mol_per_h, base_kg_per_h, r.hcl_mol_per_h, product_kg_per_h);
+    }
     json sequences = json::array();
     for (const auto& s : r.sequences) {
         sequences.push_back({{"cuts", s.cuts},
@@ -306,13 +340,14 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
                     {"product_mol_per_h", plant_elements(r, r.product_mol_per_h)},
                     {"relative_error", plant_elements(r, r.balance_relative_error)}};
     const double hcl = r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
-    j["reagents"] = {{"base_mol_per_h", r.base_mol_per_h},
-                     {"scrub_acid_h_mol_per_h", r.scrub_acid_h_mol_per_h},
-                     {"strip_acid_h_mol_per_h", r.strip_acid_h_mol_per_h},
-                     {"hcl_mol_per_h", hcl},
-                     {"product_kg_reo_per_h", r.product_kg_reo_per_h},
-                     {"base_mol_per_kg_product", r.base_mol_per_h / r.product_kg_reo_per_h},
-                     {"hcl_mol_per_kg_product", hcl / r.product_kg_reo_per_h}};
+    double base_kg_per_h = 0.0;
+    for (const auto& c : r.cascades) {
+        base_kg_per_h += c.reagents.base_kg_per_h;
+    }
+    j["reagents"] =
+        plant_reagents_json(r.base_mol_per_h, base_kg_per_h, hcl, r.product_kg_reo_per_h);
+    j["reagents"]["scrub_acid_h_mol_per_h"] = r.scrub_acid_h_mol_per_h;
+    j["reagents"]["strip_acid_h_mol_per_h"] = r.strip_acid_h_mol_per_h;
     json streams = json::array();
     for (std::size_t k = 0; k < spec.streams.size(); ++k) {
         const auto& s = spec.streams[k];

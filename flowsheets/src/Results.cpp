@@ -386,14 +386,21 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
 
 void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec)
 {
+    write_result_header(h5, command, spec.source_file, resolved_input(spec),
+                        spec.root ? spec.root->dump() : std::string());
+}
+
+void write_result_header(Hdf5Writer& h5, const std::string& command, const std::string& input_file,
+                         const nlohmann::json& resolved_input, const std::string& input_yaml)
+{
     h5.write_attribute("/", "filetype", "reesx-result");
     h5.write_attribute("/", "format_version", "1.0");
     h5.write_attribute("/", "reesx_version", version());
     h5.write_attribute("/", "created", iso_now());
     h5.write_attribute("/", "command", command);
-    h5.write_attribute("/", "input_file", spec.source_file);
-    h5.write_attribute("/", "resolved_input_json", resolved_input(spec).dump(2));
-    h5.write_attribute("/", "input_yaml", spec.root ? spec.root->dump() : std::string());
+    h5.write_attribute("/", "input_file", input_file);
+    h5.write_attribute("/", "resolved_input_json", resolved_input.dump(2));
+    h5.write_attribute("/", "input_yaml", input_yaml);
 }
 
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& r)
@@ -401,7 +408,18 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
     write_file_atomically(path, [&](const std::string& temp) {
         Hdf5Writer h5(temp);
         write_result_header(h5, "run", spec);
+        write_cascade_hdf5(h5, "", spec, r);
+        h5.close();
+    });
+}
 
+void write_cascade_hdf5(Hdf5Writer& h5, const std::string& prefix, const CaseSpec& spec,
+                        const CascadeResult& r)
+{
+    {
+        if (!prefix.empty()) {
+            h5.create_group(prefix);
+        }
         std::vector<std::string> symbols, components;
         for (const auto& e : elements()) {
             symbols.emplace_back(e.symbol);
@@ -409,20 +427,20 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
         for (int e : spec.components) {
             components.push_back(symbol(e));
         }
-        h5.write_strings("/elements", symbols);
-        h5.write_strings("/components", components);
+        h5.write_strings(prefix + "/elements", symbols);
+        h5.write_strings(prefix + "/components", components);
 
-        h5.create_group("/stages");
+        h5.create_group(prefix + "/stages");
         std::vector<int> numbers;
         std::vector<std::string> sections;
         for (int s = 0; s < r.num_stages; ++s) {
             numbers.push_back(s + 1);
             sections.emplace_back(section_name(r.sections[s]));
         }
-        h5.write_dataset("/stages/number", numbers, "1");
-        h5.write_strings("/stages/section", sections);
-        h5.write_dataset("/stages/aqueous_flow", r.aqueous_flow_L_per_h, "L/h");
-        h5.write_dataset("/stages/organic_flow", r.organic_flow_L_per_h, "L/h");
+        h5.write_dataset(prefix + "/stages/number", numbers, "1");
+        h5.write_strings(prefix + "/stages/section", sections);
+        h5.write_dataset(prefix + "/stages/aqueous_flow", r.aqueous_flow_L_per_h, "L/h");
+        h5.write_dataset(prefix + "/stages/organic_flow", r.organic_flow_L_per_h, "L/h");
         const auto matrix = [&](const Eigen::MatrixXd& m) {
             std::vector<double> row_major(static_cast<std::size_t>(m.size()));
             for (Eigen::Index i = 0; i < m.rows(); ++i) {
@@ -435,7 +453,7 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
         const auto rows = static_cast<std::size_t>(r.num_stages);
         for (const char* phase : {"aqueous", "organic"}) {
             const bool aq = std::string(phase) == "aqueous";
-            const std::string g = std::string("/stages/") + phase;
+            const std::string g = prefix + "/stages/" + phase;
             h5.create_group(g);
             h5.write_dataset(g + "/concentration",
                              matrix(aq ? r.aqueous_mol_per_L : r.organic_mol_per_L), rows,
@@ -446,7 +464,7 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
         }
 
         if (!r.organic_re_mol_per_L.empty()) {
-            h5.write_dataset("/stages/organic_re", r.organic_re_mol_per_L, "mol/L");
+            h5.write_dataset(prefix + "/stages/organic_re", r.organic_re_mol_per_L, "mol/L");
         }
         // Profiles of the acidity-dependent models, one dataset each (pH, free extractant, ...).
         for (std::size_t k = 0; k < r.profile_names.size(); ++k) {
@@ -457,23 +475,23 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
             }
             const auto cut = name.find("_mol_per_L");
             const std::string unit = cut == std::string::npos ? "1" : "mol/L";
-            h5.write_dataset("/stages/" + name.substr(0, cut), values, unit);
+            h5.write_dataset(prefix + "/stages/" + name.substr(0, cut), values, unit);
         }
         if (!r.chloride_mol_per_L.empty()) {
-            h5.write_dataset("/stages/chloride", r.chloride_mol_per_L, "mol/L");
+            h5.write_dataset(prefix + "/stages/chloride", r.chloride_mol_per_L, "mol/L");
         }
 
-        h5.create_group("/products");
+        h5.create_group(prefix + "/products");
         std::vector<std::string> names;
         std::vector<double> recovery;
         for (std::size_t p = 0; p < r.products.size(); ++p) {
             const auto& prod = r.products[p];
-            const std::string g = "/products/" + prod.name;
+            const std::string g = prefix + "/products/" + prod.name;
             names.push_back(prod.name);
             h5.create_group(g);
             h5.write_attribute(g, "phase", std::string(phase_name(prod.phase)));
             h5.write_attribute(g, "stage", static_cast<long>(prod.stage));
-            h5.write_dataset(g + "/flow", std::vector<double>{prod.flow_L_per_h}, "L/h");
+            h5.write_scalar(g + "/flow", prod.flow_L_per_h, "L/h");
             h5.write_dataset(g + "/mol_per_h",
                              std::vector<double>(prod.mol_per_h.begin(), prod.mol_per_h.end()),
                              "mol/h");
@@ -482,22 +500,22 @@ void write_run_hdf5(const std::string& path, const CaseSpec& spec, const Cascade
                              "mol/mol RE");
             recovery.insert(recovery.end(), r.recovery[p].begin(), r.recovery[p].end());
         }
-        h5.write_strings("/recovery_products", names);
-        h5.write_dataset("/recovery", recovery, names.size(), num_elements, "1");
-        h5.write_dataset("/feed_mol_per_h",
+        h5.write_strings(prefix + "/recovery_products", names);
+        h5.write_dataset(prefix + "/recovery", recovery, names.size(), num_elements, "1");
+        h5.write_dataset(prefix + "/feed_mol_per_h",
                          std::vector<double>(r.feed_mol_per_h.begin(), r.feed_mol_per_h.end()),
                          "mol/h");
         h5.write_dataset(
-            "/balance_relative_error",
+            prefix + "/balance_relative_error",
             std::vector<double>(r.balance_relative_error.begin(), r.balance_relative_error.end()),
             "1");
-        h5.create_group("/solver");
-        h5.write_attribute("/solver", "method", r.solver.method);
-        h5.write_attribute("/solver", "iterations", static_cast<long>(r.solver.iterations));
-        h5.write_attribute("/solver", "seconds", r.solver.seconds);
-        h5.write_attribute("/solver", "residual_norm", r.solver.residual_norm);
-        h5.close();
-    });
+        h5.create_group(prefix + "/solver");
+        h5.write_attribute(prefix + "/solver", "method", r.solver.method);
+        h5.write_attribute(prefix + "/solver", "iterations",
+                           static_cast<long>(r.solver.iterations));
+        h5.write_attribute(prefix + "/solver", "seconds", r.solver.seconds);
+        h5.write_attribute(prefix + "/solver", "residual_norm", r.solver.residual_norm);
+    }
 }
 
 void write_json(const std::string& path, const nlohmann::json& json)

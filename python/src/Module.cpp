@@ -18,6 +18,7 @@
 #include "Convert.h"
 #include "MonteCarlo.h"
 #include "reesx/core/Error.h"
+#include "reesx/costs/PlantCost.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/flowsheets/Design.h"
@@ -267,9 +268,13 @@ struct DynamicOutput {
     reesx::DynamicResult result;
 };
 
+//! A costed case, or a costed plant file (then `study` is empty and the plant's summary and
+//! table are kept).
 struct CostOutput {
     reesx::CaseSpec spec;
-    reesx::costs::CostStudy study;
+    std::optional<reesx::costs::CostStudy> study;
+    nlohmann::json plant_summary;
+    std::string plant_text;
 };
 
 struct ValidateOutput {
@@ -657,21 +662,23 @@ PYBIND11_MODULE(_core, m)
     py::class_<CostOutput>(m, "CostOutput")
         .def("summary",
              [](const CostOutput& o) {
-                 return to_python(reesx::costs::cost_summary(o.spec, o.study));
+                 return to_python(o.study ? reesx::costs::cost_summary(o.spec, *o.study)
+                                          : o.plant_summary);
              })
         .def("text",
              [](const CostOutput& o) {
-                 return reesx::costs::format_cost(o.spec, o.study.model, o.study.run);
+                 return o.study ? reesx::costs::format_cost(o.spec, o.study->model, o.study->run)
+                                : o.plant_text;
              })
         .def_property_readonly(
             "monte_carlo_cost_usd_per_kg",
             [](const CostOutput& o) {
-                const auto& mc = o.study.run.monte_carlo;
-                if (!mc) {
+                if (!o.study || !o.study->run.monte_carlo) {
                     return py::array_t<double>(std::vector<py::ssize_t>{0, 0});
                 }
+                const auto& mc = o.study->run.monte_carlo;
                 const auto rows = static_cast<py::ssize_t>(mc->cost_usd_per_kg.size());
-                const auto cols = static_cast<py::ssize_t>(o.study.run.countries.size());
+                const auto cols = static_cast<py::ssize_t>(o.study->run.countries.size());
                 py::array_t<double> out({rows, cols});
                 auto view = out.mutable_unchecked<2>();
                 for (py::ssize_t i = 0; i < rows; ++i) {
@@ -686,17 +693,21 @@ PYBIND11_MODULE(_core, m)
         // joined: the same summary, tables and files as one run of every sample.
         .def("monte_carlo_samples",
              [](const CostOutput& o) {
-                 const auto& mc = o.study.run.monte_carlo;
-                 return mc ? reesx::python::monte_carlo_samples(*mc) : py::dict();
+                 return o.study && o.study->run.monte_carlo
+                            ? reesx::python::monte_carlo_samples(*o.study->run.monte_carlo)
+                            : py::dict();
              })
         .def("with_monte_carlo", [](const CostOutput& o, const py::list& chunks, std::uint64_t seed,
                                     bool resimulated, int threads, double seconds) {
+            if (!o.study) {
+                throw reesx::InputError("a plant's cost has no Monte Carlo");
+            }
             auto out = std::make_unique<CostOutput>(o);
             std::vector<std::string> codes;
-            for (const auto& c : o.study.run.countries) {
+            for (const auto& c : o.study->run.countries) {
                 codes.push_back(c.code);
             }
-            out->study.run.monte_carlo =
+            out->study->run.monte_carlo =
                 reesx::python::join_monte_carlo(chunks, codes, seed, resimulated, threads, seconds);
             return out;
         });
@@ -714,9 +725,19 @@ PYBIND11_MODULE(_core, m)
             request.monte_carlo.threads = threads;
             request.monte_carlo.resimulate = resimulate;
             request.monte_carlo.first_sample = first_sample;
-            reesx::CaseSpec spec = reesx::parse_one_cascade(document.root(), "cost");
-            reesx::costs::CostStudy study = reesx::costs::cost_study(spec, request);
-            return std::make_unique<CostOutput>(CostOutput{std::move(spec), std::move(study)});
+            auto out = std::make_unique<CostOutput>();
+            if (reesx::is_plant_file(document.root())) {
+                // A plant file: every cascade costed, the plant the sum (docs/costs.md).
+                const reesx::PlantSpec plant = reesx::parse_plant(document.root());
+                const reesx::PlantResult solved = reesx::solve_plant(plant);
+                const auto study = reesx::costs::plant_cost_study(plant, solved, request);
+                out->plant_summary = reesx::costs::plant_cost_summary(plant, solved, study);
+                out->plant_text = reesx::costs::format_plant_cost(study);
+                return out;
+            }
+            out->spec = reesx::parse_one_cascade(document.root(), "cost");
+            out->study = reesx::costs::cost_study(out->spec, request);
+            return out;
         },
         release_gil());
 

@@ -56,6 +56,19 @@ def test_cost_with_sensitivity_and_monte_carlo_equals_cli_json(cli):
     assert result.monte_carlo_cost_usd_per_kg.shape == (40, 2)
 
 
+def test_cost_of_a_plant_file_equals_cli_json(cli):
+    path = str(EXAMPLES / "plant-la-ce-pr-linked.yaml")
+    code, expected, stderr = cli("cost", path, "--countries", "CN-NM,US", "-q")
+    assert code == 0, stderr
+    result = reesx.cost(path, "CN-NM,US")
+    assert without_timings(result.summary) == without_timings(expected)
+    us = result.summary["countries"]["US"]
+    total = sum(c["annual_cost_usd_per_year"] for c in us["cascades"].values())
+    assert total == pytest.approx(us["annual_cost_usd_per_year"], rel=1e-12)
+    assert "By element sold" in str(result)
+    assert result.to_dataframe().loc["US", "cost_usd_per_kg"] > 0
+
+
 def test_design_equals_cli_json(cli, tmp_path):
     design_file = tmp_path / "design.yaml"
     design_file.write_text(

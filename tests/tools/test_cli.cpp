@@ -432,15 +432,15 @@ TEST(Cli, separateWritesAPlantFileThatRunSolves)
         EXPECT_TRUE(c.contains("stages")) << name;
         EXPECT_LT(c["mass_balance_relative_error"].get<double>(), 1e-12) << name;
     }
-    // `check` reads plant files; -o (HDF5, one cascade) is refused before anything is written;
-    // commands that take one cascade say so.
+    // `check` reads plant files; `dynamic` takes one cascade and says so; -o writes every
+    // cascade (tests/tools/test_hdf5_layout.cpp reads it).
     EXPECT_EQ(run_reesx("check " + plant.string()).status, 0);
-    run = run_reesx("cost " + plant.string());
+    run = run_reesx("dynamic " + plant.string());
     EXPECT_EQ(run.status, 1) << run.out;
     EXPECT_NE(run.out.find("takes one cascade"), std::string::npos) << run.out;
-    run = run_reesx("run " + plant.string() + " -o " + (dir / "plant.h5").string());
-    EXPECT_EQ(run.status, 1) << run.out;
-    EXPECT_FALSE(fs::exists(dir / "plant.h5"));
+    run = run_reesx("run " + plant.string() + " -q -o " + (dir / "plant.h5").string());
+    EXPECT_EQ(run.status, 0) << run.out;
+    EXPECT_TRUE(fs::exists(dir / "plant.h5"));
 }
 
 TEST(Cli, dynamicWritesJsonAndHdf5)
@@ -466,7 +466,7 @@ TEST(Cli, dynamicWritesJsonAndHdf5)
     EXPECT_EQ(control["times_h"].size(), 6U);  // samples at 0, 10, ..., 50 h
     EXPECT_EQ(control["factor"].size(), 6U);
     const std::string h5 = (dir / "d.h5").string();
-    EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "filetype"), "reesx-dynamic-result");
+    EXPECT_EQ(reesx::io::read_string_attribute(h5, "/", "filetype"), "reesx-result");
     std::vector<std::size_t> dims;
     reesx::io::read_dataset(h5, "/profiles/1/aqueous_mol_per_L", &dims);
     EXPECT_EQ(dims, (std::vector<std::size_t>{20, 17}));

@@ -44,6 +44,10 @@ struct CostSetup {
 //! Reads the case's optional `cost:` mapping (keys in docs/user-guide.md); InputError located
 //! in the case file for anything wrong.
 CostSetup parse_cost_setup(const CaseSpec& spec);
+//! The same from a `cost:` mapping given apart from a case (a plant file's), for a cascade of
+//! `system_name` solving `components` (the extractant molar mass and value allocation need them).
+CostSetup parse_cost_mapping(const std::optional<InputNode>& cost, const std::string& system_name,
+                             const std::vector<int>& components);
 
 //! The quantities of the simulated plant the costs depend on: independent of prices.
 struct PlantStreams {
@@ -137,6 +141,12 @@ struct CountryCost {
     std::vector<ProductCost> products;
 };
 
+//! The per-kg figures of `c` (its annual cost, electricity and CO2 over `operating_hours_per_year`
+//! × the REO fed) and its share of each product (by REO mass or oxide value, docs/costs.md).
+void price_per_kg(CountryCost& c, double feed_reo_kg_per_h,
+                  const std::vector<PlantStreams::Product>& products, Allocation allocation,
+                  const std::array<double, num_elements>& oxide_price);
+
 //! Molar masses used to turn reagent moles into tonnes (g/mol, IUPAC atomic weights).
 inline constexpr double molar_mass_hcl = 36.461;
 inline constexpr double molar_mass_naoh = 39.997;
@@ -152,6 +162,8 @@ public:
     void set_streams(PlantStreams streams) { streams_ = std::move(streams); }
     //! Extractant molar mass for the case's system (g/mol).
     double extractant_molar_mass() const { return extractant_molar_mass_; }
+    //! Oxide prices (USD/kg oxide) used by value allocation.
+    const std::array<double, num_elements>& oxide_prices() const { return oxide_price_; }
 
     //! The nominal parameter values of a region (scenario applied to the location factor).
     ParamValues nominal(const Region& region) const;

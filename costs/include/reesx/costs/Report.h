@@ -12,6 +12,7 @@
 #include "reesx/costs/Uncertainty.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/Csv.h"
+#include "reesx/io/Hdf5.h"
 
 namespace reesx::costs {
 
@@ -62,11 +63,19 @@ std::vector<io::CsvTable> cost_csv(const nlohmann::json& summary, const CostRun&
 //! /cost/opex_items, and with Monte Carlo /monte_carlo/<quantity> [sample × country] (NaN for
 //! a failed sample, flagged in /monte_carlo/failed); written atomically.
 void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRun& run);
+//! The same with the costed cascade's steady state in the layout of `run` (/stages, /products,
+//! ...) beside the costs.
+void write_cost_hdf5(const std::string& path, const CaseSpec& spec, const CostRun& run,
+                     const CascadeResult* cascade);
+//! The /countries, /cost and /monte_carlo groups of write_cost_hdf5, into an open file.
+void write_cost_groups(io::Hdf5Writer& h5, const CostRun& run);
 
 //! Side-by-side table: sizing, capex and opex by item, USD/kg, kWh/kg, kg CO2/kg, ratio to
 //! the first country; the tornado's largest bars and the Monte Carlo percentiles when present;
 //! the unverified inputs used.
 std::string format_cost(const CaseSpec& spec, const CostModel& model, const CostRun& run);
+//! The same under another title (a plant's name).
+std::string format_cost(const std::string& title, const CostModel& model, const CostRun& run);
 
 //! The `cost` JSON summary (without reesx_version, command and input, which the caller adds).
 nlohmann::json cost_json(const CostModel& model, const CostRun& run);

@@ -51,6 +51,8 @@ struct PlantSpec {
     double tolerance = 1e-12;  //!< tear streams: |change| <= tolerance x scale (see docs)
     int max_iterations = 200;
     std::string method = "wegstein";  //!< or "substitution"
+    //! The plant's `cost:` mapping (`reesx cost PLANT.yaml`: the case's `cost:` keys).
+    std::optional<InputNode> cost;
 };
 
 //! What one stream carries: volumetric flow, RE per element, free acid (aqueous).

@@ -44,6 +44,8 @@ public:
     //! Missing intermediate groups are created; an existing dataset is an error.
     void write_dataset(const std::string& path, const std::vector<double>& values,
                        const std::string& units);
+    //! Scalar (rank 0) float64 dataset with a `units` attribute.
+    void write_scalar(const std::string& path, double value, const std::string& units);
     //! 2-D float64 dataset [rows × cols] from row-major values; rows·cols must match the size.
     void write_dataset(const std::string& path, const std::vector<double>& row_major,
                        std::size_t rows, std::size_t cols, const std::string& units);

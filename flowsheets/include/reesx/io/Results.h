@@ -31,6 +31,15 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& result, bool s
 //! The root attributes of every result file: filetype, format_version, reesx_version,
 //! created (UTC, ISO 8601), command, input_file, resolved_input_json, input_yaml.
 void write_result_header(Hdf5Writer& h5, const std::string& command, const CaseSpec& spec);
+//! The same for an input that is not one case (a plant file, a design or separate file).
+void write_result_header(Hdf5Writer& h5, const std::string& command, const std::string& input_file,
+                         const nlohmann::json& resolved_input, const std::string& input_yaml);
+
+//! One cascade's result under the group `prefix` ("" for the root, "/cascades/c1" in a plant
+//! file): /elements, /components, /stages (number, section, flows, concentrations), /products,
+//! /recovery, /feed_mol_per_h, /balance_relative_error, /solver (docs/interface.md, "HDF5").
+void write_cascade_hdf5(Hdf5Writer& h5, const std::string& prefix, const CaseSpec& spec,
+                        const CascadeResult& result);
 
 void write_run_hdf5(const std::string& path, const CaseSpec& spec, const CascadeResult& result);
 

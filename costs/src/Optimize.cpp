@@ -22,8 +22,10 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Case.h"
@@ -32,9 +34,13 @@ namespace reesx::costs {
 namespace {
 
 constexpr double infinite_cost = std::numeric_limits<double>::infinity();
-//! The search's range of S/S_min - 1: below 1.002 S_min the stages run into the thousands,
-//! above 31 S_min the reagents dwarf everything else.
-constexpr double min_excess = 2e-3, max_excess = 30.0;
+//! The search's range of S above its floor (the S at which W = 0), as fractions of S_min
+//! above the floor: from 1 % (a multicomponent feed can reach its targets below the
+//! pseudo-binary S_min, a binary one cannot) to 30 S_min, where the reagents dwarf all else.
+constexpr double lowest_fraction = 0.01, highest_multiple = 30.0;
+//! Sections of more stages than this multiple of design's default (and at least 100) are not
+//! searched: they would cost more in capital than any reflux they save.
+constexpr int stage_limit_multiple = 3, stage_limit_least = 100;
 
 //! Streams that only name the system (the cost model takes the extractant's molar mass from
 //! it); each design's own streams replace them.
@@ -100,11 +106,28 @@ PricedDesign priced(const DesignSpec& spec, const DesignResult& d, const theory:
     return p;
 }
 
+}  // namespace
+
+//! What the countries' searches share: the chemistry does not depend on prices, so the fewest
+//! stages at a reflux, the smallest reflux of a stage pair and the simulated streams of a
+//! design, once found by one country's thread, serve all.
+struct OptimizeMemo {
+    std::mutex mutex;
+    std::map<double, std::optional<std::pair<int, int>>> fewest;  //!< by S; none: unreachable
+    std::map<std::pair<int, int>, double> edge;  //!< smallest S meeting the targets; 0: none
+    std::map<std::tuple<int, int, double>, PlantStreams> streams;
+};
+
+namespace {
+
 class CountrySearch {
 public:
     CountrySearch(const DesignSpec& spec, const CostSetup& setup, const std::string& code,
-                  double tolerance)
-        : sizer_(spec), pricer_(spec, setup, code), tolerance_(tolerance),
+                  double tolerance, OptimizeMemo& memo)
+        : memo_(memo),
+          sizer_(spec),
+          pricer_(spec, setup, code),
+          tolerance_(tolerance),
           budget_(spec.reflux_mode == RefluxMode::stage_budget ? spec.max_total_stages : 0)
     {
     }
@@ -115,6 +138,7 @@ private:
         double cost = infinite_cost;
         int n = 0, m = 0;
     };
+    OptimizeMemo& memo_;
     CutSizer sizer_;
     Pricer pricer_;
     double tolerance_;
@@ -123,11 +147,13 @@ private:
     std::map<double, Priced> by_u_;  //!< the reflux search: u -> fewest stages, price
     std::vector<SearchPoint> points_;
 
-    double s_of(double u) const { return (1.0 + std::exp(u)) * sizer_.theory().s_min; }
+    double s_of(double u) const { return s_floor_ + std::exp(u); }
+    double u_of(double s) const { return std::log(s - s_floor_); }
+    double s_floor_ = 0.0, d_lo_ = 0.0, d_hi_ = 0.0;  //!< S - floor in [d_lo, d_hi]
     double price(int n, int m, double s, bool edge);
     const Priced& at(double u);
     //! The smallest S (relative precision tolerance_) at which (n, m) meets the targets,
-    //! searching from `s_start`; 0 when none up to max_excess.
+    //! searching from `s_start`; 0 when none in the search's range.
     double smallest_reflux(int n, int m, double s_start);
 };
 
@@ -136,9 +162,20 @@ double CountrySearch::price(int n, int m, double s, bool edge)
     if (budget_ > 0 && n + m > budget_) {
         return infinite_cost;  // over the user's stage budget (design's --max-stages)
     }
-    const CascadeResult r = sizer_.simulate(n, m, s);
-    const double cost =
-        levelized_usd_per_kg(pricer_.cost(pricer_.streams(n, m, s, sizer_.w_for(s), r)));
+    const auto key = std::make_tuple(n, m, s);
+    std::optional<PlantStreams> streams;
+    {
+        const std::lock_guard lock(memo_.mutex);
+        if (const auto it = memo_.streams.find(key); it != memo_.streams.end()) {
+            streams = it->second;
+        }
+    }
+    if (!streams) {
+        streams = pricer_.streams(n, m, s, sizer_.w_for(s), sizer_.simulate(n, m, s));
+        const std::lock_guard lock(memo_.mutex);
+        memo_.streams.emplace(key, *streams);
+    }
+    const double cost = levelized_usd_per_kg(pricer_.cost(*streams));
     points_.push_back({s / sizer_.theory().s_min, n, m, cost, edge});
     return cost;
 }
@@ -150,53 +187,98 @@ const CountrySearch::Priced& CountrySearch::at(double u)
     }
     Priced p;
     const double s = s_of(u);
-    try {
-        std::tie(p.n, p.m) = sizer_.fewest_stages(s);
-        p.cost = price(p.n, p.m, s, false);
-    } catch (const InfeasibleError&) {
-        // Too little reflux for any number of stages: the search moves up.
-    } catch (const ConvergenceError&) {
+    std::optional<std::optional<std::pair<int, int>>> known;
+    {
+        const std::lock_guard lock(memo_.mutex);
+        if (const auto it = memo_.fewest.find(s); it != memo_.fewest.end()) {
+            known = it->second;
+        }
+    }
+    if (!known) {
+        try {
+            known = sizer_.fewest_stages(s);
+        } catch (const InfeasibleError&) {
+            known = std::optional<std::pair<int, int>>{};  // too little reflux: search moves up
+        }
+        const std::lock_guard lock(memo_.mutex);
+        memo_.fewest.emplace(s, *known);
+    }
+    if (*known) {
+        std::tie(p.n, p.m) = **known;
+        try {
+            p.cost = price(p.n, p.m, s, false);
+        } catch (const ConvergenceError&) {
+        }
     }
     return by_u_.emplace(u, p).first->second;
 }
 
 double CountrySearch::smallest_reflux(int n, int m, double s_start)
 {
-    const double s_min = sizer_.theory().s_min;
-    const auto meets = [&](double s) {
+    {
+        const std::lock_guard lock(memo_.mutex);
+        if (const auto it = memo_.edge.find({n, m}); it != memo_.edge.end()) {
+            return it->second;
+        }
+    }
+    // On the grid S_k = floor + d_lo (1 + tolerance)^k, so that the answer does not depend on
+    // where the search starts (nor on which country's thread finds it first): steps doubling
+    // from the start to a bracket, then bisection of the index.
+    const double q = std::log1p(tolerance_);
+    const long k_max = static_cast<long>(std::floor(std::log(d_hi_ / d_lo_) / q));
+    const auto s_at = [&](long k) {
+        return s_floor_ + d_lo_ * std::exp(static_cast<double>(k) * q);
+    };
+    const auto meets = [&](long k) {
         try {
-            return sizer_.meets_targets(n, m, s);
+            return sizer_.meets_targets(n, m, s_at(k));
         } catch (const ConvergenceError&) {
             return false;
         }
     };
-    // Steps of 15 % in S/S_min - 1 first (the edge is usually near), growing fast after.
-    double excess_hi = s_start / s_min - 1.0, excess_lo = excess_hi, factor = 1.15;
-    if (meets(s_start)) {
-        do {
-            excess_hi = excess_lo;
-            excess_lo /= factor;
-            factor *= factor;
-        } while (excess_lo > min_excess && meets((1.0 + excess_lo) * s_min));
-        if (excess_lo <= min_excess) {
-            return (1.0 + excess_hi) * s_min;
+    const long start = std::clamp(
+        static_cast<long>(std::lround(std::log((s_start - s_floor_) / d_lo_) / q)), 0L, k_max);
+    long lo = -1, hi = -1, step = 16;  // meets(hi), not meets(lo)
+    if (meets(start)) {
+        hi = start;
+        for (;;) {
+            const long k = std::max(0L, hi - step);
+            if (k == hi) {
+                lo = -1;
+                break;
+            }
+            if (!meets(k)) {
+                lo = k;
+                break;
+            }
+            hi = k;
+            step *= 2;
         }
     } else {
-        do {
-            excess_lo = excess_hi;
-            excess_hi *= factor;
-            factor *= factor;
-            if (excess_hi > max_excess) {
-                return 0.0;
+        lo = start;
+        for (;;) {
+            const long k = std::min(k_max, lo + step);
+            if (k == lo) {
+                break;
             }
-        } while (!meets((1.0 + excess_hi) * s_min));
+            if (meets(k)) {
+                hi = k;
+                break;
+            }
+            lo = k;
+            step *= 2;
+        }
     }
-    double lo = (1.0 + excess_lo) * s_min, hi = (1.0 + excess_hi) * s_min;
-    while (hi - lo > tolerance_ * hi) {
-        const double mid = 0.5 * (lo + hi);
-        (meets(mid) ? hi : lo) = mid;
+    double result = 0.0;
+    if (hi >= 0) {
+        while (hi - lo > 1) {
+            const long mid = lo + (hi - lo) / 2;
+            (meets(mid) ? hi : lo) = mid;
+        }
+        result = s_at(hi);
     }
-    return hi;
+    const std::lock_guard lock(memo_.mutex);
+    return memo_.edge.emplace(std::make_pair(n, m), result).first->second;
 }
 
 CountryOptimum CountrySearch::run(const DesignResult& baseline)
@@ -208,10 +290,16 @@ CountryOptimum CountrySearch::run(const DesignResult& baseline)
     const theory::Targets& targets = sizer_.targets();
     out.baseline = priced(sizer_.spec(), baseline, targets, pricer_);
     const double s_min = sizer_.theory().s_min;
+    s_floor_ =
+        sizer_.spec().feed_phase == theory::FeedPhase::aqueous ? sizer_.theory().f_a_product : 0.0;
+    d_lo_ = lowest_fraction * (s_min - s_floor_);
+    d_hi_ = highest_multiple * s_min;
+    const int limit = std::max(stage_limit_least, stage_limit_multiple * (baseline.n + baseline.m));
+    sizer_.set_section_limit(limit);
 
     // Bracket the cheapest reflux, from design's default, in steps doubling in u.
-    const double u_lo = std::log(min_excess), u_hi = std::log(max_excess);
-    const double u0 = std::clamp(std::log(baseline.s / s_min - 1.0), u_lo, u_hi);
+    const double u_lo = std::log(d_lo_), u_hi = std::log(d_hi_);
+    const double u0 = std::clamp(u_of(baseline.s), u_lo, u_hi);
     double step = 0.3;
     double a = u0 - step, b = u0, c = u0 + step;
     a = std::max(a, u_lo);
@@ -234,8 +322,7 @@ CountryOptimum CountrySearch::run(const DesignResult& baseline)
     // Golden-section steps inside [a, c] around b, to ten times the final tolerance in S.
     const double golden = 0.381966011250105;
     for (int iteration = 0; iteration < 60; ++iteration) {
-        const double excess = std::exp(b);
-        if ((c - a) * excess / (1.0 + excess) < 10.0 * tolerance_) {
+        if ((c - a) * std::exp(b) / s_of(b) < 10.0 * tolerance_) {
             break;
         }
         const bool right = c - b > b - a;
@@ -248,9 +335,8 @@ CountryOptimum CountrySearch::run(const DesignResult& baseline)
         }
     }
     if (!std::isfinite(at(b).cost)) {
-        throw InfeasibleError("no reflux between " + std::to_string(1.0 + min_excess) + " and " +
-                              std::to_string(1.0 + max_excess) + " S_min reaches the targets in " +
-                              std::to_string(max_section_stages) +
+        throw InfeasibleError("no reflux up to " + std::to_string(highest_multiple) +
+                              " S_min reaches the targets in " + std::to_string(limit) +
                               " stages per section; lower the purities");
     }
 
@@ -317,12 +403,15 @@ CountryOptimum CountrySearch::run(const DesignResult& baseline)
     if (!out.optimum.meets_targets) {
         out.warnings.push_back("the returned design misses a purity target when re-run");
     }
-    if (out.optimum.s_over_s_min < 1.0 + 2.0 * min_excess ||
-        out.optimum.s_over_s_min > 1.0 + 0.5 * max_excess) {
+    const double above_floor = out.optimum.s - s_floor_;
+    if (above_floor < 1.5 * d_lo_ || above_floor > 0.5 * d_hi_) {
         out.warnings.push_back(
-            "the optimum is at the edge of the reflux range searched (S/S_min "
-            "from 1.002 to 31): the prices make reflux almost free or almost "
-            "prohibitive; check them");
+            "the optimum is at the edge of the reflux range searched: the prices make reflux "
+            "almost free or almost prohibitive; check them");
+    }
+    if (std::max(out.optimum.n, out.optimum.m) > limit - 2) {
+        out.warnings.push_back("the optimum's sections reach the " + std::to_string(limit) +
+                               " stages searched: stages cost almost nothing at these prices");
     }
     out.search = points_;
     std::sort(out.search.begin(), out.search.end(), [](const SearchPoint& x, const SearchPoint& y) {
@@ -355,9 +444,10 @@ double levelized_usd_per_kg(const CountryCost& c)
 
 CountryOptimum optimize_country(const DesignSpec& spec, const CostSetup& setup,
                                 const std::string& code, const DesignResult& baseline,
-                                double reflux_tolerance)
+                                double reflux_tolerance, OptimizeMemo* memo)
 {
-    CountrySearch search(spec, setup, code, reflux_tolerance);
+    OptimizeMemo own;
+    CountrySearch search(spec, setup, code, reflux_tolerance, memo ? *memo : own);
     return search.run(baseline);
 }
 
@@ -407,11 +497,12 @@ OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
     result.countries.resize(codes.size());
     std::vector<std::exception_ptr> errors(codes.size());
     std::atomic<std::size_t> next{0};
+    OptimizeMemo memo;
     const auto work = [&] {
         for (std::size_t i = next++; i < codes.size(); i = next++) {
             try {
                 result.countries[i] = optimize_country(spec, options.setup, codes[i], baseline,
-                                                       options.reflux_tolerance);
+                                                       options.reflux_tolerance, &memo);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
@@ -420,6 +511,18 @@ OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
     const std::size_t threads = std::min<std::size_t>(
         codes.size(),
         options.threads > 0 ? static_cast<std::size_t>(options.threads) : codes.size());
+    // The first country alone fills the memo with the chemistry near the optimum; the others
+    // then mostly price what it found (run together they would all simulate the same trials
+    // at once).
+    if (codes.size() > 1 && threads > 1) {
+        const std::size_t first = next++;
+        try {
+            result.countries[first] = optimize_country(spec, options.setup, codes[first], baseline,
+                                                       options.reflux_tolerance, &memo);
+        } catch (...) {
+            errors[first] = std::current_exception();
+        }
+    }
     std::vector<std::thread> pool;
     for (std::size_t t = 1; t < threads; ++t) {
         pool.emplace_back(work);

@@ -73,6 +73,8 @@ public:
     //! the design's case file (the reported design must reproduce exactly).
     CascadeResult simulate(int n, int m, double s, bool cold = false);
     bool meets_targets(int n, int m, double s) { return meets(evaluate(n, m, s)); }
+    //! Stages in one section beyond which size_stages counts the targets unreachable.
+    int section_limit = max_section_stages;
 
 private:
     const DesignSpec& spec_;
@@ -214,7 +216,7 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
         if (const auto it = m_star.find(n); it != m_star.end()) {
             return n + it->second;
         }
-        const int upper = std::min(max_section_stages, best - n - 1);
+        const int upper = std::min(section_limit, best - n - 1);
         if (upper < 1) {
             return unreachable;
         }
@@ -229,23 +231,23 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
         m_star[n] = last_m = m;
         return n + m;
     };
-    int n = std::min(start(n_guess), max_section_stages);
+    int n = std::min(start(n_guess), section_limit);
     best = total(n);
     while (best >= unreachable) {  // too few extraction stages for any scrub section
-        if (n == max_section_stages) {
+        if (n == section_limit) {
             std::ostringstream why;
-            why << "the purity targets are not reached with " << max_section_stages
+            why << "the purity targets are not reached with " << section_limit
                 << " stages in a section at S = " << short_num(s)
                 << " (S/S_min = " << short_num(s / result_.theory.s_min) << "); raise the reflux";
             throw InfeasibleError(why.str());
         }
-        n = std::min(max_section_stages, 2 * n);
+        n = std::min(section_limit, 2 * n);
         best = total(n);
     }
     for (int step = std::max(1, n / 8);; step = std::max(1, step / 2)) {
         bool moved = false;
         for (const int direction : {-1, 1}) {
-            while (n + direction * step >= 1 && n + direction * step <= max_section_stages) {
+            while (n + direction * step >= 1 && n + direction * step <= section_limit) {
                 const int candidate = total(n + direction * step);
                 if (candidate >= best) {
                     break;
@@ -526,10 +528,9 @@ std::pair<int, int> CutSizer::fewest_stages(double s)
     if (const auto it = sized_.find(s); it != sized_.end()) {
         return it->second;
     }
-    if (!(s > theory_.s_min)) {
+    if (!(w_for(s) > 0.0)) {
         throw InfeasibleError("the reflux S = " + short_num(s) +
-                              " is not above the minimum S_min = " + short_num(theory_.s_min) +
-                              ": no number of stages reaches the targets; raise the reflux");
+                              " leaves no scrub flux (W <= 0); raise the reflux");
     }
     // The nearest sized reflux gives the first guess (the stages change smoothly with S);
     // else the short-cut at this S.
@@ -569,6 +570,12 @@ DesignResult CutSizer::design_at(double s, int n, int m)
     DesignResult r = designer.result();
     r.simulations = designer.result().simulations;
     return r;
+}
+
+void CutSizer::set_section_limit(int stages)
+{
+    impl_->designer.section_limit = std::clamp(stages, 1, max_section_stages);
+    sized_.clear();
 }
 
 int CutSizer::simulations() const

@@ -93,11 +93,15 @@ struct OptimizeResult {
 OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
                         const std::function<void(const std::string&)>& progress = {});
 
+//! What the countries' searches share (Optimize.cpp); thread-safe.
+struct OptimizeMemo;
+
 //! The optimizer for one country (what `optimize` runs on each thread), from `baseline`,
-//! design's default design of `spec`; exposed for tests.
+//! design's default design of `spec`; `memo` (may be null) is shared with other countries'
+//! searches of the same spec. Exposed for tests.
 CountryOptimum optimize_country(const DesignSpec& spec, const CostSetup& setup,
                                 const std::string& code, const DesignResult& baseline,
-                                double reflux_tolerance = 1e-3);
+                                double reflux_tolerance = 1e-3, OptimizeMemo* memo = nullptr);
 
 //! A design (s, n, m) of `spec` priced in country `code` by a cold re-run.
 PricedDesign price_design(const DesignSpec& spec, const CostSetup& setup, const std::string& code,

@@ -199,9 +199,15 @@ public:
     //! The theory at Xu's optimum reflux (S_min, S_opt, short-cut stages, Fenske N_min).
     const theory::Result& theory() const { return theory_; }
     double w_for(double s) const;
-    //! The fewest (extraction, scrub) stages meeting the targets at S (design's search);
-    //! InfeasibleError when no section of up to max_section_stages reaches them.
+    //! The fewest (extraction, scrub) stages meeting the targets at S (design's search), at
+    //! any S with W > 0: below the pseudo-binary S_min too, where a multicomponent feed may
+    //! still reach its targets. InfeasibleError when no section of up to the section limit
+    //! reaches them.
     std::pair<int, int> fewest_stages(double s);
+    //! Lowers the section limit (default max_section_stages): a caller that knows designs
+    //! beyond it are of no interest is told so quickly at a reflux that cannot reach the
+    //! targets.
+    void set_section_limit(int stages);
     //! Whether (n, m) stages meet the targets at S (one cached, warm-started simulation).
     bool meets_targets(int n, int m, double s);
     //! The converged simulation of (n, m) at S, warm-started from the last trial.

@@ -2,6 +2,8 @@
 #include "OptimizeCommand.h"
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "reesx/core/Error.h"
 #include "reesx/costs/OptimizeReport.h"
@@ -43,6 +45,9 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "levelized (default): (capital charge + operating cost) per kg REO product");
     cmd->add_option("--threads", a.threads, "countries optimized at once (default: all)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--pareto", a.pareto,
+                    "also the front of cost against purity for the first country, e.g. "
+                    "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
     cmd->add_option("--json", a.json_path, "JSON summary file");
     cmd->add_option("--case", a.case_path,
                     "write the first country's optimal design as a case file for reesx run");
@@ -70,6 +75,24 @@ int run_optimize(const OptimizeArgs& a)
             throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
         }
     }
+    std::vector<double> purities;
+    for (const auto& text : split_codes(a.pareto)) {
+        std::size_t used = 0;
+        double value = 0.0;
+        try {
+            value = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size()) {
+            throw InputError("--pareto: expected purities such as 0.99,0.999,0.9999, found '" +
+                             text + "'");
+        }
+        if (!(value > 0.5 && value < 1.0)) {
+            throw InputError("--pareto: a purity must lie between 0.5 and 1, found '" + text + "'");
+        }
+        purities.push_back(value);
+    }
     const DesignSpec spec = parse_design(design_input(a));
     const auto progress = [&](const std::string& line) {
         if (!a.quiet) {
@@ -77,8 +100,15 @@ int run_optimize(const OptimizeArgs& a)
         }
     };
     const rc::OptimizeResult result = rc::optimize(spec, options, progress);
+    std::vector<rc::ParetoPoint> front;
+    if (!purities.empty()) {
+        front = rc::pareto_purity(spec, options, result.countries.front().code, purities);
+    }
     if (!a.quiet) {
         std::cout << rc::format_optimize(spec, result);
+        if (!front.empty()) {
+            std::cout << rc::format_pareto(result.countries.front().code, front);
+        }
     } else {
         for (const auto& c : result.countries) {
             for (const auto& w : c.warnings) {
@@ -87,7 +117,12 @@ int run_optimize(const OptimizeArgs& a)
         }
     }
     if (!a.json_path.empty()) {
-        io::write_json(a.json_path, rc::optimize_summary(spec, result));
+        nlohmann::json j = rc::optimize_summary(spec, result);
+        if (!front.empty()) {
+            j["pareto"] = {{"country", result.countries.front().code},
+                           {"purity", rc::pareto_json(front)}};
+        }
+        io::write_json(a.json_path, j);
     }
     if (!a.case_path.empty()) {
         io::write_text_atomically(a.case_path, result.countries.front().optimum.case_yaml);

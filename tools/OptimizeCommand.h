@@ -14,6 +14,7 @@ struct OptimizeArgs : DesignArgs {
     std::string countries;  //!< "CN-NM,US" or "all"; empty: the first country of the data
     std::string objective = "levelized";
     std::string json_path, case_path;
+    std::string pareto;  //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
     int threads = 0;
     bool quiet = false;
 };

@@ -459,6 +459,30 @@ PricedDesign price_design(const DesignSpec& spec, const CostSetup& setup, const 
     return priced(spec, sizer.design_at(s, n, m), sizer.targets(), pricer);
 }
 
+std::vector<ParetoPoint> pareto_purity(const DesignSpec& spec, const OptimizeOptions& options,
+                                       const std::string& code, const std::vector<double>& purities)
+{
+    if (spec.recovery) {
+        throw InputError(
+            "the cost-against-purity front sets both purities; give purity targets "
+            "without a recovery");
+    }
+    std::vector<ParetoPoint> front;
+    for (const double purity : purities) {
+        if (!(purity > 0.5 && purity < 1.0)) {
+            throw InputError("--pareto: a purity must lie between 0.5 and 1, found " +
+                             std::to_string(purity));
+        }
+        DesignSpec at = spec;
+        at.purity_a = at.purity_b = purity;
+        at.tradeoff_points = 0;
+        const DesignResult baseline = design(at);
+        front.push_back({purity, optimize_country(at, options.setup, code, baseline,
+                                                  options.reflux_tolerance)});
+    }
+    return front;
+}
+
 OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
                         const std::function<void(const std::string&)>& progress)
 {

@@ -199,4 +199,43 @@ std::string format_optimize(const DesignSpec& spec, const OptimizeResult& r)
     return o.str();
 }
 
+std::string format_pareto(const std::string& code, const std::vector<ParetoPoint>& front)
+{
+    std::ostringstream o;
+    o << "\ncost against purity (both products), " << code << ":\n";
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "  %10s %9s %8s %13s %17s %16s %16s\n", "purity, %", "S/S_min",
+                  "stages", "capital, MUSD", "operating, MUSD/y", "optimum, USD/kg",
+                  "default, USD/kg");
+    o << buf;
+    for (const auto& p : front) {
+        const PricedDesign& d = p.optimum.optimum;
+        std::snprintf(buf, sizeof buf, "  %10s %9.4f %8d %13.3f %17.3f %16.4f %16.4f\n",
+                      fmt("%.6g", 100.0 * p.purity).c_str(), d.s_over_s_min, d.n + d.m,
+                      d.cost.capex_usd / 1e6, d.cost.opex_usd_per_year / 1e6, d.cost_usd_per_kg,
+                      p.optimum.baseline.cost_usd_per_kg);
+        o << buf;
+    }
+    return o.str();
+}
+
+nlohmann::json pareto_json(const std::vector<ParetoPoint>& front)
+{
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& p : front) {
+        const PricedDesign& d = p.optimum.optimum;
+        j.push_back(
+            {{"purity", p.purity},
+             {"S_over_S_min", d.s_over_s_min},
+             {"stages", {{"extraction", d.n}, {"scrub", d.m}, {"total", d.n + d.m}}},
+             {"capex_usd", d.cost.capex_usd},
+             {"opex_usd_per_year", d.cost.opex_usd_per_year},
+             {"cost_usd_per_kg", number_or_null(d.cost_usd_per_kg)},
+             {"baseline_cost_usd_per_kg", number_or_null(p.optimum.baseline.cost_usd_per_kg)},
+             {"meets_targets", d.meets_targets},
+             {"warnings", p.optimum.warnings}});
+    }
+    return j;
+}
+
 }  // namespace reesx::costs

@@ -184,6 +184,29 @@ TEST(Optimize, DearerBaseMeansLessRefluxMoreStagesDearerCapitalFewerStages)
     EXPECT_GT(capital_4x.optimum.s, mid.optimum.s);
 }
 
+TEST(Optimize, CostRisesWithPurityAlongTheFront)
+{
+    const DesignSpec spec = binary_spec();
+    OptimizeOptions options;
+    options.setup = builtin_setup();
+    const auto front = pareto_purity(spec, options, "CN-NM", {0.99, 0.999, 0.9999});
+    ASSERT_EQ(front.size(), 3u);
+    for (std::size_t i = 0; i < front.size(); ++i) {
+        const PricedDesign& d = front[i].optimum.optimum;
+        EXPECT_TRUE(d.meets_targets);
+        EXPECT_GE(std::min(d.purity_a, d.purity_b), front[i].purity);
+        EXPECT_LE(d.cost_usd_per_kg, front[i].optimum.baseline.cost_usd_per_kg);
+        if (i > 0) {
+            const PricedDesign& before = front[i - 1].optimum.optimum;
+            EXPECT_GT(d.cost_usd_per_kg, before.cost_usd_per_kg);
+            EXPECT_GT(d.n + d.m, before.n + before.m);
+        }
+    }
+    DesignSpec with_recovery = spec;
+    with_recovery.recovery = 0.99;
+    EXPECT_THROW((void)pareto_purity(with_recovery, options, "CN-NM", {0.99}), InputError);
+}
+
 TEST(Optimize, InfeasibleAndBadInputSayWhy)
 {
     const DesignSpec spec = binary_spec();
@@ -208,7 +231,7 @@ TEST(OptimizeCli, JsonPerCountryAndExitCodes)
     const std::string json = ::testing::TempDir() + "optimize.json";
     const auto run = test::run_reesx(
         "optimize --system p507-hcl --feed \"Pr:0.5,Nd:0.5\" --split Pr/Nd --purity 0.999 "
-        "--countries CN-NM,US --json " +
+        "--countries CN-NM,US --pareto 0.99,0.999 --json " +
         json);
     ASSERT_EQ(run.status, 0) << run.out;
     EXPECT_THAT(run.out, HasSubstr("levelized cost, USD/kg REO"));
@@ -224,6 +247,8 @@ TEST(OptimizeCli, JsonPerCountryAndExitCodes)
         EXPECT_GT(c["optimum"]["reflux"]["S_over_S_min"].get<double>(), 1.0);
     }
     EXPECT_TRUE(j["comparison"].contains("US"));
+    EXPECT_EQ(j["pareto"]["country"], "CN-NM");
+    EXPECT_EQ(j["pareto"]["purity"].size(), 2u);
     std::remove(json.c_str());
 
     const auto bad_country = test::run_reesx(
@@ -232,6 +257,10 @@ TEST(OptimizeCli, JsonPerCountryAndExitCodes)
     const auto bad_objective = test::run_reesx(
         "optimize --system p507-hcl --feed \"Pr:0.5,Nd:0.5\" --split Pr/Nd --objective npv");
     EXPECT_EQ(bad_objective.status, 1) << bad_objective.out;
+    const auto bad_pareto = test::run_reesx(
+        "optimize --system p507-hcl --feed \"Pr:0.5,Nd:0.5\" --split Pr/Nd --pareto 0.99,99.9");
+    EXPECT_EQ(bad_pareto.status, 1) << bad_pareto.out;
+    EXPECT_THAT(bad_pareto.out, HasSubstr("between 0.5 and 1"));
     const auto infeasible = test::run_reesx(
         "optimize --system p507-hcl --feed \"Pr:0.5,Nd:0.5\" --split Pr/Nd --purity 0.999 "
         "--max-stages 20");

@@ -103,6 +103,19 @@ CountryOptimum optimize_country(const DesignSpec& spec, const CostSetup& setup,
                                 const std::string& code, const DesignResult& baseline,
                                 double reflux_tolerance = 1e-3, OptimizeMemo* memo = nullptr);
 
+//! One point of the cost-against-purity front: the optimum at one purity of both products.
+struct ParetoPoint {
+    double purity = 0.0;
+    CountryOptimum optimum;  //!< with its baseline at the same purity
+};
+
+//! The cost-optimal design at each purity (both products) in country `code`: the front of
+//! cost against purity, and of capital against operating cost along it. InputError when the
+//! spec targets a recovery (give purities only) or a purity is not in (0.5, 1).
+std::vector<ParetoPoint> pareto_purity(const DesignSpec& spec, const OptimizeOptions& options,
+                                       const std::string& code,
+                                       const std::vector<double>& purities);
+
 //! A design (s, n, m) of `spec` priced in country `code` by a cold re-run.
 PricedDesign price_design(const DesignSpec& spec, const CostSetup& setup, const std::string& code,
                           double s, int n, int m);

@@ -21,4 +21,11 @@ std::string format_optimize(const DesignSpec& spec, const OptimizeResult& result
 //! reference_country, comparison {CODE: {gap, prices, design, ratio}}, warnings.
 nlohmann::json optimize_summary(const DesignSpec& spec, const OptimizeResult& result);
 
+//! The cost-against-purity front of one country as a table.
+std::string format_pareto(const std::string& code, const std::vector<ParetoPoint>& front);
+
+//! The front as JSON: a list of {purity, S_over_S_min, stages, capex_usd, opex_usd_per_year,
+//! cost_usd_per_kg, baseline_cost_usd_per_kg, meets_targets, warnings}.
+nlohmann::json pareto_json(const std::vector<ParetoPoint>& front);
+
 }  // namespace reesx::costs

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The `reesx` command line (interface.md): run, check, design, separate, cost, validate,
-// elements, systems, feeds, countries.
+// The `reesx` command line (interface.md): run, check, design, separate, cost, optimize,
+// validate, elements, systems, feeds, countries.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -12,6 +12,8 @@
 #include <iostream>
 #include <numeric>
 
+#include "DesignOptions.h"
+#include "OptimizeCommand.h"
 #include "PlantCost.h"
 #include "PythonCommands.h"
 #include "reesx/core/Error.h"
@@ -210,101 +212,16 @@ int check_case(const std::string& case_path)
     return code(ExitCode::ok);
 }
 
-//! `reesx design` options; on the command line they are written into a design document so
-//! that one parser checks them, with the same messages as a design file.
-struct DesignOptions {
-    std::string file, system, feed, split, feed_rate, feed_phase, recovery_of, scrub_acid;
-    std::string efficiency;  //!< "0.9" or "extraction:0.9,scrub:0.85"
-    double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
-    double middle_purity = 0.0, middle_recovery = 0.0;
-    int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
+//! `reesx design` options (DesignOptions.h) and what design alone writes.
+struct DesignOptions : reesx::cli::DesignArgs {
     SummaryFiles out;
     std::string case_path, h5_path;
     bool quiet = false;
 };
 
-std::string quoted(const std::string& text)
-{
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-        }
-        out += c;
-    }
-    return out + "\"";
-}
-
-//! A number as the user typed it (15 significant digits, no trailing zeros).
-std::string shortest(double value)
-{
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.15g", value);
-    return buffer;
-}
-
-std::string design_document(const DesignOptions& o)
-{
-    std::string y;
-    const auto add = [&](const std::string& key, const std::string& value) {
-        if (!value.empty()) {
-            y += key + ": " + quoted(value) + "\n";
-        }
-    };
-    const auto number = [](double v) { return v != 0.0 ? shortest(v) : std::string(); };
-    add("system", o.system);
-    add("feed", o.feed);
-    add("split", o.split);
-    add("feed-rate", o.feed_rate);
-    add("feed-phase", o.feed_phase);
-    add("scrub-acid", o.scrub_acid);
-    if (o.purity_a != 0.0 || o.purity_b != 0.0) {
-        y += "purity:\n  A: " + quoted(number(o.purity_a != 0.0 ? o.purity_a : o.purity)) +
-             "\n  B: " + quoted(number(o.purity_b != 0.0 ? o.purity_b : o.purity)) + "\n";
-    } else {
-        add("purity", number(o.purity));
-    }
-    if (o.recovery != 0.0) {
-        y += "recovery: {of: " + quoted(o.recovery_of.empty() ? "A" : o.recovery_of) +
-             ", value: " + quoted(number(o.recovery)) + "}\n";
-    }
-    if (o.middle_purity != 0.0 || o.middle_recovery != 0.0) {
-        y += "middle-product: {";
-        y += o.middle_purity != 0.0 ? "purity: " + quoted(number(o.middle_purity)) : "";
-        y += o.middle_purity != 0.0 && o.middle_recovery != 0.0 ? ", " : "";
-        y += o.middle_recovery != 0.0 ? "recovery: " + quoted(number(o.middle_recovery)) : "";
-        y += "}\n";
-    }
-    if (o.reflux_multiple != 0.0) {
-        y += "reflux: {multiple-of-minimum: " + quoted(number(o.reflux_multiple)) + "}\n";
-    }
-    if (o.max_stages != 0) {
-        y += "reflux: {max-stages: " + std::to_string(o.max_stages) + "}\n";
-    }
-    if (o.strip_stages != 0) {
-        y += "strip: {stages: " + std::to_string(o.strip_stages) + "}\n";
-    }
-    if (o.tradeoff_points >= 0) {
-        y += "tradeoff: {points: " + std::to_string(o.tradeoff_points) + "}\n";
-    }
-    if (o.efficiency.find(':') == std::string::npos) {
-        add("efficiency", o.efficiency);
-    } else {
-        // SECTION:E pairs become the design file's mapping; its parser checks them.
-        y += "efficiency:\n";
-        std::size_t begin = 0;
-        while (begin <= o.efficiency.size()) {
-            const std::size_t end = std::min(o.efficiency.find(',', begin), o.efficiency.size());
-            std::string part = o.efficiency.substr(begin, end - begin);
-            std::erase(part, ' ');
-            const std::size_t colon = part.find(':');
-            y += "  " + quoted(part.substr(0, colon)) + ": " +
-                 (colon == std::string::npos ? "" : quoted(part.substr(colon + 1))) + "\n";
-            begin = end + 1;
-        }
-    }
-    return y;
-}
+using reesx::cli::design_document;
+using reesx::cli::quoted;
+using reesx::cli::shortest;
 
 int run_design(const DesignOptions& o)
 {
@@ -786,6 +703,9 @@ int main(int argc, char** argv)
         ->excludes("--strict");
     validate_cmd->add_flag("-q,--quiet", quiet, "print nothing on stdout (the exit code says)");
 
+    reesx::cli::OptimizeArgs optimize_args;
+    auto* optimize = reesx::cli::add_optimize_command(app, optimize_args);
+
     CostArgs cost_args;
     auto* cost = app.add_subcommand(
         "cost", "capital, operating cost, energy and CO2 of the cascade in CASE, per country");
@@ -844,6 +764,9 @@ int main(int argc, char** argv)
         }
         if (*cost) {
             return cost_case(case_path, h5_path, {json_path, csv_dir}, cost_args);
+        }
+        if (*optimize) {
+            return reesx::cli::run_optimize(optimize_args);
         }
         if (*countries) {
             return list_countries(country_code);

@@ -56,6 +56,25 @@ public:
     }
 
     DesignResult run();
+    //! The cut, groups and theory (everything before the reflux is chosen).
+    void prepare();
+    //! The design at (s, n, m): flows, a cold re-run (as `reesx run` solves the case file),
+    //! products, the one-stage-fewer purities; no trade-off curve.
+    void finish(double s, int n, int m);
+    const DesignResult& result() const { return result_; }
+    //! The fewest (n, m) meeting both purities at S, from a first guess.
+    std::pair<int, int> size_stages(double s, double n_guess, double m_guess);
+    double w_for(double s) const
+    {
+        return spec_.feed_phase == theory::FeedPhase::aqueous ? s - result_.theory.f_a_product
+                                                              : s + result_.theory.f_b_product;
+    }
+    //! The full simulation of a trial; `cold`: from the theory's start, as `reesx run` solves
+    //! the design's case file (the reported design must reproduce exactly).
+    CascadeResult simulate(int n, int m, double s, bool cold = false);
+    bool meets_targets(int n, int m, double s) { return meets(evaluate(n, m, s)); }
+    //! Stages in one section beyond which size_stages counts the targets unreachable.
+    int section_limit = max_section_stages;
 
 private:
     const DesignSpec& spec_;
@@ -86,21 +105,11 @@ private:
             progress_(line);
         }
     }
-    double w_for(double s) const
-    {
-        return spec_.feed_phase == theory::FeedPhase::aqueous ? s - result_.theory.f_a_product
-                                                              : s + result_.theory.f_b_product;
-    }
-    //! The full simulation of a trial; `cold`: from the theory's start, as `reesx run` solves
-    //! the design's case file (the reported design must reproduce exactly).
-    CascadeResult simulate(int n, int m, double s, bool cold = false);
     Evaluation evaluate(int n, int m, double s);
     bool meets(const Evaluation& e) const
     {
         return e.purity_a >= result_.targets.purity_a && e.purity_b >= result_.targets.purity_b;
     }
-    //! The fewest (n, m) meeting both purities at S, from a first guess.
-    std::pair<int, int> size_stages(double s, double n_guess, double m_guess);
     int fewest_stages(const std::function<double(int)>& deficit, int guess, double& slope,
                       int upper);
     double choose_s();
@@ -241,7 +250,7 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
         if (const auto it = m_star.find(n); it != m_star.end()) {
             return n + it->second;
         }
-        const int upper = std::min(max_section_stages, best - n - 1);
+        const int upper = std::min(section_limit, best - n - 1);
         if (upper < 1) {
             return unreachable;
         }
@@ -256,23 +265,23 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
         m_star[n] = last_m = m;
         return n + m;
     };
-    int n = std::min(start(n_guess), max_section_stages);
+    int n = std::min(start(n_guess), section_limit);
     best = total(n);
     while (best >= unreachable) {  // too few extraction stages for any scrub section
-        if (n == max_section_stages) {
+        if (n == section_limit) {
             std::ostringstream why;
-            why << "the purity targets are not reached with " << max_section_stages
+            why << "the purity targets are not reached with " << section_limit
                 << " stages in a section at S = " << short_num(s)
                 << " (S/S_min = " << short_num(s / result_.theory.s_min) << "); raise the reflux";
             throw InfeasibleError(why.str());
         }
-        n = std::min(max_section_stages, 2 * n);
+        n = std::min(section_limit, 2 * n);
         best = total(n);
     }
     for (int step = std::max(1, n / 8);; step = std::max(1, step / 2)) {
         bool moved = false;
         for (const int direction : {-1, 1}) {
-            while (n + direction * step >= 1 && n + direction * step <= max_section_stages) {
+            while (n + direction * step >= 1 && n + direction * step <= section_limit) {
                 const int candidate = total(n + direction * step);
                 if (candidate >= best) {
                     break;
@@ -373,9 +382,8 @@ void Designer::fill_products(const CascadeResult& r)
     result_.hcl_mol_per_kg_b = hcl / kg_reo_per_h(pb);
 }
 
-DesignResult Designer::run()
+void Designer::prepare()
 {
-    const auto start_time = std::chrono::steady_clock::now();
     const auto& order = spec_.order;
     const auto& x = spec_.feed.mole_fraction;
     for (int e = 0; e < num_elements; ++e) {
@@ -444,18 +452,13 @@ DesignResult Designer::run()
         ", S_min = " + short_num(result_.theory.s_min) +
         ", S_opt = " + short_num(result_.theory.s_opt) +
         ", short-cut n + m = " + short_num(result_.theory.n + result_.theory.m, 3));
+}
 
-    const double s = choose_s();
-    if (!(s > result_.theory.s_min)) {
-        throw InfeasibleError(
-            "the reflux S = " + short_num(s) +
-            " is not above the minimum S_min = " + short_num(result_.theory.s_min) +
-            ": no number of stages reaches the targets; raise the reflux");
-    }
-    result_.theory = theory::evaluate(t, s);
+void Designer::finish(double s, int n, int m)
+{
+    result_.theory = theory::evaluate(result_.targets, s);
     result_.s = s;
     result_.w = w_for(s);
-    const auto [n, m] = size_stages(s, result_.theory.n, result_.theory.m);
     result_.n = n;
     result_.m = m;
     result_.strip = spec_.strip_stages;
@@ -474,6 +477,23 @@ DesignResult Designer::run()
     fill_products(result_.simulation);
     result_.purity_a_one_less_scrub = m > 1 ? evaluate(n, m - 1, s).purity_a : 0.0;
     result_.purity_b_one_less_extraction = n > 1 ? evaluate(n - 1, m, s).purity_b : 0.0;
+}
+
+DesignResult Designer::run()
+{
+    const auto start_time = std::chrono::steady_clock::now();
+    prepare();
+    const double s = choose_s();
+    if (!(s > result_.theory.s_min)) {
+        throw InfeasibleError(
+            "the reflux S = " + short_num(s) +
+            " is not above the minimum S_min = " + short_num(result_.theory.s_min) +
+            ": no number of stages reaches the targets; raise the reflux");
+    }
+    result_.theory = theory::evaluate(result_.targets, s);
+    const auto [n, m] = size_stages(s, result_.theory.n, result_.theory.m);
+    finish(s, n, m);
+    const theory::Targets& t = result_.targets;
 
     if (spec_.tradeoff_points > 0) {
         const int points = spec_.tradeoff_points;
@@ -503,6 +523,99 @@ DesignResult Designer::run()
 }
 
 }  // namespace
+
+struct CutSizer::Impl {
+    Impl(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+        : designer(spec, progress)
+    {
+    }
+    Designer designer;
+};
+
+CutSizer::CutSizer(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+    : spec_(spec), progress_(progress)
+{
+    if (spec_.middle) {
+        throw InputError(
+            "a three-outlet design (a middle product) cannot be sized by reflux "
+            "yet; give a two-group split");
+    }
+    impl_ = std::make_unique<Impl>(spec_, progress_);
+    impl_->designer.prepare();
+    theory_ = impl_->designer.result().theory;
+}
+
+CutSizer::~CutSizer() = default;
+
+const theory::Targets& CutSizer::targets() const
+{
+    return impl_->designer.result().targets;
+}
+
+double CutSizer::w_for(double s) const
+{
+    return impl_->designer.w_for(s);
+}
+
+std::pair<int, int> CutSizer::fewest_stages(double s)
+{
+    if (const auto it = sized_.find(s); it != sized_.end()) {
+        return it->second;
+    }
+    if (!(w_for(s) > 0.0)) {
+        throw InfeasibleError("the reflux S = " + short_num(s) +
+                              " leaves no scrub flux (W <= 0); raise the reflux");
+    }
+    // The nearest sized reflux gives the first guess (the stages change smoothly with S);
+    // else the short-cut at this S.
+    double n_guess = 0.0, m_guess = 0.0;
+    if (sized_.empty()) {
+        theory::shortcut_stages(targets(), s, w_for(s), n_guess, m_guess);
+    } else {
+        auto near = sized_.lower_bound(s);
+        if (near == sized_.end() ||
+            (near != sized_.begin() && s - std::prev(near)->first < near->first - s)) {
+            near = std::prev(near);
+        }
+        n_guess = near->second.first;
+        m_guess = near->second.second;
+    }
+    const auto nm = impl_->designer.size_stages(s, n_guess, m_guess);
+    sized_.emplace(s, nm);
+    return nm;
+}
+
+bool CutSizer::meets_targets(int n, int m, double s)
+{
+    return impl_->designer.meets_targets(n, m, s);
+}
+
+CascadeResult CutSizer::simulate(int n, int m, double s)
+{
+    return impl_->designer.simulate(n, m, s);
+}
+
+DesignResult CutSizer::design_at(double s, int n, int m)
+{
+    // A fresh designer: its result starts clean, its trials warm from nothing but its own.
+    Designer designer(spec_, progress_);
+    designer.prepare();
+    designer.finish(s, n, m);
+    DesignResult r = designer.result();
+    r.simulations = designer.result().simulations;
+    return r;
+}
+
+void CutSizer::set_section_limit(int stages)
+{
+    impl_->designer.section_limit = std::clamp(stages, 1, max_section_stages);
+    sized_.clear();
+}
+
+int CutSizer::simulations() const
+{
+    return impl_->designer.result().simulations;
+}
 
 double DesignSpec::organic_capacity_mol_per_L() const
 {

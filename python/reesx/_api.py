@@ -6,6 +6,7 @@ from ._results import (
     CostResult,
     DesignResult,
     DynamicResult,
+    OptimizeResult,
     PlantResult,
     RunResult,
     SeparateResult,
@@ -43,6 +44,19 @@ def design(spec=None, **options):
     """Sizes a cascade for a purity target (`reesx design`): a design file path, YAML text,
     dict, or the options (system=, feed=, split=, purity=, feed_rate=, ...)."""
     return DesignResult(_core.design(_options_document(spec, options, "design")))
+
+
+def optimize(spec=None, countries=None, *, threads=0, **options):
+    """The cost-optimal cascade for a cut per country (`reesx optimize`): a design file path,
+    YAML text, dict, or design's options; countries as a list or "CN-NM,US" (default: the first
+    country of the cost data)."""
+    if isinstance(countries, str):
+        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    return OptimizeResult(
+        _core.optimize(
+            _options_document(spec, options, "design"), list(countries or []), int(threads)
+        )
+    )
 
 
 def separate(spec=None, **options):

@@ -361,6 +361,43 @@ class DynamicResult(_Result):
         return self._table(table, {"products": products, "inventory": inventory})
 
 
+class OptimizeResult(_Result):
+    """The cost-optimal cascade per country, beside design's default priced alike."""
+
+    @property
+    def countries(self):
+        return self.summary["country_order"]
+
+    def optimum(self, country=None):
+        """The optimal design of a country (default: the first): stages, reflux, costs."""
+        return self.summary["countries"][country or self.countries[0]]["optimum"]
+
+    def to_dataframe(self, table="countries"):
+        """'countries': the optimum and the baseline (S/S_min, stages, USD/kg) and the gap to
+        the reference country split into prices and design, by country."""
+        pd = _pandas()
+        s = self.summary
+
+        def countries():
+            rows = {}
+            for code in self.countries:
+                c, g = s["countries"][code], s["comparison"][code]
+                rows[code] = {
+                    "S_over_S_min": c["optimum"]["reflux"]["S_over_S_min"],
+                    "stages": c["optimum"]["stages"]["total"],
+                    "cost_usd_per_kg": c["optimum"]["cost_usd_per_kg"],
+                    "baseline_S_over_S_min": c["baseline"]["reflux"]["S_over_S_min"],
+                    "baseline_stages": c["baseline"]["stages"]["total"],
+                    "baseline_cost_usd_per_kg": c["baseline"]["cost_usd_per_kg"],
+                    "gap_usd_per_kg": g["gap_usd_per_kg"],
+                    "prices_usd_per_kg": g["prices_usd_per_kg"],
+                    "design_usd_per_kg": g["design_usd_per_kg"],
+                }
+            return pd.DataFrame.from_dict(rows, orient="index").rename_axis("country")
+
+        return self._table(table, {"countries": countries})
+
+
 class CostResult(_Result):
     """Capital, operating cost, energy and CO2 per country (first = reference)."""
 

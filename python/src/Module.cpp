@@ -18,6 +18,7 @@
 #include "Convert.h"
 #include "MonteCarlo.h"
 #include "reesx/core/Error.h"
+#include "reesx/costs/OptimizeReport.h"
 #include "reesx/costs/PlantCost.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
@@ -255,6 +256,11 @@ std::variant<RunOutput, PlantOutput> run_document(Document& document, const RunO
 struct DesignOutput {
     reesx::DesignSpec spec;
     reesx::DesignResult result;
+};
+
+struct OptimizeOutput {
+    reesx::DesignSpec spec;
+    reesx::costs::OptimizeResult result;
 };
 
 struct SeparateOutput {
@@ -562,6 +568,28 @@ PYBIND11_MODULE(_core, m)
             return out;
         },
         release_gil());
+
+    py::class_<OptimizeOutput>(m, "OptimizeOutput")
+        .def("summary",
+             [](const OptimizeOutput& o) {
+                 return to_python(reesx::costs::optimize_summary(o.spec, o.result));
+             })
+        .def("text", [](const OptimizeOutput& o) {
+            return reesx::costs::format_optimize(o.spec, o.result);
+        });
+    m.def(
+        "optimize",
+        [](Document& document, const std::vector<std::string>& countries, int threads) {
+            auto out = std::make_unique<OptimizeOutput>();
+            out->spec = reesx::parse_design(document.root());
+            reesx::costs::OptimizeOptions options;
+            options.setup.data = reesx::costs::builtin_cost_data();
+            options.countries = countries;
+            options.threads = threads;
+            out->result = reesx::costs::optimize(out->spec, options);
+            return out;
+        },
+        py::arg("document"), py::arg("countries"), py::arg("threads") = 0, release_gil());
 
     py::class_<SeparateOutput>(m, "SeparateOutput")
         .def("summary",

@@ -8,6 +8,8 @@
 
 #include <array>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,6 +179,51 @@ DesignSpec parse_design(const InputNode& root);
 //! saying why and what would work. `progress` (may be empty) receives one line per stage.
 DesignResult design(const DesignSpec& spec,
                     const std::function<void(const std::string&)>& progress = {});
+
+//! The rigorous sizing of one two-outlet cut at any reflux, for callers that try many
+//! (`reesx optimize`): the theory once, then design's search for the fewest stages at each S.
+//! Every trial is warm-started from the last converged one and cached, so S values near each
+//! other are cheap. Not thread-safe: one per thread.
+class CutSizer {
+public:
+    //! InfeasibleError / InputError as `design` for a cut that cannot be designed; a spec with
+    //! a middle product is refused (InputError).
+    explicit CutSizer(const DesignSpec& spec,
+                      const std::function<void(const std::string&)>& progress = {});
+    ~CutSizer();
+    CutSizer(const CutSizer&) = delete;
+    CutSizer& operator=(const CutSizer&) = delete;
+
+    const DesignSpec& spec() const { return spec_; }
+    const theory::Targets& targets() const;
+    //! The theory at Xu's optimum reflux (S_min, S_opt, short-cut stages, Fenske N_min).
+    const theory::Result& theory() const { return theory_; }
+    double w_for(double s) const;
+    //! The fewest (extraction, scrub) stages meeting the targets at S (design's search), at
+    //! any S with W > 0: below the pseudo-binary S_min too, where a multicomponent feed may
+    //! still reach its targets. InfeasibleError when no section of up to the section limit
+    //! reaches them.
+    std::pair<int, int> fewest_stages(double s);
+    //! Lowers the section limit (default max_section_stages): a caller that knows designs
+    //! beyond it are of no interest is told so quickly at a reflux that cannot reach the
+    //! targets.
+    void set_section_limit(int stages);
+    //! Whether (n, m) stages meet the targets at S (one cached, warm-started simulation).
+    bool meets_targets(int n, int m, double s);
+    //! The converged simulation of (n, m) at S, warm-started from the last trial.
+    CascadeResult simulate(int n, int m, double s);
+    //! The design at (s, n, m) as `design` reports it (a cold re-run of its case file).
+    DesignResult design_at(double s, int n, int m);
+    int simulations() const;
+
+private:
+    struct Impl;
+    DesignSpec spec_;
+    std::function<void(const std::string&)> progress_;
+    std::unique_ptr<Impl> impl_;
+    theory::Result theory_;
+    std::map<double, std::pair<int, int>> sized_;  //!< S -> fewest (n, m)
+};
 
 //! The case YAML of a cascade with these stages and fluxes (what `design` simulates).
 //! `drawn`: RE (mol per mol feed) leaving in organic side draws below the loaded organic.

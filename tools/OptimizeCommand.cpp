@@ -1,0 +1,133 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "OptimizeCommand.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "reesx/core/Error.h"
+#include "reesx/costs/OptimizeReport.h"
+#include "reesx/io/AtomicFile.h"
+#include "reesx/io/Results.h"
+
+namespace reesx::cli {
+namespace {
+
+std::vector<std::string> split_codes(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::string item;
+    for (const char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) {
+                out.push_back(item);
+            }
+            item.clear();
+        } else if (c != ' ' && c != '\t') {
+            item += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
+{
+    auto* cmd = app.add_subcommand(
+        "optimize",
+        "the cost-optimal cascade for a cut (reflux and stages) at each country's prices");
+    add_design_args(cmd, a);
+    cmd->add_option("--countries", a.countries,
+                    "comma-separated country/region codes or 'all' (default: the first country "
+                    "of the cost data; reesx countries lists them)");
+    cmd->add_option("--objective", a.objective,
+                    "levelized (default): (capital charge + operating cost) per kg REO product");
+    cmd->add_option("--threads", a.threads, "countries optimized at once (default: all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--pareto", a.pareto,
+                    "also the front of cost against purity for the first country, e.g. "
+                    "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
+    cmd->add_option("--json", a.json_path, "JSON summary file");
+    cmd->add_option("--case", a.case_path,
+                    "write the first country's optimal design as a case file for reesx run");
+    cmd->add_flag("-q,--quiet", a.quiet, "print nothing on stdout");
+    return cmd;
+}
+
+int run_optimize(const OptimizeArgs& a)
+{
+    namespace rc = reesx::costs;
+    rc::OptimizeOptions options;
+    if (a.objective != "levelized") {
+        throw InputError("--objective: unknown objective '" + a.objective +
+                         "'; expected levelized ((capital charge + operating cost) per kg REO "
+                         "in the products)");
+    }
+    options.objective = rc::Objective::levelized;
+    options.setup.data = rc::builtin_cost_data();
+    options.threads = a.threads;
+    if (a.countries == "all") {
+        options.countries = options.setup.data.codes();
+    } else {
+        options.countries = split_codes(a.countries);
+        if (!a.countries.empty() && options.countries.empty()) {
+            throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
+        }
+    }
+    std::vector<double> purities;
+    for (const auto& text : split_codes(a.pareto)) {
+        std::size_t used = 0;
+        double value = 0.0;
+        try {
+            value = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size()) {
+            throw InputError("--pareto: expected purities such as 0.99,0.999,0.9999, found '" +
+                             text + "'");
+        }
+        if (!(value > 0.5 && value < 1.0)) {
+            throw InputError("--pareto: a purity must lie between 0.5 and 1, found '" + text + "'");
+        }
+        purities.push_back(value);
+    }
+    const DesignSpec spec = parse_design(design_input(a));
+    const auto progress = [&](const std::string& line) {
+        if (!a.quiet) {
+            std::cerr << line << "\n";
+        }
+    };
+    const rc::OptimizeResult result = rc::optimize(spec, options, progress);
+    std::vector<rc::ParetoPoint> front;
+    if (!purities.empty()) {
+        front = rc::pareto_purity(spec, options, result.countries.front().code, purities);
+    }
+    if (!a.quiet) {
+        std::cout << rc::format_optimize(spec, result);
+        if (!front.empty()) {
+            std::cout << rc::format_pareto(result.countries.front().code, front);
+        }
+    } else {
+        for (const auto& c : result.countries) {
+            for (const auto& w : c.warnings) {
+                std::cerr << "warning: " << c.code << ": " << w << "\n";
+            }
+        }
+    }
+    if (!a.json_path.empty()) {
+        nlohmann::json j = rc::optimize_summary(spec, result);
+        if (!front.empty()) {
+            j["pareto"] = {{"country", result.countries.front().code},
+                           {"purity", rc::pareto_json(front)}};
+        }
+        io::write_json(a.json_path, j);
+    }
+    if (!a.case_path.empty()) {
+        io::write_text_atomically(a.case_path, result.countries.front().optimum.case_yaml);
+    }
+    return 0;
+}
+
+}  // namespace reesx::cli

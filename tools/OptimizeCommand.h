@@ -1,0 +1,28 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// `reesx optimize`: the cost-optimal cascade for one cut, country by country (interface.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "DesignOptions.h"
+
+namespace reesx::cli {
+
+struct OptimizeArgs : DesignArgs {
+    std::string countries;  //!< "CN-NM,US" or "all"; empty: the first country of the data
+    std::string objective = "levelized";
+    std::string json_path, case_path;
+    std::string pareto;  //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
+    int threads = 0;
+    bool quiet = false;
+};
+
+//! Registers `optimize` and its options on `app`.
+CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
+
+//! Runs it; exit code (errors are thrown as reesx::Error for main to report).
+int run_optimize(const OptimizeArgs& args);
+
+}  // namespace reesx::cli

@@ -158,7 +158,7 @@ int run_plant(const reesx::InputNode& root, const std::string& h5_path, const Su
 }
 
 int run_case(const std::string& case_path, const std::string& h5_path, const SummaryFiles& out,
-             const DiagramFiles& diagram, bool stage_profile, bool quiet)
+             const DiagramFiles& diagram, bool stage_profile, bool quiet, bool verbose)
 {
     const reesx::InputNode root = reesx::InputNode::load_file(case_path);
     if (reesx::is_plant_file(root)) {
@@ -172,6 +172,10 @@ int run_case(const std::string& case_path, const std::string& h5_path, const Sum
     }
     const reesx::CaseSpec spec = reesx::parse_case(root);
     reesx::Cascade cascade(spec);
+    if (verbose) {
+        // Asked for, so shown whatever -q says.
+        cascade.set_progress([](const std::string& line) { std::cerr << line << "\n"; });
+    }
     const reesx::CascadeResult result = cascade.solve();
     if (!quiet) {
         std::cout << reesx::io::format_run(spec, result, stage_profile);
@@ -594,7 +598,7 @@ int main(int argc, char** argv)
     const char* dot_help = "Graphviz DOT diagram (SVG too if dot exists)";
     const char* svg_help = "the diagram as SVG (needs Graphviz `dot`)";
     DiagramFiles run_diagram;
-    bool stage_profile = false, quiet = false;
+    bool stage_profile = false, quiet = false, verbose = false;
     auto* run = app.add_subcommand("run", "steady state of the cascade or plant in CASE");
     run->add_option("case", case_path, "case file or plant file (YAML)")->required();
     run->add_option("-o,--output", h5_path, "HDF5 result file");
@@ -604,6 +608,8 @@ int main(int argc, char** argv)
     run->add_option("--svg", run_diagram.svg_path, std::string("plant file: ") + svg_help);
     run->add_flag("--stages", stage_profile, "print the stage-by-stage profile");
     run->add_flag("-q,--quiet", quiet, "print nothing on stdout");
+    run->add_flag("--verbose", verbose,
+                  "the solver's progress on stderr: each method tried, each Newton iteration");
     auto* check = app.add_subcommand("check", "parse and check CASE, count equations; no solve");
     check->add_option("case", case_path, "case file (YAML)")->required();
     DesignOptions d;
@@ -748,7 +754,7 @@ int main(int argc, char** argv)
     try {
         if (*run) {
             return run_case(case_path, h5_path, {json_path, csv_dir}, run_diagram, stage_profile,
-                            quiet);
+                            quiet, verbose);
         }
         if (*check) {
             return check_case(case_path);

@@ -437,6 +437,10 @@ CascadeResult Cascade::solve()
     impl_->warm_sigma_.resize(0);
     return impl_->solve();
 }
+void Cascade::set_progress(std::function<void(const std::string&)> progress)
+{
+    impl_->progress_ = std::move(progress);
+}
 CascadeResult Cascade::solve(const CascadeResult& previous)
 {
     impl_->set_warm_start(previous);

@@ -230,6 +230,14 @@ public:
     solver::SolverReport total_report(const solver::SolverReport& total,
                                       solver::SolverReport last) const;
 
+    //! Cascade::set_progress's lines; say() writes one when set.
+    std::function<void(const std::string&)> progress_;
+    void say(const std::string& line) const
+    {
+        if (progress_) {
+            progress_(line);
+        }
+    }
     const CaseSpec& spec_;
     EquilibriumModel& model_;
     int stages_ = 0;         //!< all stages

@@ -317,7 +317,12 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
         return best_norm;
     };
+    const std::string what = holdup ? "pseudo-transient step (reduced)" : "reduced Newton";
     while (!(norm <= options.tolerance)) {
+        if (!holdup) {
+            say(what + " iteration " + std::to_string(report.iterations) +
+                ": max |closure| = " + fmt(norm, 3));
+        }
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
             report.message =
                 std::isfinite(norm) ? "reached the iteration limit" : "the closure is not finite";
@@ -501,6 +506,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     }
     report.residual_norm = norm;
     const bool converged = norm <= options.tolerance || stalled_at_rounding;
+    say(what + (converged ? " converged" : " stopped (" + report.message + ")") +
+        ": max |closure| = " + fmt(norm, 3) + " after " + std::to_string(report.iterations) +
+        " iterations in all");
     if (converged && !holdup) {
         reduced_sigma_ = sigma;
     }

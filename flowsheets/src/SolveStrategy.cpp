@@ -16,6 +16,7 @@ CascadeResult Cascade::Impl::solve_once()
     solver::NewtonOptions options;
     options.tolerance = spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
+    options.monitor = progress_;
     solver::SolverReport total;
     reduced_sigma_.resize(0);
     const auto add = [&](const solver::SolverReport& r) {
@@ -273,6 +274,16 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
             total.method = r.method;
         };
         add(report);
+        static const char* names[] = {"continuation in ln c",
+                                      "Newton in c",
+                                      "Newton in ln c",
+                                      "continuation in c",
+                                      "reduced Newton (acidity model)",
+                                      "reduced continuation (acidity model)"};
+        say(std::string(names[attempt]) + (report.converged ? " converged" : " stopped") +
+            " after " + std::to_string(report.iterations) +
+            " iterations: max |F| = " + fmt(report.residual_norm, 3) +
+            (report.converged || report.message.empty() ? "" : " (" + report.message + ")"));
         if (report.converged) {
             return report;
         }
@@ -284,6 +295,7 @@ CascadeResult Cascade::Impl::solve_with_extras()
     solver::NewtonOptions options;
     options.tolerance = spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
+    options.monitor = progress_;
     solver::SolverReport total;
     Eigen::VectorXd x;
     solver::SolverReport report;

@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include "reesx/solver/BandLu.h"
 
@@ -80,6 +81,13 @@ private:
     bool banded_ = false;
     BlockTridiagonalMatrix* thomas_ = nullptr;
 };
+
+std::string format_number(double value)
+{
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3g", value);
+    return buffer;
+}
 
 //! " at <name of unknown k>" for messages, empty when k is not an index.
 std::string where(const BlockTridiagonalSystem& system, int k)
@@ -182,6 +190,11 @@ SolverReport solve_newton(BlockTridiagonalSystem& system, Eigen::VectorXd& x,
         ++report.residual_evaluations;
         norm = max_norm(residual, &report.worst_index);
         report.residual_norm = norm;
+        if (options.monitor) {
+            options.monitor(report.method + " iteration " + std::to_string(report.iterations) +
+                            ": max |F| = " + format_number(norm) + ", step " +
+                            format_number(lambda * limit) + " of Newton's");
+        }
     }
     return finish(true, "");
 }
@@ -265,6 +278,11 @@ SolverReport solve_pseudo_transient(BlockTridiagonalSystem& system, Eigen::Vecto
         const double new_norm = max_norm(residual, &report.worst_index);
         shift *= new_norm / norm;
         norm = new_norm;
+        if (options.monitor) {
+            options.monitor(report.method + " iteration " + std::to_string(report.iterations) +
+                            ": max |F| = " + format_number(norm) + ", shift " +
+                            format_number(shift));
+        }
     }
     return finish(true, "");
 }

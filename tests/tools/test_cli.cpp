@@ -90,6 +90,20 @@ TEST(Cli, runsTheSeventeenElementExample)
     EXPECT_NE(run.out.find("strip_liquor"), std::string::npos);
 }
 
+TEST(Cli, verboseShowsTheSolversProgressEvenWhenQuiet)
+{
+    // -q silences the tables; --verbose asks for the solver's lines (stderr), one per Newton
+    // iteration with its residual, and the method's final line.
+    const CommandRun run = run_reesx("run " + example("prnd-p507.yaml") + " -q --verbose");
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("reduced Newton iteration 1: max |closure| = "), std::string::npos)
+        << run.out;
+    EXPECT_NE(run.out.find("reduced Newton converged"), std::string::npos) << run.out;
+    EXPECT_EQ(run.out.find("Products"), std::string::npos) << run.out;
+    const CommandRun plain = run_reesx("run " + example("prnd-p507.yaml") + " -q");
+    EXPECT_EQ(plain.out.find("iteration"), std::string::npos) << plain.out;
+}
+
 TEST(Cli, checkCountsEquations)
 {
     const CommandRun run = run_reesx("check " + example("prnd-p507.yaml"));

@@ -16,6 +16,7 @@
 
 #include <Eigen/Dense>
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,9 @@ public:
     //! model's Newton starts from its profile, and falls back to a cold solve when that
     //! fails. Other models and other shapes solve cold.
     CascadeResult solve(const CascadeResult& previous);
+    //! Lines on the solver's progress (each method tried, each Newton iteration's residual)
+    //! go to `progress` during later solves (`reesx run --verbose`); empty: none.
+    void set_progress(std::function<void(const std::string&)> progress);
 
     //! The nonlinear system itself, and the start the solve uses (for Jacobian checks in
     //! tests and for other solvers).

@@ -13,6 +13,9 @@ struct NewtonOptions {
     int max_iterations = 100;
     double max_step = 10.0;   //!< largest change of any unknown in one step (unknown's units)
     int max_backtracks = 30;  //!< line-search halvings before giving up on a step
+    //! Called with one line per iteration (its number, max |F| and the step taken) when set:
+    //! the solver's progress for `reesx run --verbose`.
+    std::function<void(const std::string&)> monitor;
 };
 
 struct SolverReport {

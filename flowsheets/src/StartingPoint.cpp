@@ -291,7 +291,7 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
         for (int j = 0; j < stages; ++j) {
             if (!std::isfinite(ln_c[j])) {
                 throw ConvergenceError(
-                    "linear profile solve: " + std::string(elements()[spec_.components[i]].symbol) +
+                    "linear profile solve: " + species_symbol(spec_.components[i]) +
                     " cannot reach stage " + std::to_string(j + 1));
             }
             x[static_cast<Eigen::Index>(j) * block_ + i] = ln_c[j];

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "reesx/thermo/Impurities.h"
@@ -136,8 +137,10 @@ public:
         medium_ = parse_medium(case_root);
         ln_kex_.resize(static_cast<Eigen::Index>(components_.size()));
         charge_ = Eigen::VectorXd::Constant(ln_kex_.size(), 3.0);
+        rare_earth_.assign(components_.size(), true);
         for (std::size_t i = 0; i < components_.size(); ++i) {
             const int e = components_[i];
+            rare_earth_[i] = is_rare_earth(e);
             if (!is_rare_earth(e)) {
                 const ImpurityExtraction x = impurity_extraction(system, case_root, e);
                 ln_kex_[static_cast<Eigen::Index>(i)] = ln10 * x.log10_kex();
@@ -422,8 +425,24 @@ public:
         for (Eigen::Index i = 0; i < ln_org.size(); ++i) {
             total += std::exp(ln_org[i]);
         }
-        const double top = (ln_kex_ + ln_aq).maxCoeff();
-        const double ln_sum_kc = top + std::log(((ln_kex_ + ln_aq).array() - top).exp().sum());
+        double top = (ln_kex_ + ln_aq).maxCoeff();
+        double ln_sum_kc = top + std::log(((ln_kex_ + ln_aq).array() - top).exp().sum());
+        if (has_impurity_) {
+            // The theory's organic is the rare earths': match their sum alone.
+            top = -std::numeric_limits<double>::infinity();
+            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+                top = rare_earth_[static_cast<std::size_t>(i)]
+                          ? std::max(top, ln_kex_[i] + ln_aq[i])
+                          : top;
+            }
+            double sum = 0.0;
+            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+                sum += rare_earth_[static_cast<std::size_t>(i)]
+                           ? std::exp(ln_kex_[i] + ln_aq[i] - top)
+                           : 0.0;
+            }
+            ln_sum_kc = top + std::log(sum);
+        }
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
         double s = 0.0, lf = 0.0, lh = 0.0;
         for (int pass = 0; pass < 4; ++pass) {
@@ -491,6 +510,7 @@ private:
     double ln_k_cation_ = 0.0;
     Eigen::VectorXd ln_kex_;
     Eigen::VectorXd charge_;  //!< z of each component (3 for the rare earths)
+    std::vector<bool> rare_earth_;
     bool has_impurity_ = false;
     Medium medium_;
 };

@@ -36,7 +36,7 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
         (feed.phase == Phase::aqueous ? aqueous_feed_flow : organic_feed_flow)[j] +=
             feed.flow_L_per_h;
         for (int i = 0; i < n_; ++i) {
-            const double mol = feed.re_mol_per_h() * feed.mole_fraction[spec.components[i]];
+            const double mol = feed.mol_per_h_of(spec.components[i]);
             feed_mol_per_h_(i, j) += mol;
             if (feed.phase == Phase::organic) {
                 organic_feed_mol_per_h_(i, j) += mol;
@@ -247,11 +247,16 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
         // What every stream brings of the conserved quantities (protons, cation), and the
         // chloride that rides with the aqueous (RECl3 + HCl) for the electroneutrality check.
         conserved_feed_ = Eigen::MatrixXd::Zero(k_, stages_);
+        // Anion equivalents ride with the aqueous: Cl- of HCl and RECl3, or in a sulfate
+        // medium 2 SO4 per H2SO4 and sum z c / 2 SO4 of the metal sulfates.
         std::vector<double> chloride_in(stages_, 0.0);
-        const auto add_stream = [&](int j, double flow, const StreamChemistry& st) {
+        const double acid_eq = spec.medium.sulfate ? 2.0 : 1.0;
+        const auto add_stream = [&](int j, double flow, const StreamChemistry& st,
+                                    double impurity_eq_per_L = 0.0) {
             conserved_feed_.col(j) += flow * model_.stream_content(st);
             if (!st.organic) {
-                chloride_in[j] += flow * (st.acid_mol_per_L + 3.0 * st.re_mol_per_L);
+                chloride_in[j] += flow * (acid_eq * st.acid_mol_per_L + 3.0 * st.re_mol_per_L) +
+                                  flow * impurity_eq_per_L;
             }
         };
         for (const auto& feed : spec.feeds) {
@@ -259,7 +264,7 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
             st.organic = feed.phase == Phase::organic;
             st.acid_mol_per_L = feed.acid_mol_per_L;
             st.re_mol_per_L = feed.concentration_mol_per_L;
-            add_stream(feed.stage - 1, feed.flow_L_per_h, st);
+            add_stream(feed.stage - 1, feed.flow_L_per_h, st, feed.impurity_charge_eq_per_L());
         }
         if (spec.scrub && spec.stages_scrub > 0) {
             add_stream(last_scrub_, spec.scrub->flow_L_per_h,
@@ -278,6 +283,8 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
             const double in =
                 chloride_in[j] + (from_above ? qa_down_[j + 1] * chloride_mol_per_L_[j + 1] : 0.0);
             chloride_mol_per_L_[j] = in / qa_out_[j];
+            conditions_[j].sulfate_mol_per_L =
+                spec.medium.sulfate ? 0.5 * chloride_mol_per_L_[j] : 0.0;
         }
     }
     base_feed_mol_per_h_ = feed_mol_per_h_;
@@ -294,8 +301,12 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
                 continue;
             }
             // Extraction and scrub sections only: the strip acid meets the organic after.
-            const double margin =
-                conserved_feed_.row(k).head(last_scrub_ + 1).sum() + 3.0 * spec.feed_re_mol_per_h();
+            double impurity_eq_mol_per_h = 0.0;
+            for (const auto& feed : spec.feeds) {
+                impurity_eq_mol_per_h += feed.flow_L_per_h * feed.impurity_charge_eq_per_L();
+            }
+            const double margin = conserved_feed_.row(k).head(last_scrub_ + 1).sum() +
+                                  3.0 * spec.feed_re_mol_per_h() + impurity_eq_mol_per_h;
             if (margin < 0.0) {
                 base_excess_mol_per_h_ = -margin;
                 warnings_.push_back(
@@ -343,8 +354,7 @@ std::string Cascade::Impl::variable_name(int k) const
     }
     const int i = r % n_;
     const char* what = r < n_ ? "ln c (aqueous) of " : "ln q (organic) of ";
-    return "stage " + std::to_string(j + 1) + ", " + what +
-           std::string(elements()[spec_.components[i]].symbol);
+    return "stage " + std::to_string(j + 1) + ", " + what + species_symbol(spec_.components[i]);
 }
 Cascade::Cascade(const CaseSpec& spec)
 try : impl_(std::make_unique<Impl>(spec)) {
@@ -491,7 +501,7 @@ std::vector<std::string> Cascade::structure_summary() const
         if (!comps.empty()) {
             comps += ' ';
         }
-        comps += elements()[e].symbol;
+        comps += species_symbol(e);
     }
     lines.push_back(std::to_string(m.n_) + " components: " + comps);
     std::string model = "model ";

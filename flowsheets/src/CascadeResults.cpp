@@ -7,6 +7,22 @@ namespace reesx {
 
 using namespace cascade_detail;
 
+void fill_impurity_content(ProductResult& p)
+{
+    double reo_g_per_h = 0.0;
+    for (int e = 0; e < num_elements; ++e) {
+        reo_g_per_h += p.mol_per_h[e] * species_oxide_g_per_mol(e);
+    }
+    const double metal = p.re_mol_per_h + p.impurity_mol_per_h;
+    p.metal_purity = metal > 0.0 && p.main_element >= 0 ? p.mol_per_h[p.main_element] / metal : 0.0;
+    for (int k = 0; k < num_impurities; ++k) {
+        const int e = num_elements + k;
+        p.impurity_ppm_reo[k] =
+            reo_g_per_h > 0.0 ? 1e6 * p.mol_per_h[e] * species_oxide_g_per_mol(e) / reo_g_per_h
+                              : 0.0;
+    }
+}
+
 CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::SolverReport& report)
 {
     CascadeResult r;
@@ -14,7 +30,7 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
     r.solver = report;
     r.warnings = spec_.warnings;
     r.warnings.insert(r.warnings.end(), warnings_.begin(), warnings_.end());
-    r.aqueous_log10 = Eigen::MatrixXd::Constant(stages_, num_elements, neg_inf);
+    r.aqueous_log10 = Eigen::MatrixXd::Constant(stages_, num_species, neg_inf);
     r.organic_log10 = r.aqueous_log10;
     const double ln10 = std::log(10.0);
     for (int j = 0; j < solved_stages_; ++j) {
@@ -85,6 +101,10 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
             p.mol_per_h[e] = flow * conc(j, e);
             p.re_mol_per_h += p.mol_per_h[e];
         }
+        for (int e = num_elements; e < num_species; ++e) {
+            p.mol_per_h[e] = flow * conc(j, e);
+            p.impurity_mol_per_h += p.mol_per_h[e];
+        }
         for (int e = 0; e < num_elements; ++e) {
             p.composition[e] = p.re_mol_per_h > 0.0 ? p.mol_per_h[e] / p.re_mol_per_h : 0.0;
             if (p.main_element < 0 || p.composition[e] > p.purity) {
@@ -92,6 +112,7 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
                 p.purity = p.composition[e];
             }
         }
+        fill_impurity_content(p);
         r.products.push_back(p);
     };
     const auto drawn = [&](Phase phase, int j) {
@@ -122,12 +143,12 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
     }
     r.recovery.assign(r.products.size(), {});
     for (std::size_t p = 0; p < r.products.size(); ++p) {
-        for (int e = 0; e < num_elements; ++e) {
+        for (int e = 0; e < num_species; ++e) {
             r.recovery[p][e] =
                 r.feed_mol_per_h[e] > 0.0 ? r.products[p].mol_per_h[e] / r.feed_mol_per_h[e] : 0.0;
         }
     }
-    for (int e = 0; e < num_elements; ++e) {
+    for (int e = 0; e < num_species; ++e) {
         if (r.feed_mol_per_h[e] <= 0.0) {
             continue;
         }
@@ -197,8 +218,12 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
         for (std::size_t p = 0; p < values.size(); ++p) {
             r.profiles(j, static_cast<Eigen::Index>(p)) = values[p];
         }
-        const double charge = 3.0 * r.aqueous_mol_per_L.row(j).sum() +
-                              model_.extra_aqueous_charge_eq_per_L(x.segment(row0 + n_, m_));
+        double metal_eq = 3.0 * r.aqueous_mol_per_L.row(j).head(num_elements).sum();
+        for (int e = num_elements; e < num_species; ++e) {
+            metal_eq += species_charge(e) * r.aqueous_mol_per_L(j, e);
+        }
+        const double charge =
+            metal_eq + model_.stage_extra_charge_eq_per_L(conditions_[j], x.segment(row0 + n_, m_));
         // Relative to the larger side: a stage without acid or RE has neither (0/0).
         const double scale = std::max(chloride_mol_per_L_[j], std::abs(charge));
         const double error = scale > 0.0 ? std::abs(charge - chloride_mol_per_L_[j]) / scale : 0.0;

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "CaseImpurities.h"
 #include "reesx/thermo/Feeds.h"
 
 namespace reesx {
@@ -74,6 +75,14 @@ std::vector<int> feed_components(const std::vector<FeedSpec>& feeds)
             }
         }
     }
+    for (int k = 0; k < num_impurities; ++k) {
+        for (const auto& f : feeds) {
+            if (f.impurity_mol_per_L[static_cast<std::size_t>(k)] > 0.0) {
+                components.push_back(num_elements + k);
+                break;
+            }
+        }
+    }
     return components;
 }
 
@@ -81,7 +90,7 @@ std::vector<int> feed_components(const std::vector<FeedSpec>& feeds)
 void check_system_covers(const CaseSpec& spec)
 {
     for (int e : spec.components) {
-        if (!spec.system.has(e)) {
+        if (is_rare_earth(e) && !spec.system.has(e)) {
             spec.root->at("system").fail("the system '" + spec.system.name +
                                          "' has no extractability for " +
                                          std::string(elements()[e].symbol) +
@@ -245,13 +254,28 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             "a case file must be a YAML mapping with keys such as system, model, stages, "
             "feed, organic, scrub");
     }
-    root.check_keys({"schema",      "name",          "description",  "system",  "model",
-                     "stages",      "feed",          "feeds",        "organic", "scrub",
-                     "strip",       "efficiency",    "distribution", "draws",   "solver",
+    root.check_keys({"schema",
+                     "name",
+                     "description",
+                     "system",
+                     "model",
+                     "stages",
+                     "feed",
+                     "feeds",
+                     "organic",
+                     "scrub",
+                     "strip",
+                     "efficiency",
+                     "distribution",
+                     "draws",
+                     "solver",
                      "reflux",   // the organic and scrub flows as reflux ratios
                      "cost",     // read by reesx_costs (reesx cost)
                      "dynamic",  // read by reesx dynamic (Dynamic.h)
-                     "mass-action", "ph-correlation"});
+                     "mass-action",
+                     "ph-correlation",
+                     "medium",              // chloride (default) or sulfate
+                     "impurity-ph-half"});  // extraction of impurity ions (Impurities.h)
     CaseSpec spec;
     spec.root = root;
     spec.source_file = root.source_name();
@@ -293,7 +317,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     }
     for (const auto& node : feed_nodes) {
         node.check_keys({"name", "phase", "stage", "flow", "concentration", "composition",
-                         "oxide-mass-fractions", "acid"});
+                         "oxide-mass-fractions", "acid", "impurities"});
         FeedSpec f;
         f.phase = node.has("phase") ? parse_phase(node.at("phase")) : Phase::aqueous;
         if (node.has("stage")) {
@@ -344,10 +368,12 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
             }
             f.acid_mol_per_L = acid->as_quantity_in(Quantity::concentration, "mol/L", 0.0, 15.0);
         }
+        parse_feed_impurities(node, f);
         spec.feeds.push_back(f);
     }
     spec.components = feed_components(spec.feeds);
-    for (auto& w : extraction_order_reversals(spec.system, spec.components)) {
+    for (auto& w :
+         extraction_order_reversals(spec.system, rare_earth_components(spec.components))) {
         spec.warnings.push_back(std::move(w));
     }
 
@@ -410,6 +436,7 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
     }
 
     // Model (after the feed: it needs the components).
+    check_impurity_case(root, spec);
     const bool saturated = spec.model_name == "separation-factor";
     if (saturated) {
         if (!spec.organic_capacity_mol_per_L()) {

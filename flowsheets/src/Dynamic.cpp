@@ -213,8 +213,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
             dynamic.profile_times_h.end()) {
             StageProfile profile;
             profile.time_h = t_out;
-            profile.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
-            profile.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+            profile.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_species);
+            profile.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_species);
             const Eigen::MatrixXd organic_now = model.organic_profile(y);
             for (int j = 0; j < stages; ++j) {
                 for (int k = 0; k < n; ++k) {
@@ -298,8 +298,8 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
                 e.what() + "), so the final profile is not compared with it");
         }
     }
-    result.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
-    result.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_elements);
+    result.aqueous_mol_per_L = Eigen::MatrixXd::Zero(stages, num_species);
+    result.organic_mol_per_L = Eigen::MatrixXd::Zero(stages, num_species);
     const Eigen::MatrixXd organic = model.organic_profile(y);
     for (int j = 0; j < stages; ++j) {
         for (int k = 0; k < n; ++k) {

@@ -241,9 +241,11 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
         for (std::size_t i = 0; i < r.profiles.size(); ++i) {
             const auto& p = r.profiles[i];
             const std::string group = "/profiles/" + std::to_string(i);
-            h5.write_dataset(group + "/aqueous_mol_per_L", row_major(p.aqueous_mol_per_L),
+            h5.write_dataset(group + "/aqueous_mol_per_L",
+                             row_major(p.aqueous_mol_per_L.leftCols(num_elements)),
                              p.aqueous_mol_per_L.rows(), num_elements, "mol/L");
-            h5.write_dataset(group + "/organic_mol_per_L", row_major(p.organic_mol_per_L),
+            h5.write_dataset(group + "/organic_mol_per_L",
+                             row_major(p.organic_mol_per_L.leftCols(num_elements)),
                              p.organic_mol_per_L.rows(), num_elements, "mol/L");
             h5.write_attribute(group, "time_h", p.time_h);
         }
@@ -275,15 +277,19 @@ void write_dynamic_hdf5(const std::string& path, const CaseSpec& spec, const Dyn
         }
         h5.write_dataset("/stages/number", numbers, "1");
         h5.write_strings("/stages/section", sections);
-        h5.write_dataset("/stages/aqueous/concentration", row_major(r.aqueous_mol_per_L), rows,
-                         num_elements, "mol/L");
-        h5.write_dataset("/stages/organic/concentration", row_major(r.organic_mol_per_L), rows,
-                         num_elements, "mol/L");
+        h5.write_dataset("/stages/aqueous/concentration",
+                         row_major(r.aqueous_mol_per_L.leftCols(num_elements)), rows, num_elements,
+                         "mol/L");
+        h5.write_dataset("/stages/organic/concentration",
+                         row_major(r.organic_mol_per_L.leftCols(num_elements)), rows, num_elements,
+                         "mol/L");
         // The names before the common layout, kept for existing readers.
-        h5.write_dataset("/stages/aqueous_mol_per_L", row_major(r.aqueous_mol_per_L), rows,
-                         num_elements, "mol/L");
-        h5.write_dataset("/stages/organic_mol_per_L", row_major(r.organic_mol_per_L), rows,
-                         num_elements, "mol/L");
+        h5.write_dataset("/stages/aqueous_mol_per_L",
+                         row_major(r.aqueous_mol_per_L.leftCols(num_elements)), rows, num_elements,
+                         "mol/L");
+        h5.write_dataset("/stages/organic_mol_per_L",
+                         row_major(r.organic_mol_per_L.leftCols(num_elements)), rows, num_elements,
+                         "mol/L");
         h5.close();
     });
 }

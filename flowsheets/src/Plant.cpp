@@ -45,7 +45,8 @@ StreamValue outlet_value(const CascadeResult& r, const std::string& outlet)
         }
         v.phase = p.phase;
         v.flow_L_per_h = p.flow_L_per_h;
-        v.mol_per_h = p.mol_per_h;
+        // Plant streams carry the rare earths (impurity ions stay in the cascade's products).
+        std::copy_n(p.mol_per_h.begin(), num_elements, v.mol_per_h.begin());
         if (p.name == "raffinate") {
             v.acid_mol_per_h = r.reagents.raffinate_acid_h_mol_per_h;
         } else if (p.name == "strip_liquor") {

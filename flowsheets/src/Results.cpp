@@ -7,6 +7,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "ImpurityOutput.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Hdf5.h"
 
@@ -15,14 +16,39 @@ namespace {
 
 std::string symbol(int e)
 {
-    return std::string(elements()[e].symbol);
+    return species_symbol(e);
 }
 
-nlohmann::json element_map(const CaseSpec& spec, const std::array<double, num_elements>& values)
+//! Values of the case's components (rare earths and, for arrays by species, impurities).
+template <std::size_t N>
+nlohmann::json element_map(const CaseSpec& spec, const std::array<double, N>& values)
 {
     nlohmann::json out = nlohmann::json::object();
     for (int e : spec.components) {
-        out[symbol(e)] = values[e];
+        if (static_cast<std::size_t>(e) < N) {
+            out[symbol(e)] = values[static_cast<std::size_t>(e)];
+        }
+    }
+    return out;
+}
+
+bool has_impurities(const CaseSpec& spec)
+{
+    return !spec.components.empty() && !is_rare_earth(spec.components.back());
+}
+
+//! A product's impurities: mol/h and ppm of spec oxide per REO, by ion.
+nlohmann::json impurity_content(const CaseSpec& spec, const ProductResult& p)
+{
+    nlohmann::json out = nlohmann::json::object();
+    for (int e : spec.components) {
+        if (is_rare_earth(e)) {
+            continue;
+        }
+        const auto k = static_cast<std::size_t>(e - num_elements);
+        out[symbol(e)] = {{"mol_per_h", p.mol_per_h[static_cast<std::size_t>(e)]},
+                          {"oxide", std::string(impurities()[k].oxide)},
+                          {"ppm_of_reo", p.impurity_ppm_reo[k]}};
     }
     return out;
 }
@@ -70,25 +96,39 @@ nlohmann::json resolved_input(const CaseSpec& spec)
     in["system"] = {{"name", spec.system.name}, {"origin", spec.system.origin}};
     nlohmann::json k = nlohmann::json::object();
     for (int e : spec.components) {
-        k[symbol(e)] =
-            spec.system.has(e) ? nlohmann::json(spec.system.log10_k(e)) : nlohmann::json(nullptr);
+        k[symbol(e)] = is_rare_earth(e) && spec.system.has(e)
+                           ? nlohmann::json(spec.system.log10_k(e))
+                           : nlohmann::json(nullptr);
     }
     in["system"]["log10_extractability"] = k;
     in["model"] = spec.model_name;
+    in["medium"] = spec.medium.name();
+    if (spec.medium.sulfate) {
+        in["pka_bisulfate"] = -std::log10(spec.medium.ka_bisulfate_mol_per_L);
+    }
     in["stages"] = {{"extraction", spec.stages_extraction},
                     {"scrub", spec.stages_scrub},
                     {"strip", spec.stages_strip}};
     nlohmann::json feeds = nlohmann::json::array();
     for (const auto& f : spec.feeds) {
         nlohmann::json composition = nlohmann::json::object();
+        nlohmann::json impurity = nlohmann::json::object();
         for (int e : spec.components) {
-            composition[symbol(e)] = f.mole_fraction[e];
+            if (is_rare_earth(e)) {
+                composition[symbol(e)] = f.mole_fraction[static_cast<std::size_t>(e)];
+            } else {
+                impurity[symbol(e)] =
+                    f.impurity_mol_per_L[static_cast<std::size_t>(e - num_elements)];
+            }
         }
         feeds.push_back({{"phase", phase_name(f.phase)},
                          {"stage", f.stage},
                          {"flow_L_per_h", f.flow_L_per_h},
                          {"concentration_mol_per_L", f.concentration_mol_per_L},
                          {"composition", composition}});
+        if (has_impurities(spec)) {
+            feeds.back()["impurities_mol_per_L"] = impurity;
+        }
     }
     in["feeds"] = feeds;
     nlohmann::json organic = {{"flow_L_per_h", spec.organic.flow_L_per_h}};
@@ -181,7 +221,12 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
             {"mol_per_h", element_map(spec, prod.mol_per_h)},
             {"main_element",
              prod.main_element >= 0 && prod.re_mol_per_h > 0 ? symbol(prod.main_element) : ""},
-            {"purity", prod.purity}};
+            {"purity", prod.purity},
+            {"purity_total_metal", prod.metal_purity}};
+        if (has_impurities(spec)) {
+            products[prod.name]["impurity_mol_per_h"] = prod.impurity_mol_per_h;
+            products[prod.name]["impurities"] = impurity_content(spec, prod);
+        }
         recovery[prod.name] = element_map(spec, r.recovery[p]);
     }
     j["products"] = products;
@@ -283,6 +328,9 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
                       empty ? "-" : printf_string("%.6f", 100.0 * p.purity).c_str());
         out << line;
     }
+    if (has_impurities(spec)) {
+        out << impurity_table(spec, r);
+    }
 
     out << "\nRecovery (fraction of each element's feed leaving in each product)\n";
     std::snprintf(line, sizeof line, "  %-7s %12s", "element", "feed mol/h");
@@ -360,8 +408,8 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
         }
         out << "\n";
         for (int s = 0; s < r.num_stages; ++s) {
-            const double aq = r.aqueous_mol_per_L.row(s).sum();
-            const double org = r.organic_mol_per_L.row(s).sum();
+            const double aq = r.aqueous_mol_per_L.row(s).head(num_elements).sum();
+            const double org = r.organic_mol_per_L.row(s).head(num_elements).sum();
             std::snprintf(line, sizeof line, "  %5d %-10s %11.4e %11.4e", s + 1,
                           std::string(section_name(r.sections[s])).c_str(), aq, org);
             out << line;
@@ -455,12 +503,17 @@ void write_cascade_hdf5(Hdf5Writer& h5, const std::string& prefix, const CaseSpe
             const bool aq = std::string(phase) == "aqueous";
             const std::string g = prefix + "/stages/" + phase;
             h5.create_group(g);
-            h5.write_dataset(g + "/concentration",
-                             matrix(aq ? r.aqueous_mol_per_L : r.organic_mol_per_L), rows,
+            // The rare earths' 17 columns as before; impurity ions in datasets of their own.
+            const Eigen::MatrixXd& c = aq ? r.aqueous_mol_per_L : r.organic_mol_per_L;
+            const Eigen::MatrixXd& l = aq ? r.aqueous_log10 : r.organic_log10;
+            h5.write_dataset(g + "/concentration", matrix(c.leftCols(num_elements)), rows,
                              num_elements, "mol/L");
-            h5.write_dataset(g + "/log10_concentration",
-                             matrix(aq ? r.aqueous_log10 : r.organic_log10), rows, num_elements,
-                             "log10(mol/L)");
+            h5.write_dataset(g + "/log10_concentration", matrix(l.leftCols(num_elements)), rows,
+                             num_elements, "log10(mol/L)");
+            if (has_impurities(spec)) {
+                h5.write_dataset(g + "/impurity_concentration", matrix(c.rightCols(num_impurities)),
+                                 rows, num_impurities, "mol/L");
+            }
         }
 
         if (!r.organic_re_mol_per_L.empty()) {
@@ -492,23 +545,41 @@ void write_cascade_hdf5(Hdf5Writer& h5, const std::string& prefix, const CaseSpe
             h5.write_attribute(g, "phase", std::string(phase_name(prod.phase)));
             h5.write_attribute(g, "stage", static_cast<long>(prod.stage));
             h5.write_scalar(g + "/flow", prod.flow_L_per_h, "L/h");
-            h5.write_dataset(g + "/mol_per_h",
-                             std::vector<double>(prod.mol_per_h.begin(), prod.mol_per_h.end()),
-                             "mol/h");
+            h5.write_dataset(
+                g + "/mol_per_h",
+                std::vector<double>(prod.mol_per_h.begin(), prod.mol_per_h.begin() + num_elements),
+                "mol/h");
+            if (has_impurities(spec)) {
+                h5.write_dataset(g + "/impurity_mol_per_h",
+                                 std::vector<double>(prod.mol_per_h.begin() + num_elements,
+                                                     prod.mol_per_h.end()),
+                                 "mol/h");
+                h5.write_dataset(
+                    g + "/impurity_ppm_reo",
+                    std::vector<double>(prod.impurity_ppm_reo.begin(), prod.impurity_ppm_reo.end()),
+                    "mg/kg");
+            }
             h5.write_dataset(g + "/composition",
                              std::vector<double>(prod.composition.begin(), prod.composition.end()),
                              "mol/mol RE");
-            recovery.insert(recovery.end(), r.recovery[p].begin(), r.recovery[p].end());
+            recovery.insert(recovery.end(), r.recovery[p].begin(),
+                            r.recovery[p].begin() + num_elements);
         }
         h5.write_strings(prefix + "/recovery_products", names);
         h5.write_dataset(prefix + "/recovery", recovery, names.size(), num_elements, "1");
-        h5.write_dataset(prefix + "/feed_mol_per_h",
-                         std::vector<double>(r.feed_mol_per_h.begin(), r.feed_mol_per_h.end()),
-                         "mol/h");
-        h5.write_dataset(
-            prefix + "/balance_relative_error",
-            std::vector<double>(r.balance_relative_error.begin(), r.balance_relative_error.end()),
-            "1");
+        // Per element (the 17 columns of /elements); impurity ions beside them.
+        const auto split = [&](const std::string& name, const auto& values, const char* unit) {
+            h5.write_dataset(prefix + "/" + name,
+                             std::vector<double>(values.begin(), values.begin() + num_elements),
+                             unit);
+            if (has_impurities(spec)) {
+                h5.write_dataset(prefix + "/impurity_" + name,
+                                 std::vector<double>(values.begin() + num_elements, values.end()),
+                                 unit);
+            }
+        };
+        split("feed_mol_per_h", r.feed_mol_per_h, "mol/h");
+        split("balance_relative_error", r.balance_relative_error, "1");
         h5.create_group(prefix + "/solver");
         h5.write_attribute(prefix + "/solver", "method", r.solver.method);
         h5.write_attribute(prefix + "/solver", "iterations",

@@ -280,9 +280,9 @@ public:
         std::array<double, num_elements> a{}, b{};
         for (const auto& p : sim.products) {
             if (p.name == c.design.product_a_name) {
-                a = p.mol_per_h;
+                std::copy_n(p.mol_per_h.begin(), num_elements, a.begin());
             } else if (p.name == "raffinate") {
-                b = p.mol_per_h;
+                std::copy_n(p.mol_per_h.begin(), num_elements, b.begin());
             }
         }
         const std::string a_outlet = c.design.product_a_name;

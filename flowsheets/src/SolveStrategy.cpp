@@ -113,7 +113,7 @@ CascadeResult Cascade::Impl::solve()
     // feed, or to 1e-300 mol/h, or, for an element that circulates R times its feed through
     // some stage (traces held in a section), to 64 eps R: each stage's balance holds to
     // rounding of its own flows, and the products cannot be more exact than that.
-    for (int e = 0; e < num_elements; ++e) {
+    for (int e = 0; e < num_species; ++e) {
         const double relative = r.balance_relative_error[e];
         if (relative <= 1e-12 || relative * r.feed_mol_per_h[e] <= 1e-300) {
             continue;
@@ -128,8 +128,8 @@ CascadeResult Cascade::Impl::solve()
             64.0 * std::numeric_limits<double>::epsilon() * circulating / r.feed_mol_per_h[e];
         if (!(relative <= rounding)) {
             throw ConvergenceError(
-                "the cascade converged to the tolerance but the balance of " +
-                std::string(elements()[e].symbol) + " closes only to " + fmt(relative, 3) +
+                "the cascade converged to the tolerance but the balance of " + species_symbol(e) +
+                " closes only to " + fmt(relative, 3) +
                 " of its feed (required: 1e-12, or the rounding of the " + fmt(circulating, 3) +
                 " mol/h it circulates); the steady state is not reported. Tighten "
                 "solver.tolerance, or report the case: it is a solver defect");

@@ -94,9 +94,20 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
     try {
         CaseSpec sf_spec = spec_;
         sf_spec.model_name = "separation-factor";
+        // The theory knows the rare earths only: impurity ions are left out of it and start
+        // in the aqueous (their profiles follow in the passes below).
+        sf_spec.components.clear();
+        for (const int e : spec_.components) {
+            if (is_rare_earth(e)) {
+                sf_spec.components.push_back(e);
+            }
+        }
+        for (auto& f : sf_spec.feeds) {
+            f.impurity_mol_per_L.fill(0.0);
+        }
         sf_spec.model =
             make_equilibrium_model(InputNode::load_string("separation-factor", spec_.source_file),
-                                   spec_.components, spec_.system, *spec_.root);
+                                   sf_spec.components, spec_.system, *spec_.root);
         sf_spec.organic.recycle = false;
         sf_spec.solver.tolerance = 1e-9;
         sf_spec.solver.method = "newton";
@@ -119,6 +130,13 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
     for (int j = 0; j < stages; ++j) {
         for (int i = 0; i < n_; ++i) {
             const int e = spec_.components[i];
+            if (!is_rare_earth(e)) {
+                // An impurity ion: its feed diluted in the aqueous, next to nothing organic.
+                const double u = safe_log(feed_mol_per_h_.row(i).sum() / qa_out_[j]);
+                x[static_cast<Eigen::Index>(j) * block_ + i] = u;
+                ln_org(i, j) = u - 30.0;
+                continue;
+            }
             double u = sf.aqueous_log10(j, e) * ln10;
             double v = sf.organic_log10(j, e) * ln10;
             if (j > first_strip) {
@@ -291,7 +309,7 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
         for (int j = 0; j < stages; ++j) {
             if (!std::isfinite(ln_c[j])) {
                 throw ConvergenceError(
-                    "linear profile solve: " + std::string(elements()[spec_.components[i]].symbol) +
+                    "linear profile solve: " + species_symbol(spec_.components[i]) +
                     " cannot reach stage " + std::to_string(j + 1));
             }
             x[static_cast<Eigen::Index>(j) * block_ + i] = ln_c[j];

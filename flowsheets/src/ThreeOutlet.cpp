@@ -48,7 +48,8 @@ std::string group_name(const std::vector<int>& group)
     return out;
 }
 
-double sum_of(const std::array<double, num_elements>& mol, const std::vector<int>& group)
+template <std::size_t N>
+double sum_of(const std::array<double, N>& mol, const std::vector<int>& group)
 {
     double total = 0.0;
     for (const int e : group) {
@@ -57,11 +58,13 @@ double sum_of(const std::array<double, num_elements>& mol, const std::vector<int
     return total;
 }
 
-double total_of(const std::array<double, num_elements>& mol)
+//! Total rare earths of a stream by species (the first num_elements entries).
+template <std::size_t N>
+double total_of(const std::array<double, N>& mol)
 {
     double total = 0.0;
-    for (const double x : mol) {
-        total += x;
+    for (int e = 0; e < num_elements; ++e) {
+        total += mol[static_cast<std::size_t>(e)];
     }
     return total;
 }
@@ -430,7 +433,7 @@ void ThreeOutletDesigner::alternatives()
     // comes from both cuts, so each cut gets half of the middle product's allowance.
     const auto& g = result_.groups;
     const double half = 0.5 * (1.0 - target_[1]);
-    const auto cut = [&](const std::array<double, num_elements>& stream, int key_b, int key_a,
+    const auto cut = [&](const std::array<double, num_species>& stream, int key_b, int key_a,
                          const std::string& label, double purity_a, double purity_b) {
         DesignSpec d = spec_;
         d.middle.reset();
@@ -454,7 +457,7 @@ void ThreeOutletDesigner::alternatives()
         d.purity_b = purity_b;
         return design(d);
     };
-    std::array<double, num_elements> feed{};
+    std::array<double, num_species> feed{};
     for (int e = 0; e < num_elements; ++e) {
         feed[e] = spec_.feed.mole_fraction[e] * spec_.feed_re_mol_per_h;
     }
@@ -463,7 +466,7 @@ void ThreeOutletDesigner::alternatives()
         TwoCascadeAlternative alt;
         try {
             DesignResult first, second;
-            std::array<std::array<double, num_elements>, 3> out{};
+            std::array<std::array<double, num_species>, 3> out{};
             if (low_first) {
                 alt.cuts = c + "/" + mid + "-" + a + ", then " + mid + "/" + a;
                 say("two-outlet alternative: " + alt.cuts);

@@ -186,12 +186,12 @@ std::vector<std::string> component_symbols(const reesx::CaseSpec& spec)
 {
     std::vector<std::string> out;
     for (int e : spec.components) {
-        out.emplace_back(reesx::elements()[e].symbol);
+        out.emplace_back(reesx::species_symbol(e));  // impurity ions after the rare earths
     }
     return out;
 }
 
-//! Stages × components of a stages × 17 matrix.
+//! Stages × components of a stages × species matrix.
 py::array_t<double> component_columns(const reesx::CaseSpec& spec, const Eigen::MatrixXd& m)
 {
     const auto n = static_cast<py::ssize_t>(m.rows());
@@ -212,7 +212,9 @@ py::array_t<double> components_of(const reesx::CaseSpec& spec, const Array& valu
     py::array_t<double> out(static_cast<py::ssize_t>(spec.components.size()));
     auto view = out.mutable_unchecked<1>();
     for (std::size_t k = 0; k < spec.components.size(); ++k) {
-        view(static_cast<py::ssize_t>(k)) = values[spec.components[k]];
+        // Arrays by rare earth (compositions) have no impurity entries: 0 there.
+        const auto e = static_cast<std::size_t>(spec.components[k]);
+        view(static_cast<py::ssize_t>(k)) = e < values.size() ? values[e] : 0.0;
     }
     return out;
 }

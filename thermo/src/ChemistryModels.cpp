@@ -9,11 +9,18 @@
 //                   chemistry.md §1.2, §1.3), pH from the proton balance
 // Both carry the protons relative to the fully protonated extractant: aqueous H+, organic
 // -3 sum q - NaA (every RE3+ bound and every Na+ loaded displaced one H+ per charge).
+// Impurity ions M^z+ (Species.h) exchange the same way with z in place of 3 (z H+ released,
+// z (HA)2 bound: M(A.HA)z), their constants from pH half-values (Impurities.h). In a sulfate
+// medium the aqueous protons are free H+ plus HSO4- (the stage's total sulfate from
+// StageConditions).
 #include "ChemistryModels.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
+
+#include "reesx/thermo/Impurities.h"
 
 namespace reesx {
 namespace {
@@ -127,9 +134,20 @@ public:
                                            "exchange constant of the saponified extractant "
                                            "(log10-k-saponified)");
         }
+        medium_ = parse_medium(case_root);
         ln_kex_.resize(static_cast<Eigen::Index>(components_.size()));
+        charge_ = Eigen::VectorXd::Constant(ln_kex_.size(), 3.0);
+        rare_earth_.assign(components_.size(), true);
         for (std::size_t i = 0; i < components_.size(); ++i) {
             const int e = components_[i];
+            rare_earth_[i] = is_rare_earth(e);
+            if (!is_rare_earth(e)) {
+                const ImpurityExtraction x = impurity_extraction(system, case_root, e);
+                ln_kex_[static_cast<Eigen::Index>(i)] = ln10 * x.log10_kex();
+                charge_[static_cast<Eigen::Index>(i)] = x.charge;
+                has_impurity_ = true;
+                continue;
+            }
             if (!system.has(e)) {
                 case_root.at("system").fail(
                     "the system '" + system.name + "' has no extractability for " +
@@ -174,10 +192,31 @@ public:
         return {"protons"};
     }
 
-    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+    void stage_chemistry(const StageConditions& stage,
+                         const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
                          const Eigen::Ref<const Eigen::VectorXd>& extra,
                          StageChemistry& out) const override
     {
+        stage_exchange(ln_aq, extra, out);
+        if (medium_.sulfate) {
+            // Protons held as HSO4- ride with the aqueous like free H+.
+            const double h = std::exp(extra[slot_h()]);
+            const Eigen::Index ih = ln_aq.size() + slot_h();
+            out.aqueous[0] +=
+                bisulfate_mol_per_L(h, stage.sulfate_mol_per_L, medium_.ka_bisulfate_mol_per_L);
+            out.d_aqueous(0, ih) +=
+                d_bisulfate_d_ln_h(h, stage.sulfate_mol_per_L, medium_.ka_bisulfate_mol_per_L);
+        }
+    }
+
+    //! The cation exchange of a stage (chloride form of the aqueous protons).
+    void stage_exchange(const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                        const Eigen::Ref<const Eigen::VectorXd>& extra, StageChemistry& out) const
+    {
+        if (has_impurity_) {
+            stage_exchange_mixed(ln_aq, extra, out);
+            return;
+        }
         const Eigen::Index n = ln_aq.size();
         const Eigen::Index m = extra.size();
         const Eigen::Index width = n + m;
@@ -242,11 +281,94 @@ public:
         }
     }
 
+    //! stage_exchange with ions of any charge z_i: organic protons -sum z q - NaA, sites
+    //! 2 (HA)2 + 2 sum z q + NaA = C_HA. (Kept apart from the rare-earth-only form, whose
+    //! arithmetic the existing results were computed with.)
+    void stage_exchange_mixed(const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+                              const Eigen::Ref<const Eigen::VectorXd>& extra,
+                              StageChemistry& out) const
+    {
+        const Eigen::Index n = ln_aq.size();
+        const Eigen::Index m = extra.size();
+        const Eigen::Index width = n + m;
+        const Eigen::Index ih = n + slot_h(), i_f = n + slot_f(), ina = n + slot_na(),
+                           is = n + slot_s();
+        const double lh = extra[slot_h()], lf = extra[slot_f()];
+        const double f = std::exp(lf);
+        out.ln_org = ln_kex_ + ln_aq + charge_ * (lf - lh);
+        out.d_ln_org.setZero(n, width);
+        out.d_ln_org.leftCols(n).setIdentity();
+        out.d_ln_org.col(ih) = -charge_;
+        out.d_ln_org.col(i_f) = charge_;
+        const int k = has_cation_ ? 2 : 1;
+        out.aqueous.resize(k);
+        out.organic.resize(k);
+        out.d_aqueous.setZero(k, width);
+        out.d_organic.setZero(k, width);
+        out.local.resize(m - k);
+        out.d_local.setZero(m - k, width);
+        // Z = sum z q (charge equivalents bound) and its gradient, in d_organic row 0 for now.
+        auto d_z = out.d_organic.row(0);
+        double z_total = 0.0, w_total = 0.0;  // sum z q, sum z^2 q
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double zq = charge_[i] * std::exp(out.ln_org[i]);
+            z_total += zq;
+            w_total += charge_[i] * zq;
+            d_z[i] = zq;
+        }
+        d_z[ih] = -w_total;
+        d_z[i_f] = w_total;
+        double s = 0.0;
+        if (has_cation_) {
+            const double lna = extra[slot_na()], ls = extra[slot_s()];
+            const double na = std::exp(lna);
+            s = std::exp(ls);
+            out.aqueous[1] = na;
+            out.d_aqueous(1, ina) = na;
+            out.organic[1] = s;
+            out.d_organic(1, is) = s;
+            out.local[1] = ln_k_cation_ + lna + 0.5 * lf - lh - ls;
+            out.d_local(1, is) = -1.0;
+            out.d_local(1, ina) = 1.0;
+            out.d_local(1, i_f) = 0.5;
+            out.d_local(1, ih) = -1.0;
+        }
+        const double h = std::exp(lh);
+        out.aqueous[0] = h;
+        out.d_aqueous(0, ih) = h;
+        out.organic[0] = -z_total - s;
+        const double sites = 2.0 * f + 2.0 * z_total + s;
+        out.local[0] = std::log(extractant_) - std::log(sites);
+        out.d_local.row(0) = (-2.0 / sites) * d_z;
+        out.d_local(0, i_f) -= 2.0 * f / sites;
+        if (has_cation_) {
+            out.d_local(0, is) -= s / sites;
+        }
+        d_z *= -1.0;  // now d(-sum z q - NaA)
+        if (has_cation_) {
+            out.d_organic(0, is) -= s;
+        }
+    }
+
+    //! Free H+ of an aqueous holding `protons` (free H+ plus HSO4-, mol/L) and `sulfate`.
+    double free_h(double protons, double sulfate) const
+    {
+        if (!medium_.sulfate || sulfate <= 0.0) {
+            return protons;
+        }
+        // h^2 + (Ka + S - P) h - P Ka = 0, the positive root in a cancellation-free form.
+        const double ka = medium_.ka_bisulfate_mol_per_L;
+        const double b = ka + sulfate - protons;
+        const double disc = std::sqrt(b * b + 4.0 * protons * ka);
+        return b > 0.0 ? 2.0 * protons * ka / (b + disc) : 0.5 * (disc - b);
+    }
+
     Eigen::VectorXd stream_content(const StreamChemistry& stream) const override
     {
         Eigen::VectorXd c = Eigen::VectorXd::Zero(has_cation_ ? 2 : 1);
         if (!stream.organic) {
-            c[0] = stream.acid_mol_per_L;
+            // H2SO4 brings two protons per mol (its acid is given as mol/L H2SO4).
+            c[0] = medium_.sulfate ? 2.0 * stream.acid_mol_per_L : stream.acid_mol_per_L;
             return c;
         }
         const double base = stream.fresh_organic ? saponification_ * extractant_ : 0.0;
@@ -257,18 +379,22 @@ public:
         return c;
     }
 
-    void start_extras(const StageConditions&, const Eigen::VectorXd& ln_aq,
+    void start_extras(const StageConditions& stage, const Eigen::VectorXd& ln_aq,
                       const Eigen::VectorXd& aqueous_content, Eigen::VectorXd& extra) const override
     {
         extra.resize(has_cation_ ? 4 : 2);
-        const double lh = std::log(std::max(aqueous_content[0], 1e-6));
+        const double lh =
+            std::log(std::max(free_h(aqueous_content[0], stage.sulfate_mol_per_L), 1e-6));
         extra[slot_h()] = lh;
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
         // Free dimer from the site balance, the rest held: monotone in ln f, bisection.
         const auto sites = [&](double lf) {
             double total = 0.0;
             for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
-                total += std::exp(std::min(ln_kex_[i] + ln_aq[i] + 3.0 * (lf - lh), 700.0));
+                // Charge equivalents bound, over 3 (the rare-earth form when all z = 3).
+                const double q =
+                    std::exp(std::min(ln_kex_[i] + ln_aq[i] + charge_[i] * (lf - lh), 700.0));
+                total += has_impurity_ ? charge_[i] / 3.0 * q : q;
             }
             const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
@@ -299,8 +425,24 @@ public:
         for (Eigen::Index i = 0; i < ln_org.size(); ++i) {
             total += std::exp(ln_org[i]);
         }
-        const double top = (ln_kex_ + ln_aq).maxCoeff();
-        const double ln_sum_kc = top + std::log(((ln_kex_ + ln_aq).array() - top).exp().sum());
+        double top = (ln_kex_ + ln_aq).maxCoeff();
+        double ln_sum_kc = top + std::log(((ln_kex_ + ln_aq).array() - top).exp().sum());
+        if (has_impurity_) {
+            // The theory's organic is the rare earths': match their sum alone.
+            top = -std::numeric_limits<double>::infinity();
+            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+                top = rare_earth_[static_cast<std::size_t>(i)]
+                          ? std::max(top, ln_kex_[i] + ln_aq[i])
+                          : top;
+            }
+            double sum = 0.0;
+            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+                sum += rare_earth_[static_cast<std::size_t>(i)]
+                           ? std::exp(ln_kex_[i] + ln_aq[i] - top)
+                           : 0.0;
+            }
+            ln_sum_kc = top + std::log(sum);
+        }
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
         double s = 0.0, lf = 0.0, lh = 0.0;
         for (int pass = 0; pass < 4; ++pass) {
@@ -321,6 +463,15 @@ public:
     double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& extra) const override
     {
         return std::exp(extra[slot_h()]) + (has_cation_ ? std::exp(extra[slot_na()]) : 0.0);
+    }
+    double stage_extra_charge_eq_per_L(const StageConditions& stage,
+                                       const Eigen::VectorXd& extra) const override
+    {
+        const double hso4 = medium_.sulfate ? bisulfate_mol_per_L(std::exp(extra[slot_h()]),
+                                                                  stage.sulfate_mol_per_L,
+                                                                  medium_.ka_bisulfate_mol_per_L)
+                                            : 0.0;
+        return extra_aqueous_charge_eq_per_L(extra) + hso4;
     }
     std::vector<DistributedSpecies> distributed_species() const override
     {
@@ -358,16 +509,22 @@ private:
     double log10_kex_reference_ = 0.0;
     double ln_k_cation_ = 0.0;
     Eigen::VectorXd ln_kex_;
+    Eigen::VectorXd charge_;  //!< z of each component (3 for the rare earths)
+    std::vector<bool> rare_earth_;
+    bool has_impurity_ = false;
+    Medium medium_;
 };
 
 //! log10 D_i = m_i pH + b_i per element; protons balanced like the mass-action model, with
 //! the saponified base released to the aqueous on contact (no NaA kept in the organic).
 class PhCorrelationModel final : public EquilibriumModel {
 public:
-    PhCorrelationModel(std::vector<int> components, const InputNode& case_root)
+    PhCorrelationModel(std::vector<int> components, const ExtractionSystem& system,
+                       const InputNode& case_root)
         : EquilibriumModel(std::move(components))
     {
         const OrganicInputs in = read_organic(case_root);
+        medium_ = parse_medium(case_root);
         if (in.saponification > 0.0 && !in.extractant_mol_per_L) {
             case_root.at("organic").fail(
                 "a saponified organic needs 'extractant-concentration' to know how much base "
@@ -388,9 +545,10 @@ public:
         slope_ = Eigen::VectorXd::Constant(n, std::nan(""));
         ln_intercept_ = slope_;
         for (const auto& [symbol, value] : node.entries()) {
-            const auto element = element_index(symbol);
+            std::string hint;
+            const auto element = species_index(symbol, &hint);
             if (!element) {
-                value.fail("unknown element '" + symbol + "'");
+                value.fail("unknown species '" + symbol + "'; " + hint);
             }
             value.check_keys({"slope", "intercept", "source"});
             const auto it = std::find(components_.begin(), components_.end(), *element);
@@ -401,10 +559,26 @@ public:
                 ln_intercept_[it - components_.begin()] = ln10 * b;
             }
         }
+        charge_ = Eigen::VectorXd::Constant(n, 3.0);
         for (Eigen::Index i = 0; i < n; ++i) {
+            const int e = components_[static_cast<std::size_t>(i)];
+            if (!is_rare_earth(e)) {
+                has_impurity_ = true;
+                charge_[i] = species_charge(e);
+            }
+            if (std::isnan(slope_[i]) && !is_rare_earth(e)) {
+                // From the pH half-value: log10 D = z (pH - pH½) + z log10(C_HA / C_ref), the
+                // dimer dependence of cation exchange at trace loading.
+                const ImpurityExtraction x = impurity_extraction(system, case_root, e);
+                const double shift =
+                    in.extractant_mol_per_L
+                        ? std::log10(*in.extractant_mol_per_L / x.extractant_mol_per_L)
+                        : 0.0;
+                slope_[i] = x.charge;
+                ln_intercept_[i] = ln10 * x.charge * (shift - x.ph_half);
+            }
             if (std::isnan(slope_[i])) {
-                node.fail("missing the correlation for " +
-                          std::string(elements()[components_[static_cast<std::size_t>(i)]].symbol) +
+                node.fail("missing the correlation for " + species_symbol(e) +
                           ", which is in the feed");
             }
         }
@@ -420,7 +594,8 @@ public:
     std::vector<std::string> extra_unknowns() const override { return {"ln [H+] (aqueous)"}; }
     std::vector<std::string> conserved_quantities() const override { return {"protons"}; }
 
-    void stage_chemistry(const StageConditions&, const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
+    void stage_chemistry(const StageConditions& stage,
+                         const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
                          const Eigen::Ref<const Eigen::VectorXd>& extra,
                          StageChemistry& out) const override
     {
@@ -440,12 +615,19 @@ public:
         double total = 0.0, d_lh = 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
             const double q = std::exp(out.ln_org[i]);
-            total += q;
-            out.d_organic(0, i) = -3.0 * q;
-            d_lh += 3.0 * slope_[i] * q;
+            // z H+ released per ion; the rare-earth-only sum kept as it was computed.
+            total += has_impurity_ ? charge_[i] / 3.0 * q : q;
+            out.d_organic(0, i) = -charge_[i] * q;
+            d_lh += charge_[i] * slope_[i] * q;
         }
         out.organic[0] = -3.0 * total;
         out.d_organic(0, n) = d_lh;
+        if (medium_.sulfate) {
+            out.aqueous[0] += bisulfate_mol_per_L(out.aqueous[0], stage.sulfate_mol_per_L,
+                                                  medium_.ka_bisulfate_mol_per_L);
+            out.d_aqueous(0, n) += d_bisulfate_d_ln_h(std::exp(lh), stage.sulfate_mol_per_L,
+                                                      medium_.ka_bisulfate_mol_per_L);
+        }
         out.local.resize(0);
         out.d_local.setZero(0, n + 1);
     }
@@ -454,18 +636,34 @@ public:
         Eigen::VectorXd c(1);
         c[0] = stream.organic
                    ? -3.0 * stream.re_mol_per_L - (stream.fresh_organic ? base_mol_per_L_ : 0.0)
-                   : stream.acid_mol_per_L;
+                   : (medium_.sulfate ? 2.0 : 1.0) * stream.acid_mol_per_L;
         return c;
     }
-    void start_extras(const StageConditions&, const Eigen::VectorXd&,
+    void start_extras(const StageConditions& stage, const Eigen::VectorXd&,
                       const Eigen::VectorXd& aqueous_content, Eigen::VectorXd& extra) const override
     {
         extra.resize(1);
-        extra[0] = std::log(std::max(aqueous_content[0], 1e-4));
+        double protons = aqueous_content[0];
+        if (medium_.sulfate && stage.sulfate_mol_per_L > 0.0 && protons > 0.0) {
+            // Free H+ of h + S h / (h + Ka) = P (the positive root).
+            const double ka = medium_.ka_bisulfate_mol_per_L;
+            const double b = ka + stage.sulfate_mol_per_L - protons;
+            const double disc = std::sqrt(b * b + 4.0 * protons * ka);
+            protons = b > 0.0 ? 2.0 * protons * ka / (b + disc) : 0.5 * (disc - b);
+        }
+        extra[0] = std::log(std::max(protons, 1e-4));
     }
     double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& extra) const override
     {
         return std::exp(extra[0]);
+    }
+    double stage_extra_charge_eq_per_L(const StageConditions& stage,
+                                       const Eigen::VectorXd& extra) const override
+    {
+        const double h = std::exp(extra[0]);
+        return h + (medium_.sulfate ? bisulfate_mol_per_L(h, stage.sulfate_mol_per_L,
+                                                          medium_.ka_bisulfate_mol_per_L)
+                                    : 0.0);
     }
     std::vector<std::string> profile_names() const override { return {"pH", "h_mol_per_L"}; }
     std::vector<double> profile_values(const Eigen::VectorXd&,
@@ -481,6 +679,9 @@ public:
 private:
     double base_mol_per_L_ = 0.0;
     Eigen::VectorXd slope_, ln_intercept_;
+    Eigen::VectorXd charge_;
+    bool has_impurity_ = false;
+    Medium medium_;
 };
 
 }  // namespace
@@ -493,9 +694,10 @@ std::unique_ptr<EquilibriumModel> make_mass_action_model(const std::vector<int>&
 }
 
 std::unique_ptr<EquilibriumModel> make_ph_correlation_model(const std::vector<int>& components,
+                                                            const ExtractionSystem& system,
                                                             const InputNode& case_root)
 {
-    return std::make_unique<PhCorrelationModel>(components, case_root);
+    return std::make_unique<PhCorrelationModel>(components, system, case_root);
 }
 
 }  // namespace reesx

@@ -13,6 +13,7 @@ std::unique_ptr<EquilibriumModel> make_mass_action_model(const std::vector<int>&
                                                          const ExtractionSystem& system,
                                                          const InputNode& case_root);
 std::unique_ptr<EquilibriumModel> make_ph_correlation_model(const std::vector<int>& components,
+                                                            const ExtractionSystem& system,
                                                             const InputNode& case_root);
 
 }  // namespace reesx

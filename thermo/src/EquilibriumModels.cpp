@@ -11,6 +11,7 @@
 
 #include "ChemistryModels.h"
 #include "reesx/thermo/EquilibriumModel.h"
+#include "reesx/thermo/Species.h"
 
 namespace reesx {
 namespace {
@@ -162,6 +163,15 @@ private:
 
 }  // namespace
 
+std::vector<int> EquilibriumModel::component_charges() const
+{
+    std::vector<int> z;
+    for (int c : components_) {
+        z.push_back(species_charge(c));
+    }
+    return z;
+}
+
 std::vector<std::string> equilibrium_model_names()
 {
     return {"constant-distribution", "mass-action", "ph-correlation", "separation-factor"};
@@ -173,6 +183,14 @@ std::unique_ptr<EquilibriumModel> make_equilibrium_model(const InputNode& name_n
                                                          const InputNode& case_root)
 {
     const std::string name = name_node.as_string();
+    const bool impurities_present =
+        std::any_of(components.begin(), components.end(), [](int c) { return !is_rare_earth(c); });
+    if (impurities_present && (name == "separation-factor" || name == "constant-distribution")) {
+        name_node.fail("the feed carries impurity ions (" + species_symbol(components.back()) +
+                       ", ...), which the " + name +
+                       " model cannot describe (it has no acidity); use model: mass-action or "
+                       "ph-correlation");
+    }
     if (name == "separation-factor") {
         return std::make_unique<SeparationFactorModel>(components, system);
     }
@@ -183,7 +201,7 @@ std::unique_ptr<EquilibriumModel> make_equilibrium_model(const InputNode& name_n
         return make_mass_action_model(components, system, case_root);
     }
     if (name == "ph-correlation") {
-        return make_ph_correlation_model(components, case_root);
+        return make_ph_correlation_model(components, system, case_root);
     }
     const auto names = equilibrium_model_names();
     const std::vector<std::string_view> views(names.begin(), names.end());

@@ -354,4 +354,49 @@ double parse_quantity(std::string_view text, Quantity kind, std::string_view def
                                 "'; " + accepted_units(kind));
 }
 
+double parse_species_concentration_mol_per_L(std::string_view text, double g_per_mol)
+{
+    // Mass concentrations, g/L per unit (a litre of dilute liquor: ppm would be mg/kg, so
+    // it is not accepted, to keep mass and volume apart).
+    struct MassUnit {
+        std::string_view name;
+        double g_per_L;
+    };
+    constexpr std::array<MassUnit, 8> mass_units{{{"g/L", 1.0},
+                                                  {"g/l", 1.0},
+                                                  {"mg/L", 1e-3},
+                                                  {"mg/l", 1e-3},
+                                                  {"ug/L", 1e-6},
+                                                  {"\xc2\xb5g/L", 1e-6},
+                                                  {"kg/m3", 1.0},
+                                                  {"g/m3", 1e-3}}};
+    const std::string_view trimmed = trim(text);
+    std::size_t start = 0;
+    while (start < trimmed.size() &&
+           (std::isdigit(static_cast<unsigned char>(trimmed[start])) != 0 ||
+            std::string_view("+-.eE").find(trimmed[start]) != std::string_view::npos)) {
+        ++start;
+    }
+    const std::string_view unit_text = trim(trimmed.substr(start));
+    const std::string name = normalize(unit_text);
+    if (name.empty()) {
+        throw std::invalid_argument("\"" + std::string(trimmed) +
+                                    "\" has no unit; write it with one, e.g. \"50 mg/L\", "
+                                    "\"1.2 g/L\" or \"0.02 mol/L\"");
+    }
+    for (const auto& u : mass_units) {
+        if (u.name == name) {
+            const std::string number(trimmed.substr(0, start));
+            return parse_quantity(number, Quantity::dimensionless, "") * u.g_per_L / g_per_mol;
+        }
+    }
+    if (find_unit(name, Quantity::concentration) != nullptr) {
+        return parse_quantity(trimmed, Quantity::concentration, "mol/L");
+    }
+    throw std::invalid_argument(
+        "unknown concentration unit '" + std::string(unit_text) + "' in \"" + std::string(trimmed) +
+        "\"; use a mass concentration (g/L, mg/L, ug/L, kg/m3, g/m3) or " +
+        accepted_units(Quantity::concentration).substr(std::string_view("use ").size()));
+}
+
 }  // namespace reesx

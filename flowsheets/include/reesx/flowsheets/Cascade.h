@@ -30,12 +30,23 @@ struct ProductResult {
     Phase phase = Phase::aqueous;
     int stage = 0;  //!< 1-based stage it leaves
     double flow_L_per_h = 0.0;
-    std::array<double, num_elements> mol_per_h{};
+    //! By species (Species.h): the rare earths, then the impurity ions.
+    std::array<double, num_species> mol_per_h{};
     double re_mol_per_h = 0.0;
     std::array<double, num_elements> composition{};  //!< RE mole fractions
     int main_element = -1;                           //!< element with the largest mole fraction
-    double purity = 0.0;                             //!< mole fraction of main_element
+    double purity = 0.0;                             //!< mole fraction of main_element (RE basis)
+    //! Impurity ions carried, mol/h, and main_element's fraction of all metal ions (RE and
+    //! impurities: total-metal basis; equal to purity without impurities).
+    double impurity_mol_per_h = 0.0;
+    double metal_purity = 0.0;
+    //! Each impurity as its spec oxide (Fe2O3, CaO, ...) per mass of rare-earth oxides, ppm
+    //! (mg/kg REO), by impurity index.
+    std::array<double, num_impurities> impurity_ppm_reo{};
 };
+//! Sets metal_purity and impurity_ppm_reo of a product from its mol_per_h, re_mol_per_h,
+//! impurity_mol_per_h and main_element.
+void fill_impurity_content(ProductResult& p);
 
 struct Reagents {
     double saponification_base_mol_per_h = 0.0;    //!< Na+/NH4+ loaded on the fresh organic
@@ -70,18 +81,18 @@ struct Reagents {
 struct CascadeResult {
     int num_stages = 0;
     std::vector<Section> sections;
-    //! Concentrations by stage (rows) and element (columns, all 17), mol/L. Values below
-    //! ~1e-308 are 0 here; the ln arrays keep them.
+    //! Concentrations by stage (rows) and species (columns, num_species: the 17 rare earths,
+    //! then the impurity ions), mol/L. Values below ~1e-308 are 0 here; the ln arrays keep them.
     Eigen::MatrixXd aqueous_mol_per_L, organic_mol_per_L;
     //! log10 concentrations (log10 mol/L), -inf for elements not in the case.
     Eigen::MatrixXd aqueous_log10, organic_log10;
     std::vector<double> aqueous_flow_L_per_h, organic_flow_L_per_h;  //!< leaving each stage
     std::vector<ProductResult> products;
     //! recovery[p][i]: fraction of element i's feed leaving in product p.
-    std::vector<std::array<double, num_elements>> recovery;
-    std::array<double, num_elements> feed_mol_per_h{};
+    std::vector<std::array<double, num_species>> recovery;
+    std::array<double, num_species> feed_mol_per_h{};
     //! Per element |feed - products| / feed, and the largest of them.
-    std::array<double, num_elements> balance_relative_error{};
+    std::array<double, num_species> balance_relative_error{};
     double mass_balance_relative_error = 0.0;
     //! Reflux of the countercurrent-extraction theory, mol RE per mol feed RE (saturated
     //! models): S = organic RE flux, W = scrub reflux.
@@ -95,7 +106,8 @@ struct CascadeResult {
     Eigen::MatrixXd profiles;
     //! Their extra unknowns (EquilibriumModel::extra_unknowns order), stages × m.
     Eigen::MatrixXd extras;
-    //! Aqueous chloride per stage (mol/L) and max |3 sum c + H+ + Na+ - Cl-| / Cl- over stages.
+    //! Aqueous anion equivalents per stage (chloride, or 2 x total sulfate in a sulfate
+    //! medium; eq/L) and max |sum z c + H+ + Na+ (+ HSO4-) - anions| / anions over stages.
     std::vector<double> chloride_mol_per_L;
     double electroneutrality_relative_error = 0.0;
     //! Overall balance of each conserved quantity of the model (protons, cation):

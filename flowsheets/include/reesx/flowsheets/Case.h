@@ -14,6 +14,8 @@
 #include "reesx/thermo/Elements.h"
 #include "reesx/thermo/EquilibriumModel.h"
 #include "reesx/thermo/ExtractionSystem.h"
+#include "reesx/thermo/Impurities.h"
+#include "reesx/thermo/Species.h"
 
 namespace reesx {
 
@@ -28,7 +30,27 @@ struct FeedSpec {
     double concentration_mol_per_L = 0.0;              //!< total rare earths
     std::array<double, num_elements> mole_fraction{};  //!< RE mole fractions, sum 1
     double acid_mol_per_L = 0.0;  //!< free HCl of an aqueous feed (models with acidity)
+    //! Impurity ions of an aqueous feed (`impurities:`), mol/L, by impurity index.
+    std::array<double, num_impurities> impurity_mol_per_L{};
     double re_mol_per_h() const { return flow_L_per_h * concentration_mol_per_L; }
+    //! mol/h of a species (rare earth or impurity) this feed brings.
+    double mol_per_h_of(int species) const
+    {
+        return is_rare_earth(species)
+                   ? re_mol_per_h() * mole_fraction[static_cast<std::size_t>(species)]
+                   : flow_L_per_h *
+                         impurity_mol_per_L[static_cast<std::size_t>(species - num_elements)];
+    }
+    //! Charge equivalents of the impurity ions, eq/L.
+    double impurity_charge_eq_per_L() const
+    {
+        double eq = 0.0;
+        for (int k = 0; k < num_impurities; ++k) {
+            eq +=
+                species_charge(num_elements + k) * impurity_mol_per_L[static_cast<std::size_t>(k)];
+        }
+        return eq;
+    }
 };
 
 //! A side draw: part of one phase's outflow from one stage, taken out as a product.
@@ -86,8 +108,11 @@ struct CaseSpec {
     std::optional<RefluxSpec> reflux;
     std::vector<DrawSpec> draws;
     SolverSpec solver;
-    //! Elements with a non-zero feed, in element order: the components solved for.
+    //! Species with a non-zero feed, in species order (Species.h: the rare earths, then the
+    //! impurity ions, index >= num_elements): the components solved for.
     std::vector<int> components;
+    //! The aqueous medium (`medium:`): chloride (HCl) by default, or sulfate (H2SO4).
+    Medium medium;
     std::shared_ptr<EquilibriumModel> model;
     //! The input file as parsed (for model-specific keys and for storing with results).
     std::optional<InputNode> root;

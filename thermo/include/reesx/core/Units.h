@@ -34,6 +34,12 @@ struct FeedRate {
     double value = 0.0;  //!< in the basis' unit
 };
 
+//! A dissolved species' concentration as leach-liquor analyses state it: by mass ("50 mg/L",
+//! "1.2 g/L", "300 ug/L", "2 kg/m3", "5 g/m3") converted with the species' molar mass, or by
+//! amount (any concentration unit, "0.02 mol/L"). A unit is required: a bare number is
+//! ambiguous between mg/L and mol/L. std::invalid_argument saying what to write otherwise.
+double parse_species_concentration_mol_per_L(std::string_view text, double g_per_mol);
+
 //! Parses a feed rate; std::invalid_argument listing every accepted unit for an unknown one.
 FeedRate parse_feed_rate(std::string_view text);
 

@@ -29,6 +29,9 @@ struct StageConditions {
     //! Total RE concentration of the organic leaving the stage, mol/L, when the model fixes it
     //! (saturated-organic models); otherwise unused.
     double organic_re_mol_per_L = 0.0;
+    //! Total aqueous sulfate of the stage, mol/L (sulfate medium; set by the cascade from the
+    //! streams, since sulfate stays in the aqueous): the bisulfate it holds is in the protons.
+    double sulfate_mol_per_L = 0.0;
 };
 
 //! A stream entering the cascade, as far as the extra (non-RE) species of a model care.
@@ -133,11 +136,20 @@ public:
         return 0.0;
     }
     //! Charge of the extra aqueous cations (H+, Na+), equivalents per litre: the cascade
-    //! checks aqueous electroneutrality (3 sum c + this = chloride) with it.
+    //! checks aqueous electroneutrality (sum z c + this = anion equivalents) with it.
     virtual double extra_aqueous_charge_eq_per_L(const Eigen::VectorXd& /*extra*/) const
     {
         return 0.0;
     }
+    //! As above, in a stage: in sulfate the bisulfate's missing charge is added, so that the
+    //! sum equals the anion equivalents fed (2 x total sulfate).
+    virtual double stage_extra_charge_eq_per_L(const StageConditions& /*stage*/,
+                                               const Eigen::VectorXd& extra) const
+    {
+        return extra_aqueous_charge_eq_per_L(extra);
+    }
+    //! Charge z of each component (3 for the rare earths), in components() order.
+    std::vector<int> component_charges() const;
     //! Named per-stage values for the results (pH, free extractant, ...), in a fixed order.
     virtual std::vector<std::string> profile_names() const { return {}; }
     virtual std::vector<double> profile_values(const Eigen::VectorXd& /*ln_aq*/,

@@ -1,6 +1,6 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The `reesx` command line (interface.md): run, check, design, separate, cost, validate,
+// The `reesx` command line (interface.md): run, check, design, separate, cost, validate, fit,
 // elements, systems, feeds, countries.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
@@ -11,13 +11,16 @@
 #include <functional>
 #include <iostream>
 #include <numeric>
+#include <optional>
 
+#include "FitCommand.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Cascade.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Csv.h"
 #include "reesx/io/DesignOutput.h"
+#include "reesx/io/DesignUncertaintyOutput.h"
 #include "reesx/io/DynamicOutput.h"
 #include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
@@ -218,6 +221,8 @@ struct DesignOptions {
     double purity = 0.0, purity_a = 0.0, purity_b = 0.0, recovery = 0.0, reflux_multiple = 0.0;
     double middle_purity = 0.0, middle_recovery = 0.0;
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
+    int uncertainty = 0;  //!< samples of the system (design --uncertainty N)
+    std::uint64_t seed = 1;
     SummaryFiles out;
     std::string case_path;
     bool quiet = false;
@@ -328,8 +333,23 @@ int run_design(const DesignOptions& o)
             std::cerr << "warning: " << w << "\n";
         }
     }
+    std::optional<reesx::DesignUncertainty> uncertainty;
+    if (o.uncertainty > 0) {
+        uncertainty = reesx::design_uncertainty(spec, result, o.uncertainty, o.seed);
+        if (!o.quiet) {
+            std::cout << reesx::io::format_design_uncertainty(*uncertainty, result);
+        }
+    }
     write_summary(
-        o.out, [&] { return reesx::io::design_summary(spec, result); }, reesx::io::design_csv);
+        o.out,
+        [&] {
+            auto j = reesx::io::design_summary(spec, result);
+            if (uncertainty) {
+                j["uncertainty"] = reesx::io::design_uncertainty_json(*uncertainty);
+            }
+            return j;
+        },
+        reesx::io::design_csv);
     if (!o.case_path.empty()) {
         reesx::io::write_text_atomically(o.case_path, result.case_yaml);
     }
@@ -693,6 +713,12 @@ int main(int argc, char** argv)
     design->add_option("--strip-stages", d.strip_stages, "add a strip section");
     design->add_option("--tradeoff-points", d.tradeoff_points,
                        "points of the stages-vs-reflux curve (default 20, 0: none)");
+    design
+        ->add_option("--uncertainty", d.uncertainty,
+                     "N samples of the system's values (fit covariance or ranges): stages "
+                     "and reflux as P10/P50/P90")
+        ->check(CLI::Range(1, 1000000));
+    design->add_option("--seed", d.seed, "--uncertainty seed (same seed, same result)");
     design->add_option("--json", d.out.json_path, "JSON summary file");
     design->add_option("--csv", d.out.csv_dir, csv_help);
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
@@ -775,6 +801,7 @@ int main(int argc, char** argv)
                    "print nothing on stdout and no Monte Carlo progress (warnings on stderr)");
     cost->add_flag("--no-resimulate", cost_args.no_resimulate,
                    "Monte Carlo over the cost data only (keep the simulated flows)");
+    auto* fit = reesx::cli::add_fit_command(app);
     std::string country_code;
     auto* countries = app.add_subcommand("countries", "list the cost data by country, or show one");
     countries->add_option("code", country_code, "country/region code, or 'global'");
@@ -816,6 +843,9 @@ int main(int argc, char** argv)
         }
         if (*feeds) {
             return list_feeds(feed_name);
+        }
+        if (*fit) {
+            return reesx::cli::run_fit_command();
         }
         if (*validate_cmd) {
             return validate(cases_dir, only_cases, json_path, strict, quiet);

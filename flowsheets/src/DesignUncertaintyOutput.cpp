@@ -10,7 +10,7 @@ namespace {
 
 std::string row(const char* what, const Percentiles& p, double nominal, int digits)
 {
-    char line[200];
+    char line[512];
     std::snprintf(line, sizeof line, "  %-26s %10.*f %10.*f %10.*f %10.*f\n", what, digits, nominal,
                   digits, p.p10, digits, p.p50, digits, p.p90);
     return line;

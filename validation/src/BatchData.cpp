@@ -115,7 +115,10 @@ std::string element_list()
 {
     std::string s;
     for (const auto& e : elements()) {
-        s += (s.empty() ? "" : " ") + std::string(e.symbol);
+        if (!s.empty()) {
+            s += ' ';
+        }
+        s += e.symbol;
     }
     return s;
 }

@@ -20,7 +20,7 @@ std::string fixed(double v, int digits)
     if (!std::isfinite(v)) {
         return "n/a";
     }
-    char buffer[64];
+    char buffer[512];
     std::snprintf(buffer, sizeof buffer, "%.*f", digits, v);
     return buffer;
 }
@@ -40,7 +40,7 @@ std::string quoted(const std::string& s)
 
 std::string number(double v)
 {
-    char buffer[64];
+    char buffer[512];
     std::snprintf(buffer, sizeof buffer, "%.10g", std::isfinite(v) ? v : 0.0);
     return buffer;
 }
@@ -75,7 +75,7 @@ std::string format_fit(const FitResult& r, const BatchData& data)
       << r.iterations << " iterations, " << fixed(r.seconds, 3) << " s\n\n";
     o << "  parameter              estimate   std. error\n";
     for (const auto& p : r.parameters) {
-        char line[160];
+        char line[512];
         std::snprintf(line, sizeof line, "  %-20s %10s %12s%s\n", p.name.c_str(),
                       fixed(p.estimate, 4).c_str(), fixed(p.standard_error, 4).c_str(),
                       p.at_bound ? "  (at bound)" : "");
@@ -84,25 +84,22 @@ std::string format_fit(const FitResult& r, const BatchData& data)
     if (r.parameters.size() > 1) {
         o << "\n  correlation\n  " << std::string(8, ' ');
         for (std::size_t j = 0; j < r.parameters.size(); ++j) {
-            char cell[16];
+            char cell[512];
             std::snprintf(cell, sizeof cell, "%7zu", j + 1);
             o << cell;
         }
         o << "\n";
         for (std::size_t i = 0; i < r.parameters.size(); ++i) {
-            char head[16];
+            char head[512];
             std::snprintf(head, sizeof head, "  %3zu %-4s", i + 1,
                           symbol(r.parameters[i].element).c_str());
             o << head;
             for (std::size_t j = 0; j < r.parameters.size(); ++j) {
-                o << "  "
-                  << fixed(
-                         r.correlation(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)),
-                         2)
-                         .insert(0, r.correlation(static_cast<Eigen::Index>(i),
-                                                  static_cast<Eigen::Index>(j)) < 0
-                                        ? ""
-                                        : " ");
+                char cell[512];
+                std::snprintf(
+                    cell, sizeof cell, "%7.2f",
+                    r.correlation(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
+                o << cell;
             }
             o << "\n";
         }
@@ -110,7 +107,7 @@ std::string format_fit(const FitResult& r, const BatchData& data)
     o << "\n  residuals by source (log10 D, observed - fitted)\n";
     o << "  source                 points      mean       rms\n";
     for (const auto& s : r.by_source) {
-        char line[160];
+        char line[512];
         std::snprintf(line, sizeof line, "  %-20s %8d %9s %9s\n", s.source.c_str(), s.points,
                       fixed(s.mean, 3).c_str(), fixed(s.rms, 3).c_str());
         o << line;

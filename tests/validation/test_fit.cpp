@@ -40,7 +40,8 @@ v::BatchData separation_factor_data(const std::map<int, double>& truth, int test
     data.path = "synthetic";
     for (int t = 0; t < tests; ++t) {
         v::BatchTest test;
-        test.id = "t" + std::to_string(t);
+        test.id = "t";
+        test.id += std::to_string(t);
         test.source = t % 2 ? "lab A" : "lab B";
         const double a = offset(rng);
         for (const auto& [e, k] : truth) {
@@ -90,7 +91,8 @@ v::BatchData mass_action_data(const std::map<int, double>& log10_kex, int tests,
     data.path = "synthetic";
     for (int t = 0; t < tests; ++t) {
         v::BatchTest test;
-        test.id = "t" + std::to_string(t);
+        test.id = "t";
+        test.id += std::to_string(t);
         test.source = "lab";
         test.h_mol_per_L = std::pow(10.0, -2.0 + 1.5 * u(rng));  // 0.01-0.3 mol/L
         test.extractant_mol_per_L = 0.3 + 1.2 * u(rng);
@@ -134,7 +136,7 @@ v::FitOptions options(v::FitModel model)
 
 }  // namespace
 
-TEST(Fit, SeparationFactorRecoversKnownValuesWithinTwoStandardErrors)
+TEST(Fit, SeparationFactorRecoversKnownValues)
 {
     const std::map<int, double> truth{
         {el("La"), 0.0}, {el("Ce"), 0.35}, {el("Pr"), 0.72}, {el("Nd"), 0.90}};
@@ -149,7 +151,9 @@ TEST(Fit, SeparationFactorRecoversKnownValuesWithinTwoStandardErrors)
         }
         const auto& p = parameter(r, e);
         EXPECT_GT(p.standard_error, 0.0);
-        EXPECT_LT(std::abs(p.estimate - k), 2.0 * p.standard_error) << p.name;
+        // Two standard errors hold for 95 % of parameters (coverage: the replicate test);
+        // this one fit is checked at three.
+        EXPECT_LT(std::abs(p.estimate - k), 3.0 * p.standard_error) << p.name;
     }
     EXPECT_NEAR(r.sigma_log10_d, 0.08, 0.02);
     // The fitted system carries the estimates and a covariance of the same size.
@@ -166,13 +170,18 @@ TEST(Fit, StandardErrorsMatchScatterOfReplicateFits)
     const std::map<int, double> truth{{el("La"), 0.0}, {el("Pr"), 0.72}, {el("Nd"), 0.90}};
     const int replicates = 200;
     std::vector<double> nd, nd_se;
+    int within_two = 0;
     for (int i = 0; i < replicates; ++i) {
         const auto data =
             separation_factor_data(truth, 12, 0.1, 1000 + static_cast<std::uint64_t>(i));
         const auto r = v::fit(data, options(v::FitModel::separation_factor));
         nd.push_back(parameter(r, el("Nd")).estimate);
         nd_se.push_back(parameter(r, el("Nd")).standard_error);
+        within_two += std::abs(nd.back() - 0.90) < 2.0 * nd_se.back() ? 1 : 0;
     }
+    // Coverage of +-2 SE: 95 % expected (t with 12 tests' dof a little less); 200 fits
+    // estimate it to +-1.5 %.
+    EXPECT_GE(within_two, 180) << within_two << " of " << replicates;
     double mean = 0.0, se = 0.0;
     for (int i = 0; i < replicates; ++i) {
         mean += nd[i] / replicates;
@@ -197,7 +206,7 @@ TEST(Fit, MassActionRecoversConstantsAndErrorsMatchScatter)
         EXPECT_TRUE(r.converged);
         for (const auto& [e, k] : truth) {
             const auto& p = parameter(r, e);
-            EXPECT_LT(std::abs(p.estimate - k), 2.0 * p.standard_error) << p.name;
+            EXPECT_LT(std::abs(p.estimate - k), 3.0 * p.standard_error) << p.name;
         }
         // The system: the anchor is La's Kex, Nd's log10 K the difference.
         ASSERT_TRUE(r.system.log10_kex_reference.has_value());
@@ -224,15 +233,18 @@ TEST(Fit, MassActionRecoversConstantsAndErrorsMatchScatter)
     EXPECT_NEAR(std::sqrt(var) / se, 1.0, 0.15);
 }
 
-TEST(Fit, PhCorrelationRecoversSlopeAndIntercept)
+namespace {
+
+v::BatchData ph_data(std::uint64_t seed)
 {
-    std::mt19937_64 rng(3);
+    std::mt19937_64 rng(seed);
     std::normal_distribution<double> noise(0.0, 0.03);
     v::BatchData data;
     data.path = "synthetic";
     for (int t = 0; t < 20; ++t) {
         v::BatchTest test;
-        test.id = "t" + std::to_string(t);
+        test.id = "t";
+        test.id += std::to_string(t);
         test.source = "lab";
         test.h_mol_per_L = std::pow(10.0, -0.5 - 0.1 * t);
         // Trace feed: the equilibrium acid is the feed acid.
@@ -246,16 +258,33 @@ TEST(Fit, PhCorrelationRecoversSlopeAndIntercept)
         }
         data.tests.push_back(test);
     }
+    return data;
+}
+
+}  // namespace
+
+TEST(Fit, PhCorrelationRecoversSlopeAndIntercept)
+{
+    const auto data = ph_data(3);
     const auto r = v::fit(data, options(v::FitModel::ph_correlation));
     ASSERT_EQ(r.parameters.size(), 4u);
     EXPECT_LT(std::abs(parameter(r, el("Dy"), 0).estimate - 3.2),
-              2.0 * parameter(r, el("Dy"), 0).standard_error);
+              3.0 * parameter(r, el("Dy"), 0).standard_error);
     EXPECT_LT(std::abs(parameter(r, el("Dy"), 1).estimate + 1.0),
-              2.0 * parameter(r, el("Dy"), 1).standard_error);
+              3.0 * parameter(r, el("Dy"), 1).standard_error);
     const std::string yaml = v::fitted_system_yaml(r, data, "x");
     const auto node = reesx::InputNode::load_string(yaml, "fit.yaml");
     EXPECT_NEAR(node.at("ph-correlation").at("Dy").at("slope").as_double(),
                 parameter(r, el("Dy"), 0).estimate, 1e-8);
+    // Coverage of +-2 SE over 200 replicates.
+    int within_two = 0;
+    for (int i = 0; i < 200; ++i) {
+        const auto ri = v::fit(ph_data(100 + static_cast<std::uint64_t>(i)),
+                               options(v::FitModel::ph_correlation));
+        const auto& slope = parameter(ri, el("Dy"), 0);
+        within_two += std::abs(slope.estimate - 3.2) < 2.0 * slope.standard_error ? 1 : 0;
+    }
+    EXPECT_GE(within_two, 180);
 }
 
 TEST(Fit, OutlierIsFlagged)
@@ -265,14 +294,20 @@ TEST(Fit, OutlierIsFlagged)
     data.tests[4].points[1].d *= 10.0;  // one point off by a decade
     data.tests[4].points[1].line = 42;
     const auto r = v::fit(data, options(v::FitModel::separation_factor));
+    // The bad point has the largest studentized residual and is flagged; the other points of
+    // its test move with the test's offset (which the bad point pulled) and may be flagged too.
+    const v::FitPoint* worst = nullptr;
     int outliers = 0;
     for (const auto& p : r.points) {
-        if (p.outlier) {
-            ++outliers;
-            EXPECT_EQ(p.line, 42);
+        outliers += p.outlier ? 1 : 0;
+        if (!worst || std::abs(p.studentized) > std::abs(worst->studentized)) {
+            worst = &p;
         }
     }
-    EXPECT_EQ(outliers, 1);
+    ASSERT_NE(worst, nullptr);
+    EXPECT_EQ(worst->line, 42);
+    EXPECT_TRUE(worst->outlier);
+    EXPECT_LE(outliers, 3);  // at most the points of that test
 }
 
 TEST(FitData, ReadsLongLayoutAndLocatesBadRows)
@@ -303,7 +338,7 @@ TEST(FitData, ReadsLongLayoutAndLocatesBadRows)
               std::string::npos);
     // Negative D, located at its column.
     const std::string negative = message("test,element,feed_mol_per_L,D\n1,Nd,0.02,-0.5\n");
-    EXPECT_NE(negative.find("bad.csv:2:14:"), std::string::npos) << negative;
+    EXPECT_NE(negative.find("bad.csv:2:11:"), std::string::npos) << negative;
     EXPECT_NE(negative.find("negative"), std::string::npos);
     // A D for an element not in the feed.
     const std::string absent = message("test,element,feed_mol_per_L,D\n1,Nd,0,0.5\n");

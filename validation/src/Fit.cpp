@@ -115,9 +115,18 @@ FitResult fit(const BatchData& data, const FitOptions& options)
     // Elements in the data, in the base's extraction order when it has them.
     std::set<int> present;
     for (const auto& t : data.tests) {
+        // Separation factors: an element seen only in single-element tests has no ratio.
+        if (options.model == FitModel::separation_factor && t.points.size() < 2) {
+            continue;
+        }
         for (const auto& p : t.points) {
             present.insert(p.element);
         }
+    }
+    if (present.size() < 2 && options.model == FitModel::separation_factor) {
+        throw InputError(data.path +
+                         ": the separation-factor model needs tests with two or more elements "
+                         "(their ratios); the data have none");
     }
     std::vector<int> fitted(present.begin(), present.end());
     if (options.model != FitModel::ph_correlation) {
@@ -488,6 +497,10 @@ FitResult fit(const BatchData& data, const FitOptions& options)
             x.source = provenance + ": " + std::to_string(value).substr(0, 7) + " +- " +
                        std::to_string(se).substr(0, 6) + " (1 SE), range +- 2 SE";
             x.design_estimate = false;
+            if (options.model == FitModel::mass_action && std::abs(base.log10_k(e)) < 1e-12) {
+                x.source = "reference element (log10 K = 0 by definition); its fitted log10 Kex "
+                           "is log10-kex-reference";
+            }
             sys.extractability[static_cast<std::size_t>(e)] = x;
         }
         // Values the data do not reach keep the base's pair factor with their lower neighbour

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <numeric>
 #include <optional>
+#include <thread>
 
 #include "FitCommand.h"
 #include "reesx/core/Error.h"
@@ -223,6 +224,7 @@ struct DesignOptions {
     int max_stages = 0, strip_stages = 0, tradeoff_points = -1;
     int uncertainty = 0;  //!< samples of the system (design --uncertainty N)
     std::uint64_t seed = 1;
+    int threads = 0;  //!< --uncertainty threads (0: all cores)
     SummaryFiles out;
     std::string case_path;
     bool quiet = false;
@@ -335,7 +337,9 @@ int run_design(const DesignOptions& o)
     }
     std::optional<reesx::DesignUncertainty> uncertainty;
     if (o.uncertainty > 0) {
-        uncertainty = reesx::design_uncertainty(spec, result, o.uncertainty, o.seed);
+        const int threads =
+            o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+        uncertainty = reesx::design_uncertainty(spec, result, o.uncertainty, o.seed, threads);
         if (!o.quiet) {
             std::cout << reesx::io::format_design_uncertainty(*uncertainty, result);
         }
@@ -719,6 +723,8 @@ int main(int argc, char** argv)
                      "and reflux as P10/P50/P90")
         ->check(CLI::Range(1, 1000000));
     design->add_option("--seed", d.seed, "--uncertainty seed (same seed, same result)");
+    design->add_option("--threads", d.threads, "--uncertainty threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
     design->add_option("--json", d.out.json_path, "JSON summary file");
     design->add_option("--csv", d.out.csv_dir, csv_help);
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");

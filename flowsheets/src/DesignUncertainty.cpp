@@ -3,10 +3,13 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <random>
+#include <thread>
 
 #include "reesx/core/Error.h"
 
@@ -92,7 +95,7 @@ ExtractionSystem sample_system(const ExtractionSystem& system,
 }
 
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
-                                     int samples, std::uint64_t seed)
+                                     int samples, std::uint64_t seed, int threads)
 {
     const auto started = std::chrono::steady_clock::now();
     DesignUncertainty out;
@@ -114,28 +117,61 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
     if (nominal.key_a >= 0 && nominal.key_b >= 0) {
         out.beta_key_nominal = spec.system.beta(nominal.key_a, nominal.key_b);
     }
-    DesignSpec trial = spec;
-    trial.tradeoff_points = 0;
+    // Draw every sample first: the designs may then run in any order on any thread.
+    std::vector<ExtractionSystem> systems;
+    systems.reserve(static_cast<std::size_t>(samples));
+    for (int i = 0; i < samples; ++i) {
+        systems.push_back(sample_system(spec.system, uniform, normal));
+    }
+    struct Outcome {
+        std::optional<DesignResult> result;
+        std::string error;
+    };
+    std::vector<Outcome> outcomes(static_cast<std::size_t>(samples));
+    std::atomic<int> next{0};
+    const auto work = [&] {
+        DesignSpec trial = spec;
+        trial.tradeoff_points = 0;
+        for (int i = next++; i < samples; i = next++) {
+            auto& o = outcomes[static_cast<std::size_t>(i)];
+            trial.system = systems[static_cast<std::size_t>(i)];
+            try {
+                o.result = design(trial);
+                o.result->simulation = {};  // the profiles are not needed: keep memory flat
+                o.result->case_yaml.clear();
+            } catch (const Error& e) {
+                o.error = e.what();
+            }
+        }
+    };
+    out.threads = std::clamp(threads, 1, std::max(1, samples));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < out.threads; ++t) {
+        pool.emplace_back(work);
+    }
+    work();
+    for (auto& t : pool) {
+        t.join();
+    }
     std::vector<double> n, m, total, s, w, beta;
     std::map<std::string, int> failures;
     for (int i = 0; i < samples; ++i) {
-        trial.system = sample_system(spec.system, uniform, normal);
+        const auto& o = outcomes[static_cast<std::size_t>(i)];
         if (nominal.key_a >= 0 && nominal.key_b >= 0) {
-            beta.push_back(trial.system.beta(nominal.key_a, nominal.key_b));
+            beta.push_back(systems[static_cast<std::size_t>(i)].beta(nominal.key_a, nominal.key_b));
         }
-        try {
-            const DesignResult r = design(trial);
-            n.push_back(r.n);
-            m.push_back(r.m);
-            total.push_back(r.n + r.m);
-            s.push_back(r.s);
-            w.push_back(r.w);
-            out.total_stage_samples.push_back(r.n + r.m);
-        } catch (const Error& e) {
+        if (!o.result) {
             ++out.failed;
-            std::string what = e.what();
-            ++failures[what.substr(0, std::min<std::size_t>(what.size(), 120))];
+            ++failures[o.error.substr(0, std::min<std::size_t>(o.error.size(), 120))];
+            continue;
         }
+        const DesignResult& r = *o.result;
+        n.push_back(r.n);
+        m.push_back(r.m);
+        total.push_back(r.n + r.m);
+        s.push_back(r.s);
+        w.push_back(r.w);
+        out.total_stage_samples.push_back(r.n + r.m);
     }
     out.samples = samples;
     out.extraction_stages = percentiles(n);

@@ -28,8 +28,8 @@ std::string format_design_uncertainty(const DesignUncertainty& u, const DesignRe
 {
     std::ostringstream o;
     o << "\nuncertainty: " << u.samples - u.failed << " of " << u.samples
-      << " sampled designs (seed " << u.seed << "), sampling " << u.basis << "; "
-      << std::round(u.seconds * 1000.0) / 1000.0 << " s\n";
+      << " sampled designs (seed " << u.seed << ", " << u.threads << " threads), sampling "
+      << u.basis << "; " << std::round(u.seconds * 1000.0) / 1000.0 << " s\n";
     o << "  quantity                      nominal        P10        P50        P90\n";
     o << row("extraction stages", u.extraction_stages, nominal.n, 1);
     o << row("scrub stages", u.scrub_stages, nominal.m, 1);
@@ -50,6 +50,7 @@ nlohmann::json design_uncertainty_json(const DesignUncertainty& u)
     return {{"samples", u.samples},
             {"failed", u.failed},
             {"seed", u.seed},
+            {"threads", u.threads},
             {"basis", u.basis},
             {"extraction_stages", percentiles_json(u.extraction_stages)},
             {"scrub_stages", percentiles_json(u.scrub_stages)},

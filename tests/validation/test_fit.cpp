@@ -413,6 +413,9 @@ TEST(DesignUncertainty, BinaryP50IsNominalAndSpreadShrinksWithRange)
         spec.system = system;
         const auto nominal = reesx::design(spec);
         const auto u = reesx::design_uncertainty(spec, nominal, 41, 5);
+        // The samples are drawn before the designs run: two threads give the same answer.
+        const auto u2 = reesx::design_uncertainty(spec, nominal, 41, 5, 2);
+        EXPECT_EQ(u2.total_stage_samples, u.total_stage_samples);
         return std::tuple{nominal, u};
     };
     const auto [nominal, wide] = run(0.04);

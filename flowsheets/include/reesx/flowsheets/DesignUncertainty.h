@@ -25,6 +25,7 @@ struct DesignUncertainty {
     int failed = 0;     //!< samples whose design failed (targets unreachable, order reversed)
     std::string basis;  //!< what was sampled
     std::uint64_t seed = 1;
+    int threads = 1;
     Percentiles extraction_stages, scrub_stages, total_stages;
     Percentiles s, w;      //!< organic RE flux and its aqueous counterpart (mol/mol feed)
     Percentiles beta_key;  //!< beta of the key pair sampled
@@ -35,9 +36,11 @@ struct DesignUncertainty {
 };
 
 //! Samples the spec's system `samples` times (seeded) and re-designs each (no trade-off
-//! curve); `nominal` is the design of the unsampled spec (its keys name the pair reported).
+//! curve) on `threads` threads (the samples are drawn first, so the result does not depend
+//! on the thread count); `nominal` is the design of the unsampled spec (its keys name the
+//! pair reported).
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
-                                     int samples, std::uint64_t seed = 1);
+                                     int samples, std::uint64_t seed = 1, int threads = 1);
 
 //! One sample of a system's log10 extractabilities (the rule above); `uniform` gives numbers
 //! in [0, 1), `normal` standard normal ones.

@@ -66,7 +66,6 @@ void BM_DesignUncertainty17PrNd(benchmark::State& state)
         benchmark::DoNotOptimize(u.total_stages.p50);
     }
     state.counters["failed"] = u.failed;
-    state.counters["p50_stages"] = u.total_stages.p50;
 }
 BENCHMARK(BM_DesignUncertainty17PrNd)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 

@@ -498,8 +498,9 @@ FitResult fit(const BatchData& data, const FitOptions& options)
                        std::to_string(se).substr(0, 6) + " (1 SE), range +- 2 SE";
             x.design_estimate = false;
             if (options.model == FitModel::mass_action && std::abs(base.log10_k(e)) < 1e-12) {
-                x.source = "reference element (log10 K = 0 by definition); its fitted log10 Kex "
-                           "is log10-kex-reference";
+                x.source =
+                    "reference element (log10 K = 0 by definition); its fitted log10 Kex "
+                    "is log10-kex-reference";
             }
             sys.extractability[static_cast<std::size_t>(e)] = x;
         }

@@ -69,7 +69,14 @@ int run_fit_command()
         }
     }
     if (!o.json_path.empty()) {
-        io::write_json(o.json_path, validation::fit_summary(result, data));
+        nlohmann::json j = validation::fit_summary(result, data);
+        j["reesx_version"] = REESX_VERSION;
+        j["input"] = {{"data", o.data},
+                      {"model", o.model},
+                      {"system", o.system},
+                      {"output", o.output_path},
+                      {"outlier_limit", o.outlier_limit}};
+        io::write_json(o.json_path, j);
     }
     if (!o.output_path.empty()) {
         const std::string name = o.name.empty() ? fo.base.name + "-fit" : o.name;

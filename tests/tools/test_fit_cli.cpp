@@ -82,6 +82,8 @@ TEST(FitCommand, FittedSystemFileRunsThroughDesignAndRun)
     std::ifstream in(json);
     const auto j = nlohmann::json::parse(in);
     EXPECT_EQ(j["model"], "separation-factor");
+    EXPECT_TRUE(j.contains("reesx_version"));
+    EXPECT_EQ(j["input"]["system"], "p507-hcl");
     EXPECT_EQ(j["parameters"].size(), 2u);  // Pr and Nd (La the reference)
     EXPECT_NEAR(j["parameters"][1]["estimate"].get<double>(), 0.95, 0.05);
     EXPECT_EQ(j["residuals"].size(), 18u);

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // The `reesx` command line (interface.md): run, check, design, separate, cost, optimize,
-// validate, elements, systems, feeds, countries.
+// validate, fit, report, sweep, elements, systems, feeds, countries.
 // Exit codes: 0 ok; 1 bad input; 2 no convergence or infeasible; 3 internal error.
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -11,8 +11,11 @@
 #include <functional>
 #include <iostream>
 #include <numeric>
+#include <optional>
+#include <thread>
 
 #include "DesignOptions.h"
+#include "FitCommand.h"
 #include "OptimizeCommand.h"
 #include "PlantCost.h"
 #include "PythonCommands.h"
@@ -22,6 +25,7 @@
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Csv.h"
 #include "reesx/io/DesignOutput.h"
+#include "reesx/io/DesignUncertaintyOutput.h"
 #include "reesx/io/DynamicOutput.h"
 #include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
@@ -218,6 +222,9 @@ int check_case(const std::string& case_path)
 
 //! `reesx design` options (DesignOptions.h) and what design alone writes.
 struct DesignOptions : reesx::cli::DesignArgs {
+    int uncertainty = 0;  //!< samples of the system (design --uncertainty N)
+    std::uint64_t seed = 1;
+    int threads = 0;  //!< --uncertainty threads (0: all cores)
     SummaryFiles out;
     std::string case_path, h5_path;
     bool quiet = false;
@@ -249,8 +256,25 @@ int run_design(const DesignOptions& o)
             std::cerr << "warning: " << w << "\n";
         }
     }
+    std::optional<reesx::DesignUncertainty> uncertainty;
+    if (o.uncertainty > 0) {
+        const int threads =
+            o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+        uncertainty = reesx::design_uncertainty(spec, result, o.uncertainty, o.seed, threads);
+        if (!o.quiet) {
+            std::cout << reesx::io::format_design_uncertainty(*uncertainty, result);
+        }
+    }
     write_summary(
-        o.out, [&] { return reesx::io::design_summary(spec, result); }, reesx::io::design_csv);
+        o.out,
+        [&] {
+            auto j = reesx::io::design_summary(spec, result);
+            if (uncertainty) {
+                j["uncertainty"] = reesx::io::design_uncertainty_json(*uncertainty);
+            }
+            return j;
+        },
+        reesx::io::design_csv);
     if (!o.case_path.empty()) {
         reesx::io::write_text_atomically(o.case_path, result.case_yaml);
     }
@@ -644,6 +668,14 @@ int main(int argc, char** argv)
     design->add_option("--strip-stages", d.strip_stages, "add a strip section");
     design->add_option("--tradeoff-points", d.tradeoff_points,
                        "points of the stages-vs-reflux curve (default 20, 0: none)");
+    design
+        ->add_option("--uncertainty", d.uncertainty,
+                     "N samples of the system's values (fit covariance or ranges): stages "
+                     "and reflux as P10/P50/P90")
+        ->check(CLI::Range(1, 1000000));
+    design->add_option("--seed", d.seed, "--uncertainty seed (same seed, same result)");
+    design->add_option("--threads", d.threads, "--uncertainty threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
     design->add_option("--json", d.out.json_path, "JSON summary file");
     design->add_option("--csv", d.out.csv_dir, csv_help);
     design->add_option("--case", d.case_path, "write the case file that reproduces the design");
@@ -737,6 +769,7 @@ int main(int argc, char** argv)
                    "print nothing on stdout and no Monte Carlo progress (warnings on stderr)");
     cost->add_flag("--no-resimulate", cost_args.no_resimulate,
                    "Monte Carlo over the cost data only (keep the simulated flows)");
+    auto* fit = reesx::cli::add_fit_command(app);
     std::string country_code;
     auto* countries = app.add_subcommand("countries", "list the cost data by country, or show one");
     countries->add_option("code", country_code, "country/region code, or 'global'");
@@ -785,6 +818,9 @@ int main(int argc, char** argv)
         }
         if (*feeds) {
             return list_feeds(feed_name);
+        }
+        if (*fit) {
+            return reesx::cli::run_fit_command();
         }
         if (*validate_cmd) {
             return validate(cases_dir, only_cases, json_path, strict, quiet);

@@ -40,7 +40,7 @@ TEST(BuiltinSystems, namesSortedAndComplete)
 {
     const auto names = builtin_system_names();
     const std::vector<std::string> expected = {"cyanex272-hcl", "naphthenic-hcl", "p204-hcl",
-                                               "p507-hcl"};
+                                               "p507-hcl", "p507-hcl-fit"};
     EXPECT_EQ(names, expected);
 }
 
@@ -149,7 +149,7 @@ TEST(BuiltinSystems, unknownNameSuggestsAndListsSystems)
     EXPECT_THAT(message, HasSubstr("unknown extraction system 'p508-hcl'"));
     EXPECT_THAT(message, HasSubstr("did you mean 'p507-hcl'?"));
     EXPECT_THAT(message, HasSubstr("Built-in systems: cyanex272-hcl, naphthenic-hcl, p204-hcl, "
-                                   "p507-hcl"));
+                                   "p507-hcl, p507-hcl-fit"));
 }
 
 TEST(ParseSystem, inlineBareNumbersGetCaseFileSource)

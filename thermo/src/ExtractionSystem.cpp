@@ -494,6 +494,52 @@ ExtractionSystem builtin_system(const std::string& name)
     throw InputError(message);
 }
 
+static SystemFit parse_system_fit(const InputNode& node)
+{
+    node.check_keys({"model", "data", "parameters", "covariance", "rms-log10-d"});
+    SystemFit fit;
+    fit.model = node.at("model").as_string();
+    if (const auto v = node.find("data")) {
+        fit.data = v->as_string();
+    }
+    if (const auto v = node.find("rms-log10-d")) {
+        fit.rms_log10_d = v->as_double_in(0.0, 30.0);
+    }
+    const InputNode names = node.at("parameters");
+    if (!names.is_sequence() || names.size() == 0) {
+        names.fail("expected a list of the fitted values: element symbols or log10-kex-reference");
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const InputNode n = names.at(i);
+        const std::string name = n.as_string();
+        if (name != "log10-kex-reference") {
+            (void)parse_element_symbol(n, name);
+        }
+        fit.parameters.push_back(name);
+    }
+    const InputNode rows = node.at("covariance");
+    if (!rows.is_sequence() || rows.size() != names.size()) {
+        rows.fail("expected " + std::to_string(names.size()) +
+                  " rows (one per parameter), each a list of " + std::to_string(names.size()) +
+                  " numbers");
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const InputNode row = rows.at(i);
+        if (!row.is_sequence() || row.size() != names.size()) {
+            row.fail("expected a list of " + std::to_string(names.size()) + " numbers");
+        }
+        std::vector<double> values;
+        for (std::size_t j = 0; j < row.size(); ++j) {
+            values.push_back(row.at(j).as_double_in(-1e6, 1e6));
+        }
+        if (values[i] < 0.0) {
+            row.at(i).fail("a variance (diagonal of the covariance) must be >= 0");
+        }
+        fit.covariance.push_back(std::move(values));
+    }
+    return fit;
+}
+
 ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* base)
 {
     if (!node.is_map()) {
@@ -505,7 +551,7 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
     // it as `base`, a system file or a direct call gets it resolved here.
     node.check_keys({"name", "base", "description", "conditions", "loading-per-extractant",
                      "loading-source", "log10-extractability", "beta", "sources",
-                     "log10-kex-reference", "log10-k-saponified"});
+                     "log10-kex-reference", "log10-k-saponified", "fit"});
 
     ExtractionSystem system;
     bool from_base = base != nullptr;
@@ -604,6 +650,10 @@ ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* bas
                 system.sources.push_back(std::move(s));
             }
         }
+    }
+
+    if (const auto v = node.find("fit")) {
+        system.fit = parse_system_fit(*v);
     }
 
     system.origin =

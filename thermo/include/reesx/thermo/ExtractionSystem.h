@@ -34,6 +34,18 @@ struct Anchor {
     bool design_estimate = false;
 };
 
+//! Where a system's values were fitted (`reesx fit`): the covariance of the fitted values,
+//! for sampling them (`design --uncertainty`), and the data they came from.
+struct SystemFit {
+    std::string model;  //!< the fit's equilibrium model
+    std::string data;   //!< the data file, its checksum, points and sources
+    //! What each row of the covariance is: an element symbol (its log10-extractability) or
+    //! "log10-kex-reference".
+    std::vector<std::string> parameters;
+    std::vector<std::vector<double>> covariance;
+    double rms_log10_d = 0.0;
+};
+
 struct ExtractionSystem {
     std::string name;         //!< "p507-hcl"
     std::string description;  //!< one line: extractant, diluent, medium
@@ -49,6 +61,7 @@ struct ExtractionSystem {
     //! log10 K of Na+ + 1/2 (HA)2 = NaA + H+ (saponified form), (mol/L)^-1/2.
     std::optional<Anchor> log10_k_saponified;
     std::vector<std::string> sources;  //!< full references used in this system
+    std::optional<SystemFit> fit;      //!< set for a system written by `reesx fit`
     std::string origin;                //!< "built-in" or the file name it came from
     //! For a system modified from a built-in one (`base:`): the base's name and values, kept
     //! to warn when an override reverses the base's extraction order.
@@ -78,7 +91,8 @@ ExtractionSystem builtin_system(const std::string& name);
 //! built-in data file). Keys: name, description, conditions, loading-per-extractant,
 //! log10-extractability {El: value or {value, range: [lo, hi], source, design-estimate}},
 //! beta {A/B: value or {value, range, source}} (A set relative to B; chains allowed),
-//! sources. When `base` is given the mapping overrides it (values not given are kept).
+//! sources, fit {model, data, parameters, covariance, rms-log10-d} (what `reesx fit` writes).
+//! When `base` is given the mapping overrides it (values not given are kept).
 ExtractionSystem parse_system(const InputNode& node, const ExtractionSystem* base = nullptr);
 //! A system from a YAML file (`--system FILE.yaml`).
 ExtractionSystem load_system_file(const std::string& path);

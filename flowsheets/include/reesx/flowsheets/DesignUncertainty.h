@@ -1,0 +1,51 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// `reesx design --uncertainty N` (docs/design.md, "Uncertainty"): the design repeated with N
+// samples of the system's separation factors; stage counts and reflux as P10/P50/P90.
+// Sampling: the values a fit placed (system.fit) from the fit's covariance (multivariate
+// normal); every other value uniform in its range read as the range of the pair with its
+// lower neighbour (as `cost --monte-carlo` does), carrying the neighbour's sampled shift.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "reesx/flowsheets/Design.h"
+
+namespace reesx {
+
+struct Percentiles {
+    double p10 = 0.0, p50 = 0.0, p90 = 0.0;
+};
+
+struct DesignUncertainty {
+    int samples = 0;
+    int failed = 0;     //!< samples whose design failed (targets unreachable, order reversed)
+    std::string basis;  //!< what was sampled
+    std::uint64_t seed = 1;
+    int threads = 1;
+    Percentiles extraction_stages, scrub_stages, total_stages;
+    Percentiles s, w;      //!< organic RE flux and its aqueous counterpart (mol/mol feed)
+    Percentiles beta_key;  //!< beta of the key pair sampled
+    double beta_key_nominal = 0.0;
+    std::vector<int> total_stage_samples;  //!< per successful sample, in sample order
+    double seconds = 0.0;
+    std::vector<std::string> warnings;
+};
+
+//! Samples the spec's system `samples` times (seeded) and re-designs each (no trade-off
+//! curve) on `threads` threads (the samples are drawn first, so the result does not depend
+//! on the thread count); `nominal` is the design of the unsampled spec (its keys name the
+//! pair reported).
+DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
+                                     int samples, std::uint64_t seed = 1, int threads = 1);
+
+//! One sample of a system's log10 extractabilities (the rule above); `uniform` gives numbers
+//! in [0, 1), `normal` standard normal ones.
+ExtractionSystem sample_system(const ExtractionSystem& system,
+                               const std::function<double()>& uniform,
+                               const std::function<double()>& normal);
+
+}  // namespace reesx

@@ -172,7 +172,7 @@ inline const Vec4* vectors(const double* block, int ld, int j)
 //! interchanges undone as column interchanges at the end). False on a zero or non-finite
 //! pivot.
 template <int M>
-bool invert_in_place(double* a, int m_runtime, int ld_runtime, int* swaps)
+REESX_VECTOR_CLONES bool invert_in_place(double* a, int m_runtime, int ld_runtime, int* swaps)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
@@ -233,7 +233,8 @@ bool invert_in_place(double* a, int m_runtime, int ld_runtime, int* swaps)
 
 //! y (length ld, padding zero) = a x (a: m × m, columns ld apart; x of length m).
 template <int M>
-void multiply_vector(const double* a, const double* x, int m_runtime, int ld_runtime, double* y)
+REESX_VECTOR_CLONES void multiply_vector(const double* a, const double* x, int m_runtime,
+                                         int ld_runtime, double* y)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
@@ -258,7 +259,8 @@ void multiply_vector(const double* a, const double* x, int m_runtime, int ld_run
 //! x = b c (b, c and x m × m with columns ld apart), two columns of x at a time so that each
 //! column of b is loaded once for both.
 template <int M>
-void multiply_blocks(const double* b, const double* c, int m_runtime, int ld_runtime, double* x)
+REESX_VECTOR_CLONES void multiply_blocks(const double* b, const double* c, int m_runtime,
+                                         int ld_runtime, double* x)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
@@ -299,9 +301,9 @@ void multiply_blocks(const double* b, const double* c, int m_runtime, int ld_run
 //! with `d` (three vectors ld apart: D = diag(d_0) + d_1 d_2^T), S = D - X diag(u) formed
 //! here, so that D is never written out on its own.
 template <int M>
-void rank_one_product(const double* a, const double* l, const double* r, const double* inverse,
-                      const double* u, const double* d, int m_runtime, int ld_runtime, double* x,
-                      double* s)
+REESX_VECTOR_CLONES void rank_one_product(const double* a, const double* l, const double* r,
+                                          const double* inverse, const double* u, const double* d,
+                                          int m_runtime, int ld_runtime, double* x, double* s)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;

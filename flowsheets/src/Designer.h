@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// What design (Design.cpp) and the sizer by reflux (CutSizer.cpp) share: the designer of a
-// two-group cut and the number formatting of the case file it writes.
+// What design (Design.cpp), the sizer by reflux (CutSizer.cpp) and the three-outlet designer
+// (ThreeOutlet.cpp) share: the designer of a two-group cut and the numbers of case files.
 #pragma once
 
 #include <functional>

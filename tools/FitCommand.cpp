@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "CommandOutput.h"
 #include "reesx/core/Error.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
@@ -64,9 +65,7 @@ int run_fit_command()
     if (!o.quiet) {
         std::cout << validation::format_fit(result, data);
     } else {
-        for (const auto& w : result.warnings) {
-            std::cerr << "warning: " << w << "\n";
-        }
+        print_warnings(std::cerr, result.warnings);
     }
     if (!o.json_path.empty()) {
         nlohmann::json j = validation::fit_summary(result, data);

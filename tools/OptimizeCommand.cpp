@@ -5,33 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "CommandOutput.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/OptimizeReport.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
 
 namespace reesx::cli {
-namespace {
-
-std::vector<std::string> split_codes(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::string item;
-    for (const char c : text + ",") {
-        if (c == ',') {
-            if (!item.empty()) {
-                out.push_back(item);
-            }
-            item.clear();
-        } else if (c != ' ' && c != '\t') {
-            item += c;
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
 {
     auto* cmd = app.add_subcommand(
@@ -94,11 +74,7 @@ int run_optimize(const OptimizeArgs& a)
         purities.push_back(value);
     }
     const DesignSpec spec = parse_design(design_input(a));
-    const auto progress = [&](const std::string& line) {
-        if (!a.quiet) {
-            std::cerr << line << "\n";
-        }
-    };
+    const auto progress = progress_on_stderr(a.quiet);
     const rc::OptimizeResult result = rc::optimize(spec, options, progress);
     std::vector<rc::ParetoPoint> front;
     if (!purities.empty()) {

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "CommandOutput.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Csv.h"
 #include "reesx/io/DesignOutput.h"
@@ -14,16 +15,12 @@
 namespace reesx::cli {
 namespace {
 
-void print_warnings(const PlantResult& result, const costs::PlantCostStudy& study, bool quiet)
+void print_plant_warnings(const PlantResult& result, const costs::PlantCostStudy& study, bool quiet)
 {
     // The table lists the costing's own warnings; the plant's go after it, or to stderr.
-    for (const auto& w : result.warnings) {
-        (quiet ? std::cerr : std::cout) << "warning: " << w << "\n";
-    }
+    print_warnings(quiet ? std::cerr : std::cout, result.warnings);
     if (quiet) {
-        for (const auto& w : study.plant_model.setup().warnings) {
-            std::cerr << "warning: " << w << "\n";
-        }
+        print_warnings(std::cerr, study.plant_model.setup().warnings);
     }
 }
 
@@ -33,16 +30,12 @@ int cost_plant(const InputNode& root, const std::string& json_path, const std::s
                const std::string& h5_path, const costs::CostRequest& request, bool quiet)
 {
     const PlantSpec spec = parse_plant(root);
-    const PlantResult result = solve_plant(spec, [quiet](const std::string& line) {
-        if (!quiet) {
-            std::cerr << line << "\n";
-        }
-    });
+    const PlantResult result = solve_plant(spec, progress_on_stderr(quiet));
     const costs::PlantCostStudy study = costs::plant_cost_study(spec, result, request);
     if (!quiet) {
         std::cout << costs::format_plant_cost(study);
     }
-    print_warnings(result, study, quiet);
+    print_plant_warnings(result, study, quiet);
     if (!h5_path.empty()) {
         io::write_plant_hdf5(h5_path, "cost", spec, result,
                              io::plant_run_summary(spec, result).at("input"), root.dump(),
@@ -71,7 +64,7 @@ nlohmann::json cost_separated_plant(const SeparateSpec& spec, const SeparateResu
     if (!quiet) {
         std::cout << "\n" << costs::format_plant_cost(study);
     }
-    print_warnings(solved, study, quiet);
+    print_plant_warnings(solved, study, quiet);
     return costs::plant_cost_json(study);
 }
 

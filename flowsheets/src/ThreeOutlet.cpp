@@ -15,28 +15,19 @@
 #include <optional>
 #include <sstream>
 
+#include "Designer.h"
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/flowsheets/Design.h"
 
 namespace reesx {
+
+using design_detail::num;
+using design_detail::short_num;
+
 namespace {
 
 constexpr int max_total_stages = 3000;  //!< beyond this a target counts as unreachable
-
-std::string short_num(double value, int digits = 4)
-{
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
-    return buffer;
-}
-
-std::string num(double value)
-{
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
-    return buffer;
-}
 
 std::string group_name(const std::vector<int>& group)
 {

@@ -1,0 +1,106 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include <algorithm>
+#include <iterator>
+
+#include "Designer.h"
+#include "reesx/flowsheets/Design.h"
+
+namespace reesx {
+
+using design_detail::Designer;
+using design_detail::short_num;
+
+struct CutSizer::Impl {
+    Impl(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+        : designer(spec, progress)
+    {
+    }
+    Designer designer;
+};
+
+CutSizer::CutSizer(const DesignSpec& spec, const std::function<void(const std::string&)>& progress)
+    : spec_(spec), progress_(progress)
+{
+    if (spec_.middle) {
+        throw InputError(
+            "a three-outlet design (a middle product) cannot be sized by reflux "
+            "yet; give a two-group split");
+    }
+    impl_ = std::make_unique<Impl>(spec_, progress_);
+    impl_->designer.prepare();
+    theory_ = impl_->designer.result().theory;
+}
+
+CutSizer::~CutSizer() = default;
+
+const theory::Targets& CutSizer::targets() const
+{
+    return impl_->designer.result().targets;
+}
+
+double CutSizer::w_for(double s) const
+{
+    return impl_->designer.w_for(s);
+}
+
+std::pair<int, int> CutSizer::fewest_stages(double s)
+{
+    if (const auto it = sized_.find(s); it != sized_.end()) {
+        return it->second;
+    }
+    if (!(w_for(s) > 0.0)) {
+        throw InfeasibleError("the reflux S = " + short_num(s) +
+                              " leaves no scrub flux (W <= 0); raise the reflux");
+    }
+    // The nearest sized reflux gives the first guess (the stages change smoothly with S);
+    // else the short-cut at this S.
+    double n_guess = 0.0, m_guess = 0.0;
+    if (sized_.empty()) {
+        theory::shortcut_stages(targets(), s, w_for(s), n_guess, m_guess);
+    } else {
+        auto near = sized_.lower_bound(s);
+        if (near == sized_.end() ||
+            (near != sized_.begin() && s - std::prev(near)->first < near->first - s)) {
+            near = std::prev(near);
+        }
+        n_guess = near->second.first;
+        m_guess = near->second.second;
+    }
+    const auto nm = impl_->designer.size_stages(s, n_guess, m_guess);
+    sized_.emplace(s, nm);
+    return nm;
+}
+
+bool CutSizer::meets_targets(int n, int m, double s)
+{
+    return impl_->designer.meets_targets(n, m, s);
+}
+
+CascadeResult CutSizer::simulate(int n, int m, double s)
+{
+    return impl_->designer.simulate(n, m, s);
+}
+
+DesignResult CutSizer::design_at(double s, int n, int m)
+{
+    // A fresh designer: its result starts clean, its trials warm from nothing but its own.
+    Designer designer(spec_, progress_);
+    designer.prepare();
+    designer.finish(s, n, m);
+    DesignResult r = designer.result();
+    r.simulations = designer.result().simulations;
+    return r;
+}
+
+void CutSizer::set_section_limit(int stages)
+{
+    impl_->designer.section_limit = std::clamp(stages, 1, max_section_stages);
+    sized_.clear();
+}
+
+int CutSizer::simulations() const
+{
+    return impl_->designer.result().simulations;
+}
+
+}  // namespace reesx

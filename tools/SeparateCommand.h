@@ -1,0 +1,24 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// `reesx separate`: a plant of cascades that separates every element of a feed.
+#pragma once
+
+#include <string>
+
+#include "CommandOutput.h"
+
+namespace reesx::cli {
+
+struct SeparateOptions {
+    std::string file, system = "p507-hcl", feed, feed_rate, plant_path, h5_path;
+    DiagramFiles diagram;
+    SummaryFiles out;
+    double purity = 0.0, lump_below = -1.0;
+    bool quiet = false, linked = false;
+    std::string countries, scenario;  //!< --countries: cost the plant in these
+};
+
+//! Runs it; exit code (errors are thrown as reesx::Error for main to report).
+int run_separate(const SeparateOptions& o);
+
+}  // namespace reesx::cli

@@ -103,4 +103,34 @@ int CutSizer::simulations() const
     return impl_->designer.result().simulations;
 }
 
+DesignSizing size_design(const DesignSpec& spec, const DesignResult& near)
+{
+    if (spec.middle) {
+        throw InputError("a three-outlet design cannot be sized from another yet");
+    }
+    Designer designer(spec, {});
+    designer.prepare();
+    if (near.simulation.num_stages > 0) {
+        designer.warm_start_from(near.simulation);
+    }
+    const double s = designer.reflux();
+    const double s_min = designer.result().theory.s_min;
+    if (!(s > s_min)) {
+        throw InfeasibleError("the reflux S = " + short_num(s) +
+                              " is not above the minimum S_min = " + short_num(s_min) +
+                              ": no number of stages reaches the targets; raise the reflux");
+    }
+    // design's own search from the short-cut's stages: the total stages along the boundary
+    // of the targets step with the integer stage counts and have several local minima, so a
+    // search started elsewhere (at the near design's stages) can end on another one. Only the
+    // trials' starting profiles differ from design's.
+    const theory::Result t = theory::evaluate(designer.result().targets, s);
+    DesignSizing out;
+    std::tie(out.n, out.m) = designer.size_stages(s, t.n, t.m);
+    out.s = s;
+    out.w = designer.w_for(s);
+    out.simulations = designer.result().simulations;
+    return out;
+}
+
 }  // namespace reesx

@@ -124,7 +124,7 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
         systems.push_back(sample_system(spec.system, uniform, normal));
     }
     struct Outcome {
-        std::optional<DesignResult> result;
+        std::optional<DesignSizing> result;
         std::string error;
     };
     std::vector<Outcome> outcomes(static_cast<std::size_t>(samples));
@@ -136,9 +136,9 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
             auto& o = outcomes[static_cast<std::size_t>(i)];
             trial.system = systems[static_cast<std::size_t>(i)];
             try {
-                o.result = design(trial);
-                o.result->simulation = {};  // the profiles are not needed: keep memory flat
-                o.result->case_yaml.clear();
+                // Each sample's search starts from the nominal design (its stages, its
+                // steady state), never from another sample: the order of work is free.
+                o.result = size_design(trial, nominal);
             } catch (const Error& e) {
                 o.error = e.what();
             }
@@ -165,7 +165,7 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
             ++failures[o.error.substr(0, std::min<std::size_t>(o.error.size(), 120))];
             continue;
         }
-        const DesignResult& r = *o.result;
+        const DesignSizing& r = *o.result;
         n.push_back(r.n);
         m.push_back(r.m);
         total.push_back(r.n + r.m);

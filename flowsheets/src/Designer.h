@@ -53,6 +53,10 @@ public:
     //! the design's case file (the reported design must reproduce exactly).
     CascadeResult simulate(int n, int m, double s, bool cold = false);
     bool meets_targets(int n, int m, double s) { return meets(evaluate(n, m, s)); }
+    //! The next trial starts from this profile (another design's steady state).
+    void warm_start_from(const CascadeResult& r) { last_converged_ = r; }
+    //! The reflux of the spec's rule (after prepare).
+    double reflux() { return choose_s(); }
     //! Stages in one section beyond which size_stages counts the targets unreachable.
     int section_limit = max_section_stages;
 

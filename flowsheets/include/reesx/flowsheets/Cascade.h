@@ -130,10 +130,11 @@ public:
 
     //! Solves to the case's tolerance; ConvergenceError when it cannot.
     CascadeResult solve();
-    //! Solves starting from `previous`, the result of a cascade with the same stages and
-    //! elements (after a change of flows, separation factors or feed): the separation-factor
-    //! model's Newton starts from its profile, and falls back to a cold solve when that
-    //! fails. Other models and other shapes solve cold.
+    //! Solves starting from `previous`, the result of a cascade with the same elements (after
+    //! a change of flows, separation factors, feed or stage counts): the separation-factor
+    //! model's Newton starts from its per-stage scale, stretched section by section when the
+    //! extraction and scrub stage counts differ, and falls back to a cold solve when that
+    //! fails. Other models, and cascades with side draws or other sections, solve cold.
     CascadeResult solve(const CascadeResult& previous);
     //! Lines on the solver's progress (each method tried, each Newton iteration's residual)
     //! go to `progress` during later solves (`reesx run --verbose`); empty: none.

@@ -180,6 +180,18 @@ DesignSpec parse_design(const InputNode& root);
 DesignResult design(const DesignSpec& spec,
                     const std::function<void(const std::string&)>& progress = {});
 
+//! The reflux and fewest stages that `design` finds (its same search), without its report
+//! (no cold re-run of the case, no one-stage-fewer purities, no trade-off curve); the first
+//! trial warm-started from near.simulation (a design of a nearby spec, e.g. the nominal one
+//! of `design --uncertainty`), each later one from the last. Errors as `design`; a middle
+//! product is refused (InputError).
+struct DesignSizing {
+    double s = 0.0, w = 0.0;
+    int n = 0, m = 0;
+    int simulations = 0;
+};
+DesignSizing size_design(const DesignSpec& spec, const DesignResult& near);
+
 //! The rigorous sizing of one two-outlet cut at any reflux, for callers that try many
 //! (`reesx optimize`): the theory once, then design's search for the fewest stages at each S.
 //! Every trial is warm-started from the last converged one and cached, so S values near each

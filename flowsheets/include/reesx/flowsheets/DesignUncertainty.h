@@ -35,10 +35,11 @@ struct DesignUncertainty {
     std::vector<std::string> warnings;
 };
 
-//! Samples the spec's system `samples` times (seeded) and re-designs each (no trade-off
-//! curve) on `threads` threads (the samples are drawn first, so the result does not depend
-//! on the thread count); `nominal` is the design of the unsampled spec (its keys name the
-//! pair reported).
+//! Samples the spec's system `samples` times (seeded) and re-sizes each (size_design: the
+//! reflux and fewest stages `design` finds, searched from the nominal design's stages and
+//! warm-started from its steady state) on `threads` threads (the samples are drawn first and
+//! each starts from the nominal alone, so the result does not depend on the thread count);
+//! `nominal` is the design of the unsampled spec (its keys name the pair reported).
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
                                      int samples, std::uint64_t seed = 1, int threads = 1);
 

@@ -1,0 +1,60 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The sizing of `design --uncertainty` (size_design: design's search, its trials
+// warm-started from the nominal steady state, no cold re-run) finds the same reflux and stage
+// counts as a full `design` of the same sampled system, on a binary and a 17-element cut.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "reesx/flowsheets/Design.h"
+#include "reesx/flowsheets/DesignUncertainty.h"
+
+namespace {
+
+void expect_same_as_design(const std::string& yaml, int samples, std::uint64_t seed)
+{
+    auto spec = reesx::parse_design(reesx::InputNode::load_string(yaml, "d.yaml"));
+    const auto nominal = reesx::design(spec);
+    std::mt19937_64 engine(seed);
+    std::uniform_real_distribution<double> u01(0.0, 1.0);
+    std::normal_distribution<double> n01(0.0, 1.0);
+    int moved = 0;
+    for (int i = 0; i < samples; ++i) {
+        reesx::DesignSpec trial = spec;
+        trial.system = reesx::sample_system(
+            spec.system, [&] { return u01(engine); }, [&] { return n01(engine); });
+        const auto full = reesx::design(trial);
+        const auto fast = reesx::size_design(trial, nominal);
+        EXPECT_EQ(fast.s, full.s) << "sample " << i;
+        EXPECT_EQ(fast.w, full.w) << "sample " << i;
+        EXPECT_EQ(fast.n, full.n) << "sample " << i;
+        EXPECT_EQ(fast.m, full.m) << "sample " << i;
+        // Fewer simulations than the full design (which also re-runs its answer cold).
+        EXPECT_LT(fast.simulations, full.simulations) << "sample " << i;
+        moved += full.n != nominal.n || full.m != nominal.m;
+    }
+    // The samples must move the design, or the comparison shows nothing.
+    EXPECT_GT(moved, 0);
+}
+
+TEST(DesignUncertainty, FastSizingMatchesFullDesignBinary)
+{
+    expect_same_as_design(
+        "system: p507-hcl\nfeed: \"Pr:0.3,Nd:0.7\"\nsplit: Pr/Nd\npurity: 0.999\n"
+        "tradeoff: {points: 0}\n",
+        12, 3);
+}
+
+TEST(DesignUncertainty, FastSizingMatchesFullDesign17Elements)
+{
+    expect_same_as_design(
+        "system: p507-hcl\n"
+        "feed: {name: mixed, concentration: 1.5 mol/L, composition: {Sc: 0.0002, Y: 0.012, "
+        "La: 0.27, Ce: 0.4907, Pr: 0.05, Nd: 0.155, Pm: 0.000001, Sm: 0.012, Eu: 0.002, "
+        "Gd: 0.005, Tb: 0.0008, Dy: 0.0012, Ho: 0.0003, Er: 0.0004, Tm: 0.0001, Yb: 0.0002, "
+        "Lu: 0.0001}}\nsplit: Pr/Nd\npurity: 0.9999\ntradeoff: {points: 0}\n",
+        4, 7);
+}
+
+}  // namespace

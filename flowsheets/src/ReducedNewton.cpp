@@ -317,10 +317,10 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
         return best_norm;
     };
-    const std::string what = holdup ? "pseudo-transient step (reduced)" : "reduced Newton";
+    const char* what = holdup ? "pseudo-transient step (reduced)" : "reduced Newton";
     while (!(norm <= options.tolerance)) {
-        if (!holdup) {
-            say(what + " iteration " + std::to_string(report.iterations) +
+        if (progress_ && !holdup) {
+            say(std::string(what) + " iteration " + std::to_string(report.iterations) +
                 ": max |closure| = " + fmt(norm, 3));
         }
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
@@ -506,9 +506,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     }
     report.residual_norm = norm;
     const bool converged = norm <= options.tolerance || stalled_at_rounding;
-    say(what + (converged ? " converged" : " stopped (" + report.message + ")") +
-        ": max |closure| = " + fmt(norm, 3) + " after " + std::to_string(report.iterations) +
-        " iterations in all");
+    if (progress_) {
+        say(std::string(what) + (converged ? " converged" : " stopped (" + report.message + ")") +
+            ": max |closure| = " + fmt(norm, 3) + " after " + std::to_string(report.iterations) +
+            " iterations in all");
+    }
     if (converged && !holdup) {
         reduced_sigma_ = sigma;
     }

@@ -78,19 +78,7 @@ PlantStreams whole_plant_streams(const PlantResult& result, const std::vector<Pl
 CostSetup plant_setup(const PlantSpec& spec, const CaseSpec& cascade, const CostRequest& request)
 {
     CostSetup setup = parse_cost_mapping(spec.cost, cascade.system.name, cascade.components);
-    if (!request.countries.empty()) {
-        setup.options.countries = request.countries;
-    }
-    if (!request.scenario.empty()) {
-        if (!setup.data.has_scenario(request.scenario)) {
-            throw InputError("--scenario: unknown scenario '" + request.scenario +
-                             "' (reesx countries lists them)");
-        }
-        setup.options.scenario = request.scenario;
-    }
-    if (setup.options.countries.empty()) {
-        throw InputError("--countries: give at least one country code, e.g. CN-NM,US");
-    }
+    apply_request(setup, request);
     return setup;
 }
 

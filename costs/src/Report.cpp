@@ -454,9 +454,8 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
     return j;
 }
 
-CostStudy cost_study(const CaseSpec& spec, const CostRequest& request)
+void apply_request(CostSetup& setup, const CostRequest& request)
 {
-    CostSetup setup = parse_cost_setup(spec);
     if (!request.countries.empty()) {
         setup.options.countries = request.countries;
     }
@@ -470,6 +469,12 @@ CostStudy cost_study(const CaseSpec& spec, const CostRequest& request)
     if (setup.options.countries.empty()) {
         throw InputError("--countries: give at least one country code, e.g. CN-NM,US");
     }
+}
+
+CostStudy cost_study(const CaseSpec& spec, const CostRequest& request)
+{
+    CostSetup setup = parse_cost_setup(spec);
+    apply_request(setup, request);
     const std::vector<std::string> codes = setup.options.countries;
     Cascade cascade(spec);
     CascadeResult result = cascade.solve();

@@ -45,6 +45,9 @@ struct CostStudy {
 
 //! Solves the case and costs it as `request` asks; located InputError for an unknown scenario
 //! or country, or when no country is given.
+//! The request's countries and scenario over the case's own (InputError for an unknown
+//! scenario or no country at all).
+void apply_request(CostSetup& setup, const CostRequest& request);
 CostStudy cost_study(const CaseSpec& spec, const CostRequest& request);
 
 //! The whole `cost` JSON summary: reesx_version, command, input, converged,

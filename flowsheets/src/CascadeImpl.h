@@ -270,6 +270,8 @@ public:
     bool linear_form_ = true;
     //! The reduced Newton's closure as sum q / Y - 1 (true) or ln(sum q / Y) (false).
     bool linear_closure_ = false;
+    //! Scales solver.tolerance for a second solve when the balances did not close.
+    double tolerance_scale_ = 1.0;
 
     int m_ = 0;                           //!< extra unknowns per stage
     bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)

@@ -14,7 +14,7 @@ CascadeResult Cascade::Impl::solve_once()
         return solve_with_extras();
     }
     solver::NewtonOptions options;
-    options.tolerance = spec_.solver.tolerance;
+    options.tolerance = tolerance_scale_ * spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
     options.monitor = progress_;
     solver::SolverReport total;
@@ -108,32 +108,50 @@ CascadeResult Cascade::Impl::solve_once()
 
 CascadeResult Cascade::Impl::solve()
 {
-    CascadeResult r = solve_with_loop();
     // A steady state is reported only when every element's balance closes: to 1e-12 of its
     // feed, or to 1e-300 mol/h, or, for an element that circulates R times its feed through
     // some stage (traces held in a section), to 64 eps R: each stage's balance holds to
     // rounding of its own flows, and the products cannot be more exact than that.
-    for (int e = 0; e < num_species; ++e) {
-        const double relative = r.balance_relative_error[e];
-        if (relative <= 1e-12 || relative * r.feed_mol_per_h[e] <= 1e-300) {
-            continue;
+    const auto unclosed_balance = [](const CascadeResult& r) -> std::string {
+        for (int e = 0; e < num_species; ++e) {
+            const double relative = r.balance_relative_error[e];
+            if (relative <= 1e-12 || relative * r.feed_mol_per_h[e] <= 1e-300) {
+                continue;
+            }
+            double circulating = 0.0;
+            for (int j = 0; j < r.num_stages; ++j) {
+                circulating = std::max(circulating,
+                                       r.aqueous_flow_L_per_h[j] * r.aqueous_mol_per_L(j, e) +
+                                           r.organic_flow_L_per_h[j] * r.organic_mol_per_L(j, e));
+            }
+            const double rounding =
+                64.0 * std::numeric_limits<double>::epsilon() * circulating / r.feed_mol_per_h[e];
+            if (!(relative <= rounding)) {
+                return "the balance of " + species_symbol(e) + " closes only to " +
+                       fmt(relative, 3) + " of its feed (required: 1e-12, or the rounding of the " +
+                       fmt(circulating, 3) + " mol/h it circulates)";
+            }
         }
-        double circulating = 0.0;
-        for (int j = 0; j < r.num_stages; ++j) {
-            circulating =
-                std::max(circulating, r.aqueous_flow_L_per_h[j] * r.aqueous_mol_per_L(j, e) +
-                                          r.organic_flow_L_per_h[j] * r.organic_mol_per_L(j, e));
+        return {};
+    };
+    CascadeResult r = solve_with_loop();
+    std::string unclosed = unclosed_balance(r);
+    if (!unclosed.empty()) {
+        // The stage residuals' tolerance bounds each stage, and the internal reflux can
+        // amplify it in the element balances (a Murphree case with a side draw closed Er to
+        // 1.02e-12 at 1e-12, to 1e-14 at 1e-14): solve once more, 100 times tighter.
+        tolerance_scale_ = 1e-2;
+        try {
+            r = solve_with_loop();
+            unclosed = unclosed_balance(r);
+        } catch (const ConvergenceError&) {
         }
-        const double rounding =
-            64.0 * std::numeric_limits<double>::epsilon() * circulating / r.feed_mol_per_h[e];
-        if (!(relative <= rounding)) {
-            throw ConvergenceError(
-                "the cascade converged to the tolerance but the balance of " + species_symbol(e) +
-                " closes only to " + fmt(relative, 3) +
-                " of its feed (required: 1e-12, or the rounding of the " + fmt(circulating, 3) +
-                " mol/h it circulates); the steady state is not reported. Tighten "
-                "solver.tolerance, or report the case: it is a solver defect");
-        }
+        tolerance_scale_ = 1.0;
+    }
+    if (!unclosed.empty()) {
+        throw ConvergenceError("the cascade converged to the tolerance but " + unclosed +
+                               "; the steady state is not reported. Tighten solver.tolerance, "
+                               "or report the case: it is a solver defect");
     }
     return r;
 }
@@ -293,7 +311,7 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
 CascadeResult Cascade::Impl::solve_with_extras()
 {
     solver::NewtonOptions options;
-    options.tolerance = spec_.solver.tolerance;
+    options.tolerance = tolerance_scale_ * spec_.solver.tolerance;
     options.max_iterations = spec_.solver.max_iterations;
     options.monitor = progress_;
     solver::SolverReport total;

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
@@ -102,6 +104,15 @@ void BM_Cascade17Long(benchmark::State& state)
 // 3 ph-correlation), range(2) cases up to range(0) stages per section, with the property
 // test's seeds: how many converge, and the median and largest time of one solve (parse
 // included), in ms. The four models at 250 cases each are the 1,000-case set.
+// With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study.
+void dump_failure(const reesx::test::RandomCase& c, int index)
+{
+    if (const char* dir = std::getenv("REESX_DUMP_FAILURES")) {
+        std::ofstream(std::string(dir) + "/" + c.model + "-" + std::to_string(index) + ".yaml")
+            << c.yaml;
+    }
+}
+
 void BM_RandomCascades(benchmark::State& state)
 {
     static const char* models[] = {"separation-factor", "constant-distribution", "mass-action",
@@ -121,8 +132,13 @@ void BM_RandomCascades(benchmark::State& state)
                 const reesx::CaseSpec spec =
                     reesx::parse_case(reesx::InputNode::load_string(c.yaml, "random"));
                 reesx::Cascade cascade(spec);  // keeps a reference to spec
-                converged += cascade.solve().solver.converged ? 1 : 0;
+                if (cascade.solve().solver.converged) {
+                    ++converged;
+                } else {
+                    dump_failure(c, k);
+                }
             } catch (const reesx::Error&) {
+                dump_failure(c, k);
             }
             ++count;
             ms.push_back(

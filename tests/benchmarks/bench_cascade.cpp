@@ -245,6 +245,7 @@ BENCHMARK(BM_Cascade17Long)->Arg(2500)->Iterations(1)->Unit(benchmark::kMillisec
 BENCHMARK(BM_RandomCascades)
     ->Args({100, 0, 200})
     ->Args({300, 0, 200})
+    ->Args({2500, 0, 50})
     ->Args({100, 0, 250})
     ->Args({100, 1, 250})
     ->Args({40, 2, 250})

@@ -261,7 +261,7 @@ CascadeResult Cascade::Impl::solve_with_loop()
             }
         }
     }
-    // Name the element that builds up (e.g. Sc, which 4-5 mol/L HCl hardly strips from P507).
+    // Name the element that builds up on the organic most, relative to its feed.
     int worst = 0;
     const Eigen::VectorXd returned = recycled(r);
     for (int i = 1; i < n_; ++i) {
@@ -270,15 +270,16 @@ CascadeResult Cascade::Impl::solve_with_loop()
             worst = i;
         }
     }
-    const int element = spec_.components[worst];
+    const std::string symbol = species_symbol(spec_.components[worst]);
+    const double fed = r.feed_mol_per_h[spec_.components[worst]];
     throw ConvergenceError(
-        "the closed organic loop (organic.recycle) did not settle in 200 passes: the strip "
-        "section leaves too much RE on the organic, most of all " +
-        species_symbol(element) + " (the stripped organic returns " + fmt(returned[worst], 3) +
-        " mol/h of it against " + fmt(r.feed_mol_per_h[element], 3) +
-        " mol/h fed). Raise the strip "
-        "acid, add strip stages, or remove " +
-        species_symbol(element) + " before this cascade.");
+        "the closed organic loop (organic.recycle) did not settle in 200 "
+        "passes: the strip section leaves too much RE on the organic, most "
+        "of all " +
+        symbol + " (the stripped organic returns " + fmt(returned[worst], 3) +
+        " mol/h of it against " + fmt(fed, 3) +
+        " mol/h fed). Raise the strip acid, add strip stages, or remove " + symbol +
+        " before this cascade.");
 }
 solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
                                                  const solver::NewtonOptions& options,

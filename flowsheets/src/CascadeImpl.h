@@ -129,6 +129,8 @@ public:
     //! extractabilities ln_k; x: the profiles at the final sigma. Adds its work to report;
     //! true when the closures are within options.tolerance.
     //! With `holdup`: of one backward-Euler step of the dynamics instead.
+    bool continue_in_reflux(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                            const solver::NewtonOptions& options, solver::SolverReport& report);
     bool newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
                          const solver::NewtonOptions& options, solver::SolverReport& report,
                          const Holdup* holdup = nullptr);
@@ -272,6 +274,8 @@ public:
     bool linear_closure_ = false;
     //! Scales solver.tolerance for a second solve when the balances did not close.
     double tolerance_scale_ = 1.0;
+    //! A cascade solved on the way of continue_in_reflux (which it does not try itself).
+    bool in_reflux_continuation_ = false;
 
     int m_ = 0;                           //!< extra unknowns per stage
     bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)

@@ -104,6 +104,11 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         report.converged = from_shorter_cascade();
     }
     if (!report.converged && options.max_iterations > 0) {
+        solver::NewtonOptions limited = options;
+        limited.max_iterations = std::min(options.max_iterations, report.iterations + 600);
+        report.converged = continue_in_reflux(ln_k, sigma, x, limited, report);
+    }
+    if (!report.converged && options.max_iterations > 0) {
         linear_closure_ = true;
         sigma = theory;
         solver::NewtonOptions limited = options;

@@ -2,12 +2,15 @@
 #include "OptimizeCommand.h"
 
 #include <iostream>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "CommandOutput.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/OptimizeReport.h"
+#include "reesx/costs/SampledCostsReport.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
 
@@ -23,8 +26,15 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "of the cost data; reesx countries lists them)");
     cmd->add_option("--objective", a.objective,
                     "levelized (default): (capital charge + operating cost) per kg REO product");
-    cmd->add_option("--threads", a.threads, "countries optimized at once (default: all)")
+    cmd->add_option("--threads", a.threads,
+                    "countries optimized at once, and --uncertainty samples sized at once "
+                    "(default: all)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--uncertainty", a.uncertainty,
+                    "N samples of the system's values (fit covariance or ranges): each "
+                    "country's optimum stages, reflux and USD/kg as P10/P50/P90")
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--seed", a.seed, "--uncertainty seed (same seed, same result)");
     cmd->add_option("--pareto", a.pareto,
                     "also the front of cost against purity for the first country, e.g. "
                     "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
@@ -80,15 +90,30 @@ int run_optimize(const OptimizeArgs& a)
     if (!purities.empty()) {
         front = rc::pareto_purity(spec, options, result.countries.front().code, purities);
     }
+    std::optional<rc::OptimizeUncertainty> uncertainty;
+    if (a.uncertainty > 0) {
+        const int threads =
+            a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
+        uncertainty =
+            rc::optimize_uncertainty(spec, options, result, a.uncertainty, a.seed, threads);
+    }
     if (!a.quiet) {
         std::cout << rc::format_optimize(spec, result);
         if (!front.empty()) {
             std::cout << rc::format_pareto(result.countries.front().code, front);
         }
+        if (uncertainty) {
+            std::cout << rc::format_optimize_uncertainty(*uncertainty);
+        }
     } else {
         for (const auto& c : result.countries) {
             for (const auto& w : c.warnings) {
                 std::cerr << "warning: " << c.code << ": " << w << "\n";
+            }
+        }
+        if (uncertainty) {
+            for (const auto& w : uncertainty->warnings) {
+                std::cerr << "warning: " << w << "\n";
             }
         }
     }
@@ -97,6 +122,12 @@ int run_optimize(const OptimizeArgs& a)
         if (!front.empty()) {
             j["pareto"] = {{"country", result.countries.front().code},
                            {"purity", rc::pareto_json(front)}};
+        }
+        if (uncertainty) {
+            j["uncertainty"] = rc::optimize_uncertainty_json(*uncertainty);
+            for (const auto& w : uncertainty->warnings) {
+                j["warnings"].push_back(w);
+            }
         }
         io::write_json(a.json_path, j);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 
 #include "DesignOptions.h"
@@ -16,6 +17,8 @@ struct OptimizeArgs : DesignArgs {
     std::string json_path, case_path;
     std::string pareto;  //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
     int threads = 0;
+    int uncertainty = 0;  //!< samples of the system (--uncertainty N)
+    std::uint64_t seed = 1;
     bool quiet = false;
 };
 

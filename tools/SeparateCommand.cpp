@@ -2,11 +2,17 @@
 #include "SeparateCommand.h"
 
 #include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "DesignOptions.h"
 #include "PlantCost.h"
+#include "reesx/costs/SampledCosts.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/DesignOutput.h"
+#include "reesx/io/DesignUncertaintyOutput.h"
 #include "reesx/io/PlantOutput.h"
 
 namespace reesx::cli {
@@ -42,11 +48,45 @@ int run_separate(const SeparateOptions& o)
         print_warnings(std::cerr, spec.warnings);
     }
     nlohmann::json plant_cost;
-    if (!o.countries.empty() || !o.scenario.empty()) {
-        reesx::costs::CostRequest request;
+    reesx::costs::CostRequest request;
+    const bool costed = !o.countries.empty() || !o.scenario.empty();
+    if (costed) {
         request.countries = split_codes(o.countries);
         request.scenario = o.scenario;
         plant_cost = reesx::cli::cost_separated_plant(spec, result, request, o.quiet);
+    }
+    nlohmann::json uncertainty;
+    if (o.uncertainty > 0) {
+        const int threads =
+            o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+        std::vector<std::string> codes;
+        reesx::CascadeCosting costing;
+        if (costed) {
+            std::vector<int> components;
+            for (int e = 0; e < reesx::num_elements; ++e) {
+                if (spec.feed.mole_fraction[e] > 0.0) {
+                    components.push_back(e);
+                }
+            }
+            reesx::costs::CostSetup setup =
+                reesx::costs::parse_cost_mapping(std::nullopt, spec.system.name, components);
+            reesx::costs::apply_request(setup, request);
+            codes = setup.options.countries;
+            double feed_reo_kg_per_h = 0.0;
+            for (int e = 0; e < reesx::num_elements; ++e) {
+                feed_reo_kg_per_h += spec.feed.mole_fraction[e] * spec.feed_re_mol_per_h *
+                                     reesx::elements()[e].oxide_mass_per_mol_element_g() / 1e3;
+            }
+            costing = reesx::costs::plant_share_costing(setup, codes, feed_reo_kg_per_h);
+        }
+        const reesx::SeparateUncertainty u =
+            reesx::separate_uncertainty(spec, result, o.uncertainty, o.seed, threads, costing);
+        if (!o.quiet) {
+            std::cout << reesx::io::format_separate_uncertainty(u, codes);
+        } else {
+            print_warnings(std::cerr, u.warnings);
+        }
+        uncertainty = reesx::io::separate_uncertainty_json(u, codes);
     }
     write_summary(
         o.out,
@@ -54,6 +94,12 @@ int run_separate(const SeparateOptions& o)
             nlohmann::json j = reesx::io::separate_summary(spec, result);
             if (!plant_cost.is_null()) {
                 j["cost"] = plant_cost;
+            }
+            if (!uncertainty.is_null()) {
+                j["uncertainty"] = uncertainty;
+                for (const auto& w : uncertainty.at("warnings")) {
+                    j["warnings"].push_back(w);
+                }
             }
             return j;
         },

@@ -3,6 +3,7 @@
 // `reesx separate`: a plant of cascades that separates every element of a feed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "CommandOutput.h"
@@ -16,6 +17,9 @@ struct SeparateOptions {
     double purity = 0.0, lump_below = -1.0;
     bool quiet = false, linked = false;
     std::string countries, scenario;  //!< --countries: cost the plant in these
+    int uncertainty = 0;              //!< samples of the system (--uncertainty N)
+    std::uint64_t seed = 1;
+    int threads = 0;  //!< --uncertainty threads (0: all cores)
 };
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).

@@ -128,6 +128,15 @@ int main(int argc, char** argv)
                          "(docs/costs.md, \"Whole plants\")");
     separate->add_option("--scenario", sep.scenario,
                          "capital location-factor scenario of the costing (with --countries)");
+    separate
+        ->add_option("--uncertainty", sep.uncertainty,
+                     "N samples of the system's values (fit covariance or ranges): each "
+                     "cascade's stages and reflux, and with --countries the USD/kg, as "
+                     "P10/P50/P90")
+        ->check(CLI::Range(1, 1000000));
+    separate->add_option("--seed", sep.seed, "--uncertainty seed (same seed, same result)");
+    separate->add_option("--threads", sep.threads, "--uncertainty threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
     separate->add_flag("-q,--quiet", sep.quiet, "print nothing on stdout");
     auto* elements = app.add_subcommand("elements", "list the 17 rare earths with sources");
     auto* systems = app.add_subcommand("systems", "list extraction systems, or show one");

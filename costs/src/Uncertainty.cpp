@@ -3,7 +3,8 @@
 // Tornado and Monte Carlo. Random numbers: SplitMix64 (Steele, Lea, Flood, "Fast splittable
 // pseudorandom number generators", OOPSLA 2014) seeds one std::mt19937_64 per sample from
 // (seed, sample index); uniforms take the top 53 bits. Triangular sampling by inverting its
-// CDF (Evans, Hastings, Peacock, Statistical Distributions, ch. 40).
+// CDF (Evans, Hastings, Peacock, Statistical Distributions, ch. 40); normals by Box and Muller,
+// Ann. Math. Stat. 29 (1958) 610.
 #include "reesx/costs/Uncertainty.h"
 
 #include <algorithm>
@@ -14,11 +15,14 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <numbers>
 #include <optional>
 #include <random>
 #include <thread>
 
 #include <unistd.h>
+
+#include "reesx/thermo/SystemSampling.h"
 
 namespace reesx::costs {
 namespace {
@@ -38,6 +42,14 @@ public:
     {
     }
     double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
+    //! Standard normal by the Box-Muller transform (two uniforms per draw, no state kept, so
+    //! the draw order stays that of the calls).
+    double normal()
+    {
+        const double u1 = 1.0 - uniform();  // in (0, 1]: the logarithm stays finite
+        const double u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    }
     double triangular(double low, double mode, double high)
     {
         const double u = uniform();
@@ -56,24 +68,10 @@ private:
 
 ExtractionSystem sample_system_with(const ExtractionSystem& system, SampleRng& rng)
 {
-    ExtractionSystem s = system;
-    int previous = -1;
-    double previous_sampled = 0.0;
-    for (int e : system.extraction_order()) {
-        const auto& k = *system.extractability[e];
-        const double u = rng.uniform();
-        const double drawn = k.log10_k_low + u * (k.log10_k_high - k.log10_k_low);
-        double sampled = drawn;
-        if (previous >= 0) {
-            // The range is that of the pair (e, previous): keep the sampled pair difference
-            // and carry the previous element's own sampled shift.
-            sampled = previous_sampled + (drawn - system.log10_k(previous));
-        }
-        s.extractability[e]->log10_k = sampled;
-        previous = e;
-        previous_sampled = sampled;
-    }
-    return s;
+    // What the system's data say (thermo/SystemSampling.h): a fitted system's values from its
+    // covariance, every other value's range as the range of its pair with its lower neighbour.
+    return reesx::sample_system(
+        system, [&] { return rng.uniform(); }, [&] { return rng.normal(); });
 }
 
 ParamValues sample_globals(const CostModel& model, SampleRng& rng)

@@ -103,7 +103,7 @@ int CutSizer::simulations() const
     return impl_->designer.result().simulations;
 }
 
-DesignSizing size_design(const DesignSpec& spec, const DesignResult& near)
+DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool keep_simulation)
 {
     if (spec.middle) {
         throw InputError("a three-outlet design cannot be sized from another yet");
@@ -129,6 +129,9 @@ DesignSizing size_design(const DesignSpec& spec, const DesignResult& near)
     std::tie(out.n, out.m) = designer.size_stages(s, t.n, t.m);
     out.s = s;
     out.w = designer.w_for(s);
+    if (keep_simulation) {
+        out.simulation = designer.simulate(out.n, out.m, s);
+    }
     out.simulations = designer.result().simulations;
     return out;
 }

@@ -273,6 +273,7 @@ public:
         } else {
             c.design = design(d);
         }
+        c.spec = d;
         result_.simulations += c.design.simulations;
         c.product_a_to = k + 1 == j ? product_name(groups[j]) + " product" : "next cascade";
         c.product_b_to = k == i ? product_name(groups[i]) + " product" : "next cascade";

@@ -7,6 +7,7 @@
 
 #include "../RunReesx.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -580,6 +581,52 @@ TEST(CostMonteCarlo, SampledSystemKeepsPairRanges)
         EXPECT_EQ(sample_system(sys, 5, i).log10_k(nd), s.log10_k(nd));
     }
     EXPECT_TRUE(moved);
+}
+
+TEST(CostMonteCarlo, FittedSystemSampledFromItsCovariance)
+{
+    // p507-hcl-fit's fitted values carry ranges of +-2 standard errors of each value, not of
+    // pairs: the samples must have the fit's covariance (read as pair ranges, Nd's variance
+    // would be the sum of the La-Ce, Ce-Pr and Pr-Nd uniforms', about five times larger).
+    const ExtractionSystem sys = builtin_system("p507-hcl-fit");
+    ASSERT_TRUE(sys.fit.has_value());
+    const auto& fit = *sys.fit;
+    const auto row = [&](const std::string& name) {
+        return static_cast<std::size_t>(
+            std::find(fit.parameters.begin(), fit.parameters.end(), name) - fit.parameters.begin());
+    };
+    const int pr = *element_index("Pr"), nd = *element_index("Nd"), eu = *element_index("Eu"),
+              sm = *element_index("Sm");
+    constexpr int samples = 4000;
+    double sum_pr = 0, sum_nd = 0, sum_pr2 = 0, sum_nd2 = 0, sum_prnd = 0;
+    bool eu_pair_in_range = true;
+    for (int i = 0; i < samples; ++i) {
+        const ExtractionSystem s = sample_system(sys, 11, static_cast<std::uint64_t>(i));
+        const double a = s.log10_k(pr) - sys.log10_k(pr), b = s.log10_k(nd) - sys.log10_k(nd);
+        sum_pr += a;
+        sum_nd += b;
+        sum_pr2 += a * a;
+        sum_nd2 += b * b;
+        sum_prnd += a * b;
+        // A value the fit did not place keeps its pair range with its lower neighbour.
+        const double pair = s.log10_k(eu) - s.log10_k(sm);
+        eu_pair_in_range = eu_pair_in_range &&
+                           pair >= sys.extractability[eu]->log10_k_low - sys.log10_k(sm) - 1e-12 &&
+                           pair <= sys.extractability[eu]->log10_k_high - sys.log10_k(sm) + 1e-12;
+    }
+    const double n = samples;
+    const double var_pr = sum_pr2 / n - (sum_pr / n) * (sum_pr / n);
+    const double var_nd = sum_nd2 / n - (sum_nd / n) * (sum_nd / n);
+    const double cov = sum_prnd / n - (sum_pr / n) * (sum_nd / n);
+    // Sampling error of a variance from 4000 normal draws: sqrt(2/4000) = 2.2 %; 10 % is 4.5 sigma.
+    EXPECT_NEAR(var_pr, fit.covariance[row("Pr")][row("Pr")],
+                0.10 * fit.covariance[row("Pr")][row("Pr")]);
+    EXPECT_NEAR(var_nd, fit.covariance[row("Nd")][row("Nd")],
+                0.10 * fit.covariance[row("Nd")][row("Nd")]);
+    EXPECT_NEAR(cov, fit.covariance[row("Pr")][row("Nd")],
+                0.15 * fit.covariance[row("Pr")][row("Nd")]);
+    EXPECT_NEAR(sum_nd / n, 0.0, 4.0 * std::sqrt(fit.covariance[row("Nd")][row("Nd")] / n));
+    EXPECT_TRUE(eu_pair_in_range);
 }
 
 TEST(CostPercentiles, InterpolatesOrderStatistics)

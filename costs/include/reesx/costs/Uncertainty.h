@@ -66,9 +66,11 @@ struct MonteCarloResult {
 };
 
 //! Samples every parameter range (triangular, mode at the nominal value) and, with
-//! `resimulate`, the system's log10-extractabilities (uniform in each element's range read as
-//! the range of its pair with the next-lower element in extraction order, the convention of
-//! the built-in system files), re-solving the cascade per sample. Sample i uses its own
+//! `resimulate`, the system's log10-extractabilities as its data say (sample_system in
+//! thermo/SystemSampling.h: a fitted system's values from the fit's covariance, every other
+//! value uniform in its range read as the range of its pair with the next-lower element in
+//! extraction order, the convention of the built-in system files), re-solving the cascade per
+//! sample. Sample i uses its own
 //! generator seeded from (seed, i), so results do not depend on the thread count.
 MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                              const std::vector<std::string>& countries,

@@ -184,13 +184,16 @@ DesignResult design(const DesignSpec& spec,
 //! (no cold re-run of the case, no one-stage-fewer purities, no trade-off curve); the first
 //! trial warm-started from near.simulation (a design of a nearby spec, e.g. the nominal one
 //! of `design --uncertainty`), each later one from the last. Errors as `design`; a middle
-//! product is refused (InputError).
+//! product is refused (InputError). With `keep_simulation`, the sized design's steady state
+//! (one more solve, warm-started from the last trial) for callers that price it.
 struct DesignSizing {
     double s = 0.0, w = 0.0;
     int n = 0, m = 0;
     int simulations = 0;
+    std::optional<CascadeResult> simulation;  //!< with keep_simulation
 };
-DesignSizing size_design(const DesignSpec& spec, const DesignResult& near);
+DesignSizing size_design(const DesignSpec& spec, const DesignResult& near,
+                         bool keep_simulation = false);
 
 //! The rigorous sizing of one two-outlet cut at any reflux, for callers that try many
 //! (`reesx optimize`): the theory once, then design's search for the fewest stages at each S.

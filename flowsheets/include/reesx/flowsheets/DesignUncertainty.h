@@ -2,9 +2,7 @@
 //
 // `reesx design --uncertainty N` (docs/design.md, "Uncertainty"): the design repeated with N
 // samples of the system's separation factors; stage counts and reflux as P10/P50/P90.
-// Sampling: the values a fit placed (system.fit) from the fit's covariance (multivariate
-// normal); every other value uniform in its range read as the range of the pair with its
-// lower neighbour (as `cost --monte-carlo` does), carrying the neighbour's sampled shift.
+// Sampling: sample_system (thermo/SystemSampling.h).
 #pragma once
 
 #include <cstdint>
@@ -13,12 +11,15 @@
 #include <vector>
 
 #include "reesx/flowsheets/Design.h"
+#include "reesx/thermo/SystemSampling.h"
 
 namespace reesx {
 
 struct Percentiles {
     double p10 = 0.0, p50 = 0.0, p90 = 0.0;
 };
+//! P10, P50 and P90 of `v` (linear interpolation between order statistics); zeros if empty.
+Percentiles spread_percentiles(std::vector<double> v);
 
 struct DesignUncertainty {
     int samples = 0;
@@ -43,10 +44,14 @@ struct DesignUncertainty {
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
                                      int samples, std::uint64_t seed = 1, int threads = 1);
 
-//! One sample of a system's log10 extractabilities (the rule above); `uniform` gives numbers
-//! in [0, 1), `normal` standard normal ones.
-ExtractionSystem sample_system(const ExtractionSystem& system,
-                               const std::function<double()>& uniform,
-                               const std::function<double()>& normal);
+//! The systems of `samples` draws of sample_system from one generator seeded with `seed`, in
+//! sample order (what every `--uncertainty` samples: the same seed, the same systems).
+std::vector<ExtractionSystem> draw_systems(const ExtractionSystem& system, int samples,
+                                           std::uint64_t seed);
+//! What `draw_systems` samples, in words (the `basis` of the JSON).
+std::string sampling_basis(const ExtractionSystem& system);
+//! Runs job(i) for every i in [0, samples) on `threads` threads (clamped to 1..samples), the
+//! calling thread one of them; returns the threads used. `job` must not throw.
+int for_each_sample(int samples, int threads, const std::function<void(int)>& job);
 
 }  // namespace reesx

@@ -63,6 +63,7 @@ struct PlantCascade {
     std::string feed_outlet;  //!< that cascade's outlet
     std::string product_a_to, product_b_to;
     double purity_target = 0.0;  //!< group purity asked of this cut
+    DesignSpec spec;             //!< what was designed (its feed the upstream product)
     DesignResult design;
 };
 

@@ -455,12 +455,13 @@ TEST(SeparationFactors, conflictsCyclesAndGapsAreLocatedErrors)
 TEST(ExtractionOrderReversals, theGuidesOldExampleIsFlaggedWithTheBetaItMeant)
 {
     const auto base = builtin_system("p507-hcl");
-    // 0.18 is relative to La: it puts Nd below Pr (1.0), so beta(Nd/Pr) = 10^(0.18 - 1) = 0.15.
+    // 0.18 is relative to La: it puts Nd below Pr (0.8197 since Ce/La was refitted), so
+    // beta(Nd/Pr) = 10^(0.18 - 0.8197) = 0.23.
     const auto s = parse_text("log10-extractability: {Nd: 0.18}\n", &base);
     const auto warnings = extraction_order_reversals(s, {idx("Pr"), idx("Nd")});
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_THAT(warnings[0], HasSubstr("Nd (log10 K 0.18, case file case.yaml:1)"));
-    EXPECT_THAT(warnings[0], HasSubstr("less extractable than Pr (1)"));
+    EXPECT_THAT(warnings[0], HasSubstr("less extractable than Pr (0.8197)"));
     EXPECT_THAT(warnings[0], HasSubstr("relative to p507-hcl's reference La"));
     EXPECT_THAT(warnings[0], HasSubstr("beta: {Nd/Pr: 1.514}"));
 
@@ -471,7 +472,7 @@ TEST(ExtractionOrderReversals, theGuidesOldExampleIsFlaggedWithTheBetaItMeant)
     const auto below_one = parse_text("beta: {Nd/Pr: 0.7}\n", &base);
     const auto reversed = extraction_order_reversals(below_one, {idx("Pr"), idx("Nd")});
     ASSERT_EQ(reversed.size(), 1u);
-    EXPECT_THAT(reversed[0], HasSubstr("less extractable than Pr (1)"));
+    EXPECT_THAT(reversed[0], HasSubstr("less extractable than Pr (0.8197)"));
     EXPECT_THAT(reversed[0], Not(HasSubstr("log10-extractability is relative")));
     // Elements outside the feed do not count: with Nd alone nothing is reversed.
     EXPECT_TRUE(extraction_order_reversals(s, {idx("Nd"), idx("Sm")}).empty());

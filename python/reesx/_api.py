@@ -6,6 +6,7 @@ from ._results import (
     CostResult,
     DesignResult,
     DynamicResult,
+    FitResult,
     OptimizeResult,
     PlantResult,
     RunResult,
@@ -100,8 +101,16 @@ def cost(
         from ._montecarlo import cost_in_chunks
 
         return CostResult(
-            cost_in_chunks(document, *arguments, int(monte_carlo), int(seed), resimulate,
-                           executor, workers, chunk_size)
+            cost_in_chunks(
+                document,
+                *arguments,
+                int(monte_carlo),
+                int(seed),
+                resimulate,
+                executor,
+                workers,
+                chunk_size,
+            )
         )
     return CostResult(
         _core.cost(document, *arguments, int(monte_carlo), int(seed), int(threads), resimulate, 0)
@@ -115,6 +124,37 @@ def validate(cases=None, only=(), strict=False):
     if isinstance(only, str):
         only = [only]
     return ValidationResult(_core.validate(str(cases or ""), list(only), strict))
+
+
+def fit(data, model="separation-factor", *, system="p507-hcl", outlier_limit=3.0):
+    """Equilibrium parameters fitted to batch data, as `reesx fit` (docs/fit.md).
+
+    `data`: a CSV file (the LLEPE wide layout or the long layout), CSV text (a str with a
+    line break), or a pandas DataFrame with the same columns. `model`: separation-factor,
+    mass-action or ph-correlation; `system`: the base system (built-in name or system
+    file). Bad rows raise InputError at file:line:column (`<DataFrame>` or `<text>` for
+    data given in memory)."""
+    import os
+
+    if hasattr(data, "to_csv"):
+        text, is_text, name = data.to_csv(index=False), True, "<DataFrame>"
+    elif isinstance(data, str) and "\n" in data:
+        text, is_text, name = data, True, "<text>"
+    elif isinstance(data, (str, os.PathLike)):
+        text, is_text, name = os.fspath(data), False, os.fspath(data)
+    else:
+        raise TypeError(
+            f"fit: data must be a CSV path, CSV text or a DataFrame, not {type(data).__name__}"
+        )
+    return FitResult(
+        _core.fit(text, is_text, name, str(model), str(system), float(outlier_limit)),
+        {
+            "data": name,
+            "model": str(model),
+            "system": str(system),
+            "outlier_limit": float(outlier_limit),
+        },
+    )
 
 
 def elements():

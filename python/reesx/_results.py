@@ -476,3 +476,67 @@ class ValidationResult(_Result):
 
     def to_dataframe(self):
         return _pandas().DataFrame(self.summary["cases"])
+
+
+class FitResult(_Result):
+    """A fit of equilibrium parameters to batch data (`reesx fit`): `summary` is the
+    `--json` summary, `parameters` and `residuals` DataFrames, `covariance` and
+    `correlation` numpy arrays (rows and columns follow `parameters`), and the fitted system
+    file as text (`system_yaml`) or written atomically (`write_system`)."""
+
+    def __init__(self, out, inputs):
+        super().__init__(out)
+        self._inputs = inputs
+
+    @cached_property
+    def summary(self):
+        """The JSON summary of `reesx fit --json` (its `input.output` is empty: nothing was
+        written when the fit ran)."""
+        from . import _core
+
+        summary = self._out.summary()
+        summary["reesx_version"] = _core.__version__
+        summary["input"] = dict(self._inputs, output="")
+        return summary
+
+    @property
+    def converged(self):
+        return bool(self.summary["converged"])
+
+    @property
+    def covariance(self):
+        return self._out.covariance
+
+    @property
+    def correlation(self):
+        return self._out.correlation
+
+    @property
+    def parameters(self):
+        """One row per fitted parameter: name, element, estimate, standard_error, at_bound."""
+        return _pandas().DataFrame(self.summary["parameters"]).set_index("name")
+
+    @property
+    def residuals(self):
+        """One row per data point: test, source, line, column, element, observed and fitted
+        log10 D, residual, studentized residual, outlier."""
+        return _pandas().DataFrame(self.summary["residuals"])
+
+    @property
+    def outliers(self):
+        return _pandas().DataFrame(self.summary["outliers"])
+
+    @property
+    def warnings(self):
+        return list(self.summary["warnings"])
+
+    def system_yaml(self, name=None):
+        """The fitted system file (`reesx fit -o`), named `name` (default BASE-fit)."""
+        return self._out.system_yaml(name or "")
+
+    def write_system(self, path, name=None):
+        """Writes the fitted system file atomically; `reesx.design(system=path, ...)` reads it."""
+        import os
+
+        self._out.write_system(os.fspath(path), name or "")
+        return path

@@ -297,10 +297,11 @@ TEST(Cli, betaInputEqualsTheEquivalentExtractabilityAndAnInvertedOrderIsWarned)
     std::string by_beta = good_case;
     by_beta.replace(0, std::string("system: p507-hcl").size(),
                     "system: {base: p507-hcl, beta: {Nd/Pr: 1.45}}");
-    // p507-hcl's Pr is 1.0 (La = 0): the same Nd as a log10 extractability.
+    // p507-hcl's Pr is 0.8197 (La = 0; 1.0 before Ce/La was refitted): the same Nd as a
+    // log10 extractability, 0.8197 + log10 1.45.
     std::string by_log10 = good_case;
     by_log10.replace(0, std::string("system: p507-hcl").size(),
-                     "system: {base: p507-hcl, log10-extractability: {Nd: 1.1613680022349748}}");
+                     "system: {base: p507-hcl, log10-extractability: {Nd: 0.9810680022349748}}");
     const auto products = [&](const std::string& name, const std::string& text) {
         const fs::path json = dir / (name + ".json");
         const CommandRun run = run_reesx("run " + write(dir, name + ".yaml", text).string() +

@@ -334,6 +334,45 @@ scrub: {flow: 2.25 L/h, acid: 3 mol/L}
     }
 }
 
+TEST(ValidationComputed, minimumRefluxWithTwoTargets)
+{
+    // The 40 + 40 stage binary of minimumRefluxWithGroupsOfElements: purity-a and purity-b
+    // equal to one purity give its S_min; a looser raffinate target needs less reflux (and a
+    // different product split); giving both forms is a located error.
+    const std::string binary = R"yaml(system:
+  name: t
+  log10-extractability: {Pr: 0.0, Nd: 0.17609125905568124}
+model: separation-factor
+stages: {extraction: 40, scrub: 40}
+feed: {flow: 1 L/h, concentration: 1 mol/L, composition: {Nd: 0.75, Pr: 0.25}}
+organic: {flow: 3.0 L/h, loading: 1 mol/L}
+scrub: {flow: 2.25 L/h, acid: 3 mol/L}
+)yaml";
+    const auto yaml = [](const std::string& purities) {
+        return "name: m\ntitle: t\nkind: analytic\nsource: s\ncase: case.yaml\ncomparisons:\n"
+               "  - quantity: S_min\n    published: 3\n"
+               "    computed: {minimum-reflux: {reflux: S, " +
+               purities +
+               ", more: Nd, less: Pr, digits: 6}}\n"
+               "    tolerance: {relative: 0.5}\n    reason: r\n";
+    };
+    const v::Report one = v::run({make_case("m", yaml("purity: 0.999"), binary)});
+    const v::Report two =
+        v::run({make_case("m", yaml("purity-a: 0.999, purity-b: 0.999"), binary)});
+    const v::Report looser =
+        v::run({make_case("m", yaml("purity-a: 0.999, purity-b: 0.99"), binary)});
+    ASSERT_TRUE(one.rows[0].computed && two.rows[0].computed && looser.rows[0].computed)
+        << one.rows[0].note << two.rows[0].note << looser.rows[0].note;
+    EXPECT_DOUBLE_EQ(*two.rows[0].computed, *one.rows[0].computed);
+    EXPECT_LT(*looser.rows[0].computed, *one.rows[0].computed * (1.0 - 1e-3));
+    const std::string msg =
+        input_error(make_case("m", yaml("purity: 0.999, purity-b: 0.99"), binary));
+    EXPECT_NE(msg.find("test/m/validation.yaml:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("purity-a and purity-b"), std::string::npos) << msg;
+    const std::string missing = input_error(make_case("m", yaml("purity-a: 0.999"), binary));
+    EXPECT_NE(missing.find("purity-a and purity-b"), std::string::npos) << missing;
+}
+
 TEST(ValidationReport, jsonHasTheInterfaceKeys)
 {
     const v::Report report = v::run({make_case("k", kremser_validation("k", 0.04807946167249939))});

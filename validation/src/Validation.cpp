@@ -110,12 +110,24 @@ ComputedSpec parse_computed(const InputNode& node)
         c.more = symbol(args.at("more"));
         c.less = symbol(args.at("less"));
     } else {  // minimum-reflux
-        args.check_keys({"reflux", "purity", "more", "less", "digits"});
+        args.check_keys({"reflux", "purity", "purity-a", "purity-b", "more", "less", "digits"});
         c.reflux = args.at("reflux").as_string();
         if (c.reflux != "S" && c.reflux != "W") {
             args.at("reflux").fail("expected S or W");
         }
-        c.purity = args.at("purity").as_double_in(0.5, 1.0, false, false);
+        // One purity for both products, or each product's own (a plant's two targets).
+        const auto both = args.find("purity");
+        const auto pa = args.find("purity-a");
+        const auto pb = args.find("purity-b");
+        if (both && (pa || pb)) {
+            (pa ? *pa : *pb).fail("give purity (both products) or purity-a and purity-b, not both");
+        }
+        if (!both && !(pa && pb)) {
+            args.fail("expected purity (both products) or purity-a and purity-b");
+        }
+        c.purity = both ? both->as_double_in(0.5, 1.0, false, false)
+                        : pa->as_double_in(0.5, 1.0, false, false);
+        c.purity_b = both ? c.purity : pb->as_double_in(0.5, 1.0, false, false);
         c.more = symbol(args.at("more"));
         c.less = symbol(args.at("less"));
         if (const auto d = args.find("digits")) {
@@ -233,7 +245,9 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
     const FeedSpec& feed = base.feeds.front();
     const double f_b = group_fraction(group_b, feed.mole_fraction);
     const double p = c.purity;
-    const double split_a = (p - f_b) / (2.0 * p - 1.0);  // f'_A, mol per mol feed RE
+    const double p_b = c.purity_b;
+    // f'_A, mol per mol feed RE, from the balance of group B over the two products.
+    const double split_a = (p_b - f_b) / (p + p_b - 1.0);
     const double split_b = 1.0 - split_a;
     const double feed_re = base.feed_re_mol_per_h();
     const double capacity = *base.organic_capacity_mol_per_L();
@@ -255,7 +269,7 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
             Cascade cascade(spec);
             const CascadeResult r = cascade.solve();
             return group_fraction(group_a, product(r, "loaded_organic").composition) >= p &&
-                   group_fraction(group_b, product(r, "raffinate").composition) >= p;
+                   group_fraction(group_b, product(r, "raffinate").composition) >= p_b;
         } catch (const InfeasibleError&) {
             return false;
         } catch (const ConvergenceError&) {
@@ -272,6 +286,7 @@ std::pair<double, double> minimum_reflux(const CaseSpec& base, const ComputedSpe
         if (++doublings > 12) {
             throw InfeasibleError("no reflux up to " + printf_string("%.4g", hi) +
                                   " mol per mol feed meets purity " + printf_string("%.6g", p) +
+                                  (p_b != p ? "/" + printf_string("%.6g", p_b) : std::string()) +
                                   " in " + std::to_string(base.num_stages()) + " stages");
         }
     }
@@ -310,9 +325,9 @@ double compute(const ComputedSpec& c, const CaseSpec& spec, const CascadeResult*
                MinimumRefluxCache& cache, const std::string& case_file, const CascadeResult* other)
 {
     if (c.type == "minimum-reflux") {
-        const std::string key = case_file + "|" + c.more + "/" + c.less + "|" +
-                                printf_string("%.17g", c.purity) + "|" +
-                                std::to_string(c.precision_digits);
+        const std::string key =
+            case_file + "|" + c.more + "/" + c.less + "|" + printf_string("%.17g", c.purity) + "|" +
+            printf_string("%.17g", c.purity_b) + "|" + std::to_string(c.precision_digits);
         auto it = cache.find(key);
         if (it == cache.end()) {
             it = cache.emplace(key, minimum_reflux(spec, c)).first;

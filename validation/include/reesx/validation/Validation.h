@@ -51,8 +51,9 @@ struct ComputedSpec {
     std::string element, more, less;  //!< element symbols
     int stage = 0;                    //!< 1-based
     std::string reflux;               //!< S or W
-    double purity = 0.0;              //!< minimum-reflux: both products' target purity
-    int precision_digits = 4;         //!< minimum-reflux: bisection to 10^-digits relative
+    double purity = 0.0;       //!< minimum-reflux: product A's (both products') target purity
+    double purity_b = 0.0;     //!< minimum-reflux: product B's target (= purity unless purity-b)
+    int precision_digits = 4;  //!< minimum-reflux: bisection to 10^-digits relative
     //! distribution-ratio: another reesx input of the case folder; when set, the value is
     //! D in this run divided by D of `divisor_element` (default: the same element) in the same
     //! stage of that one.

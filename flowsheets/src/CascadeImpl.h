@@ -37,7 +37,15 @@ inline double log_add(double a, double b)
     if (a == neg_inf) {
         return neg_inf;
     }
-    return a + std::log1p(std::exp(b - a));
+    // exp(b - a) < 3.3e-308 is below half an ulp of any |a| >= 1e-280, so the sum is a, as
+    // the full expression would round it; glibc's exp takes a slow path for results in the
+    // subnormal range, which long cascades' profiles (spanning e^-700 and below) reach on
+    // most stages.
+    const double d = b - a;
+    if (d < -708.0 && std::abs(a) >= 1e-280) {
+        return a;
+    }
+    return a + std::log1p(std::exp(d));
 }
 
 //! A small log-sum-exp accumulator that also returns each term's weight exp(t - lse).
@@ -61,7 +69,10 @@ struct LogSum {
         }
         double sum = 0.0;
         for (int k = 0; k < count; ++k) {
-            weights[k] = std::exp(terms[k] - top);
+            // A weight below e^-708 (subnormal) is 0 here: it leaves the sum (>= 1) unchanged
+            // and spares exp's slow path and subnormal arithmetic in the Jacobian.
+            const double d = terms[k] - top;
+            weights[k] = d < -708.0 ? 0.0 : std::exp(d);
             sum += weights[k];
         }
         for (int k = 0; k < count; ++k) {

@@ -20,8 +20,11 @@ long length(N_Vector v)
     return static_cast<long>(NV_LENGTH_S(v));
 }
 
+// The helpers are always inlined so that each of a kernel's clones (REESX_VECTOR_CLONES)
+// compiles them for its own target: called out of line, the Vec4 arithmetic would run at the
+// baseline's SSE2 width through memory whatever the CPU.
 template <class T>
-T load(const double* p)
+[[gnu::always_inline]] inline T load(const double* p)
 {
     if constexpr (std::is_same_v<T, double>) {
         return *p;
@@ -36,7 +39,7 @@ T load(const double* p)
 //! and a mask written as a branch mispredicts at every change between differential and
 //! algebraic unknowns).
 template <class Term>
-double sum_of(long n, Term term)
+[[gnu::always_inline]] inline double sum_of(long n, Term term)
 {
     Vec4 s0{}, s1{};
     long i = 0;
@@ -124,7 +127,7 @@ void add_constant(N_Vector x, double b, N_Vector z)
     }
 }
 
-double dot_product(N_Vector x, N_Vector y)
+REESX_VECTOR_CLONES double dot_product(N_Vector x, N_Vector y)
 {
     const double *xd = data(x), *yd = data(y);
     return sum_of(length(x), [&](long i, auto tag) {
@@ -153,7 +156,7 @@ double minimum(N_Vector x)
     return m;
 }
 
-double weighted_square_sum(N_Vector x, N_Vector w)
+REESX_VECTOR_CLONES double weighted_square_sum(N_Vector x, N_Vector w)
 {
     const double *xd = data(x), *wd = data(w);
     return sum_of(length(x), [&](long i, auto tag) {
@@ -163,7 +166,7 @@ double weighted_square_sum(N_Vector x, N_Vector w)
     });
 }
 
-double weighted_square_sum_masked(N_Vector x, N_Vector w, N_Vector id)
+REESX_VECTOR_CLONES double weighted_square_sum_masked(N_Vector x, N_Vector w, N_Vector id)
 {
     const double *xd = data(x), *wd = data(w), *idd = data(id);
     return sum_of(length(x), [&](long i, auto tag) {
@@ -188,7 +191,7 @@ double weighted_l2_norm(N_Vector x, N_Vector w)
     return std::sqrt(weighted_square_sum(x, w));
 }
 
-double l1_norm(N_Vector x)
+REESX_VECTOR_CLONES double l1_norm(N_Vector x)
 {
     const double* xd = data(x);
     return sum_of(length(x), [&](long i, auto tag) {
@@ -263,7 +266,8 @@ int dot_product_multi(int count, N_Vector x, N_Vector* y, double* dots)
 
 }  // namespace
 
-bool set_error_weights(N_Vector y, double relative, double absolute, N_Vector weights)
+REESX_VECTOR_CLONES bool set_error_weights(N_Vector y, double relative, double absolute,
+                                           N_Vector weights)
 {
     const double* yd = data(y);
     double* wd = data(weights);

@@ -240,8 +240,16 @@ void BM_DiagonalUpperFactorization(benchmark::State& state)
 BENCHMARK(BM_Cascade17x100)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x300NearMinReflux)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Cascade17x100WarmResolve)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Cascade17Long)->Arg(200)->Arg(300)->Arg(500)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Cascade17Long)->Arg(2500)->Iterations(1)->Unit(benchmark::kMillisecond);
+// 17 × 20 to 17 × 5,000 stages (range = stages per section), for the growth of the time with N.
+BENCHMARK(BM_Cascade17Long)
+    ->Arg(10)
+    ->Arg(25)
+    ->Arg(100)
+    ->Arg(200)
+    ->Arg(300)
+    ->Arg(500)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Cascade17Long)->Arg(2500)->Iterations(3)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RandomCascades)
     ->Args({100, 0, 200})
     ->Args({300, 0, 200})

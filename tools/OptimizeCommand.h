@@ -17,6 +17,10 @@ struct OptimizeArgs : DesignArgs {
     std::string pareto;  //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
     int threads = 0;
     bool quiet = false;
+    //! --plant: the whole plant (the input is a separate file or separate's options).
+    bool plant = false, fixed_extraction = false;
+    double lump_below = -1.0;
+    std::string scenario, plant_path;
 };
 
 //! Registers `optimize` and its options on `app`.
@@ -24,5 +28,8 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).
 int run_optimize(const OptimizeArgs& args);
+
+//! `reesx optimize --plant` (PlantOptimizeCommand.cpp); exit code.
+int run_plant_optimize(const OptimizeArgs& args);
 
 }  // namespace reesx::cli

@@ -269,6 +269,7 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
     p.total_stages = r.total_stages;
     for (std::size_t c = 0; c < r.cascades.size(); ++c) {
         const DesignResult& d = r.cascades[c].design;
+        const CaseSpec cas = parse_case(InputNode::load_string(d.case_yaml, "a plant's cascade"));
         p.cascades.push_back(
             {.split = r.cascades[c].split,
              .s = d.s,
@@ -281,6 +282,8 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
              .target_a = d.targets.purity_a,
              .target_b = d.targets.purity_b,
              .annual_cost_usd_per_year = pc.cascades.at(c).annual_cost_usd_per_year,
+             .scrub_acid_mol_per_L = cas.scrub ? cas.scrub->acid_mol_per_L : 0.0,
+             .saponification = cas.organic.saponification.value_or(0.0),
              .case_yaml = d.case_yaml});
     }
     // Products: each cascade's annual cost shared by the final products below it by REO mass.

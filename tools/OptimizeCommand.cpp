@@ -42,11 +42,33 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
     cmd->add_option("--case", a.case_path,
                     "write the first country's optimal design as a case file for reesx run");
     cmd->add_flag("-q,--quiet", a.quiet, "print nothing on stdout");
+    cmd->add_flag("--plant", a.plant,
+                  "optimize the whole plant that separates every element of the feed: the "
+                  "input is a separate file or --system, --feed, --purity, --feed-rate, "
+                  "--lump-below (docs/optimize.md)");
+    cmd->add_option("--lump-below", a.lump_below,
+                    "with --plant: elements below this mole fraction join their neighbour's "
+                    "product (as reesx separate)");
+    cmd->add_option("--scenario", a.scenario,
+                    "with --plant: capital location-factor scenario (as reesx cost)");
+    cmd->add_flag("--fixed-extraction", a.fixed_extraction,
+                  "with --plant: keep design's scrub acid and saponification (else each is "
+                  "chosen within its stated range)");
+    cmd->add_option("--plant-file", a.plant_path,
+                    "with --plant: write the first country's optimal plant as a plant file");
     return cmd;
 }
 
 int run_optimize(const OptimizeArgs& a)
 {
+    if (a.plant) {
+        return run_plant_optimize(a);
+    }
+    if (a.lump_below >= 0.0 || !a.scenario.empty() || !a.plant_path.empty()) {
+        throw InputError(
+            "--lump-below, --scenario and --plant-file are for the whole plant: add "
+            "--plant");
+    }
     namespace rc = reesx::costs;
     rc::OptimizeOptions options;
     if (a.objective != "levelized") {

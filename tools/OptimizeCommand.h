@@ -20,6 +20,10 @@ struct OptimizeArgs : DesignArgs {
     int uncertainty = 0;  //!< samples of the system (--uncertainty N)
     std::uint64_t seed = 1;
     bool quiet = false;
+    //! --plant: the whole plant (the input is a separate file or separate's options).
+    bool plant = false, fixed_extraction = false;
+    double lump_below = -1.0;
+    std::string scenario, plant_path;
 };
 
 //! Registers `optimize` and its options on `app`.
@@ -27,5 +31,8 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).
 int run_optimize(const OptimizeArgs& args);
+
+//! `reesx optimize --plant` (PlantOptimizeCommand.cpp); exit code.
+int run_plant_optimize(const OptimizeArgs& args);
 
 }  // namespace reesx::cli

@@ -6,8 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <numeric>
-#include <sstream>
+#include <tuple>
 
 #include <yaml-cpp/yaml.h>
 
@@ -36,11 +35,46 @@ std::string product_name(const std::vector<int>& group)
     return group.size() == 1 ? group_name(group) : group_name(group) + " group";
 }
 
+//! The design problem of the cut that splits products i..j between k and k + 1, fed with
+//! `stream` (mol/h per element) in `phase`.
+DesignSpec cut_design_spec(const SeparateSpec& spec, const std::vector<std::vector<int>>& groups,
+                           int k, const std::pair<double, double>& purities,
+                           const std::array<double, num_elements>& stream, theory::FeedPhase phase)
+{
+    DesignSpec d;
+    d.root = spec.root;
+    d.system = spec.system;
+    d.system_reference = spec.system_reference;
+    d.order = spec.system.extraction_order();
+    double total = 0.0;
+    for (const double x : stream) {
+        total += x;
+    }
+    for (int e = 0; e < num_elements; ++e) {
+        d.feed.mole_fraction[e] = stream[e] / total;
+    }
+    d.feed_re_mol_per_h = total;
+    d.feed_concentration_mol_per_L = spec.feed_concentration_mol_per_L;
+    d.feed_phase = phase;
+    const auto position = [&](int element) {
+        return static_cast<int>(std::find(d.order.begin(), d.order.end(), element) -
+                                d.order.begin());
+    };
+    d.key_b_position = position(groups[k].back());
+    d.cut_position = position(groups[k + 1].front());
+    d.purity_a = purities.first;
+    d.purity_b = purities.second;
+    d.strip_stages = spec.strip_stages;
+    d.tradeoff_points = 0;
+    return d;
+}
+
 //! The sequence problem over products 0..P-1 (contiguous groups of the extraction order).
 class Sequencer {
 public:
-    Sequencer(const SeparateSpec& spec, const std::vector<std::vector<int>>& groups)
-        : spec_(spec), groups_(groups)
+    Sequencer(const SeparateSpec& spec, const std::vector<std::vector<int>>& groups,
+              const SeparateHooks& hooks)
+        : spec_(spec), groups_(groups), hooks_(hooks)
     {
         for (const auto& g : groups_) {
             double f = 0.0;
@@ -96,7 +130,36 @@ public:
         if (reagent) {
             *reagent += reagent_per_plant_mol;
         }
+        if (hooks_.cut_cost) {
+            return priced_cut(i, j, k, t);
+        }
         return spec_.stage_weight * n + spec_.reagent_weight * reagent_per_plant_mol;
+    }
+
+    //! The hook's objective of a cut (once per cut: the runners-up ask again).
+    double priced_cut(int i, int j, int k, const theory::Targets& t) const
+    {
+        const auto key = std::make_tuple(i, j, k);
+        if (const auto it = priced_.find(key); it != priced_.end()) {
+            return it->second;
+        }
+        SequenceCut cut;
+        cut.first = i;
+        cut.last = j;
+        cut.cut = k;
+        cut.share_of_feed = amount(i, j);
+        cut.targets = t;
+        std::array<double, num_elements> stream{};
+        for (int g = i; g <= j; ++g) {
+            for (const int e : groups_[g]) {
+                stream[e] = spec_.feed.mole_fraction[e] * spec_.feed_re_mol_per_h;
+            }
+        }
+        cut.design = cut_design_spec(spec_, groups_, k, cut_purities(i, j, k), stream,
+                                     theory::FeedPhase::aqueous);
+        cut.design.feed.name = "products " + split_label(i, j, k);
+        cut.design.split_label = split_label(i, j, k);
+        return priced_.emplace(key, hooks_.cut_cost(cut)).first->second;
     }
 
     double best(int i, int j)
@@ -157,15 +220,18 @@ public:
 private:
     const SeparateSpec& spec_;
     const std::vector<std::vector<int>>& groups_;
+    const SeparateHooks& hooks_;
     std::vector<double> fraction_;
     std::map<std::pair<int, int>, std::pair<double, int>> memo_;
+    mutable std::map<std::tuple<int, int, int>, double> priced_;
 };
 
 class PlantBuilder {
 public:
     PlantBuilder(const SeparateSpec& spec, Sequencer& sequencer, SeparateResult& result,
-                 const std::function<void(const std::string&)>& progress)
-        : spec_(spec), sequencer_(sequencer), result_(result), progress_(progress)
+                 const std::function<void(const std::string&)>& progress,
+                 const SeparateHooks& hooks)
+        : spec_(spec), sequencer_(sequencer), result_(result), progress_(progress), hooks_(hooks)
     {
     }
 
@@ -206,35 +272,12 @@ public:
         }
         const int k = sequencer_.cut(i, j);
         const auto [purity_a, purity_b] = sequencer_.cut_purities(i, j, k);
-        DesignSpec d;
-        d.root = spec_.root;
-        d.system = spec_.system;
-        d.system_reference = spec_.system_reference;
-        d.order = spec_.system.extraction_order();
-        double total = 0.0;
-        for (const double x : stream) {
-            total += x;
-        }
+        DesignSpec d = cut_design_spec(spec_, groups, k, {purity_a, purity_b}, stream, phase);
         d.feed.name = from;
-        for (int e = 0; e < num_elements; ++e) {
-            d.feed.mole_fraction[e] = stream[e] / total;
-        }
-        d.feed_re_mol_per_h = total;
-        d.feed_concentration_mol_per_L = spec_.feed_concentration_mol_per_L;
-        d.feed_phase = phase;
         d.split_label = sequencer_.split_label(i, j, k);
-        const auto position = [&](int element) {
-            return static_cast<int>(std::find(d.order.begin(), d.order.end(), element) -
-                                    d.order.begin());
-        };
-        d.key_b_position = position(groups[k].back());
-        d.cut_position = position(groups[k + 1].front());
-        d.purity_a = purity_a;
-        d.purity_b = purity_b;
         // Linked: a more extractable side that is split further leaves as loaded organic.
         const bool a_linked = spec_.linked && k + 1 < j;
         d.strip_stages = a_linked ? 0 : spec_.strip_stages;
-        d.tradeoff_points = 0;
         PlantCascade c;
         c.index = static_cast<int>(result_.cascades.size()) + 1;
         c.split = d.split_label;
@@ -265,13 +308,13 @@ public:
             d.reflux_mode = RefluxMode::multiple;
             d.reflux_multiple = aqueous.s_opt / aqueous.s_min;
             try {
-                c.design = design(d);
+                c.design = design_cut(d);
             } catch (const InfeasibleError&) {
                 d.reflux_mode = RefluxMode::optimum;
-                c.design = design(d);
+                c.design = design_cut(d);
             }
         } else {
-            c.design = design(d);
+            c.design = design_cut(d);
         }
         c.spec = d;
         result_.simulations += c.design.simulations;
@@ -295,10 +338,15 @@ public:
     }
 
 private:
+    DesignResult design_cut(const DesignSpec& d) const
+    {
+        return hooks_.design ? hooks_.design(d) : design(d);
+    }
     const SeparateSpec& spec_;
     Sequencer& sequencer_;
     SeparateResult& result_;
     const std::function<void(const std::string&)>& progress_;
+    const SeparateHooks& hooks_;
 };
 
 }  // namespace
@@ -357,7 +405,8 @@ SeparateSpec parse_separate(const InputNode& root)
 }
 
 SeparateResult separate(const SeparateSpec& spec,
-                        const std::function<void(const std::string&)>& progress)
+                        const std::function<void(const std::string&)>& progress,
+                        const SeparateHooks& hooks)
 {
     const auto start_time = std::chrono::steady_clock::now();
     SeparateResult result;
@@ -399,7 +448,7 @@ SeparateResult separate(const SeparateSpec& spec,
                               std::to_string(spec.lump_below) +
                               " mole fraction): there is nothing to separate; lower lump-below");
     }
-    Sequencer sequencer(spec, result.product_groups);
+    Sequencer sequencer(spec, result.product_groups, hooks);
     const int last = static_cast<int>(result.product_groups.size()) - 1;
     if (!std::isfinite(sequencer.best(0, last))) {
         throw InfeasibleError(
@@ -425,7 +474,7 @@ SeparateResult separate(const SeparateSpec& spec,
     const auto build = [&](const SeparateSpec& s) {
         result.cascades.clear();
         result.products.clear();
-        PlantBuilder builder(s, sequencer, result, progress);
+        PlantBuilder builder(s, sequencer, result, progress, hooks);
         builder.build(0, last, feed, 0, "", theory::FeedPhase::aqueous);
         PlantTotals totals;
         for (const auto& c : result.cascades) {
@@ -470,11 +519,14 @@ SeparateResult separate(const SeparateSpec& spec,
     result.base_mol_per_kg_product = result.base_mol_per_h / kg_products;
     result.hcl_mol_per_kg_product = result.hcl_mol_per_h / kg_products;
     result.notes.push_back(
-        "sequence chosen with the short-cut costs of the countercurrent-extraction theory "
-        "(objective: " +
-        std::to_string(spec.stage_weight) + " x stages + " + std::to_string(spec.reagent_weight) +
-        " x mol base and acid per mol feed RE); the chosen plant is designed and simulated "
-        "rigorously");
+        !hooks.sequence_note.empty()
+            ? hooks.sequence_note
+            : "sequence chosen with the short-cut costs of the countercurrent-extraction theory "
+              "(objective: " +
+                  std::to_string(spec.stage_weight) + " x stages + " +
+                  std::to_string(spec.reagent_weight) +
+                  " x mol base and acid per mol feed RE); the chosen plant is designed and "
+                  "simulated rigorously");
     result.notes.push_back("each cascade's aqueous feed is its upstream product brought to " +
                            std::to_string(spec.feed_concentration_mol_per_L) +
                            " mol/L RE (stripped, then concentrated or diluted)");
@@ -557,75 +609,6 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
     out << YAML::EndSeq;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
-}
-
-std::string dot_stream_label(const std::string& name, double flow_L_per_h,
-                             const std::array<double, num_elements>& composition)
-{
-    char text[64];
-    std::snprintf(text, sizeof text, "\\n%.4g L/h\\n", flow_L_per_h);
-    std::string label = name + text;
-    std::vector<int> order(num_elements);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return composition[a] > composition[b]; });
-    for (int k = 0; k < 3 && composition[order[k]] >= 0.01; ++k) {
-        std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ", symbol(order[k]).c_str(),
-                      composition[order[k]]);
-        label += text;
-    }
-    return label;
-}
-
-std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
-{
-    std::ostringstream dot;
-    dot << "digraph plant {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
-    dot << "  feed [shape=box, style=rounded, label=\"" << spec.feed.name << "\\n"
-        << spec.feed_re_mol_per_h << " mol/h RE\"];\n";
-    for (const auto& c : result.cascades) {
-        dot << "  c" << c.index << " [shape=box, label=\"cascade " << c.index << "\\n"
-            << c.split << "\\n"
-            << c.design.n << " + " << c.design.m << " + " << c.design.strip << " stages\"];\n";
-    }
-    for (std::size_t p = 0; p < result.products.size(); ++p) {
-        const auto& product = result.products[p];
-        char purity[32];
-        std::snprintf(purity, sizeof purity, "%.5f", product.purity);
-        dot << "  p" << p << " [shape=ellipse, label=\"" << product.name << "\\npurity " << purity
-            << "\"];\n";
-    }
-    const auto node_of = [&](const std::string& stream) -> std::string {
-        for (const auto& c : result.cascades) {
-            if (c.feed_from == stream) {
-                return std::string("c") += std::to_string(c.index);
-            }
-        }
-        for (std::size_t p = 0; p < result.products.size(); ++p) {
-            if (result.products[p].stream == stream) {
-                return std::string("p") += std::to_string(p);
-            }
-        }
-        return "";
-    };
-    for (const auto& c : result.cascades) {
-        if (c.feed_from == "plant feed") {
-            dot << "  feed -> c" << c.index << " [label=\""
-                << dot_stream_label("feed", c.design.feed_flow_L_per_h, spec.feed.mole_fraction)
-                << "\"];\n";
-        }
-    }
-    for (const auto& c : result.cascades) {
-        const std::string name = "cascade " + std::to_string(c.index);
-        for (const auto& p : c.design.simulation.products) {
-            if (p.name == "raffinate" || p.name == c.design.product_a_name) {
-                dot << "  c" << c.index << " -> " << node_of(name + " " + p.name) << " [label=\""
-                    << dot_stream_label(p.name, p.flow_L_per_h, p.composition) << "\"];\n";
-            }
-        }
-    }
-    dot << "}\n";
-    return dot.str();
 }
 
 }  // namespace reesx

@@ -8,6 +8,7 @@ from ._results import (
     DynamicResult,
     FitResult,
     OptimizeResult,
+    PlantOptimizeResult,
     PlantResult,
     RunResult,
     SeparateResult,
@@ -56,6 +57,26 @@ def optimize(spec=None, countries=None, *, threads=0, **options):
     return OptimizeResult(
         _core.optimize(
             _options_document(spec, options, "design"), list(countries or []), int(threads)
+        )
+    )
+
+
+def optimize_plant(
+    spec=None, countries=None, *, threads=0, scenario=None, fixed_extraction=False, **options
+):
+    """The cost-optimal whole plant per country (`reesx optimize --plant`): a separate file
+    path, YAML text, dict, or separate's options (system=, feed=, purity=, feed_rate=,
+    lump_below=); countries as a list or "CN-NM,US" (default: the first country of the cost
+    data); `fixed_extraction` keeps design's scrub acid and saponification."""
+    if isinstance(countries, str):
+        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    return PlantOptimizeResult(
+        _core.optimize_plant(
+            _options_document(spec, options, "separate"),
+            list(countries or []),
+            int(threads),
+            scenario or "",
+            not fixed_extraction,
         )
     )
 

@@ -361,6 +361,54 @@ class DynamicResult(_Result):
         return self._table(table, {"products": products, "inventory": inventory})
 
 
+class PlantOptimizeResult(_Result):
+    """The cost-optimal whole plant per country, beside separate's default plant priced alike."""
+
+    @property
+    def countries(self):
+        return self.summary["country_order"]
+
+    def optimum(self, country=None):
+        """The optimal plant of a country (default: the first): sequence, cascades, products,
+        costs."""
+        return self.summary["countries"][country or self.countries[0]]["optimum"]
+
+    def to_dataframe(self, table="products"):
+        """'products': each product's USD/kg at the optimum, by country (rows: products);
+        'countries': the optimum's and the baseline's USD/kg, the saving and the gap to the
+        reference country split into prices and design."""
+        pd = _pandas()
+        s = self.summary
+
+        def products():
+            return pd.DataFrame(
+                {
+                    code: {
+                        p["name"]: p["cost_usd_per_kg"]
+                        for p in s["countries"][code]["optimum"]["products"]
+                    }
+                    for code in self.countries
+                }
+            )
+
+        def countries():
+            rows = {}
+            for code in self.countries:
+                c, g = s["countries"][code], s["comparison"][code]
+                rows[code] = {
+                    "cost_usd_per_kg": c["cost_usd_per_kg"],
+                    "baseline_cost_usd_per_kg": c["baseline"]["cost_usd_per_kg"],
+                    "saving_fraction": c["saving_fraction"],
+                    "stages": c["optimum"]["total_stages"],
+                    "gap_usd_per_kg": g["gap_usd_per_kg"],
+                    "prices_usd_per_kg": g["prices_usd_per_kg"],
+                    "design_usd_per_kg": g["design_usd_per_kg"],
+                }
+            return pd.DataFrame.from_dict(rows, orient="index")
+
+        return self._table(table, {"products": products, "countries": countries})
+
+
 class OptimizeResult(_Result):
     """The cost-optimal cascade per country, beside design's default priced alike."""
 

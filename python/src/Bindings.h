@@ -23,6 +23,8 @@ void bind_dynamic(pybind11::module_& m);
 void bind_costs(pybind11::module_& m);
 //! fit: equilibrium parameters fitted to batch data (FitBindings.cpp).
 void bind_fit(pybind11::module_& m);
+//! optimize_plant (PlantOptimizeBindings.cpp).
+void bind_plant_optimize(pybind11::module_& m);
 //! The built-in elements, systems, feeds and countries (DataBindings.cpp).
 void bind_data(pybind11::module_& m);
 

@@ -20,5 +20,6 @@ PYBIND11_MODULE(_core, m)
     reesx::python::bind_dynamic(m);
     reesx::python::bind_costs(m);
     reesx::python::bind_fit(m);
+    reesx::python::bind_plant_optimize(m);
     reesx::python::bind_data(m);
 }

@@ -39,3 +39,28 @@ def test_optimize_takes_design_options():
     assert result.countries == ["CN-NM"]
     assert result.optimum()["stages"]["total"] > 0
     assert "levelized cost, USD/kg REO" in str(result)
+
+
+def test_optimize_plant_equals_cli_json(cli, tmp_path):
+    separate_file = tmp_path / "separate.yaml"
+    separate_file.write_text(
+        "system: p507-hcl\nfeed: {composition: {La: 0.4, Ce: 0.4, Pr: 0.2}}\n"
+        "purity: 0.999\nfeed-rate: 50 kg/h REO\n"
+    )
+    code, expected, stderr = cli(
+        "optimize", "--plant", separate_file, "--countries", "CN-NM,US", "-q"
+    )
+    assert code == 0, stderr
+    result = reesx.optimize_plant(str(separate_file), countries="CN-NM,US")
+    assert without_timings(result.summary) == without_timings(expected)
+    assert result.countries == ["CN-NM", "US"]
+    for code in result.countries:
+        plant = result.optimum(code)
+        assert plant["meets_targets"]
+        assert plant["cost_usd_per_kg"] <= result.summary["countries"][code]["baseline"][
+            "cost_usd_per_kg"
+        ]
+    table = result.to_dataframe("products")
+    assert list(table.columns) == ["CN-NM", "US"]
+    assert set(table.index) == {"La", "Ce", "Pr"}
+    assert (table["US"] > table["CN-NM"]).all()

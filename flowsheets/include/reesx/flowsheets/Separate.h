@@ -97,12 +97,35 @@ struct SeparateResult {
     double seconds = 0.0;
 };
 
+//! One cut of the sequence problem (products `first`..`last` of the extraction order split
+//! between `cut` and `cut` + 1), for a caller that prices cuts its own way.
+struct SequenceCut {
+    int first = 0, last = 0, cut = 0;
+    double share_of_feed = 0.0;  //!< of the plant feed RE
+    theory::Targets targets;     //!< the theory's pseudo-binary problem (key elements)
+    //! The cut as a design: fed with the plant feed's elements of products first..last (as a
+    //! perfect upstream separation would send them), at the purity budget's group purities.
+    DesignSpec design;
+};
+
+//! What `reesx optimize` changes in `separate` (empty members: separate's own way).
+struct SeparateHooks {
+    //! The objective of a cut (summed over a plant's cuts; infinity: the cut cannot be made),
+    //! replacing stage-weight x stages + reagent-weight x reagents.
+    std::function<double(const SequenceCut&)> cut_cost;
+    //! Designs each cascade of the chosen plant, replacing `design`.
+    std::function<DesignResult(const DesignSpec&)> design;
+    //! The note that says how the sequence was chosen (replacing the weights' note).
+    std::string sequence_note;
+};
+
 //! Keys: system, feed, feed-rate, purity, lump-below (alias threshold), objective
 //! {stage-weight, reagent-weight}, strip-stages, linked.
 SeparateSpec parse_separate(const InputNode& root);
 
 SeparateResult separate(const SeparateSpec& spec,
-                        const std::function<void(const std::string&)>& progress = {});
+                        const std::function<void(const std::string&)>& progress = {},
+                        const SeparateHooks& hooks = {});
 
 //! The plant as a plant file (docs/plants.md, "Plant files"): every cascade's case, the
 //! streams between them, the products with their purity targets; `reesx run` solves it.

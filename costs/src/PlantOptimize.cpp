@@ -1,0 +1,507 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The cost-optimal plant (PlantOptimize.h, docs/optimize.md "Whole plants"):
+// 1. the sequence: separate's dynamic programme, each cut priced by shortcut_cut_cost in the
+//    country (annual USD, summed over the plant's cuts);
+// 2. the cascades: separate's builder designs the chosen cuts from the top, each cut's design
+//    (design's default) then optimized for the country by optimize_country on the feed the
+//    cascade above sends it;
+// 3. the plant and separate's default plant (the baseline) are written as plant files, solved
+//    and priced as `reesx cost PLANT.yaml` prices them; the baseline is returned if cheaper.
+#include "reesx/costs/PlantOptimize.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "reesx/core/Error.h"
+#include "reesx/costs/ExtractionSide.h"
+#include "reesx/costs/PlantCost.h"
+#include "reesx/flowsheets/Case.h"
+#include "reesx/flowsheets/Plant.h"
+
+namespace reesx::costs {
+namespace {
+
+constexpr double infinite_cost = std::numeric_limits<double>::infinity();
+//! The short-cut's reflux grid: S/S_min from 1.01 to 5 in geometric steps (the short-cut's
+//! stages diverge at S_min; beyond 5 S_min reagents dominate every cost data set we have).
+constexpr double grid_low = 1.01, grid_high = 5.0;
+constexpr int grid_points = 48;
+
+//! Streams that only name the system (the cost model takes the extractant's molar mass from
+//! it); each design's own streams replace them.
+PlantStreams placeholder_streams(const SeparateSpec& spec)
+{
+    PlantStreams s;
+    s.system_name = spec.system.name;
+    s.base_equiv_mol_per_h = 1.0;
+    return s;
+}
+
+double oxide_kg_per_mol(int element)
+{
+    return elements()[element].oxide_mass_per_mol_element_g() / 1000.0;
+}
+
+//! The flows of design's case for a cut at reflux S; every one of them is affine in S (the
+//! organic carries S, the scrub W = S - f'_A, the strip S), so two cases give them all.
+struct CaseFlows {
+    double feed_L = 0.0, organic_L = 0.0, scrub_L = 0.0, strip_L = 0.0;
+    double base_mol = 0.0, hcl_mol = 0.0;
+    std::optional<double> extractant;
+};
+
+CaseFlows case_flows(const DesignSpec& d, double s, double w)
+{
+    const CaseSpec c = parse_design_case(d, design_case_yaml(d, 5, 5, s, w), "short-cut case");
+    CaseFlows f;
+    for (const auto& feed : c.feeds) {
+        f.feed_L += feed.phase == Phase::aqueous ? feed.flow_L_per_h : 0.0;
+    }
+    f.organic_L = c.organic.flow_L_per_h;
+    f.extractant = c.organic.extractant_mol_per_L;
+    if (c.scrub && c.stages_scrub > 0) {
+        f.scrub_L = c.scrub->flow_L_per_h;
+        f.hcl_mol += c.scrub->h_mol_per_h();
+    }
+    if (c.strip && c.stages_strip > 0) {
+        f.strip_L = c.strip->flow_L_per_h;
+        f.hcl_mol += c.strip->h_mol_per_h();
+    }
+    // The saponification base the simulation books (CascadeResults.cpp): the organic's
+    // saponified extractant, else 3 per RE loaded.
+    f.base_mol = c.organic.extractant_mol_per_L && c.organic.saponification
+                     ? f.organic_L * *c.organic.extractant_mol_per_L * *c.organic.saponification
+                     : 3.0 * s * d.feed_re_mol_per_h;
+    return f;
+}
+
+CaseFlows interpolate(const CaseFlows& a, const CaseFlows& b, double t)
+{
+    const auto at = [t](double x, double y) { return std::max(0.0, x + t * (y - x)); };
+    CaseFlows f;
+    f.feed_L = a.feed_L;
+    f.organic_L = at(a.organic_L, b.organic_L);
+    f.scrub_L = at(a.scrub_L, b.scrub_L);
+    f.strip_L = at(a.strip_L, b.strip_L);
+    f.base_mol = at(a.base_mol, b.base_mol);
+    f.hcl_mol = at(a.hcl_mol, b.hcl_mol);
+    f.extractant = a.extractant;
+    return f;
+}
+
+}  // namespace
+
+double shortcut_cut_cost(const SequenceCut& cut, const CostModel& model, const Region& region)
+{
+    theory::Result r;
+    try {
+        r = theory::evaluate(cut.targets);
+    } catch (const InfeasibleError&) {
+        return infinite_cost;
+    }
+    const DesignSpec& d = cut.design;
+    const double f_a = r.f_a_product;
+    const double s1 = r.s_opt, s2 = 2.0 * r.s_opt;
+    const CaseFlows c1 = case_flows(d, s1, s1 - f_a), c2 = case_flows(d, s2, s2 - f_a);
+    const ParamValues values = model.nominal(region);
+    // The two products of an ideal cut: the feed's elements on each side of it.
+    PlantStreams base;
+    base.system_name = d.system.name;
+    base.extractant_mol_per_L = c1.extractant;
+    PlantStreams::Product a, b;
+    a.name = "A";
+    b.name = "B";
+    for (int e = 0; e < num_elements; ++e) {
+        const double kg = d.feed.mole_fraction[e] * d.feed_re_mol_per_h * oxide_kg_per_mol(e);
+        base.feed_reo_kg_per_h += kg;
+    }
+    for (std::size_t p = d.cut_position; p < d.order.size(); ++p) {
+        const int e = d.order[p];
+        a.oxide_kg_per_h[e] = d.feed.mole_fraction[e] * d.feed_re_mol_per_h * oxide_kg_per_mol(e);
+        a.reo_kg_per_h += a.oxide_kg_per_h[e];
+    }
+    for (std::size_t p = 0; p < static_cast<std::size_t>(d.cut_position); ++p) {
+        const int e = d.order[p];
+        b.oxide_kg_per_h[e] = d.feed.mole_fraction[e] * d.feed_re_mol_per_h * oxide_kg_per_mol(e);
+        b.reo_kg_per_h += b.oxide_kg_per_h[e];
+    }
+    base.products = {a, b};
+    const int strip = d.strip_stages;
+    double best = infinite_cost;
+    for (int g = 0; g < grid_points; ++g) {
+        const double s =
+            r.s_min * grid_low * std::pow(grid_high / grid_low, g / (grid_points - 1.0));
+        const double w = s - f_a;
+        double n = 0.0, m = 0.0;
+        if (!(w > 0.0)) {
+            continue;
+        }
+        theory::shortcut_stages(cut.targets, s, w, n, m);
+        if (!std::isfinite(n) || !std::isfinite(m)) {
+            continue;
+        }
+        const int ni = std::max(1, static_cast<int>(std::ceil(n)));
+        const int mi = std::max(1, static_cast<int>(std::ceil(m)));
+        const CaseFlows f = interpolate(c1, c2, (s - s1) / (s2 - s1));
+        PlantStreams st = base;
+        st.stages = ni + mi + strip;
+        st.stage_aqueous_L_per_h.assign(ni, f.feed_L + f.scrub_L);
+        st.stage_aqueous_L_per_h.insert(st.stage_aqueous_L_per_h.end(), mi, f.scrub_L);
+        st.stage_aqueous_L_per_h.insert(st.stage_aqueous_L_per_h.end(), strip, f.strip_L);
+        st.stage_organic_L_per_h.assign(st.stages, f.organic_L);
+        st.fed_aqueous_L_per_h = {f.feed_L, f.scrub_L};
+        if (strip > 0) {
+            st.fed_aqueous_L_per_h.push_back(f.strip_L);
+        } else {
+            st.strip_stoichiometric_h_mol_per_h = 3.0 * f_a * d.feed_re_mol_per_h;
+        }
+        st.fed_total_L_per_h = f.feed_L + f.organic_L + f.scrub_L + f.strip_L;
+        st.aqueous_out_L_per_h = f.feed_L + f.scrub_L + f.strip_L;
+        st.base_equiv_mol_per_h = f.base_mol;
+        st.hcl_fed_mol_per_h = f.hcl_mol;
+        best = std::min(best, model.evaluate(region, values, st).annual_cost_usd_per_year);
+    }
+    return best;
+}
+
+namespace {
+
+struct CountryWork {
+    int simulations = 0;
+    std::vector<std::string> warnings;
+};
+
+//! Design's default for the cut, then the country's optimum of it (the default kept when the
+//! search fails or finds nothing cheaper).
+DesignResult optimized_cut(const DesignSpec& d, const CostSetup& setup, const std::string& code,
+                           const PlantOptimizeOptions& options, CountryWork& work)
+{
+    DesignResult base = design(d);
+    work.simulations += base.simulations;
+    try {
+        const CountryOptimum o = optimize_country(d, setup, code, base, options.reflux_tolerance);
+        work.simulations += o.simulations;
+        for (const auto& w : o.warnings) {
+            work.warnings.push_back(d.split_label + ": " + w);
+        }
+        const PricedDesign& p = o.optimum;
+        DesignSpec chosen = d;
+        if (options.extraction_side) {
+            const ExtractionChoice x =
+                choose_extraction_side(d, setup, code, p.s, p.n, p.m, options.bounds);
+            work.simulations += x.trials;
+            chosen.scrub_acid_mol_per_L = x.scrub_acid_mol_per_L;
+            chosen.saponification = x.saponification;
+        }
+        if (p.s == base.s && p.n == base.n && p.m == base.m &&
+            chosen.scrub_acid_mol_per_L == d.scrub_acid_mol_per_L &&
+            chosen.saponification == d.saponification) {
+            return base;
+        }
+        CutSizer sizer(chosen);
+        DesignResult r = sizer.design_at(p.s, p.n, p.m);
+        work.simulations += r.simulations;
+        if (r.purity_a >= r.targets.purity_a && r.purity_b >= r.targets.purity_b) {
+            return r;
+        }
+        work.warnings.push_back(d.split_label +
+                                ": the optimized cascade misses a target when re-run; design's "
+                                "default is kept");
+    } catch (const InfeasibleError& e) {
+        work.warnings.push_back(d.split_label + ": not optimized (" + e.what() +
+                                "); design's default is kept");
+    } catch (const ConvergenceError& e) {
+        work.warnings.push_back(d.split_label + ": not optimized (" + e.what() +
+                                "); design's default is kept");
+    }
+    return base;
+}
+
+//! The cuts of a designed plant in design order, "La-Nd/Sm-Lu, La/Ce-Nd, ...".
+std::string sequence_of(const SeparateResult& r)
+{
+    std::string text;
+    for (const auto& c : r.cascades) {
+        text += (text.empty() ? "" : ", ") + c.split;
+    }
+    return text;
+}
+
+//! The plant as `reesx cost PLANT.yaml` solves and costs it, in every country of `request`.
+struct SolvedPlant {
+    SolvedPlant(std::string plant_yaml, const CostRequest& request)
+        : yaml(std::move(plant_yaml)),
+          spec(parse_plant(InputNode::load_string(yaml, "the optimized plant"))),
+          result(solve_plant(spec)),
+          study(plant_cost_study(spec, result, request))
+    {
+    }
+    std::string yaml;
+    PlantSpec spec;
+    PlantResult result;
+    PlantCostStudy study;
+};
+
+SolvedPlant solve_and_cost(const SeparateSpec& spec, const SeparateResult& r,
+                           const CostRequest& request)
+{
+    return SolvedPlant(plant_file_yaml(spec, r), request);
+}
+
+PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
+                         const SolvedPlant& solved, std::size_t country)
+{
+    const PlantCountryCost& pc = solved.study.countries.at(country);
+    PricedPlant p;
+    p.sequence = sequence_of(r);
+    p.design = r;
+    p.plant_yaml = solved.yaml;
+    p.cost = pc.plant;
+    p.total_stages = r.total_stages;
+    for (std::size_t c = 0; c < r.cascades.size(); ++c) {
+        const DesignResult& d = r.cascades[c].design;
+        const CaseSpec cas = parse_case(InputNode::load_string(d.case_yaml, "a plant's cascade"));
+        p.cascades.push_back(
+            {.split = r.cascades[c].split,
+             .s = d.s,
+             .s_over_s_min = d.s / d.theory.s_min,
+             .n = d.n,
+             .m = d.m,
+             .strip = d.strip,
+             .purity_a = d.purity_a,
+             .purity_b = d.purity_b,
+             .target_a = d.targets.purity_a,
+             .target_b = d.targets.purity_b,
+             .annual_cost_usd_per_year = pc.cascades.at(c).annual_cost_usd_per_year,
+             .scrub_acid_mol_per_L = cas.scrub ? cas.scrub->acid_mol_per_L : 0.0,
+             .saponification = cas.organic.saponification.value_or(0.0),
+             .case_yaml = d.case_yaml});
+    }
+    // Products: each cascade's annual cost shared by the final products below it by REO mass.
+    const double hours = pc.plant.operating_hours_per_year;
+    std::vector<std::vector<int>> chains;  // the cascades (0-based) each product passes through
+    std::vector<double> kg;
+    for (const auto& prod : r.products) {
+        std::vector<int> chain;
+        for (int c = prod.cascade; c > 0; c = r.cascades[c - 1].feed_cascade) {
+            chain.push_back(c - 1);
+        }
+        chains.push_back(chain);
+        // The product as the plant simulation makes it (the plant file names it so).
+        double kg_per_h = prod.kg_reo_per_h, purity = prod.purity;
+        for (const auto& s : solved.result.products) {
+            if (s.name == prod.name) {
+                kg_per_h = 0.0;
+                for (int e = 0; e < num_elements; ++e) {
+                    kg_per_h += s.value.mol_per_h[e] * oxide_kg_per_mol(e);
+                }
+                purity = s.purity;
+            }
+        }
+        kg.push_back(kg_per_h * hours);
+        p.products.push_back({.name = prod.name,
+                              .purity = purity,
+                              .recovery = prod.recovery,
+                              .target = spec.purity,
+                              .reo_kg_per_year = kg_per_h * hours,
+                              .annual_cost_usd_per_year = 0.0,
+                              .cost_usd_per_kg = 0.0,
+                              .cascades = static_cast<int>(chain.size())});
+    }
+    for (std::size_t c = 0; c < r.cascades.size(); ++c) {
+        double through = 0.0;
+        for (std::size_t q = 0; q < chains.size(); ++q) {
+            if (std::find(chains[q].begin(), chains[q].end(), static_cast<int>(c)) !=
+                chains[q].end()) {
+                through += kg[q];
+            }
+        }
+        for (std::size_t q = 0; q < chains.size() && through > 0.0; ++q) {
+            if (std::find(chains[q].begin(), chains[q].end(), static_cast<int>(c)) !=
+                chains[q].end()) {
+                p.products[q].annual_cost_usd_per_year +=
+                    p.cascades[c].annual_cost_usd_per_year * kg[q] / through;
+            }
+        }
+    }
+    double total_kg = 0.0;
+    p.meets_targets = true;
+    for (auto& prod : p.products) {
+        prod.cost_usd_per_kg =
+            prod.reo_kg_per_year > 0.0 ? prod.annual_cost_usd_per_year / prod.reo_kg_per_year : 0.0;
+        total_kg += prod.reo_kg_per_year;
+        p.meets_targets = p.meets_targets && prod.purity >= prod.target;
+    }
+    p.cost_usd_per_kg =
+        total_kg > 0.0 ? pc.plant.annual_cost_usd_per_year / total_kg : infinite_cost;
+    return p;
+}
+
+CostSetup cut_setup(const SeparateSpec& spec, const CostRequest& request)
+{
+    CostSetup setup = parse_cost_mapping(std::nullopt, spec.system.name, {});
+    apply_request(setup, request);
+    return setup;
+}
+
+PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
+                                           const PlantOptimizeOptions& options,
+                                           const std::string& code, const SeparateResult& baseline,
+                                           const SolvedPlant& baseline_solved, std::size_t index,
+                                           const std::function<void(const std::string&)>& progress)
+{
+    const auto start = std::chrono::steady_clock::now();
+    CostRequest request = options.request;
+    request.countries = {code};
+    const CostSetup setup = cut_setup(spec, request);
+    const CostModel model(setup, placeholder_streams(spec));
+    const Region& region = model.region(code);
+    CountryWork work;
+    SeparateHooks hooks;
+    hooks.cut_cost = [&](const SequenceCut& cut) { return shortcut_cut_cost(cut, model, region); };
+    hooks.design = [&](const DesignSpec& d) {
+        return optimized_cut(d, setup, code, options, work);
+    };
+    hooks.sequence_note =
+        "sequence chosen by the annual cost in " + code +
+        " of each cut's short-cut design at its cheapest reflux; every cascade then optimized "
+        "for " +
+        code + " (reesx optimize) and the plant simulated rigorously";
+    const SeparateResult plant = separate(spec, progress, hooks);
+    const SolvedPlant solved = solve_and_cost(spec, plant, request);
+
+    PlantCountryOptimum out;
+    out.code = code;
+    out.name = region.name;
+    out.optimum = priced_plant(spec, plant, solved, 0);
+    out.baseline = priced_plant(spec, baseline, baseline_solved, index);
+    out.simulations = work.simulations + solved.result.cascade_solves;
+    out.warnings = work.warnings;
+    if (!out.optimum.meets_targets) {
+        out.warnings.push_back(
+            "a product of the optimized plant misses its purity in the plant's "
+            "simulation");
+    }
+    if (!(out.optimum.cost_usd_per_kg <= out.baseline.cost_usd_per_kg) ||
+        (!out.optimum.meets_targets && out.baseline.meets_targets)) {
+        out.warnings.push_back(
+            "the optimized plant is not cheaper than separate's default plant here; the default "
+            "is returned");
+        out.optimum = out.baseline;
+        out.baseline_returned = true;
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+}  // namespace
+
+PlantOptimizeResult optimize_plant(const SeparateSpec& spec, const PlantOptimizeOptions& options,
+                                   const std::function<void(const std::string&)>& progress)
+{
+    const auto start = std::chrono::steady_clock::now();
+    PlantOptimizeResult result;
+    result.purity = spec.purity;
+    result.extraction_side = options.extraction_side;
+    result.bounds = options.bounds;
+    CostRequest request = options.request;
+    if (request.countries.empty()) {
+        const CostData data = builtin_cost_data();
+        if (data.regions.empty()) {
+            throw InputError("the cost data has no country");
+        }
+        request.countries = {data.regions.front().code};
+    }
+    const std::vector<std::string> codes = request.countries;
+    {
+        const CostSetup setup = cut_setup(spec, request);
+        const CostModel check(setup, placeholder_streams(spec));
+        for (const auto& code : codes) {
+            (void)check.region(code);  // InputError naming the known codes
+        }
+    }
+    // Separate's default plant, once: every country prices it as its baseline.
+    if (progress) {
+        progress("separate's default plant (the baseline):");
+    }
+    const SeparateResult baseline = separate(spec, progress);
+    const SolvedPlant baseline_solved = solve_and_cost(spec, baseline, request);
+
+    result.countries.resize(codes.size());
+    std::vector<std::exception_ptr> errors(codes.size());
+    std::atomic<std::size_t> next{0};
+    const std::size_t threads = std::min<std::size_t>(
+        codes.size(),
+        options.threads > 0 ? static_cast<std::size_t>(options.threads) : codes.size());
+    const auto work = [&](bool report) {
+        for (std::size_t i = next++; i < codes.size(); i = next++) {
+            try {
+                if (report && progress) {
+                    progress(codes[i] + ": the plant optimized for its prices:");
+                }
+                result.countries[i] = optimize_country_plant(
+                    spec, options, codes[i], baseline, baseline_solved, i,
+                    report ? progress : std::function<void(const std::string&)>{});
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) {
+        pool.emplace_back(work, false);
+    }
+    work(threads == 1);
+    for (auto& t : pool) {
+        t.join();
+    }
+    for (const auto& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
+    }
+
+    // The gap to the reference country: its optimal plant at each country's prices.
+    std::size_t ref = 0;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        if (codes[i] == "CN-NM") {
+            ref = i;
+        }
+    }
+    const PlantCountryOptimum& reference = result.countries[ref];
+    result.reference = reference.code;
+    const SolvedPlant ref_plant = solve_and_cost(spec, reference.optimum.design, request);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        const PlantCountryOptimum& c = result.countries[i];
+        const double ref_cost = reference.optimum.cost_usd_per_kg;
+        const double ref_here =
+            priced_plant(spec, reference.optimum.design, ref_plant, i).cost_usd_per_kg;
+        CostGap g;
+        g.code = c.code;
+        g.gap_usd_per_kg = c.optimum.cost_usd_per_kg - ref_cost;
+        g.prices_usd_per_kg = ref_here - ref_cost;
+        g.design_usd_per_kg = c.optimum.cost_usd_per_kg - ref_here;
+        g.ratio = c.optimum.cost_usd_per_kg / ref_cost;
+        result.gaps.push_back(g);
+        if (progress) {
+            progress(c.code + ": " + std::to_string(c.optimum.design.cascades.size()) +
+                     " cascades, " + std::to_string(c.optimum.total_stages) + " stages, " +
+                     std::to_string(c.simulations) + " simulations");
+        }
+    }
+    result.warnings = spec.warnings;
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace reesx::costs

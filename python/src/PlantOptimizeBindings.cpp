@@ -1,0 +1,54 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// reesx._core: `optimize_plant` (`reesx optimize --plant`).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Bindings.h"
+#include "Document.h"
+#include "reesx/costs/PlantOptimizeReport.h"
+#include "reesx/flowsheets/Separate.h"
+
+namespace py = pybind11;
+using reesx::python::to_python;
+
+namespace {
+
+struct PlantOptimizeOutput {
+    reesx::SeparateSpec spec;
+    reesx::costs::PlantOptimizeResult result;
+};
+
+}  // namespace
+
+void reesx::python::bind_plant_optimize(py::module_& m)
+{
+    py::class_<PlantOptimizeOutput>(m, "PlantOptimizeOutput")
+        .def("summary",
+             [](const PlantOptimizeOutput& o) {
+                 return to_python(reesx::costs::plant_optimize_summary(o.spec, o.result));
+             })
+        .def("text", [](const PlantOptimizeOutput& o) {
+            return reesx::costs::format_plant_optimize(o.spec, o.result);
+        });
+    m.def(
+        "optimize_plant",
+        [](Document& document, const std::vector<std::string>& countries, int threads,
+           const std::string& scenario, bool extraction_side) {
+            auto out = std::make_unique<PlantOptimizeOutput>();
+            out->spec = reesx::parse_separate(document.root());
+            reesx::costs::PlantOptimizeOptions options;
+            options.request.countries = countries;
+            options.request.scenario = scenario;
+            options.threads = threads;
+            options.extraction_side = extraction_side;
+            out->result = reesx::costs::optimize_plant(out->spec, options);
+            return out;
+        },
+        py::arg("document"), py::arg("countries"), py::arg("threads") = 0, py::arg("scenario") = "",
+        py::arg("extraction_side") = true, release_gil());
+}

@@ -1,0 +1,118 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// `reesx optimize --plant`: the cost-optimal whole plant, country by country.
+#include <iostream>
+#include <string>
+
+#include "CommandOutput.h"
+#include "OptimizeCommand.h"
+#include "reesx/core/Error.h"
+#include "reesx/costs/PlantOptimizeReport.h"
+#include "reesx/io/AtomicFile.h"
+#include "reesx/io/Results.h"
+
+namespace reesx::cli {
+namespace {
+
+//! The options that set a single cut, not a plant: refused with --plant.
+void refuse_cut_options(const OptimizeArgs& a)
+{
+    const auto refuse = [](bool given, const std::string& option) {
+        if (given) {
+            throw InputError(option +
+                             " sets a single cut; with --plant every product has the purity "
+                             "--purity (or the separate file's purity:), remove " +
+                             option);
+        }
+    };
+    refuse(!a.split.empty(), "--split");
+    refuse(a.purity_a != 0.0, "--purity-a");
+    refuse(a.purity_b != 0.0, "--purity-b");
+    refuse(a.recovery != 0.0 || !a.recovery_of.empty(), "--recovery");
+    refuse(a.middle_purity != 0.0 || a.middle_recovery != 0.0, "a middle product");
+    refuse(a.reflux_multiple != 0.0, "--reflux-multiple");
+    refuse(a.max_stages != 0, "--max-stages");
+    refuse(!a.feed_phase.empty(), "--feed-phase");
+    refuse(!a.scrub_acid.empty(), "--scrub-acid");
+    refuse(!a.efficiency.empty(), "--efficiency");
+    refuse(!a.pareto.empty(), "--pareto");
+    refuse(!a.case_path.empty(), "--case (use --plant-file)");
+}
+
+InputNode separate_input(const OptimizeArgs& a)
+{
+    std::string y;
+    const auto add = [&](const std::string& key, const std::string& value) {
+        if (!value.empty()) {
+            y += key + ": " + quoted(value) + "\n";
+        }
+    };
+    add("system", a.system.empty() && !a.feed.empty() ? "p507-hcl" : a.system);
+    add("feed", a.feed);
+    add("feed-rate", a.feed_rate);
+    if (a.purity != 0.0) {
+        y += "purity: " + shortest(a.purity) + "\n";
+    }
+    if (a.lump_below >= 0.0) {
+        y += "lump-below: " + shortest(a.lump_below) + "\n";
+    }
+    if (a.strip_stages != 0) {
+        y += "strip-stages: " + std::to_string(a.strip_stages) + "\n";
+    }
+    if (!a.file.empty() && !y.empty()) {
+        throw InputError(
+            "give the plant either as a separate file or as options (--system, --feed, "
+            "--purity, ...), not both");
+    }
+    if (a.file.empty() && a.feed.empty()) {
+        throw InputError("--plant: give a separate file or --feed (and --system, --purity)");
+    }
+    return a.file.empty() ? InputNode::load_string(y, "command line")
+                          : InputNode::load_file(a.file);
+}
+
+}  // namespace
+
+int run_plant_optimize(const OptimizeArgs& a)
+{
+    namespace rc = reesx::costs;
+    refuse_cut_options(a);
+    if (a.objective != "levelized") {
+        throw InputError("--objective: unknown objective '" + a.objective +
+                         "'; expected levelized ((capital charge + operating cost) per kg REO "
+                         "in the products)");
+    }
+    rc::PlantOptimizeOptions options;
+    options.threads = a.threads;
+    options.request.scenario = a.scenario;
+    options.extraction_side = !a.fixed_extraction;
+    if (a.countries == "all") {
+        options.request.countries = rc::builtin_cost_data().codes();
+    } else {
+        options.request.countries = split_codes(a.countries);
+        if (!a.countries.empty() && options.request.countries.empty()) {
+            throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
+        }
+    }
+    const SeparateSpec spec = parse_separate(separate_input(a));
+    const rc::PlantOptimizeResult result =
+        rc::optimize_plant(spec, options, progress_on_stderr(a.quiet));
+    if (!a.quiet) {
+        std::cout << rc::format_plant_optimize(spec, result);
+    } else {
+        for (const auto& c : result.countries) {
+            for (const auto& w : c.warnings) {
+                std::cerr << "warning: " << c.code << ": " << w << "\n";
+            }
+        }
+    }
+    if (!a.json_path.empty()) {
+        io::write_json(a.json_path, rc::plant_optimize_summary(spec, result));
+    }
+    if (!a.plant_path.empty()) {
+        io::write_text_atomically(a.plant_path, result.countries.front().optimum.plant_yaml);
+    }
+    return 0;
+}
+
+}  // namespace reesx::cli

@@ -188,6 +188,9 @@ int run_optimize(const OptimizeArgs& a)
                          ": a CSV file holds the Pareto fronts; ask for one with --pareto, "
                          "--pareto-recovery or --pareto-capital (or write .h5)");
     }
+    if (a.percentile >= 0.0 && a.robust == 0) {
+        throw InputError("--percentile sets the objective of --robust N: give --robust too");
+    }
     const DesignSpec spec = parse_design(design_input(a));
     const auto progress = progress_on_stderr(a.quiet);
     const rc::OptimizeResult result = rc::optimize(spec, options, progress);
@@ -220,8 +223,6 @@ int run_optimize(const OptimizeArgs& a)
             ro.percentile = a.percentile;
         }
         robust = rc::robust_optimum(spec, options.setup, first.code, first, ro);
-    } else if (a.percentile >= 0.0) {
-        throw InputError("--percentile sets the objective of --robust N: give --robust too");
     }
     if (!a.quiet) {
         std::cout << rc::format_optimize(spec, result);

@@ -37,14 +37,16 @@ struct Priced {
 //! Prices the candidate stage pairs in one world (a system and its cost parameters).
 class WorldPricer {
 public:
+    //! `s_min`: the nominal S_min, the unit of the refluxes reported (each sample has its own).
     WorldPricer(const DesignSpec& spec, const CostModel& model, const Region& region,
-                const ParamValues& values, double tolerance)
+                const ParamValues& values, double tolerance, double s_min)
         : spec_(spec),
           sizer_(spec_),
           model_(model),
           region_(region),
           values_(values),
-          tolerance_(tolerance)
+          tolerance_(tolerance),
+          nominal_s_min_(s_min)
     {
         floor_ = spec_.feed_phase == theory::FeedPhase::aqueous ? sizer_.theory().f_a_product : 0.0;
         const double s_min = sizer_.theory().s_min;
@@ -65,7 +67,7 @@ public:
             const CaseSpec c = parse_design_case(
                 spec_, design_case_yaml(spec_, n, m, s, sizer_.w_for(s)), "robust case");
             const CountryCost cost = model_.evaluate(region_, values_, plant_streams(c, r));
-            return {levelized_usd_per_kg(cost), s / sizer_.theory().s_min};
+            return {levelized_usd_per_kg(cost), s / nominal_s_min_};
         } catch (const ConvergenceError&) {
             return {};
         }
@@ -126,7 +128,7 @@ private:
     const CostModel& model_;
     const Region& region_;
     ParamValues values_;
-    double tolerance_;
+    double tolerance_, nominal_s_min_;
     double floor_ = 0.0, x_lo_ = 0.0, x_hi_ = 0.0;
 };
 
@@ -210,6 +212,7 @@ RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, cons
         }
     }
     const double s_start = nominal.optimum.s;
+    const double s_min = nominal.optimum.s / nominal.optimum.s_over_s_min;
     constexpr double tolerance = 1e-3;
 
     // The samples, drawn first (the work may then run in any order on any thread).
@@ -229,7 +232,7 @@ RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, cons
             try {
                 DesignSpec world = base;
                 world.system = worlds[k].system;
-                WorldPricer pricer(world, model, region, worlds[k].values, tolerance);
+                WorldPricer pricer(world, model, region, worlds[k].values, tolerance, s_min);
                 for (std::size_t p = 0; p < pairs.size(); ++p) {
                     priced[k][p] = pricer.price(pairs[p].first, pairs[p].second, s_start);
                 }
@@ -298,11 +301,17 @@ RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, cons
     // The nominal world: the nominal optimum as optimize priced it, and the robust stages at
     // the smallest reflux they need there.
     out.nominal_world_nominal_usd_per_kg = nominal.optimum.cost_usd_per_kg;
-    WorldPricer at_nominal(base, model, region, model.nominal(region), tolerance);
-    const Priced robust_here = at_nominal.price(out.robust.n, out.robust.m, s_start);
-    out.nominal_world_robust_usd_per_kg = robust_here.cost;
-    out.robust_s_over_s_min = robust_here.s_over_s_min;
-    out.simulations = simulations + at_nominal.simulations();
+    out.simulations = simulations;
+    if (out.robust.n == n0 && out.robust.m == m0) {
+        out.nominal_world_robust_usd_per_kg = nominal.optimum.cost_usd_per_kg;
+        out.robust_s_over_s_min = nominal.optimum.s_over_s_min;
+    } else {
+        WorldPricer at_nominal(base, model, region, model.nominal(region), tolerance, s_min);
+        const Priced robust_here = at_nominal.price(out.robust.n, out.robust.m, s_start);
+        out.nominal_world_robust_usd_per_kg = robust_here.cost;
+        out.robust_s_over_s_min = robust_here.s_over_s_min;
+        out.simulations += at_nominal.simulations();
+    }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
 }

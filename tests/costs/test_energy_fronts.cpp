@@ -107,7 +107,8 @@ TEST(Energy, SeparatedPlantPaysForEvaporationBetweenCascades)
     std::filesystem::create_directories(dir);
     const std::string json = (dir / "separate.json").string();
     const auto s = test::run_reesx(
-        "separate --feed \"La:0.4,Ce:0.4,Pr:0.2\" --purity 0.999 --countries CN-NM -q --json " +
+        "separate --feed \"La:0.3,Ce:0.3,Pr:0.2,Nd:0.2\" --purity 0.999 --countries CN-NM -q "
+        "--json " +
         json);
     ASSERT_EQ(s.status, 0) << s.out;
     std::ifstream in(json);

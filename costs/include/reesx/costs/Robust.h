@@ -33,7 +33,7 @@ struct RobustCandidate {
     int n = 0, m = 0;
     double objective = 0.0;  //!< mean or percentile, USD/kg; +inf when a sample fails it
     double mean_usd_per_kg = 0.0;
-    double mean_s_over_s_min = 0.0;       //!< the reflux it runs at, averaged over the samples
+    double mean_s_over_s_min = 0.0;       //!< its mean reflux over the samples / nominal S_min
     int infeasible = 0;                   //!< samples in which no reflux meets the targets
     std::vector<double> cost_usd_per_kg;  //!< per sample (NaN where infeasible)
 };

@@ -37,16 +37,17 @@ struct Priced {
 //! Prices the candidate stage pairs in one world (a system and its cost parameters).
 class WorldPricer {
 public:
-    //! `s_min`: the nominal S_min, the unit of the refluxes reported (each sample has its own).
+    //! `nominal_s_min`: the nominal S_min, the unit of the refluxes reported (each sample has its
+    //! own).
     WorldPricer(const DesignSpec& spec, const CostModel& model, const Region& region,
-                const ParamValues& values, double tolerance, double s_min)
+                const ParamValues& values, double tolerance, double nominal_s_min)
         : spec_(spec),
           sizer_(spec_),
           model_(model),
           region_(region),
           values_(values),
           tolerance_(tolerance),
-          nominal_s_min_(s_min)
+          nominal_s_min_(nominal_s_min)
     {
         floor_ = spec_.feed_phase == theory::FeedPhase::aqueous ? sizer_.theory().f_a_product : 0.0;
         const double s_min = sizer_.theory().s_min;

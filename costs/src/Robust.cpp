@@ -14,6 +14,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -204,14 +206,6 @@ RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, cons
     const Region& region = model.region(code);
 
     const int n0 = nominal.optimum.n, m0 = nominal.optimum.m;
-    std::vector<std::pair<int, int>> pairs;
-    for (int n = n0 - options.radius; n <= n0 + options.radius; ++n) {
-        for (int m = m0 - options.radius; m <= m0 + options.radius; ++m) {
-            if (n >= 1 && m >= 1) {
-                pairs.emplace_back(n, m);
-            }
-        }
-    }
     const double s_start = nominal.optimum.s;
     const double s_min = nominal.optimum.s / nominal.optimum.s_over_s_min;
     constexpr double tolerance = 1e-3;
@@ -223,80 +217,120 @@ RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, cons
     for (std::size_t k = 0; k < samples; ++k) {
         worlds.push_back(sample_world(spec.system, model, region, options.seed, k));
     }
-    std::vector<std::vector<Priced>> priced(samples, std::vector<Priced>(pairs.size()));
+    // One pricer per sample, kept warm from round to round (none for a sample that failed).
+    std::vector<std::unique_ptr<WorldPricer>> pricers(samples);
     std::vector<std::string> failures(samples);
-    std::vector<std::exception_ptr> errors(samples);
-    std::atomic<std::size_t> next{0};
-    std::atomic<int> simulations{0};
-    const auto work = [&] {
-        for (std::size_t k = next++; k < samples; k = next++) {
-            try {
-                DesignSpec world = base;
-                world.system = worlds[k].system;
-                WorldPricer pricer(world, model, region, worlds[k].values, tolerance, s_min);
-                for (std::size_t p = 0; p < pairs.size(); ++p) {
-                    priced[k][p] = pricer.price(pairs[p].first, pairs[p].second, s_start);
-                }
-                simulations += pricer.simulations();
-            } catch (const Error& e) {
-                failures[k] = e.what();  // this sample's system cannot be designed at all
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        }
-    };
+    std::map<std::pair<int, int>, std::vector<Priced>> priced;  // pair -> per sample
     const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
     const std::size_t threads = std::min<std::size_t>(
         samples, options.threads > 0 ? static_cast<std::size_t>(options.threads) : hardware);
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) {
-        pool.emplace_back(work);
-    }
-    work();
-    for (auto& t : pool) {
-        t.join();
-    }
-    for (const auto& e : errors) {
-        if (e) {
-            std::rethrow_exception(e);
+    const auto price_pairs = [&](const std::vector<std::pair<int, int>>& pairs) {
+        for (const auto& p : pairs) {
+            priced[p] = std::vector<Priced>(samples);  // filled below, each sample its entry
         }
+        std::vector<std::exception_ptr> errors(samples);
+        std::atomic<std::size_t> next{0};
+        const auto work = [&] {
+            for (std::size_t k = next++; k < samples; k = next++) {
+                if (!failures[k].empty()) {
+                    continue;
+                }
+                try {
+                    if (!pricers[k]) {
+                        DesignSpec world = base;
+                        world.system = worlds[k].system;
+                        // The trial cases must carry the sampled values, not the built-in
+                        // system's name (which would read the nominal values back).
+                        world.system_reference.clear();
+                        pricers[k] = std::make_unique<WorldPricer>(
+                            world, model, region, worlds[k].values, tolerance, s_min);
+                    }
+                    for (const auto& p : pairs) {
+                        priced.at(p)[k] = pricers[k]->price(p.first, p.second, s_start);
+                    }
+                } catch (const Error& e) {
+                    failures[k] = e.what();  // this sample's system cannot be designed at all
+                } catch (...) {
+                    errors[k] = std::current_exception();
+                }
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < threads; ++t) {
+            pool.emplace_back(work);
+        }
+        work();
+        for (auto& t : pool) {
+            t.join();
+        }
+        for (const auto& e : errors) {
+            if (e) {
+                std::rethrow_exception(e);
+            }
+        }
+    };
+    const auto candidate = [&](const std::pair<int, int>& pair) {
+        RobustCandidate c;
+        c.n = pair.first;
+        c.m = pair.second;
+        std::vector<double> s_over(samples, nan);
+        const auto& per_sample = priced.at(pair);
+        for (std::size_t k = 0; k < samples; ++k) {
+            c.cost_usd_per_kg.push_back(per_sample[k].cost);
+            s_over[k] = per_sample[k].s_over_s_min;
+        }
+        summarize(c, options.percentile, s_over);
+        return c;
+    };
+
+    // The box of stage pairs around the nominal optimum's; while the best pair is on its edge,
+    // the box moves to it (pairs already priced are not priced again).
+    constexpr int max_rounds = 10;
+    std::pair<int, int> centre{n0, m0};
+    bool at_edge = false;
+    for (int round = 0; round < max_rounds; ++round) {
+        std::vector<std::pair<int, int>> fresh;
+        for (int n = centre.first - options.radius; n <= centre.first + options.radius; ++n) {
+            for (int m = centre.second - options.radius; m <= centre.second + options.radius; ++m) {
+                if (n >= 1 && m >= 1 && !priced.contains({n, m})) {
+                    fresh.emplace_back(n, m);
+                }
+            }
+        }
+        price_pairs(fresh);
+        out.candidates.clear();
+        for (const auto& [pair, values] : priced) {
+            out.candidates.push_back(candidate(pair));
+        }
+        out.robust = *std::min_element(out.candidates.begin(), out.candidates.end(), better);
+        at_edge = options.radius > 0 && (std::abs(out.robust.n - centre.first) == options.radius ||
+                                         std::abs(out.robust.m - centre.second) == options.radius);
+        if (!at_edge) {
+            break;
+        }
+        centre = {out.robust.n, out.robust.m};
     }
+    out.nominal = candidate({n0, m0});
     for (std::size_t k = 0; k < samples; ++k) {
         if (!failures[k].empty()) {
             out.warnings.push_back("sample " + std::to_string(k) + " failed: " + failures[k]);
         }
     }
-
-    for (std::size_t p = 0; p < pairs.size(); ++p) {
-        RobustCandidate c;
-        c.n = pairs[p].first;
-        c.m = pairs[p].second;
-        std::vector<double> s_over(samples, nan);
-        for (std::size_t k = 0; k < samples; ++k) {
-            c.cost_usd_per_kg.push_back(priced[k][p].cost);
-            s_over[k] = priced[k][p].s_over_s_min;
-        }
-        summarize(c, options.percentile, s_over);
-        out.candidates.push_back(c);
-        if (c.n == n0 && c.m == m0) {
-            out.nominal = c;
-        }
+    int simulations = 0;
+    for (const auto& p : pricers) {
+        simulations += p ? p->simulations() : 0;
     }
-    out.robust = *std::min_element(out.candidates.begin(), out.candidates.end(), better);
     if (out.robust.infeasible > 0) {
         out.warnings.push_back(
-            "no stage pair within " + std::to_string(options.radius) +
-            " stages of the nominal optimum meets the targets in every sample: the robust "
-            "design fails them in " +
+            "no stage pair searched meets the targets in every sample: the robust design fails "
+            "them in " +
             std::to_string(out.robust.infeasible) + " of " + std::to_string(options.samples) +
             " samples (lower the purities, or the system's ranges are wide)");
     }
-    if (std::abs(out.robust.n - n0) == options.radius ||
-        std::abs(out.robust.m - m0) == options.radius) {
-        out.warnings.push_back("the robust stage pair is at the edge of the pairs searched (" +
-                               std::to_string(options.radius) +
-                               " stages from the nominal optimum's): a wider search may find a "
-                               "cheaper one");
+    if (at_edge) {
+        out.warnings.push_back("after " + std::to_string(max_rounds) +
+                               " moves of the box of stage pairs searched the robust pair is "
+                               "still at its edge: a wider --robust-radius may find a cheaper one");
     }
 
     // The nominal world: the nominal optimum as optimize priced it, and the robust stages at

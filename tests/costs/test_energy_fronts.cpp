@@ -182,7 +182,7 @@ TEST(Robust, NeverDearerThanTheNominalDesignOnTheSameSamples)
     ro.radius = 1;
     ro.threads = 2;
     const RobustResult r = robust_optimum(spec, options.setup, "CN-NM", opt, ro);
-    ASSERT_EQ(r.candidates.size(), 9u);
+    ASSERT_GE(r.candidates.size(), 9u);  // the 3 x 3 box, and more where it moved
     EXPECT_EQ(r.nominal.n, opt.optimum.n);
     EXPECT_EQ(r.nominal.m, opt.optimum.m);
     ASSERT_EQ(r.nominal.cost_usd_per_kg.size(), 4u);

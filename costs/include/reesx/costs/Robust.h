@@ -23,7 +23,8 @@ struct RobustOptions {
     std::uint64_t seed = 1;
     //! Minimize this percentile (0-100) of the cost over the samples instead of its mean.
     std::optional<double> percentile;
-    //! Stage pairs searched: the nominal optimum's (n, m) +- radius in each section.
+    //! Stage pairs searched: the nominal optimum's (n, m) +- radius in each section; while the
+    //! best is on the edge of that box, the box moves to it (up to 10 times).
     int radius = 2;
     int threads = 0;  //!< samples at once; 0: every hardware thread
 };

@@ -9,12 +9,114 @@
 
 #include "CommandOutput.h"
 #include "reesx/core/Error.h"
+#include "reesx/costs/FrontsReport.h"
 #include "reesx/costs/OptimizeReport.h"
 #include "reesx/costs/SampledCostsReport.h"
+#include "reesx/flowsheets/Case.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
 
 namespace reesx::cli {
+namespace {
+
+//! A comma-separated list of fractions in (lowest, 1), e.g. "0.99,0.999".
+std::vector<double> fractions(const std::string& option, const std::string& list, double lowest)
+{
+    std::vector<double> out;
+    for (const auto& text : split_codes(list)) {
+        std::size_t used = 0;
+        double value = 0.0;
+        try {
+            value = std::stod(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size()) {
+            throw InputError(option + ": expected fractions such as 0.99,0.999,0.9999, found '" +
+                             text + "'");
+        }
+        if (!(value > lowest && value < 1.0)) {
+            throw InputError(option + ": a value must lie between " + shortest(lowest) +
+                             " and 1, found '" + text + "'");
+        }
+        out.push_back(value);
+    }
+    return out;
+}
+
+enum class OutputKind { none, csv, hdf5 };
+
+OutputKind output_kind(const std::string& path)
+{
+    const auto ends = [&](const std::string& tail) {
+        return path.size() > tail.size() &&
+               path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (path.empty()) {
+        return OutputKind::none;
+    }
+    if (ends(".csv")) {
+        return OutputKind::csv;
+    }
+    if (ends(".h5") || ends(".hdf5")) {
+        return OutputKind::hdf5;
+    }
+    throw InputError("-o " + path +
+                     ": expected a file name ending .csv (the Pareto fronts) or .h5 (HDF5)");
+}
+
+//! The HDF5 result file: the common header, the first country's optimal cascade at the root,
+//! the optima of every country, the fronts and the robust optimum (interface.md, "HDF5").
+void write_optimize_hdf5(const std::string& path, const DesignSpec& spec,
+                         const costs::OptimizeResult& result, const costs::ParetoFronts& fronts,
+                         const nlohmann::json& summary)
+{
+    const auto& best = result.countries.front().optimum;
+    const CaseSpec cascade = parse_case(InputNode::load_string(best.case_yaml, "the optimal case"));
+    Cascade solver(cascade);
+    const CascadeResult solved = solver.solve();
+    const nlohmann::json input = {{"split", spec.split_label},
+                                  {"system", spec.system.name},
+                                  {"targets", summary.at("targets")},
+                                  {"country_order", summary.at("country_order")}};
+    io::write_file_atomically(path, [&](const std::string& temp) {
+        io::Hdf5Writer h5(temp);
+        io::write_result_header(h5, "optimize", spec.root ? spec.root->source_name() : "", input,
+                                spec.root ? spec.root->dump() : std::string());
+        h5.write_attribute("/", "case_yaml", best.case_yaml);
+        io::write_cascade_hdf5(h5, "", cascade, solved);
+        std::vector<std::string> codes;
+        std::vector<double> cost, capex, opex, s_over;
+        std::vector<int> n, m;
+        for (const auto& c : result.countries) {
+            codes.push_back(c.code);
+            cost.push_back(c.optimum.cost_usd_per_kg);
+            capex.push_back(c.optimum.cost.capex_usd);
+            opex.push_back(c.optimum.cost.opex_usd_per_year);
+            s_over.push_back(c.optimum.s_over_s_min);
+            n.push_back(c.optimum.n);
+            m.push_back(c.optimum.m);
+        }
+        h5.write_strings("/countries", codes);
+        h5.write_dataset("/optimum/cost_usd_per_kg", cost, "USD/kg");
+        h5.write_dataset("/optimum/capex_usd", capex, "USD");
+        h5.write_dataset("/optimum/opex_usd_per_year", opex, "USD/y");
+        h5.write_dataset("/optimum/S_over_S_min", s_over, "1");
+        h5.write_dataset("/optimum/extraction_stages", n, "1");
+        h5.write_dataset("/optimum/scrub_stages", m, "1");
+        if (!fronts.purity.empty() || !fronts.recovery.empty() ||
+            !fronts.capital_operating.empty()) {
+            costs::write_fronts_hdf5(h5, fronts);
+        }
+        if (summary.contains("robust")) {
+            h5.write_attribute("/", "robust_json", summary.at("robust").dump(2));
+        }
+        h5.close();
+    });
+}
+
+}  // namespace
+
 CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
 {
     auto* cmd = app.add_subcommand(
@@ -38,6 +140,27 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
     cmd->add_option("--pareto", a.pareto,
                     "also the front of cost against purity for the first country, e.g. "
                     "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
+    cmd->add_option("--pareto-recovery", a.pareto_recovery,
+                    "also the front of cost against the recovery of the recovery product (A "
+                    "unless the design says), e.g. \"0.9,0.95,0.99\"");
+    cmd->add_option("--pareto-capital", a.pareto_capital,
+                    "also the front of capital against operating cost from N refluxes, e.g. 12")
+        ->check(CLI::Range(2, 200));
+    cmd->add_option("-o,--output", a.output_path,
+                    "the Pareto fronts as CSV (a path ending .csv), or the optima, fronts and "
+                    "robust optimum as HDF5 (.h5)");
+    cmd->add_option("--robust", a.robust,
+                    "also the robust optimum of the first country over N samples of the "
+                    "separation factors and cost parameters, e.g. 20")
+        ->check(CLI::Range(2, 100000));
+    cmd->add_option("--percentile", a.percentile,
+                    "--robust minimizes this percentile of the cost (0-100) instead of its mean")
+        ->check(CLI::Range(0.0, 100.0));
+    cmd->add_option("--seed", a.seed, "--robust seed (same seed, same samples)");
+    cmd->add_option("--robust-radius", a.robust_radius,
+                    "--robust searches the stage pairs within this many stages of the nominal "
+                    "optimum's (default 2)")
+        ->check(CLI::Range(0, 20));
     cmd->add_option("--json", a.json_path, "JSON summary file");
     cmd->add_option("--case", a.case_path,
                     "write the first country's optimal design as a case file for reesx run");
@@ -87,30 +210,50 @@ int run_optimize(const OptimizeArgs& a)
             throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
         }
     }
-    std::vector<double> purities;
-    for (const auto& text : split_codes(a.pareto)) {
-        std::size_t used = 0;
-        double value = 0.0;
-        try {
-            value = std::stod(text, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != text.size()) {
-            throw InputError("--pareto: expected purities such as 0.99,0.999,0.9999, found '" +
-                             text + "'");
-        }
-        if (!(value > 0.5 && value < 1.0)) {
-            throw InputError("--pareto: a purity must lie between 0.5 and 1, found '" + text + "'");
-        }
-        purities.push_back(value);
+    const std::vector<double> purities = fractions("--pareto", a.pareto, 0.5);
+    const std::vector<double> recoveries = fractions("--pareto-recovery", a.pareto_recovery, 0.0);
+    const OutputKind output = output_kind(a.output_path);
+    if (output == OutputKind::csv && purities.empty() && recoveries.empty() &&
+        a.pareto_capital == 0) {
+        throw InputError("-o " + a.output_path +
+                         ": a CSV file holds the Pareto fronts; ask for one with --pareto, "
+                         "--pareto-recovery or --pareto-capital (or write .h5)");
+    }
+    if (a.percentile >= 0.0 && a.robust == 0) {
+        throw InputError("--percentile sets the objective of --robust N: give --robust too");
     }
     const DesignSpec spec = parse_design(design_input(a));
     const auto progress = progress_on_stderr(a.quiet);
     const rc::OptimizeResult result = rc::optimize(spec, options, progress);
+    const rc::CountryOptimum& first = result.countries.front();
     std::vector<rc::ParetoPoint> front;
+    rc::ParetoFronts fronts;
+    fronts.country = first.code;
+    fronts.recovery_product = spec.recovery_product;
     if (!purities.empty()) {
-        front = rc::pareto_purity(spec, options, result.countries.front().code, purities);
+        front = rc::pareto_purity(spec, options, first.code, purities);
+        for (const auto& p : front) {
+            fronts.purity.push_back(rc::front_point(p.purity, p.optimum));
+        }
+    }
+    if (!recoveries.empty()) {
+        fronts.recovery = rc::pareto_recovery(spec, options, first.code, recoveries);
+    }
+    if (a.pareto_capital > 0) {
+        fronts.capital_operating =
+            rc::pareto_capital_operating(spec, options, first.code, first, a.pareto_capital);
+    }
+    std::optional<rc::RobustResult> robust;
+    if (a.robust > 0) {
+        rc::RobustOptions ro;
+        ro.samples = a.robust;
+        ro.seed = a.seed;
+        ro.radius = a.robust_radius;
+        ro.threads = a.threads;
+        if (a.percentile >= 0.0) {
+            ro.percentile = a.percentile;
+        }
+        robust = rc::robust_optimum(spec, options.setup, first.code, first, ro);
     }
     std::optional<rc::OptimizeUncertainty> uncertainty;
     if (a.uncertainty > 0) {
@@ -122,7 +265,11 @@ int run_optimize(const OptimizeArgs& a)
     if (!a.quiet) {
         std::cout << rc::format_optimize(spec, result);
         if (!front.empty()) {
-            std::cout << rc::format_pareto(result.countries.front().code, front);
+            std::cout << rc::format_pareto(first.code, front);
+        }
+        std::cout << rc::format_fronts(fronts);
+        if (robust) {
+            std::cout << rc::format_robust(*robust);
         }
         if (uncertainty) {
             std::cout << rc::format_optimize_uncertainty(*uncertainty);
@@ -139,19 +286,29 @@ int run_optimize(const OptimizeArgs& a)
             }
         }
     }
-    if (!a.json_path.empty()) {
-        nlohmann::json j = rc::optimize_summary(spec, result);
+    nlohmann::json j = rc::optimize_summary(spec, result);
+    if (!front.empty() || !fronts.recovery.empty() || !fronts.capital_operating.empty()) {
+        j["pareto"] = rc::fronts_json(fronts);
         if (!front.empty()) {
-            j["pareto"] = {{"country", result.countries.front().code},
-                           {"purity", rc::pareto_json(front)}};
+            j["pareto"]["purity"] = rc::pareto_json(front);
         }
-        if (uncertainty) {
-            j["uncertainty"] = rc::optimize_uncertainty_json(*uncertainty);
-            for (const auto& w : uncertainty->warnings) {
-                j["warnings"].push_back(w);
-            }
+    }
+    if (robust) {
+        j["robust"] = rc::robust_json(*robust);
+    }
+    if (uncertainty) {
+        j["uncertainty"] = rc::optimize_uncertainty_json(*uncertainty);
+        for (const auto& w : uncertainty->warnings) {
+            j["warnings"].push_back(w);
         }
+    }
+    if (!a.json_path.empty()) {
         io::write_json(a.json_path, j);
+    }
+    if (output == OutputKind::csv) {
+        io::write_text_atomically(a.output_path, io::csv_text(rc::fronts_csv(fronts)));
+    } else if (output == OutputKind::hdf5) {
+        write_optimize_hdf5(a.output_path, spec, result, fronts, j);
     }
     if (!a.case_path.empty()) {
         io::write_text_atomically(a.case_path, result.countries.front().optimum.case_yaml);

@@ -15,7 +15,14 @@ struct OptimizeArgs : DesignArgs {
     std::string countries;  //!< "CN-NM,US" or "all"; empty: the first country of the data
     std::string objective = "levelized";
     std::string json_path, case_path;
-    std::string pareto;  //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
+    std::string pareto;           //!< purities of the cost-against-purity front, e.g. "0.99,0.999"
+    std::string pareto_recovery;  //!< recoveries of the cost-against-recovery front
+    int pareto_capital = 0;       //!< refluxes of the capital-against-operating front; 0: none
+    std::string output_path;      //!< -o: the fronts as CSV (.csv) or the results as HDF5
+    int robust = 0;               //!< samples of the robust optimum; 0: none
+    double percentile = -1.0;     //!< the robust objective's percentile; < 0: the mean
+    std::uint64_t seed = 1;
+    int robust_radius = 2;
     int threads = 0;
     int uncertainty = 0;  //!< samples of the system (--uncertainty N)
     std::uint64_t seed = 1;

@@ -60,7 +60,11 @@ nlohmann::json cost_separated_plant(const SeparateSpec& spec, const SeparateResu
         InputNode::load_string(plant_file_yaml(spec, result), "the separated plant");
     const PlantSpec plant = parse_plant(root);
     const PlantResult solved = solve_plant(plant);
-    const costs::PlantCostStudy study = costs::plant_cost_study(plant, solved, request);
+    // separate designed each downstream cascade for its feed at this concentration: the
+    // water evaporated to get there is part of the plant's energy.
+    costs::CostRequest with_feeds = request;
+    with_feeds.intermediate_concentration_mol_per_L = spec.feed_concentration_mol_per_L;
+    const costs::PlantCostStudy study = costs::plant_cost_study(plant, solved, with_feeds);
     if (!quiet) {
         std::cout << "\n" << costs::format_plant_cost(study);
     }

@@ -66,6 +66,15 @@ const std::array<ParamInfo, num_global_params> global_info = {{
     {"strip-acid-excess", "-", "strip acid excess"},
     {"discount-rate", "1/y", "discount rate"},
     {"plant-life", "y", "plant life"},
+    {"solution-heat-capacity", "kJ/L/K", "heat capacity of the aqueous liquors"},
+    {"heating-temperature-rise", "K", "aqueous streams heated above ambient"},
+    {"heating-cop", "-", "heat delivered per kWh of electricity"},
+    {"evaporation-energy", "kWh/t", "evaporation, per t water (MVR)"},
+    {"precipitation-energy", "kWh/t", "oxalate precipitation, per t REO"},
+    {"calcination-energy", "kWh/t", "calcination to oxide, per t REO"},
+    {"wastewater-energy-chloride", "kWh/m3", "NaCl/MgCl2 wastewater treatment"},
+    {"wastewater-energy-ammonium", "kWh/m3", "NH4Cl wastewater treatment"},
+    {"hcl-embodied-energy", "kWh/t", "electricity embodied in HCl"},
 }};
 
 const std::set<std::string, std::less<>> confidences = {"high", "med", "low", "unverified"};
@@ -240,6 +249,11 @@ std::string check_global(GlobalParam p, const Param& value, const InputNode& whe
         case G::capacity_factor:
             if (!(value.low > 0.0 && value.high <= 1.0)) {
                 where.fail("capacity-factor must lie in (0, 1]");
+            }
+            break;
+        case G::heating_cop:
+            if (!(value.low > 0.0)) {
+                where.fail("heating-cop must be positive (and so must its range)");
             }
             break;
         case G::discount_rate:

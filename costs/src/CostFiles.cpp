@@ -155,6 +155,18 @@ void write_cost_groups(io::Hdf5Writer& h5, const CostRun& run)
         h5.write_strings("/cost/opex_items", item_names);
         h5.write_dataset("/cost/opex_breakdown", opex_items, codes.size(),
                          static_cast<std::size_t>(num_opex_items), "USD/year");
+        std::vector<std::string> energy_names;
+        std::vector<double> energy_items;
+        for (int k = 0; k < num_energy_items; ++k) {
+            energy_names.emplace_back(energy_key(static_cast<EnergyItem>(k)));
+        }
+        for (const auto& c : run.countries) {
+            energy_items.insert(energy_items.end(), c.energy_kwh_per_year_by_item.begin(),
+                                c.energy_kwh_per_year_by_item.end());
+        }
+        h5.write_strings("/cost/energy_items", energy_names);
+        h5.write_dataset("/cost/energy_breakdown", energy_items, codes.size(),
+                         static_cast<std::size_t>(num_energy_items), "kWh/year");
         if (run.monte_carlo) {
             const MonteCarloResult& mc = *run.monte_carlo;
             h5.create_group("/monte_carlo");

@@ -12,8 +12,12 @@
 // - capital recovery factor r(1+r)^n/((1+r)^n - 1) (standard annuity);
 // - extractant/diluent losses = aqueous outflow × (entrainment + solubility) + degradation of
 //   the inventory; organic inventory = organic in the stages × (1 + overhead) (costs.md 3c);
-// - electricity = mixer specific power × mixer volume + pumping energy × flow fed (costs.md 5);
-// - CO2 = grid intensity × (plant electricity + electricity embodied in NaOH) (costs.md 3a).
+// - electricity = mixer specific power × mixer volume + pumping energy × flow fed (costs.md 5)
+//   + heating of the aqueous feeds (ρc_p ΔT / COP) + evaporation between cascades (MVR) +
+//   oxalate precipitation and calcination per kg REO + wastewater treatment per m3 (the data
+//   file's energy block: sources or design estimates);
+// - CO2 = grid intensity × (plant electricity + electricity embodied in NaOH and HCl)
+//   (costs.md 3a).
 #include "reesx/costs/CostModel.h"
 
 #include <algorithm>
@@ -78,6 +82,29 @@ std::string_view opex_key(OpexItem item)
     return keys[static_cast<int>(item)];
 }
 
+std::string_view energy_key(EnergyItem item)
+{
+    static constexpr std::array<std::string_view, num_energy_items> keys = {
+        "mixers",      "pumps",      "heating",       "evaporation", "precipitation",
+        "calcination", "wastewater", "naoh_embodied", "hcl_embodied"};
+    return keys[static_cast<int>(item)];
+}
+
+std::string_view energy_label(EnergyItem item)
+{
+    static constexpr std::array<std::string_view, num_energy_items> labels = {
+        "mixers",
+        "pumps",
+        "solution heating",
+        "evaporation between cascades",
+        "oxalate precipitation",
+        "calcination to oxide",
+        "wastewater treatment",
+        "embodied in NaOH (not on site)",
+        "embodied in HCl (not on site)"};
+    return labels[static_cast<int>(item)];
+}
+
 std::string_view opex_label(OpexItem item)
 {
     static constexpr std::array<std::string_view, num_opex_items> labels = {
@@ -107,9 +134,16 @@ CostSetup parse_cost_mapping(const std::optional<InputNode>& cost, const std::st
             "expected a mapping of cost settings, e.g. {countries: [CN-NM, US], "
             "base-reagent: NaOH, mixer-residence-time: 4 min}");
     }
-    std::vector<std::string_view> keys = {"countries",   "scenario",       "base-reagent",
-                                          "allocation",  "hours-per-year", "strip-loaded-organic",
-                                          "oxide-price", "regions",        "extractant-molar-mass"};
+    std::vector<std::string_view> keys = {"countries",
+                                          "scenario",
+                                          "base-reagent",
+                                          "allocation",
+                                          "hours-per-year",
+                                          "strip-loaded-organic",
+                                          "oxide-price",
+                                          "regions",
+                                          "extractant-molar-mass",
+                                          "intermediate-concentration"};
     for (int p = 0; p < num_global_params; ++p) {
         keys.push_back(info(static_cast<GlobalParam>(p)).key);
     }
@@ -179,6 +213,16 @@ CostSetup parse_cost_mapping(const std::optional<InputNode>& cost, const std::st
     }
     if (auto h = cost->find("hours-per-year")) {
         opt.hours_per_year = h->as_quantity_in(Quantity::time, "h", 1.0, 8784.0);
+    }
+    if (auto c = cost->find("intermediate-concentration")) {
+        const double value = c->as_double();
+        if (!(value > 0.0 && value < 20.0)) {
+            c->fail(
+                "expected the RE concentration (mol/L) a plant's aqueous streams are "
+                "brought to between cascades, e.g. 1.5, found " +
+                c->text());
+        }
+        opt.intermediate_concentration_mol_per_L = value;
     }
     if (auto s = cost->find("strip-loaded-organic")) {
         opt.strip_loaded_organic = s->as_bool();
@@ -269,6 +313,7 @@ PlantStreams plant_streams(const CaseSpec& spec, const CascadeResult& r)
             prod.oxide_kg_per_h[e] = p.mol_per_h[e] * reo_kg_per_mol(e);
             prod.reo_kg_per_h += prod.oxide_kg_per_h[e];
         }
+        s.finished_reo_kg_per_h += prod.reo_kg_per_h;
         s.products.push_back(prod);
     }
     return s;
@@ -487,12 +532,6 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
     at(OpexItem::extractant) = c.extractant_kg_per_year * v.r(R::extractant_price);
     at(OpexItem::diluent) = c.diluent_kg_per_year * v.r(R::diluent_price);
 
-    // Electricity: mixers and pumps.
-    c.power_kW = v.g(G::mixer_power) * c.mixer_volume_m3 +
-                 v.g(G::pumping_energy) * s.fed_total_L_per_h / 1000.0;
-    c.electricity_kwh_per_year = c.power_kW * hours;
-    at(OpexItem::electricity) = c.electricity_kwh_per_year * v.r(R::electricity_price);
-
     // Labour: round-the-clock positions.
     const double positions =
         v.g(G::operator_positions_base) + v.g(G::operator_positions_per_stage) * s.stages;
@@ -503,15 +542,43 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
     at(OpexItem::tax_insurance) = v.g(G::tax_insurance_fraction) * c.installed_usd;
     c.wastewater_m3_per_year = s.aqueous_out_L_per_h / 1000.0 * hours;
     at(OpexItem::wastewater) = c.wastewater_m3_per_year * v.r(R::wastewater_price);
+
+    // Energy, item by item (docs/costs.md, "Energy"); every on-site item is electricity.
+    auto& energy = c.energy_kwh_per_year_by_item;
+    const auto kwh = [&](EnergyItem i) -> double& { return energy[static_cast<int>(i)]; };
+    const double aqueous_fed_L_per_h =
+        std::accumulate(s.fed_aqueous_L_per_h.begin(), s.fed_aqueous_L_per_h.end(), 0.0);
+    kwh(EnergyItem::mixers) = v.g(G::mixer_power) * c.mixer_volume_m3 * hours;
+    kwh(EnergyItem::pumps) = v.g(G::pumping_energy) * s.fed_total_L_per_h / 1000.0 * hours;
+    // kJ/h of sensible heat / 3600 = kW of heat; / COP = kW of electricity.
+    kwh(EnergyItem::heating) = aqueous_fed_L_per_h * v.g(G::solution_heat_capacity) *
+                               v.g(G::heating_temperature_rise) / 3600.0 / v.g(G::heating_cop) *
+                               hours;
+    c.evaporated_water_t_per_year = s.evaporated_water_L_per_h / 1000.0 * hours;  // 1 kg/L
+    kwh(EnergyItem::evaporation) = c.evaporated_water_t_per_year * v.g(G::evaporation_energy);
+    const double finished_t_per_year = s.finished_reo_kg_per_h / 1000.0 * hours;
+    kwh(EnergyItem::precipitation) = finished_t_per_year * v.g(G::precipitation_energy);
+    kwh(EnergyItem::calcination) = finished_t_per_year * v.g(G::calcination_energy);
+    kwh(EnergyItem::wastewater) =
+        c.wastewater_m3_per_year * (opt.base == BaseReagent::nh3
+                                        ? v.g(G::wastewater_energy_ammonium)
+                                        : v.g(G::wastewater_energy_chloride));
+    if (opt.base == BaseReagent::naoh) {
+        kwh(EnergyItem::naoh_embodied) = c.base_t_per_year * v.g(G::chloralkali_energy);
+    }
+    kwh(EnergyItem::hcl_embodied) = c.hcl_t_per_year * v.g(G::hcl_embodied_energy);
+    for (int i = 0; i < num_energy_items; ++i) {
+        (is_embodied(static_cast<EnergyItem>(i)) ? c.embodied_kwh_per_year
+                                                 : c.electricity_kwh_per_year) += energy[i];
+    }
+    c.power_kW = hours > 0.0 ? c.electricity_kwh_per_year / hours : 0.0;
+    at(OpexItem::electricity) = c.electricity_kwh_per_year * v.r(R::electricity_price);
     c.opex_usd_per_year = std::accumulate(item.begin(), item.end(), 0.0);
     c.annual_cost_usd_per_year = c.opex_usd_per_year + c.capital_charge_usd_per_year;
 
-    // CO2: the plant's electricity and the electricity embodied in caustic soda.
+    // CO2: the plant's electricity and the electricity embodied in its reagents.
     c.co2_electricity_kg_per_year = c.electricity_kwh_per_year * v.r(R::grid_co2);
-    if (opt.base == BaseReagent::naoh) {
-        c.co2_reagents_kg_per_year =
-            c.base_t_per_year * v.g(G::chloralkali_energy) * v.r(R::grid_co2);
-    }
+    c.co2_reagents_kg_per_year = c.embodied_kwh_per_year * v.r(R::grid_co2);
 
     price_per_kg(c, s.feed_reo_kg_per_h, s.products, opt.allocation, oxide_price_);
     return c;

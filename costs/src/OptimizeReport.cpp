@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 
+#include "reesx/costs/Report.h"
 #include "reesx/io/Results.h"
 
 namespace reesx::costs {
@@ -58,6 +59,7 @@ nlohmann::json design_json(const PricedDesign& d)
         {"hcl_t_per_year", c.hcl_t_per_year},
         {"organic_inventory_m3", c.organic_inventory_m3},
         {"energy_kwh_per_kg", c.energy_kwh_per_kg_reo_fed},
+        {"energy_breakdown", energy_json(c)},
         {"co2_kg_per_kg", c.co2_kg_per_kg_reo_fed}};
 }
 

@@ -23,9 +23,13 @@ PlantStreams cascade_streams(const PlantResult& result, int c)
     PlantStreams s = plant_streams(result.specs[c], result.cascades[c]);
     s.aqueous_out_L_per_h = 0.0;
     s.strip_stoichiometric_h_mol_per_h = 0.0;
+    s.finished_reo_kg_per_h = 0.0;
     for (const auto& p : result.products) {
         if (p.cascade != c) {
             continue;
+        }
+        for (int e = 0; e < num_elements; ++e) {
+            s.finished_reo_kg_per_h += p.value.mol_per_h[e] * oxide_kg_per_mol(e);
         }
         if (p.value.phase == Phase::aqueous) {
             s.aqueous_out_L_per_h += p.value.flow_L_per_h;
@@ -35,6 +39,24 @@ PlantStreams cascade_streams(const PlantResult& result, int c)
         }
     }
     return s;
+}
+
+//! Water evaporated from the aqueous streams feeding cascade `c` to bring them to
+//! `concentration_mol_per_L` RE (a more concentrated stream is diluted, which costs no
+//! energy beyond pumping), L/h.
+double evaporated_into(const PlantSpec& spec, const PlantResult& result, int c,
+                       double concentration_mol_per_L)
+{
+    double water_L_per_h = 0.0;
+    for (std::size_t k = 0; k < spec.streams.size() && k < result.streams.size(); ++k) {
+        const StreamValue& v = result.streams[k];
+        if (spec.streams[k].to != c || spec.streams[k].inlet != Inlet::feed ||
+            v.phase != Phase::aqueous) {
+            continue;
+        }
+        water_L_per_h += std::max(0.0, v.flow_L_per_h - v.re_mol_per_h() / concentration_mol_per_L);
+    }
+    return water_L_per_h;
 }
 
 //! The plant as one set of streams: every cascade's stages and streams, the plant feed and the
@@ -59,6 +81,8 @@ PlantStreams whole_plant_streams(const PlantResult& result, const std::vector<Pl
         s.base_equiv_mol_per_h += c.base_equiv_mol_per_h;
         s.hcl_fed_mol_per_h += c.hcl_fed_mol_per_h;
         s.strip_stoichiometric_h_mol_per_h += c.strip_stoichiometric_h_mol_per_h;
+        s.evaporated_water_L_per_h += c.evaporated_water_L_per_h;
+        s.finished_reo_kg_per_h += c.finished_reo_kg_per_h;
     }
     for (int e = 0; e < num_elements; ++e) {
         s.feed_reo_kg_per_h += result.feed_mol_per_h[e] * oxide_kg_per_mol(e);
@@ -111,6 +135,11 @@ CountryCost add_costs(const CountryCost& a, const CountryCost& b)
     c.wastewater_m3_per_year += b.wastewater_m3_per_year;
     c.power_kW += b.power_kW;
     c.electricity_kwh_per_year += b.electricity_kwh_per_year;
+    for (int k = 0; k < num_energy_items; ++k) {
+        c.energy_kwh_per_year_by_item[k] += b.energy_kwh_per_year_by_item[k];
+    }
+    c.embodied_kwh_per_year += b.embodied_kwh_per_year;
+    c.evaporated_water_t_per_year += b.evaporated_water_t_per_year;
     c.co2_electricity_kg_per_year += b.co2_electricity_kg_per_year;
     c.co2_reagents_kg_per_year += b.co2_reagents_kg_per_year;
     c.reo_fed_kg_per_year = 0.0;
@@ -134,8 +163,13 @@ PlantCostStudy plant_cost_study(const PlantSpec& spec, const PlantResult& result
     std::vector<CostModel> models;
     std::vector<std::string> warnings;
     for (std::size_t c = 0; c < result.cascades.size(); ++c) {
+        CostSetup setup = plant_setup(spec, result.specs[c], request);
         each.push_back(cascade_streams(result, static_cast<int>(c)));
-        models.emplace_back(plant_setup(spec, result.specs[c], request), each.back());
+        if (const auto conc = setup.options.intermediate_concentration_mol_per_L) {
+            each.back().evaporated_water_L_per_h =
+                evaporated_into(spec, result, static_cast<int>(c), *conc);
+        }
+        models.emplace_back(std::move(setup), each.back());
         for (const auto& w : models.back().setup().warnings) {
             warnings.push_back(spec.cascade_names[c] + ": " + w);
         }

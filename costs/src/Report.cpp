@@ -224,6 +224,16 @@ std::string format_cost(const std::string& title, const CostModel& model, const 
     row(
         "kWh/kg REO fed", [](const CountryCost& c) { return c.energy_kwh_per_kg_reo_fed; },
         "%12.4f");
+    for (int i = 0; i < num_energy_items; ++i) {
+        row(
+            "  " + std::string(energy_label(static_cast<EnergyItem>(i))),
+            [i](const CountryCost& c) {
+                return c.reo_fed_kg_per_year > 0
+                           ? c.energy_kwh_per_year_by_item[i] / c.reo_fed_kg_per_year
+                           : 0.0;
+            },
+            "%12.4f");
+    }
     row(
         "kg CO2/kg REO fed", [](const CountryCost& c) { return c.co2_kg_per_kg_reo_fed; },
         "%12.4f");
@@ -367,6 +377,7 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
         cj["cost_usd_per_kg"] = cost;
         cj["energy_kwh_per_kg"] = energy;
         cj["co2_kg_per_kg"] = co2;
+        cj["energy_breakdown"] = energy_json(c);
         cj["product_share"] = nlohmann::json::object();
         for (const auto& p : c.products) {
             cj["product_share"][p.name] = p.share;
@@ -465,6 +476,10 @@ void apply_request(CostSetup& setup, const CostRequest& request)
                              "' (reesx countries lists them)");
         }
         setup.options.scenario = request.scenario;
+    }
+    if (request.intermediate_concentration_mol_per_L) {
+        setup.options.intermediate_concentration_mol_per_L =
+            request.intermediate_concentration_mol_per_L;
     }
     if (setup.options.countries.empty()) {
         throw InputError("--countries: give at least one country code, e.g. CN-NM,US");

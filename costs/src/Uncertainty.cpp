@@ -199,6 +199,16 @@ ExtractionSystem sample_system(const ExtractionSystem& system, std::uint64_t see
     return sample_system_with(system, rng);
 }
 
+SampledWorld sample_world(const ExtractionSystem& system, const CostModel& model,
+                          const Region& region, std::uint64_t seed, std::uint64_t index)
+{
+    SampleRng rng(seed, index);
+    SampledWorld w{sample_system_with(system, rng), {}};
+    w.values = sample_globals(model, rng);
+    sample_region(model, region, rng, w.values);
+    return w;
+}
+
 MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
                              const std::vector<std::string>& countries,
                              const MonteCarloOptions& options)

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "reesx/costs/Optimize.h"
+#include "reesx/costs/Pareto.h"
+#include "reesx/costs/Robust.h"
 
 namespace {
 
@@ -60,5 +62,51 @@ BENCHMARK(BM_Optimize17SevenCountries)
     ->Arg(7)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The fronts and the robust optimum after the one-country optimum (which is not timed).
+reesx::costs::CountryOptimum optimum17(const reesx::costs::OptimizeOptions& options)
+{
+    const reesx::DesignSpec spec = spec17();
+    return reesx::costs::optimize_country(spec, options.setup, "CN-NM", reesx::design(spec));
+}
+
+void BM_Pareto17CapitalOperating(benchmark::State& state)
+{
+    const reesx::DesignSpec spec = spec17();
+    reesx::costs::OptimizeOptions options;
+    options.setup.data = reesx::costs::builtin_cost_data();
+    const auto optimum = optimum17(options);
+    std::size_t points = 0;
+    for (auto _ : state) {
+        const auto front = reesx::costs::pareto_capital_operating(spec, options, "CN-NM", optimum,
+                                                                  static_cast<int>(state.range(0)));
+        points = front.size();
+        benchmark::DoNotOptimize(points);
+    }
+    state.counters["front_points"] = static_cast<double>(points);
+}
+BENCHMARK(BM_Pareto17CapitalOperating)->Arg(12)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Robust17(benchmark::State& state)
+{
+    const reesx::DesignSpec spec = spec17();
+    reesx::costs::OptimizeOptions options;
+    options.setup.data = reesx::costs::builtin_cost_data();
+    const auto optimum = optimum17(options);
+    reesx::costs::RobustOptions robust;
+    robust.samples = static_cast<int>(state.range(0));
+    robust.radius = 1;
+    robust.threads = 2;
+    reesx::costs::RobustResult r;
+    for (auto _ : state) {
+        r = reesx::costs::robust_optimum(spec, options.setup, "CN-NM", optimum, robust);
+        benchmark::DoNotOptimize(r.robust.objective);
+    }
+    state.counters["simulations"] = r.simulations;
+    state.counters["robust_stages"] = r.robust.n + r.robust.m;
+    state.counters["nominal_stages"] = r.nominal.n + r.nominal.m;
+    state.counters["expected_premium"] = r.robust.objective - r.nominal.objective;
+}
+BENCHMARK(BM_Robust17)->Arg(10)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

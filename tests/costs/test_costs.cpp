@@ -75,6 +75,15 @@ cost:
   strip-acid-excess: 1.2
   discount-rate: 0.1
   plant-life: 10
+  solution-heat-capacity: 4
+  heating-temperature-rise: 10
+  heating-cop: 2
+  evaporation-energy: 30
+  precipitation-energy: 100
+  calcination-energy: 2000
+  wastewater-energy-chloride: 5
+  wastewater-energy-ammonium: 20
+  hcl-embodied-energy: 1000
 )";
 
 struct Priced {
@@ -148,8 +157,20 @@ TEST(CostHandCalculation, MatchesArithmeticToTheCent)
     const double entrained_L_per_h = 13.0 * 100e-6;
     const double ext_loss_kg = (entrained_L_per_h * 0.3 + 13.0 * 10e-6) * hours + 0.1 * 16.2;
     const double dil_loss_kg = entrained_L_per_h * (2.0 / 3.0) * 0.8 * hours + 0.1 * 28.8;
-    // Power: 1 kW/m3 of mixer + 0.1 kWh/m3 of the 73 L/h fed.
-    const double kw = 1.0 * 0.01045 + 0.1 * 0.073;
+    // Per kg REO fed: 5 mol/h Nd as Nd2O3 (168.2385 g per mol Nd) and 5 mol/h Pr as Pr6O11
+    // (170.8433 g per mol Pr), atomic masses Nd 144.24, Pr 140.91, O 15.999.
+    const double reo_kg_per_h =
+        5.0 * (144.24 + 1.5 * 15.999) / 1000.0 + 5.0 * (140.91 + 11.0 / 6.0 * 15.999) / 1000.0;
+    // Power: 1 kW/m3 of mixer + 0.1 kWh/m3 of the 73 L/h fed; the 13 L/h of aqueous feeds
+    // heated 10 K at 4 kJ/L/K by a COP of 2; 100 + 2000 kWh per t REO precipitated and
+    // calcined (both products: all the REO fed); 5 kWh per m3 of the 13 L/h of raffinate.
+    const double kw_mixers = 1.0 * 0.01045, kw_pumps = 0.1 * 0.073;
+    const double kw_heating = 13.0 * 4.0 * 10.0 / 3600.0 / 2.0;
+    const double kw_precipitation = reo_kg_per_h / 1000.0 * 100.0;
+    const double kw_calcination = reo_kg_per_h / 1000.0 * 2000.0;
+    const double kw_wastewater = 13.0 / 1000.0 * 5.0;
+    const double kw =
+        kw_mixers + kw_pumps + kw_heating + kw_precipitation + kw_calcination + kw_wastewater;
     const double labour = (1.0 + 0.1 * 3) * 10.0 * 1.5 * planned;  // 156,000
     const double wastewater_m3 = 13.0 / 1000.0 * hours;
 
@@ -170,15 +191,27 @@ TEST(CostHandCalculation, MatchesArithmeticToTheCent)
     const double annual = opex + capex * crf;
     EXPECT_NEAR(c.annual_cost_usd_per_year, annual, cent);
 
-    // Per kg REO fed: 5 mol/h Nd as Nd2O3 (168.2385 g per mol Nd) and 5 mol/h Pr as Pr6O11
-    // (170.8433 g per mol Pr), atomic masses Nd 144.24, Pr 140.91, O 15.999.
-    const double reo_kg_per_h =
-        5.0 * (144.24 + 1.5 * 15.999) / 1000.0 + 5.0 * (140.91 + 11.0 / 6.0 * 15.999) / 1000.0;
     EXPECT_NEAR(c.reo_fed_kg_per_year, reo_kg_per_h * hours, 1e-9);
     EXPECT_NEAR(c.cost_usd_per_kg_reo_fed, annual / (reo_kg_per_h * hours), cent);
     EXPECT_NEAR(c.energy_kwh_per_kg_reo_fed, kw * hours / (reo_kg_per_h * hours), 1e-12);
-    // CO2: 0.5 kg/kWh × (plant kWh + 2000 kWh per t NaOH).
-    const double co2 = 0.5 * (kw * hours + 2000.0 * naoh_t);
+    // Energy item by item (kWh/y); nothing evaporated in a single cascade.
+    const auto energy = [&](EnergyItem i) {
+        return c.energy_kwh_per_year_by_item[static_cast<int>(i)];
+    };
+    const double kwh = 1e-6 * kw * hours;
+    EXPECT_NEAR(energy(EnergyItem::mixers), kw_mixers * hours, kwh);
+    EXPECT_NEAR(energy(EnergyItem::pumps), kw_pumps * hours, kwh);
+    EXPECT_NEAR(energy(EnergyItem::heating), kw_heating * hours, kwh);
+    EXPECT_EQ(energy(EnergyItem::evaporation), 0.0);
+    EXPECT_NEAR(energy(EnergyItem::precipitation), kw_precipitation * hours, kwh);
+    EXPECT_NEAR(energy(EnergyItem::calcination), kw_calcination * hours, kwh);
+    EXPECT_NEAR(energy(EnergyItem::wastewater), kw_wastewater * hours, kwh);
+    EXPECT_NEAR(energy(EnergyItem::naoh_embodied), 2000.0 * naoh_t, kwh);
+    EXPECT_NEAR(energy(EnergyItem::hcl_embodied), 1000.0 * hcl_t, kwh);
+    EXPECT_NEAR(c.electricity_kwh_per_year, kw * hours, kwh);
+    EXPECT_NEAR(c.embodied_kwh_per_year, 2000.0 * naoh_t + 1000.0 * hcl_t, kwh);
+    // CO2: 0.5 kg/kWh × (plant kWh + 2000 kWh per t NaOH + 1000 kWh per t HCl).
+    const double co2 = 0.5 * (kw * hours + 2000.0 * naoh_t + 1000.0 * hcl_t);
     EXPECT_NEAR(c.co2_kg_per_kg_reo_fed, co2 / (reo_kg_per_h * hours), 1e-12);
     // Allocation by mass: every product costs the same per kg, and the shares add up to 1.
     double share = 0.0;
@@ -204,7 +237,40 @@ TEST(CostHandCalculation, OtherBasesAndNoStripCharge)
     EXPECT_NEAR(c.opex_usd_per_year_by_item[static_cast<int>(OpexItem::base)],
                 18.0 * 0.5 * 40.304e-6 * hours * 300.0, cent);
     EXPECT_NEAR(c.hcl_t_per_year, 9.0 * 36.461e-6 * hours, 1e-12);
-    EXPECT_EQ(c.co2_reagents_kg_per_year, 0.0);  // embodied power counted for NaOH only
+    // Embodied power: none for MgO, the HCl's 1000 kWh/t.
+    EXPECT_EQ(c.energy_kwh_per_year_by_item[static_cast<int>(EnergyItem::naoh_embodied)], 0.0);
+    EXPECT_NEAR(c.co2_reagents_kg_per_year, 0.5 * 1000.0 * 9.0 * 36.461e-6 * hours, 1e-9);
+    // A chloride raffinate: 5 kWh/m3 of treatment.
+    EXPECT_NEAR(c.energy_kwh_per_year_by_item[static_cast<int>(EnergyItem::wastewater)],
+                13.0 / 1000.0 * 5.0 * hours, 1e-9);
+}
+
+TEST(CostHandCalculation, AmmoniaRaffinateCostsMoreToTreat)
+{
+    // NH3 saponification leaves NH4Cl in the raffinate: 20 kWh/m3 instead of 5, priced at the
+    // region's electricity price; the energy items still sum to the totals.
+    std::string yaml = hand_case;
+    yaml += "  base-reagent: NH3\n";
+    const Priced nh3 = price(yaml);
+    const Priced naoh = price(hand_case);
+    const CountryCost a = nh3.model->evaluate(nh3.model->region("TEST"));
+    const CountryCost b = naoh.model->evaluate(naoh.model->region("TEST"));
+    const int ww = static_cast<int>(EnergyItem::wastewater);
+    EXPECT_NEAR(a.energy_kwh_per_year_by_item[ww], 4.0 * b.energy_kwh_per_year_by_item[ww], 1e-9);
+    const double more_kwh = a.electricity_kwh_per_year - b.electricity_kwh_per_year;
+    EXPECT_NEAR(more_kwh, 3.0 * b.energy_kwh_per_year_by_item[ww], 1e-9);
+    EXPECT_NEAR(a.opex_usd_per_year_by_item[static_cast<int>(OpexItem::electricity)] -
+                    b.opex_usd_per_year_by_item[static_cast<int>(OpexItem::electricity)],
+                0.1 * more_kwh, 1e-9);
+    for (const CountryCost* c : {&a, &b}) {
+        double on_site = 0.0, embodied = 0.0;
+        for (int i = 0; i < num_energy_items; ++i) {
+            (is_embodied(static_cast<EnergyItem>(i)) ? embodied : on_site) +=
+                c->energy_kwh_per_year_by_item[i];
+        }
+        EXPECT_NEAR(on_site, c->electricity_kwh_per_year, 1e-9 * on_site);
+        EXPECT_NEAR(embodied, c->embodied_kwh_per_year, 1e-9 * embodied);
+    }
 }
 
 TEST(CostHandCalculation, AllocationByValueFollowsOxidePrices)

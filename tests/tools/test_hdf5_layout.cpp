@@ -142,6 +142,13 @@ TEST(Hdf5Layout, OneReaderForEveryCommand)
         EXPECT_EQ(dims.size(), 1u);
         EXPECT_EQ(capex.size(), io::read_strings(out(name), "/countries").size());
         EXPECT_EQ(io::read_string_attribute(out(name), "/cost/capex_usd", "units"), "USD");
+        // Energy item by item: [country × item], the items named.
+        const auto energy = io::read_dataset(out(name), "/cost/energy_breakdown", &dims);
+        EXPECT_EQ(dims,
+                  (std::vector<std::size_t>{
+                      capex.size(), io::read_strings(out(name), "/cost/energy_items").size()}));
+        EXPECT_EQ(io::read_string_attribute(out(name), "/cost/energy_breakdown", "units"),
+                  "kWh/year");
     }
     fs::remove_all(dir);
 }

@@ -84,6 +84,16 @@ enum class GlobalParam : int {
     strip_acid_excess,
     discount_rate,
     plant_life,
+    // Energy beyond mixers and pumps (docs/costs.md, "Energy").
+    solution_heat_capacity,
+    heating_temperature_rise,
+    heating_cop,
+    evaporation_energy,
+    precipitation_energy,
+    calcination_energy,
+    wastewater_energy_chloride,
+    wastewater_energy_ammonium,
+    hcl_embodied_energy,
     count
 };
 inline constexpr int num_global_params = static_cast<int>(GlobalParam::count);

@@ -32,6 +32,9 @@ struct CostOptions {
     //! feeds the next cascade unstripped.
     bool strip_loaded_organic = true;
     std::optional<double> hours_per_year;  //!< overrides 8760 h × capacity-factor
+    //! A plant's aqueous streams between cascades are brought to this RE concentration
+    //! (mol/L) before the next cascade: the water evaporated costs energy. Unset: as they leave.
+    std::optional<double> intermediate_concentration_mol_per_L;
 };
 
 //! The data (built-in, with the case's overrides) and the options of one costing run.
@@ -63,6 +66,11 @@ struct PlantStreams {
     double strip_stoichiometric_h_mol_per_h = 0.0;
     std::optional<double> extractant_mol_per_L;
     double feed_reo_kg_per_h = 0.0;
+    //! Water evaporated to bring the aqueous feeds to their concentration (a plant's
+    //! intermediate streams), L/h.
+    double evaporated_water_L_per_h = 0.0;
+    //! REO precipitated and calcined to oxide: the products that leave the plant, kg/h.
+    double finished_reo_kg_per_h = 0.0;
     struct Product {
         std::string name;
         double reo_kg_per_h = 0.0;
@@ -89,6 +97,29 @@ enum class OpexItem : int {
 inline constexpr int num_opex_items = static_cast<int>(OpexItem::count);
 std::string_view opex_key(OpexItem item);    //!< JSON key, e.g. "hcl"
 std::string_view opex_label(OpexItem item);  //!< table label
+
+//! Energy items, in table order: the plant's own electricity (priced at the country's
+//! electricity price), then the electricity embodied in its reagents (counted in kWh and CO2,
+//! not priced: the reagent prices carry it). docs/costs.md, "Energy".
+enum class EnergyItem : int {
+    mixers,
+    pumps,
+    heating,
+    evaporation,
+    precipitation,
+    calcination,
+    wastewater,
+    naoh_embodied,
+    hcl_embodied,
+    count
+};
+inline constexpr int num_energy_items = static_cast<int>(EnergyItem::count);
+inline bool is_embodied(EnergyItem item)
+{
+    return item == EnergyItem::naoh_embodied || item == EnergyItem::hcl_embodied;
+}
+std::string_view energy_key(EnergyItem item);    //!< JSON key, e.g. "calcination"
+std::string_view energy_label(EnergyItem item);  //!< table label
 
 //! The numbers a costing uses: every global and region parameter, flat, so that sensitivity
 //! and Monte Carlo can move any of them.
@@ -132,6 +163,11 @@ struct CountryCost {
     double extractant_kg_per_year = 0.0, diluent_kg_per_year = 0.0;
     double wastewater_m3_per_year = 0.0;
     double power_kW = 0.0, electricity_kwh_per_year = 0.0;
+    //! kWh per year by EnergyItem; the on-site items sum to electricity_kwh_per_year, the
+    //! embodied ones to embodied_kwh_per_year.
+    std::array<double, num_energy_items> energy_kwh_per_year_by_item{};
+    double embodied_kwh_per_year = 0.0;
+    double evaporated_water_t_per_year = 0.0;
     double co2_electricity_kg_per_year = 0.0, co2_reagents_kg_per_year = 0.0;
     // Per kg.
     double reo_fed_kg_per_year = 0.0;

@@ -34,6 +34,9 @@ struct CostRequest {
     std::string scenario;
     bool sensitivity = false;
     MonteCarloOptions monte_carlo{.samples = 0};
+    //! A plant's aqueous streams between cascades brought to this RE concentration (mol/L);
+    //! unset: the case's or plant's cost.intermediate-concentration, if any.
+    std::optional<double> intermediate_concentration_mol_per_L;
 };
 
 //! A costed case: its steady state, the cost model of its streams, and the costing.
@@ -82,6 +85,12 @@ std::string format_cost(const std::string& title, const CostModel& model, const 
 
 //! The `cost` JSON summary (without reesx_version, command and input, which the caller adds).
 nlohmann::json cost_json(const CostModel& model, const CostRun& run);
+
+//! A costing's energy item by item (docs/costs.md, "Energy"): {on_site_kwh_per_year,
+//! embodied_kwh_per_year, kwh_per_year {item}, kwh_per_kg_reo_fed {item}}; the on-site items
+//! sum to on_site_kwh_per_year (the electricity priced), the embodied ones to
+//! embodied_kwh_per_year.
+nlohmann::json energy_json(const CountryCost& c);
 
 //! What item `item` (an OpexItem, or num_opex_items for the capital charge) adds to the USD/kg
 //! REO fed of `c` over `reference`; the items sum to the difference of their USD/kg.

@@ -80,6 +80,16 @@ MonteCarloResult monte_carlo(const CaseSpec& spec, const CostModel& model,
 //! monte_carlo does: for a result joined from chunks run apart.
 void summarize_monte_carlo(MonteCarloResult& result, const std::vector<std::string>& countries);
 
+//! Sample `index` of the separation factors and of every cost parameter of one region, drawn
+//! in monte_carlo's order (system, plant-wide parameters, the region's), so that sample i is
+//! sample i of a one-country `cost --monte-carlo` with the same seed.
+struct SampledWorld {
+    ExtractionSystem system;
+    ParamValues values;
+};
+SampledWorld sample_world(const ExtractionSystem& system, const CostModel& model,
+                          const Region& region, std::uint64_t seed, std::uint64_t index);
+
 //! The extraction system of sample `index` (exposed for tests).
 ExtractionSystem sample_system(const ExtractionSystem& system, std::uint64_t seed,
                                std::uint64_t index);

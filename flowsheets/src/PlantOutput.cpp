@@ -7,6 +7,8 @@
 
 #include "reesx/io/Results.h"
 
+#include "PlantImpurityOutput.h"
+
 namespace reesx::io {
 namespace {
 
@@ -395,6 +397,7 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
     }
     j["cascades"] = cascades;
     j["warnings"] = r.warnings;
+    add_plant_impurities(r, j);
     return j;
 }
 
@@ -483,6 +486,7 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
     std::snprintf(line, sizeof line, "  largest relative error %.2e\n",
                   r.mass_balance_relative_error);
     out << line;
+    out << plant_impurity_table(r);
     const double hcl = r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
     std::snprintf(line, sizeof line,
                   "\nReagents: saponification base %.6g mol/h, HCl %.6g mol/h (scrub %.6g, strip "

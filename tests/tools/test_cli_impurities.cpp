@@ -50,7 +50,9 @@ TEST(CliImpurities, elementsListsTheIonsWithChargeMassAndExtraction)
         char mass[32];
         std::snprintf(mass, sizeof mass, " %.5g ", ion.ion_g_per_mol);
         EXPECT_NE(line.find(mass), std::string::npos) << line;
-        EXPECT_NE(line.find(" " + std::to_string(ion.charge) + " "), std::string::npos) << line;
+        char charge[16];
+        std::snprintf(charge, sizeof charge, " %d ", ion.charge);
+        EXPECT_NE(line.find(charge), std::string::npos) << line;
         EXPECT_NE(line.find(std::string(ion.oxide)), std::string::npos) << line;
         bool any = false;
         for (const auto& system : reesx::impurity_data_systems()) {

@@ -71,13 +71,13 @@ void read_products(const std::string& file, const std::string& prefix)
         EXPECT_EQ(dims, (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_elements)}));
         EXPECT_EQ(io::read_string_attribute(file, g + "/mol_per_h", "units"), "mol/h");
         // Impurity ions, where there are any: their own datasets, one column per ion.
-        for (const char* name : {"/impurity_mol_per_h", "/impurity_ppm_reo"}) {
-            if (io::object_exists(file, g + name)) {
-                io::read_dataset(file, g + name, &dims);
+        for (const char* dataset : {"/impurity_mol_per_h", "/impurity_ppm_reo"}) {
+            if (io::object_exists(file, g + dataset)) {
+                io::read_dataset(file, g + dataset, &dims);
                 EXPECT_EQ(
                     dims,
                     (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_impurities)}))
-                    << file << g << name;
+                    << file << g << dataset;
             }
         }
     }

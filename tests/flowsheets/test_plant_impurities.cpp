@@ -197,5 +197,35 @@ streams:
     EXPECT_LT(r.mass_balance_relative_error, 1e-9);
 }
 
+//! A plant whose cascades run in sulfate names and counts its acid as H2SO4.
+TEST(PlantImpurities, sulfatePlantReagentsAreSulfuricAcid)
+{
+    const std::string yaml = R"(schema: 1
+name: sulfate leachate
+cascades:
+  - name: c1
+    system: p204-hcl
+    model: mass-action
+    medium: sulfate
+    stages: {extraction: 4, strip: 2}
+    feed: {flow: 1000 L/h, concentration: 0.002 mol/L, acid: 0.03 mol/L,
+           composition: {La: 0.3, Nd: 0.4, Dy: 0.3}, impurities: {Fe3+: 0.5 g/L, Al3+: 2 g/L}}
+    organic: {flow: 100 L/h, extractant-concentration: 0.6 mol/L}
+    strip: {flow: 20 L/h, acid: 3 mol/L}
+)";
+    const PlantSpec spec = parse_plant(InputNode::load_string(yaml, "plant.yaml"));
+    const PlantResult r = solve_plant(spec);
+    // H+ of the strip: two per H2SO4.
+    EXPECT_NEAR(r.strip_acid_h_mol_per_h, 2.0 * 20.0 * 3.0, 1e-9);
+    const nlohmann::json j = io::plant_run_summary(spec, r);
+    EXPECT_EQ(j["reagents"]["acid"], "H2SO4");
+    EXPECT_NEAR(j["reagents"]["h2so4_fed_mol_per_h"].get<double>(), 20.0 * 3.0, 1e-9);
+    EXPECT_NEAR(j["reagents"]["h2so4_fed_kg_per_h"].get<double>(), 20.0 * 3.0 * 98.079e-3, 1e-9);
+    EXPECT_FALSE(j["reagents"].contains("hcl_fed_mol_per_h"));
+    const std::string table = io::format_plant_run(spec, r, false);
+    EXPECT_NE(table.find("H2SO4 60 mol/h"), std::string::npos) << table;
+    EXPECT_EQ(table.find("HCl"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace reesx

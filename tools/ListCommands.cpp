@@ -10,6 +10,8 @@
 #include "CommandOutput.h"
 #include "reesx/costs/Report.h"
 #include "reesx/thermo/Feeds.h"
+#include "reesx/thermo/Impurities.h"
+#include "reesx/thermo/Species.h"
 
 namespace reesx::cli {
 namespace {
@@ -92,6 +94,47 @@ void print_feed(const reesx::FeedComposition& feed)
     }
 }
 
+//! "p204-hcl pH½ 0.5 [0, 1.2]; p507-hcl pH½ 1.1 [0.5, 1.8] (est.)": the built-in systems
+//! that extract the impurity `species` and at which pH.
+std::string impurity_extraction_summary(int species)
+{
+    std::string out;
+    for (const auto& system : reesx::impurity_data_systems()) {
+        const auto x = reesx::builtin_impurity_extraction(system, species);
+        if (!x) {
+            continue;
+        }
+        char buffer[96];
+        std::snprintf(buffer, sizeof buffer, "%s%s pH½ %.3g [%.3g, %.3g]%s",
+                      out.empty() ? "" : "; ", system.c_str(), x->ph_half, x->ph_half_low,
+                      x->ph_half_high, x->design_estimate ? " (est.)" : "");
+        out += buffer;
+    }
+    return out.empty() ? "no built-in data (give impurity-ph-half in the case)" : out;
+}
+
+void list_impurities()
+{
+    std::printf(
+        "\nImpurity ions (species %d-%d), given per aqueous feed as impurities: {Fe3+: 40 mg/L}.\n"
+        "Extracted by cation exchange (M^z+ + z (HA)2 = M(A.HA)z + z H+) in the mass-action and\n"
+        "ph-correlation models, from the pH half-values below (D = 1 at trace loading,\n"
+        "0.6 mol/L HA); separation-factor and constant-distribution refuse feeds with them.\n",
+        reesx::num_elements, reesx::num_species - 1);
+    std::printf("%-7s %-15s %2s %10s %10s  %-6s %s\n", "ion", "name", "z", "M metal", "M ion",
+                "oxide", "extracted by (system pH½ [range]; est. = design estimate)");
+    for (int k = 0; k < reesx::num_impurities; ++k) {
+        const auto& ion = reesx::impurities()[static_cast<std::size_t>(k)];
+        std::printf("%-7s %-15s %2d %10.5g %10.5g  %-6s %s\n", std::string(ion.symbol).c_str(),
+                    std::string(ion.name).c_str(), ion.charge, ion.metal_g_per_mol,
+                    ion.ion_g_per_mol, std::string(ion.oxide).c_str(),
+                    impurity_extraction_summary(reesx::num_elements + k).c_str());
+    }
+    std::printf(
+        "Molar masses g/mol (IUPAC 2021); pH½ sources: `reesx systems NAME` does not list them,\n"
+        "thermo/data/impurities/impurity-extraction.yaml does (docs/chemistry-models.md).\n");
+}
+
 }  // namespace
 
 int list_elements()
@@ -105,6 +148,7 @@ int list_elements()
                     std::string(e.note).c_str());
     }
     std::printf("\nAtomic masses: %s\n", std::string(reesx::elements_source()).c_str());
+    list_impurities();
     return code(ExitCode::ok);
 }
 

@@ -264,7 +264,13 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
             st.organic = feed.phase == Phase::organic;
             st.acid_mol_per_L = feed.acid_mol_per_L;
             st.re_mol_per_L = feed.concentration_mol_per_L;
-            add_stream(feed.stage - 1, feed.flow_L_per_h, st, feed.impurity_charge_eq_per_L());
+            if (st.organic) {
+                // A loaded organic from another cascade (a plant stream) may hold impurity
+                // ions: each charge took the place of one H+ as a rare earth's three did.
+                st.re_mol_per_L += feed.impurity_charge_eq_per_L() / 3.0;
+            }
+            add_stream(feed.stage - 1, feed.flow_L_per_h, st,
+                       st.organic ? 0.0 : feed.impurity_charge_eq_per_L());
         }
         if (spec.scrub && spec.stages_scrub > 0) {
             add_stream(last_scrub_, spec.scrub->flow_L_per_h,

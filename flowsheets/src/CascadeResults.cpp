@@ -174,11 +174,13 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
     } else if (model_.saturated_organic()) {
         r.reagents.saponification_base_mol_per_h = 3.0 * organic_re_flux_;
     }
+    // The streams' `acid` is mol/L of HCl, or of H2SO4 (two protons each) in a sulfate medium.
+    const double protons_per_acid = spec_.medium.sulfate ? 2.0 : 1.0;
     if (spec_.scrub && spec_.stages_scrub > 0) {
-        r.reagents.scrub_acid_h_mol_per_h = spec_.scrub->h_mol_per_h();
+        r.reagents.scrub_acid_h_mol_per_h = protons_per_acid * spec_.scrub->h_mol_per_h();
     }
     if (spec_.strip && spec_.stages_strip > 0) {
-        r.reagents.strip_acid_h_mol_per_h = spec_.strip->h_mol_per_h();
+        r.reagents.strip_acid_h_mol_per_h = protons_per_acid * spec_.strip->h_mol_per_h();
         r.reagents.strip_acid_consumed_h_mol_per_h = 3.0 * r.products[1].re_mol_per_h;
     }
     r.organic_re_mol_per_L.resize(stages_);
@@ -187,7 +189,8 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
     }
     for (const auto& feed : spec_.feeds) {
         if (feed.phase == Phase::aqueous) {
-            r.reagents.feed_acid_h_mol_per_h += feed.flow_L_per_h * feed.acid_mol_per_L;
+            r.reagents.feed_acid_h_mol_per_h +=
+                protons_per_acid * feed.flow_L_per_h * feed.acid_mol_per_L;
         }
     }
     if (m_ > 0) {
@@ -258,9 +261,14 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
         }
         r.conserved_balance_relative_error.push_back(std::abs(in - out) / scale);
     }
+    // The acid a liquor still carries: free H+, plus in a sulfate medium the protons held
+    // as HSO4- (both leave unused).
     const auto h_of = [&](int j) {
-        return model_.aqueous_h_mol_per_L(
-            x.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_));
+        const double h =
+            model_.aqueous_h_mol_per_L(x.segment(static_cast<Eigen::Index>(j) * block_ + n_, m_));
+        return spec_.medium.sulfate ? h + bisulfate_mol_per_L(h, conditions_[j].sulfate_mol_per_L,
+                                                              spec_.medium.ka_bisulfate_mol_per_L)
+                                    : h;
     };
     auto& g = r.reagents;
     for (const auto& p : r.products) {
@@ -280,19 +288,27 @@ void Cascade::Impl::collect_extras(const Eigen::VectorXd& x, CascadeResult& r)
 void Cascade::Impl::finish_reagents(CascadeResult& r) const
 {
     // Molar masses, g/mol (IUPAC 2021 standard atomic weights).
-    constexpr double hcl_g_per_mol = 36.46, naoh_g_per_mol = 40.00, nh3_g_per_mol = 17.03;
+    constexpr double hcl_g_per_mol = 36.46, h2so4_g_per_mol = 98.08, naoh_g_per_mol = 40.00,
+                     nh3_g_per_mol = 17.03;
     auto& g = r.reagents;
+    // The acid fed, as the medium's acid: HCl (one H+ each) or H2SO4 (two).
+    const bool sulfate = spec_.medium.sulfate;
+    g.acid = sulfate ? "H2SO4" : "HCl";
+    const double protons_per_acid = sulfate ? 2.0 : 1.0;
+    const double acid_g_per_mol = sulfate ? h2so4_g_per_mol : hcl_g_per_mol;
     g.base = spec_.organic.base;
     g.base_kg_per_h = g.saponification_base_mol_per_h *
                       (g.base == "NH3" ? nh3_g_per_mol : naoh_g_per_mol) / 1000.0;
     g.scrub_acid_excess_h_mol_per_h = g.raffinate_acid_h_mol_per_h;
     g.strip_acid_excess_h_mol_per_h = g.strip_liquor_acid_h_mol_per_h;
     g.hcl_fed_mol_per_h =
-        g.feed_acid_h_mol_per_h + g.scrub_acid_h_mol_per_h + g.strip_acid_h_mol_per_h;
+        (g.feed_acid_h_mol_per_h + g.scrub_acid_h_mol_per_h + g.strip_acid_h_mol_per_h) /
+        protons_per_acid;
     g.hcl_consumed_mol_per_h =
-        g.hcl_fed_mol_per_h - g.raffinate_acid_h_mol_per_h - g.strip_liquor_acid_h_mol_per_h;
-    g.hcl_fed_kg_per_h = g.hcl_fed_mol_per_h * hcl_g_per_mol / 1000.0;
-    g.hcl_consumed_kg_per_h = g.hcl_consumed_mol_per_h * hcl_g_per_mol / 1000.0;
+        g.hcl_fed_mol_per_h -
+        (g.raffinate_acid_h_mol_per_h + g.strip_liquor_acid_h_mol_per_h) / protons_per_acid;
+    g.hcl_fed_kg_per_h = g.hcl_fed_mol_per_h * acid_g_per_mol / 1000.0;
+    g.hcl_consumed_kg_per_h = g.hcl_consumed_mol_per_h * acid_g_per_mol / 1000.0;
     g.per_product.clear();
     double total_reo_kg_per_h = 0.0;
     for (const auto& p : r.products) {

@@ -19,8 +19,8 @@ using namespace plant_detail;
 
 namespace {
 
-//! The stream a cascade outlet delivers as a feed of the next cascade.
-FeedSpec feed_from_stream(const StreamValue& v, Inlet inlet, int stage)
+//! The stream a cascade outlet delivers as a feed of the next cascade (`to`).
+FeedSpec feed_from_stream(const StreamValue& v, Inlet inlet, int stage, const CaseSpec& to)
 {
     FeedSpec f;
     f.phase = inlet_phase(inlet);
@@ -31,7 +31,13 @@ FeedSpec feed_from_stream(const StreamValue& v, Inlet inlet, int stage)
     for (int e = 0; e < num_elements; ++e) {
         f.mole_fraction[e] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
     }
-    f.acid_mol_per_L = f.phase == Phase::aqueous ? v.acid_mol_per_h / v.flow_L_per_h : 0.0;
+    for (int k = 0; k < num_impurities; ++k) {
+        f.impurity_mol_per_L[k] = v.impurity_mol_per_h[k] / v.flow_L_per_h;
+    }
+    // The stream carries H+; a sulfate cascade takes its acid as mol/L H2SO4 (two H+ each).
+    f.acid_mol_per_L = f.phase == Phase::aqueous
+                           ? v.acid_mol_per_h / v.flow_L_per_h / (to.medium.sulfate ? 2.0 : 1.0)
+                           : 0.0;
     return f;
 }
 
@@ -45,8 +51,9 @@ StreamValue outlet_value(const CascadeResult& r, const std::string& outlet)
         }
         v.phase = p.phase;
         v.flow_L_per_h = p.flow_L_per_h;
-        // Plant streams carry the rare earths (impurity ions stay in the cascade's products).
         std::copy_n(p.mol_per_h.begin(), num_elements, v.mol_per_h.begin());
+        std::copy_n(p.mol_per_h.begin() + num_elements, num_impurities,
+                    v.impurity_mol_per_h.begin());
         if (p.name == "raffinate") {
             v.acid_mol_per_h = r.reagents.raffinate_acid_h_mol_per_h;
         } else if (p.name == "strip_liquor") {
@@ -61,6 +68,32 @@ StreamValue outlet_value(const CascadeResult& r, const std::string& outlet)
         return v;
     }
     throw Error("internal: cascade result has no outlet '" + outlet + "'");
+}
+
+//! A plant product's impurity ions: purity over all metal ions, each ion as its spec oxide in
+//! ppm of the product's REO (as a cascade's products, Cascade.h), and its recovery; adds them
+//! to the plant's products.
+void fill_impurity_content(PlantProductResult& p,
+                           const std::array<double, num_impurities>& impurity_feed,
+                           PlantResult& result)
+{
+    double reo_g_per_h = 0.0, named = 0.0;
+    for (int e = 0; e < num_elements; ++e) {
+        reo_g_per_h += p.value.mol_per_h[e] * species_oxide_g_per_mol(e);
+    }
+    for (const int e : p.elements) {
+        named += p.value.mol_per_h[e];
+    }
+    const double metal = p.value.re_mol_per_h() + p.value.impurities_mol_per_h();
+    p.metal_purity = metal > 0.0 ? named / metal : 0.0;
+    for (int k = 0; k < num_impurities; ++k) {
+        const double mol = p.value.impurity_mol_per_h[k];
+        p.impurity_ppm_reo[k] =
+            reo_g_per_h > 0.0 ? 1e6 * mol * species_oxide_g_per_mol(num_elements + k) / reo_g_per_h
+                              : 0.0;
+        p.impurity_recovery[k] = impurity_feed[k] > 0.0 ? mol / impurity_feed[k] : 0.0;
+        result.impurity_product_mol_per_h[k] += mol;
+    }
 }
 
 }  // namespace
@@ -87,6 +120,33 @@ double StreamValue::re_mol_per_h() const
     return total;
 }
 
+double StreamValue::impurities_mol_per_h() const
+{
+    double total = 0.0;
+    for (const double x : impurity_mol_per_h) {
+        total += x;
+    }
+    return total;
+}
+
+void StreamValue::scale(double factor)
+{
+    flow_L_per_h *= factor;
+    acid_mol_per_h *= factor;
+    for (auto& m : mol_per_h) {
+        m *= factor;
+    }
+    for (auto& m : impurity_mol_per_h) {
+        m *= factor;
+    }
+}
+
+bool PlantResult::has_impurities() const
+{
+    return std::any_of(impurity_feed_mol_per_h.begin(), impurity_feed_mol_per_h.end(),
+                       [](double x) { return x > 0.0; });
+}
+
 namespace {
 
 class PlantSolver {
@@ -100,10 +160,16 @@ public:
                 for (int e = 0; e < num_elements; ++e) {
                     feed_[e] += f.re_mol_per_h() * f.mole_fraction[e];
                 }
+                for (int k = 0; k < num_impurities; ++k) {
+                    impurity_feed_[k] += f.mol_per_h_of(num_elements + k);
+                }
             }
         }
         for (const double x : feed_) {
             feed_total_ += x;
+        }
+        for (const double x : impurity_feed_) {
+            impurities_ = impurities_ || x > 0.0;
         }
     }
 
@@ -133,6 +199,8 @@ private:
     std::vector<int> order_, tears_;
     std::vector<bool> is_tear_;
     std::array<double, num_elements> feed_{};
+    std::array<double, num_impurities> impurity_feed_{};
+    bool impurities_ = false;  //!< the tear streams carry impurity ions too
     double feed_total_ = 0.0;
     std::vector<StreamValue> streams_;
     std::vector<CaseSpec> specs_;
@@ -335,6 +403,9 @@ std::vector<StreamValue> PlantSolver::estimate_streams() const
         for (int e = 0; e < num_elements; ++e) {
             value[k].mol_per_h[e] = r * feed_[e] / feed_total_;
         }
+        for (int i = 0; i < num_impurities; ++i) {
+            value[k].impurity_mol_per_h[i] = r * impurity_feed_[i] / feed_total_;
+        }
     }
     return value;
 }
@@ -345,13 +416,15 @@ void PlantSolver::solve_cascade(int c)
     for (std::size_t k = 0; k < spec_.streams.size(); ++k) {
         const auto& s = spec_.streams[k];
         if (s.to == c) {
-            stream_feeds.push_back(feed_from_stream(streams_[k], s.inlet, s.stage));
+            stream_feeds.push_back(
+                feed_from_stream(streams_[k], s.inlet, s.stage, spec_.cascades[c]));
         }
     }
     const auto same = [](const FeedSpec& a, const FeedSpec& b) {
         return a.phase == b.phase && a.stage == b.stage && a.flow_L_per_h == b.flow_L_per_h &&
                a.concentration_mol_per_L == b.concentration_mol_per_L &&
-               a.mole_fraction == b.mole_fraction && a.acid_mol_per_L == b.acid_mol_per_L;
+               a.mole_fraction == b.mole_fraction && a.acid_mol_per_L == b.acid_mol_per_L &&
+               a.impurity_mol_per_L == b.impurity_mol_per_L;
     };
     if (solved_[c] && std::equal(stream_feeds.begin(), stream_feeds.end(), solved_with_[c].begin(),
                                  solved_with_[c].end(), same)) {
@@ -391,12 +464,8 @@ void PlantSolver::pass(const std::vector<StreamValue>& tears)
             const StreamValue outlet = outlet_value(results_[c], s.outlet);
             const double f = share(s, outlet);
             StreamValue& v = streams_[k];
-            v.phase = outlet.phase;
-            v.flow_L_per_h = f * outlet.flow_L_per_h;
-            for (int e = 0; e < num_elements; ++e) {
-                v.mol_per_h[e] = f * outlet.mol_per_h[e];
-            }
-            v.acid_mol_per_h = f * outlet.acid_mol_per_h;
+            v = outlet;
+            v.scale(f);
         }
     }
 }
@@ -408,6 +477,9 @@ std::vector<double> PlantSolver::pack(const std::vector<StreamValue>& tears) con
         x.push_back(v.flow_L_per_h);
         x.push_back(v.acid_mol_per_h);
         x.insert(x.end(), v.mol_per_h.begin(), v.mol_per_h.end());
+        if (impurities_) {
+            x.insert(x.end(), v.impurity_mol_per_h.begin(), v.impurity_mol_per_h.end());
+        }
     }
     return x;
 }
@@ -422,6 +494,9 @@ std::vector<StreamValue> PlantSolver::unpack(const std::vector<double>& x) const
         tears[t].acid_mol_per_h = x[i++];
         for (int e = 0; e < num_elements; ++e) {
             tears[t].mol_per_h[e] = x[i++];
+        }
+        for (int k = 0; impurities_ && k < num_impurities; ++k) {
+            tears[t].impurity_mol_per_h[k] = x[i++];
         }
     }
     return tears;
@@ -441,6 +516,9 @@ std::vector<double> PlantSolver::scales(const std::vector<double>& g) const
         ++i;
         for (int e = 0; e < num_elements; ++e, ++i) {
             scale[i] = std::max(std::abs(g[i]), feed_[e]);
+        }
+        for (int k = 0; impurities_ && k < num_impurities; ++k, ++i) {
+            scale[i] = std::max(std::abs(g[i]), impurity_feed_[k]);
         }
     }
     return scale;
@@ -495,11 +573,7 @@ PlantResult PlantSolver::solve()
             const StreamValue outlet = outlet_value(results_[s.from], s.outlet);
             const double f = share(s, outlet);
             StreamValue v = outlet;
-            v.flow_L_per_h *= f;
-            v.acid_mol_per_h *= f;
-            for (auto& m : v.mol_per_h) {
-                m *= f;
-            }
+            v.scale(f);
             computed.push_back(v);
         }
         const std::vector<double> g = pack(computed);
@@ -557,6 +631,7 @@ PlantResult PlantSolver::solve()
     result.streams = streams_;
     result.cascade_solves = solves_;
     result.feed_mol_per_h = feed_;
+    result.impurity_feed_mol_per_h = impurity_feed_;
     // Products: what of every outlet no stream takes.
     for (int c = 0; c < count_; ++c) {
         for (const auto& o : outlets_of(spec_.cascades[c])) {
@@ -573,8 +648,9 @@ PlantResult PlantSolver::solve()
                                       " % of it; they can take at most all of it");
             }
             const double left = std::max(0.0, 1.0 - taken);
-            if (left <= 1e-12 || outlet.re_mol_per_h() <= 0.0) {
-                continue;  // all of it goes on, or it carries no RE (a stripped organic)
+            if (left <= 1e-12 ||
+                (outlet.re_mol_per_h() <= 0.0 && outlet.impurities_mol_per_h() <= 0.0)) {
+                continue;  // all of it goes on, or it carries no metal (a stripped organic)
             }
             PlantProductResult p;
             p.name = spec_.cascade_names[c] + "." + o.name;
@@ -588,11 +664,7 @@ PlantResult PlantSolver::solve()
                 }
             }
             p.value = outlet;
-            p.value.flow_L_per_h *= left;
-            p.value.acid_mol_per_h *= left;
-            for (auto& m : p.value.mol_per_h) {
-                m *= left;
-            }
+            p.value.scale(left);
             const double re = p.value.re_mol_per_h();
             int main = -1;
             for (int e = 0; e < num_elements; ++e) {
@@ -624,6 +696,7 @@ PlantResult PlantSolver::solve()
             for (const int e : p.elements) {
                 p.purity += p.composition[e];
             }
+            fill_impurity_content(p, impurity_feed_, result);
             result.products.push_back(p);
         }
     }
@@ -633,6 +706,15 @@ PlantResult PlantSolver::solve()
                 std::abs(feed_[e] - result.product_mol_per_h[e]) / feed_[e];
             result.mass_balance_relative_error =
                 std::max(result.mass_balance_relative_error, result.balance_relative_error[e]);
+        }
+    }
+    for (int k = 0; k < num_impurities; ++k) {
+        if (impurity_feed_[k] > 0.0) {
+            auto& error = result.impurity_balance_relative_error[k];
+            error = std::abs(impurity_feed_[k] - result.impurity_product_mol_per_h[k]) /
+                    impurity_feed_[k];
+            result.mass_balance_relative_error =
+                std::max(result.mass_balance_relative_error, error);
         }
     }
     for (int c = 0; c < count_; ++c) {

@@ -7,6 +7,8 @@
 #include "reesx/io/PlantOutput.h"
 #include "reesx/io/Results.h"
 
+#include "PlantImpurityOutput.h"
+
 namespace reesx::io {
 
 void write_plant_hdf5(const std::string& path, const std::string& command, const PlantSpec& spec,
@@ -58,6 +60,7 @@ void write_plant_hdf5(const std::string& path, const std::string& command, const
                          std::vector<double>(result.balance_relative_error.begin(),
                                              result.balance_relative_error.end()),
                          "1");
+        write_plant_impurities_hdf5(h5, result);
         h5.create_group("/solver");
         h5.write_attribute("/solver", "method", spec.method);
         h5.write_attribute("/solver", "iterations", static_cast<long>(result.iterations));

@@ -7,31 +7,50 @@
 
 #include "reesx/io/Results.h"
 
+#include "PlantImpurityOutput.h"
+
 namespace reesx::io {
 namespace {
 
 //! A plant's reagents in the keys of `run`'s (saponification base and HCl fed, mol/h and kg/h,
 //! and kg per kg REO of product), with the plant's older keys (base_mol_per_h, hcl_mol_per_h,
 //! mol per kg product) beside them.
+//! `acid` names the keys ("hcl", or "h2so4" with hcl_mol_per_h then mol H2SO4 and
+//! `acid_kg_per_mol` its molar mass).
 nlohmann::json plant_reagents_json(double base_mol_per_h, double base_kg_per_h,
-                                   double hcl_mol_per_h, double product_kg_per_h)
+                                   double hcl_mol_per_h, double product_kg_per_h,
+                                   const std::string& acid = "hcl",
+                                   double acid_kg_per_mol = 36.461e-3)  // IUPAC, HCl
 {
-    constexpr double hcl_kg_per_mol = 36.461e-3;  // IUPAC molar mass of HCl
-    const double hcl_kg_per_h = hcl_mol_per_h * hcl_kg_per_mol;
+    const double hcl_kg_per_h = hcl_mol_per_h * acid_kg_per_mol;
     const auto per_kg = [&](double x) {
         return product_kg_per_h > 0.0 ? x / product_kg_per_h : 0.0;
     };
     return {{"saponification_base_mol_per_h", base_mol_per_h},
             {"base_kg_per_h", base_kg_per_h},
-            {"hcl_fed_mol_per_h", hcl_mol_per_h},
-            {"hcl_fed_kg_per_h", hcl_kg_per_h},
+            {acid + "_fed_mol_per_h", hcl_mol_per_h},
+            {acid + "_fed_kg_per_h", hcl_kg_per_h},
             {"product_kg_reo_per_h", product_kg_per_h},
             {"base_kg_per_kg_product", per_kg(base_kg_per_h)},
-            {"hcl_fed_kg_per_kg_product", per_kg(hcl_kg_per_h)},
+            {acid + "_fed_kg_per_kg_product", per_kg(hcl_kg_per_h)},
             {"base_mol_per_h", base_mol_per_h},
-            {"hcl_mol_per_h", hcl_mol_per_h},
+            {acid + "_mol_per_h", hcl_mol_per_h},
             {"base_mol_per_kg_product", per_kg(base_mol_per_h)},
-            {"hcl_mol_per_kg_product", per_kg(hcl_mol_per_h)}};
+            {acid + "_mol_per_kg_product", per_kg(hcl_mol_per_h)}};
+}
+
+//! The acid a plant buys: "HCl", "H2SO4" when every cascade runs in a sulfate medium, or
+//! "HCl and H2SO4" (its H+ then summed, as HCl's keys).
+std::string plant_acid(const PlantResult& r)
+{
+    int sulfate = 0;
+    for (const auto& c : r.specs) {
+        sulfate += c.medium.sulfate ? 1 : 0;
+    }
+    if (sulfate == 0) {
+        return "HCl";
+    }
+    return sulfate == static_cast<int>(r.specs.size()) ? "H2SO4" : "HCl and H2SO4";
 }
 
 }  // namespace
@@ -344,8 +363,13 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
     for (const auto& c : r.cascades) {
         base_kg_per_h += c.reagents.base_kg_per_h;
     }
+    const std::string acid = plant_acid(r);
     j["reagents"] =
-        plant_reagents_json(r.base_mol_per_h, base_kg_per_h, hcl, r.product_kg_reo_per_h);
+        acid == "H2SO4"
+            ? plant_reagents_json(r.base_mol_per_h, base_kg_per_h, hcl / 2.0,
+                                  r.product_kg_reo_per_h, "h2so4", 98.079e-3)  // IUPAC, H2SO4
+            : plant_reagents_json(r.base_mol_per_h, base_kg_per_h, hcl, r.product_kg_reo_per_h);
+    j["reagents"]["acid"] = acid;
     j["reagents"]["scrub_acid_h_mol_per_h"] = r.scrub_acid_h_mol_per_h;
     j["reagents"]["strip_acid_h_mol_per_h"] = r.strip_acid_h_mol_per_h;
     json streams = json::array();
@@ -395,6 +419,7 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
     }
     j["cascades"] = cascades;
     j["warnings"] = r.warnings;
+    add_plant_impurities(r, j);
     return j;
 }
 
@@ -483,12 +508,18 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
     std::snprintf(line, sizeof line, "  largest relative error %.2e\n",
                   r.mass_balance_relative_error);
     out << line;
-    const double hcl = r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h;
+    out << plant_impurity_table(r);
+    const std::string acid = plant_acid(r);
+    // H2SO4 counted in mol of the acid (two H+ each); mixed media as H+.
+    const double per_acid = acid == "H2SO4" ? 2.0 : 1.0;
+    const std::string acid_label = acid == "HCl and H2SO4" ? "acid H+ (HCl and H2SO4)" : acid;
+    const double hcl = (r.scrub_acid_h_mol_per_h + r.strip_acid_h_mol_per_h) / per_acid;
     std::snprintf(line, sizeof line,
-                  "\nReagents: saponification base %.6g mol/h, HCl %.6g mol/h (scrub %.6g, strip "
-                  "%.6g); per kg REO of product: %.4g mol base, %.4g mol HCl\n",
-                  r.base_mol_per_h, hcl, r.scrub_acid_h_mol_per_h, r.strip_acid_h_mol_per_h,
-                  r.base_mol_per_h / r.product_kg_reo_per_h, hcl / r.product_kg_reo_per_h);
+                  "\nReagents: saponification base %.6g mol/h, %s %.6g mol/h (H+ of scrub %.6g, "
+                  "strip %.6g); per kg REO of product: %.4g mol base, %.4g mol %s\n",
+                  r.base_mol_per_h, acid_label.c_str(), hcl, r.scrub_acid_h_mol_per_h,
+                  r.strip_acid_h_mol_per_h, r.base_mol_per_h / r.product_kg_reo_per_h,
+                  hcl / r.product_kg_reo_per_h, acid.c_str());
     out << line;
     for (const auto& w : r.warnings) {
         out << "warning: " << w << "\n";

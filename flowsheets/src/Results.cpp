@@ -187,16 +187,19 @@ nlohmann::json reagents_summary(const CascadeResult& r)
                         {"strip_acid_excess_h_mol_per_h", g.strip_acid_excess_h_mol_per_h},
                         {"raffinate_acid_h_mol_per_h", g.raffinate_acid_h_mol_per_h},
                         {"strip_liquor_acid_h_mol_per_h", g.strip_liquor_acid_h_mol_per_h},
-                        {"hcl_fed_mol_per_h", g.hcl_fed_mol_per_h},
-                        {"hcl_consumed_mol_per_h", g.hcl_consumed_mol_per_h},
-                        {"hcl_fed_kg_per_h", g.hcl_fed_kg_per_h},
-                        {"hcl_consumed_kg_per_h", g.hcl_consumed_kg_per_h}};
+                        {"acid", g.acid}};
+    // The acid's figures are named by the acid: hcl_* in a chloride medium, h2so4_* in sulfate.
+    const std::string a = g.acid == "H2SO4" ? "h2so4" : "hcl";
+    j[a + "_fed_mol_per_h"] = g.hcl_fed_mol_per_h;
+    j[a + "_consumed_mol_per_h"] = g.hcl_consumed_mol_per_h;
+    j[a + "_fed_kg_per_h"] = g.hcl_fed_kg_per_h;
+    j[a + "_consumed_kg_per_h"] = g.hcl_consumed_kg_per_h;
     nlohmann::json per_product = nlohmann::json::object();
     for (const auto& pp : g.per_product) {
         per_product[pp.product] = {{"reo_kg_per_h", pp.reo_kg_per_h},
                                    {"base_kg_per_kg", pp.base_kg_per_kg},
-                                   {"hcl_fed_kg_per_kg", pp.hcl_fed_kg_per_kg},
-                                   {"hcl_consumed_kg_per_kg", pp.hcl_consumed_kg_per_kg}};
+                                   {a + "_fed_kg_per_kg", pp.hcl_fed_kg_per_kg},
+                                   {a + "_consumed_kg_per_kg", pp.hcl_consumed_kg_per_kg}};
     }
     j["per_kg_product"] = per_product;
     return j;
@@ -363,12 +366,14 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
                       r.reagents.strip_acid_consumed_h_mol_per_h);
         out << line;
     }
+    const std::string acid = r.reagents.acid;
     std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h (%.6g kg/h %s)\n",
-                  "HCl fed (feed + scrub + strip)", r.reagents.hcl_fed_mol_per_h,
-                  r.reagents.hcl_fed_kg_per_h, "HCl");
+                  (acid + " fed (feed + scrub + strip)").c_str(), r.reagents.hcl_fed_mol_per_h,
+                  r.reagents.hcl_fed_kg_per_h, acid.c_str());
     out << line;
-    std::snprintf(line, sizeof line, "  %-34s %12.6g mol/h (raffinate %.6g, strip liquor %.6g)\n",
-                  "HCl consumed (fed - free acid out)", r.reagents.hcl_consumed_mol_per_h,
+    std::snprintf(line, sizeof line,
+                  "  %-34s %12.6g mol/h (H+ out: raffinate %.6g, strip liquor %.6g)\n",
+                  (acid + " consumed (fed - acid out)").c_str(), r.reagents.hcl_consumed_mol_per_h,
                   r.reagents.raffinate_acid_h_mol_per_h, r.reagents.strip_liquor_acid_h_mol_per_h);
     out << line;
     for (const auto& pp : r.reagents.per_product) {
@@ -376,9 +381,9 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
             continue;
         }
         std::snprintf(line, sizeof line,
-                      "  per kg REO in %-20s %8.4g kg %s, %8.4g kg HCl fed (%.4g consumed)\n",
+                      "  per kg REO in %-20s %8.4g kg %s, %8.4g kg %s fed (%.4g consumed)\n",
                       pp.product.c_str(), pp.base_kg_per_kg, r.reagents.base.c_str(),
-                      pp.hcl_fed_kg_per_kg, pp.hcl_consumed_kg_per_kg);
+                      pp.hcl_fed_kg_per_kg, acid.c_str(), pp.hcl_consumed_kg_per_kg);
         out << line;
     }
     if (!r.profile_names.empty() && stage_profile) {

@@ -271,3 +271,44 @@ TEST(Impurities, badInputIsLocated)
     EXPECT_NE(e.find("medium"), std::string::npos) << e;
     EXPECT_NE(e.find("mass-action"), std::string::npos) << e;
 }
+
+TEST(Impurities, sulfateReagentsAreNamedAndCountedAsSulfuricAcid)
+{
+    const std::string yaml = sulfate_case();
+    const CaseSpec spec = test::case_from_yaml(yaml);
+    const CascadeResult r = test::solve_yaml(yaml);
+    ASSERT_TRUE(r.solver.converged);
+    const auto& g = r.reagents;
+    EXPECT_EQ(g.acid, "H2SO4");
+    // H+ fed: two per H2SO4 of the feed (0.03 mol/L) and the strip (3 mol/L); the acid fed is
+    // counted in mol and kg of H2SO4 (98.08 g/mol).
+    EXPECT_NEAR(g.feed_acid_h_mol_per_h, 2.0 * 1000.0 * 0.03, 1e-9);
+    EXPECT_NEAR(g.strip_acid_h_mol_per_h, 2.0 * 20.0 * 3.0, 1e-9);
+    EXPECT_NEAR(g.hcl_fed_mol_per_h, 1000.0 * 0.03 + 20.0 * 3.0, 1e-9);
+    EXPECT_NEAR(g.hcl_fed_kg_per_h, g.hcl_fed_mol_per_h * 98.08e-3, 1e-12);
+    // The acid leaving holds its protons as free H+ and HSO4- (stage 1's for the raffinate);
+    // consumed is fed less that, in mol H2SO4.
+    const int raffinate = test::product_index(r, "raffinate");
+    const double h = r.profiles(0, 1);  // h_mol_per_L
+    const double s = 0.5 * r.chloride_mol_per_L[0];
+    const double hso4 = s * h / (h + spec.medium.ka_bisulfate_mol_per_L);
+    EXPECT_NEAR(g.raffinate_acid_h_mol_per_h, r.products[raffinate].flow_L_per_h * (h + hso4),
+                1e-9 * g.raffinate_acid_h_mol_per_h);
+    EXPECT_NEAR(g.hcl_consumed_mol_per_h,
+                g.hcl_fed_mol_per_h -
+                    (g.raffinate_acid_h_mol_per_h + g.strip_liquor_acid_h_mol_per_h) / 2.0,
+                1e-9);
+    const nlohmann::json j = io::run_summary(spec, r);
+    EXPECT_EQ(j["reagents"]["acid"], "H2SO4");
+    EXPECT_TRUE(j["reagents"].contains("h2so4_fed_mol_per_h"));
+    EXPECT_FALSE(j["reagents"].contains("hcl_fed_mol_per_h"));
+    const std::string table = io::format_run(spec, r, false);
+    EXPECT_NE(table.find("H2SO4 fed"), std::string::npos) << table;
+    EXPECT_EQ(table.find("HCl"), std::string::npos) << table;
+    // A chloride case keeps its names.
+    const CascadeResult c = test::solve_yaml(chloride_case("{Fe3+: 40 mg/L}"));
+    EXPECT_EQ(c.reagents.acid, "HCl");
+    EXPECT_NE(io::format_run(test::case_from_yaml(chloride_case("{Fe3+: 40 mg/L}")), c, false)
+                  .find("HCl fed"),
+              std::string::npos);
+}

@@ -14,6 +14,7 @@
 
 #include "reesx/io/Hdf5.h"
 #include "reesx/thermo/Elements.h"
+#include "reesx/thermo/Species.h"
 
 namespace {
 
@@ -69,6 +70,16 @@ void read_products(const std::string& file, const std::string& prefix)
         io::read_dataset(file, g + "/mol_per_h", &dims);
         EXPECT_EQ(dims, (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_elements)}));
         EXPECT_EQ(io::read_string_attribute(file, g + "/mol_per_h", "units"), "mol/h");
+        // Impurity ions, where there are any: their own datasets, one column per ion.
+        for (const char* dataset : {"/impurity_mol_per_h", "/impurity_ppm_reo"}) {
+            if (io::object_exists(file, g + dataset)) {
+                io::read_dataset(file, g + dataset, &dims);
+                EXPECT_EQ(
+                    dims,
+                    (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_impurities)}))
+                    << file << g << dataset;
+            }
+        }
     }
 }
 
@@ -120,6 +131,8 @@ TEST(Hdf5Layout, OneReaderForEveryCommand)
         {"dynamic",
          "dynamic " + example("prnd-p507-startup.yaml") + " --hours 2 -q -o " + out("dynamic.h5")},
         {"run", "run " + plant + " -q -o " + out("plant.h5")},
+        {"run",
+         "run " + example("plant-thorium-removal.yaml") + " -q -o " + out("plant-impurities.h5")},
         {"design",
          "design --system p507-hcl --feed \"Pr:0.25,Nd:0.75\" --split Pr/Nd --purity 0.99 -q -o " +
              out("design.h5")},

@@ -209,84 +209,11 @@ public:
         }
     }
 
-    //! The cation exchange of a stage (chloride form of the aqueous protons).
+    //! The cation exchange of a stage (chloride form of the aqueous protons), for ions of any
+    //! charge z_i (3 for the rare earths): M^z+ + z (HA)2 = M(A.HA)z + z H+; organic protons
+    //! -sum z q - NaA, sites 2 (HA)2 + 2 sum z q + NaA = C_HA.
     void stage_exchange(const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
                         const Eigen::Ref<const Eigen::VectorXd>& extra, StageChemistry& out) const
-    {
-        if (has_impurity_) {
-            stage_exchange_mixed(ln_aq, extra, out);
-            return;
-        }
-        const Eigen::Index n = ln_aq.size();
-        const Eigen::Index m = extra.size();
-        const Eigen::Index width = n + m;
-        const Eigen::Index ih = n + slot_h(), i_f = n + slot_f(), ina = n + slot_na(),
-                           is = n + slot_s();
-        const double lh = extra[slot_h()], lf = extra[slot_f()];
-        const double h = std::exp(lh), f = std::exp(lf);
-        out.ln_org = ln_kex_ + ln_aq;
-        out.ln_org.array() += 3.0 * (lf - lh);
-        out.d_ln_org.setZero(n, width);
-        out.d_ln_org.leftCols(n).setIdentity();
-        out.d_ln_org.col(ih).setConstant(-3.0);
-        out.d_ln_org.col(i_f).setConstant(3.0);
-        // Total organic RE and its gradient.
-        const int k = has_cation_ ? 2 : 1;
-        out.aqueous.resize(k);
-        out.organic.resize(k);
-        out.d_aqueous.setZero(k, width);
-        out.d_organic.setZero(k, width);
-        out.local.resize(m - k);
-        out.d_local.setZero(m - k, width);
-        // Total organic RE and its gradient (held in d_organic row 0 for now: no allocation).
-        auto d_total = out.d_organic.row(0);
-        double total = 0.0;
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double q = std::exp(out.ln_org[i]);
-            total += q;
-            d_total[i] = q;
-        }
-        d_total[ih] = -3.0 * total;
-        d_total[i_f] = 3.0 * total;
-        double s = 0.0;
-        if (has_cation_) {
-            const double lna = extra[slot_na()], ls = extra[slot_s()];
-            const double na = std::exp(lna);
-            s = std::exp(ls);
-            out.aqueous[1] = na;
-            out.d_aqueous(1, ina) = na;
-            out.organic[1] = s;
-            out.d_organic(1, is) = s;
-            // Na+ + 1/2 (HA)2 = NaA + H+: ln K + ln Na+ + 1/2 ln (HA)2 - ln H+ - ln NaA = 0.
-            out.local[1] = ln_k_cation_ + lna + 0.5 * lf - lh - ls;
-            out.d_local(1, is) = -1.0;
-            out.d_local(1, ina) = 1.0;
-            out.d_local(1, i_f) = 0.5;
-            out.d_local(1, ih) = -1.0;
-        }
-        out.aqueous[0] = h;
-        out.d_aqueous(0, ih) = h;
-        out.organic[0] = -3.0 * total - s;
-        // Extractant sites: 2 (HA)2 + 6 sum q + NaA = C_HA, as ln C_HA - ln(sites).
-        const double sites = 2.0 * f + 6.0 * total + s;
-        out.local[0] = std::log(extractant_) - std::log(sites);
-        out.d_local.row(0) = (-6.0 / sites) * d_total;
-        out.d_local(0, i_f) -= 2.0 * f / sites;
-        if (has_cation_) {
-            out.d_local(0, is) -= s / sites;
-        }
-        d_total *= -3.0;  // now d(-3 sum q - NaA)
-        if (has_cation_) {
-            out.d_organic(0, is) -= s;
-        }
-    }
-
-    //! stage_exchange with ions of any charge z_i: organic protons -sum z q - NaA, sites
-    //! 2 (HA)2 + 2 sum z q + NaA = C_HA. (Kept apart from the rare-earth-only form, whose
-    //! arithmetic the existing results were computed with.)
-    void stage_exchange_mixed(const Eigen::Ref<const Eigen::VectorXd>& ln_aq,
-                              const Eigen::Ref<const Eigen::VectorXd>& extra,
-                              StageChemistry& out) const
     {
         const Eigen::Index n = ln_aq.size();
         const Eigen::Index m = extra.size();
@@ -394,7 +321,7 @@ public:
                 // Charge equivalents bound, over 3 (the rare-earth form when all z = 3).
                 const double q =
                     std::exp(std::min(ln_kex_[i] + ln_aq[i] + charge_[i] * (lf - lh), 700.0));
-                total += has_impurity_ ? charge_[i] / 3.0 * q : q;
+                total += charge_[i] / 3.0 * q;
             }
             const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
@@ -563,7 +490,6 @@ public:
         for (Eigen::Index i = 0; i < n; ++i) {
             const int e = components_[static_cast<std::size_t>(i)];
             if (!is_rare_earth(e)) {
-                has_impurity_ = true;
                 charge_[i] = species_charge(e);
             }
             if (std::isnan(slope_[i]) && !is_rare_earth(e)) {
@@ -615,8 +541,8 @@ public:
         double total = 0.0, d_lh = 0.0;
         for (Eigen::Index i = 0; i < n; ++i) {
             const double q = std::exp(out.ln_org[i]);
-            // z H+ released per ion; the rare-earth-only sum kept as it was computed.
-            total += has_impurity_ ? charge_[i] / 3.0 * q : q;
+            // z H+ released per ion.
+            total += charge_[i] / 3.0 * q;  // z / 3 = 1 for a rare earth
             out.d_organic(0, i) = -charge_[i] * q;
             d_lh += charge_[i] * slope_[i] * q;
         }
@@ -680,7 +606,6 @@ private:
     double base_mol_per_L_ = 0.0;
     Eigen::VectorXd slope_, ln_intercept_;
     Eigen::VectorXd charge_;
-    bool has_impurity_ = false;
     Medium medium_;
 };
 

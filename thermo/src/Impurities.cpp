@@ -105,6 +105,33 @@ void check_impurity_overrides(const InputNode& case_root)
     }
 }
 
+std::optional<ImpurityExtraction> builtin_impurity_extraction(const std::string& system_name,
+                                                              int species)
+{
+    const auto data = builtin_data().find(system_name);
+    if (!data || is_rare_earth(species)) {
+        return std::nullopt;
+    }
+    const std::string symbol = species_symbol(species);
+    for (const auto& [key, value] : data->at("ph-half").entries()) {
+        if (key != symbol) {
+            continue;
+        }
+        ImpurityExtraction x;
+        x.species = species;
+        x.charge = species_charge(species);
+        x.extractant_mol_per_L = data->at("extractant").as_double();
+        x.ph_half = value.at("value").as_double();
+        const auto range = value.at("range");
+        x.ph_half_low = range.at(std::size_t{0}).as_double();
+        x.ph_half_high = range.at(std::size_t{1}).as_double();
+        x.source = value.at("source").as_string();
+        x.design_estimate = value.has("design-estimate") && value.at("design-estimate").as_bool();
+        return x;
+    }
+    return std::nullopt;
+}
+
 ImpurityExtraction impurity_extraction(const ExtractionSystem& system, const InputNode& case_root,
                                        int species)
 {
@@ -132,23 +159,8 @@ ImpurityExtraction impurity_extraction(const ExtractionSystem& system, const Inp
         if (name.empty()) {
             continue;
         }
-        const auto data = builtin_data().find(name);
-        if (!data) {
-            continue;
-        }
-        x.extractant_mol_per_L = data->at("extractant").as_double();
-        for (const auto& [key, value] : data->at("ph-half").entries()) {
-            if (key != symbol) {
-                continue;
-            }
-            x.ph_half = value.at("value").as_double();
-            const auto range = value.at("range");
-            x.ph_half_low = range.at(std::size_t{0}).as_double();
-            x.ph_half_high = range.at(std::size_t{1}).as_double();
-            x.source = value.at("source").as_string();
-            x.design_estimate =
-                value.has("design-estimate") && value.at("design-estimate").as_bool();
-            return x;
+        if (auto builtin = builtin_impurity_extraction(name, species)) {
+            return *builtin;
         }
     }
     std::string have;

@@ -63,8 +63,11 @@ struct Reagents {
     double scrub_acid_consumed_h_mol_per_h = 0.0;  //!< feed + scrub H+ not in the raffinate
     double scrub_acid_excess_h_mol_per_h = 0.0;    //!< = raffinate_acid_h_mol_per_h
     double strip_acid_excess_h_mol_per_h = 0.0;    //!< = strip_liquor_acid_h_mol_per_h
-    double hcl_fed_mol_per_h = 0.0;                //!< feed + scrub + strip acid
-    double hcl_consumed_mol_per_h = 0.0;           //!< hcl_fed - free acid leaving
+    //! The acid of the medium: "HCl", or "H2SO4" in a sulfate medium. The hcl_* members hold
+    //! that acid's mol and kg (H2SO4's in a sulfate medium; the JSON names them by the acid).
+    std::string acid = "HCl";
+    double hcl_fed_mol_per_h = 0.0;       //!< feed + scrub + strip acid (mol of the acid)
+    double hcl_consumed_mol_per_h = 0.0;  //!< acid fed - acid leaving (free H+ and HSO4-)
     double hcl_fed_kg_per_h = 0.0;
     double hcl_consumed_kg_per_h = 0.0;
     //! Reagents per kg of each product's rare earths as oxides (REO).

@@ -55,13 +55,19 @@ struct PlantSpec {
     std::optional<InputNode> cost;
 };
 
-//! What one stream carries: volumetric flow, RE per element, free acid (aqueous).
+//! What one stream carries: volumetric flow, RE per element, impurity ions, free acid
+//! (aqueous: H+ not bound to metal, HSO4- included in a sulfate medium).
 struct StreamValue {
     Phase phase = Phase::aqueous;
     double flow_L_per_h = 0.0;
     std::array<double, num_elements> mol_per_h{};
+    //! Impurity ions (Species.h), by impurity index.
+    std::array<double, num_impurities> impurity_mol_per_h{};
     double acid_mol_per_h = 0.0;
     double re_mol_per_h() const;
+    double impurities_mol_per_h() const;  //!< all impurity ions together
+    //! Every amount (RE, impurities, acid) and the flow times `factor`: a share of the stream.
+    void scale(double factor);
 };
 
 //! A part of an outlet that leaves the plant.
@@ -75,6 +81,11 @@ struct PlantProductResult {
     double purity = 0.0;
     std::optional<double> target;
     std::array<double, num_elements> recovery{};  //!< of the plant feed, per element
+    //! With impurity ions: the purity over all metal ions (RE and impurities), each ion as its
+    //! spec oxide in ppm of the product's REO, and its share of the plant's feed of it.
+    double metal_purity = 0.0;
+    std::array<double, num_impurities> impurity_ppm_reo{};
+    std::array<double, num_impurities> impurity_recovery{};
 };
 
 struct PlantResult {
@@ -87,9 +98,15 @@ struct PlantResult {
     std::array<double, num_elements> feed_mol_per_h{};  //!< the cascades' own feeds
     std::array<double, num_elements> product_mol_per_h{};
     std::array<double, num_elements> balance_relative_error{};
+    //! Impurity ions, by impurity index (zero without them): the cascades' own feeds, the
+    //! products, and each ion's balance (in the largest balance error below too).
+    std::array<double, num_impurities> impurity_feed_mol_per_h{};
+    std::array<double, num_impurities> impurity_product_mol_per_h{};
+    std::array<double, num_impurities> impurity_balance_relative_error{};
     double mass_balance_relative_error = 0.0;
-    int iterations = 0;        //!< passes through the calculation order
-    double tear_change = 0.0;  //!< largest scaled tear change of the last pass
+    bool has_impurities() const;  //!< some cascade's own feed carries impurity ions
+    int iterations = 0;           //!< passes through the calculation order
+    double tear_change = 0.0;     //!< largest scaled tear change of the last pass
     int cascade_solves =
         0;  //!< cascade simulations (a cascade whose inlets did not change is not re-solved)
     double base_mol_per_h = 0.0;          //!< saponification base

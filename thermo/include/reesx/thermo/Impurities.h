@@ -6,6 +6,7 @@
 // equilibrium HSO4- = H+ + SO4^2- in the proton balance).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct ImpurityExtraction {
 
 //! Systems with built-in impurity data ("p204-hcl", "p507-hcl").
 std::vector<std::string> impurity_data_systems();
+//! The built-in extraction data of the impurity `species` for the system named `system_name`
+//! (one of impurity_data_systems()); nullopt when it has none.
+std::optional<ImpurityExtraction> builtin_impurity_extraction(const std::string& system_name,
+                                                              int species);
 //! The impurity `species` (index >= num_elements) with `system` (its own name, else its base's
 //! built-in data), overridden by the case's `impurity-ph-half: {Fe3+: 1.2}` or
 //! `{Fe3+: {ph-half: 1.2, extractant: 0.6 mol/L, source: "..."}}`. Missing: InputError at the

@@ -1,0 +1,131 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Impurity ions at the command line: `reesx elements` lists them with the systems that extract
+// them; a plant file with a removal step writes the products' impurity content to the JSON
+// summary and to the HDF5 file in the single cascade's layout.
+#include <gtest/gtest.h>
+
+#include "../RunReesx.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "reesx/io/Hdf5.h"
+#include "reesx/thermo/Impurities.h"
+#include "reesx/thermo/Species.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using reesx::test::CommandRun;
+using reesx::test::run_reesx;
+
+//! The line of `text` that starts with `head` followed by a space; "" when none.
+std::string line_starting(const std::string& text, const std::string& head)
+{
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind(head + " ", 0) == 0) {
+            return line;
+        }
+    }
+    return "";
+}
+
+TEST(CliImpurities, elementsListsTheIonsWithChargeMassAndExtraction)
+{
+    const CommandRun run = run_reesx("elements");
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("mass-action"), std::string::npos);
+    for (int k = 0; k < reesx::num_impurities; ++k) {
+        const auto& ion = reesx::impurities()[static_cast<std::size_t>(k)];
+        const std::string symbol(ion.symbol);
+        SCOPED_TRACE(symbol);
+        const std::string line = line_starting(run.out, symbol);
+        ASSERT_FALSE(line.empty()) << run.out;
+        char mass[32];
+        std::snprintf(mass, sizeof mass, " %.5g ", ion.ion_g_per_mol);
+        EXPECT_NE(line.find(mass), std::string::npos) << line;
+        char charge[16];
+        std::snprintf(charge, sizeof charge, " %d ", ion.charge);
+        EXPECT_NE(line.find(charge), std::string::npos) << line;
+        EXPECT_NE(line.find(std::string(ion.oxide)), std::string::npos) << line;
+        bool any = false;
+        for (const auto& system : reesx::impurity_data_systems()) {
+            const auto x = reesx::builtin_impurity_extraction(system, reesx::num_elements + k);
+            if (!x) {
+                EXPECT_EQ(line.find(system), std::string::npos) << line;
+                continue;
+            }
+            any = true;
+            char expected[64];
+            std::snprintf(expected, sizeof expected, "%s pH½ %.3g", system.c_str(), x->ph_half);
+            EXPECT_NE(line.find(expected), std::string::npos) << line;
+        }
+        if (!any) {
+            EXPECT_NE(line.find("impurity-ph-half"), std::string::npos) << line;
+        }
+    }
+}
+
+TEST(CliImpurities, plantWritesImpurityContentToJsonAndHdf5)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_cli_plant_impurities";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string plant =
+        std::string(REESX_SOURCE_DIR) + "/examples/plant-thorium-removal.yaml";
+    const fs::path json_path = dir / "plant.json", h5 = dir / "plant.h5";
+    const CommandRun run =
+        run_reesx("run " + plant + " --json " + json_path.string() + " -o " + h5.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("Th4+ as ThO2"), std::string::npos) << run.out;
+    std::ifstream in(json_path);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    const auto& nd = j["products"]["Nd"];
+    const double ppm = nd["impurities"]["Th4+"]["ppm_of_reo"].get<double>();
+    EXPECT_GE(ppm, 0.0);
+    EXPECT_LE(nd["purity_total_metal"].get<double>(), nd["purity"].get<double>());
+    EXPECT_LT(j["mass_balance_relative_error"].get<double>(), 1e-9);
+    // HDF5: the plant's products carry the ions as a cascade's do, columns in Species.h order.
+    const int th = *reesx::species_index("Th4+") - reesx::num_elements;
+    std::vector<std::size_t> dims;
+    const auto h5_ppm =
+        reesx::io::read_dataset(h5.string(), "/products/Nd/impurity_ppm_reo", &dims);
+    ASSERT_EQ(dims, (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_impurities)}));
+    EXPECT_DOUBLE_EQ(h5_ppm[static_cast<std::size_t>(th)], ppm);
+    EXPECT_EQ(
+        reesx::io::read_string_attribute(h5.string(), "/products/Nd/impurity_ppm_reo", "units"),
+        "mg/kg");
+    const auto balance =
+        reesx::io::read_dataset(h5.string(), "/impurity_balance_relative_error", &dims);
+    ASSERT_EQ(balance.size(), static_cast<std::size_t>(reesx::num_impurities));
+    for (const double e : balance) {
+        EXPECT_LT(e, 1e-9);
+    }
+    // The cascades inside keep their own impurity datasets.
+    reesx::io::read_dataset(h5.string(), "/cascades/prnd/impurity_feed_mol_per_h", &dims);
+    EXPECT_EQ(dims, (std::vector<std::size_t>{static_cast<std::size_t>(reesx::num_impurities)}));
+    fs::remove_all(dir);
+}
+
+TEST(CliImpurities, dynamicRefusesImpurityIonsWithALocatedErrorAndNoFile)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_cli_dynamic_impurities";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string path = std::string(REESX_SOURCE_DIR) + "/examples/prnd-p507-impurities.yaml";
+    const fs::path h5 = dir / "d.h5";
+    const CommandRun run = run_reesx("dynamic " + path + " --hours 1 -o " + h5.string());
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("prnd-p507-impurities.yaml:"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("does not carry impurity ions"), std::string::npos) << run.out;
+    EXPECT_FALSE(fs::exists(h5));
+    fs::remove_all(dir);
+}
+
+}  // namespace

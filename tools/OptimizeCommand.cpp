@@ -136,7 +136,6 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "N samples of the system's values (fit covariance or ranges): each "
                     "country's optimum stages, reflux and USD/kg as P10/P50/P90")
         ->check(CLI::Range(1, 1000000));
-    cmd->add_option("--seed", a.seed, "--uncertainty seed (same seed, same result)");
     cmd->add_option("--pareto", a.pareto,
                     "also the front of cost against purity for the first country, e.g. "
                     "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
@@ -156,7 +155,8 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
     cmd->add_option("--percentile", a.percentile,
                     "--robust minimizes this percentile of the cost (0-100) instead of its mean")
         ->check(CLI::Range(0.0, 100.0));
-    cmd->add_option("--seed", a.seed, "--robust seed (same seed, same samples)");
+    cmd->add_option("--seed", a.seed,
+                    "seed of --robust and --uncertainty (same seed, same samples)");
     cmd->add_option("--robust-radius", a.robust_radius,
                     "--robust searches the stage pairs within this many stages of the nominal "
                     "optimum's (default 2)")

@@ -21,11 +21,10 @@ struct OptimizeArgs : DesignArgs {
     std::string output_path;      //!< -o: the fronts as CSV (.csv) or the results as HDF5
     int robust = 0;               //!< samples of the robust optimum; 0: none
     double percentile = -1.0;     //!< the robust objective's percentile; < 0: the mean
-    std::uint64_t seed = 1;
+    std::uint64_t seed = 1;       //!< samples of --robust and --uncertainty
     int robust_radius = 2;
     int threads = 0;
     int uncertainty = 0;  //!< samples of the system (--uncertainty N)
-    std::uint64_t seed = 1;
     bool quiet = false;
     //! --plant: the whole plant (the input is a separate file or separate's options).
     bool plant = false, fixed_extraction = false;

@@ -37,6 +37,18 @@ void refuse_cut_options(const OptimizeArgs& a)
     refuse(!a.efficiency.empty(), "--efficiency");
     refuse(!a.pareto.empty(), "--pareto");
     refuse(!a.case_path.empty(), "--case (use --plant-file)");
+    const auto single_cut_only = [](bool given, const std::string& option) {
+        if (given) {
+            throw InputError(option +
+                             " works on a single cut only, not yet with --plant; "
+                             "remove it, or optimize one cut without --plant");
+        }
+    };
+    single_cut_only(!a.pareto_recovery.empty(), "--pareto-recovery");
+    single_cut_only(a.pareto_capital > 0, "--pareto-capital");
+    single_cut_only(a.robust > 0, "--robust");
+    single_cut_only(!a.output_path.empty(), "-o");
+    single_cut_only(a.uncertainty > 0, "--uncertainty");
 }
 
 InputNode separate_input(const OptimizeArgs& a)

@@ -134,20 +134,32 @@ CascadeResult Cascade::Impl::solve()
         }
         return {};
     };
+    const auto worst_balance = [](const CascadeResult& r) {
+        double worst = 0.0;
+        for (int e = 0; e < num_species; ++e) {
+            if (r.balance_relative_error[e] * r.feed_mol_per_h[e] > 1e-300) {
+                worst = std::max(worst, r.balance_relative_error[e]);
+            }
+        }
+        return worst;
+    };
     CascadeResult r = solve_with_loop();
-    std::string unclosed = unclosed_balance(r);
-    if (!unclosed.empty()) {
+    if (worst_balance(r) > 1e-12) {
         // The stage residuals' tolerance bounds each stage, and the internal reflux can
         // amplify it in the element balances (a Murphree case with a side draw closed Er to
-        // 1.02e-12 at 1e-12, to 1e-14 at 1e-14): solve once more, 100 times tighter.
+        // 1.02e-12 at 1e-12, to 1e-14 at 1e-14): solve once more, 100 times tighter, and keep
+        // the better; the rounding allowance above is for what even that cannot close.
         tolerance_scale_ = 1e-2;
         try {
-            r = solve_with_loop();
-            unclosed = unclosed_balance(r);
+            CascadeResult tighter = solve_with_loop();
+            if (worst_balance(tighter) < worst_balance(r)) {
+                r = std::move(tighter);
+            }
         } catch (const ConvergenceError&) {
         }
         tolerance_scale_ = 1.0;
     }
+    const std::string unclosed = unclosed_balance(r);
     if (!unclosed.empty()) {
         throw ConvergenceError("the cascade converged to the tolerance but " + unclosed +
                                "; the steady state is not reported. Tighten solver.tolerance, "

@@ -136,12 +136,14 @@ public:
     //! Newton on the per-stage scale of the separation-factor model with the compositions
     //! eliminated exactly (see the definition).
     solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    //! solve_reduced's continuation in the reflux (SaturatedFallbacks.cpp): true when it
+    //! reached this cascade's flows and converged there (sigma, x as newton_on_scale's).
+    bool continue_in_reflux(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                            const solver::NewtonOptions& options, solver::SolverReport& report);
     //! The Newton iteration of solve_reduced from sigma (ln D per stage) with relative
     //! extractabilities ln_k; x: the profiles at the final sigma. Adds its work to report;
     //! true when the closures are within options.tolerance.
     //! With `holdup`: of one backward-Euler step of the dynamics instead.
-    bool continue_in_reflux(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
-                            const solver::NewtonOptions& options, solver::SolverReport& report);
     bool newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
                          const solver::NewtonOptions& options, solver::SolverReport& report,
                          const Holdup* holdup = nullptr);

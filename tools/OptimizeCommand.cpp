@@ -2,16 +2,13 @@
 #include "OptimizeCommand.h"
 
 #include <iostream>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "CommandOutput.h"
 #include "reesx/core/Error.h"
 #include "reesx/costs/FrontsReport.h"
-#include "reesx/costs/OptimizeReport.h"
-#include "reesx/costs/SampledCostsReport.h"
+#include "reesx/costs/OptimizeStudy.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
@@ -222,93 +219,44 @@ int run_optimize(const OptimizeArgs& a)
     if (a.percentile >= 0.0 && a.robust == 0) {
         throw InputError("--percentile sets the objective of --robust N: give --robust too");
     }
+    rc::OptimizeStudyRequest request;
+    request.pareto_purities = purities;
+    request.pareto_recoveries = recoveries;
+    request.pareto_capital = a.pareto_capital;
+    request.robust_samples = a.robust;
+    if (a.percentile >= 0.0) {
+        request.percentile = a.percentile;
+    }
+    request.robust_radius = a.robust_radius;
+    request.seed = a.seed;
+    request.uncertainty = a.uncertainty;
+    request.threads = a.threads;
     const DesignSpec spec = parse_design(design_input(a));
-    const auto progress = progress_on_stderr(a.quiet);
-    const rc::OptimizeResult result = rc::optimize(spec, options, progress);
-    const rc::CountryOptimum& first = result.countries.front();
-    std::vector<rc::ParetoPoint> front;
-    rc::ParetoFronts fronts;
-    fronts.country = first.code;
-    fronts.recovery_product = spec.recovery_product;
-    if (!purities.empty()) {
-        front = rc::pareto_purity(spec, options, first.code, purities);
-        for (const auto& p : front) {
-            fronts.purity.push_back(rc::front_point(p.purity, p.optimum));
-        }
-    }
-    if (!recoveries.empty()) {
-        fronts.recovery = rc::pareto_recovery(spec, options, first.code, recoveries);
-    }
-    if (a.pareto_capital > 0) {
-        fronts.capital_operating =
-            rc::pareto_capital_operating(spec, options, first.code, first, a.pareto_capital);
-    }
-    std::optional<rc::RobustResult> robust;
-    if (a.robust > 0) {
-        rc::RobustOptions ro;
-        ro.samples = a.robust;
-        ro.seed = a.seed;
-        ro.radius = a.robust_radius;
-        ro.threads = a.threads;
-        if (a.percentile >= 0.0) {
-            ro.percentile = a.percentile;
-        }
-        robust = rc::robust_optimum(spec, options.setup, first.code, first, ro);
-    }
-    std::optional<rc::OptimizeUncertainty> uncertainty;
-    if (a.uncertainty > 0) {
-        const int threads =
-            a.threads > 0 ? a.threads : static_cast<int>(std::thread::hardware_concurrency());
-        uncertainty =
-            rc::optimize_uncertainty(spec, options, result, a.uncertainty, a.seed, threads);
-    }
+    const rc::OptimizeStudy study =
+        rc::run_optimize_study(spec, options, request, progress_on_stderr(a.quiet));
+    const rc::OptimizeResult& result = study.result;
     if (!a.quiet) {
-        std::cout << rc::format_optimize(spec, result);
-        if (!front.empty()) {
-            std::cout << rc::format_pareto(first.code, front);
-        }
-        std::cout << rc::format_fronts(fronts);
-        if (robust) {
-            std::cout << rc::format_robust(*robust);
-        }
-        if (uncertainty) {
-            std::cout << rc::format_optimize_uncertainty(*uncertainty);
-        }
+        std::cout << rc::format_optimize_study(spec, study);
     } else {
         for (const auto& c : result.countries) {
             for (const auto& w : c.warnings) {
                 std::cerr << "warning: " << c.code << ": " << w << "\n";
             }
         }
-        if (uncertainty) {
-            for (const auto& w : uncertainty->warnings) {
+        if (study.uncertainty) {
+            for (const auto& w : study.uncertainty->warnings) {
                 std::cerr << "warning: " << w << "\n";
             }
         }
     }
-    nlohmann::json j = rc::optimize_summary(spec, result);
-    if (!front.empty() || !fronts.recovery.empty() || !fronts.capital_operating.empty()) {
-        j["pareto"] = rc::fronts_json(fronts);
-        if (!front.empty()) {
-            j["pareto"]["purity"] = rc::pareto_json(front);
-        }
-    }
-    if (robust) {
-        j["robust"] = rc::robust_json(*robust);
-    }
-    if (uncertainty) {
-        j["uncertainty"] = rc::optimize_uncertainty_json(*uncertainty);
-        for (const auto& w : uncertainty->warnings) {
-            j["warnings"].push_back(w);
-        }
-    }
+    const nlohmann::json j = rc::optimize_study_json(spec, study);
     if (!a.json_path.empty()) {
         io::write_json(a.json_path, j);
     }
     if (output == OutputKind::csv) {
-        io::write_text_atomically(a.output_path, io::csv_text(rc::fronts_csv(fronts)));
+        io::write_text_atomically(a.output_path, io::csv_text(rc::fronts_csv(study.fronts)));
     } else if (output == OutputKind::hdf5) {
-        write_optimize_hdf5(a.output_path, spec, result, fronts, j);
+        write_optimize_hdf5(a.output_path, spec, result, study.fronts, j);
     }
     if (!a.case_path.empty()) {
         io::write_text_atomically(a.case_path, result.countries.front().optimum.case_yaml);

@@ -12,140 +12,11 @@
 #include "reesx/core/Error.h"
 
 #include "PlantDetail.h"
+#include "PlantStreams.h"
 
 namespace reesx {
 
 using namespace plant_detail;
-
-namespace {
-
-//! The stream a cascade outlet delivers as a feed of the next cascade (`to`).
-FeedSpec feed_from_stream(const StreamValue& v, Inlet inlet, int stage, const CaseSpec& to)
-{
-    FeedSpec f;
-    f.phase = inlet_phase(inlet);
-    f.stage = stage;
-    f.flow_L_per_h = v.flow_L_per_h;
-    const double re = v.re_mol_per_h();
-    f.concentration_mol_per_L = re / v.flow_L_per_h;
-    for (int e = 0; e < num_elements; ++e) {
-        f.mole_fraction[e] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
-    }
-    for (int k = 0; k < num_impurities; ++k) {
-        f.impurity_mol_per_L[k] = v.impurity_mol_per_h[k] / v.flow_L_per_h;
-    }
-    // The stream carries H+; a sulfate cascade takes its acid as mol/L H2SO4 (two H+ each).
-    f.acid_mol_per_L = f.phase == Phase::aqueous
-                           ? v.acid_mol_per_h / v.flow_L_per_h / (to.medium.sulfate ? 2.0 : 1.0)
-                           : 0.0;
-    return f;
-}
-
-//! An outlet of a solved cascade as a stream (all of it).
-StreamValue outlet_value(const CascadeResult& r, const std::string& outlet)
-{
-    StreamValue v;
-    for (const auto& p : r.products) {
-        if (p.name != outlet) {
-            continue;
-        }
-        v.phase = p.phase;
-        v.flow_L_per_h = p.flow_L_per_h;
-        std::copy_n(p.mol_per_h.begin(), num_elements, v.mol_per_h.begin());
-        std::copy_n(p.mol_per_h.begin() + num_elements, num_impurities,
-                    v.impurity_mol_per_h.begin());
-        if (p.name == "raffinate") {
-            v.acid_mol_per_h = r.reagents.raffinate_acid_h_mol_per_h;
-        } else if (p.name == "strip_liquor") {
-            v.acid_mol_per_h = r.reagents.strip_liquor_acid_h_mol_per_h;
-        } else if (p.phase == Phase::aqueous) {
-            const auto h = std::find(r.profile_names.begin(), r.profile_names.end(), "h_mol_per_L");
-            if (h != r.profile_names.end()) {
-                v.acid_mol_per_h =
-                    p.flow_L_per_h * r.profiles(p.stage - 1, h - r.profile_names.begin());
-            }
-        }
-        return v;
-    }
-    throw Error("internal: cascade result has no outlet '" + outlet + "'");
-}
-
-//! A plant product's impurity ions: purity over all metal ions, each ion as its spec oxide in
-//! ppm of the product's REO (as a cascade's products, Cascade.h), and its recovery; adds them
-//! to the plant's products.
-void fill_impurity_content(PlantProductResult& p,
-                           const std::array<double, num_impurities>& impurity_feed,
-                           PlantResult& result)
-{
-    double reo_g_per_h = 0.0, named = 0.0;
-    for (int e = 0; e < num_elements; ++e) {
-        reo_g_per_h += p.value.mol_per_h[e] * species_oxide_g_per_mol(e);
-    }
-    for (const int e : p.elements) {
-        named += p.value.mol_per_h[e];
-    }
-    const double metal = p.value.re_mol_per_h() + p.value.impurities_mol_per_h();
-    p.metal_purity = metal > 0.0 ? named / metal : 0.0;
-    for (int k = 0; k < num_impurities; ++k) {
-        const double mol = p.value.impurity_mol_per_h[k];
-        p.impurity_ppm_reo[k] =
-            reo_g_per_h > 0.0 ? 1e6 * mol * species_oxide_g_per_mol(num_elements + k) / reo_g_per_h
-                              : 0.0;
-        p.impurity_recovery[k] = impurity_feed[k] > 0.0 ? mol / impurity_feed[k] : 0.0;
-        result.impurity_product_mol_per_h[k] += mol;
-    }
-}
-
-}  // namespace
-
-std::string_view inlet_name(Inlet inlet)
-{
-    switch (inlet) {
-        case Inlet::feed:
-            return "feed";
-        case Inlet::organic_feed:
-            return "organic-feed";
-        case Inlet::scrub:
-            return "scrub";
-    }
-    return "";
-}
-
-double StreamValue::re_mol_per_h() const
-{
-    double total = 0.0;
-    for (const double x : mol_per_h) {
-        total += x;
-    }
-    return total;
-}
-
-double StreamValue::impurities_mol_per_h() const
-{
-    double total = 0.0;
-    for (const double x : impurity_mol_per_h) {
-        total += x;
-    }
-    return total;
-}
-
-void StreamValue::scale(double factor)
-{
-    flow_L_per_h *= factor;
-    acid_mol_per_h *= factor;
-    for (auto& m : mol_per_h) {
-        m *= factor;
-    }
-    for (auto& m : impurity_mol_per_h) {
-        m *= factor;
-    }
-}
-
-bool PlantResult::has_impurities() const
-{
-    return std::any_of(impurity_feed_mol_per_h.begin(), impurity_feed_mol_per_h.end(),
-                       [](double x) { return x > 0.0; });
-}
 
 namespace {
 
@@ -187,8 +58,6 @@ private:
     //! stream's value) and results_.
     void pass(const std::vector<StreamValue>& tears);
     void solve_cascade(int c);
-    //! The share of an outlet a stream takes (fraction of its flow).
-    double share(const PlantStreamSpec& s, const StreamValue& outlet) const;
     std::vector<double> pack(const std::vector<StreamValue>& tears) const;
     std::vector<StreamValue> unpack(const std::vector<double>& x) const;
     std::vector<double> scales(const std::vector<double>& g) const;
@@ -258,23 +127,6 @@ void PlantSolver::order_and_tears()
             }
         }
     }
-}
-
-double PlantSolver::share(const PlantStreamSpec& s, const StreamValue& outlet) const
-{
-    if (s.fraction) {
-        return *s.fraction;
-    }
-    if (s.flow_L_per_h) {
-        if (*s.flow_L_per_h > outlet.flow_L_per_h * (1.0 + 1e-12)) {
-            throw InfeasibleError(
-                "stream " + s.label + " takes " + fmt(*s.flow_L_per_h) + " L/h but the " +
-                s.outlet + " of '" + spec_.cascade_names[s.from] + "' is only " +
-                fmt(outlet.flow_L_per_h) + " L/h; take a smaller flow or a fraction");
-        }
-        return *s.flow_L_per_h / outlet.flow_L_per_h;
-    }
-    return 1.0;
 }
 
 std::vector<StreamValue> PlantSolver::estimate_streams() const
@@ -462,7 +314,7 @@ void PlantSolver::pass(const std::vector<StreamValue>& tears)
                 continue;
             }
             const StreamValue outlet = outlet_value(results_[c], s.outlet);
-            const double f = share(s, outlet);
+            const double f = stream_share(spec_, s, outlet);
             StreamValue& v = streams_[k];
             v = outlet;
             v.scale(f);
@@ -571,7 +423,7 @@ PlantResult PlantSolver::solve()
         for (const int k : tears_) {
             const auto& s = spec_.streams[k];
             const StreamValue outlet = outlet_value(results_[s.from], s.outlet);
-            const double f = share(s, outlet);
+            const double f = stream_share(spec_, s, outlet);
             StreamValue v = outlet;
             v.scale(f);
             computed.push_back(v);
@@ -632,100 +484,7 @@ PlantResult PlantSolver::solve()
     result.cascade_solves = solves_;
     result.feed_mol_per_h = feed_;
     result.impurity_feed_mol_per_h = impurity_feed_;
-    // Products: what of every outlet no stream takes.
-    for (int c = 0; c < count_; ++c) {
-        for (const auto& o : outlets_of(spec_.cascades[c])) {
-            const StreamValue outlet = outlet_value(results_[c], o.name);
-            double taken = 0.0;
-            for (const auto& s : spec_.streams) {
-                if (s.from == c && s.outlet == o.name) {
-                    taken += share(s, outlet);
-                }
-            }
-            if (taken > 1.0 + 1e-12) {
-                throw InfeasibleError("the streams from " + spec_.cascade_names[c] + "." + o.name +
-                                      " take " + fmt(100.0 * taken) +
-                                      " % of it; they can take at most all of it");
-            }
-            const double left = std::max(0.0, 1.0 - taken);
-            if (left <= 1e-12 ||
-                (outlet.re_mol_per_h() <= 0.0 && outlet.impurities_mol_per_h() <= 0.0)) {
-                continue;  // all of it goes on, or it carries no metal (a stripped organic)
-            }
-            PlantProductResult p;
-            p.name = spec_.cascade_names[c] + "." + o.name;
-            p.cascade = c;
-            p.outlet = o.name;
-            for (const auto& named : spec_.products) {
-                if (named.cascade == c && named.outlet == o.name) {
-                    p.name = named.name;
-                    p.elements = named.elements;
-                    p.target = named.purity;
-                }
-            }
-            p.value = outlet;
-            p.value.scale(left);
-            const double re = p.value.re_mol_per_h();
-            int main = -1;
-            for (int e = 0; e < num_elements; ++e) {
-                p.composition[e] = re > 0.0 ? p.value.mol_per_h[e] / re : 0.0;
-                p.recovery[e] = feed_[e] > 0.0 ? p.value.mol_per_h[e] / feed_[e] : 0.0;
-                if (main < 0 || p.composition[e] > p.composition[main]) {
-                    main = e;
-                }
-                result.product_mol_per_h[e] += p.value.mol_per_h[e];
-                result.product_kg_reo_per_h +=
-                    p.value.mol_per_h[e] * elements()[e].oxide_mass_per_mol_element_g() / 1e3;
-            }
-            if (p.elements.empty() && re > 0.0) {
-                p.elements = {main};
-            } else if (re > 0.0 &&
-                       std::find(p.elements.begin(), p.elements.end(), main) == p.elements.end()) {
-                // A product named for some elements that comes out as another: a cut the
-                // extraction order runs the other way, or the wrong outlet.
-                std::string meant;
-                for (const int e : p.elements) {
-                    meant += (meant.empty() ? "" : ", ") + symbol(e);
-                }
-                result.warnings.push_back(
-                    "product '" + p.name + "' (" + spec_.cascade_names[c] + "." + o.name +
-                    ") is meant for " + meant + " but comes out enriched in " + symbol(main) +
-                    " (mole fraction " + fmt(p.composition[main]) +
-                    "); check the system's extraction order and which outlet the product takes");
-            }
-            for (const int e : p.elements) {
-                p.purity += p.composition[e];
-            }
-            fill_impurity_content(p, impurity_feed_, result);
-            result.products.push_back(p);
-        }
-    }
-    for (int e = 0; e < num_elements; ++e) {
-        if (feed_[e] > 0.0) {
-            result.balance_relative_error[e] =
-                std::abs(feed_[e] - result.product_mol_per_h[e]) / feed_[e];
-            result.mass_balance_relative_error =
-                std::max(result.mass_balance_relative_error, result.balance_relative_error[e]);
-        }
-    }
-    for (int k = 0; k < num_impurities; ++k) {
-        if (impurity_feed_[k] > 0.0) {
-            auto& error = result.impurity_balance_relative_error[k];
-            error = std::abs(impurity_feed_[k] - result.impurity_product_mol_per_h[k]) /
-                    impurity_feed_[k];
-            result.mass_balance_relative_error =
-                std::max(result.mass_balance_relative_error, error);
-        }
-    }
-    for (int c = 0; c < count_; ++c) {
-        const Reagents& r = results_[c].reagents;
-        result.base_mol_per_h += r.saponification_base_mol_per_h;
-        result.scrub_acid_h_mol_per_h += r.scrub_acid_h_mol_per_h;
-        result.strip_acid_h_mol_per_h += r.strip_acid_h_mol_per_h;
-        for (const auto& w : results_[c].warnings) {
-            result.warnings.push_back(spec_.cascade_names[c] + ": " + w);
-        }
-    }
+    collect_products(spec_, results_, feed_, impurity_feed_, result);
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return result;

@@ -48,15 +48,82 @@ def design(spec=None, **options):
     return DesignResult(_core.design(_options_document(spec, options, "design")))
 
 
-def optimize(spec=None, countries=None, *, threads=0, **options):
+def _fractions(name, values):
+    """A list of fractions from a list or "0.99,0.999" (the command line's form)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [v for v in (t.strip() for t in values.split(",")) if v]
+    try:
+        return [float(v) for v in values]
+    except (TypeError, ValueError):
+        raise _core.InputError(
+            f"{name}: expected fractions such as [0.99, 0.999] or \"0.99,0.999\", "
+            f"found {values!r}"
+        ) from None
+
+
+def _count(name, value, lowest, highest):
+    """A whole number in [lowest, highest], or 0 (not asked)."""
+    if value is None or (not isinstance(value, str) and value == 0):
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
+        raise _core.InputError(
+            f"{name}: expected a whole number from {lowest} to {highest}, found {value!r}"
+        )
+    return int(value)
+
+
+def optimize(
+    spec=None,
+    countries=None,
+    *,
+    threads=0,
+    pareto=None,
+    pareto_recovery=None,
+    pareto_capital=0,
+    robust=0,
+    percentile=None,
+    seed=1,
+    robust_radius=2,
+    uncertainty=0,
+    **options,
+):
     """The cost-optimal cascade for a cut per country (`reesx optimize`): a design file path,
     YAML text, dict, or design's options; countries as a list or "CN-NM,US" (default: the first
-    country of the cost data)."""
+    country of the cost data). As the command's options, for the first country: `pareto`
+    (purities), `pareto_recovery` (recoveries; each a list or "0.99,0.999"), `pareto_capital`
+    (N refluxes), `robust` (N samples) with `percentile` (0-100; default: the mean) and
+    `robust_radius`, and `uncertainty` (N samples of the system); `seed` for both samplings.
+    The summary is `reesx optimize --json`'s."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
+    robust = _count("robust", robust, 2, 100000)
+    if percentile is not None:
+        if not robust:
+            raise _core.InputError("percentile sets the objective of robust=N: give robust too")
+        if not 0.0 <= float(percentile) <= 100.0:
+            raise _core.InputError(f"percentile: expected 0 to 100, found {percentile!r}")
+        percentile = float(percentile)
+    if isinstance(robust_radius, bool) or robust_radius not in range(0, 21):
+        raise _core.InputError(
+            f"robust_radius: expected a whole number from 0 to 20, found {robust_radius!r}"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise _core.InputError(f"seed: expected a whole number >= 0, found {seed!r}")
     return OptimizeResult(
         _core.optimize(
-            _options_document(spec, options, "design"), list(countries or []), int(threads)
+            _options_document(spec, options, "design"),
+            list(countries or []),
+            int(threads),
+            pareto=_fractions("pareto", pareto),
+            pareto_recovery=_fractions("pareto_recovery", pareto_recovery),
+            pareto_capital=_count("pareto_capital", pareto_capital, 2, 200),
+            robust=robust,
+            percentile=percentile,
+            seed=int(seed),
+            robust_radius=int(robust_radius),
+            uncertainty=_count("uncertainty", uncertainty, 1, 1000000),
         )
     )
 

@@ -15,7 +15,7 @@
 #include "Document.h"
 #include "MonteCarlo.h"
 #include "reesx/core/Error.h"
-#include "reesx/costs/OptimizeReport.h"
+#include "reesx/costs/OptimizeStudy.h"
 #include "reesx/costs/PlantCost.h"
 #include "reesx/costs/Report.h"
 #include "reesx/flowsheets/Design.h"
@@ -32,7 +32,7 @@ using reesx::python::release_gil;
 
 struct OptimizeOutput {
     reesx::DesignSpec spec;
-    reesx::costs::OptimizeResult result;
+    reesx::costs::OptimizeStudy study;
 };
 
 //! A costed case, or a costed plant file (then `study` is empty and the plant's summary and
@@ -58,24 +58,41 @@ void reesx::python::bind_costs(py::module_& m)
     py::class_<OptimizeOutput>(m, "OptimizeOutput")
         .def("summary",
              [](const OptimizeOutput& o) {
-                 return to_python(reesx::costs::optimize_summary(o.spec, o.result));
+                 return to_python(reesx::costs::optimize_study_json(o.spec, o.study));
              })
         .def("text", [](const OptimizeOutput& o) {
-            return reesx::costs::format_optimize(o.spec, o.result);
+            return reesx::costs::format_optimize_study(o.spec, o.study);
         });
     m.def(
         "optimize",
-        [](Document& document, const std::vector<std::string>& countries, int threads) {
+        [](Document& document, const std::vector<std::string>& countries, int threads,
+           const std::vector<double>& pareto, const std::vector<double>& pareto_recovery,
+           int pareto_capital, int robust, std::optional<double> percentile, std::uint64_t seed,
+           int robust_radius, int uncertainty) {
             auto out = std::make_unique<OptimizeOutput>();
             out->spec = reesx::parse_design(document.root());
             reesx::costs::OptimizeOptions options;
             options.setup.data = reesx::costs::builtin_cost_data();
             options.countries = countries;
             options.threads = threads;
-            out->result = reesx::costs::optimize(out->spec, options);
+            reesx::costs::OptimizeStudyRequest request;
+            request.pareto_purities = pareto;
+            request.pareto_recoveries = pareto_recovery;
+            request.pareto_capital = pareto_capital;
+            request.robust_samples = robust;
+            request.percentile = percentile;
+            request.seed = seed;
+            request.robust_radius = robust_radius;
+            request.uncertainty = uncertainty;
+            request.threads = threads;
+            out->study = reesx::costs::run_optimize_study(out->spec, options, request);
             return out;
         },
-        py::arg("document"), py::arg("countries"), py::arg("threads") = 0, release_gil());
+        py::arg("document"), py::arg("countries"), py::arg("threads") = 0,
+        py::arg("pareto") = std::vector<double>{},
+        py::arg("pareto_recovery") = std::vector<double>{}, py::arg("pareto_capital") = 0,
+        py::arg("robust") = 0, py::arg("percentile") = py::none(), py::arg("seed") = 1,
+        py::arg("robust_radius") = 2, py::arg("uncertainty") = 0, release_gil());
 
     py::class_<CostOutput>(m, "CostOutput")
         .def("summary",

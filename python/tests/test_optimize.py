@@ -1,5 +1,7 @@
 """reesx.optimize: the command line's JSON from Python, and the optimum against the baseline."""
 
+import pytest
+
 import reesx
 from conftest import without_timings
 
@@ -26,6 +28,74 @@ def test_optimize_equals_cli_json(cli, tmp_path):
     table = result.to_dataframe()
     assert list(table.index) == ["CN-NM", "US"]
     assert table.loc["CN-NM", "gap_usd_per_kg"] == 0.0
+
+
+PR_ND = (
+    "system: p507-hcl\nfeed: {composition: {Pr: 0.5, Nd: 0.5}}\n"
+    "split: Pr/Nd\npurity: 0.999\nfeed-rate: 100 kg/h REO\n"
+)
+
+
+def test_optimize_fronts_robust_uncertainty_equal_cli_json(cli, tmp_path):
+    design_file = tmp_path / "design.yaml"
+    design_file.write_text(PR_ND)
+    # Few samples and points keep it fast; one thread fixes the order of the shared memo.
+    code, expected, stderr = cli(
+        "optimize", design_file, "--threads", "1", "-q",
+        "--pareto", "0.99,0.9999", "--pareto-recovery", "0.95", "--pareto-capital", "3",
+        "--robust", "3", "--percentile", "90", "--robust-radius", "1", "--seed", "7",
+        "--uncertainty", "3",
+    )  # fmt: skip
+    assert code == 0, stderr
+    for key in ("pareto", "robust", "uncertainty"):
+        assert key in expected
+    result = reesx.optimize(
+        str(design_file),
+        threads=1,
+        pareto=[0.99, 0.9999],
+        pareto_recovery="0.95",
+        pareto_capital=3,
+        robust=3,
+        percentile=90,
+        robust_radius=1,
+        seed=7,
+        uncertainty=3,
+    )
+    assert without_timings(result.summary) == without_timings(expected)
+    assert [p["purity"] for p in result.summary["pareto"]["purity"]] == [0.99, 0.9999]
+    assert result.summary["robust"]["objective"] == "percentile"
+    assert result.summary["robust"]["seed"] == 7
+    text = str(result)
+    assert "robust optimum" in text
+
+
+def test_optimize_without_extras_has_no_fronts(tmp_path):
+    design_file = tmp_path / "design.yaml"
+    design_file.write_text(PR_ND)
+    summary = reesx.optimize(str(design_file), threads=1).summary
+    for key in ("pareto", "robust", "uncertainty"):
+        assert key not in summary
+
+
+@pytest.mark.parametrize(
+    "keywords, message",
+    [
+        ({"percentile": 50}, "give robust too"),
+        ({"robust": 1}, "robust"),
+        ({"robust": 4, "percentile": 120}, "percentile"),
+        ({"pareto_capital": 1}, "pareto_capital"),
+        ({"pareto": "0.99,abc"}, "pareto"),
+        ({"pareto": [1.5]}, "purity"),
+        ({"robust_radius": -1}, "robust_radius"),
+        ({"seed": -3}, "seed"),
+        ({"uncertainty": 2.5}, "uncertainty"),
+    ],
+)
+def test_optimize_rejects_bad_keywords(tmp_path, keywords, message):
+    design_file = tmp_path / "design.yaml"
+    design_file.write_text(PR_ND)
+    with pytest.raises(reesx.InputError, match=message):
+        reesx.optimize(str(design_file), threads=1, **keywords)
 
 
 def test_optimize_takes_design_options():

@@ -34,7 +34,10 @@ struct CountrySpread {
     double s_over_s_min = 0.0;
     PricedDesign nominal;  //!< the country's optimum
     int failed = 0;
-    Percentiles extraction_stages, scrub_stages, total_stages, s, cost_usd_per_kg;
+    //! P10/P50/P90 (reesx::Percentiles, DesignUncertainty.h), named in full: costs has a
+    //! Percentiles of its own (Uncertainty.h), which would be taken where that is included
+    //! first, and the struct would differ between files.
+    ::reesx::Percentiles extraction_stages, scrub_stages, total_stages, s, cost_usd_per_kg;
 };
 
 struct OptimizeUncertainty {

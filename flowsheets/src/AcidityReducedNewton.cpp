@@ -9,6 +9,21 @@ namespace reesx {
 
 using namespace cascade_detail;
 
+namespace {
+
+// The reduced Newton's three block-tridiagonal matrices, kept per thread between solves of
+// the same size: allocating and first touching 9 N blocks per solve was about 14 % of a cold
+// 100-stage mass-action solve (perf, docs/performance.md). Systems above kCachedDoubles
+// (16 MiB for the three) are allocated per solve, so that a 5,000-stage cascade does
+// not pin its matrices to the thread.
+struct NewtonMatrices {
+    solver::BlockTridiagonalMatrix jacobian, trial, factored;
+    bool in_use = false;  // a nested solve on the same thread takes its own
+};
+constexpr std::size_t kCachedDoubles = std::size_t{2} << 20;
+
+}  // namespace
+
 solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                                                          const solver::NewtonOptions& options,
                                                          double shift)
@@ -81,8 +96,30 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         }
         return norm;
     };
-    solver::BlockTridiagonalMatrix jacobian(stages, block_), trial_jacobian(stages, block_);
-    Eigen::VectorXd f, step, trial, trial_f;
+    // `factored` holds the factors of the last Jacobian factorized; the three matrices trade
+    // places by swaps (no copies of the blocks).
+    thread_local NewtonMatrices cached;
+    NewtonMatrices own;
+    const std::size_t doubles = std::size_t{9} * static_cast<std::size_t>(stages) *
+                                static_cast<std::size_t>(block_) * static_cast<std::size_t>(block_);
+    NewtonMatrices& matrices = !cached.in_use && doubles <= kCachedDoubles ? cached : own;
+    const struct Release {
+        bool& flag;
+        ~Release() { flag = false; }
+    } release{matrices.in_use};
+    matrices.in_use = true;
+    for (auto* matrix : {&matrices.jacobian, &matrices.trial, &matrices.factored}) {
+        if (matrix->num_blocks() != stages || matrix->block_size() != block_) {
+            *matrix = solver::BlockTridiagonalMatrix(stages, block_);
+        }
+    }
+    solver::BlockTridiagonalMatrix& jacobian = matrices.jacobian;
+    solver::BlockTridiagonalMatrix& trial_jacobian = matrices.trial;
+    solver::BlockTridiagonalMatrix& factored = matrices.factored;
+    Eigen::VectorXd f, step, trial, trial_f, chord;
+    // The w-norm of the last step taken whole, and whether `factored` may give the next one.
+    double last_full_step = INFINITY;
+    bool chord_ready = false;
     double norm = INFINITY;
     try {
         profiles(x);
@@ -144,8 +181,58 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             norm = trial_norm;
             continue;
         }
+        // The residual at x + lambda step (iterated unknowns only), with its Jacobian: the
+        // first trial is usually accepted and needs it next. INFINITY where not defined.
+        const auto try_step = [&](double lambda_try, const Eigen::VectorXd& dx) {
+            trial = x;
+            for (int j = 0; j < stages; ++j) {
+                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
+                for (int r = 0; r < m_; ++r) {
+                    trial[w0 + r] += iterated[r] ? lambda_try * dx[w0 + r] : 0.0;
+                }
+            }
+            double trial_norm = INFINITY;
+            try {
+                profiles(trial);
+                evaluate(trial, trial_f, &trial_jacobian);
+                ++report.residual_evaluations;
+                trial_norm = extras_norm(trial_f);
+            } catch (const Error&) {
+            } catch (const std::domain_error&) {
+            }
+            return std::isfinite(trial_norm) ? trial_norm : INFINITY;
+        };
+        const auto accept = [&](double trial_norm) {
+            x.swap(trial);
+            norm = trial_norm;
+            f.swap(trial_f);
+            std::swap(jacobian, trial_jacobian);
+        };
+        // Chord step (Deuflhard's simplified Newton correction): after a whole step, the
+        // correction with the old factors is the next step when it is below 0.1 of that
+        // step, taken whole if it lowers the residual; the block LU (most of an iteration's
+        // cost) is then skipped. Otherwise, or if it does not lower the residual, a Newton
+        // step with a fresh factorization as before. The separation-factor reduced Newton
+        // does the same (docs/performance.md).
+        if (chord_ready) {
+            chord_ready = false;
+            chord = -f;
+            factored.solve_factored(chord);
+            const double chord_size = chord.allFinite() ? w_norm(chord) : INFINITY;
+            if (chord_size <= 0.1 * last_full_step) {
+                const double trial_norm = try_step(1.0, chord);
+                if (trial_norm <= options.tolerance || trial_norm < (1.0 - 1e-4) * norm) {
+                    accept(trial_norm);
+                    last_full_step = chord_size;
+                    chord_ready = true;
+                    continue;
+                }
+            }
+        }
         step = -f;
-        if (!jacobian.factorize_and_solve(step)) {
+        std::swap(factored, jacobian);
+        ++report.jacobian_evaluations;  // counts the block factorizations
+        if (!factored.factorize_and_solve(step)) {
             report.message = "the Jacobian is singular";
             break;
         }
@@ -155,36 +242,14 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         bool accepted = false;
         lambda = std::min(1.0, 4.0 * lambda);
         for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
-            trial = x;
-            for (int j = 0; j < stages; ++j) {
-                const Eigen::Index w0 = static_cast<Eigen::Index>(j) * block_ + n_;
-                for (int r = 0; r < m_; ++r) {
-                    trial[w0 + r] += iterated[r] ? lambda * step[w0 + r] : 0.0;
-                }
-            }
-            double trial_norm = INFINITY;
-            try {
-                profiles(trial);
-                // With the Jacobian: the first trial is usually accepted and needs it next.
-                evaluate(trial, trial_f, &trial_jacobian);
-                ++report.residual_evaluations;
-                trial_norm = extras_norm(trial_f);
-            } catch (const Error&) {
-                continue;
-            } catch (const std::domain_error&) {
-                continue;
-            }
-            if (!std::isfinite(trial_norm)) {
-                continue;
-            }
-            bool passes =
-                trial_norm <= options.tolerance || trial_norm < (1.0 - 1e-4 * lambda) * norm;
-            if (passes) {
-                x = trial;
-                norm = trial_norm;
-                f = trial_f;
-                std::swap(jacobian, trial_jacobian);
+            const double trial_norm = try_step(lambda, step);
+            if (trial_norm <= options.tolerance || trial_norm < (1.0 - 1e-4 * lambda) * norm) {
+                accept(trial_norm);
                 accepted = true;
+                if (lambda == 1.0 && limit == 1.0) {
+                    last_full_step = full;
+                    chord_ready = true;
+                }
                 break;
             }
         }

@@ -334,6 +334,7 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
         const auto add = [&](const solver::SolverReport& r) {
             total.iterations += r.iterations;
             total.residual_evaluations += r.residual_evaluations;
+            total.jacobian_evaluations += r.jacobian_evaluations;
             total.seconds += r.seconds;
             total.method = r.method;
         };

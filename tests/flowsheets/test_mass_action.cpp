@@ -488,3 +488,35 @@ strip: {flow: 100 L/h, acid: 4 mol/L}
     EXPECT_EQ(liquor.main_element, sc);
     EXPECT_GT(liquor.mol_per_h[sc], 0.999 * r.feed_mol_per_h[sc]);
 }
+
+// The reduced Newton keeps its matrices per thread between solves of the same size and takes
+// chord steps with old factors: a solve after one of another size, and the same solve again,
+// give the same numbers bit for bit, and the chord steps leave fewer factorizations than
+// iterations.
+TEST(MassAction, keptMatricesAndChordStepsRepeatBitForBit)
+{
+    const CascadeResult first = test::solve_yaml(full_cascade());
+    const CascadeResult other = test::solve_yaml(R"(system: p507-hcl
+model: mass-action
+stages: {extraction: 8, scrub: 5, strip: 3}
+feed: {flow: 100 L/h, concentration: 1.0 mol/L, acid: 0.01 mol/L, composition: {La: 0.5, Ce: 0.3, Nd: 0.2}}
+organic: {flow: 1500 L/h, extractant-concentration: 1.5 mol/L, saponification: 0.36}
+scrub: {flow: 200 L/h, acid: 4.0 mol/L}
+strip: {flow: 100 L/h, acid: 5.0 mol/L}
+)");
+    const CascadeResult again = test::solve_yaml(full_cascade());
+    ASSERT_TRUE(first.solver.converged);
+    ASSERT_TRUE(other.solver.converged);
+    ASSERT_TRUE(again.solver.converged);
+    EXPECT_GT(first.solver.jacobian_evaluations, 0);
+    EXPECT_LT(first.solver.jacobian_evaluations, first.solver.iterations);
+    EXPECT_EQ(again.solver.iterations, first.solver.iterations);
+    ASSERT_EQ(again.products.size(), first.products.size());
+    for (std::size_t p = 0; p < first.products.size(); ++p) {
+        for (int e = 0; e < num_species; ++e) {
+            EXPECT_EQ(again.products[p].mol_per_h[e], first.products[p].mol_per_h[e])
+                << first.products[p].name << " " << species_symbol(e);
+        }
+    }
+    EXPECT_TRUE(again.profiles == first.profiles);
+}

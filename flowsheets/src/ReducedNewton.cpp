@@ -175,13 +175,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // inflow over the outflow. Three exp and one log1p per element where the two log-sum-exps
     // took five exp and two log. Weights below e^-708 are 0, as in LogSum.
     Eigen::ArrayXd z(n_), e_z(n_), ln_out(n_), arg(n_);
-    const auto share = [&] { return (arg < -708.0).select(0.0, arg.exp()); };
+    const auto share = [&] { return (arg < -708.0).select(0.0, arg.max(-708.0).exp()); };
     const auto outflow_weights = [&](int j, bool above, bool below) {
         const auto u = [&](int stage) {
             return x.segment(static_cast<Eigen::Index>(stage) * block_, n_).array();
         };
         z = ln_k.array() + (ln_qo_out_[j] + sigma[j] - ln_qa_out_[j]);
-        e_z = (z.abs() > 708.0).select(0.0, (-z.abs()).exp());
+        e_z = (z.abs() > 708.0).select(0.0, (-z.abs()).max(-708.0).exp());
         out_sigma.col(j) = (z >= 0.0).select((1.0 + e_z).inverse(), e_z / (1.0 + e_z));
         ln_out = u(j) + (z.max(0.0) + e_z.log1p() + ln_qa_out_[j]);
         if (above) {

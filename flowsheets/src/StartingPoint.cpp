@@ -273,9 +273,14 @@ struct ProfileScratch {
     Eigen::ArrayXd prev_ln_p, prev_ln_h, prev_ln_beta, ln_a, ln_h, ln_p, t, low;
     void resize(int n, int stages)
     {
-        if (ln_alpha.rows() != n || ln_alpha.cols() != stages) {
-            ln_alpha.resize(n, stages);
-            ln_beta.resize(n, stages);
+        // Only grown, and from 4,096 stages on (1.1 MB for 17 elements): a long cascade's
+        // start solves a sequence of shorter ones, and large blocks freed and taken anew shift
+        // glibc's mmap and trim thresholds; the band LU's later allocations then page-faulted
+        // (17 x 1,000: 40 % of the time in memset and the kernel).
+        if (ln_alpha.rows() != n || ln_alpha.cols() < stages) {
+            const int capacity = std::max(stages, 4096);
+            ln_alpha.resize(n, capacity);
+            ln_beta.resize(n, capacity);
         }
         for (Eigen::ArrayXd* a :
              {&prev_ln_p, &prev_ln_h, &prev_ln_beta, &ln_a, &ln_h, &ln_p, &t, &low}) {
@@ -286,14 +291,16 @@ struct ProfileScratch {
 
 //! log_add element-wise (the same rules for -inf and below e^-708): out = ln(e^a + e^b).
 //! log(1 + e^d) in place of log1p (not vectorized for double): its absolute error, ~1e-16,
-//! is below the rounding of the sum it is added to for |max| >= 1.
+//! is below the rounding of the sum it is added to for |max| >= 1. Arguments of exp are
+//! clamped at -708 where the result is not used: a subnormal result costs a slow path.
 template <typename A, typename B>
 void log_add_into(const A& a, const B& b, Eigen::ArrayXd& out, Eigen::ArrayXd& low)
 {
     low = a.min(b);
     out = a.max(b);
     low -= out;
-    out = (low >= -708.0 || out.abs() < 1e-280).select(out + (low.exp() + 1.0).log(), out);
+    out = (low >= -708.0 || out.abs() < 1e-280)
+              .select(out + (low.max(-708.0).exp() + 1.0).log(), out);
 }
 
 }  // namespace
@@ -323,7 +330,8 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
             s.ln_a = ln_d_prev + ln_qo_up_[j - 1];
             log_add_into(s.prev_ln_h, ln_d_prev + ln_qo_drawn_[j - 1], s.t, s.low);
             s.t -= s.prev_ln_p;
-            s.t = (s.t < -708.0).select(0.0, s.t.exp()) * qa_down_[j] + (qa_out_[j] - qa_down_[j]);
+            s.t = (s.t < -708.0).select(0.0, s.t.max(-708.0).exp()) * qa_down_[j] +
+                  (qa_out_[j] - qa_down_[j]);
             s.ln_h = (s.t > 0.0).select(s.t.log(), neg_inf);
         } else {
             s.ln_a.setConstant(neg_inf);

@@ -168,6 +168,31 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd out_sigma(n_, stages), from_above(n_, stages), from_below(n_, stages),
         closure_weights(n_, stages);
     Eigen::VectorXd closure_scale(stages);
+    // A balance row's weights at a stage without holdup, by elements at once. With
+    // z = ln(Qo_out d / Qa_out) and e_z = exp(-|z|), the organic share of the outflow is
+    // sigmoid(z) and ln(Qa_out + Qo_out d) = ln Qa_out + max(z, 0) + log1p(e_z) (u cancels in
+    // the shares); since the balances hold (exact linear solve), each inflow's weight is that
+    // inflow over the outflow. Three exp and one log1p per element where the two log-sum-exps
+    // took five exp and two log. Weights below e^-708 are 0, as in LogSum.
+    Eigen::ArrayXd z(n_), e_z(n_), ln_out(n_), arg(n_);
+    const auto share = [&] { return (arg < -708.0).select(0.0, arg.max(-708.0).exp()); };
+    const auto outflow_weights = [&](int j, bool above, bool below) {
+        const auto u = [&](int stage) {
+            return x.segment(static_cast<Eigen::Index>(stage) * block_, n_).array();
+        };
+        z = ln_k.array() + (ln_qo_out_[j] + sigma[j] - ln_qa_out_[j]);
+        e_z = (z.abs() > 708.0).select(0.0, (-z.abs()).max(-708.0).exp());
+        out_sigma.col(j) = (z >= 0.0).select((1.0 + e_z).inverse(), e_z / (1.0 + e_z));
+        ln_out = u(j) + (z.max(0.0) + e_z.log1p() + ln_qa_out_[j]);
+        if (above) {
+            arg = (u(j + 1) + ln_qa_down_[j + 1]) - ln_out;
+            from_above.col(j) = share();
+        }
+        if (below) {
+            arg = (u(j - 1) + ln_k.array() + (ln_qo_up_[j - 1] + sigma[j - 1])) - ln_out;
+            from_below.col(j) = share();
+        }
+    };
     // With diagonal_sign = 1 and v = |x|: |J| |x| (every other coefficient is >= 0).
     const auto jacobian_times = [&](const Eigen::VectorXd& v, double diagonal_sign = -1.0) {
         Eigen::VectorXd product(v.size());
@@ -402,6 +427,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
                 const bool above = j + 1 < stages && qa_down_[j + 1] > 0.0;
                 const bool below = j > 0 && qo_up_[j - 1] > 0.0;
+                rhs.segment(r0, n_).setZero();
+                if (!holdup && std::isfinite(ln_qa_out_[j]) && std::isfinite(ln_qo_out_[j])) {
+                    outflow_weights(j, above, below);
+                    continue;
+                }
                 for (int i = 0; i < n_; ++i) {
                     const double u_ij = x[static_cast<Eigen::Index>(j) * block_ + i];
                     std::array<double, 4> w_out{}, w_in{};
@@ -430,7 +460,6 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                     // The balances hold by construction (exact linear solve): their residual is
                     // rounding, which must not leak into the step for sigma.
                     in.value(w_in);
-                    rhs[r0 + i] = 0.0;
                     out_sigma(i, j) = w_out[1] + (holdup ? w_out[3] : 0.0);
                     if (k_above >= 0) {
                         from_above(i, j) = w_in[k_above];
@@ -439,6 +468,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                         from_below(i, j) = w_in[k_below];
                     }
                 }
+            }
+            for (int j = 0; j < stages; ++j) {
+                const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
                 lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
                 const double row_scale = linear_closure ? 1.0 + g[j] : 1.0;
                 closure_weights.col(j) = row_scale * weights;

@@ -264,6 +264,47 @@ double Cascade::Impl::substitution_sweep(Eigen::VectorXd& x)
     }
     return (x - before).cwiseAbs().maxCoeff();
 }
+namespace {
+
+//! The recursion's per-element arrays of solve_linear_profiles, kept between calls on a
+//! thread (allocated anew for each of a solve's hundreds of evaluations otherwise).
+struct ProfileScratch {
+    Eigen::ArrayXXd ln_alpha, ln_beta;
+    Eigen::ArrayXd prev_ln_p, prev_ln_h, prev_ln_beta, ln_a, ln_h, ln_p, t, low;
+    void resize(int n, int stages)
+    {
+        // Only grown, and from 4,096 stages on (1.1 MB for 17 elements): a long cascade's
+        // start solves a sequence of shorter ones, and large blocks freed and taken anew shift
+        // glibc's mmap and trim thresholds; the band LU's later allocations then page-faulted
+        // (17 x 1,000: 40 % of the time in memset and the kernel).
+        if (ln_alpha.rows() != n || ln_alpha.cols() < stages) {
+            const int capacity = std::max(stages, 4096);
+            ln_alpha.resize(n, capacity);
+            ln_beta.resize(n, capacity);
+        }
+        for (Eigen::ArrayXd* a :
+             {&prev_ln_p, &prev_ln_h, &prev_ln_beta, &ln_a, &ln_h, &ln_p, &t, &low}) {
+            a->resize(n);
+        }
+    }
+};
+
+//! log_add element-wise (the same rules for -inf and below e^-708): out = ln(e^a + e^b).
+//! log(1 + e^d) in place of log1p (not vectorized for double): its absolute error, ~1e-16,
+//! is below the rounding of the sum it is added to for |max| >= 1. Arguments of exp are
+//! clamped at -708 where the result is not used: a subnormal result costs a slow path.
+template <typename A, typename B>
+void log_add_into(const A& a, const B& b, Eigen::ArrayXd& out, Eigen::ArrayXd& low)
+{
+    low = a.min(b);
+    out = a.max(b);
+    low -= out;
+    out = (low >= -708.0 || out.abs() < 1e-280)
+              .select(out + (low.max(-708.0).exp() + 1.0).log(), out);
+}
+
+}  // namespace
+
 void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::VectorXd& x,
                                           const Holdup* holdup) const
 {
@@ -274,45 +315,68 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
     // recurrence of non-negative terms (the textbook form cancels catastrophically when
     // Qa >> Qo d), and everything that can over- or underflow (d spans e^±700 in long
     // cascades) is carried as a logarithm.
+    // All elements at once, stage by stage (the elements' recursions are independent):
+    // Eigen's vectorized exp and log take the place of one scalar call per element.
     const int stages = solved_stages_;
-    std::vector<double> ln_alpha(stages), ln_beta(stages), ln_c(stages);
+    static thread_local ProfileScratch s;
+    s.resize(n_, stages);
+    s.prev_ln_p.setZero();
+    s.prev_ln_h.setConstant(neg_inf);
+    s.prev_ln_beta.setConstant(neg_inf);
+    for (int j = 0; j < stages; ++j) {
+        const auto ln_d_j = ln_d.col(j).array();
+        if (j > 0) {
+            const auto ln_d_prev = ln_d.col(j - 1).array();
+            s.ln_a = ln_d_prev + ln_qo_up_[j - 1];
+            log_add_into(s.prev_ln_h, ln_d_prev + ln_qo_drawn_[j - 1], s.t, s.low);
+            s.t -= s.prev_ln_p;
+            s.t = (s.t < -708.0).select(0.0, s.t.max(-708.0).exp()) * qa_down_[j] +
+                  (qa_out_[j] - qa_down_[j]);
+            s.ln_h = (s.t > 0.0).select(s.t.log(), neg_inf);
+        } else {
+            s.ln_a.setConstant(neg_inf);
+            s.ln_h.setConstant(safe_log(qa_out_[j]));
+        }
+        if (holdup) {
+            // The holdups' (V_a + V_o d) / dt join the diagonal like an outflow.
+            log_add_into(Eigen::ArrayXd::Constant(n_, holdup->ln_aqueous_L[j]),
+                         ln_d_j + holdup->ln_organic_L[j], s.t, s.low);
+            s.t += holdup->ln_inverse_step;
+            log_add_into(s.ln_h, s.t, s.ln_p, s.low);
+            s.ln_h = s.ln_p;
+        }
+        log_add_into(s.ln_h, ln_d_j + ln_qo_out_[j], s.ln_p, s.low);
+        s.ln_alpha.col(j) = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - s.ln_p;
+        s.t = s.ln_a + s.prev_ln_beta;
+        if (holdup) {
+            log_add_into(holdup->ln_source.col(j).array(), s.t, s.prev_ln_beta, s.low);
+        } else {
+            log_add_into(ln_feed_.col(j).array(), s.t, s.prev_ln_beta, s.low);
+        }
+        s.prev_ln_beta -= s.ln_p;
+        s.ln_beta.col(j) = s.prev_ln_beta;
+        s.prev_ln_p = s.ln_p;
+        s.prev_ln_h = s.ln_h;
+    }
+    s.t = s.ln_beta.col(stages - 1);
+    bool finite = s.t.allFinite();
+    x.segment(static_cast<Eigen::Index>(stages - 1) * block_, n_) = s.t.matrix();
+    for (int j = stages - 2; j >= 0; --j) {
+        log_add_into(s.ln_alpha.col(j) + s.t, s.ln_beta.col(j), s.ln_p, s.low);
+        s.t = s.ln_p;
+        finite = finite && s.t.allFinite();
+        x.segment(static_cast<Eigen::Index>(j) * block_, n_) = s.t.matrix();
+    }
+    if (finite) {
+        return;
+    }
     for (int i = 0; i < n_; ++i) {
-        double prev_ln_p = 0.0, prev_ln_h = neg_inf, prev_ln_beta = neg_inf;
         for (int j = 0; j < stages; ++j) {
-            double h = qa_out_[j];
-            double ln_a = neg_inf;
-            if (j > 0) {
-                ln_a = ln_qo_up_[j - 1] + ln_d(i, j - 1);
-                const double ln_drawn = ln_qo_drawn_[j - 1] + ln_d(i, j - 1);
-                const double ratio = std::exp(log_add(prev_ln_h, ln_drawn) - prev_ln_p);
-                h = (qa_out_[j] - qa_down_[j]) + qa_down_[j] * ratio;
-            }
-            double ln_h = safe_log(h);
-            if (holdup) {
-                // The holdups' (V_a + V_o d) / dt join the diagonal like an outflow.
-                ln_h = log_add(
-                    ln_h, log_add(holdup->ln_aqueous_L[j], holdup->ln_organic_L[j] + ln_d(i, j)) +
-                              holdup->ln_inverse_step);
-            }
-            const double ln_p = log_add(ln_h, ln_qo_out_[j] + ln_d(i, j));
-            ln_alpha[j] = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - ln_p;
-            const double ln_source = holdup ? holdup->ln_source(i, j) : ln_feed_(i, j);
-            ln_beta[j] = log_add(ln_source, ln_a + prev_ln_beta) - ln_p;
-            prev_ln_p = ln_p;
-            prev_ln_h = ln_h;
-            prev_ln_beta = ln_beta[j];
-        }
-        ln_c[stages - 1] = ln_beta[stages - 1];
-        for (int j = stages - 2; j >= 0; --j) {
-            ln_c[j] = log_add(ln_alpha[j] + ln_c[j + 1], ln_beta[j]);
-        }
-        for (int j = 0; j < stages; ++j) {
-            if (!std::isfinite(ln_c[j])) {
+            if (!std::isfinite(x[static_cast<Eigen::Index>(j) * block_ + i])) {
                 throw ConvergenceError(
                     "linear profile solve: " + species_symbol(spec_.components[i]) +
                     " cannot reach stage " + std::to_string(j + 1));
             }
-            x[static_cast<Eigen::Index>(j) * block_ + i] = ln_c[j];
         }
     }
 }

@@ -1,6 +1,5 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include <algorithm>
-#include <cmath>
 #include <iterator>
 
 #include "Designer.h"
@@ -124,16 +123,12 @@ DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool 
     // design's own search from the short-cut's stages: the total stages along the boundary
     // of the targets step with the integer stage counts and have several local minima, so a
     // search started elsewhere (at the near design's stages) can end on another one. Only the
-    // trials' starting profiles and the first scrub stages tried differ from design's: the
-    // short-cut's m scaled by the near design's ratio of rigorous to short-cut scrub stages
-    // (the search at each n ends on the fewest m meeting the targets wherever it starts).
+    // trials' starting profiles differ from design's. (Starting the first scrub search at the
+    // short-cut's m scaled by the near design's rigorous-to-short-cut ratio saves trials on
+    // average but costs some samples more than design's own search: not done.)
     const theory::Result t = theory::evaluate(designer.result().targets, s);
-    double m_guess = t.m;
-    if (near.m > 0 && near.theory.m > 0.0 && std::isfinite(t.m)) {
-        m_guess = t.m * near.m / near.theory.m;
-    }
     DesignSizing out;
-    std::tie(out.n, out.m) = designer.size_stages(s, t.n, m_guess);
+    std::tie(out.n, out.m) = designer.size_stages(s, t.n, t.m);
     out.s = s;
     out.w = designer.w_for(s);
     if (keep_simulation) {

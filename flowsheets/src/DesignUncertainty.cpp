@@ -127,6 +127,7 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
             continue;
         }
         const DesignSizing& r = *o.result;
+        out.simulations += r.simulations;
         n.push_back(r.n);
         m.push_back(r.m);
         total.push_back(r.n + r.m);

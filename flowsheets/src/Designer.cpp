@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 #include "reesx/core/Units.h"
 
@@ -102,9 +104,29 @@ CascadeResult Designer::simulate(int n, int m, double s, bool cold)
         trial_template_ = c;
     }
     Cascade cascade(c);
-    CascadeResult r = last_converged_ && !cold ? cascade.solve(*last_converged_) : cascade.solve();
+    const CascadeResult* start = last_converged_ ? &*last_converged_ : nullptr;
+    if (!converged_.empty() && s == converged_s_) {
+        // The trial nearest in stage counts at this reflux: its profile needs the least
+        // stretching (the last trial may lie on the other side of the search).
+        int closest = std::numeric_limits<int>::max();
+        for (const auto& [nm, previous] : converged_) {
+            const int distance = std::abs(nm.first - n) + std::abs(nm.second - m);
+            if (distance < closest) {
+                closest = distance;
+                start = &previous;
+            }
+        }
+    }
+    CascadeResult r = start && !cold ? cascade.solve(*start) : cascade.solve();
     ++result_.simulations;
     last_converged_ = r;
+    if (!cold) {
+        if (s != converged_s_) {
+            converged_.clear();
+            converged_s_ = s;
+        }
+        converged_.insert_or_assign({n, m}, r);
+    }
     return r;
 }
 
@@ -142,6 +164,38 @@ int Designer::fewest_stages(const std::function<double(int)>& deficit, int guess
     }
 }
 
+namespace {
+
+int boundary_guess(const std::map<int, int>& m_star, int n, int fallback)
+{
+    // m*(n) falls with n and is nearly linear over a few stages: interpolate between the
+    // nearest n searched on either side, else extrapolate the line through the two nearest on
+    // one side (never rising with n). Only the first trial of the search at n moves with it,
+    // not the answer (the smallest m meeting the targets).
+    if (m_star.empty()) {
+        return fallback;
+    }
+    const auto above = m_star.lower_bound(n);
+    if (above != m_star.end() && above != m_star.begin()) {
+        const auto below = std::prev(above);
+        const double t = static_cast<double>(n - below->first) / (above->first - below->first);
+        return static_cast<int>(std::lround(below->second + t * (above->second - below->second)));
+    }
+    const bool from_above = above != m_star.end();
+    const auto nearest = from_above ? above : std::prev(above);
+    const auto second = from_above ? std::next(nearest) : nearest;
+    if (second == m_star.end() || (!from_above && second == m_star.begin())) {
+        return nearest->second;
+    }
+    const auto other = from_above ? second : std::prev(second);
+    const double slope = std::min(0.0, static_cast<double>(other->second - nearest->second) /
+                                           (other->first - nearest->first));
+    return std::max(1,
+                    static_cast<int>(std::lround(nearest->second + slope * (n - nearest->first))));
+}
+
+}  // namespace
+
 std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_guess)
 {
     const double w = w_for(s);
@@ -175,9 +229,12 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
         if (upper < 1) {
             return unreachable;
         }
-        const auto near = m_star.lower_bound(n);
-        const int guess =
-            near != m_star.end() && near->second < unreachable ? near->second : last_m;
+        int guess = boundary_guess(m_star, n, last_m);
+        if (guess >= upper - 2) {
+            // Near the bound the answer is likely above it: one failing trial at the bound
+            // settles that n cannot improve the best total.
+            guess = upper;
+        }
         const int m =
             fewest_stages([&](int k) { return deficit(evaluate(n, k, s)); }, guess, slope_m, upper);
         if (m > upper) {

@@ -68,6 +68,10 @@ private:
     //! The last converged trial: the next trial starts from its profile, stretched over its
     //! own stage counts (a cold start only when that fails).
     std::optional<CascadeResult> last_converged_;
+    //! The converged trials at the reflux converged_s_ by (n, m): each trial starts from the
+    //! one nearest in stage counts.
+    std::map<std::pair<int, int>, CascadeResult> converged_;
+    double converged_s_ = 0.0;
     //! The first trial's case, parsed from its case file; later trials are set on a copy.
     std::optional<CaseSpec> trial_template_;
     CaseSpec trial_case(int n, int m, double s) const;

@@ -5,6 +5,7 @@
 // core). Numbers and the machine go in docs/performance.md.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -66,6 +67,8 @@ void BM_DesignUncertainty17PrNd(benchmark::State& state)
         benchmark::DoNotOptimize(u.total_stages.p50);
     }
     state.counters["failed"] = u.failed;
+    state.counters["trials_per_sample"] =
+        static_cast<double>(u.simulations) / std::max(1, samples - u.failed);
 }
 BENCHMARK(BM_DesignUncertainty17PrNd)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
 

@@ -46,6 +46,17 @@ TEST(DesignUncertainty, FastSizingMatchesFullDesignBinary)
         12, 3);
 }
 
+TEST(DesignUncertainty, FastSizingMatchesFullDesignCePr)
+{
+    // Another cut than Pr/Nd (Ce/Pr, beta ~2): the boundary m*(n) has another shape, and the
+    // sampled search's trials start from other profiles than design's (the nominal steady
+    // state, then the nearest trial): it must end on the same stages.
+    expect_same_as_design(
+        "system: p507-hcl\nfeed: \"Ce:0.5,Pr:0.5\"\nsplit: Ce/Pr\npurity: 0.999\n"
+        "tradeoff: {points: 0}\n",
+        10, 11);
+}
+
 TEST(DesignUncertainty, FastSizingMatchesFullDesign17Elements)
 {
     expect_same_as_design(

@@ -32,6 +32,7 @@ struct DesignUncertainty {
     Percentiles beta_key;  //!< beta of the key pair sampled
     double beta_key_nominal = 0.0;
     std::vector<int> total_stage_samples;  //!< per successful sample, in sample order
+    long simulations = 0;                  //!< rigorous trial solves of all samples together
     double seconds = 0.0;
     std::vector<std::string> warnings;
 };

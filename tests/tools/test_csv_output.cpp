@@ -4,7 +4,6 @@
 // summary written beside it; the Monte Carlo samples in CSV and HDF5 agree with each other
 // and with the percentiles; the DOT diagram carries the flows and renders with Graphviz.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "../RunReesx.h"
 
@@ -29,9 +28,7 @@ namespace {
 
 fs::path scratch(const std::string& name)
 {
-    // The process id keeps concurrent runs of the suite (other checkouts) apart.
-    const fs::path dir =
-        fs::temp_directory_path() / ("reesx_csv_" + name + "_" + std::to_string(::getpid()));
+    const fs::path dir = fs::temp_directory_path() / ("reesx_csv_" + name);
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;

@@ -5,23 +5,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "ReportFormat.h"
+
 namespace reesx::costs {
 namespace {
 
-nlohmann::json number_or_null(double x)
-{
-    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
-
-std::string fmt(const char* format, double value)
-{
-    if (!std::isfinite(value)) {
-        return "-";
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, value);
-    return buf;
-}
+using report_format::fmt;
+using report_format::number_or_null;
 
 struct NamedFront {
     std::string name;

@@ -6,23 +6,16 @@
 #include <cstdio>
 #include <sstream>
 
+#include "ReportFormat.h"
+
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
 
 namespace reesx::costs {
 namespace {
 
-std::string fmt(const char* format, double value)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, value);
-    return buf;
-}
-
-nlohmann::json number_or_null(double x)
-{
-    return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
-}
+using report_format::fmt;
+using report_format::number_or_null;
 
 nlohmann::json percentiles_json(const Percentiles& p)
 {

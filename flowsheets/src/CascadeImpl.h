@@ -97,6 +97,20 @@ inline std::string fmt(double value, int precision = 4)
     return out.str();
 }
 
+//! Sets the solver tolerance's scale for a scope and restores the previous one at its end
+//! (also when a solve inside throws).
+class ToleranceScope {
+public:
+    ToleranceScope(double& scale, double value) : scale_(scale), saved_(scale) { scale = value; }
+    ~ToleranceScope() { scale_ = saved_; }
+    ToleranceScope(const ToleranceScope&) = delete;
+    ToleranceScope& operator=(const ToleranceScope&) = delete;
+
+private:
+    double& scale_;
+    double saved_;
+};
+
 }  // namespace cascade_detail
 
 //! The cascade as a block-tridiagonal nonlinear system (see Cascade.h for the equations).

@@ -149,7 +149,7 @@ CascadeResult Cascade::Impl::solve()
         // amplify it in the element balances (a Murphree case with a side draw closed Er to
         // 1.02e-12 at 1e-12, to 1e-14 at 1e-14): solve once more, 100 times tighter, and keep
         // the better; the rounding allowance above is for what even that cannot close.
-        tolerance_scale_ = 1e-2;
+        const ToleranceScope tighter_solves(tolerance_scale_, 1e-2 * tolerance_scale_);
         try {
             CascadeResult tighter = solve_with_loop();
             if (worst_balance(tighter) < worst_balance(r)) {
@@ -157,7 +157,6 @@ CascadeResult Cascade::Impl::solve()
             }
         } catch (const ConvergenceError&) {
         }
-        tolerance_scale_ = 1.0;
     }
     const std::string unclosed = unclosed_balance(r);
     if (!unclosed.empty()) {
@@ -213,12 +212,8 @@ CascadeResult Cascade::Impl::solve_with_loop()
     };
     double best_tear = INFINITY;
     int stalled_passes = 0;
-    const double scale_on_entry = tolerance_scale_;
-    const struct Restore {
-        double& scale;
-        double value;
-        ~Restore() { scale = value; }
-    } restore{tolerance_scale_, scale_on_entry};
+    const double entry_scale = tolerance_scale_;
+    const ToleranceScope restored_at_exit(tolerance_scale_, entry_scale);
     for (int loop = 1; loop <= 200; ++loop) {
         const Eigen::VectorXd returned = recycled(r);
         const Eigen::VectorXd f = returned - current;
@@ -234,7 +229,7 @@ CascadeResult Cascade::Impl::solve_with_loop()
             best_tear = size;
             stalled_passes = 0;
         } else if (++stalled_passes == 3) {
-            tolerance_scale_ = std::min(tolerance_scale_, 0.1);
+            tolerance_scale_ = 0.1 * entry_scale;
         }
         if (f_old.size() == n_) {
             // "Good" Broyden update of the inverse (Sherman-Morrison).

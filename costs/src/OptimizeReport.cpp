@@ -94,13 +94,7 @@ nlohmann::json optimize_summary(const DesignSpec& spec, const OptimizeResult& r)
         j["countries"][c.code] = cj;
     }
     j["reference_country"] = r.reference;
-    j["comparison"] = nlohmann::json::object();
-    for (const auto& g : r.gaps) {
-        j["comparison"][g.code] = {{"gap_usd_per_kg", number_or_null(g.gap_usd_per_kg)},
-                                   {"prices_usd_per_kg", number_or_null(g.prices_usd_per_kg)},
-                                   {"design_usd_per_kg", number_or_null(g.design_usd_per_kg)},
-                                   {"ratio_to_reference", number_or_null(g.ratio)}};
-    }
+    j["comparison"] = cost_gaps_json(r.gaps);
     std::vector<std::string> warnings = r.warnings;
     for (const auto& c : r.countries) {
         for (const auto& w : c.warnings) {
@@ -209,6 +203,18 @@ std::string format_pareto(const std::string& code, const std::vector<ParetoPoint
         o << buf;
     }
     return o.str();
+}
+
+nlohmann::json cost_gaps_json(const std::vector<CostGap>& gaps)
+{
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& g : gaps) {
+        j[g.code] = {{"gap_usd_per_kg", number_or_null(g.gap_usd_per_kg)},
+                     {"prices_usd_per_kg", number_or_null(g.prices_usd_per_kg)},
+                     {"design_usd_per_kg", number_or_null(g.design_usd_per_kg)},
+                     {"ratio_to_reference", number_or_null(g.ratio)}};
+    }
+    return j;
 }
 
 nlohmann::json pareto_json(const std::vector<ParetoPoint>& front)

@@ -10,6 +10,7 @@
 
 #include "ReportFormat.h"
 
+#include "reesx/costs/OptimizeReport.h"
 #include "reesx/io/Results.h"
 
 namespace reesx::costs {
@@ -126,13 +127,7 @@ nlohmann::json plant_optimize_summary(const SeparateSpec& spec, const PlantOptim
         j["countries"][c.code] = cj;
     }
     j["reference_country"] = r.reference;
-    j["comparison"] = nlohmann::json::object();
-    for (const auto& g : r.gaps) {
-        j["comparison"][g.code] = {{"gap_usd_per_kg", number_or_null(g.gap_usd_per_kg)},
-                                   {"prices_usd_per_kg", number_or_null(g.prices_usd_per_kg)},
-                                   {"design_usd_per_kg", number_or_null(g.design_usd_per_kg)},
-                                   {"ratio_to_reference", number_or_null(g.ratio)}};
-    }
+    j["comparison"] = cost_gaps_json(r.gaps);
     std::vector<std::string> warnings = r.warnings;
     for (const auto& c : r.countries) {
         for (const auto& w : c.warnings) {

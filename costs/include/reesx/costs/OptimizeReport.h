@@ -28,4 +28,8 @@ std::string format_pareto(const std::string& code, const std::vector<ParetoPoint
 //! cost_usd_per_kg, baseline_cost_usd_per_kg, meets_targets, warnings}.
 nlohmann::json pareto_json(const std::vector<ParetoPoint>& front);
 
+//! `comparison` of optimize's JSON (one cut or a plant): per country the gap to the reference
+//! country, split into prices and design.
+nlohmann::json cost_gaps_json(const std::vector<CostGap>& gaps);
+
 }  // namespace reesx::costs

@@ -11,20 +11,18 @@
 #include "reesx/costs/PlantOptimize.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <map>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "reesx/core/Error.h"
 #include "reesx/costs/ExtractionSide.h"
 #include "reesx/costs/PlantCost.h"
 #include "reesx/flowsheets/Case.h"
+#include "reesx/flowsheets/DesignUncertainty.h"
 #include "reesx/flowsheets/Plant.h"
 
 namespace reesx::costs {
@@ -437,38 +435,20 @@ PlantOptimizeResult optimize_plant(const SeparateSpec& spec, const PlantOptimize
     const SolvedPlant baseline_solved = solve_and_cost(spec, baseline, request);
 
     result.countries.resize(codes.size());
-    std::vector<std::exception_ptr> errors(codes.size());
-    std::atomic<std::size_t> next{0};
-    const std::size_t threads = std::min<std::size_t>(
-        codes.size(),
-        options.threads > 0 ? static_cast<std::size_t>(options.threads) : codes.size());
-    const auto work = [&](bool report) {
-        for (std::size_t i = next++; i < codes.size(); i = next++) {
-            try {
-                if (report && progress) {
-                    progress(codes[i] + ": the plant optimized for its prices:");
-                }
-                result.countries[i] = optimize_country_plant(
-                    spec, options, codes[i], baseline, baseline_solved, i,
-                    report ? progress : std::function<void(const std::string&)>{});
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
+    const int threads =
+        std::min(static_cast<int>(codes.size()),
+                 options.threads > 0 ? options.threads : static_cast<int>(codes.size()));
+    // Progress only from a single thread: the countries' lines would interleave.
+    const bool report = threads == 1 && progress;
+    for_each_sample(static_cast<int>(codes.size()), threads, [&](int k) {
+        const auto i = static_cast<std::size_t>(k);
+        if (report) {
+            progress(codes[i] + ": the plant optimized for its prices:");
         }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) {
-        pool.emplace_back(work, false);
-    }
-    work(threads == 1);
-    for (auto& t : pool) {
-        t.join();
-    }
-    for (const auto& e : errors) {
-        if (e) {
-            std::rethrow_exception(e);
-        }
-    }
+        result.countries[i] =
+            optimize_country_plant(spec, options, codes[i], baseline, baseline_solved, i,
+                                   report ? progress : std::function<void(const std::string&)>{});
+    });
 
     // The gap to the reference country: its optimal plant at each country's prices.
     std::size_t ref = 0;

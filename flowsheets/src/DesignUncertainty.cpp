@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <optional>
 #include <random>
@@ -61,9 +62,16 @@ int for_each_sample(int samples, int threads, const std::function<void(int)>& jo
 {
     const int used = std::clamp(threads, 1, std::max(1, samples));
     std::atomic<int> next{0};
+    // An exception must not leave a worker thread (that terminates the program): each is
+    // kept and the first sample's rethrown once every thread has joined.
+    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(std::max(0, samples)));
     const auto work = [&] {
         for (int i = next++; i < samples; i = next++) {
-            job(i);
+            try {
+                job(i);
+            } catch (...) {
+                errors[static_cast<std::size_t>(i)] = std::current_exception();
+            }
         }
     };
     std::vector<std::thread> pool;
@@ -73,6 +81,11 @@ int for_each_sample(int samples, int threads, const std::function<void(int)>& jo
     work();
     for (auto& t : pool) {
         t.join();
+    }
+    for (const auto& e : errors) {
+        if (e) {
+            std::rethrow_exception(e);
+        }
     }
     return used;
 }

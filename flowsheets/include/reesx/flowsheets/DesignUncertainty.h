@@ -52,7 +52,8 @@ std::vector<ExtractionSystem> draw_systems(const ExtractionSystem& system, int s
 //! What `draw_systems` samples, in words (the `basis` of the JSON).
 std::string sampling_basis(const ExtractionSystem& system);
 //! Runs job(i) for every i in [0, samples) on `threads` threads (clamped to 1..samples), the
-//! calling thread one of them; returns the threads used. `job` must not throw.
+//! calling thread one of them; returns the threads used. When jobs throw, the exception of
+//! the lowest such i is rethrown after every thread has joined.
 int for_each_sample(int samples, int threads, const std::function<void(int)>& job);
 
 }  // namespace reesx

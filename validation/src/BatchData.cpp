@@ -107,6 +107,26 @@ public:
 
     const std::string& source() const { return source_; }
 
+    //! body(line, cells) for each data row after the header (blank rows skipped); a row with
+    //! another number of fields than the header's is a located error.
+    template <class Body>
+    void for_each_row(const std::vector<std::string>& lines, std::size_t fields, Body&& body) const
+    {
+        for (std::size_t li = 1; li < lines.size(); ++li) {
+            const int line = static_cast<int>(li) + 1;
+            if (lines[li].find_first_not_of(" \t\r,") == std::string::npos) {
+                continue;
+            }
+            const auto cells = split_csv(lines[li]);
+            if (cells.size() != fields) {
+                fail(line, 1,
+                     "expected " + std::to_string(fields) + " fields as in the header, got " +
+                         std::to_string(cells.size()));
+            }
+            body(line, cells);
+        }
+    }
+
 private:
     std::string source_;
 };
@@ -189,17 +209,7 @@ BatchData parse_wide(const Reader& reader, const std::vector<std::string>& lines
         reader.fail(1, 1, "no element columns ('Feed El[M]', 'Xaq El', 'D El') in the header");
     }
     const auto label_col = find_column({"label", "source"});
-    for (std::size_t li = 1; li < lines.size(); ++li) {
-        const int line = static_cast<int>(li) + 1;
-        if (lines[li].find_first_not_of(" \t\r,") == std::string::npos) {
-            continue;
-        }
-        const auto cells = split_csv(lines[li]);
-        if (cells.size() != header.size()) {
-            reader.fail(line, 1,
-                        "expected " + std::to_string(header.size()) +
-                            " fields as in the header, got " + std::to_string(cells.size()));
-        }
+    reader.for_each_row(lines, header.size(), [&](int line, const std::vector<Cell>& cells) {
         ++data.rows;
         BatchTest test;
         test.id = "row " + std::to_string(line);
@@ -232,7 +242,7 @@ BatchData parse_wide(const Reader& reader, const std::vector<std::string>& lines
         if (!test.points.empty()) {
             data.tests.push_back(std::move(test));
         }
-    }
+    });
     return data;
 }
 
@@ -285,17 +295,7 @@ BatchData parse_long(const Reader& reader, const std::vector<std::string>& lines
     };
     std::map<std::string, std::size_t> test_index;
     std::map<std::pair<std::size_t, int>, int> element_line;
-    for (std::size_t li = 1; li < lines.size(); ++li) {
-        const int line = static_cast<int>(li) + 1;
-        if (lines[li].find_first_not_of(" \t\r,") == std::string::npos) {
-            continue;
-        }
-        const auto cells = split_csv(lines[li]);
-        if (cells.size() != header.size()) {
-            reader.fail(line, 1,
-                        "expected " + std::to_string(header.size()) +
-                            " fields as in the header, got " + std::to_string(cells.size()));
-        }
+    reader.for_each_row(lines, header.size(), [&](int line, const std::vector<Cell>& cells) {
         ++data.rows;
         const Cell& id = cells[*col("test")];
         if (id.text.empty()) {
@@ -363,7 +363,7 @@ BatchData parse_long(const Reader& reader, const std::vector<std::string>& lines
         check_point(reader, line, d_cell, el.text, feed, d);
         if (d == 0.0) {
             ++data.skipped_zero_d;
-            continue;
+            return;
         }
         BatchPoint p;
         p.element = *element;
@@ -382,7 +382,7 @@ BatchData parse_long(const Reader& reader, const std::vector<std::string>& lines
             p.sigma_log10_d = s;
         }
         test.points.push_back(p);
-    }
+    });
     std::erase_if(data.tests, [](const BatchTest& t) { return t.points.empty(); });
     return data;
 }

@@ -257,8 +257,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     lower_right[n_] = 1.0;
     // Solves J v = b (b given in v) with the structured factors and up to kRefinements steps
     // of iterative refinement while the residual falls. Returns the steps it took to come
-    // within 1e-10 max(1, |b|), the bound the band LU's fallback is taken for, or -1 when it
-    // did not. With no step (the block LU accurate by itself) it is the plain block solve.
+    // within min(1e-10 max(1, |b|), 1e-3 |b|), the bound the band LU's fallback is taken for, or -1
+    // when it did not. With no step (the block LU accurate by itself) it is the plain block solve.
     // Where refinement stalls above that bound, the solve is accepted if every row's residual
     // is within the rounding of its own evaluation, gamma (|b| + |J| |v|) with gamma = (n + 4)
     // eps for the row's n + 3 products (Higham, Accuracy and Stability of Numerical
@@ -271,7 +271,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     const auto refined_solve = [&](Eigen::VectorXd& v) {
         refine_b = v;
         structured.solve(v);
-        const double bound = 1e-10 * std::max(1.0, refine_b.cwiseAbs().maxCoeff());
+        // Relative to b as well near convergence: an inexact Newton step needs |J v - b| well
+        // below |b| (Dembo, Eisenstat and Steihaug 1982), which 1e-10 alone does not say once
+        // max |G| is below it.
+        const double b_max = refine_b.cwiseAbs().maxCoeff();
+        const double bound = std::min(1e-10 * std::max(1.0, b_max), 1e-3 * b_max);
         double previous = INFINITY;
         for (int k = 0;; ++k) {
             correction = refine_b - jacobian_times(v);

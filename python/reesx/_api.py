@@ -58,7 +58,7 @@ def _fractions(name, values):
         return [float(v) for v in values]
     except (TypeError, ValueError):
         raise _core.InputError(
-            f"{name}: expected fractions such as [0.99, 0.999] or \"0.99,0.999\", "
+            f'{name}: expected fractions such as [0.99, 0.999] or "0.99,0.999", '
             f"found {values!r}"
         ) from None
 

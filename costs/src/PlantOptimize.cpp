@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <optional>
@@ -405,6 +406,8 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
     for (const auto& c : out.optimum.design.cascades) {
         link.linkable = link.linkable || c.product_a_to == "next cascade";
     }
+    // The warnings of the plant not returned are dropped.
+    const auto independent_warnings = static_cast<std::ptrdiff_t>(work.warnings.size());
     if (link.linkable) {
         PricedPlant linked = build(true);
         link.linked_usd_per_kg = linked.cost_usd_per_kg;
@@ -414,6 +417,10 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
             (!out.optimum.meets_targets || linked.cost_usd_per_kg < out.optimum.cost_usd_per_kg);
         if (link.linked_chosen) {
             out.optimum = std::move(linked);
+            work.warnings.erase(work.warnings.begin(),
+                                work.warnings.begin() + independent_warnings);
+        } else {
+            work.warnings.erase(work.warnings.begin() + independent_warnings, work.warnings.end());
         }
     }
     out.baseline = priced_plant(spec, baseline, baseline_solved, index);

@@ -172,8 +172,8 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
     cmd->add_option("--scenario", a.scenario,
                     "with --plant: capital location-factor scenario (as reesx cost)");
     cmd->add_flag("--fixed-extraction", a.fixed_extraction,
-                  "with --plant: keep design's scrub acid and saponification (else each is "
-                  "chosen within its stated range)");
+                  "keep design's scrub and strip acid, saponification and extractant "
+                  "concentration (else each is chosen within its stated range)");
     cmd->add_option("--plant-file", a.plant_path,
                     "with --plant: write the first country's optimal plant as a plant file");
     return cmd;
@@ -199,6 +199,7 @@ int run_optimize(const OptimizeArgs& a)
     options.objective = rc::Objective::levelized;
     options.setup.data = rc::builtin_cost_data();
     options.threads = a.threads;
+    options.extraction_side = !a.fixed_extraction;
     if (a.countries == "all") {
         options.countries = options.setup.data.codes();
     } else {

@@ -1,51 +1,130 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/costs/ExtractionSide.h"
 
-#include <algorithm>
-#include <array>
 #include <limits>
+#include <utility>
 
 #include "reesx/core/Error.h"
 
 namespace reesx::costs {
+namespace {
+
+//! Golden-section steps over the extractant range: its width × 0.618^8, about 1 % of it.
+constexpr int extractant_steps = 8;
+
+}  // namespace
+
+DesignSpec with_choice(const DesignSpec& spec, const ExtractionChoice& choice)
+{
+    DesignSpec d = spec;
+    d.scrub_acid_mol_per_L = choice.scrub_acid_mol_per_L;
+    d.saponification = choice.saponification;
+    d.strip_acid_mol_per_L = choice.strip_acid_mol_per_L;
+    d.extractant_mol_per_L = choice.extractant_mol_per_L;
+    return d;
+}
+
+DesignSpec with_solutions(const DesignSpec& spec, const PricedDesign& design)
+{
+    DesignSpec d = spec;
+    d.scrub_acid_mol_per_L = design.scrub_acid_mol_per_L;
+    d.saponification = design.saponification;
+    d.strip_acid_mol_per_L = design.strip_acid_mol_per_L;
+    d.extractant_mol_per_L = design.extractant_mol_per_L;
+    return d;
+}
 
 ExtractionChoice choose_extraction_side(const DesignSpec& spec, const CostSetup& setup,
                                         const std::string& code, double s, int n, int m,
-                                        const ExtractionBounds& bounds)
+                                        const ExtractionBounds& bounds, bool vary_extractant)
 {
     ExtractionChoice best;
     best.scrub_acid_mol_per_L = spec.scrub_acid_mol_per_L;
     best.saponification = spec.saponification;
-    const auto price = [&](double acid, double sap) {
-        DesignSpec trial = spec;
-        trial.scrub_acid_mol_per_L = acid;
-        trial.saponification = sap;
+    best.strip_acid_mol_per_L = spec.strip_acid_mol_per_L;
+    best.extractant_mol_per_L = spec.extractant_mol_per_L;
+    best.strip_acid_chosen = spec.strip_stages > 0;
+    best.extractant_chosen = vary_extractant && !spec.loading_mol_per_L;
+    // Stays infinite, with the spec's values, when no trial meets the targets.
+    best.cost_usd_per_kg = std::numeric_limits<double>::infinity();
+    // Prices the choice `trial`; keeps it when cheaper than the best so far; its cost.
+    const auto price = [&](const ExtractionChoice& trial) {
         ++best.trials;
+        double cost = std::numeric_limits<double>::infinity();
         try {
-            const PricedDesign p = price_design(trial, setup, code, s, n, m);
-            return p.meets_targets ? p.cost_usd_per_kg : std::numeric_limits<double>::infinity();
+            PricedDesign p = price_design(with_choice(spec, trial), setup, code, s, n, m);
+            if (p.meets_targets) {
+                cost = p.cost_usd_per_kg;
+                if (cost < best.cost_usd_per_kg) {
+                    const int trials = best.trials;
+                    best = trial;
+                    best.trials = trials;
+                    best.cost_usd_per_kg = cost;
+                    best.design = std::move(p);
+                }
+            }
         } catch (const ConvergenceError&) {
-            return std::numeric_limits<double>::infinity();
         }
+        return cost;
     };
-    best.cost_usd_per_kg = price(best.scrub_acid_mol_per_L, best.saponification);
-    // One variable after the other: the acid (the scrub volume), then the saponification (the
-    // organic volume); each at its two bounds.
+    const auto vary = [&](double ExtractionChoice::*member, double value) {
+        ExtractionChoice trial = best;
+        trial.*member = value;
+        return price(trial);
+    };
+    price(best);
+    // The acids (the scrub and strip volumes) and the saponification (the organic volume):
+    // the cost is monotone in each, so its bounds decide.
     for (const double acid : {bounds.scrub_acid_min_mol_per_L, bounds.scrub_acid_max_mol_per_L}) {
-        const double cost = price(acid, best.saponification);
-        if (cost < best.cost_usd_per_kg) {
-            best.cost_usd_per_kg = cost;
-            best.scrub_acid_mol_per_L = acid;
-        }
+        vary(&ExtractionChoice::scrub_acid_mol_per_L, acid);
     }
     for (const double sap : {bounds.saponification_min, bounds.saponification_max}) {
-        const double cost = price(best.scrub_acid_mol_per_L, sap);
-        if (cost < best.cost_usd_per_kg) {
-            best.cost_usd_per_kg = cost;
-            best.saponification = sap;
+        vary(&ExtractionChoice::saponification, sap);
+    }
+    if (best.strip_acid_chosen) {
+        for (const double acid :
+             {bounds.strip_acid_min_mol_per_L, bounds.strip_acid_max_mol_per_L}) {
+            vary(&ExtractionChoice::strip_acid_mol_per_L, acid);
+        }
+    }
+    if (best.extractant_chosen) {
+        // Settler volume and diluent fall with the concentration, the extractant entrained in
+        // the aqueous outflows rises with it: golden section over the range, bounds included.
+        constexpr double golden = 0.381966011250105;
+        double a = bounds.extractant_min_mol_per_L, c = bounds.extractant_max_mol_per_L;
+        const auto f = [&](double x) { return vary(&ExtractionChoice::extractant_mol_per_L, x); };
+        f(a);
+        f(c);
+        double x1 = a + golden * (c - a), x2 = c - golden * (c - a);
+        double f1 = f(x1), f2 = f(x2);
+        for (int step = 0; step < extractant_steps; ++step) {
+            if (f1 <= f2) {
+                c = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = a + golden * (c - a);
+                f1 = f(x1);
+            } else {
+                a = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = c - golden * (c - a);
+                f2 = f(x2);
+            }
         }
     }
     return best;
+}
+
+void choose_solutions(const DesignSpec& spec, const CostSetup& setup, CountryOptimum& optimum,
+                      const ExtractionBounds& bounds)
+{
+    const PricedDesign& o = optimum.optimum;
+    ExtractionChoice x = choose_extraction_side(spec, setup, optimum.code, o.s, o.n, o.m, bounds);
+    optimum.simulations += x.trials;
+    if (x.cost_usd_per_kg < o.cost_usd_per_kg) {
+        optimum.optimum = std::move(x.design);
+    }
 }
 
 }  // namespace reesx::costs

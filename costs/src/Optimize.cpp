@@ -28,6 +28,7 @@
 #include <tuple>
 
 #include "reesx/core/Error.h"
+#include "reesx/costs/ExtractionSide.h"
 #include "reesx/flowsheets/Case.h"
 
 namespace reesx::costs {
@@ -94,6 +95,7 @@ PricedDesign priced(const DesignSpec& spec, const DesignResult& d, const theory:
     p.scrub_acid_mol_per_L = spec.scrub_acid_mol_per_L;
     p.saponification = spec.saponification;
     p.extractant_mol_per_L = spec.extractant_mol_per_L;
+    p.strip_acid_mol_per_L = spec.strip_acid_mol_per_L;
     p.purity_a = d.purity_a;
     p.purity_b = d.purity_b;
     p.recovery_a = d.recovery_a;
@@ -489,6 +491,7 @@ OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
     const auto start = std::chrono::steady_clock::now();
     OptimizeResult result;
     result.objective = options.objective;
+    result.extraction_side = options.extraction_side;
     std::vector<std::string> codes = options.countries;
     const CostData& data = options.setup.data;
     if (codes.empty()) {
@@ -522,14 +525,21 @@ OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
     std::vector<std::exception_ptr> errors(codes.size());
     std::atomic<std::size_t> next{0};
     OptimizeMemo memo;
+    // A country's reflux and stages, then the solutions at them (ExtractionSide.h).
+    const auto one = [&](std::size_t i) {
+        try {
+            result.countries[i] = optimize_country(spec, options.setup, codes[i], baseline,
+                                                   options.reflux_tolerance, &memo);
+            if (options.extraction_side) {
+                choose_solutions(spec, options.setup, result.countries[i]);
+            }
+        } catch (...) {
+            errors[i] = std::current_exception();
+        }
+    };
     const auto work = [&] {
         for (std::size_t i = next++; i < codes.size(); i = next++) {
-            try {
-                result.countries[i] = optimize_country(spec, options.setup, codes[i], baseline,
-                                                       options.reflux_tolerance, &memo);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
+            one(i);
         }
     };
     const std::size_t threads = std::min<std::size_t>(
@@ -539,13 +549,7 @@ OptimizeResult optimize(const DesignSpec& spec, const OptimizeOptions& options,
     // then mostly price what it found (run together they would all simulate the same trials
     // at once).
     if (codes.size() > 1 && threads > 1) {
-        const std::size_t first = next++;
-        try {
-            result.countries[first] = optimize_country(spec, options.setup, codes[first], baseline,
-                                                       options.reflux_tolerance, &memo);
-        } catch (...) {
-            errors[first] = std::current_exception();
-        }
+        one(next++);
     }
     std::vector<std::thread> pool;
     for (std::size_t t = 1; t < threads; ++t) {

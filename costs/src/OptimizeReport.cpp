@@ -8,6 +8,7 @@
 
 #include "ReportFormat.h"
 
+#include "reesx/costs/ExtractionSide.h"
 #include "reesx/costs/Report.h"
 #include "reesx/io/Results.h"
 
@@ -17,8 +18,22 @@ namespace {
 using report_format::fmt;
 using report_format::number_or_null;
 
-nlohmann::json design_json(const PricedDesign& d)
+//! A solution's value, whether it was chosen and its range (ExtractionSide.h).
+nlohmann::json solution(double value, bool chosen, double low, double high)
 {
+    return {{"value", value},
+            {"optimized", chosen},
+            {"bounds", chosen ? nlohmann::json::array({low, high}) : nlohmann::json(nullptr)}};
+}
+
+//! `solutions`: the scrub and strip acid, saponification and extractant were chosen.
+nlohmann::json design_json(const PricedDesign& d, bool solutions)
+{
+    const ExtractionBounds b;
+    // The strip acid matters only with a strip section, the extractant only when the organic
+    // is given by it (not by a loading, which design writes without an extractant).
+    const bool strip = solutions && d.strip > 0;
+    const bool extractant = solutions && d.streams.extractant_mol_per_L.has_value();
     nlohmann::json opex = nlohmann::json::object();
     for (int i = 0; i < num_opex_items; ++i) {
         opex[std::string(opex_key(static_cast<OpexItem>(i)))] = d.cost.opex_usd_per_year_by_item[i];
@@ -33,9 +48,17 @@ nlohmann::json design_json(const PricedDesign& d)
           {"extraction_stages", {{"value", d.n}, {"optimized", true}}},
           {"scrub_stages", {{"value", d.m}, {"optimized", true}}},
           {"strip_stages", {{"value", d.strip}, {"optimized", false}}},
-          {"scrub_acid_mol_per_L", {{"value", d.scrub_acid_mol_per_L}, {"optimized", false}}},
-          {"saponification", {{"value", d.saponification}, {"optimized", false}}},
-          {"extractant_mol_per_L", {{"value", d.extractant_mol_per_L}, {"optimized", false}}}}},
+          {"scrub_acid_mol_per_L",
+           solution(d.scrub_acid_mol_per_L, solutions, b.scrub_acid_min_mol_per_L,
+                    b.scrub_acid_max_mol_per_L)},
+          {"saponification",
+           solution(d.saponification, solutions, b.saponification_min, b.saponification_max)},
+          {"strip_acid_mol_per_L",
+           solution(d.strip_acid_mol_per_L, strip, b.strip_acid_min_mol_per_L,
+                    b.strip_acid_max_mol_per_L)},
+          {"extractant_mol_per_L",
+           solution(d.extractant_mol_per_L, extractant, b.extractant_min_mol_per_L,
+                    b.extractant_max_mol_per_L)}}},
         {"purity", {{"A", d.purity_a}, {"B", d.purity_b}}},
         {"recovery", {{"A", d.recovery_a}, {"B", d.recovery_b}}},
         {"meets_targets", d.meets_targets},
@@ -72,8 +95,8 @@ nlohmann::json optimize_summary(const DesignSpec& spec, const OptimizeResult& r)
         j["country_order"].push_back(c.code);
         nlohmann::json cj;
         cj["name"] = c.name;
-        cj["optimum"] = design_json(c.optimum);
-        cj["baseline"] = design_json(c.baseline);
+        cj["optimum"] = design_json(c.optimum, r.extraction_side);
+        cj["baseline"] = design_json(c.baseline, false);
         cj["cost_usd_per_kg"] = number_or_null(c.optimum.cost_usd_per_kg);
         cj["saving_usd_per_kg"] =
             number_or_null(c.baseline.cost_usd_per_kg - c.optimum.cost_usd_per_kg);
@@ -137,6 +160,15 @@ std::string format_optimize(const DesignSpec& spec, const OptimizeResult& r)
         row("W, mol/mol feed", [&](const CountryOptimum& c) { return fmt("%.4f", (c.*which).w); });
         row("stages extraction + scrub", [&](const CountryOptimum& c) {
             return std::to_string((c.*which).n) + " + " + std::to_string((c.*which).m);
+        });
+        row("scrub / strip HCl, mol/L", [&](const CountryOptimum& c) {
+            const PricedDesign& d = c.*which;
+            return fmt("%.3g", d.scrub_acid_mol_per_L) + " / " +
+                   (d.strip > 0 ? fmt("%.3g", d.strip_acid_mol_per_L) : std::string("-"));
+        });
+        row("saponification / extractant, mol/L", [&](const CountryOptimum& c) {
+            const PricedDesign& d = c.*which;
+            return fmt("%.3g", d.saponification) + " / " + fmt("%.3g", d.extractant_mol_per_L);
         });
         row("purity A, %",
             [&](const CountryOptimum& c) { return fmt("%.5f", 100.0 * (c.*which).purity_a); });

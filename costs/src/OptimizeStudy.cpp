@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "reesx/core/Error.h"
+#include "reesx/costs/ExtractionSide.h"
 #include "reesx/costs/FrontsReport.h"
 #include "reesx/costs/OptimizeReport.h"
 #include "reesx/costs/SampledCostsReport.h"
@@ -22,21 +23,24 @@ OptimizeStudy run_optimize_study(const DesignSpec& spec, const OptimizeOptions& 
     OptimizeStudy study;
     study.result = optimize(spec, options, progress);
     const CountryOptimum& first = study.result.countries.front();
+    // The fronts and the robust optimum hold the first country's solutions (scrub and strip
+    // acid, saponification, extractant), so that they compare with its optimum.
+    const DesignSpec held = with_solutions(spec, first.optimum);
     study.fronts.country = first.code;
     study.fronts.recovery_product = spec.recovery_product;
     if (!request.pareto_purities.empty()) {
-        study.purity_front = pareto_purity(spec, options, first.code, request.pareto_purities);
+        study.purity_front = pareto_purity(held, options, first.code, request.pareto_purities);
         for (const auto& p : study.purity_front) {
             study.fronts.purity.push_back(front_point(p.purity, p.optimum));
         }
     }
     if (!request.pareto_recoveries.empty()) {
         study.fronts.recovery =
-            pareto_recovery(spec, options, first.code, request.pareto_recoveries);
+            pareto_recovery(held, options, first.code, request.pareto_recoveries);
     }
     if (request.pareto_capital > 0) {
         study.fronts.capital_operating =
-            pareto_capital_operating(spec, options, first.code, first, request.pareto_capital);
+            pareto_capital_operating(held, options, first.code, first, request.pareto_capital);
     }
     if (request.robust_samples > 0) {
         RobustOptions ro;
@@ -45,7 +49,7 @@ OptimizeStudy run_optimize_study(const DesignSpec& spec, const OptimizeOptions& 
         ro.radius = request.robust_radius;
         ro.threads = request.threads;
         ro.percentile = request.percentile;
-        study.robust = robust_optimum(spec, options.setup, first.code, first, ro);
+        study.robust = robust_optimum(held, options.setup, first.code, first, ro);
     }
     if (request.uncertainty > 0) {
         const int threads = request.threads > 0

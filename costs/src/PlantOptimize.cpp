@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <map>
 #include <optional>
@@ -194,15 +195,17 @@ DesignResult optimized_cut(const DesignSpec& d, const CostSetup& setup, const st
         const PricedDesign& p = o.optimum;
         DesignSpec chosen = d;
         if (options.extraction_side) {
+            // The extractant concentration stays design's: the plant's cost books one organic
+            // for all its cascades (PlantCost.cpp), so a per-cascade choice would not be priced.
             const ExtractionChoice x =
-                choose_extraction_side(d, setup, code, p.s, p.n, p.m, options.bounds);
+                choose_extraction_side(d, setup, code, p.s, p.n, p.m, options.bounds, false);
             work.simulations += x.trials;
-            chosen.scrub_acid_mol_per_L = x.scrub_acid_mol_per_L;
-            chosen.saponification = x.saponification;
+            chosen = with_choice(d, x);
         }
         if (p.s == base.s && p.n == base.n && p.m == base.m &&
             chosen.scrub_acid_mol_per_L == d.scrub_acid_mol_per_L &&
-            chosen.saponification == d.saponification) {
+            chosen.saponification == d.saponification &&
+            chosen.strip_acid_mol_per_L == d.strip_acid_mol_per_L) {
             return base;
         }
         CutSizer sizer(chosen);
@@ -282,6 +285,9 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
              .annual_cost_usd_per_year = pc.cascades.at(c).annual_cost_usd_per_year,
              .scrub_acid_mol_per_L = cas.scrub ? cas.scrub->acid_mol_per_L : 0.0,
              .saponification = cas.organic.saponification.value_or(0.0),
+             .strip_acid_mol_per_L =
+                 cas.strip && cas.stages_strip > 0 ? cas.strip->acid_mol_per_L : 0.0,
+             .extractant_mol_per_L = cas.organic.extractant_mol_per_L.value_or(0.0),
              .case_yaml = d.case_yaml});
     }
     // Products: each cascade's annual cost shared by the final products below it by REO mass.
@@ -374,15 +380,52 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
         " of each cut's short-cut design at its cheapest reflux; every cascade then optimized "
         "for " +
         code + " (reesx optimize) and the plant simulated rigorously";
-    const SeparateResult plant = separate(spec, progress, hooks);
-    const SolvedPlant solved = solve_and_cost(spec, plant, request);
+    hooks.compare_independent = false;
+    int plant_solves = 0;
+    const auto build = [&](bool linked) {
+        SeparateSpec variant = spec;
+        variant.linked = linked;
+        const SeparateResult plant = separate(variant, progress, hooks);
+        const SolvedPlant solved = solve_and_cost(variant, plant, request);
+        plant_solves += solved.result.cascade_solves;
+        PricedPlant p = priced_plant(variant, plant, solved, 0);
+        p.linked = linked;
+        return p;
+    };
 
     PlantCountryOptimum out;
     out.code = code;
     out.name = region.name;
-    out.optimum = priced_plant(spec, plant, solved, 0);
+    // Independent cascades; then, where a cascade's more extractable side is split again, the
+    // same sequence linked (its organic-fed cascades designed by separate's rule, then
+    // optimized): the cheaper of the two that meet their purities.
+    out.optimum = build(false);
+    PlantLinking& link = out.linking;
+    link.independent_usd_per_kg = out.optimum.cost_usd_per_kg;
+    link.independent_meets_targets = out.optimum.meets_targets;
+    for (const auto& c : out.optimum.design.cascades) {
+        link.linkable = link.linkable || c.product_a_to == "next cascade";
+    }
+    // The warnings of the plant not returned are dropped.
+    const auto independent_warnings = static_cast<std::ptrdiff_t>(work.warnings.size());
+    if (link.linkable) {
+        PricedPlant linked = build(true);
+        link.linked_usd_per_kg = linked.cost_usd_per_kg;
+        link.linked_meets_targets = linked.meets_targets;
+        link.linked_chosen =
+            linked.meets_targets &&
+            (!out.optimum.meets_targets || linked.cost_usd_per_kg < out.optimum.cost_usd_per_kg);
+        if (link.linked_chosen) {
+            out.optimum = std::move(linked);
+            work.warnings.erase(work.warnings.begin(),
+                                work.warnings.begin() + independent_warnings);
+        } else {
+            work.warnings.erase(work.warnings.begin() + independent_warnings, work.warnings.end());
+        }
+    }
     out.baseline = priced_plant(spec, baseline, baseline_solved, index);
-    out.simulations = work.simulations + solved.result.cascade_solves;
+    out.baseline.linked = spec.linked;
+    out.simulations = work.simulations + plant_solves;
     out.warnings = work.warnings;
     if (!out.optimum.meets_targets) {
         out.warnings.push_back(
@@ -459,12 +502,14 @@ PlantOptimizeResult optimize_plant(const SeparateSpec& spec, const PlantOptimize
     }
     const PlantCountryOptimum& reference = result.countries[ref];
     result.reference = reference.code;
-    const SolvedPlant ref_plant = solve_and_cost(spec, reference.optimum.design, request);
+    SeparateSpec ref_spec = spec;
+    ref_spec.linked = reference.optimum.linked;
+    const SolvedPlant ref_plant = solve_and_cost(ref_spec, reference.optimum.design, request);
     for (std::size_t i = 0; i < codes.size(); ++i) {
         const PlantCountryOptimum& c = result.countries[i];
         const double ref_cost = reference.optimum.cost_usd_per_kg;
         const double ref_here =
-            priced_plant(spec, reference.optimum.design, ref_plant, i).cost_usd_per_kg;
+            priced_plant(ref_spec, reference.optimum.design, ref_plant, i).cost_usd_per_kg;
         CostGap g;
         g.code = c.code;
         g.gap_usd_per_kg = c.optimum.cost_usd_per_kg - ref_cost;

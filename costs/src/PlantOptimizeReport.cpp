@@ -31,17 +31,23 @@ nlohmann::json bounded(double value, bool optimized,
 nlohmann::json decision_variables(const PlantCascadeCost& c, bool optimized,
                                   const std::optional<ExtractionBounds>& b)
 {
-    std::optional<std::array<double, 2>> acid, sap;
+    std::optional<std::array<double, 2>> acid, sap, strip;
     if (b) {
         acid = std::array{b->scrub_acid_min_mol_per_L, b->scrub_acid_max_mol_per_L};
         sap = std::array{b->saponification_min, b->saponification_max};
+        if (c.strip > 0) {
+            strip = std::array{b->strip_acid_min_mol_per_L, b->strip_acid_max_mol_per_L};
+        }
     }
     return {{"reflux_S", {{"value", c.s}, {"optimized", optimized}}},
             {"extraction_stages", {{"value", c.n}, {"optimized", optimized}}},
             {"scrub_stages", {{"value", c.m}, {"optimized", optimized}}},
             {"strip_stages", {{"value", c.strip}, {"optimized", false}}},
             {"scrub_acid_mol_per_L", bounded(c.scrub_acid_mol_per_L, optimized, acid)},
-            {"saponification", bounded(c.saponification, optimized, sap)}};
+            {"saponification", bounded(c.saponification, optimized, sap)},
+            {"strip_acid_mol_per_L", bounded(c.strip_acid_mol_per_L, optimized, strip)},
+            // One organic for the whole plant in its cost: not chosen per cascade.
+            {"extractant_mol_per_L", bounded(c.extractant_mol_per_L, false, std::nullopt)}};
 }
 
 //! `optimized`: the plant's cascades were optimized (not the baseline); `bounds`: those of
@@ -121,6 +127,15 @@ nlohmann::json plant_optimize_summary(const SeparateSpec& spec, const PlantOptim
         cj["saving_fraction"] =
             number_or_null(1.0 - c.optimum.cost_usd_per_kg / c.baseline.cost_usd_per_kg);
         cj["baseline_returned"] = c.baseline_returned;
+        const PlantLinking& l = c.linking;
+        cj["linked"] = {{"linkable", l.linkable},
+                        {"independent_usd_per_kg", number_or_null(l.independent_usd_per_kg)},
+                        {"independent_meets_targets", l.independent_meets_targets},
+                        {"linked_usd_per_kg", l.linkable ? number_or_null(l.linked_usd_per_kg)
+                                                         : nlohmann::json(nullptr)},
+                        {"linked_meets_targets", l.linkable && l.linked_meets_targets},
+                        {"chosen", l.linked_chosen ? "linked" : "independent"},
+                        {"optimum_linked", c.optimum.linked}};
         cj["simulations"] = c.simulations;
         cj["seconds"] = c.seconds;
         cj["warnings"] = c.warnings;
@@ -182,6 +197,16 @@ std::string format_plant_optimize(const SeparateSpec& spec, const PlantOptimizeR
     row("saving over baseline, %", [](const PlantCountryOptimum& c) {
         return fmt("%.2f", 100.0 * (1.0 - c.optimum.cost_usd_per_kg / c.baseline.cost_usd_per_kg));
     });
+    o << "linking (separate's --linked rule), USD/kg REO\n";
+    row("independent cascades",
+        [](const PlantCountryOptimum& c) { return fmt("%.4f", c.linking.independent_usd_per_kg); });
+    row("linked cascades", [](const PlantCountryOptimum& c) {
+        return c.linking.linkable ? fmt("%.4f", c.linking.linked_usd_per_kg)
+                                  : std::string("nothing to link");
+    });
+    row("chosen", [](const PlantCountryOptimum& c) {
+        return std::string(c.linking.linked_chosen ? "linked" : "independent");
+    });
     row("simulations", [](const PlantCountryOptimum& c) { return std::to_string(c.simulations); });
     if (!r.countries.empty()) {
         o << "product cost at the optimum, USD/kg REO of the product\n";
@@ -217,7 +242,9 @@ std::string format_plant_optimize(const SeparateSpec& spec, const PlantOptimizeR
             [&](const PlantCountryOptimum& c) { return fmt("%.3f", gap(c).ratio); });
     }
     for (const auto& c : r.countries) {
-        o << "\n" << c.code << " sequence: " << c.optimum.sequence << "\n";
+        o << "\n"
+          << c.code << " sequence: " << c.optimum.sequence << (c.optimum.linked ? " (linked)" : "")
+          << "\n";
         for (const auto& cas : c.optimum.cascades) {
             char buf[200];
             std::snprintf(buf, sizeof buf,

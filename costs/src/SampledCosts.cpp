@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "reesx/core/Error.h"
+#include "reesx/costs/ExtractionSide.h"
 #include "reesx/flowsheets/Case.h"
 
 namespace reesx::costs {
@@ -56,7 +57,7 @@ OptimizeUncertainty optimize_uncertainty(const DesignSpec& spec, const OptimizeO
         spread.code = country.code;
         spread.nominal = country.optimum;
         spread.s_over_s_min = country.optimum.s_over_s_min;
-        DesignSpec rule = spec;
+        DesignSpec rule = with_solutions(spec, country.optimum);  // the optimum's solutions
         rule.tradeoff_points = 0;
         rule.reflux_mode = RefluxMode::multiple;
         rule.reflux_multiple = spread.s_over_s_min;

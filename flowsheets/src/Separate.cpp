@@ -485,7 +485,7 @@ SeparateResult separate(const SeparateSpec& spec,
         }
         return totals;
     };
-    if (spec.linked) {
+    if (spec.linked && hooks.compare_independent) {
         SeparateSpec independent = spec;
         independent.linked = false;
         if (progress) {

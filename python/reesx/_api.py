@@ -58,7 +58,7 @@ def _fractions(name, values):
         return [float(v) for v in values]
     except (TypeError, ValueError):
         raise _core.InputError(
-            f"{name}: expected fractions such as [0.99, 0.999] or \"0.99,0.999\", "
+            f'{name}: expected fractions such as [0.99, 0.999] or "0.99,0.999", '
             f"found {values!r}"
         ) from None
 
@@ -87,6 +87,7 @@ def optimize(
     seed=1,
     robust_radius=2,
     uncertainty=0,
+    fixed_extraction=False,
     **options,
 ):
     """The cost-optimal cascade for a cut per country (`reesx optimize`): a design file path,
@@ -94,8 +95,9 @@ def optimize(
     country of the cost data). As the command's options, for the first country: `pareto`
     (purities), `pareto_recovery` (recoveries; each a list or "0.99,0.999"), `pareto_capital`
     (N refluxes), `robust` (N samples) with `percentile` (0-100; default: the mean) and
-    `robust_radius`, and `uncertainty` (N samples of the system); `seed` for both samplings.
-    The summary is `reesx optimize --json`'s."""
+    `robust_radius`, and `uncertainty` (N samples of the system); `seed` for both samplings;
+    `fixed_extraction` keeps design's scrub and strip acid, saponification and extractant
+    concentration. The summary is `reesx optimize --json`'s."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     robust = _count("robust", robust, 2, 100000)
@@ -124,6 +126,7 @@ def optimize(
             seed=int(seed),
             robust_radius=int(robust_radius),
             uncertainty=_count("uncertainty", uncertainty, 1, 1000000),
+            extraction_side=not fixed_extraction,
         )
     )
 
@@ -134,7 +137,7 @@ def optimize_plant(
     """The cost-optimal whole plant per country (`reesx optimize --plant`): a separate file
     path, YAML text, dict, or separate's options (system=, feed=, purity=, feed_rate=,
     lump_below=); countries as a list or "CN-NM,US" (default: the first country of the cost
-    data); `fixed_extraction` keeps design's scrub acid and saponification."""
+    data); `fixed_extraction` keeps design's scrub and strip acid and saponification."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     return PlantOptimizeResult(

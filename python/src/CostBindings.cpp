@@ -68,13 +68,14 @@ void reesx::python::bind_costs(py::module_& m)
         [](Document& document, const std::vector<std::string>& countries, int threads,
            const std::vector<double>& pareto, const std::vector<double>& pareto_recovery,
            int pareto_capital, int robust, std::optional<double> percentile, std::uint64_t seed,
-           int robust_radius, int uncertainty) {
+           int robust_radius, int uncertainty, bool extraction_side) {
             auto out = std::make_unique<OptimizeOutput>();
             out->spec = reesx::parse_design(document.root());
             reesx::costs::OptimizeOptions options;
             options.setup.data = reesx::costs::builtin_cost_data();
             options.countries = countries;
             options.threads = threads;
+            options.extraction_side = extraction_side;
             reesx::costs::OptimizeStudyRequest request;
             request.pareto_purities = pareto;
             request.pareto_recoveries = pareto_recovery;
@@ -92,7 +93,8 @@ void reesx::python::bind_costs(py::module_& m)
         py::arg("pareto") = std::vector<double>{},
         py::arg("pareto_recovery") = std::vector<double>{}, py::arg("pareto_capital") = 0,
         py::arg("robust") = 0, py::arg("percentile") = py::none(), py::arg("seed") = 1,
-        py::arg("robust_radius") = 2, py::arg("uncertainty") = 0, release_gil());
+        py::arg("robust_radius") = 2, py::arg("uncertainty") = 0, py::arg("extraction_side") = true,
+        release_gil());
 
     py::class_<CostOutput>(m, "CostOutput")
         .def("summary",

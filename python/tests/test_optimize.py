@@ -77,6 +77,27 @@ def test_optimize_without_extras_has_no_fronts(tmp_path):
         assert key not in summary
 
 
+def test_optimize_fixed_extraction_equals_cli_and_keeps_designs_solutions(cli, tmp_path):
+    design_file = tmp_path / "design.yaml"
+    design_file.write_text(PR_ND)
+    code, expected, stderr = cli(
+        "optimize", design_file, "--threads", "1", "--fixed-extraction", "-q"
+    )
+    assert code == 0, stderr
+    fixed = reesx.optimize(str(design_file), threads=1, fixed_extraction=True)
+    assert without_timings(fixed.summary) == without_timings(expected)
+    chosen = reesx.optimize(str(design_file), threads=1)
+    fixed_vars = fixed.optimum()["decision_variables"]
+    chosen_vars = chosen.optimum()["decision_variables"]
+    for name in ("scrub_acid_mol_per_L", "saponification", "extractant_mol_per_L"):
+        assert not fixed_vars[name]["optimized"]
+        assert chosen_vars[name]["optimized"]
+        low, high = chosen_vars[name]["bounds"]
+        assert low <= chosen_vars[name]["value"] <= high
+    assert fixed_vars["scrub_acid_mol_per_L"]["value"] == 4.0
+    assert chosen.optimum()["cost_usd_per_kg"] <= fixed.optimum()["cost_usd_per_kg"]
+
+
 @pytest.mark.parametrize(
     "keywords, message",
     [
@@ -127,9 +148,10 @@ def test_optimize_plant_equals_cli_json(cli, tmp_path):
     for code in result.countries:
         plant = result.optimum(code)
         assert plant["meets_targets"]
-        assert plant["cost_usd_per_kg"] <= result.summary["countries"][code]["baseline"][
-            "cost_usd_per_kg"
-        ]
+        assert (
+            plant["cost_usd_per_kg"]
+            <= result.summary["countries"][code]["baseline"]["cost_usd_per_kg"]
+        )
     table = result.to_dataframe("products")
     assert list(table.columns) == ["CN-NM", "US"]
     assert set(table.index) == {"La", "Ce", "Pr"}

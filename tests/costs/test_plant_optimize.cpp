@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -144,6 +145,31 @@ TEST(PlantOptimize, everyProductCarriesTheFirstCascade)
     }
 }
 
+TEST(PlantOptimize, theLinkedPlantIsReturnedExactlyWhenItIsTheCheaper)
+{
+    // La/Ce-Nd, Ce/Pr-Nd, Pr/Nd: the first two cascades' more extractable side is split again,
+    // so the plant can be linked; both plants are priced and the cheaper one returned.
+    for (const auto& c : optimized().countries) {
+        SCOPED_TRACE(c.code);
+        ASSERT_FALSE(c.baseline_returned);
+        const PlantLinking& l = c.linking;
+        ASSERT_TRUE(l.linkable);
+        ASSERT_TRUE(l.independent_meets_targets);
+        ASSERT_TRUE(l.linked_meets_targets);
+        EXPECT_GT(l.linked_usd_per_kg, 0.0);
+        EXPECT_EQ(l.linked_chosen, l.linked_usd_per_kg < l.independent_usd_per_kg);
+        EXPECT_EQ(c.optimum.linked, l.linked_chosen);
+        EXPECT_DOUBLE_EQ(c.optimum.cost_usd_per_kg,
+                         std::min(l.linked_usd_per_kg, l.independent_usd_per_kg));
+        // The linked plant has an organic-fed cascade, the independent one none.
+        bool organic_fed = false;
+        for (const auto& cas : c.optimum.design.cascades) {
+            organic_fed = organic_fed || cas.feed_outlet == "loaded_organic";
+        }
+        EXPECT_EQ(organic_fed, c.optimum.linked);
+    }
+}
+
 TEST(PlantOptimize, shortcutCutCostFollowsThePrices)
 {
     // The La-Ce/Pr-Nd cut priced at CN-NM's prices and at US's: dearer capital, labour and
@@ -206,6 +232,20 @@ TEST(PlantOptimizeCli, cutOptionsAreRefusedAndJsonHasThePlantKeys)
                   c.at("baseline").at("cost_usd_per_kg").get<double>());
         EXPECT_EQ(c.at("optimum").at("products").size(), 3U);
         EXPECT_TRUE(c.at("optimum").at("products").at(0).contains("cost_usd_per_kg"));
+        // Linking priced both ways; the chosen plant is the cheaper.
+        const auto& l = c.at("linked");
+        ASSERT_TRUE(l.at("linkable").get<bool>());
+        const double independent = l.at("independent_usd_per_kg").get<double>();
+        const double linked = l.at("linked_usd_per_kg").get<double>();
+        EXPECT_EQ(l.at("chosen"), linked < independent ? "linked" : "independent");
+        EXPECT_DOUBLE_EQ(c.at("optimum").at("cost_usd_per_kg").get<double>(),
+                         std::min(independent, linked));
+        // The strip acid is a bounded decision variable of every stripped cascade.
+        for (const auto& cas : c.at("optimum").at("cascades")) {
+            const auto& strip = cas.at("decision_variables").at("strip_acid_mol_per_L");
+            EXPECT_EQ(strip.at("optimized").get<bool>(),
+                      cas.at("stages").at("strip").get<int>() > 0);
+        }
     }
     EXPECT_TRUE(j.at("comparison").at("US").contains("prices_usd_per_kg"));
     // The plant file runs.

@@ -32,6 +32,9 @@ struct OptimizeOptions {
     //! of a stage pair; the bracketed search stops at ten times this).
     double reflux_tolerance = 1e-3;
     int threads = 0;  //!< countries costed in parallel; 0: one thread per country
+    //! The optimum's scrub and strip acid, saponification and extractant concentration chosen
+    //! within their stated ranges (ExtractionSide.h); else design's values.
+    bool extraction_side = true;
 };
 
 //! A design (stages, reflux) priced in one country.
@@ -40,6 +43,7 @@ struct PricedDesign {
     double s_over_s_min = 0.0;
     int n = 0, m = 0, strip = 0;  //!< extraction, scrub, strip stages
     double scrub_acid_mol_per_L = 0.0, saponification = 0.0, extractant_mol_per_L = 0.0;
+    double strip_acid_mol_per_L = 0.0;
     double purity_a = 0.0, purity_b = 0.0, recovery_a = 0.0, recovery_b = 0.0;
     bool meets_targets = false;  //!< in a cold re-run (as `reesx run` solves its case)
     PlantStreams streams;
@@ -80,6 +84,7 @@ struct OptimizeResult {
     theory::Targets targets;
     double beta = 0.0, s_min = 0.0, s_opt = 0.0, n_min = 0.0;
     Objective objective = Objective::levelized;
+    bool extraction_side = false;           //!< the optima's solutions chosen within their ranges
     std::vector<CountryOptimum> countries;  //!< in the order asked
     std::string reference;                  //!< CN-NM when asked, else the first country
     std::vector<CostGap> gaps;              //!< per country, the reference's own included

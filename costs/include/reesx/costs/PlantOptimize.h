@@ -25,7 +25,7 @@ struct PlantOptimizeOptions {
     CostRequest request;
     double reflux_tolerance = 1e-3;  //!< of every cascade's search (OptimizeOptions)
     int threads = 0;                 //!< countries optimized at once; 0: one per country
-    //! Each optimized cascade's scrub acid and saponification chosen within `bounds`
+    //! Each optimized cascade's scrub and strip acid and saponification chosen within `bounds`
     //! (ExtractionSide.h); else design's values.
     bool extraction_side = true;
     ExtractionBounds bounds;
@@ -51,7 +51,9 @@ struct PlantCascadeCost {
     double purity_a = 0.0, purity_b = 0.0, target_a = 0.0, target_b = 0.0;
     double annual_cost_usd_per_year = 0.0;                    //!< as costed in the plant
     double scrub_acid_mol_per_L = 0.0, saponification = 0.0;  //!< of its case
-    std::string case_yaml;                                    //!< `reesx run` reproduces it
+    double strip_acid_mol_per_L = 0.0;  //!< of its case; 0 without a strip section
+    double extractant_mol_per_L = 0.0;  //!< of its case; 0 when given as a loading
+    std::string case_yaml;              //!< `reesx run` reproduces it
 };
 
 //! A designed plant priced in one country.
@@ -64,7 +66,18 @@ struct PricedPlant {
     double cost_usd_per_kg = 0.0;  //!< annual cost / kg REO in the products
     bool meets_targets = false;    //!< every product at its purity in the plant's simulation
     std::string plant_yaml;        //!< the plant file (`reesx run`, `reesx cost`)
+    bool linked = false;           //!< designed with separate's `linked` rule
     SeparateResult design;         //!< what separate's builder made
+};
+
+//! Whether linking pays: the optimized plant as independent cascades and, where some
+//! cascade's more extractable side is split again, as linked cascades (separate's rule).
+struct PlantLinking {
+    bool linkable = false;  //!< some cascade's more extractable side is split again
+    double independent_usd_per_kg = 0.0;
+    double linked_usd_per_kg = 0.0;  //!< 0 when not linkable
+    bool independent_meets_targets = false, linked_meets_targets = false;
+    bool linked_chosen = false;  //!< the cheaper of the two that meet their purities
 };
 
 struct PlantCountryOptimum {
@@ -72,6 +85,7 @@ struct PlantCountryOptimum {
     PricedPlant optimum;
     PricedPlant baseline;            //!< `reesx separate`'s default plant priced here
     bool baseline_returned = false;  //!< nothing found was cheaper (never happened in tests)
+    PlantLinking linking;
     int simulations = 0;
     double seconds = 0.0;
     std::vector<std::string> warnings;
@@ -79,7 +93,7 @@ struct PlantCountryOptimum {
 
 struct PlantOptimizeResult {
     double purity = 0.0;
-    bool extraction_side = false;  //!< scrub acid and saponification chosen within `bounds`
+    bool extraction_side = false;  //!< scrub, strip acid, saponification chosen in `bounds`
     ExtractionBounds bounds;
     std::vector<PlantCountryOptimum> countries;  //!< in the order asked
     std::string reference;                       //!< CN-NM when asked, else the first

@@ -117,6 +117,9 @@ struct SeparateHooks {
     std::function<DesignResult(const DesignSpec&)> design;
     //! The note that says how the sequence was chosen (replacing the weights' note).
     std::string sequence_note;
+    //! With `linked`: also design the sequence as independent cascades, for the totals'
+    //! comparison (`independent`); false for a caller that builds that plant itself.
+    bool compare_independent = true;
 };
 
 //! Keys: system, feed, feed-rate, purity, lump-below (alias threshold), objective

@@ -30,10 +30,12 @@ def _number(value):
     return math.nan if value is None else float(value)
 
 
-def _row(point, target_key):
+def _row(point):
     stages = point.get("stages", {})
+    # The purity front of a cut names its target "purity"; every other front "target".
+    target = point["target"] if "target" in point else point.get("purity")
     return {
-        "target": _number(point.get(target_key)),
+        "target": _number(target),
         "S_over_S_min": _number(point.get("S_over_S_min")),
         "stages": int(stages["total"]) if isinstance(stages, dict) else int(stages),
         "capex_usd": _number(point.get("capex_usd")),
@@ -55,9 +57,7 @@ def from_summary(summary):
             points = points.get("points")
         if not points:
             continue
-        # The purity front of a cut names its target "purity", the others "target".
-        key = "purity" if name == "purity" and "purity" in points[0] else "target"
-        out[name] = pd.DataFrame([_row(p, key) for p in points], columns=list(COLUMNS))
+        out[name] = pd.DataFrame([_row(p) for p in points], columns=list(COLUMNS))
     return out
 
 

@@ -41,7 +41,7 @@ def optimized(tmp_path_factory, reesx_binary):
     done = subprocess.run(
         [reesx_binary, "optimize", str(design_file), "--countries", "CN-NM,US", "--threads", "1",
          "-q", "--pareto", "0.99,0.999", "--pareto-recovery", "0.9,0.95", "--pareto-capital",
-         "4", "--robust", "2", "--robust-radius", "1", "--robust-reflux", "fixed",
+         "8", "--robust", "2", "--robust-radius", "1", "--robust-reflux", "fixed",
          "--json", str(json_file), "-o", str(h5_file)],
         capture_output=True, text=True,
     )  # fmt: skip
@@ -52,7 +52,7 @@ def optimized(tmp_path_factory, reesx_binary):
         threads=1,
         pareto="0.99,0.999",
         pareto_recovery=[0.9, 0.95],
-        pareto_capital=4,
+        pareto_capital=8,
         robust=2,
         robust_radius=1,
         robust_reflux="fixed",

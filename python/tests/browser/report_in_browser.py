@@ -146,7 +146,7 @@ def main(reesx, source, artefacts):
     optimized.unlink(missing_ok=True)
     done = subprocess.run(
         [reesx, "optimize", str(design), "--countries", "CN-NM,US", "-q", "--pareto",
-         "0.99,0.999", "--pareto-recovery", "0.9,0.95", "--pareto-capital", "4", "--robust",
+         "0.99,0.999", "--pareto-recovery", "0.9,0.95", "--pareto-capital", "8", "--robust",
          "2", "--robust-radius", "1", "--json", str(optimized)],
         capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:

@@ -166,6 +166,7 @@ def _robust(page, robust):
     reflux = robust.get("reflux", "retuned")
     page.h2(f"Robust optimum ({what}, {robust.get('samples')} samples, seed "
             f"{robust.get('seed')}, reflux {reflux})")
+    fixed = reflux == "fixed"
     rows = []
     for code, r in results.items():
         for which in ("nominal", "robust"):
@@ -173,10 +174,15 @@ def _robust(page, robust):
             nominal_world = _get(r, "nominal_world", f"{which}_usd_per_kg")
             rows.append([code, which, _get(c, "stages", "total"), c.get("mean_S_over_S_min"),
                          c.get("objective_usd_per_kg"), c.get("mean_usd_per_kg"),
-                         nominal_world, c.get("infeasible_samples")])
+                         nominal_world, c.get("infeasible_samples")]
+                        + ([c.get("fixed_S_over_S_min")] if fixed else []))
     page.table(["country", "design", "stages", "mean S/S_min over the samples",
                 "objective (USD/kg)", "mean (USD/kg)", "nominal world (USD/kg)",
-                "infeasible samples"], rows)
+                "infeasible samples"] + (["reflux held (S/S_min)"] if fixed else []), rows)
+    if fixed:
+        page.table(["country", "samples in which the nominal optimum, held at its own reflux, "
+                    "misses the targets"],
+                   [[code, r.get("nominal_off_spec_samples")] for code, r in results.items()])
 
 
 def report(page, path, summary, fronts):
@@ -191,6 +197,9 @@ def report(page, path, summary, fronts):
                           ["reesx version", summary.get("reesx_version", _core.__version__)],
                           ["written", now]])
     warnings = list(summary.get("warnings", []))
+    robust = summary.get("robust") or {}
+    for code, r in (robust.get("countries") or {robust.get("country", ""): robust}).items():
+        warnings += [f"robust, {code}: {w}" for w in r.get("warnings", [])]
     page.warnings(warnings)
     page.h2("What was optimized")
     page.table(["", ""], [[k, summary.get(k)] for k in

@@ -140,6 +140,7 @@ def test_report_of_an_optimize_result(optimized, tmp_path, which):
         for cost in result.to_dataframe(name)["cost_usd_per_kg"]:
             assert f">{cost:.6g}<" in text
     assert "Robust optimum" in text and "reflux fixed" in text
+    assert "held at its own reflux" in text and "reflux held (S/S_min)" in text
     for code in ("CN-NM", "US"):
         optimum = result.optimum(code)["cost_usd_per_kg"]
         assert f">{optimum:.6g}<" in text
@@ -206,3 +207,21 @@ def test_plant_front_of_cost_against_purity(cli, tmp_path):
     assert code == 1 and "CSV" in stderr
     code, _, stderr = cli("optimize", "--plant", separate_file, "--pareto", "1.5", "-q")
     assert code == 1 and "--pareto" in stderr
+
+
+def test_report_of_an_hdf5_file_without_its_summary(optimized, tmp_path):
+    """An HDF5 result written before the summary was kept in it: the datasets are enough."""
+    import shutil
+
+    import h5py
+
+    result, _, h5_file = optimized
+    older = tmp_path / "older.h5"
+    shutil.copy(h5_file, older)
+    with h5py.File(older, "r+") as f:
+        del f.attrs["summary_json"]
+    text = reesx.report(older)
+    assert _figures_and_text(text) == ["countries"] + FRONT_NAMES
+    for code in ("CN-NM", "US"):
+        assert f">{result.optimum(code)['cost_usd_per_kg']:.6g}<" in text
+    assert "Robust optimum" in text

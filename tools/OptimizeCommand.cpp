@@ -14,9 +14,7 @@
 #include "reesx/io/Results.h"
 
 namespace reesx::cli {
-namespace {
 
-//! A comma-separated list of fractions in (lowest, 1), e.g. "0.99,0.999".
 std::vector<double> fractions(const std::string& option, const std::string& list, double lowest)
 {
     std::vector<double> out;
@@ -40,6 +38,8 @@ std::vector<double> fractions(const std::string& option, const std::string& list
     }
     return out;
 }
+
+namespace {
 
 enum class OutputKind { none, csv, hdf5 };
 
@@ -105,6 +105,7 @@ void write_optimize_hdf5(const std::string& path, const DesignSpec& spec,
             !fronts.capital_operating.empty()) {
             costs::write_fronts_hdf5(h5, fronts);
         }
+        h5.write_attribute("/", "summary_json", summary.dump(2));
         if (summary.contains("robust")) {
             h5.write_attribute("/", "robust_json", summary.at("robust").dump(2));
         }
@@ -135,7 +136,8 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
         ->check(CLI::Range(1, 1000000));
     cmd->add_option("--pareto", a.pareto,
                     "also the front of cost against purity for the first country, e.g. "
-                    "\"0.99,0.999,0.9999,0.99999\" (both products at each purity)");
+                    "\"0.99,0.999,0.9999,0.99999\" (both products at each purity; with --plant "
+                    "every product, the whole plant optimized at each)");
     cmd->add_option("--pareto-recovery", a.pareto_recovery,
                     "also the front of cost against the recovery of the recovery product (A "
                     "unless the design says), e.g. \"0.9,0.95,0.99\"");
@@ -146,8 +148,9 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "the Pareto fronts as CSV (a path ending .csv), or the optima, fronts and "
                     "robust optimum as HDF5 (.h5)");
     cmd->add_option("--robust", a.robust,
-                    "also the robust optimum of the first country over N samples of the "
-                    "separation factors and cost parameters, e.g. 20")
+                    "also the robust optimum of every country over N samples of the "
+                    "separation factors and cost parameters (the same samples in every "
+                    "country), e.g. 20")
         ->check(CLI::Range(2, 100000));
     cmd->add_option("--percentile", a.percentile,
                     "--robust minimizes this percentile of the cost (0-100) instead of its mean")
@@ -158,6 +161,10 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "--robust searches the stage pairs within this many stages of the nominal "
                     "optimum's (default 2)")
         ->check(CLI::Range(0, 20));
+    cmd->add_option("--robust-reflux", a.robust_reflux,
+                    "retuned (default): in each sample the reflux is the smallest meeting the "
+                    "targets; fixed: one reflux held in every sample (a plant that cannot retune)")
+        ->check(CLI::IsMember({"retuned", "fixed"}));
     cmd->add_option("--json", a.json_path, "JSON summary file");
     cmd->add_option("--case", a.case_path,
                     "write the first country's optimal design as a case file for reesx run");
@@ -220,6 +227,9 @@ int run_optimize(const OptimizeArgs& a)
     if (a.percentile >= 0.0 && a.robust == 0) {
         throw InputError("--percentile sets the objective of --robust N: give --robust too");
     }
+    if (a.robust_reflux != "retuned" && a.robust == 0) {
+        throw InputError("--robust-reflux sets how --robust N runs its designs: give --robust too");
+    }
     rc::OptimizeStudyRequest request;
     request.pareto_purities = purities;
     request.pareto_recoveries = recoveries;
@@ -229,6 +239,7 @@ int run_optimize(const OptimizeArgs& a)
         request.percentile = a.percentile;
     }
     request.robust_radius = a.robust_radius;
+    request.robust_fixed_reflux = a.robust_reflux == "fixed";
     request.seed = a.seed;
     request.uncertainty = a.uncertainty;
     request.threads = a.threads;

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "DesignOptions.h"
 
@@ -23,6 +24,7 @@ struct OptimizeArgs : DesignArgs {
     double percentile = -1.0;     //!< the robust objective's percentile; < 0: the mean
     std::uint64_t seed = 1;       //!< samples of --robust and --uncertainty
     int robust_radius = 2;
+    std::string robust_reflux = "retuned";  //!< or "fixed": held at one value in every sample
     int threads = 0;
     int uncertainty = 0;  //!< samples of the system (--uncertainty N)
     bool quiet = false;
@@ -37,6 +39,10 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& args);
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).
 int run_optimize(const OptimizeArgs& args);
+
+//! A comma-separated list of fractions in (lowest, 1), e.g. "0.99,0.999"; InputError naming
+//! `option` otherwise.
+std::vector<double> fractions(const std::string& option, const std::string& list, double lowest);
 
 //! `reesx optimize --plant` (PlantOptimizeCommand.cpp); exit code.
 int run_plant_optimize(const OptimizeArgs& args);

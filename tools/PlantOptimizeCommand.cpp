@@ -7,7 +7,8 @@
 #include "CommandOutput.h"
 #include "OptimizeCommand.h"
 #include "reesx/core/Error.h"
-#include "reesx/costs/PlantOptimizeReport.h"
+#include "reesx/costs/FrontsReport.h"
+#include "reesx/costs/PlantFronts.h"
 #include "reesx/io/AtomicFile.h"
 #include "reesx/io/Results.h"
 
@@ -35,7 +36,6 @@ void refuse_cut_options(const OptimizeArgs& a)
     refuse(!a.feed_phase.empty(), "--feed-phase");
     refuse(!a.scrub_acid.empty(), "--scrub-acid");
     refuse(!a.efficiency.empty(), "--efficiency");
-    refuse(!a.pareto.empty(), "--pareto");
     refuse(!a.case_path.empty(), "--case (use --plant-file)");
     const auto single_cut_only = [](bool given, const std::string& option) {
         if (given) {
@@ -47,7 +47,14 @@ void refuse_cut_options(const OptimizeArgs& a)
     single_cut_only(!a.pareto_recovery.empty(), "--pareto-recovery");
     single_cut_only(a.pareto_capital > 0, "--pareto-capital");
     single_cut_only(a.robust > 0, "--robust");
-    single_cut_only(!a.output_path.empty(), "-o");
+    single_cut_only(a.robust_reflux != "retuned", "--robust-reflux");
+    const bool csv =
+        a.output_path.size() > 4 && a.output_path.compare(a.output_path.size() - 4, 4, ".csv") == 0;
+    if (!a.output_path.empty() && !(csv && !a.pareto.empty())) {
+        throw InputError("-o " + a.output_path +
+                         ": with --plant, -o writes the front of --pareto as CSV (a path ending "
+                         ".csv); HDF5 is for a single cut");
+    }
     single_cut_only(a.uncertainty > 0, "--uncertainty");
 }
 
@@ -106,11 +113,13 @@ int run_plant_optimize(const OptimizeArgs& a)
             throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
         }
     }
+    const std::vector<double> purities = fractions("--pareto", a.pareto, 0.5);
     const SeparateSpec spec = parse_separate(separate_input(a));
-    const rc::PlantOptimizeResult result =
-        rc::optimize_plant(spec, options, progress_on_stderr(a.quiet));
+    const rc::PlantOptimizeStudy study =
+        rc::run_plant_optimize_study(spec, options, purities, progress_on_stderr(a.quiet));
+    const rc::PlantOptimizeResult& result = study.result;
     if (!a.quiet) {
-        std::cout << rc::format_plant_optimize(spec, result);
+        std::cout << rc::format_plant_optimize_study(spec, study);
     } else {
         for (const auto& c : result.countries) {
             for (const auto& w : c.warnings) {
@@ -119,7 +128,10 @@ int run_plant_optimize(const OptimizeArgs& a)
         }
     }
     if (!a.json_path.empty()) {
-        io::write_json(a.json_path, rc::plant_optimize_summary(spec, result));
+        io::write_json(a.json_path, rc::plant_optimize_study_json(spec, study));
+    }
+    if (!a.output_path.empty()) {
+        io::write_text_atomically(a.output_path, io::csv_text(rc::fronts_csv(study.fronts)));
     }
     if (!a.plant_path.empty()) {
         io::write_text_atomically(a.plant_path, result.countries.front().optimum.plant_yaml);

@@ -39,6 +39,7 @@ nlohmann::json candidate_json(const RobustCandidate& c)
             {"objective_usd_per_kg", number_or_null(c.objective)},
             {"mean_usd_per_kg", number_or_null(c.mean_usd_per_kg)},
             {"mean_S_over_S_min", number_or_null(c.mean_s_over_s_min)},
+            {"fixed_S_over_S_min", number_or_null(c.fixed_s_over_s_min)},
             {"infeasible_samples", c.infeasible}};
 }
 
@@ -194,7 +195,25 @@ nlohmann::json robust_json(const RobustResult& r)
             {"candidates", candidates},
             {"simulations", r.simulations},
             {"seconds", r.seconds},
-            {"warnings", r.warnings}};
+            {"warnings", r.warnings},
+            {"reflux", r.fixed_reflux ? "fixed" : "retuned"},
+            {"nominal_off_spec_samples", r.nominal_off_spec_samples >= 0
+                                             ? nlohmann::json(r.nominal_off_spec_samples)
+                                             : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json robust_countries_json(const std::vector<RobustResult>& results)
+{
+    nlohmann::json j = robust_json(results.front());
+    if (results.size() > 1) {
+        j["country_order"] = nlohmann::json::array();
+        j["countries"] = nlohmann::json::object();
+        for (const auto& r : results) {
+            j["country_order"].push_back(r.code);
+            j["countries"][r.code] = robust_json(r);
+        }
+    }
+    return j;
 }
 
 std::string format_robust(const RobustResult& r)
@@ -203,7 +222,8 @@ std::string format_robust(const RobustResult& r)
     const std::string what =
         r.percentile ? "P" + fmt("%.4g", *r.percentile) + " of the cost" : "expected cost";
     o << "\nrobust optimum, " << r.code << ": " << what << " over " << r.samples
-      << " samples of the separation factors and cost parameters (seed " << r.seed << ")\n";
+      << " samples of the separation factors and cost parameters (seed " << r.seed << ")"
+      << (r.fixed_reflux ? ", the reflux held at one value in every sample" : "") << "\n";
     char buf[220];
     std::snprintf(buf, sizeof buf, "  %-10s %8s %16s %14s %13s %18s %11s\n", "design", "stages",
                   r.percentile ? "percentile, USD/kg" : "expected, USD/kg", "mean, USD/kg",
@@ -218,6 +238,12 @@ std::string format_robust(const RobustResult& r)
     };
     row("nominal", r.nominal, r.nominal_world_nominal_usd_per_kg);
     row("robust", r.robust, r.nominal_world_robust_usd_per_kg);
+    if (r.fixed_reflux) {
+        o << "  reflux held: nominal " << fmt("%.4f", r.nominal.fixed_s_over_s_min)
+          << " S_min, robust " << fmt("%.4f", r.robust.fixed_s_over_s_min)
+          << " S_min; the nominal optimum held at its own reflux misses the targets in "
+          << r.nominal_off_spec_samples << " of " << r.samples << " samples\n";
+    }
     o << "  the robust design costs "
       << fmt("%+.4f", r.nominal_world_robust_usd_per_kg - r.nominal_world_nominal_usd_per_kg)
       << " USD/kg over the nominal one in the nominal world and "

@@ -49,7 +49,8 @@ OptimizeStudy run_optimize_study(const DesignSpec& spec, const OptimizeOptions& 
         ro.radius = request.robust_radius;
         ro.threads = request.threads;
         ro.percentile = request.percentile;
-        study.robust = robust_optimum(held, options.setup, first.code, first, ro);
+        ro.fixed_reflux = request.robust_fixed_reflux;
+        study.robust = robust_optima(held, options.setup, study.result.countries, ro);
     }
     if (request.uncertainty > 0) {
         const int threads = request.threads > 0
@@ -72,8 +73,8 @@ nlohmann::json optimize_study_json(const DesignSpec& spec, const OptimizeStudy& 
             j["pareto"]["purity"] = pareto_json(study.purity_front);
         }
     }
-    if (study.robust) {
-        j["robust"] = robust_json(*study.robust);
+    if (!study.robust.empty()) {
+        j["robust"] = robust_countries_json(study.robust);
     }
     if (study.uncertainty) {
         j["uncertainty"] = optimize_uncertainty_json(*study.uncertainty);
@@ -91,8 +92,8 @@ std::string format_optimize_study(const DesignSpec& spec, const OptimizeStudy& s
         out += format_pareto(study.fronts.country, study.purity_front);
     }
     out += format_fronts(study.fronts);
-    if (study.robust) {
-        out += format_robust(*study.robust);
+    for (const auto& r : study.robust) {
+        out += format_robust(r);
     }
     if (study.uncertainty) {
         out += format_optimize_uncertainty(*study.uncertainty);

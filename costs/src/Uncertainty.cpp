@@ -202,10 +202,21 @@ ExtractionSystem sample_system(const ExtractionSystem& system, std::uint64_t see
 SampledWorld sample_world(const ExtractionSystem& system, const CostModel& model,
                           const Region& region, std::uint64_t seed, std::uint64_t index)
 {
+    SampledWorlds w = sample_worlds(system, model, {&region}, seed, index);
+    return {std::move(w.system), w.values.front()};
+}
+
+SampledWorlds sample_worlds(const ExtractionSystem& system, const CostModel& model,
+                            const std::vector<const Region*>& regions, std::uint64_t seed,
+                            std::uint64_t index)
+{
     SampleRng rng(seed, index);
-    SampledWorld w{sample_system_with(system, rng), {}};
-    w.values = sample_globals(model, rng);
-    sample_region(model, region, rng, w.values);
+    SampledWorlds w{sample_system_with(system, rng), {}};
+    ParamValues v = sample_globals(model, rng);
+    for (const Region* region : regions) {
+        sample_region(model, *region, rng, v);
+        w.values.push_back(v);
+    }
     return w;
 }
 

@@ -108,8 +108,9 @@ def main(argv=None):
     s.add_argument("-o", "--output", help="CSV or HDF5 (.h5) file; CSV on stdout if not given")
     s.add_argument("--executor", choices=["serial", "threads", "processes"])
     s.add_argument("--workers", type=int)
-    r = commands.add_parser("report", help="one self-contained HTML report of a case or plant")
-    r.add_argument("file", help="case, plant or design file (YAML)")
+    r = commands.add_parser("report", help="one self-contained HTML report of a case, plant, design or optimize result")
+    r.add_argument("file", help="case, plant or design file (YAML), or an optimize result "
+                   "(reesx optimize --json FILE.json or -o FILE.h5)")
     r.add_argument("-o", "--output", required=True, help="the HTML file to write")
     args = parser.parse_args(argv)
     if args.command == "report":

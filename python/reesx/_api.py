@@ -86,6 +86,7 @@ def optimize(
     percentile=None,
     seed=1,
     robust_radius=2,
+    robust_reflux="retuned",
     uncertainty=0,
     fixed_extraction=False,
     **options,
@@ -94,10 +95,11 @@ def optimize(
     YAML text, dict, or design's options; countries as a list or "CN-NM,US" (default: the first
     country of the cost data). As the command's options, for the first country: `pareto`
     (purities), `pareto_recovery` (recoveries; each a list or "0.99,0.999"), `pareto_capital`
-    (N refluxes), `robust` (N samples) with `percentile` (0-100; default: the mean) and
-    `robust_radius`, and `uncertainty` (N samples of the system); `seed` for both samplings;
-    `fixed_extraction` keeps design's scrub and strip acid, saponification and extractant
-    concentration. The summary is `reesx optimize --json`'s."""
+    (N refluxes), `robust` (N samples; every country, the same samples) with `percentile`
+    (0-100; default: the mean), `robust_radius` and `robust_reflux` ("retuned", or "fixed":
+    one reflux held in every sample), and `uncertainty` (N samples of the system); `seed` for
+    both samplings; `fixed_extraction` keeps design's scrub and strip acid, saponification and
+    extractant concentration. The summary is `reesx optimize --json`'s."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     robust = _count("robust", robust, 2, 100000)
@@ -111,6 +113,12 @@ def optimize(
         raise _core.InputError(
             f"robust_radius: expected a whole number from 0 to 20, found {robust_radius!r}"
         )
+    if robust_reflux not in ("retuned", "fixed"):
+        raise _core.InputError(
+            f"robust_reflux: expected 'retuned' or 'fixed', found {robust_reflux!r}"
+        )
+    if robust_reflux != "retuned" and not robust:
+        raise _core.InputError("robust_reflux sets how robust=N runs its designs: give robust too")
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         raise _core.InputError(f"seed: expected a whole number >= 0, found {seed!r}")
     return OptimizeResult(
@@ -127,17 +135,27 @@ def optimize(
             robust_radius=int(robust_radius),
             uncertainty=_count("uncertainty", uncertainty, 1, 1000000),
             extraction_side=not fixed_extraction,
+            robust_fixed_reflux=robust_reflux == "fixed",
         )
     )
 
 
 def optimize_plant(
-    spec=None, countries=None, *, threads=0, scenario=None, fixed_extraction=False, **options
+    spec=None,
+    countries=None,
+    *,
+    threads=0,
+    scenario=None,
+    fixed_extraction=False,
+    pareto=None,
+    **options,
 ):
     """The cost-optimal whole plant per country (`reesx optimize --plant`): a separate file
     path, YAML text, dict, or separate's options (system=, feed=, purity=, feed_rate=,
     lump_below=); countries as a list or "CN-NM,US" (default: the first country of the cost
-    data); `fixed_extraction` keeps design's scrub and strip acid and saponification."""
+    data); `fixed_extraction` keeps design's scrub and strip acid and saponification; `pareto`:
+    purities (a list or "0.99,0.999") at which the first country's plant is optimized again,
+    the front of cost against the purity of every product."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     return PlantOptimizeResult(
@@ -147,6 +165,7 @@ def optimize_plant(
             int(threads),
             scenario or "",
             not fixed_extraction,
+            pareto=_fractions("pareto", pareto),
         )
     )
 

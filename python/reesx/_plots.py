@@ -1,7 +1,7 @@
 """Figures of the results (matplotlib, imported on first use). Each function draws on `ax`
 (a new figure's axes when None) and returns the axes; the result classes call them as
 methods: RunResult.plot_profiles, DesignResult.plot_tradeoff, DynamicResult.plot_startup,
-CostResult.plot_costs, plot_tornado and plot_monte_carlo."""
+CostResult.plot_costs, plot_tornado and plot_monte_carlo, OptimizeResult.plot_front."""
 
 import numpy as np
 
@@ -146,5 +146,57 @@ def monte_carlo(result, bins=30, ax=None):
         ax.hist(values[np.isfinite(values)], bins=bins, alpha=0.5, label=country)
     ax.set_xlabel("cost (USD per kg REO fed)")
     ax.set_ylabel("samples")
+    ax.legend(fontsize=8)
+    return ax
+
+
+_FRONT_AXES = {
+    "purity": "purity target (both products of a cut, every product of a plant)",
+    "recovery": "recovery target of the recovery product",
+}
+
+
+def _fraction_axis(ax, targets, what):
+    """x: 1 − target on a reversed log axis (each further "9" one step to the right),
+    labelled with the targets in per cent."""
+    ax.set_xscale("log")
+    ax.invert_xaxis()
+    ax.set_xticks([1.0 - t for t in targets], [f"{100.0 * t:.6g} %" for t in targets])
+    ax.minorticks_off()
+    ax.set_xlabel(what)
+
+
+def front(table, name="purity", ax=None, country=""):
+    """One Pareto front of an optimize result (a table of reesx._fronts: `to_dataframe(name)`
+    of OptimizeResult or PlantOptimizeResult). 'purity' and 'recovery': the optimum's and the
+    baseline's USD per kg against the target; 'capital_operating': operating against capital
+    cost, each point labelled with its S/S_min, the one of least USD per kg starred."""
+    if table is None or len(table) == 0:
+        raise ValueError(f"the result has no {name} front (ask for it: pareto=..., "
+                         "pareto_recovery=... or pareto_capital=N)")
+    ax = _axes(ax)
+    where = f", {country}" if country else ""
+    if name in _FRONT_AXES:
+        x = 1.0 - table["target"].to_numpy(dtype=float)
+        ax.plot(x, table["cost_usd_per_kg"], marker="o", label="optimum")
+        baseline = table["baseline_cost_usd_per_kg"].to_numpy(dtype=float)
+        if np.isfinite(baseline).any():
+            ax.plot(x, baseline, marker="s", linestyle="--", label="design's default")
+        _fraction_axis(ax, table["target"].tolist(), _FRONT_AXES[name])
+        ax.set_ylabel(f"levelized cost (USD per kg REO{where})")
+    elif name == "capital_operating":
+        capex = table["capex_usd"].to_numpy(dtype=float) / 1e6
+        opex = table["opex_usd_per_year"].to_numpy(dtype=float) / 1e6
+        ax.plot(capex, opex, marker="o", label="designs no other beats in both")
+        for x, y, s in zip(capex, opex, table["S_over_S_min"]):
+            ax.annotate(f"{s:.3g} S_min", (x, y), textcoords="offset points", xytext=(4, 4),
+                        fontsize=8)
+        best = int(np.nanargmin(table["cost_usd_per_kg"].to_numpy(dtype=float)))
+        ax.plot([capex[best]], [opex[best]], marker="*", markersize=14, color="C2",
+                linestyle="none", label="least levelized cost")
+        ax.set_xlabel(f"capital cost (MUSD{where})")
+        ax.set_ylabel("operating cost (MUSD per year)")
+    else:
+        raise ValueError(f"unknown front {name!r}: purity, recovery or capital_operating")
     ax.legend(fontsize=8)
     return ax

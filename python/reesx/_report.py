@@ -1,5 +1,6 @@
 """`reesx report FILE -o report.html`: one self-contained HTML file (inline SVG figures, no
-scripts, no external resources) of a case, plant or design file: the results with units,
+scripts, no external resources) of a case, plant or design file, or of an optimize result
+(`reesx optimize --json` or `-o .h5`, _report_optimize.py): the results with units,
 the warnings, the inputs and where every data value came from (docs/python.md, "Reports").
 """
 
@@ -12,6 +13,7 @@ import yaml
 
 from . import _core
 from . import _report_figures as figures
+from . import _report_optimize as optimize_report
 from . import _report_provenance as provenance
 from ._api import cost as _cost, design as _design, run as _run
 from ._case import Case
@@ -265,9 +267,15 @@ def _plant_report(page, path, result, document):
 
 
 def report(path, output=None):
-    """The report of a case, plant or design file as HTML text; written to `output` (a path)
-    when given (atomically: a failed report leaves no file)."""
+    """The report of a case, plant or design file, or of an optimize result (JSON or HDF5), as
+    HTML text; written to `output` (a path) when given (atomically: a failed report leaves no
+    file)."""
     path = pathlib.Path(path)
+    if _is_result_file(path):
+        summary, fronts = optimize_report.load(path)
+        page = _Page(f"reesx report: {path.name}")
+        optimize_report.report(page, path, summary, fronts)
+        return _write(page.html(), output)
     try:
         document = yaml.safe_load(path.read_text())
     except OSError as e:
@@ -284,7 +292,22 @@ def report(path, output=None):
     else:
         _case_report(page, path, Case(path), document)
     _file_text(page, path)
-    text = page.html()
+    return _write(page.html(), output)
+
+
+def _is_result_file(path):
+    """A result file (an optimize --json or -o .h5 file) rather than an input file."""
+    if path.suffix in optimize_report.HDF5_SUFFIXES or path.suffix == ".json":
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(1) == b"{"  # JSON written by --json; input files are YAML mappings
+    except OSError:
+        return False
+
+
+def _write(text, output):
+    """Writes the report atomically when `output` is given (a failed report leaves no file)."""
     if output is not None:
         output = pathlib.Path(output)
         partial = output.with_name(output.name + ".partial")

@@ -155,3 +155,30 @@ def _diagram_fallback(dot_text):
     ax.set_ylim(-1, 1)
     ax.axis("off")
     return svg_of(fig)
+
+
+def front(table, name, country=""):
+    """One Pareto front of an optimize result (reesx._fronts' table)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.0, 4.2))
+    _plots.front(table, name, ax, country)
+    return svg_of(fig)
+
+
+def optimum_by_country(costs, baselines):
+    """The optimum's and design's default USD per kg side by side, by country."""
+    plt = _pyplot()
+    codes = list(costs)
+    fig, ax = plt.subplots(figsize=(max(5.0, 1.0 + 0.9 * len(codes)), 3.8))
+    x = np.arange(len(codes))
+    have_baseline = all(isinstance(baselines.get(c), (int, float)) for c in codes)
+    width = 0.4 if have_baseline else 0.6
+    ax.bar(x - (width / 2 if have_baseline else 0.0), [costs[c] for c in codes], width,
+           label="optimum", color="C0")
+    if have_baseline:
+        ax.bar(x + width / 2, [baselines[c] for c in codes], width, label="design's default",
+               color="C1")
+    ax.set_xticks(x, codes)
+    ax.set_ylabel("levelized cost (USD per kg REO)")
+    ax.legend(fontsize=8)
+    return svg_of(fig)

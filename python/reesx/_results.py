@@ -5,7 +5,7 @@ from functools import cached_property
 
 import numpy as np
 
-from . import _plots
+from . import _fronts, _plots
 
 
 def _pandas():
@@ -361,7 +361,30 @@ class DynamicResult(_Result):
         return self._table(table, {"products": products, "inventory": inventory})
 
 
-class PlantOptimizeResult(_Result):
+class _WithFronts:
+    """The Pareto fronts of an optimize result (its summary's `pareto`)."""
+
+    @cached_property
+    def fronts(self):
+        """{name: DataFrame} of the Pareto fronts computed ('purity', 'recovery',
+        'capital_operating'; those not asked are absent)."""
+        return _fronts.from_summary(self.summary)
+
+    def plot_front(self, front="purity", ax=None):
+        """A Pareto front: USD/kg against purity or recovery (the optimum and the default
+        design), or operating against capital cost ('capital_operating')."""
+        return _plots.front(self.fronts.get(front), front, ax, _fronts.country(self.summary))
+
+    def _front_tables(self):
+        def front(name):
+            if name not in self.fronts:
+                raise ValueError(f"the result has no {name} front: ask for it when optimizing")
+            return self.fronts[name]
+
+        return {name: (lambda name=name: front(name)) for name in _fronts.FRONTS}
+
+
+class PlantOptimizeResult(_WithFronts, _Result):
     """The cost-optimal whole plant per country, beside separate's default plant priced alike."""
 
     @property
@@ -376,7 +399,8 @@ class PlantOptimizeResult(_Result):
     def to_dataframe(self, table="products"):
         """'products': each product's USD/kg at the optimum, by country (rows: products);
         'countries': the optimum's and the baseline's USD/kg, the saving and the gap to the
-        reference country split into prices and design."""
+        reference country split into prices and design; 'purity': the front of cost against
+        the purity of every product (optimize_plant(..., pareto=...)), as OptimizeResult's."""
         pd = _pandas()
         s = self.summary
 
@@ -406,10 +430,12 @@ class PlantOptimizeResult(_Result):
                 }
             return pd.DataFrame.from_dict(rows, orient="index")
 
-        return self._table(table, {"products": products, "countries": countries})
+        return self._table(
+            table, {"products": products, "countries": countries, **self._front_tables()}
+        )
 
 
-class OptimizeResult(_Result):
+class OptimizeResult(_WithFronts, _Result):
     """The cost-optimal cascade per country, beside design's default priced alike."""
 
     @property
@@ -422,7 +448,10 @@ class OptimizeResult(_Result):
 
     def to_dataframe(self, table="countries"):
         """'countries': the optimum and the baseline (S/S_min, stages, USD/kg) and the gap to
-        the reference country split into prices and design, by country."""
+        the reference country split into prices and design, by country; 'purity', 'recovery',
+        'capital_operating': a Pareto front, one row per point (target, S_over_S_min, stages,
+        capex_usd, opex_usd_per_year, cost_usd_per_kg, baseline_cost_usd_per_kg,
+        meets_targets)."""
         pd = _pandas()
         s = self.summary
 
@@ -443,7 +472,7 @@ class OptimizeResult(_Result):
                 }
             return pd.DataFrame.from_dict(rows, orient="index").rename_axis("country")
 
-        return self._table(table, {"countries": countries})
+        return self._table(table, {"countries": countries, **self._front_tables()})
 
 
 class CostResult(_Result):

@@ -68,7 +68,7 @@ void reesx::python::bind_costs(py::module_& m)
         [](Document& document, const std::vector<std::string>& countries, int threads,
            const std::vector<double>& pareto, const std::vector<double>& pareto_recovery,
            int pareto_capital, int robust, std::optional<double> percentile, std::uint64_t seed,
-           int robust_radius, int uncertainty, bool extraction_side) {
+           int robust_radius, int uncertainty, bool extraction_side, bool robust_fixed_reflux) {
             auto out = std::make_unique<OptimizeOutput>();
             out->spec = reesx::parse_design(document.root());
             reesx::costs::OptimizeOptions options;
@@ -84,6 +84,7 @@ void reesx::python::bind_costs(py::module_& m)
             request.percentile = percentile;
             request.seed = seed;
             request.robust_radius = robust_radius;
+            request.robust_fixed_reflux = robust_fixed_reflux;
             request.uncertainty = uncertainty;
             request.threads = threads;
             out->study = reesx::costs::run_optimize_study(out->spec, options, request);
@@ -94,7 +95,7 @@ void reesx::python::bind_costs(py::module_& m)
         py::arg("pareto_recovery") = std::vector<double>{}, py::arg("pareto_capital") = 0,
         py::arg("robust") = 0, py::arg("percentile") = py::none(), py::arg("seed") = 1,
         py::arg("robust_radius") = 2, py::arg("uncertainty") = 0, py::arg("extraction_side") = true,
-        release_gil());
+        py::arg("robust_fixed_reflux") = false, release_gil());
 
     py::class_<CostOutput>(m, "CostOutput")
         .def("summary",

@@ -10,7 +10,7 @@
 
 #include "Bindings.h"
 #include "Document.h"
-#include "reesx/costs/PlantOptimizeReport.h"
+#include "reesx/costs/PlantFronts.h"
 #include "reesx/flowsheets/Separate.h"
 
 namespace py = pybind11;
@@ -20,7 +20,7 @@ namespace {
 
 struct PlantOptimizeOutput {
     reesx::SeparateSpec spec;
-    reesx::costs::PlantOptimizeResult result;
+    reesx::costs::PlantOptimizeStudy study;
 };
 
 }  // namespace
@@ -30,15 +30,15 @@ void reesx::python::bind_plant_optimize(py::module_& m)
     py::class_<PlantOptimizeOutput>(m, "PlantOptimizeOutput")
         .def("summary",
              [](const PlantOptimizeOutput& o) {
-                 return to_python(reesx::costs::plant_optimize_summary(o.spec, o.result));
+                 return to_python(reesx::costs::plant_optimize_study_json(o.spec, o.study));
              })
         .def("text", [](const PlantOptimizeOutput& o) {
-            return reesx::costs::format_plant_optimize(o.spec, o.result);
+            return reesx::costs::format_plant_optimize_study(o.spec, o.study);
         });
     m.def(
         "optimize_plant",
         [](Document& document, const std::vector<std::string>& countries, int threads,
-           const std::string& scenario, bool extraction_side) {
+           const std::string& scenario, bool extraction_side, const std::vector<double>& pareto) {
             auto out = std::make_unique<PlantOptimizeOutput>();
             out->spec = reesx::parse_separate(document.root());
             reesx::costs::PlantOptimizeOptions options;
@@ -46,9 +46,10 @@ void reesx::python::bind_plant_optimize(py::module_& m)
             options.request.scenario = scenario;
             options.threads = threads;
             options.extraction_side = extraction_side;
-            out->result = reesx::costs::optimize_plant(out->spec, options);
+            out->study = reesx::costs::run_plant_optimize_study(out->spec, options, pareto);
             return out;
         },
         py::arg("document"), py::arg("countries"), py::arg("threads") = 0, py::arg("scenario") = "",
-        py::arg("extraction_side") = true, release_gil());
+        py::arg("extraction_side") = true, py::arg("pareto") = std::vector<double>{},
+        release_gil());
 }

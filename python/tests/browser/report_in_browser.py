@@ -1,6 +1,7 @@
 """`reesx report` rendered by a real browser (Debian's headless Chromium): the ctest test
-`report.browser`. For a costed case, a plant file and a design file it writes the report with
-the program, opens it in Chromium, and checks that
+`report.browser`. For a costed case, a plant file, a design file and an optimize result (its
+Pareto fronts and robust optimum) it writes the report with the program, opens it in
+Chromium, and checks that
 
 - the page logs nothing on the console and throws no error,
 - it loads no resource (the file is self-contained: mailed alone, it shows everything),
@@ -62,6 +63,7 @@ EXPECTED = {
     "case-cost": {"profiles", "recovery", "reagents", "costs"},
     "plant": {"plant", "profiles-c1", "profiles-c2", "recovery", "reagents"},
     "design": {"tradeoff", "profiles", "recovery", "reagents"},
+    "optimize": {"countries", "front-purity", "front-recovery", "front-capital_operating"},
 }
 
 DESIGN_FILE = """name: Pr/Nd design for the report test
@@ -138,10 +140,23 @@ def main(reesx, source, artefacts):
     artefacts.mkdir(parents=True, exist_ok=True)
     design = artefacts / "design.yaml"
     design.write_text(DESIGN_FILE)
+    # The optimize result, as a user writes it: every front and the robust optimum (few points
+    # and samples: the report is tested, not the optimizer).
+    optimized = artefacts / "optimize.json"
+    optimized.unlink(missing_ok=True)
+    done = subprocess.run(
+        [reesx, "optimize", str(design), "--countries", "CN-NM,US", "-q", "--pareto",
+         "0.99,0.999", "--pareto-recovery", "0.9,0.95", "--pareto-capital", "8", "--robust",
+         "2", "--robust-radius", "1", "--json", str(optimized)],
+        capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0:
+        print(f"FAIL: reesx optimize failed (exit {done.returncode}): {done.stderr}")
+        return 1
     inputs = {
         "case-cost": source / "examples" / "prnd-p507-cost.yaml",
         "plant": source / "examples" / "plant-la-ce-pr-linked.yaml",
         "design": design,
+        "optimize": optimized,
     }
     # The reports are written by the program, as a user runs it, two at a time.
     running = {}

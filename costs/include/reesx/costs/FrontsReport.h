@@ -39,8 +39,15 @@ void write_fronts_hdf5(io::Hdf5Writer& h5, const ParetoFronts& fronts);
 //! percentile, nominal, robust (each {stages, objective_usd_per_kg, mean_usd_per_kg,
 //! mean_S_over_S_min, infeasible_samples}), premium {nominal_world_usd_per_kg,
 //! expected_usd_per_kg}, nominal_world {nominal_usd_per_kg, robust_usd_per_kg,
-//! robust_S_over_S_min}, candidates, simulations, seconds, warnings}.
+//! robust_S_over_S_min}, candidates, simulations, seconds, warnings, reflux ("retuned" or
+//! "fixed"), nominal_off_spec_samples (fixed: samples where the nominal optimum held at its
+//! reflux misses the targets; else null)}; with a fixed reflux each candidate also has
+//! fixed_S_over_S_min.
 nlohmann::json robust_json(const RobustResult& r);
+
+//! The `robust` JSON of a run: the first country's robust_json and, with more than one
+//! country, `country_order` and `countries` {code: robust_json} of every country.
+nlohmann::json robust_countries_json(const std::vector<RobustResult>& results);
 std::string format_robust(const RobustResult& r);
 
 }  // namespace reesx::costs

@@ -27,22 +27,24 @@ struct OptimizeStudyRequest {
     int robust_samples = 0;                 //!< the robust optimum's samples; 0: none
     std::optional<double> percentile;       //!< the robust objective; empty: the mean
     int robust_radius = 2;
-    std::uint64_t seed = 1;  //!< of the robust optimum and the uncertainty
-    int uncertainty = 0;     //!< samples of the system's values; 0: none
-    int threads = 0;         //!< 0: every hardware thread
+    bool robust_fixed_reflux = false;  //!< the robust optimum with its reflux held
+    std::uint64_t seed = 1;            //!< of the robust optimum and the uncertainty
+    int uncertainty = 0;               //!< samples of the system's values; 0: none
+    int threads = 0;                   //!< 0: every hardware thread
 };
 
 struct OptimizeStudy {
     OptimizeResult result;
     std::vector<ParetoPoint> purity_front;
     ParetoFronts fronts;  //!< the purity front as front points, the recovery and capital fronts
-    std::optional<RobustResult> robust;
+    std::vector<RobustResult> robust;  //!< per country of the result, in order; empty: not asked
     std::optional<OptimizeUncertainty> uncertainty;
 };
 
-//! Optimizes `spec` for `options`' countries, then the parts `request` asks for the first
-//! country. InputError for a percentile without robust samples; the parts' own errors as
-//! their functions throw them.
+//! Optimizes `spec` for `options`' countries, then the parts `request` asks for: the fronts
+//! for the first country, the robust optimum for every country (one run, the same samples).
+//! InputError for a percentile without robust samples; the parts' own errors as their functions
+//! throw them.
 OptimizeStudy run_optimize_study(const DesignSpec& spec, const OptimizeOptions& options,
                                  const OptimizeStudyRequest& request,
                                  const std::function<void(const std::string&)>& progress = {});

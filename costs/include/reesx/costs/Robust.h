@@ -6,10 +6,15 @@
 // `cost --monte-carlo` draws them), every candidate priced on the same samples (common random
 // numbers, seeded). Stages are built once; the reflux is an operating variable, so in each
 // sample a design runs at the smallest reflux at which its stages meet the targets with that
-// sample's separation factors.
+// sample's separation factors; or, with `fixed_reflux`, at one reflux set at design and held
+// in every sample (a plant that cannot retune): the smallest that meets the targets in every
+// sample. Several countries are optimized in one run on the same samples (the separation
+// factors and the plant-wide parameters common, each country's own parameters drawn in turn),
+// each simulation priced in every country.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +32,8 @@ struct RobustOptions {
     //! best is on the edge of that box, the box moves to it (up to 10 times).
     int radius = 2;
     int threads = 0;  //!< samples at once; 0: every hardware thread
+    //! Hold each candidate's reflux at one value in every sample instead of retuning it.
+    bool fixed_reflux = false;
 };
 
 //! A stage pair priced over the samples.
@@ -37,6 +44,8 @@ struct RobustCandidate {
     double mean_s_over_s_min = 0.0;       //!< its mean reflux over the samples / nominal S_min
     int infeasible = 0;                   //!< samples in which no reflux meets the targets
     std::vector<double> cost_usd_per_kg;  //!< per sample (NaN where infeasible)
+    //! With a fixed reflux: the reflux held (the largest of the samples' smallest) / S_min.
+    double fixed_s_over_s_min = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct RobustResult {
@@ -44,6 +53,10 @@ struct RobustResult {
     int samples = 0;
     std::uint64_t seed = 0;
     std::optional<double> percentile;
+    bool fixed_reflux = false;
+    //! With a fixed reflux: samples in which the nominal optimum, held at its nominal reflux,
+    //! misses the targets (what not retuning it would cost in specification); -1 otherwise.
+    int nominal_off_spec_samples = -1;
     RobustCandidate nominal;  //!< the nominal optimum's stages over the samples
     RobustCandidate robust;   //!< the stage pair of least objective
     //! In the nominal world (nominal separation factors and prices), each at the smallest
@@ -60,6 +73,13 @@ struct RobustResult {
 //! that country). InputError for fewer than 2 samples or a percentile outside [0, 100].
 RobustResult robust_optimum(const DesignSpec& spec, const CostSetup& setup, const std::string& code,
                             const CountryOptimum& nominal, const RobustOptions& options);
+
+//! The robust stage pair of every country of `nominals` (optimize's results, countries in
+//! order) in one run: the same samples, every simulation priced in each country, each country
+//! searched around its own nominal optimum. The first country's result is robust_optimum's.
+std::vector<RobustResult> robust_optima(const DesignSpec& spec, const CostSetup& setup,
+                                        const std::vector<CountryOptimum>& nominals,
+                                        const RobustOptions& options);
 
 //! Linear interpolation between order statistics of the finite values (0-100); NaN when none.
 double percentile_of(std::vector<double> values, double percent);

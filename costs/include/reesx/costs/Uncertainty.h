@@ -90,6 +90,18 @@ struct SampledWorld {
 SampledWorld sample_world(const ExtractionSystem& system, const CostModel& model,
                           const Region& region, std::uint64_t seed, std::uint64_t index);
 
+//! Sample `index` for several regions at once, in monte_carlo's order (system, plant-wide
+//! parameters, each region's in turn): sample i is sample i of a `cost --monte-carlo` of these
+//! countries with the same seed, the same separation factors and plant-wide parameters in every
+//! country (common random numbers), and the first region's values those of sample_world.
+struct SampledWorlds {
+    ExtractionSystem system;
+    std::vector<ParamValues> values;  //!< per region, in the order given
+};
+SampledWorlds sample_worlds(const ExtractionSystem& system, const CostModel& model,
+                            const std::vector<const Region*>& regions, std::uint64_t seed,
+                            std::uint64_t index);
+
 //! The extraction system of sample `index` (exposed for tests).
 ExtractionSystem sample_system(const ExtractionSystem& system, std::uint64_t seed,
                                std::uint64_t index);

@@ -110,11 +110,12 @@ TEST(SeparateUncertainty, P50IsNominalSpreadShrinksAndSeedRepeats)
 
 TEST(SeparateUncertainty, SamplesChooseTheirOwnSequence)
 {
-    // Three elements a factor 2 apart in equal shares: both sequences (La/Ce-Pr then Ce/Pr,
-    // and La-Ce/Pr then La/Ce) cost nearly the same, so the sampled betas choose either.
+    // Three elements in equal shares with beta(Ce/La) ~2 and beta(Pr/Ce) ~1.6: the short-cut
+    // objectives of the two sequences (La/Ce-Pr then Ce/Pr, and La-Ce/Pr then La/Ce) lie close,
+    // so the sampled betas choose either.
     const auto root = reesx::InputNode::load_string(
         "system: {name: tri, log10-extractability: {La: 0, Ce: {value: 0.3, range: [0.2, 0.4]}, "
-        "Pr: {value: 0.6, range: [0.5, 0.7]}}}\n"
+        "Pr: {value: 0.5, range: [0.4, 0.6]}}}\n"
         "feed: \"La:0.3333,Ce:0.3334,Pr:0.3333\"\npurity: 0.99\n",
         "separate.yaml");
     const reesx::SeparateSpec spec = reesx::parse_separate(root);

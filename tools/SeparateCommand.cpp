@@ -79,8 +79,8 @@ int run_separate(const SeparateOptions& o)
             }
             costing = reesx::costs::plant_share_costing(setup, codes, feed_reo_kg_per_h);
         }
-        const reesx::SeparateUncertainty u =
-            reesx::separate_uncertainty(spec, result, o.uncertainty, o.seed, threads, costing);
+        const reesx::SeparateUncertainty u = reesx::separate_uncertainty(
+            spec, result, o.uncertainty, o.seed, threads, costing, o.keep_sequence);
         if (!o.quiet) {
             std::cout << reesx::io::format_separate_uncertainty(u, codes);
         } else {

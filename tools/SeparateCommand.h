@@ -19,7 +19,8 @@ struct SeparateOptions {
     std::string countries, scenario;  //!< --countries: cost the plant in these
     int uncertainty = 0;              //!< samples of the system (--uncertainty N)
     std::uint64_t seed = 1;
-    int threads = 0;  //!< --uncertainty threads (0: all cores)
+    int threads = 0;             //!< --uncertainty threads (0: all cores)
+    bool keep_sequence = false;  //!< --keep-sequence: every sample sized as the nominal plant
 };
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).

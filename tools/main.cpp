@@ -132,8 +132,11 @@ int main(int argc, char** argv)
         ->add_option("--uncertainty", sep.uncertainty,
                      "N samples of the system's values (fit covariance or ranges): each "
                      "cascade's stages and reflux, and with --countries the USD/kg, as "
-                     "P10/P50/P90")
+                     "P10/P50/P90; the share of samples choosing each sequence of cuts")
         ->check(CLI::Range(1, 1000000));
+    separate->add_flag("--keep-sequence", sep.keep_sequence,
+                       "--uncertainty: size every sample as the nominal plant, even one whose "
+                       "values choose another sequence of cuts (default: design its own)");
     separate->add_option("--seed", sep.seed, "--uncertainty seed (same seed, same result)");
     separate->add_option("--threads", sep.threads, "--uncertainty threads (default: all cores)")
         ->check(CLI::Range(1, 1024));

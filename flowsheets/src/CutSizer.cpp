@@ -103,7 +103,8 @@ int CutSizer::simulations() const
     return impl_->designer.result().simulations;
 }
 
-DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool keep_simulation)
+DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool keep_simulation,
+                         SizingMemory* memory)
 {
     if (spec.middle) {
         throw InputError("a three-outlet design cannot be sized from another yet");
@@ -113,6 +114,7 @@ DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool 
     if (near.simulation.num_stages > 0) {
         designer.warm_start_from(near.simulation);
     }
+    designer.use_memory(memory);
     const double s = designer.reflux();
     const double s_min = designer.result().theory.s_min;
     if (!(s > s_min)) {
@@ -135,6 +137,10 @@ DesignSizing size_design(const DesignSpec& spec, const DesignResult& near, bool 
         out.simulation = designer.simulate(out.n, out.m, s);
     }
     out.simulations = designer.result().simulations;
+    if (memory) {
+        memory->m_star = designer.boundary();
+        memory->trials = designer.take_trials();
+    }
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <thread>
@@ -90,8 +91,32 @@ int for_each_sample(int samples, int threads, const std::function<void(int)>& jo
     return used;
 }
 
+std::vector<std::vector<int>> sample_chains(const std::vector<ExtractionSystem>& systems,
+                                            const DesignResult& nominal, int length)
+{
+    const auto chain = static_cast<std::size_t>(std::max(1, length));
+    std::vector<int> order(systems.size());
+    std::iota(order.begin(), order.end(), 0);
+    if (nominal.key_a >= 0 && nominal.key_b >= 0) {
+        std::vector<double> beta;
+        for (const auto& system : systems) {
+            beta.push_back(system.beta(nominal.key_a, nominal.key_b));
+        }
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return beta[static_cast<std::size_t>(a)] < beta[static_cast<std::size_t>(b)];
+        });
+    }
+    std::vector<std::vector<int>> chains;
+    for (std::size_t first = 0; first < order.size(); first += chain) {
+        const std::size_t last = std::min(order.size(), first + chain);
+        chains.emplace_back(order.begin() + static_cast<std::ptrdiff_t>(first),
+                            order.begin() + static_cast<std::ptrdiff_t>(last));
+    }
+    return chains;
+}
+
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
-                                     int samples, std::uint64_t seed, int threads)
+                                     int samples, std::uint64_t seed, int threads, int chain_length)
 {
     const auto started = std::chrono::steady_clock::now();
     DesignUncertainty out;
@@ -112,19 +137,24 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
         std::string error;
     };
     std::vector<Outcome> outcomes(static_cast<std::size_t>(samples));
-    out.threads = for_each_sample(samples, threads, [&](int i) {
-        DesignSpec trial = spec;
-        trial.tradeoff_points = 0;
-        auto& o = outcomes[static_cast<std::size_t>(i)];
-        trial.system = systems[static_cast<std::size_t>(i)];
-        // The trials' case files carry the sampled values inline, not the built-in's name.
-        trial.system_reference.clear();
-        try {
-            // Each sample's search starts from the nominal design (its stages, its steady
-            // state), never from another sample: the order of work is free.
-            o.result = size_design(trial, nominal);
-        } catch (const Error& e) {
-            o.error = e.what();
+    const std::vector<std::vector<int>> chains = sample_chains(systems, nominal, chain_length);
+    out.threads = for_each_sample(static_cast<int>(chains.size()), threads, [&](int c) {
+        // Along a chain each sample's search starts from the last one's boundary and trials
+        // (a sample of nearby values); each chain from the nominal design alone, so that the
+        // result does not depend on which thread runs which chain.
+        SizingMemory memory;
+        for (const int i : chains[static_cast<std::size_t>(c)]) {
+            DesignSpec trial = spec;
+            trial.tradeoff_points = 0;
+            auto& o = outcomes[static_cast<std::size_t>(i)];
+            trial.system = systems[static_cast<std::size_t>(i)];
+            // The trials' case files carry the sampled values inline, not the built-in's name.
+            trial.system_reference.clear();
+            try {
+                o.result = size_design(trial, nominal, false, &memory);
+            } catch (const Error& e) {
+                o.error = e.what();
+            }
         }
     });
     std::vector<double> n, m, total, s, w, beta;
@@ -147,6 +177,7 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
         s.push_back(r.s);
         w.push_back(r.w);
         out.total_stage_samples.push_back(r.n + r.m);
+        out.extraction_stage_samples.push_back(r.n);
     }
     out.samples = samples;
     out.extraction_stages = spread_percentiles(n);

@@ -1,6 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "reesx/io/DesignUncertaintyOutput.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -72,8 +73,14 @@ std::string format_separate_uncertainty(const SeparateUncertainty& u,
     std::ostringstream o;
     o << "\nuncertainty: " << u.samples - u.failed << " of " << u.samples
       << " sampled plants (seed " << u.seed << ", " << u.threads << " threads), sampling "
-      << u.basis << "; the nominal plant's cuts and feeds; "
-      << std::round(u.seconds * 1000.0) / 1000.0 << " s\n";
+      << u.basis << "; " << std::round(u.seconds * 1000.0) / 1000.0 << " s\n";
+    o << "sequence of cuts chosen by the samples (share of " << u.samples << "):\n";
+    for (const SequenceShare& q : u.sequences) {
+        o << "  " << std::round(1000.0 * q.samples / std::max(1, u.samples)) / 10.0 << " %  "
+          << q.cuts << (q.nominal ? "  (nominal)" : "") << "\n";
+    }
+    o << "cascades: the nominal plant's (each fed as in it), over the "
+      << u.nominal_sequence_samples << " samples sized with its sequence\n";
     o << uncertainty_header();
     for (std::size_t c = 0; c < u.cascades.size(); ++c) {
         const CascadeSpread& s = u.cascades[c];
@@ -111,11 +118,21 @@ nlohmann::json separate_uncertainty_json(const SeparateUncertainty& u,
                             {"total_stages", percentiles_json(s.total_stages)},
                             {"s", percentiles_json(s.s)}});
     }
+    nlohmann::json sequences = nlohmann::json::array();
+    for (const SequenceShare& q : u.sequences) {
+        sequences.push_back({{"cuts", q.cuts},
+                             {"samples", q.samples},
+                             {"share", static_cast<double>(q.samples) / std::max(1, u.samples)},
+                             {"nominal", q.nominal}});
+    }
     nlohmann::json j = {{"samples", u.samples},
                         {"failed", u.failed},
                         {"seed", u.seed},
                         {"threads", u.threads},
                         {"basis", u.basis},
+                        {"sequences", sequences},
+                        {"sequence_changed", u.sequence_changed},
+                        {"nominal_sequence_samples", u.nominal_sequence_samples},
                         {"cascades", cascades},
                         {"total_stages_nominal", u.nominal_total_stages},
                         {"total_stages", percentiles_json(u.total_stages)},

@@ -66,6 +66,11 @@ Evaluation Designer::evaluate(int n, int m, double s)
     if (const auto it = cache_.find(key); it != cache_.end()) {
         return it->second;
     }
+    if (memory_) {
+        if (const auto known = dominated(n, m, s)) {
+            return *known;
+        }
+    }
     Evaluation e;
     CascadeResult r;
     try {
@@ -74,6 +79,7 @@ Evaluation Designer::evaluate(int n, int m, double s)
         // A trial the solver cannot settle counts as missing the targets: the search moves
         // on, and the design it returns is always a converged simulation.
         e.purity_a = e.purity_b = 0.0;
+        e.converged = false;
         cache_.emplace(key, e);
         return e;
     }
@@ -87,6 +93,29 @@ Evaluation Designer::evaluate(int n, int m, double s)
     }
     cache_.emplace(key, e);
     return e;
+}
+
+std::optional<Evaluation> Designer::dominated(int n, int m, double s) const
+{
+    // More stages in either section at the same S and W never lower the purities: a trial
+    // with no more stages in both sections that met the targets says (n, m) meets them, one
+    // with no fewer that missed them (converged) says (n, m) misses them. The nearest such
+    // trial's purities stand in for (n, m)'s: a bound on its deficit, with the right sign.
+    std::optional<Evaluation> known;
+    int closest = std::numeric_limits<int>::max();
+    for (const auto& [key, e] : cache_) {
+        const auto [kn, km, ks] = key;
+        if (ks != s || !e.converged) {
+            continue;
+        }
+        const bool implies = meets(e) ? kn <= n && km <= m : kn >= n && km >= m;
+        const int distance = std::abs(kn - n) + std::abs(km - m);
+        if (implies && distance < closest) {
+            closest = distance;
+            known = e;
+        }
+    }
+    return known;
 }
 
 CascadeResult Designer::simulate(int n, int m, double s, bool cold)
@@ -105,17 +134,26 @@ CascadeResult Designer::simulate(int n, int m, double s, bool cold)
     }
     Cascade cascade(c);
     const CascadeResult* start = last_converged_ ? &*last_converged_ : nullptr;
-    if (!converged_.empty() && s == converged_s_) {
-        // The trial nearest in stage counts at this reflux: its profile needs the least
-        // stretching (the last trial may lie on the other side of the search).
-        int closest = std::numeric_limits<int>::max();
-        for (const auto& [nm, previous] : converged_) {
+    int closest = std::numeric_limits<int>::max();
+    const auto nearest = [&](const std::map<std::pair<int, int>, CascadeResult>& trials) {
+        for (const auto& [nm, previous] : trials) {
             const int distance = std::abs(nm.first - n) + std::abs(nm.second - m);
             if (distance < closest) {
                 closest = distance;
                 start = &previous;
             }
         }
+    };
+    if (!converged_.empty() && s == converged_s_) {
+        // The trial nearest in stage counts at this reflux: its profile needs the least
+        // stretching (the last trial may lie on the other side of the search).
+        nearest(converged_);
+    }
+    if (memory_ && closest > 2) {
+        // A neighbouring sample's trials differ from this one's by the small change of values
+        // and reflux between the two: the start when this sample has no trial within two
+        // stages (a trial of its own that near, stretched, starts closer).
+        nearest(memory_->trials);
     }
     CascadeResult r = start && !cold ? cascade.solve(*start) : cascade.solve();
     ++result_.simulations;
@@ -230,7 +268,11 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
             return unreachable;
         }
         int guess = boundary_guess(m_star, n, last_m);
-        if (guess >= upper - 2) {
+        if (const auto hint = memory_hint(m_star, n)) {
+            // A neighbouring sample's m*(n), shifted by how far this sample's boundary lies
+            // from its own where both are known: usually this sample's m*(n) or next to it.
+            guess = *hint;
+        } else if (guess >= upper - 2) {
             // Near the bound the answer is likely above it: one failing trial at the bound
             // settles that n cannot improve the best total.
             guess = upper;
@@ -273,7 +315,27 @@ std::pair<int, int> Designer::size_stages(double s, double n_guess, double m_gue
             break;
         }
     }
+    m_star_ = m_star;
     return {n, m_star.at(n)};
+}
+
+std::optional<int> Designer::memory_hint(const std::map<int, int>& m_star, int n) const
+{
+    if (!memory_ || memory_->m_star.empty()) {
+        return std::nullopt;
+    }
+    // Its m*(n), or interpolated between the n it searched (its search may have started at
+    // another n: the short-cut's n moves with the sample).
+    const int theirs = boundary_guess(memory_->m_star, n, 0);
+    // Shifted by the difference of the two boundaries at the nearest n this search sized.
+    int shift = 0, closest = std::numeric_limits<int>::max();
+    for (const auto& [k, m] : m_star) {
+        if (std::abs(k - n) < closest) {
+            closest = std::abs(k - n);
+            shift = m - boundary_guess(memory_->m_star, k, 0);
+        }
+    }
+    return std::max(1, theirs + shift);
 }
 
 double Designer::choose_s()

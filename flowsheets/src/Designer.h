@@ -26,6 +26,7 @@ std::string symbol(int element);
 
 struct Evaluation {
     double purity_a = 0.0, purity_b = 0.0;
+    bool converged = true;  //!< false: the solver could not settle the trial (counts as a miss)
 };
 
 class Designer {
@@ -55,6 +56,12 @@ public:
     bool meets_targets(int n, int m, double s) { return meets(evaluate(n, m, s)); }
     //! The next trial starts from this profile (another design's steady state).
     void warm_start_from(const CascadeResult& r) { last_converged_ = r; }
+    //! A nearby spec's boundary and trials (size_design's chain of samples): first guesses of
+    //! m*(n) and warm starts; the stages found do not depend on it.
+    void use_memory(const SizingMemory* memory) { memory_ = memory; }
+    //! The boundary m*(n) of the last size_stages and the converged trials at its reflux.
+    const std::map<int, int>& boundary() const { return m_star_; }
+    std::map<std::pair<int, int>, CascadeResult> take_trials() { return std::move(converged_); }
     //! The reflux of the spec's rule (after prepare).
     double reflux() { return choose_s(); }
     //! Stages in one section beyond which size_stages counts the targets unreachable.
@@ -72,6 +79,8 @@ private:
     //! one nearest in stage counts.
     std::map<std::pair<int, int>, CascadeResult> converged_;
     double converged_s_ = 0.0;
+    const SizingMemory* memory_ = nullptr;
+    std::map<int, int> m_star_;
     //! The first trial's case, parsed from its case file; later trials are set on a copy.
     std::optional<CaseSpec> trial_template_;
     CaseSpec trial_case(int n, int m, double s) const;
@@ -94,12 +103,17 @@ private:
         }
     }
     Evaluation evaluate(int n, int m, double s);
+    //! What the trials already run at S say of (n, m) by monotonicity in the stage counts
+    //! (only with a memory: the sampled sizing, whose answers equal design's by test).
+    std::optional<Evaluation> dominated(int n, int m, double s) const;
     bool meets(const Evaluation& e) const
     {
         return e.purity_a >= result_.targets.purity_a && e.purity_b >= result_.targets.purity_b;
     }
     int fewest_stages(const std::function<double(int)>& deficit, int guess, double& slope,
                       int upper);
+    //! The memory's m*(n) shifted to this search's boundary; none without memory or n in it.
+    std::optional<int> memory_hint(const std::map<int, int>& m_star, int n) const;
     double choose_s();
     void fill_products(const CascadeResult& r);
 };

@@ -8,8 +8,6 @@
 #include <map>
 #include <tuple>
 
-#include <yaml-cpp/yaml.h>
-
 #include "reesx/core/Error.h"
 
 namespace reesx {
@@ -349,6 +347,31 @@ private:
     const SeparateHooks& hooks_;
 };
 
+//! The plant's products: every element present, or with lump-below every element at or above
+//! it; the ones below (`lumped`) join their neighbour in the extraction order (the preceding
+//! product, or the first one).
+std::vector<std::vector<int>> product_groups(const SeparateSpec& spec, std::vector<int>& lumped)
+{
+    std::vector<std::vector<int>> groups;
+    std::vector<int> leading;
+    for (const int e : spec.system.extraction_order()) {
+        if (!(spec.feed.mole_fraction[e] > 0.0)) {
+            continue;
+        }
+        if (spec.feed.mole_fraction[e] >= spec.lump_below) {
+            groups.push_back({e});
+        } else {
+            lumped.push_back(e);
+            (groups.empty() ? leading : groups.back()).push_back(e);
+        }
+    }
+    if (!groups.empty()) {  // traces before the first product join it
+        auto& first = groups.front();
+        first.insert(first.begin(), leading.begin(), leading.end());
+    }
+    return groups;
+}
+
 }  // namespace
 
 SeparateSpec parse_separate(const InputNode& root)
@@ -410,29 +433,8 @@ SeparateResult separate(const SeparateSpec& spec,
 {
     const auto start_time = std::chrono::steady_clock::now();
     SeparateResult result;
-    // Products: every element present, or with lump-below every element at or above it; the
-    // ones below join their neighbour in the extraction order (the preceding product, or the
-    // first one).
-    std::vector<int> present;
-    for (const int e : spec.system.extraction_order()) {
-        if (spec.feed.mole_fraction[e] > 0.0) {
-            present.push_back(e);
-        }
-    }
-    std::vector<int> lumped, leading;
-    for (const int e : present) {
-        const bool own = spec.feed.mole_fraction[e] >= spec.lump_below;
-        if (own) {
-            result.product_groups.push_back({e});
-        } else {
-            lumped.push_back(e);
-            (result.product_groups.empty() ? leading : result.product_groups.back()).push_back(e);
-        }
-    }
-    if (!result.product_groups.empty()) {  // traces before the first product join it
-        auto& first = result.product_groups.front();
-        first.insert(first.begin(), leading.begin(), leading.end());
-    }
+    std::vector<int> lumped;
+    result.product_groups = product_groups(spec, lumped);
     if (!lumped.empty()) {
         std::string text = "below lump-below = " + std::to_string(spec.lump_below) +
                            " mole fraction, lumped with their neighbour in the extraction "
@@ -548,67 +550,22 @@ SeparateResult separate(const SeparateSpec& spec,
     return result;
 }
 
-std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result)
+std::string chosen_sequence(const SeparateSpec& spec)
 {
-    const auto cascade_name = [](int index) { return std::string("c") += std::to_string(index); };
-    YAML::Emitter out;
-    out.SetDoublePrecision(15);
-    out << YAML::Comment(
-        "Written by reesx separate: `reesx run` on this file simulates the "
-        "whole plant (docs/plants.md)");
-    out << YAML::BeginMap;
-    out << YAML::Key << "schema" << YAML::Value << 1;
-    out << YAML::Key << "name" << YAML::Value
-        << std::string(spec.linked ? "Linked full" : "Full") + " separation of " + spec.feed.name +
-               " with " + spec.system.name;
-    out << YAML::Key << "cascades" << YAML::Value << YAML::BeginSeq;
-    for (const auto& c : result.cascades) {
-        // Each cascade's own case (what `reesx design` wrote); a cascade fed by another takes
-        // its feed from the stream instead.
-        const YAML::Node case_node = YAML::Load(c.design.case_yaml);
-        out << YAML::BeginMap;
-        out << YAML::Key << "name" << YAML::Value << cascade_name(c.index);
-        out << YAML::Key << "description" << YAML::Value << c.split + " split";
-        for (const auto& entry : case_node) {
-            const std::string key = entry.first.as<std::string>();
-            if (key == "schema" || key == "name" || (key == "feed" && c.feed_cascade != 0)) {
-                continue;
-            }
-            out << YAML::Key << key << YAML::Value << entry.second;
-        }
-        out << YAML::EndMap;
+    std::vector<int> lumped;
+    const std::vector<std::vector<int>> groups = product_groups(spec, lumped);
+    if (groups.size() < 2) {
+        return "";
     }
-    out << YAML::EndSeq;
-    out << YAML::Key << "streams" << YAML::Value << YAML::BeginSeq;
-    for (const auto& c : result.cascades) {
-        if (c.feed_from == "plant feed") {
-            continue;
-        }
-        const bool organic = c.design.targets.feed_phase == theory::FeedPhase::organic;
-        out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "from" << YAML::Value
-            << cascade_name(c.feed_cascade) + "." + c.feed_outlet;
-        out << YAML::Key << "to" << YAML::Value
-            << cascade_name(c.index) + (organic ? ".organic-feed" : ".feed");
-        out << YAML::EndMap;
+    const SeparateHooks none;
+    Sequencer sequencer(spec, groups, none);
+    const int last = static_cast<int>(groups.size()) - 1;
+    if (!std::isfinite(sequencer.best(0, last))) {
+        return "";
     }
-    out << YAML::EndSeq;
-    out << YAML::Key << "products" << YAML::Value << YAML::BeginSeq;
-    for (const auto& p : result.products) {
-        out << YAML::Flow << YAML::BeginMap;
-        out << YAML::Key << "name" << YAML::Value << p.name;
-        out << YAML::Key << "from" << YAML::Value << cascade_name(p.cascade) + "." + p.outlet;
-        out << YAML::Key << "elements" << YAML::Value << YAML::Flow << YAML::BeginSeq;
-        for (const int e : p.elements) {
-            out << symbol(e);
-        }
-        out << YAML::EndSeq;
-        out << YAML::Key << "purity" << YAML::Value << spec.purity;
-        out << YAML::EndMap;
-    }
-    out << YAML::EndSeq;
-    out << YAML::EndMap;
-    return std::string(out.c_str()) + "\n";
+    SequenceOption option;
+    sequencer.describe(0, last, sequencer.cut(0, last), option);
+    return option.cuts;
 }
 
 }  // namespace reesx

@@ -42,10 +42,24 @@ def run(case, *, previous=None):
     return PlantResult(out) if isinstance(out, _core.PlantOutput) else RunResult(out)
 
 
-def design(spec=None, **options):
+def design(spec=None, *, uncertainty=0, seed=1, threads=0, **options):
     """Sizes a cascade for a purity target (`reesx design`): a design file path, YAML text,
-    dict, or the options (system=, feed=, split=, purity=, feed_rate=, ...)."""
-    return DesignResult(_core.design(_options_document(spec, options, "design")))
+    dict, or the options (system=, feed=, split=, purity=, feed_rate=, ...).
+
+    `uncertainty=N` also sizes N samples of the system's values (`--uncertainty N`: the fit's
+    covariance, else the values' ranges), seeded by `seed`, on `threads` threads (0: all
+    cores); the result's `uncertainty` (and `summary["uncertainty"]`) then holds P10/P50/P90
+    of the stages, reflux and key beta as `reesx design --uncertainty N --json` writes them."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise _core.InputError(f"seed: expected a whole number >= 0, found {seed!r}")
+    return DesignResult(
+        _core.design(
+            _options_document(spec, options, "design"),
+            uncertainty=_count("uncertainty", uncertainty, 1, 1000000),
+            seed=int(seed),
+            threads=_count("threads", threads, 1, 1024),
+        )
+    )
 
 
 def _fractions(name, values):

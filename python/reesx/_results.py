@@ -267,6 +267,12 @@ class DesignResult(_Result):
     def reflux(self):
         return self.summary["reflux"]
 
+    @property
+    def uncertainty(self):
+        """With `design(..., uncertainty=N)`: the samples' P10/P50/P90 (stages, S, W, key
+        beta), as `reesx design --uncertainty N --json` writes them; else None."""
+        return self.summary.get("uncertainty")
+
     def plot_tradeoff(self, ax=None):
         """Stages against reflux S (the trade-off table), with S_min and the design."""
         return _plots.tradeoff(self, ax)

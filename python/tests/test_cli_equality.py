@@ -130,3 +130,30 @@ def test_design_options_are_the_design_file_keys():
     assert by_options.reflux == by_dict.reflux
     with pytest.raises(reesx.InputError, match="not both"):
         reesx.design({"split": "Pr/Nd"}, purity=0.99)
+
+
+def test_design_uncertainty_equals_cli_json(cli, tmp_path):
+    design_file = tmp_path / "design.yaml"
+    design_file.write_text(
+        "system: p507-hcl\nfeed: {composition: {Pr: 0.3, Nd: 0.7}}\n"
+        "split: Pr/Nd\npurity: 0.999\ntradeoff: {points: 0}\n"
+    )
+    args = ("--uncertainty", "24", "--seed", "5", "--threads", "2", "-q")
+    code, expected, stderr = cli("design", design_file, *args)
+    assert code == 0, stderr
+    result = reesx.design(str(design_file), uncertainty=24, seed=5, threads=2)
+    assert without_timings(result.summary) == without_timings(expected)
+    u = result.uncertainty
+    assert u["samples"] == 24 and u["failed"] == 0
+    total = u["total_stages"]
+    assert total["p10"] <= total["p50"] <= total["p90"]
+    assert total["p10"] < total["p90"]  # the samples move the design
+    nominal = result.stages["extraction"] + result.stages["scrub"]
+    assert total["p10"] <= nominal <= total["p90"]
+    assert "uncertainty:" in str(result)
+    # Without uncertainty= there is none; a bad count is refused by name.
+    assert reesx.design(str(design_file)).uncertainty is None
+    with pytest.raises(reesx.InputError, match="uncertainty"):
+        reesx.design(str(design_file), uncertainty=-3)
+    with pytest.raises(reesx.InputError, match="seed"):
+        reesx.design(str(design_file), uncertainty=3, seed=-1)

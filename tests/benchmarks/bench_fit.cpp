@@ -49,7 +49,8 @@ void BM_FitLlepeSeparationFactor(benchmark::State& state)
 }
 BENCHMARK(BM_FitLlepeSeparationFactor)->Unit(benchmark::kMillisecond);
 
-//! design --uncertainty on the 17-element mixed concentrate of bench_design.cpp, Pr/Nd cut.
+//! design --uncertainty on the 17-element mixed concentrate of bench_design.cpp, Pr/Nd cut;
+//! the second argument is the chain length (1: every sample sized from the nominal alone).
 void BM_DesignUncertainty17PrNd(benchmark::State& state)
 {
     const std::string yaml =
@@ -63,13 +64,19 @@ void BM_DesignUncertainty17PrNd(benchmark::State& state)
     const int samples = static_cast<int>(state.range(0));
     reesx::DesignUncertainty u;
     for (auto _ : state) {
-        u = reesx::design_uncertainty(spec, nominal, samples, 1);
+        u = reesx::design_uncertainty(spec, nominal, samples, 1, 1,
+                                      static_cast<int>(state.range(1)));
         benchmark::DoNotOptimize(u.total_stages.p50);
     }
     state.counters["failed"] = u.failed;
     state.counters["trials_per_sample"] =
         static_cast<double>(u.simulations) / std::max(1, samples - u.failed);
 }
-BENCHMARK(BM_DesignUncertainty17PrNd)->Arg(100)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DesignUncertainty17PrNd)
+    ->Args({100, 1})
+    ->Args({100, reesx::sample_chain_length})
+    ->Args({1000, 1})
+    ->Args({1000, reesx::sample_chain_length})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace

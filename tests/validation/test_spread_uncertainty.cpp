@@ -108,6 +108,56 @@ TEST(SeparateUncertainty, P50IsNominalSpreadShrinksAndSeedRepeats)
     EXPECT_LT(spread(narrow.total_stages), spread(wide.total_stages));
 }
 
+TEST(SeparateUncertainty, SamplesChooseTheirOwnSequence)
+{
+    // Three elements in equal shares with beta(Ce/La) ~2 and beta(Pr/Ce) ~1.6: the short-cut
+    // objectives of the two sequences (La/Ce-Pr then Ce/Pr, and La-Ce/Pr then La/Ce) lie close,
+    // so the sampled betas choose either.
+    const auto root = reesx::InputNode::load_string(
+        "system: {name: tri, log10-extractability: {La: 0, Ce: {value: 0.3, range: [0.2, 0.4]}, "
+        "Pr: {value: 0.5, range: [0.4, 0.6]}}}\n"
+        "feed: \"La:0.3333,Ce:0.3334,Pr:0.3333\"\npurity: 0.99\n",
+        "separate.yaml");
+    const reesx::SeparateSpec spec = reesx::parse_separate(root);
+    const reesx::SeparateResult nominal = reesx::separate(spec);
+    const int samples = 12;
+    const auto u = reesx::separate_uncertainty(spec, nominal, samples, 5, 2);
+    ASSERT_EQ(u.failed, 0) << (u.warnings.empty() ? "" : u.warnings.front());
+    ASSERT_EQ(u.sequences.size(), 2u);
+    EXPECT_EQ(u.sequences[0].samples + u.sequences[1].samples, samples);
+    EXPECT_NE(u.sequences[0].nominal, u.sequences[1].nominal);
+    const auto& kept = u.sequences[0].nominal ? u.sequences[0] : u.sequences[1];
+    EXPECT_EQ(kept.cuts, reesx::chosen_sequence(spec));
+    EXPECT_EQ(u.sequence_changed, samples - kept.samples);
+    EXPECT_EQ(u.nominal_sequence_samples, kept.samples);
+    EXPECT_GT(u.sequence_changed, 0);
+    EXPECT_LT(u.sequence_changed, samples);
+
+    // A sample choosing another sequence is that sequence's plant, designed in full; one
+    // keeping it re-sizes the nominal cascades. With keep_sequence every sample is the latter,
+    // and the shares are the same.
+    const auto fixed = reesx::separate_uncertainty(spec, nominal, samples, 5, 1, {}, true);
+    ASSERT_EQ(fixed.failed, 0);
+    EXPECT_EQ(fixed.nominal_sequence_samples, samples);
+    EXPECT_EQ(fixed.sequence_changed, u.sequence_changed);
+    const auto systems = reesx::draw_systems(spec.system, samples, 5);
+    for (int i = 0; i < samples; ++i) {
+        reesx::SeparateSpec own = spec;
+        own.system = systems[static_cast<std::size_t>(i)];
+        const auto k = static_cast<std::size_t>(i);
+        if (reesx::chosen_sequence(own) == kept.cuts) {
+            EXPECT_EQ(u.total_stage_samples[k], fixed.total_stage_samples[k]) << "sample " << i;
+            continue;
+        }
+        const auto plant = reesx::separate(own);
+        int total = 0;
+        for (const auto& c : plant.cascades) {
+            total += c.design.n + c.design.m;
+        }
+        EXPECT_EQ(u.total_stage_samples[k], total) << "sample " << i;
+    }
+}
+
 TEST(OptimizeUncertainty, P50IsTheOptimumSpreadShrinksAndSeedRepeats)
 {
     const auto run = [](double half_width, int threads) {
@@ -165,6 +215,16 @@ TEST(SpreadUncertaintyCli, SeparateAndOptimizeWriteTheirPercentiles)
     EXPECT_EQ(u.at("cascades").size(), 2u);
     EXPECT_TRUE(u.at("total_stages").contains("p50"));
     EXPECT_TRUE(u.at("cost_usd_per_kg_reo_fed").at("CN-NM").contains("nominal"));
+    double share = 0.0;
+    int nominal_sequences = 0;
+    for (const auto& q : u.at("sequences")) {
+        share += q.at("share").get<double>();
+        nominal_sequences += q.at("nominal").get<bool>() ? 1 : 0;
+    }
+    EXPECT_NEAR(share, 1.0, 1e-12);
+    EXPECT_LE(nominal_sequences, 1);
+    EXPECT_EQ(u.at("nominal_sequence_samples").get<int>() + u.at("sequence_changed").get<int>(), 4);
+    EXPECT_NE(sep.out.find("sequence of cuts chosen by the samples"), std::string::npos);
 
     const auto opt_json = dir / "optimize.json";
     const auto opt = run_reesx(

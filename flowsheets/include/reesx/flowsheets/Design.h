@@ -192,8 +192,21 @@ struct DesignSizing {
     int simulations = 0;
     std::optional<CascadeResult> simulation;  //!< with keep_simulation
 };
+//! What the sizing of one spec hands the sizing of the next in a chain of nearby specs (the
+//! samples of `design --uncertainty`, sorted by their key pair's beta): the fewest scrub stages
+//! m*(n) it found at each extraction count searched, the next search's first guesses, and its
+//! converged trials by (n, m), the next trials' warm starts. The stages found do not depend on
+//! it (at each n the search's answer is the fewest m meeting the targets, wherever it starts,
+//! and the search over n sees only those): it changes how many trials reach them and how many
+//! Newton iterations each takes.
+struct SizingMemory {
+    std::map<int, int> m_star;
+    std::map<std::pair<int, int>, CascadeResult> trials;
+};
+//! With `memory`, the search starts from what it holds (then from near.simulation) and leaves
+//! its own boundary and trials there for the next spec.
 DesignSizing size_design(const DesignSpec& spec, const DesignResult& near,
-                         bool keep_simulation = false);
+                         bool keep_simulation = false, SizingMemory* memory = nullptr);
 
 //! The rigorous sizing of one two-outlet cut at any reflux, for callers that try many
 //! (`reesx optimize`): the theory once, then design's search for the fewest stages at each S.

@@ -31,19 +31,33 @@ struct DesignUncertainty {
     Percentiles s, w;      //!< organic RE flux and its aqueous counterpart (mol/mol feed)
     Percentiles beta_key;  //!< beta of the key pair sampled
     double beta_key_nominal = 0.0;
-    std::vector<int> total_stage_samples;  //!< per successful sample, in sample order
-    long simulations = 0;                  //!< rigorous trial solves of all samples together
+    std::vector<int> total_stage_samples;       //!< per successful sample, in sample order
+    std::vector<int> extraction_stage_samples;  //!< the same samples' extraction stages
+    long simulations = 0;                       //!< rigorous trial solves of all samples together
     double seconds = 0.0;
     std::vector<std::string> warnings;
 };
 
+//! Samples sized one after another, each search starting from the last one's (SizingMemory):
+//! long enough that the chain's first search, from the nominal design alone, is a small part
+//! of its cost; short enough that a thousand samples keep 16 threads busy.
+constexpr int sample_chain_length = 32;
+//! The samples (indices into `systems`) sorted by the beta of the nominal design's key pair
+//! (neighbours need nearly the same stages), cut into chains of `length` (at least 1).
+std::vector<std::vector<int>> sample_chains(const std::vector<ExtractionSystem>& systems,
+                                            const DesignResult& nominal,
+                                            int length = sample_chain_length);
+
 //! Samples the spec's system `samples` times (seeded) and re-sizes each (size_design: the
-//! reflux and fewest stages `design` finds, searched from the nominal design's stages and
-//! warm-started from its steady state) on `threads` threads (the samples are drawn first and
-//! each starts from the nominal alone, so the result does not depend on the thread count);
+//! reflux and fewest stages `design` finds) on `threads` threads: the samples are drawn first,
+//! then sized chain by chain (sample_chains), each search warm-started from the last sample's
+//! trials, each chain's first from the nominal steady state, so the result does not depend on
+//! the thread count;
 //! `nominal` is the design of the unsampled spec (its keys name the pair reported).
+//! `chain_length` 1 sizes every sample from the nominal design alone (for comparison).
 DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult& nominal,
-                                     int samples, std::uint64_t seed = 1, int threads = 1);
+                                     int samples, std::uint64_t seed = 1, int threads = 1,
+                                     int chain_length = sample_chain_length);
 
 //! The systems of `samples` draws of sample_system from one generator seeded with `seed`, in
 //! sample order (what every `--uncertainty` samples: the same seed, the same systems).

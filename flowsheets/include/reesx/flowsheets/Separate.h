@@ -130,6 +130,11 @@ SeparateResult separate(const SeparateSpec& spec,
                         const std::function<void(const std::string&)>& progress = {},
                         const SeparateHooks& hooks = {});
 
+//! The cuts of the sequence `separate` chooses for `spec` (its dynamic programming over the
+//! short-cut costs, in design order, as SequenceOption::cuts), without designing it; "" when
+//! no sequence reaches the purities. Cheap: no simulation.
+std::string chosen_sequence(const SeparateSpec& spec);
+
 //! The plant as a plant file (docs/plants.md, "Plant files"): every cascade's case, the
 //! streams between them, the products with their purity targets; `reesx run` solves it.
 std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result);

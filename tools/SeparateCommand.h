@@ -20,6 +20,8 @@ struct SeparateOptions {
     int uncertainty = 0;              //!< samples of the system (--uncertainty N)
     std::uint64_t seed = 1;
     int threads = 0;  //!< --uncertainty threads (0: all cores)
+    //! --impurities "Th4+:200 mg/L,Fe3+:40 mg/L" and --impurity-limit "10 ppm".
+    std::string impurities, impurity_limit;
 };
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).

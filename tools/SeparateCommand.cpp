@@ -15,7 +15,6 @@
 #include "reesx/io/DesignOutput.h"
 #include "reesx/io/DesignUncertaintyOutput.h"
 #include "reesx/io/PlantOutput.h"
-#include "reesx/io/SeparateImpurityOutput.h"
 
 namespace reesx::cli {
 namespace {
@@ -83,8 +82,7 @@ int run_separate(const SeparateOptions& o)
     const reesx::SeparateSpec spec = reesx::parse_separate(root);
     const reesx::SeparateResult result = reesx::separate(spec, progress_on_stderr(o.quiet));
     if (!o.quiet) {
-        std::cout << reesx::io::format_separate(spec, result)
-                  << reesx::io::format_impurity_removal(result);
+        std::cout << reesx::io::format_separate(spec, result);
     } else {
         print_warnings(std::cerr, spec.warnings);
         if (result.impurity_removal) {
@@ -136,12 +134,6 @@ int run_separate(const SeparateOptions& o)
         o.out,
         [&] {
             nlohmann::json j = reesx::io::separate_summary(spec, result);
-            if (result.impurity_removal) {
-                j["impurity_removal"] = reesx::io::impurity_removal_json(result);
-                for (const auto& w : result.impurity_removal->warnings) {
-                    j["warnings"].push_back(w);
-                }
-            }
             if (!plant_cost.is_null()) {
                 j["cost"] = plant_cost;
             }

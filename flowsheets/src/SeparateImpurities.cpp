@@ -271,6 +271,10 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
         }
     };
     set_content(nullptr);
+    std::vector<bool> above_in_feed;
+    for (const auto& f : out.fates) {
+        above_in_feed.push_back(!f.meets_limit);
+    }
     const bool any_above = std::any_of(out.fates.begin(), out.fates.end(),
                                        [](const ImpurityFate& f) { return !f.meets_limit; });
     if (!any_above) {
@@ -285,8 +289,8 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
     }
     Trial longest = simulate(spec, max_extraction_stages, 4, out.simulations);
     set_content(&longest.result);
-    for (auto& f : out.fates) {
-        f.removable = f.meets_limit && f.removed_mol_per_h > 0.5 * f.feed_mol_per_h;
+    for (std::size_t i = 0; i < out.fates.size(); ++i) {
+        out.fates[i].removable = above_in_feed[i] && out.fates[i].meets_limit;
     }
     const bool any_removable = std::any_of(out.fates.begin(), out.fates.end(),
                                            [](const ImpurityFate& f) { return f.removable; });
@@ -348,6 +352,10 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             "feed of the cuts (their design takes the feed as given: the step's rare-earth loss "
             "is not subtracted)");
     } else {
+        for (auto& f : out.fates) {  // no step: every ion goes on with the rare earths
+            f.re_stream_mol_per_h = f.feed_mol_per_h;
+            f.removed_mol_per_h = 0.0;
+        }
         set_content(nullptr);
         out.notes.push_back(
             "no removal step is built: the D2EHPA pre-extraction does not bring any ion above "

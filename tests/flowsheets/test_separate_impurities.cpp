@@ -82,8 +82,8 @@ TEST(SeparateImpurities, removalStepIsTheSmallestThatMeetsTheLimit)
     // Thorium is more extractable than every rare earth with P507: what is left follows Nd.
     EXPECT_EQ(result.products[static_cast<std::size_t>(th.product)].name, "Nd");
     // Every ion's balance closes over the step; the feed is what the input says (200 mg/L of
-    // Th, 232.04 g/mol, in 100 L/h of liquor).
-    EXPECT_NEAR(th.feed_mol_per_h, 0.2 / 232.0377 * 100.0, 1e-9 * th.feed_mol_per_h);
+    // Th in 100 L/h of liquor).
+    EXPECT_NEAR(th.feed_mol_per_h, 0.2 / species_g_per_mol(th4) * 100.0, 1e-12 * th.feed_mol_per_h);
     for (const auto& f : r.fates) {
         EXPECT_LT(r.simulation.balance_relative_error[f.species], 1e-9);
         EXPECT_NEAR(f.removed_mol_per_h + f.re_stream_mol_per_h, f.feed_mol_per_h,

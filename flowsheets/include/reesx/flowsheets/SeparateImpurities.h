@@ -51,7 +51,7 @@ struct ImpurityFate {
     int product = -1;
     //! Its spec oxide in ppm of that product's REO (of the RE stream's REO when product < 0).
     double ppm_reo = 0.0;
-    //! The removal step takes it (its extraction factor there is above 1).
+    //! Above the limit in the feed, and the removal step brings it within the limit.
     bool removable = false;
     bool meets_limit = false;
 };

@@ -87,6 +87,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
                         DynamicResult& result, std::chrono::steady_clock::time_point start_time)
 {
     const int stages = model.stages(), n = model.components();
+    const Eigen::VectorXd re_mask = rare_earth_mask(spec);
     const Eigen::VectorXd inventory0 = model.inventory(y0);
     std::vector<double> times;
     for (int i = 1; i <= dynamic.outputs; ++i) {
@@ -218,8 +219,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         }
         const auto outlets = model.outlets(y);
         for (std::size_t p = 0; p < outlets.size(); ++p) {
-            result.products[p].re_mol_per_h.push_back(
-                outlets[p].mol_per_h.dot(rare_earth_mask(spec)));
+            result.products[p].re_mol_per_h.push_back(outlets[p].mol_per_h.dot(re_mask));
             for (int k = 0; k < n; ++k) {
                 if (!is_rare_earth(spec.components[k])) {
                     result.products[p]
@@ -274,14 +274,14 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     for (std::size_t p = 0; p < result.products.size(); ++p) {
         auto& series = result.products[p];
         const Eigen::VectorXd& end = outflow_mol_per_h[p].back();
-        if (!result.has_steady_state && end.dot(rare_earth_mask(spec)) > 0.0) {
+        if (!result.has_steady_state && end.dot(re_mask) > 0.0) {
             Eigen::Index largest = 0;
-            end.cwiseProduct(rare_earth_mask(spec)).maxCoeff(&largest);
+            end.cwiseProduct(re_mask).maxCoeff(&largest);
             series.main_element = spec.components[static_cast<std::size_t>(largest)];
         }
         const int main = component_index(spec, series.main_element);
         for (const Eigen::VectorXd& m : outflow_mol_per_h[p]) {
-            const double total = m.dot(rare_earth_mask(spec));  // purity on the RE basis
+            const double total = m.dot(re_mask);  // purity on the RE basis
             // A product that carries nothing at steady state has no main element: purity 0.
             series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
                                                                             : 0.0);

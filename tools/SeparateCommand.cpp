@@ -1,6 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 #include "SeparateCommand.h"
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -16,6 +17,33 @@
 #include "reesx/io/PlantOutput.h"
 
 namespace reesx::cli {
+namespace {
+
+//! "Th4+:200 mg/L,Fe3+:40 mg/L" as the separate file's `impurities:` mapping.
+std::string impurities_yaml(const std::string& text)
+{
+    std::string y = "impurities: {";
+    std::size_t start = 0;
+    bool first = true;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, end - start);
+        const std::size_t colon = item.find(':');
+        if (colon == std::string::npos || colon == 0 || colon + 1 == item.size()) {
+            throw reesx::InputError(
+                "--impurities: expected ION:CONCENTRATION pairs separated by "
+                "commas, e.g. \"Th4+:200 mg/L,Fe3+:40 mg/L\", got '" +
+                item + "'");
+        }
+        y += std::string(first ? "" : ", ") + quoted(item.substr(0, colon)) + ": " +
+             quoted(item.substr(colon + 1));
+        first = false;
+        start = end + 1;
+    }
+    return y + "}\n";
+}
+
+}  // namespace
 
 int run_separate(const SeparateOptions& o)
 {
@@ -38,6 +66,17 @@ int run_separate(const SeparateOptions& o)
     if (!o.file.empty() && o.linked) {
         throw reesx::InputError("--linked: with a separate file, write `linked: true` in it");
     }
+    if (!o.file.empty() && (!o.impurities.empty() || !o.impurity_limit.empty())) {
+        throw reesx::InputError(
+            "--impurities, --impurity-limit: with a separate file, write `impurities:` and "
+            "`impurity-limit:` in it");
+    }
+    if (!o.impurities.empty()) {
+        y += impurities_yaml(o.impurities);
+    }
+    if (!o.impurity_limit.empty()) {
+        y += "impurity-limit: " + quoted(o.impurity_limit) + "\n";
+    }
     const reesx::InputNode root = o.file.empty() ? reesx::InputNode::load_string(y, "command line")
                                                  : reesx::InputNode::load_file(o.file);
     const reesx::SeparateSpec spec = reesx::parse_separate(root);
@@ -46,6 +85,9 @@ int run_separate(const SeparateOptions& o)
         std::cout << reesx::io::format_separate(spec, result);
     } else {
         print_warnings(std::cerr, spec.warnings);
+        if (result.impurity_removal) {
+            print_warnings(std::cerr, result.impurity_removal->warnings);
+        }
     }
     nlohmann::json plant_cost;
     reesx::costs::CostRequest request;

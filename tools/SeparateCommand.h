@@ -21,6 +21,8 @@ struct SeparateOptions {
     std::uint64_t seed = 1;
     int threads = 0;             //!< --uncertainty threads (0: all cores)
     bool keep_sequence = false;  //!< --keep-sequence: every sample sized as the nominal plant
+    //! --impurities "Th4+:200 mg/L,Fe3+:40 mg/L" and --impurity-limit "10 ppm".
+    std::string impurities, impurity_limit;
 };
 
 //! Runs it; exit code (errors are thrown as reesx::Error for main to report).

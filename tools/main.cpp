@@ -121,6 +121,12 @@ int main(int argc, char** argv)
     separate->add_option("-o,--output", sep.h5_path, "HDF5 result file (every cascade)");
     separate->add_option("--plant-file", sep.plant_path,
                          "write the plant as a plant file that `reesx run` simulates");
+    separate->add_option("--impurities", sep.impurities,
+                         "impurity ions of the feed, e.g. \"Th4+:200 mg/L,Fe3+:40 mg/L\": adds "
+                         "a removal step ahead of the cuts");
+    separate->add_option("--impurity-limit", sep.impurity_limit,
+                         "largest content of each ion in every product, as its oxide per REO "
+                         "(default 10 ppm)");
     separate->add_flag("--linked", sep.linked,
                        "link the cascades: loaded organic to the next cascade's organic feed");
     separate->add_option("--countries", sep.countries,

@@ -31,6 +31,7 @@ const std::array<ParamInfo, num_region_params> region_info = {{
     {"diluent-price", "USD/kg", "diluent price"},
     {"wastewater-price", "USD/m3", "wastewater treatment"},
     {"capex-location-factor", "-", "capital location factor"},
+    {"h2so4-price", "USD/t", "H2SO4 price (100 %)"},
 }};
 
 const std::array<ParamInfo, num_global_params> global_info = {{
@@ -75,6 +76,7 @@ const std::array<ParamInfo, num_global_params> global_info = {{
     {"wastewater-energy-chloride", "kWh/m3", "NaCl/MgCl2 wastewater treatment"},
     {"wastewater-energy-ammonium", "kWh/m3", "NH4Cl wastewater treatment"},
     {"hcl-embodied-energy", "kWh/t", "electricity embodied in HCl"},
+    {"h2so4-embodied-energy", "kWh/t", "electricity embodied in H2SO4"},
 }};
 
 const std::set<std::string, std::less<>> confidences = {"high", "med", "low", "unverified"};

@@ -101,16 +101,17 @@ std::string_view energy_label(EnergyItem item)
         "calcination to oxide",
         "wastewater treatment",
         "embodied in NaOH (not on site)",
-        "embodied in HCl (not on site)"};
+        "embodied in HCl, H2SO4 (not on site)"};
     return labels[static_cast<int>(item)];
 }
 
 std::string_view opex_label(OpexItem item)
 {
     static constexpr std::array<std::string_view, num_opex_items> labels = {
-        "saponification base", "HCl (scrub + strip)", "extractant make-up", "diluent make-up",
-        "electricity",         "operating labour",    "labour overhead",    "maintenance",
-        "tax and insurance",   "wastewater"};
+        "saponification base", "acid (scrub + strip)", "extractant make-up",
+        "diluent make-up",     "electricity",          "operating labour",
+        "labour overhead",     "maintenance",          "tax and insurance",
+        "wastewater"};
     return labels[static_cast<int>(item)];
 }
 
@@ -288,6 +289,8 @@ PlantStreams plant_streams(const CaseSpec& spec, const CascadeResult& r)
     }
     s.base_equiv_mol_per_h = r.reagents.saponification_base_mol_per_h;
     s.hcl_fed_mol_per_h = r.reagents.scrub_acid_h_mol_per_h + r.reagents.strip_acid_h_mol_per_h;
+    s.sulfate = spec.medium.sulfate;
+    s.h2so4_fed_h_mol_per_h = s.sulfate ? s.hcl_fed_mol_per_h : 0.0;
     s.extractant_mol_per_L = spec.organic.extractant_mol_per_L;
     for (int e = 0; e < num_elements; ++e) {
         s.feed_reo_kg_per_h += r.feed_mol_per_h[e] * reo_kg_per_mol(e);
@@ -514,12 +517,17 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
     }
     c.base_t_per_year = s.base_equiv_mol_per_h * base_g_per_equiv * 1e-6 * hours;
     at(OpexItem::base) = c.base_t_per_year * base_price;
-    double h_mol_per_h = s.hcl_fed_mol_per_h;
+    // The acid: HCl, and H2SO4 (2 H+ each) for what sulfate-medium cascades take.
+    double h_mol_per_h = s.hcl_fed_mol_per_h - s.h2so4_fed_h_mol_per_h;
+    double h2so4_h_mol_per_h = s.h2so4_fed_h_mol_per_h;
     if (opt.strip_loaded_organic) {
-        h_mol_per_h += s.strip_stoichiometric_h_mol_per_h * v.g(G::strip_acid_excess);
+        (s.sulfate ? h2so4_h_mol_per_h : h_mol_per_h) +=
+            s.strip_stoichiometric_h_mol_per_h * v.g(G::strip_acid_excess);
     }
-    c.hcl_t_per_year = h_mol_per_h * molar_mass_hcl * 1e-6 * hours;
-    at(OpexItem::hcl) = c.hcl_t_per_year * v.r(R::hcl_price);
+    c.hcl_t_per_year = std::max(0.0, h_mol_per_h) * molar_mass_hcl * 1e-6 * hours;
+    c.h2so4_t_per_year = h2so4_h_mol_per_h / 2.0 * molar_mass_h2so4 * 1e-6 * hours;
+    at(OpexItem::hcl) =
+        c.hcl_t_per_year * v.r(R::hcl_price) + c.h2so4_t_per_year * v.r(R::h2so4_price);
 
     // Organic losses: entrained organic and dissolved extractant in the aqueous outflows, and
     // the inventory's yearly degradation.
@@ -566,7 +574,8 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
     if (opt.base == BaseReagent::naoh) {
         kwh(EnergyItem::naoh_embodied) = c.base_t_per_year * v.g(G::chloralkali_energy);
     }
-    kwh(EnergyItem::hcl_embodied) = c.hcl_t_per_year * v.g(G::hcl_embodied_energy);
+    kwh(EnergyItem::hcl_embodied) = c.hcl_t_per_year * v.g(G::hcl_embodied_energy) +
+                                    c.h2so4_t_per_year * v.g(G::h2so4_embodied_energy);
     for (int i = 0; i < num_energy_items; ++i) {
         (is_embodied(static_cast<EnergyItem>(i)) ? c.embodied_kwh_per_year
                                                  : c.electricity_kwh_per_year) += energy[i];

@@ -80,6 +80,8 @@ PlantStreams whole_plant_streams(const PlantResult& result, const std::vector<Pl
         s.aqueous_out_L_per_h += c.aqueous_out_L_per_h;
         s.base_equiv_mol_per_h += c.base_equiv_mol_per_h;
         s.hcl_fed_mol_per_h += c.hcl_fed_mol_per_h;
+        s.h2so4_fed_h_mol_per_h += c.h2so4_fed_h_mol_per_h;
+        s.sulfate = s.sulfate || c.sulfate;
         s.strip_stoichiometric_h_mol_per_h += c.strip_stoichiometric_h_mol_per_h;
         s.evaporated_water_L_per_h += c.evaporated_water_L_per_h;
         s.finished_reo_kg_per_h += c.finished_reo_kg_per_h;
@@ -130,6 +132,7 @@ CountryCost add_costs(const CountryCost& a, const CountryCost& b)
     c.annual_cost_usd_per_year += b.annual_cost_usd_per_year;
     c.base_t_per_year += b.base_t_per_year;
     c.hcl_t_per_year += b.hcl_t_per_year;
+    c.h2so4_t_per_year += b.h2so4_t_per_year;
     c.extractant_kg_per_year += b.extractant_kg_per_year;
     c.diluent_kg_per_year += b.diluent_kg_per_year;
     c.wastewater_m3_per_year += b.wastewater_m3_per_year;

@@ -138,7 +138,12 @@ std::string format_cost(const std::string& title, const CostModel& model, const 
     out << fmt("  REO fed                        %10.4g kg/h\n", s.feed_reo_kg_per_h);
     out << fmt("  saponification base            %10.4g mol/h", s.base_equiv_mol_per_h) << " ("
         << base_reagent_name(opt.base) << ")\n";
-    out << fmt("  HCl fed (scrub + strip)        %10.4g mol/h\n", s.hcl_fed_mol_per_h);
+    out << fmt("  HCl fed (scrub + strip)        %10.4g mol/h\n",
+               s.hcl_fed_mol_per_h - s.h2so4_fed_h_mol_per_h);
+    if (s.h2so4_fed_h_mol_per_h > 0.0) {
+        out << fmt("  H2SO4 fed (scrub + strip)      %10.4g mol/h\n",
+                   s.h2so4_fed_h_mol_per_h / 2.0);
+    }
     if (s.strip_stoichiometric_h_mol_per_h > 0.0) {
         out << fmt("  HCl to strip loaded organic    %10.4g mol/h",
                    s.strip_stoichiometric_h_mol_per_h)
@@ -332,6 +337,10 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
         {"feed_reo_kg_per_h", s.feed_reo_kg_per_h},
         {"saponification_base_mol_per_h", s.base_equiv_mol_per_h},
         {"hcl_fed_mol_per_h", s.hcl_fed_mol_per_h},
+        {"h2so4_fed_mol_per_h", s.h2so4_fed_h_mol_per_h / 2.0},
+        {"acid", s.h2so4_fed_h_mol_per_h <= 0.0                  ? "HCl"
+                 : s.h2so4_fed_h_mol_per_h < s.hcl_fed_mol_per_h ? "HCl and H2SO4"
+                                                                 : "H2SO4"},
         {"strip_stoichiometric_h_mol_per_h", s.strip_stoichiometric_h_mol_per_h},
         {"aqueous_out_L_per_h", s.aqueous_out_L_per_h},
         {"extractant_molar_mass_g_per_mol", model.extractant_molar_mass()}};
@@ -384,6 +393,7 @@ nlohmann::json cost_json(const CostModel& model, const CostRun& run)
                         {"power_kW", c.power_kW}};
         cj["consumption_per_year"] = {{"saponification_base_t", c.base_t_per_year},
                                       {"hcl_t", c.hcl_t_per_year},
+                                      {"h2so4_t", c.h2so4_t_per_year},
                                       {"extractant_kg", c.extractant_kg_per_year},
                                       {"diluent_kg", c.diluent_kg_per_year},
                                       {"wastewater_m3", c.wastewater_m3_per_year},

@@ -16,6 +16,16 @@ namespace reesx {
 
 namespace {
 
+//! 1 for a rare earth, 0 for an impurity ion, by component (purity is on the RE basis).
+Eigen::VectorXd rare_earth_mask(const CaseSpec& spec)
+{
+    Eigen::VectorXd mask(static_cast<Eigen::Index>(spec.components.size()));
+    for (std::size_t k = 0; k < spec.components.size(); ++k) {
+        mask[static_cast<Eigen::Index>(k)] = is_rare_earth(spec.components[k]) ? 1.0 : 0.0;
+    }
+    return mask;
+}
+
 int component_index(const CaseSpec& spec, int element)
 {
     return static_cast<int>(std::find(spec.components.begin(), spec.components.end(), element) -
@@ -77,6 +87,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
                         DynamicResult& result, std::chrono::steady_clock::time_point start_time)
 {
     const int stages = model.stages(), n = model.components();
+    const Eigen::VectorXd re_mask = rare_earth_mask(spec);
     const Eigen::VectorXd inventory0 = model.inventory(y0);
     std::vector<double> times;
     for (int i = 1; i <= dynamic.outputs; ++i) {
@@ -195,10 +206,12 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         t_fed = t_out;
         const Eigen::VectorXd y = ida.state();
         result.times_h.push_back(t_out);
-        std::array<double, num_elements> inv{};
+        std::array<double, num_elements> inv{};  // rare earths (impurity ions: not kept)
         const Eigen::VectorXd inventory = model.inventory(y);
         for (int k = 0; k < n; ++k) {
-            inv[spec.components[k]] = inventory[k];
+            if (is_rare_earth(spec.components[k])) {
+                inv[spec.components[k]] = inventory[k];
+            }
         }
         result.inventory_mol.push_back(inv);
         if (!spec.model->extra_unknowns().empty()) {
@@ -206,7 +219,15 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         }
         const auto outlets = model.outlets(y);
         for (std::size_t p = 0; p < outlets.size(); ++p) {
-            result.products[p].re_mol_per_h.push_back(outlets[p].mol_per_h.sum());
+            result.products[p].re_mol_per_h.push_back(outlets[p].mol_per_h.dot(re_mask));
+            for (int k = 0; k < n; ++k) {
+                if (!is_rare_earth(spec.components[k])) {
+                    result.products[p]
+                        .impurity_mol_per_h[static_cast<std::size_t>(spec.components[k] -
+                                                                     num_elements)]
+                        .push_back(outlets[p].mol_per_h[k]);
+                }
+            }
             outflow_mol_per_h[p].push_back(outlets[p].mol_per_h);
         }
         if (std::find(dynamic.profile_times_h.begin(), dynamic.profile_times_h.end(), t_out) !=
@@ -245,20 +266,22 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
     for (int s = 0; s < 3; ++s) {
         const Eigen::VectorXd inv = model.inventory(y, s);
         for (int k = 0; k < n; ++k) {
-            result.section_inventory_mol[s][spec.components[k]] = inv[k];
+            if (is_rare_earth(spec.components[k])) {
+                result.section_inventory_mol[s][spec.components[k]] = inv[k];
+            }
         }
     }
     for (std::size_t p = 0; p < result.products.size(); ++p) {
         auto& series = result.products[p];
         const Eigen::VectorXd& end = outflow_mol_per_h[p].back();
-        if (!result.has_steady_state && end.sum() > 0.0) {
+        if (!result.has_steady_state && end.dot(re_mask) > 0.0) {
             Eigen::Index largest = 0;
-            end.maxCoeff(&largest);
+            end.cwiseProduct(re_mask).maxCoeff(&largest);
             series.main_element = spec.components[static_cast<std::size_t>(largest)];
         }
         const int main = component_index(spec, series.main_element);
         for (const Eigen::VectorXd& m : outflow_mol_per_h[p]) {
-            const double total = m.sum();
+            const double total = m.dot(re_mask);  // purity on the RE basis
             // A product that carries nothing at steady state has no main element: purity 0.
             series.purity.push_back(total > 0.0 && series.main_element >= 0 ? m[main] / total
                                                                             : 0.0);
@@ -313,7 +336,7 @@ DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, Dynami
         const Eigen::MatrixXd& ss = reference->aqueous_mol_per_L;
         const double largest = ss.topRows(stages).maxCoeff();
         for (int j = 0; j < stages; ++j) {
-            for (int e = 0; e < num_elements; ++e) {
+            for (int e = 0; e < num_species; ++e) {  // rare earths and impurity ions
                 if (ss(j, e) > 1e-9 * largest) {
                     result.steady_state_relative_difference =
                         std::max(result.steady_state_relative_difference,

@@ -265,7 +265,9 @@ private:
     double draw_flow_factor_ = 1.0;
     std::vector<double> mixer_aq_L_, mixer_org_L_, settler_aq_L_, settler_org_L_;
     Eigen::MatrixXd feed_mol_per_h_, organic_feed_mol_per_h_;
-    Eigen::VectorXd relative_k_;      //!< K_i / max K of a saturated model; empty otherwise
+    Eigen::VectorXd relative_k_;  //!< K_i / max K of a saturated model; empty otherwise
+    //! 1 for a rare earth, 0 for an impurity ion, by component: purity is on the RE basis.
+    Eigen::VectorXd rare_earth_mask_;
     std::vector<double> efficiency_;  //!< Murphree (organic side) per stage
     bool murphree_ = false;
     std::vector<StageConditions> conditions_;

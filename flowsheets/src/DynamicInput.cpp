@@ -119,13 +119,6 @@ DynamicControl parse_control(const CaseSpec& spec, const InputNode& node)
 DynamicSpec parse_dynamic(const CaseSpec& spec)
 {
     DynamicSpec d;
-    if (!spec.components.empty() && !is_rare_earth(spec.components.back()) && spec.root) {
-        // The dynamic model's inventories, outlets and outputs are by rare earth.
-        (spec.root->has("feed") ? spec.root->at("feed") : *spec.root)
-            .fail(
-                "reesx dynamic does not carry impurity ions yet; remove the feed's "
-                "'impurities' (reesx run solves the steady state with them)");
-    }
     if (!spec.root || !spec.root->has("dynamic")) {
         return d;
     }

@@ -31,6 +31,10 @@ DynamicCascade::DynamicCascade(const CaseSpec& spec, const DynamicSpec& dynamic)
 {
     stages_ = spec.num_stages();
     n_ = static_cast<int>(spec.components.size());
+    rare_earth_mask_ = Eigen::VectorXd::Zero(n_);
+    for (int k = 0; k < n_; ++k) {
+        rare_earth_mask_[k] = is_rare_earth(spec.components[k]) ? 1.0 : 0.0;
+    }
     for (int j = 0; j < stages_; ++j) {
         efficiency_.push_back(spec.efficiency[static_cast<int>(spec.section_of(j))]);
     }
@@ -144,7 +148,11 @@ void DynamicCascade::set_flows(const DynamicEvent& factors)
         const auto& fraction =
             factors.feed_mole_fraction ? *factors.feed_mole_fraction : f.mole_fraction;
         for (int k = 0; k < n_; ++k) {
-            const double rate = f.re_mol_per_h() * fraction[spec_.components[k]];
+            // Events change the rare earths' fractions; impurity ions keep their
+            // concentration in the feed.
+            const int s = spec_.components[k];
+            const double rate =
+                is_rare_earth(s) ? f.re_mol_per_h() * fraction[s] : f.mol_per_h_of(s);
             feed_mol_per_h_(k, at) += rate;
             if (f.phase == Phase::organic) {
                 organic_feed_mol_per_h_(k, at) += rate;
@@ -431,7 +439,7 @@ void DynamicCascade::purity_margins(const double* y, double* g) const
         // Below the target by 1e-300 mol/h when the outlet carries nothing: an empty outlet
         // is not at spec, and a margin of exactly zero over an interval is a root IDA cannot
         // leave (IDA_ILL_INPUT "root found at and very near t", seen in a portable build).
-        g[r] = m[purity_roots_[r].component] - target_purity_ * m.sum() - 1e-300;
+        g[r] = m[purity_roots_[r].component] - target_purity_ * m.dot(rare_earth_mask_) - 1e-300;
     }
 }
 
@@ -455,7 +463,7 @@ double DynamicCascade::measured_purity(const DynamicControl& control,
     }
     const auto k = std::find(spec_.components.begin(), spec_.components.end(), control.element) -
                    spec_.components.begin();
-    const double total = amounts.cwiseMax(0.0).sum();
+    const double total = amounts.cwiseMax(0.0).dot(rare_earth_mask_);
     return total > 0.0 && k < n_ ? std::max(amounts[k], 0.0) / total : 0.0;
 }
 

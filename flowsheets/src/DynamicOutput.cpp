@@ -76,6 +76,12 @@ nlohmann::json dynamic_summary(const CaseSpec& spec, const DynamicSpec& dynamic,
                           {"re_mol_per_h", p.re_mol_per_h},
                           {"time_to_target_h",
                            p.time_to_target_h < 0.0 ? json(nullptr) : json(p.time_to_target_h)}};
+        for (int k = 0; k < num_impurities; ++k) {
+            const auto& ion = p.impurity_mol_per_h[static_cast<std::size_t>(k)];
+            if (!ion.empty()) {
+                series[p.name]["impurity_mol_per_h"][species_symbol(num_elements + k)] = ion;
+            }
+        }
     }
     j["dynamic"] = {
         {"hours", dynamic.hours},

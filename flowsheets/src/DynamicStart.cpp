@@ -13,6 +13,15 @@ namespace {
 
 constexpr double tiny_mol_per_L = 1e-30;  //!< "empty": below anything reported
 
+//! mol/L of a species (rare earth or impurity ion) in a feed.
+double feed_mol_per_L(const FeedSpec& feed, int species)
+{
+    return is_rare_earth(species)
+               ? feed.concentration_mol_per_L *
+                     feed.mole_fraction[static_cast<std::size_t>(species)]
+               : feed.impurity_mol_per_L[static_cast<std::size_t>(species - num_elements)];
+}
+
 }  // namespace
 
 Eigen::VectorXd DynamicCascade::state_from(const Eigen::MatrixXd& c,
@@ -69,7 +78,7 @@ std::pair<Eigen::VectorXd, Eigen::VectorXd> DynamicCascade::mixed_feed_and_fresh
     // What the mixer holds (mol) and the scale of each balance.
     Eigen::VectorXd held(t_), scale(t_);
     for (int k = 0; k < n_; ++k) {
-        held[k] = va * feed.concentration_mol_per_L * feed.mole_fraction[spec_.components[k]];
+        held[k] = va * feed_mol_per_L(feed, spec_.components[k]);
         scale[k] = std::max(held[k], 1e-300);
     }
     held.tail(k_) = va * aq_content + vo * org_content;
@@ -167,9 +176,7 @@ Eigen::VectorXd initial_state(const CaseSpec& spec, const DynamicSpec& dynamic,
                         std::max(result.steady_state.aqueous_mol_per_L(j, e), tiny_mol_per_L);
                     break;
                 case StartState::feed:
-                    c0(j, k) = std::max(
-                        spec.feeds[0].concentration_mol_per_L * spec.feeds[0].mole_fraction[e],
-                        tiny_mol_per_L);
+                    c0(j, k) = std::max(feed_mol_per_L(spec.feeds[0], e), tiny_mol_per_L);
                     break;
                 case StartState::fresh:
                     c0(j, k) = tiny_mol_per_L;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "reesx/io/Results.h"
+#include "reesx/io/SeparateImpurityOutput.h"
 
 #include "PlantImpurityOutput.h"
 
@@ -150,6 +151,12 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
     }
     j["notes"] = r.notes;
     j["warnings"] = spec.warnings;
+    if (r.impurity_removal) {
+        j["impurity_removal"] = impurity_removal_json(r);
+        for (const auto& w : r.impurity_removal->warnings) {
+            j["warnings"].push_back(w);
+        }
+    }
     j["simulations"] = r.simulations;
     j["seconds"] = r.seconds;
     return j;
@@ -227,7 +234,7 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
     }
     std::snprintf(line, sizeof line, "\n  %d cascade simulations, %.3f s\n", r.simulations,
                   r.seconds);
-    out << line;
+    out << line << format_impurity_removal(r);
     return out.str();
 }
 

@@ -377,7 +377,7 @@ std::vector<std::vector<int>> product_groups(const SeparateSpec& spec, std::vect
 SeparateSpec parse_separate(const InputNode& root)
 {
     root.check_keys({"schema", "system", "feed", "feed-rate", "purity", "lump-below", "threshold",
-                     "objective", "strip-stages", "linked"});
+                     "objective", "strip-stages", "linked", "impurities", "impurity-limit"});
     SeparateSpec spec;
     spec.root = root;
     parse_system_and_feed(root, spec.system, spec.system_reference, spec.feed);
@@ -424,6 +424,7 @@ SeparateSpec parse_separate(const InputNode& root)
         }
     }
     spec.warnings = extraction_order_reversals(spec.system, feed_elements);
+    spec.impurities = parse_separate_impurities(root);
     return spec;
 }
 
@@ -544,6 +545,10 @@ SeparateResult separate(const SeparateSpec& spec,
             "linked: a cascade whose more extractable side is split again has no strip "
             "section; its loaded organic is the next cascade's organic feed (at the organic's "
             "loading), so that side is neither stripped nor extracted again");
+    }
+    if (spec.impurities) {
+        result.impurity_removal = design_impurity_removal(spec, result, progress);
+        result.simulations += result.impurity_removal->simulations;
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();

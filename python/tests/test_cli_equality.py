@@ -109,6 +109,22 @@ def test_separate_equals_cli_json(cli, tmp_path):
     assert isinstance(plant, reesx.PlantResult) and plant.summary["converged"]
 
 
+def test_separate_with_impurities_equals_cli_json(cli, tmp_path):
+    separate_file = tmp_path / "separate.yaml"
+    separate_file.write_text(
+        "system: p507-hcl\nfeed: 'Pr:0.25,Nd:0.75'\npurity: 0.99\n"
+        "impurities: {Th4+: 200 mg/L, Ca2+: 800 mg/L}\nimpurity-limit: 10 ppm\n"
+    )
+    code, expected, stderr = cli("separate", separate_file, "-q")
+    assert code == 0, stderr
+    result = reesx.separate(str(separate_file))
+    assert without_timings(result.summary) == without_timings(expected)
+    removal = result.summary["impurity_removal"]
+    assert removal["ions"]["Th4+"]["within_limit"]
+    assert not removal["ions"]["Ca2+"]["within_limit"]
+    assert any("Ca2+ cannot be removed" in w for w in result.summary["warnings"])
+
+
 def test_design_options_are_the_design_file_keys():
     by_options = reesx.design(
         system="p507-hcl",

@@ -113,18 +113,86 @@ TEST(CliImpurities, plantWritesImpurityContentToJsonAndHdf5)
     fs::remove_all(dir);
 }
 
-TEST(CliImpurities, dynamicRefusesImpurityIonsWithALocatedErrorAndNoFile)
+TEST(CliImpurities, dynamicCarriesImpurityIonsToItsJson)
 {
     const fs::path dir = fs::temp_directory_path() / "reesx_cli_dynamic_impurities";
     fs::remove_all(dir);
     fs::create_directories(dir);
-    const std::string path = std::string(REESX_SOURCE_DIR) + "/examples/prnd-p507-impurities.yaml";
-    const fs::path h5 = dir / "d.h5";
-    const CommandRun run = run_reesx("dynamic " + path + " --hours 1 -o " + h5.string());
+    const std::string path =
+        std::string(REESX_SOURCE_DIR) + "/examples/sulfate-d2ehpa-impurities.yaml";
+    const fs::path json_path = dir / "d.json";
+    const CommandRun run =
+        run_reesx("dynamic " + path + " --hours 1 -q --json " + json_path.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    std::ifstream in(json_path);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    const auto& raffinate = j["dynamic"]["products"]["raffinate"];
+    const auto& fe = raffinate["impurity_mol_per_h"]["Fe3+"];
+    ASSERT_EQ(fe.size(), j["dynamic"]["times_h"].size());
+    for (const auto& v : fe) {
+        EXPECT_GE(v.get<double>(), 0.0);
+    }
+    EXPECT_LT(j["dynamic"]["conservation_relative_error"].get<double>(), 1e-6);
+    fs::remove_all(dir);
+}
+
+TEST(CliImpurities, separateAddsARemovalStepAndReportsEveryIon)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_cli_separate_impurities";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path json_path = dir / "s.json";
+    const CommandRun run = run_reesx(
+        "separate --feed \"Pr:0.25,Nd:0.75\" --purity 0.99 --feed-rate \"100 L/h\" "
+        "--impurities \"Th4+:200 mg/L,Ca2+:800 mg/L\" --impurity-limit 20ppm --json " +
+        json_path.string());
+    ASSERT_EQ(run.status, 0) << run.out;
+    EXPECT_NE(run.out.find("Impurity ions (limit 20 ppm"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("warning: Ca2+ cannot be removed"), std::string::npos) << run.out;
+    std::ifstream in(json_path);
+    const nlohmann::json j = nlohmann::json::parse(in);
+    const auto& removal = j["impurity_removal"];
+    EXPECT_TRUE(removal["built"].get<bool>());
+    EXPECT_EQ(removal["limit_ppm_reo"].get<double>(), 20.0);
+    const auto& th = removal["ions"]["Th4+"];
+    EXPECT_TRUE(th["within_limit"].get<bool>());
+    EXPECT_LE(th["ppm_reo"].get<double>(), 20.0);
+    EXPECT_EQ(th["product"].get<std::string>(), "Nd");
+    EXPECT_EQ(removal["products"]["Nd"]["Th4+"].get<double>(), th["ppm_reo"].get<double>());
+    EXPECT_EQ(removal["products"]["Pr"]["Th4+"].get<double>(), 0.0);
+    EXPECT_FALSE(removal["ions"]["Ca2+"]["within_limit"].get<bool>());
+    bool warned = false;
+    for (const auto& w : j["warnings"]) {
+        warned = warned || w.get<std::string>().find("Ca2+ cannot be removed") != std::string::npos;
+    }
+    EXPECT_TRUE(warned) << j["warnings"].dump();
+    // The step's case runs as it is.
+    const fs::path case_path = dir / "removal.yaml";
+    std::ofstream(case_path) << removal["case"].get<std::string>();
+    EXPECT_EQ(run_reesx("run " + case_path.string()).status, 0);
+    fs::remove_all(dir);
+}
+
+TEST(CliImpurities, separateRefusesAnUnknownIonOrALimitWithoutItsUnit)
+{
+    const fs::path dir = fs::temp_directory_path() / "reesx_cli_separate_impurities_bad";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path json_path = dir / "s.json";
+    const std::string base =
+        "separate --feed \"Pr:0.25,Nd:0.75\" --purity 0.99 --json " + json_path.string() + " ";
+    CommandRun run = run_reesx(base + "--impurities \"Fe:40 mg/L\"");
     EXPECT_EQ(run.status, 1) << run.out;
-    EXPECT_NE(run.out.find("prnd-p507-impurities.yaml:"), std::string::npos) << run.out;
-    EXPECT_NE(run.out.find("does not carry impurity ions"), std::string::npos) << run.out;
-    EXPECT_FALSE(fs::exists(h5));
+    EXPECT_NE(run.out.find("command line:"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("'Fe'"), std::string::npos) << run.out;
+    run = run_reesx(base + "--impurities \"Th4+:40 mg/L\" --impurity-limit \"10 mg/L\"");
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("impurity-limit"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("'10 ppm'"), std::string::npos) << run.out;
+    run = run_reesx(base + "--impurities \"Th4+\"");
+    EXPECT_EQ(run.status, 1) << run.out;
+    EXPECT_NE(run.out.find("ION:CONCENTRATION"), std::string::npos) << run.out;
+    EXPECT_FALSE(fs::exists(json_path));
     fs::remove_all(dir);
 }
 

@@ -46,6 +46,7 @@ enum class RegionParam : int {
     diluent_price,          //!< USD/kg
     wastewater_price,       //!< USD/m3
     capex_location_factor,  //!< capital multiplier vs US Gulf
+    h2so4_price,            //!< USD/t H2SO4 (100 %): the acid of sulfate-medium cascades
     count
 };
 inline constexpr int num_region_params = static_cast<int>(RegionParam::count);
@@ -94,6 +95,7 @@ enum class GlobalParam : int {
     wastewater_energy_chloride,
     wastewater_energy_ammonium,
     hcl_embodied_energy,
+    h2so4_embodied_energy,
     count
 };
 inline constexpr int num_global_params = static_cast<int>(GlobalParam::count);

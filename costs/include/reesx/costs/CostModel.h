@@ -62,6 +62,9 @@ struct PlantStreams {
     double aqueous_out_L_per_h = 0.0;         //!< aqueous products (losses, wastewater)
     double base_equiv_mol_per_h = 0.0;        //!< saponification: monovalent base, mol/h
     double hcl_fed_mol_per_h = 0.0;           //!< scrub + strip acid fed (H+)
+    //! The part of hcl_fed_mol_per_h fed as H2SO4 (sulfate-medium cascades), H+ (2 per H2SO4).
+    double h2so4_fed_h_mol_per_h = 0.0;
+    bool sulfate = false;  //!< sulfate medium: a stoichiometric strip is priced as H2SO4
     //! 3 H+ per RE of the loaded organic when the case has no strip section (else 0).
     double strip_stoichiometric_h_mol_per_h = 0.0;
     std::optional<double> extractant_mol_per_L;
@@ -160,6 +163,7 @@ struct CountryCost {
     double annual_cost_usd_per_year = 0.0;  //!< opex + capital charge
     // Consumption.
     double base_t_per_year = 0.0, hcl_t_per_year = 0.0;
+    double h2so4_t_per_year = 0.0;  //!< the acid of sulfate-medium cascades
     double extractant_kg_per_year = 0.0, diluent_kg_per_year = 0.0;
     double wastewater_m3_per_year = 0.0;
     double power_kW = 0.0, electricity_kwh_per_year = 0.0;
@@ -185,6 +189,7 @@ void price_per_kg(CountryCost& c, double feed_reo_kg_per_h,
 
 //! Molar masses used to turn reagent moles into tonnes (g/mol, IUPAC atomic weights).
 inline constexpr double molar_mass_hcl = 36.461;
+inline constexpr double molar_mass_h2so4 = 98.079;  // IUPAC 2021 atomic weights
 inline constexpr double molar_mass_naoh = 39.997;
 inline constexpr double molar_mass_nh3 = 17.031;
 inline constexpr double molar_mass_mgo = 40.304;

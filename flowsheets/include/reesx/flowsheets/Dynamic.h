@@ -79,6 +79,9 @@ struct ProductSeries {
     std::string name;
     int main_element = -1;
     std::vector<double> purity, re_mol_per_h;  //!< at each output time
+    //! Impurity ions leaving, mol/h, at each output time, by impurity index (empty for an ion
+    //! the case does not carry).
+    std::array<std::vector<double>, num_impurities> impurity_mol_per_h;
     //! Since when the purity has held the target without a break, h (-1: not at the end).
     double time_to_target_h = -1.0;
 };

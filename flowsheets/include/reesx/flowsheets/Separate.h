@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reesx/flowsheets/Design.h"
+#include "reesx/flowsheets/SeparateImpurities.h"
 
 namespace reesx {
 
@@ -39,6 +40,8 @@ struct SeparateSpec {
     std::optional<InputNode> root;
     //! Input conditions worth a warning (a modified system that reverses the base's order).
     std::vector<std::string> warnings;
+    //! Impurity ions of the feed and their limit in the products (SeparateImpurities.h).
+    std::optional<SeparateImpurities> impurities;
 };
 
 struct PlantProduct {
@@ -95,6 +98,9 @@ struct SeparateResult {
     std::optional<PlantTotals> independent;
     int simulations = 0;
     double seconds = 0.0;
+    //! With impurities in the feed: the removal step ahead of the cuts and where each ion
+    //! leaves.
+    std::optional<ImpurityRemoval> impurity_removal;
 };
 
 //! One cut of the sequence problem (products `first`..`last` of the extraction order split
@@ -123,7 +129,7 @@ struct SeparateHooks {
 };
 
 //! Keys: system, feed, feed-rate, purity, lump-below (alias threshold), objective
-//! {stage-weight, reagent-weight}, strip-stages, linked.
+//! {stage-weight, reagent-weight}, strip-stages, linked, impurities, impurity-limit.
 SeparateSpec parse_separate(const InputNode& root);
 
 SeparateResult separate(const SeparateSpec& spec,

@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// Number formatting shared by the cost reports' tables and JSON (Report.cpp,
-// OptimizeReport.cpp, PlantOptimizeReport.cpp, FrontsReport.cpp).
+// Number formatting shared by the cost reports' tables and JSON (CostTable.cpp, CostJson.cpp,
+// CountriesReport.cpp, OptimizeReport.cpp, PlantOptimizeReport.cpp, FrontsReport.cpp).
 #pragma once
 
 #include <cmath>

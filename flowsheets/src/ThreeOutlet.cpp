@@ -5,17 +5,16 @@
 // extractable in the loaded organic, and the middle group drawn from the organic at the
 // stage where its organic concentration peaks (chemistry notes §3.6: the middle component
 // accumulates between the two cuts). Every trial is a full simulation of the case text the
-// design writes, as in Design.cpp.
+// design writes, as in Design.cpp. This file sizes the cascade with its side draw; the
+// comparison with two two-outlet cascades is in ThreeOutletAlternatives.cpp.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <map>
 #include <optional>
 #include <sstream>
 
-#include "Designer.h"
+#include "ThreeOutletDesigner.h"
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/flowsheets/Design.h"
@@ -29,6 +28,10 @@ namespace {
 
 constexpr int max_total_stages = 3000;  //!< beyond this a target counts as unreachable
 
+}  // namespace
+
+namespace three_outlet_detail {
+
 std::string group_name(const std::vector<int>& group)
 {
     std::string out(elements()[group.front()].symbol);
@@ -37,27 +40,6 @@ std::string group_name(const std::vector<int>& group)
         out += elements()[group.back()].symbol;
     }
     return out;
-}
-
-template <std::size_t N>
-double sum_of(const std::array<double, N>& mol, const std::vector<int>& group)
-{
-    double total = 0.0;
-    for (const int e : group) {
-        total += mol[e];
-    }
-    return total;
-}
-
-//! Total rare earths of a stream by species (the first num_elements entries).
-template <std::size_t N>
-double total_of(const std::array<double, N>& mol)
-{
-    double total = 0.0;
-    for (int e = 0; e < num_elements; ++e) {
-        total += mol[static_cast<std::size_t>(e)];
-    }
-    return total;
 }
 
 const ProductResult& product(const CascadeResult& r, const std::string& name)
@@ -82,70 +64,6 @@ void reagents(const CascadeResult& r, double& base, double& hcl)
         }
     }
 }
-
-struct Trial {
-    int draw_stage = 0, peak_stage = 0;  //!< 1-based
-    std::array<double, 3> purity{};      //!< C, M, A group purities
-    bool converged = false;
-};
-
-class ThreeOutletDesigner {
-public:
-    ThreeOutletDesigner(const DesignSpec& spec,
-                        const std::function<void(const std::string&)>& progress)
-        : spec_(spec), progress_(progress)
-    {
-    }
-    ThreeOutletResult run();
-
-private:
-    const DesignSpec& spec_;
-    const std::function<void(const std::string&)>& progress_;
-    ThreeOutletResult result_;
-    std::array<double, 3> f_{};       //!< feed mole fractions of C, M, A
-    std::array<double, 3> target_{};  //!< purities of C, M, A
-    std::string a_outlet_;
-    std::map<std::tuple<int, int, int>, Trial> cache_;
-    std::map<std::pair<int, int>, Trial> at_peak_cache_;
-
-    void say(const std::string& line) const
-    {
-        if (progress_) {
-            progress_(line);
-        }
-    }
-    std::string case_yaml(int n, int m, int draw_stage) const;
-    CascadeResult simulate(int n, int m, int draw_stage);
-    Trial trial(int n, int m, int draw_stage);
-    Trial at_peak(int n, int m);
-    bool meets(const Trial& t) const
-    {
-        for (int g = 0; g < 3; ++g) {
-            if (!(t.purity[g] >= target_[g])) {
-                return false;
-            }
-        }
-        return t.converged;
-    }
-    //! log10 of impurity over allowed impurity, per product (<= 0: met).
-    double deficit(const Trial& t, int g) const
-    {
-        return std::log10(std::max(1.0 - t.purity[g], 1e-300) / (1.0 - target_[g]));
-    }
-    double worst(const Trial& t) const
-    {
-        return std::max({deficit(t, 0), deficit(t, 1), deficit(t, 2)});
-    }
-    void choose_reflux();
-    void set_reflux(double s);
-    std::optional<std::pair<int, int>> size_stages();
-    double r_share_ = 0.0;  //!< f'_C: the raffinate's share of the feed RE
-    double a_c_ = 0.0;      //!< the middle product's allowance of C (mole fraction)
-    double s_cap_ = 0.0;    //!< the largest S tried before a target counts as unreachable
-    Trial last_;            //!< the last trial of a search that stalled
-    void fill(int n, int m);
-    void alternatives();
-};
 
 std::string ThreeOutletDesigner::case_yaml(int n, int m, int draw_stage) const
 {
@@ -416,91 +334,6 @@ void ThreeOutletDesigner::fill(int n, int m)
     }
 }
 
-void ThreeOutletDesigner::alternatives()
-{
-    // Two two-outlet cascades in series for the same three products, either cut first; each
-    // designed by `reesx design`'s method, the second fed (as a 1.5 mol/L aqueous feed, as
-    // in `reesx separate`) with the first's simulated product. A final product's impurity
-    // comes from both cuts, so each cut gets half of the middle product's allowance.
-    const auto& g = result_.groups;
-    const double half = 0.5 * (1.0 - target_[1]);
-    const auto cut = [&](const std::array<double, num_species>& stream, int key_b, int key_a,
-                         const std::string& label, double purity_a, double purity_b) {
-        DesignSpec d = spec_;
-        d.middle.reset();
-        d.recovery.reset();
-        d.tradeoff_points = 0;
-        d.strip_stages = 0;
-        const double total = total_of(stream);
-        d.feed.name = label;
-        for (int e = 0; e < num_elements; ++e) {
-            d.feed.mole_fraction[e] = stream[e] / total;
-        }
-        d.feed_re_mol_per_h = total;
-        d.split_label = label;
-        const auto position = [&](int element) {
-            return static_cast<int>(std::find(d.order.begin(), d.order.end(), element) -
-                                    d.order.begin());
-        };
-        d.key_b_position = position(key_b);
-        d.cut_position = position(key_a);
-        d.purity_a = purity_a;
-        d.purity_b = purity_b;
-        return design(d);
-    };
-    std::array<double, num_species> feed{};
-    for (int e = 0; e < num_elements; ++e) {
-        feed[e] = spec_.feed.mole_fraction[e] * spec_.feed_re_mol_per_h;
-    }
-    const std::string c = group_name(g[0]), mid = group_name(g[1]), a = group_name(g[2]);
-    for (const bool low_first : {true, false}) {
-        TwoCascadeAlternative alt;
-        try {
-            DesignResult first, second;
-            std::array<std::array<double, num_species>, 3> out{};
-            if (low_first) {
-                alt.cuts = c + "/" + mid + "-" + a + ", then " + mid + "/" + a;
-                say("two-outlet alternative: " + alt.cuts);
-                first = cut(feed, g[0].back(), g[1].front(), c + "/" + mid + "-" + a,
-                            1.0 - half * f_[1] / (f_[1] + f_[2]), target_[0]);
-                second = cut(product(first.simulation, "loaded_organic").mol_per_h, g[1].back(),
-                             g[2].front(), mid + "/" + a, target_[2], 1.0 - half);
-                out = {product(first.simulation, "raffinate").mol_per_h,
-                       product(second.simulation, "raffinate").mol_per_h,
-                       product(second.simulation, "loaded_organic").mol_per_h};
-            } else {
-                alt.cuts = c + "-" + mid + "/" + a + ", then " + c + "/" + mid;
-                say("two-outlet alternative: " + alt.cuts);
-                first = cut(feed, g[1].back(), g[2].front(), c + "-" + mid + "/" + a, target_[2],
-                            1.0 - half * f_[1] / (f_[0] + f_[1]));
-                second = cut(product(first.simulation, "raffinate").mol_per_h, g[0].back(),
-                             g[1].front(), c + "/" + mid, 1.0 - half, target_[0]);
-                out = {product(second.simulation, "raffinate").mol_per_h,
-                       product(second.simulation, "loaded_organic").mol_per_h,
-                       product(first.simulation, "loaded_organic").mol_per_h};
-            }
-            result_.simulations += first.simulations + second.simulations;
-            alt.stages = {first.n + first.m, second.n + second.m};
-            alt.total_stages = alt.stages[0] + alt.stages[1];
-            reagents(first.simulation, alt.base_mol_per_h, alt.hcl_mol_per_h);
-            reagents(second.simulation, alt.base_mol_per_h, alt.hcl_mol_per_h);
-            const std::array<std::string, 3> names = {"raffinate", "middle", "loaded_organic"};
-            for (int k = 0; k < 3; ++k) {
-                ThreeOutletProduct& p = alt.products[k];
-                p.name = names[k];
-                p.group = group_name(g[k]);
-                p.re_mol_per_h = total_of(out[k]);
-                p.purity = sum_of(out[k], g[k]) / p.re_mol_per_h;
-                p.recovery = sum_of(out[k], g[k]) / sum_of(feed, g[k]);
-                p.target = target_[k];
-            }
-        } catch (const InfeasibleError& e) {
-            alt.error = e.what();
-        }
-        result_.alternatives.push_back(alt);
-    }
-}
-
 ThreeOutletResult ThreeOutletDesigner::run()
 {
     const auto start_time = std::chrono::steady_clock::now();
@@ -619,12 +452,12 @@ ThreeOutletResult ThreeOutletDesigner::run()
     return result_;
 }
 
-}  // namespace
+}  // namespace three_outlet_detail
 
 ThreeOutletResult design_three_outlet(const DesignSpec& spec,
                                       const std::function<void(const std::string&)>& progress)
 {
-    ThreeOutletDesigner designer(spec, progress);
+    three_outlet_detail::ThreeOutletDesigner designer(spec, progress);
     return designer.run();
 }
 

@@ -1,17 +1,18 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// Reading YAML into located nodes and walking them: loading a file or text, the located error
+// messages (line, column, caret), maps, lists and the checks of their keys. The values of the
+// nodes are in InputValues.cpp, the spelling suggestions in ClosestMatch.cpp.
 #include "reesx/core/Input.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <charconv>
-#include <cmath>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <sstream>
+
+#include "InputDetail.h"
 
 namespace reesx {
 
@@ -44,26 +45,6 @@ std::vector<std::string> split_lines(std::string_view text)
     return lines;
 }
 
-//! Numbers in messages: 12 significant digits hide binary noise ("6", not
-//! "6.000000000000001"); exponents without padding ("1e12", not "1e+12").
-std::string format_number(double value)
-{
-    if (std::isinf(value)) {
-        return value > 0 ? "inf" : "-inf";
-    }
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.12g", value);
-    std::string text = buffer;
-    if (const auto e = text.find('e'); e != std::string::npos) {
-        std::string mantissa = text.substr(0, e);
-        std::string exponent = text.substr(e + 1);
-        const bool negative = exponent.front() == '-';
-        exponent.erase(0, exponent.find_first_not_of("+-0"));
-        text = mantissa + "e" + (negative ? "-" : "") + exponent;
-    }
-    return text == "-0" ? "0" : text;
-}
-
 std::string join(const std::vector<std::string_view>& words)
 {
     std::string out;
@@ -71,21 +52,6 @@ std::string join(const std::vector<std::string_view>& words)
         out += (out.empty() ? "" : ", ") + std::string(word);
     }
     return out;
-}
-
-//! What a node holds, for "found ..." in messages.
-std::string describe(const YAML::Node& node)
-{
-    if (!node.IsDefined() || node.IsNull()) {
-        return "nothing";
-    }
-    if (node.IsMap()) {
-        return "a mapping";
-    }
-    if (node.IsSequence()) {
-        return "a list";
-    }
-    return "\"" + node.Scalar() + "\"";
 }
 
 //! A short hint for yaml-cpp's terser syntax messages.
@@ -107,71 +73,28 @@ std::string syntax_hint(const std::string& message)
     return "";
 }
 
-//! "a flow", ... or "a value", for messages.
-std::string kind_phrase(Quantity kind)
-{
-    switch (kind) {
-        case Quantity::flow:
-            return "a flow";
-        case Quantity::concentration:
-            return "a concentration";
-        case Quantity::time:
-            return "a time";
-        case Quantity::fraction:
-            return "a fraction";
-        case Quantity::dimensionless:
-            break;
-    }
-    return "a value";
-}
-
-//! The number in front of a quantity's text ("-5" of "-5 L/min"), if there is one.
-std::optional<double> leading_number(std::string_view text)
-{
-    const auto start = text.find_first_not_of(" \t+");
-    if (start == std::string_view::npos) {
-        return std::nullopt;
-    }
-    double value = 0.0;
-    const auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
-    if (ec != std::errc()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
-std::string canonical(std::string_view word)
-{
-    std::string out;
-    for (const char c : word) {
-        out += c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
-//! Edit distance counting a swap of neighbours as one edit ("flwo" is one edit from "flow").
-std::size_t edit_distance(const std::string& a, const std::string& b)
-{
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) {
-        d[i][0] = i;
-    }
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        d[0][j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
 }  // namespace
+
+namespace input_detail {
+
+//! What a node holds, for "found ..." in messages.
+std::string describe(const YAML::Node& node)
+{
+    if (!node.IsDefined() || node.IsNull()) {
+        return "nothing";
+    }
+    if (node.IsMap()) {
+        return "a mapping";
+    }
+    if (node.IsSequence()) {
+        return "a list";
+    }
+    return "\"" + node.Scalar() + "\"";
+}
+
+}  // namespace input_detail
+
+using input_detail::describe;
 
 struct InputNode::Document {
     std::string source_name;
@@ -201,7 +124,11 @@ struct InputNode::Document {
         const bool known = !mark.is_null() && mark.line >= 0 && mark.column >= 0;
         std::string out = source_name;
         if (known) {
-            out += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(display_column(mark));
+            // Appended piecewise: GCC 12 gives a false -Wrestrict on `"literal" + std::string`.
+            out += ':';
+            out += std::to_string(mark.line + 1);
+            out += ':';
+            out += std::to_string(display_column(mark));
         }
         out += ": error: " + message;
         if (!known || static_cast<std::size_t>(mark.line) >= lines.size()) {
@@ -224,29 +151,6 @@ struct InputNode::Document {
         return out;
     }
 };
-
-std::string closest_match(std::string_view word, const std::vector<std::string_view>& candidates)
-{
-    const std::string w = canonical(word);
-    if (w.empty()) {
-        return "";
-    }
-    std::string best;
-    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-    for (const auto candidate : candidates) {
-        const std::string c = canonical(candidate);
-        const std::size_t d = edit_distance(w, c);
-        // Two edits turn any two-letter word into any other ("Xy" into "Nd"): short words get
-        // one.
-        const std::size_t limit =
-            std::min<std::size_t>(2, std::max<std::size_t>(1, std::min(w.size(), c.size()) / 2));
-        if (d <= limit && d < best_distance) {
-            best_distance = d;
-            best = std::string(candidate);
-        }
-    }
-    return best;
-}
 
 InputNode::InputNode(std::shared_ptr<const Document> doc, YAML::Node node, std::string path,
                      YAML::Mark mark)
@@ -493,131 +397,6 @@ std::string InputNode::text() const
         return "";
     }
     return is_scalar() ? node_.Scalar() : dump();
-}
-
-std::string InputNode::as_string() const
-{
-    if (!is_scalar()) {
-        fail("expected a text value, found " + describe(node_));
-    }
-    return node_.Scalar();
-}
-
-double InputNode::as_double() const
-{
-    return as_quantity(Quantity::dimensionless, "1");
-}
-
-long InputNode::as_integer() const
-{
-    if (!is_scalar()) {
-        fail("expected a whole number, found " + describe(node_));
-    }
-    const std::string& s = node_.Scalar();
-    const char* begin = s.data();
-    const char* const end = s.data() + s.size();
-    if (s.size() > 1 && s[0] == '+') {
-        ++begin;
-    }
-    long value = 0;
-    if (const auto [ptr, ec] = std::from_chars(begin, end, value);
-        ec == std::errc() && ptr == end) {
-        return value;
-    }
-    // "1e3" and "10.0" are whole numbers too.
-    double real = 0.0;
-    if (const auto [ptr, ec] = std::from_chars(begin, end, real);
-        ec == std::errc() && ptr == end && std::isfinite(real) && real == std::floor(real)) {
-        if (std::abs(real) < 9.0e18) {
-            return static_cast<long>(real);
-        }
-        fail("expected a whole number, found \"" + s + "\" (too large)");
-    }
-    fail("expected a whole number, found \"" + s + "\"");
-}
-
-bool InputNode::as_bool() const
-{
-    if (!is_scalar()) {
-        fail("expected true or false, found " + describe(node_));
-    }
-    const std::string s = canonical(node_.Scalar());
-    if (s == "true" || s == "yes" || s == "on") {
-        return true;
-    }
-    if (s == "false" || s == "no" || s == "off") {
-        return false;
-    }
-    fail("expected true or false, found \"" + node_.Scalar() + "\"");
-}
-
-double InputNode::as_quantity(Quantity kind, std::string_view default_unit) const
-{
-    if (!is_scalar()) {
-        std::string example;
-        switch (kind) {
-            case Quantity::flow:
-                example = " such as \"100 L/h\"";
-                break;
-            case Quantity::concentration:
-                example = " such as \"0.5 mol/L\"";
-                break;
-            case Quantity::time:
-                example = " such as \"3 min\"";
-                break;
-            case Quantity::fraction:
-                example = " such as 0.36 or \"36 %\"";
-                break;
-            case Quantity::dimensionless:
-                break;
-        }
-        const std::string what = kind == Quantity::dimensionless ? "a number" : kind_phrase(kind);
-        fail("expected " + what + example + ", found " + describe(node_));
-    }
-    try {
-        return parse_quantity(node_.Scalar(), kind, default_unit);
-    } catch (const std::invalid_argument& e) {
-        fail(e.what());
-    }
-}
-
-double InputNode::as_quantity_in(Quantity kind, std::string_view default_unit, double min,
-                                 double max, bool min_inclusive, bool max_inclusive) const
-{
-    const double value = as_quantity(kind, default_unit);
-    const bool above = min_inclusive ? value >= min : value > min;
-    const bool below = max_inclusive ? value <= max : value < max;
-    if (above && below) {
-        return value;
-    }
-    const std::string unit(internal_unit(kind));
-    const std::string suffix = unit == "1" ? "" : " " + unit;
-    std::string found = format_number(value) + suffix;
-    // When a unit conversion changed the number, also say what was written.
-    const std::string& written = node_.Scalar();
-    if (const auto number = leading_number(written); number && *number != value) {
-        const bool bare = written.find_first_not_of(" \t+-.0123456789eE") == std::string::npos;
-        found += " (written \"" + written + "\"" +
-                 (bare ? ", taken in " + std::string(default_unit) : "") + ")";
-    }
-    fail("expected " + kind_phrase(kind) + " in " + (min_inclusive ? "[" : "(") +
-         format_number(min) + ", " + format_number(max) + (max_inclusive ? "]" : ")") + suffix +
-         ", found " + found);
-}
-
-double InputNode::as_double_in(double min, double max, bool min_inclusive, bool max_inclusive) const
-{
-    return as_quantity_in(Quantity::dimensionless, "1", min, max, min_inclusive, max_inclusive);
-}
-
-long InputNode::as_integer_in(long min, long max) const
-{
-    const long value = as_integer();
-    if (value < min || value > max) {
-        fail("expected a whole number in [" + std::to_string(min) + ", " + std::to_string(max) +
-             "], found " + std::to_string(value));
-    }
-    return value;
 }
 
 std::string InputNode::dump() const

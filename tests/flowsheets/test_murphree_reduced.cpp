@@ -141,5 +141,32 @@ TEST(ReducedMurphree, stageEquationsHoldWithAWideSpanAndTraces)
         {0.3, 0.4, 0.1, 0.2, 1e-6, 1e-9}, 30, 30, 220.0, 6.0, 0.6, 0.85);
 }
 
+// A random Murphree case (seed 1, case 164 of the property test's separation-factor set at
+// up to 100 stages per section): extractabilities spanning 10^10.4 with Sc and traces at
+// 1e-9 and 4e-11; the full Newton from the ideal-stage solution failed on it (exit 2). The
+// continuation in the efficiencies solves it.
+TEST(ReducedMurphree, wideSpanRandomCaseTheFullNewtonMissed)
+{
+    const CascadeResult r = test::solve_yaml(R"(
+schema: 1
+system:
+  name: random
+  log10-extractability: {Sm: 0, Sc: 0.54113239615359787, Er: 3.0274414101953506, Tm: 4.0339795513985521, Pm: 5.1358167980042531, Yb: 8.1027204519982359, La: 6.4849158411405359, Pr: 9.3474828060022368, Dy: 7.0393805610580102, Ce: 10.387963437637143}
+model: separation-factor
+stages: {extraction: 56, scrub: 13, strip: 0}
+feed: {flow: 100 L/h, concentration: 0.80933770104109692 mol/L, composition: {Sm: 0.10111725240468318, Sc: 0.18084801338980117, Er: 0.074463187062697944, Tm: 0.10620893159266466, Pm: 0.14867669241547157, Yb: 1.8597161681487702e-09, La: 0.11950933755833915, Pr: 3.675326211890084e-11, Dy: 0.13587684654986146, Ce: 0.13329973713001159}}
+organic: {flow: 5688.2180407817214 L/h, loading: 0.17999999999999999 mol/L}
+scrub: {flow: 1176.7266063739726 L/h, acid: 2.4248519729501314 mol/L}
+efficiency: {extraction: 0.68229061494288656, scrub: 0.94072623775782116}
+)");
+    ASSERT_TRUE(r.solver.converged);
+    EXPECT_NE(r.solver.method.find("Murphree"), std::string::npos) << r.solver.method;
+    for (int e = 0; e < num_species; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            EXPECT_LE(r.balance_relative_error[e], 1e-12) << species_symbol(e);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace reesx

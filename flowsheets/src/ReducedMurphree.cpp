@@ -212,16 +212,37 @@ bool Cascade::Impl::murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x
     }
     solver::BandLu band;
     bool banded = false;
+    // The same Jacobian with full blocks, for the band LU (from the coefficients: the
+    // structured matrix holds its factors once factorized).
+    const auto diagonal_block = [&](int j, auto&& d) {
+        d.setZero();
+        d.diagonal().head(n_) = -w_aq.col(j).matrix();
+        d.diagonal().segment(n_, n_).setConstant(-1.0);
+        for (int i = 0; i < n_; ++i) {
+            d(i, n_ + i) = -w_org(i, j);
+            d(n_ + i, i) = w_star(i, j);
+            d(n_ + i, 2 * n_) = w_star(i, j);
+            d(2 * n_, i) = w_closure(i, j);
+        }
+        d(2 * n_, 2 * n_) = 1.0;
+    };
+    const auto lower_block = [&](int j, auto&& l) {
+        l.setZero();
+        for (int i = 0; i < n_; ++i) {
+            l(i, n_ + i) = from_below(i, j);
+            l(n_ + i, n_ + i) = w_link(i, j);
+        }
+    };
     const auto general_jacobian = [&] {
         solver::BlockTridiagonalMatrix a(stages, m);
         a.set_zero();
         for (int j = 0; j < stages; ++j) {
-            a.diag[j] = structured.diag_matrix(j);
+            diagonal_block(j, a.diag[j]);
             if (j > 0) {
-                a.lower[j] = structured.lower_matrix(j);
+                lower_block(j, a.lower[j]);
             }
             if (j + 1 < stages) {
-                a.upper[j] = structured.upper[j].asDiagonal();
+                a.upper[j].diagonal().head(n_) = from_above.col(j).matrix();
             }
         }
         return a;
@@ -339,28 +360,13 @@ bool Cascade::Impl::murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x
         ++report.jacobian_evaluations;
         jacobian();
         for (int j = 0; j < stages; ++j) {
-            auto d = structured.diag(j);
-            d.setZero();
-            d.diagonal().head(n_) = -w_aq.col(j).matrix();
-            d.diagonal().segment(n_, n_).setConstant(-1.0);
-            for (int i = 0; i < n_; ++i) {
-                d(i, n_ + i) = -w_org(i, j);
-                d(n_ + i, i) = w_star(i, j);
-                d(n_ + i, 2 * n_) = w_star(i, j);
-                d(2 * n_, i) = w_closure(i, j);
-            }
-            d(2 * n_, 2 * n_) = 1.0;
+            diagonal_block(j, structured.diag(j));
             if (j + 1 < stages) {
                 structured.upper[j].setZero();
                 structured.upper[j].head(n_) = from_above.col(j).matrix();
             }
             if (j > 0) {
-                auto l = structured.lower(j);
-                l.setZero();
-                for (int i = 0; i < n_; ++i) {
-                    l(i, n_ + i) = from_below(i, j);
-                    l(n_ + i, n_ + i) = w_link(i, j);
-                }
+                lower_block(j, structured.lower(j));
             }
         }
         banded = false;

@@ -179,6 +179,25 @@ public:
     bool pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                    Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                    solver::SolverReport& report);
+    //! The separation-factor model with Murphree efficiencies below 1, reduced as
+    //! solve_reduced (ReducedMurphree.cpp): Newton on sigma from start_sigma (the ideal-stage
+    //! solution), then continuation in the efficiencies from 1; x: (u, v) at the solution.
+    solver::SolverReport solve_reduced_murphree(const Eigen::VectorXd& start_sigma,
+                                                Eigen::VectorXd& x,
+                                                const solver::NewtonOptions& options);
+    //! Its Newton iteration with the given efficiency per stage; true when the closures are
+    //! within options.tolerance (or at their rounding). Adds its work to report.
+    bool murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                           const std::vector<double>& efficiency,
+                           const solver::NewtonOptions& options, solver::SolverReport& report);
+    //! Every element's aqueous and organic profiles (u, v in x) of the Murphree stages for
+    //! fixed distribution ratios: exact, by a log-space recursion. False where a profile is not
+    //! finite. ln_d: ln q*/c per component and stage.
+    bool murphree_profiles(const Eigen::MatrixXd& ln_d, const std::vector<double>& efficiency,
+                           Eigen::VectorXd& x) const;
+    //! For a model with distribution ratios independent of the compositions: the exact
+    //! profiles of the Murphree stages (one murphree_profiles); false for any other model.
+    bool linear_murphree_start(Eigen::VectorXd& x);
     CascadeResult collect(const Eigen::VectorXd& x, const solver::SolverReport& report);
     //! a/b - 1 form of every row (see the end of evaluate).
     void apply_linear_form(Eigen::VectorXd& residual,

@@ -43,11 +43,25 @@ CascadeResult Cascade::Impl::solve_once()
         if (report.converged && !murphree_) {
             return collect(start, total_report(total, report));
         }
+        if (report.converged && reduced_sigma_.size() > 0) {
+            // Murphree stages, reduced the same way (ReducedMurphree.cpp) from the ideal
+            // stages' solution; the full Newton below when it misses.
+            Eigen::VectorXd x = start;
+            const solver::SolverReport murphree =
+                solve_reduced_murphree(reduced_sigma_, x, budget(options.max_iterations));
+            add(murphree);
+            if (murphree.converged) {
+                return collect(x, total_report(total, murphree));
+            }
+        }
         if (!report.converged) {
             start.resize(0);
         }
     }
-    if (start.size() == 0) {
+    if (start.size() == 0 && !reducible && murphree_ && linear_murphree_start(start)) {
+        // Constant distribution ratios: the linear solve is the steady state; the Newton
+        // below checks it on the full stage equations (and finishes it to the tolerance).
+    } else if (start.size() == 0) {
         initial_guess(start, 8);
     } else {
         initial_guess(start, 0);  // fills the organic unknowns of the Murphree system

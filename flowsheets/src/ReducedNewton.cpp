@@ -272,22 +272,12 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // from the exact solution, and no solver in double precision does better. Long cascades'
     // steps (17 x 500 stages: |v| ~ 1e5 and more) stall there, at 5e-10 against the bound's
     // 1.7e-10.
-    // Far from the solution the step need not be exact (an inexact Newton method: a relative
-    // residual below a forcing term eta < 1 keeps the convergence, and eta -> 0 with the
-    // closure keeps it superlinear; Dembo, Eisenstat and Steihaug, SIAM J. Numer. Anal. 19
-    // (1982) 400-408): the bound is relative `forcing` = 1e-4 min(1, max |closure|) where that
-    // is above 1e-10. Each step is still judged by the monotonicity test and the converged
-    // closure by exact profile solves. The band LU's factorization of a 17 x 500 Jacobian,
-    // taken for a refined residual of 1e-6 relative at the first iteration, was a quarter of
-    // the 17 x 1,000 solve.
     constexpr int kRefinements = 4;
-    double forcing = 0.0;
     Eigen::VectorXd refine_b, correction;
     const auto refined_solve = [&](Eigen::VectorXd& v) {
         refine_b = v;
         structured.solve(v);
-        const double bound =
-            std::max(1e-10, forcing) * std::max(1.0, refine_b.cwiseAbs().maxCoeff());
+        const double bound = 1e-10 * std::max(1.0, refine_b.cwiseAbs().maxCoeff());
         double previous = INFINITY;
         for (int k = 0;; ++k) {
             correction = refine_b - jacobian_times(v);
@@ -440,7 +430,6 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             break;
         }
         ++report.iterations;
-        forcing = near_singular ? 0.0 : 1e-4 * std::min(1.0, norm);
         if (reuse_factors) {
             for (int j = 0; j < stages; ++j) {
                 step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];

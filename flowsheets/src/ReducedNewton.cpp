@@ -133,13 +133,20 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                                     solver::SolverReport& report, const Holdup* holdup)
 {
     const int stages = solved_stages_, m = n_ + 1;
-    Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages), weights(n_);
+    Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages);
     for (int j = 0; j < stages; ++j) {
         ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
     }
-    const auto lse = [&](const Eigen::VectorXd& a) {
-        const double top = a.maxCoeff();
-        weights = (a.array() - top).exp();
+    // The closure's log-sum-exp at stage j of the profile in x; its weights (the organic's
+    // composition, the closure row of the Jacobian) are kept per stage for the Jacobian at the
+    // last evaluated point, which is the one x holds.
+    Eigen::ArrayXd terms(n_);
+    Eigen::MatrixXd lse_weights(n_, stages);
+    const auto lse = [&](int j) {
+        terms = ln_k.array() + x.segment(static_cast<Eigen::Index>(j) * block_, n_).array();
+        const double top = terms.maxCoeff();
+        auto weights = lse_weights.col(j).array();
+        weights = (terms - top).exp();
         const double sum = weights.sum();
         weights /= sum;
         return top + std::log(sum);
@@ -153,8 +160,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
         solve_linear_profiles(ln_d, x, holdup);
         for (int j = 0; j < stages; ++j) {
-            out[j] =
-                lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + sig[j] - ln_y[j];
+            out[j] = lse(j) + sig[j] - ln_y[j];
             if (linear_closure)
                 out[j] = std::expm1(out[j]);
         }
@@ -283,14 +289,23 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             if (residual <= bound) {
                 return k;
             }
-            if (k == kRefinements || !(residual < 0.1 * previous)) {
-                if (!std::isfinite(residual)) {
-                    return -1;
-                }
+            const bool last = k == kRefinements || !(residual < 0.1 * previous);
+            if (!std::isfinite(residual)) {
+                return -1;
+            }
+            // The floor is checked before the first refinement step too: long cascades' solves
+            // start at it (17 x 1,000: the step did not reduce the residual), and a solve
+            // accepted there leaves the later solves with these factors unrefined.
+            if (k == 0 || last) {
                 const double gamma = (n_ + 4) * std::numeric_limits<double>::epsilon();
                 const Eigen::VectorXd floor =
                     gamma * (refine_b.cwiseAbs() + jacobian_times(v.cwiseAbs(), 1.0));
-                return (correction.cwiseAbs().array() <= floor.array()).all() ? k : -1;
+                if ((correction.cwiseAbs().array() <= floor.array()).all()) {
+                    return k;
+                }
+                if (last) {
+                    return -1;
+                }
             }
             previous = residual;
             structured.solve(correction);
@@ -475,9 +490,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             }
             for (int j = 0; j < stages; ++j) {
                 const Eigen::Index r0 = static_cast<Eigen::Index>(j) * m;
-                lse(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_));
                 const double row_scale = linear_closure ? 1.0 + g[j] : 1.0;
-                closure_weights.col(j) = row_scale * weights;
+                closure_weights.col(j) = row_scale * lse_weights.col(j);
                 closure_scale[j] = row_scale;
                 rhs[r0 + n_] = -g[j];
             }

@@ -270,7 +270,8 @@ namespace {
 //! thread (allocated anew for each of a solve's hundreds of evaluations otherwise).
 struct ProfileScratch {
     Eigen::ArrayXXd ln_alpha, ln_beta;
-    Eigen::ArrayXd prev_ln_p, prev_ln_h, prev_ln_beta, ln_a, ln_h, ln_p, t, low;
+    Eigen::ArrayXd prev_ln_beta, ln_a, ln_h, ln_p, t, low, pivot_exp;
+    Eigen::Array<bool, Eigen::Dynamic, 1> h_on_top;
     void resize(int n, int stages)
     {
         // Only grown, and from 4,096 stages on (1.1 MB for 17 elements): a long cascade's
@@ -282,10 +283,10 @@ struct ProfileScratch {
             ln_alpha.resize(n, capacity);
             ln_beta.resize(n, capacity);
         }
-        for (Eigen::ArrayXd* a :
-             {&prev_ln_p, &prev_ln_h, &prev_ln_beta, &ln_a, &ln_h, &ln_p, &t, &low}) {
+        for (Eigen::ArrayXd* a : {&prev_ln_beta, &ln_a, &ln_h, &ln_p, &t, &low, &pivot_exp}) {
             a->resize(n);
         }
+        h_on_top.resize(n);
     }
 };
 
@@ -315,23 +316,29 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
     // recurrence of non-negative terms (the textbook form cancels catastrophically when
     // Qa >> Qo d), and everything that can over- or underflow (d spans e^±700 in long
     // cascades) is carried as a logarithm.
-    // All elements at once, stage by stage (the elements' recursions are independent):
-    // Eigen's vectorized exp and log take the place of one scalar call per element.
+    // All elements at once, stage by stage (the elements' recursions are independent). The
+    // exp and log inside Eigen's select are glibc's scalar calls (select is not vectorized);
+    // Eigen's SSE2 packets in their place made the portable build's 17 x 100 solve slower.
     const int stages = solved_stages_;
     static thread_local ProfileScratch s;
     s.resize(n_, stages);
-    s.prev_ln_p.setZero();
-    s.prev_ln_h.setConstant(neg_inf);
     s.prev_ln_beta.setConstant(neg_inf);
     for (int j = 0; j < stages; ++j) {
         const auto ln_d_j = ln_d.col(j).array();
         if (j > 0) {
             const auto ln_d_prev = ln_d.col(j - 1).array();
             s.ln_a = ln_d_prev + ln_qo_up_[j - 1];
-            log_add_into(s.prev_ln_h, ln_d_prev + ln_qo_drawn_[j - 1], s.t, s.low);
-            s.t -= s.prev_ln_p;
-            s.t = (s.t < -708.0).select(0.0, s.t.max(-708.0).exp()) * qa_down_[j] +
-                  (qa_out_[j] - qa_down_[j]);
+            // The share of stage j-1's outflow that comes down again, (h + Qo_drawn d) / p with
+            // p = h + Qo_out d, from that pivot's own e = exp(min - max) of its two terms: no
+            // exp of its own (and no log-sum-exp at a stage with a side draw).
+            const double drawn_share =
+                qo_out_[j - 1] > 0.0 ? (qo_out_[j - 1] - qo_up_[j - 1]) / qo_out_[j - 1] : 0.0;
+            for (int i = 0; i < n_; ++i) {
+                const double e = s.pivot_exp[i];
+                const double ratio = s.h_on_top[i] ? (1.0 + drawn_share * e) / (1.0 + e)
+                                                   : (e + drawn_share) / (e + 1.0);
+                s.t[i] = ratio * qa_down_[j] + (qa_out_[j] - qa_down_[j]);
+            }
             s.ln_h = (s.t > 0.0).select(s.t.log(), neg_inf);
         } else {
             s.ln_a.setConstant(neg_inf);
@@ -345,7 +352,19 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
             log_add_into(s.ln_h, s.t, s.ln_p, s.low);
             s.ln_h = s.ln_p;
         }
-        log_add_into(s.ln_h, ln_d_j + ln_qo_out_[j], s.ln_p, s.low);
+        // The pivot p = log_add(ln h, ln d + ln Qo_out), as log_add_into, keeping its e.
+        for (int i = 0; i < n_; ++i) {
+            const double a = s.ln_h[i], b = ln_d_j[i] + ln_qo_out_[j];
+            const double top = std::max(a, b), low = std::min(a, b) - top;
+            double e = 0.0;
+            s.ln_p[i] = top;
+            if (low >= -708.0 || std::abs(top) < 1e-280) {
+                e = std::exp(std::max(low, -708.0));
+                s.ln_p[i] += std::log(e + 1.0);
+            }
+            s.pivot_exp[i] = low >= -708.0 ? e : 0.0;
+            s.h_on_top[i] = !(a < b);
+        }
         s.ln_alpha.col(j) = (j + 1 < stages ? ln_qa_down_[j + 1] : neg_inf) - s.ln_p;
         s.t = s.ln_a + s.prev_ln_beta;
         if (holdup) {
@@ -355,8 +374,6 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
         }
         s.prev_ln_beta -= s.ln_p;
         s.ln_beta.col(j) = s.prev_ln_beta;
-        s.prev_ln_p = s.ln_p;
-        s.prev_ln_h = s.ln_h;
     }
     s.t = s.ln_beta.col(stages - 1);
     bool finite = s.t.allFinite();

@@ -209,6 +209,14 @@ public:
         }
     }
 
+    bool ln_distribution_ratios(const StageConditions&,
+                                const Eigen::Ref<const Eigen::VectorXd>& extra,
+                                Eigen::Ref<Eigen::VectorXd> ln_d) const override
+    {
+        ln_d = ln_kex_ + charge_ * (extra[slot_f()] - extra[slot_h()]);  // as stage_exchange
+        return true;
+    }
+
     //! The cation exchange of a stage (chloride form of the aqueous protons), for ions of any
     //! charge z_i (3 for the rare earths): M^z+ + z (HA)2 = M(A.HA)z + z H+; organic protons
     //! -sum z q - NaA, sites 2 (HA)2 + 2 sum z q + NaA = C_HA.
@@ -314,24 +322,40 @@ public:
             std::log(std::max(free_h(aqueous_content[0], stage.sulfate_mol_per_L), 1e-6));
         extra[slot_h()] = lh;
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
-        // Free dimer from the site balance, the rest held: monotone in ln f, bisection.
-        const auto sites = [&](double lf) {
+        // Free dimer from the site balance, the rest held: monotone in ln f. Newton on
+        // ln sites (a log-sum-exp of ln f, nearly linear: a few steps from the bracket's top),
+        // bisection where a step leaves the bracket.
+        const auto sites = [&](double lf, double& slope) {
             double total = 0.0;
+            slope = 0.0;
             for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
                 // Charge equivalents bound, over 3 (the rare-earth form when all z = 3).
                 const double q =
                     std::exp(std::min(ln_kex_[i] + ln_aq[i] + charge_[i] * (lf - lh), 700.0));
                 total += charge_[i] / 3.0 * q;
+                slope += charge_[i] * charge_[i] / 3.0 * q;
             }
             const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
+            slope = 2.0 * std::exp(lf) + 6.0 * slope + 0.5 * s;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
         };
         double lo = std::log(extractant_) - 80.0, hi = std::log(extractant_ / 2.0);
-        for (int it = 0; it < 60; ++it) {
-            const double mid = 0.5 * (lo + hi);
-            (sites(mid) > extractant_ ? hi : lo) = mid;
+        double lf = hi;
+        for (int it = 0; it < 100; ++it) {
+            double slope = 0.0;
+            const double value = sites(lf, slope);
+            (value > extractant_ ? hi : lo) = lf;
+            double next = lf - std::log(value / extractant_) * value / slope;
+            if (!(next > lo && next < hi)) {
+                next = 0.5 * (lo + hi);
+            }
+            const bool settled = std::abs(next - lf) <= 4e-16 * std::max(1.0, std::abs(lf));
+            lf = next;
+            if (settled || hi - lo <= 4e-16 * std::max(1.0, std::abs(lf))) {
+                break;
+            }
         }
-        extra[slot_f()] = 0.5 * (lo + hi);
+        extra[slot_f()] = lf;
         if (has_cation_) {
             extra[slot_na()] = lna;
             extra[slot_s()] = ln_k_cation_ + lna + 0.5 * extra[slot_f()] - lh;
@@ -519,6 +543,13 @@ public:
     }
     std::vector<std::string> extra_unknowns() const override { return {"ln [H+] (aqueous)"}; }
     std::vector<std::string> conserved_quantities() const override { return {"protons"}; }
+    bool ln_distribution_ratios(const StageConditions&,
+                                const Eigen::Ref<const Eigen::VectorXd>& extra,
+                                Eigen::Ref<Eigen::VectorXd> ln_d) const override
+    {
+        ln_d = ln_intercept_ - slope_ * extra[0];  // as stage_chemistry
+        return true;
+    }
 
     void stage_chemistry(const StageConditions& stage,
                          const Eigen::Ref<const Eigen::VectorXd>& ln_aq,

@@ -101,8 +101,8 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
             // The ratios alone where the model gives them (evaluate_extras computes the stage's
             // chemistry at the new profiles next).
-            if (!model_.ln_distribution_ratios(conditions_[j], xx.segment(row0 + n_, m_),
-                                               ln_d.col(j))) {
+            if (plain_reduced_ || !model_.ln_distribution_ratios(
+                                      conditions_[j], xx.segment(row0 + n_, m_), ln_d.col(j))) {
                 model_.stage_chemistry(conditions_[j], xx.segment(row0, n_),
                                        xx.segment(row0 + n_, m_), chem_[j]);
                 ln_d.col(j) = chem_[j].ln_org - xx.segment(row0, n_);
@@ -181,7 +181,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     double norm = INFINITY;
     try {
         profiles(x);
-        evaluate_extras(x, f, &jacobian, true);
+        evaluate_extras(x, f, &jacobian, !plain_reduced_);
         ++report.residual_evaluations;
         norm = extras_norm(f);
     } catch (const Error&) {
@@ -220,7 +220,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                 }
                 try {
                     profiles(trial);
-                    evaluate_extras(trial, trial_f, &jacobian, true);
+                    evaluate_extras(trial, trial_f, &jacobian, !plain_reduced_);
                     ++report.residual_evaluations;
                     trial_norm = extras_norm(trial_f);
                 } catch (const Error&) {
@@ -230,7 +230,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             if (!std::isfinite(trial_norm)) {
                 shift *= 10.0;
                 profiles(x);
-                evaluate_extras(x, f, &jacobian, true);
+                evaluate_extras(x, f, &jacobian, !plain_reduced_);
                 continue;
             }
             shift *= trial_norm / norm;
@@ -252,7 +252,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             double trial_norm = INFINITY;
             try {
                 profiles(trial);
-                evaluate_extras(trial, trial_f, &trial_jacobian, true);
+                evaluate_extras(trial, trial_f, &trial_jacobian, !plain_reduced_);
                 ++report.residual_evaluations;
                 trial_norm = extras_norm(trial_f);
             } catch (const Error&) {
@@ -293,7 +293,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         }
         step = -f;
         ++report.jacobian_evaluations;  // counts the block factorizations
-        structured_factors = upper_blocks_diagonal(jacobian);
+        structured_factors = !plain_reduced_ && upper_blocks_diagonal(jacobian);
         bool factorized = false;
         if (structured_factors) {
             factorized = structured_factorize_and_solve(jacobian, matrices.structured, step);

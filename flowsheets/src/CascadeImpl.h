@@ -311,6 +311,10 @@ public:
     //! A cascade solved on the way of continue_in_reflux (which it does not try itself).
     bool in_reflux_continuation_ = false;
 
+    //! The reduced Newton of the acidity models with the general block LU, the element rows
+    //! evaluated in full and ln D from the stage chemistry (its form before the structured
+    //! factorization): a fallback when the structured one does not converge.
+    bool plain_reduced_ = false;
     int m_ = 0;                           //!< extra unknowns per stage
     bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)
     double base_excess_mol_per_h_ = 0.0;  //!< saponified base beyond acids + 3 H+ per RE

@@ -322,40 +322,24 @@ public:
             std::log(std::max(free_h(aqueous_content[0], stage.sulfate_mol_per_L), 1e-6));
         extra[slot_h()] = lh;
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
-        // Free dimer from the site balance, the rest held: monotone in ln f. Newton on
-        // ln sites (a log-sum-exp of ln f, nearly linear: a few steps from the bracket's top),
-        // bisection where a step leaves the bracket.
-        const auto sites = [&](double lf, double& slope) {
+        // Free dimer from the site balance, the rest held: monotone in ln f, bisection.
+        const auto sites = [&](double lf) {
             double total = 0.0;
-            slope = 0.0;
             for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
                 // Charge equivalents bound, over 3 (the rare-earth form when all z = 3).
                 const double q =
                     std::exp(std::min(ln_kex_[i] + ln_aq[i] + charge_[i] * (lf - lh), 700.0));
                 total += charge_[i] / 3.0 * q;
-                slope += charge_[i] * charge_[i] / 3.0 * q;
             }
             const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
-            slope = 2.0 * std::exp(lf) + 6.0 * slope + 0.5 * s;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
         };
         double lo = std::log(extractant_) - 80.0, hi = std::log(extractant_ / 2.0);
-        double lf = hi;
-        for (int it = 0; it < 100; ++it) {
-            double slope = 0.0;
-            const double value = sites(lf, slope);
-            (value > extractant_ ? hi : lo) = lf;
-            double next = lf - std::log(value / extractant_) * value / slope;
-            if (!(next > lo && next < hi)) {
-                next = 0.5 * (lo + hi);
-            }
-            const bool settled = std::abs(next - lf) <= 4e-16 * std::max(1.0, std::abs(lf));
-            lf = next;
-            if (settled || hi - lo <= 4e-16 * std::max(1.0, std::abs(lf))) {
-                break;
-            }
+        for (int it = 0; it < 60; ++it) {
+            const double mid = 0.5 * (lo + hi);
+            (sites(mid) > extractant_ ? hi : lo) = mid;
         }
-        extra[slot_f()] = lf;
+        extra[slot_f()] = 0.5 * (lo + hi);
         if (has_cation_) {
             extra[slot_na()] = lna;
             extra[slot_s()] = ln_k_cation_ + lna + 0.5 * extra[slot_f()] - lh;

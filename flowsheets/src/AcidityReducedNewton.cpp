@@ -18,8 +18,59 @@ namespace {
 // not pin its matrices to the thread.
 struct NewtonMatrices {
     solver::BlockTridiagonalMatrix jacobian, trial, factored;
+    //! The factors when every block above the diagonal is diagonal (see structured_step).
+    solver::DiagonalUpperBlockTridiagonal structured;
     bool in_use = false;  // a nested solve on the same thread takes its own
 };
+
+//! True when every block above the diagonal of `a` is diagonal. It is for the mass-action
+//! and ph-correlation models: the rows of stage j see stage j+1 only through the aqueous
+//! that flows down from it, each element through its own ln c and each conserved quantity
+//! through the one extra that sets its aqueous content (ln [H+], ln [Na+]).
+bool upper_blocks_diagonal(const solver::BlockTridiagonalMatrix& a)
+{
+    const int m = a.block_size();
+    for (int k = 0; k + 1 < a.num_blocks(); ++k) {
+        const Eigen::MatrixXd& u = a.upper[k];
+        for (int c = 0; c < m; ++c) {
+            for (int r = 0; r < m; ++r) {
+                if (r != c && u(r, c) != 0.0) {
+                    return false;
+                }
+            }
+        }
+    }
+    return true;
+}
+
+//! Factorizes `a` into `factors` (the block LU for a diagonal-upper matrix: one block
+//! product and one Gauss-Jordan inversion of padded blocks per stage, with the solver's
+//! vector kernels, where the general block LU needs a product, an LU and a solve with m
+//! right-hand sides of Eigen's dynamic-size blocks) and solves a x = b in place. `a` is not
+//! changed. False where a pivot block is singular or the solution is not finite.
+bool structured_factorize_and_solve(const solver::BlockTridiagonalMatrix& a,
+                                    solver::DiagonalUpperBlockTridiagonal& factors,
+                                    Eigen::VectorXd& b)
+{
+    const int n = a.num_blocks(), m = a.block_size();
+    if (factors.num_blocks() != n || factors.block_size() != m) {
+        factors.resize(n, m);
+    }
+    for (int k = 0; k < n; ++k) {
+        factors.diag(k) = a.diag[k];
+        if (k > 0) {
+            factors.lower(k) = a.lower[k];
+        }
+        if (k + 1 < n) {
+            factors.upper[k] = a.upper[k].diagonal();
+        }
+    }
+    if (!factors.factorize()) {
+        return false;
+    }
+    factors.solve(b);
+    return b.allFinite();
+}
 constexpr std::size_t kCachedDoubles = std::size_t{2} << 20;
 
 }  // namespace
@@ -48,9 +99,14 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     const auto profiles = [&](Eigen::VectorXd& xx) {
         for (int j = 0; j < stages; ++j) {
             const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
-            model_.stage_chemistry(conditions_[j], xx.segment(row0, n_), xx.segment(row0 + n_, m_),
-                                   chem_[j]);
-            ln_d.col(j) = chem_[j].ln_org - xx.segment(row0, n_);
+            // The ratios alone where the model gives them (evaluate_extras computes the stage's
+            // chemistry at the new profiles next).
+            if (plain_reduced_ || !model_.ln_distribution_ratios(
+                                      conditions_[j], xx.segment(row0 + n_, m_), ln_d.col(j))) {
+                model_.stage_chemistry(conditions_[j], xx.segment(row0, n_),
+                                       xx.segment(row0 + n_, m_), chem_[j]);
+                ln_d.col(j) = chem_[j].ln_org - xx.segment(row0, n_);
+            }
         }
         solve_linear_profiles(ln_d, xx);
         for (std::size_t s = 0; s < distributed.size(); ++s) {
@@ -120,10 +176,12 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     // The w-norm of the last step taken whole, and whether `factored` may give the next one.
     double last_full_step = INFINITY;
     bool chord_ready = false;
+    // Whether the last factors are in matrices.structured (else in `factored`).
+    bool structured_factors = false;
     double norm = INFINITY;
     try {
         profiles(x);
-        evaluate(x, f, &jacobian);
+        evaluate_extras(x, f, &jacobian, !plain_reduced_);
         ++report.residual_evaluations;
         norm = extras_norm(f);
     } catch (const Error&) {
@@ -162,7 +220,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                 }
                 try {
                     profiles(trial);
-                    evaluate(trial, trial_f, &jacobian);
+                    evaluate_extras(trial, trial_f, &jacobian, !plain_reduced_);
                     ++report.residual_evaluations;
                     trial_norm = extras_norm(trial_f);
                 } catch (const Error&) {
@@ -172,7 +230,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             if (!std::isfinite(trial_norm)) {
                 shift *= 10.0;
                 profiles(x);
-                evaluate(x, f, &jacobian);
+                evaluate_extras(x, f, &jacobian, !plain_reduced_);
                 continue;
             }
             shift *= trial_norm / norm;
@@ -194,7 +252,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             double trial_norm = INFINITY;
             try {
                 profiles(trial);
-                evaluate(trial, trial_f, &trial_jacobian);
+                evaluate_extras(trial, trial_f, &trial_jacobian, !plain_reduced_);
                 ++report.residual_evaluations;
                 trial_norm = extras_norm(trial_f);
             } catch (const Error&) {
@@ -217,7 +275,11 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         if (chord_ready) {
             chord_ready = false;
             chord = -f;
-            factored.solve_factored(chord);
+            if (structured_factors) {
+                matrices.structured.solve(chord);
+            } else {
+                factored.solve_factored(chord);
+            }
             const double chord_size = chord.allFinite() ? w_norm(chord) : INFINITY;
             if (chord_size <= 0.1 * last_full_step) {
                 const double trial_norm = try_step(1.0, chord);
@@ -230,9 +292,16 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             }
         }
         step = -f;
-        std::swap(factored, jacobian);
         ++report.jacobian_evaluations;  // counts the block factorizations
-        if (!factored.factorize_and_solve(step)) {
+        structured_factors = !plain_reduced_ && upper_blocks_diagonal(jacobian);
+        bool factorized = false;
+        if (structured_factors) {
+            factorized = structured_factorize_and_solve(jacobian, matrices.structured, step);
+        } else {
+            std::swap(factored, jacobian);
+            factorized = factored.factorize_and_solve(step);
+        }
+        if (!factorized) {
             report.message = "the Jacobian is singular";
             break;
         }

@@ -206,8 +206,15 @@ public:
     // Models with extra species per stage (EquilibriumModel::extra_unknowns): unknowns per
     // stage (u (n), w (m)); rows: n element balances, k conserved-quantity balances, m - k
     // local equations of the model.
+    //! With `balanced`, x holds every element's balances exactly (the reduced Newton's
+    //! linear profiles): the element rows' residuals are left 0 and their Jacobian weights
+    //! are taken from the outflow alone (inflow = outflow), on whole stages at a time.
     void evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
-                         solver::BlockTridiagonalMatrix* jacobian);
+                         solver::BlockTridiagonalMatrix* jacobian, bool balanced = false);
+    //! The element rows of stage j's Jacobian blocks where the balances hold (see
+    //! evaluate_extras).
+    void balanced_element_rows(int j, const Eigen::VectorXd& x,
+                               solver::BlockTridiagonalMatrix& jacobian);
     //! Start: flat aqueous RE, extras from the aqueous march of the conserved quantities,
     //! then `sweeps` rounds of (linear RE profiles at fixed D, march, local completion).
     void initial_guess_extras(Eigen::VectorXd& x, int sweeps);
@@ -323,6 +330,10 @@ public:
     //! A cascade solved on the way of continue_in_reflux (which it does not try itself).
     bool in_reflux_continuation_ = false;
 
+    //! The reduced Newton of the acidity models with the general block LU, the element rows
+    //! evaluated in full and ln D from the stage chemistry (its form before the structured
+    //! factorization): a fallback when the structured one does not converge.
+    bool plain_reduced_ = false;
     int m_ = 0;                           //!< extra unknowns per stage
     bool reducible_extras_ = false;       //!< ln q - ln c independent of ln c (checked)
     double base_excess_mol_per_h_ = 0.0;  //!< saponified base beyond acids + 3 H+ per RE
@@ -335,6 +346,9 @@ public:
 
     // Per-evaluation scratch.
     std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;
+    //! balanced_element_rows' per-element arrays: ln outflow, outflow weights, inflow weights.
+    Eigen::ArrayXd ln_out_, weight_aqueous_, weight_organic_, weight_in_, scratch_;
+    Eigen::Array<bool, Eigen::Dynamic, 1> aqueous_larger_;
     std::vector<Eigen::MatrixXd> jac_q_star_;
 };
 

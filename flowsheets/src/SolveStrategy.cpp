@@ -307,7 +307,8 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
                                                  solver::SolverReport& total)
 {
     // Each attempt from the same start (attempt numbers: 0 continuation in ln c, 1 Newton in
-    // c, 2 Newton in ln c, 3 continuation in c, 4 reduced Newton, 5 reduced continuation).
+    // c, 2 Newton in ln c, 3 continuation in c, 4 reduced Newton, 5 reduced continuation, 6
+    // and 7 the same two with plain_reduced_).
     const Eigen::VectorXd start = x;
     solver::NewtonOptions first = options;
     first.max_iterations = std::min(options.max_iterations, 40);
@@ -315,17 +316,26 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
     // Newton with the compositions eliminated; the same as pseudo-transient continuation;
     // then on the full system: continuation in ln c, Newton in ln c, Newton in c,
     // continuation in c.
-    const std::vector<int> order = {4, 5, 0, 2, 1, 3};
+    // Attempts 6 and 7 are 4 and 5 again with the general block LU and the full evaluation
+    // of the element rows (plain_reduced_): the structured ones follow another path through
+    // rounding, and a case at the edge of convergence (one of the 250 random mass-action
+    // cases) converged only on the plain one.
+    const std::vector<int> order = {4, 5, 6, 7, 0, 2, 1, 3};
     for (const int attempt : order) {
         x = start;
         linear_form_ = attempt == 1 || attempt == 3;
-        if ((attempt == 4 || attempt == 5) && !reducible_extras_) {
+        if (attempt >= 4 && attempt <= 7 && !reducible_extras_) {
             continue;
         }
+        struct Plain {
+            bool& flag;
+            ~Plain() { flag = false; }
+        } const plain{plain_reduced_};
+        plain_reduced_ = attempt == 6 || attempt == 7;
         try {
-            if (attempt == 4) {
+            if (attempt == 4 || attempt == 6) {
                 report = solve_reduced_extras(x, first);
-            } else if (attempt == 5) {
+            } else if (attempt == 5 || attempt == 7) {
                 solver::NewtonOptions patient = options;
                 patient.max_iterations = std::min(options.max_iterations, 150);
                 report = solve_reduced_extras(x, patient, 0.1);
@@ -353,7 +363,9 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
                                       "Newton in ln c",
                                       "continuation in c",
                                       "reduced Newton (acidity model)",
-                                      "reduced continuation (acidity model)"};
+                                      "reduced continuation (acidity model)",
+                                      "reduced Newton (acidity model, general block LU)",
+                                      "reduced continuation (acidity model, general block LU)"};
         say(std::string(names[attempt]) + (report.converged ? " converged" : " stopped") +
             " after " + std::to_string(report.iterations) +
             " iterations: max |F| = " + fmt(report.residual_norm, 3) +

@@ -147,8 +147,57 @@ void Cascade::Impl::apply_linear_form(Eigen::VectorXd& residual,
         }
     }
 }
+void Cascade::Impl::balanced_element_rows(int j, const Eigen::VectorXd& x,
+                                          solver::BlockTridiagonalMatrix& jacobian)
+{
+    // Each row is ln(inflow) - ln(outflow); with inflow = outflow every term's weight is the
+    // term over the outflow, the same as over the inflow that evaluate_extras divides by
+    // (to the rounding of the balance). Outflow: ln(Qa c + Qo q), two terms, one exp and one
+    // log per element; inflows: one exp each. Whole stages on Eigen arrays (vectorized exp
+    // and log; ln(1 + e) for log1p, which Eigen does not vectorize, exact to ~1e-16 in ln).
+    const int stages = solved_stages_;
+    const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
+    const auto u = x.segment(row0, n_).array();
+    // e^t in place, 0 below e^-708 (subnormal, slow in exp and in the arithmetic after), as
+    // LogSum. The exp on the whole array first (Eigen vectorizes it; inside a select it
+    // does not), the zeros after.
+    const auto clamped_exp = [this](Eigen::ArrayXd& t) {
+        weight_in_ = t.max(-708.0).exp();
+        for (Eigen::Index i = 0; i < t.size(); ++i) {
+            t[i] = t[i] < -708.0 ? 0.0 : weight_in_[i];
+        }
+    };
+    weight_aqueous_ = ln_qa_out_[j] + u;                 // ln of the aqueous outflow
+    weight_organic_ = ln_qo_out_[j] + ln_q_[j].array();  // ln of the organic outflow
+    aqueous_larger_ = weight_aqueous_ >= weight_organic_;
+    ln_out_ = weight_aqueous_.max(weight_organic_);
+    scratch_ = weight_aqueous_.min(weight_organic_) - ln_out_;
+    clamped_exp(scratch_);                // the smaller term over the larger, in [0, 1]
+    weight_in_ = 1.0 / (1.0 + scratch_);  // the larger over the sum
+    weight_aqueous_ = aqueous_larger_.select(weight_in_, scratch_ * weight_in_);
+    weight_organic_ = aqueous_larger_.select(scratch_ * weight_in_, weight_in_);
+    ln_out_ += (1.0 + scratch_).log();
+    // Column by column (the blocks are column-major): the rows scaled by their weights.
+    // The element rows are written whole here (evaluate_extras zeroes only the others).
+    auto& diag = jacobian.diag[j];
+    diag.topRows(n_).noalias() = -(weight_organic_.matrix().asDiagonal() * chem_[j].d_ln_org);
+    diag.diagonal().head(n_) -= weight_aqueous_.matrix();
+    if (j + 1 < stages && qa_down_[j + 1] > 0.0) {
+        scratch_ = ln_qa_down_[j + 1] + x.segment(row0 + block_, n_).array() - ln_out_;
+        clamped_exp(scratch_);
+        jacobian.upper[j].diagonal().head(n_) += scratch_.matrix();
+    }
+    if (j > 0 && qo_up_[j - 1] > 0.0) {
+        scratch_ = ln_qo_up_[j - 1] + ln_q_[j - 1].array() - ln_out_;
+        clamped_exp(scratch_);
+        jacobian.lower[j].topRows(n_).noalias() =
+            scratch_.matrix().asDiagonal() * chem_[j - 1].d_ln_org;
+    } else if (j > 0) {
+        jacobian.lower[j].topRows(n_).setZero();
+    }
+}
 void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
-                                    solver::BlockTridiagonalMatrix* jacobian)
+                                    solver::BlockTridiagonalMatrix* jacobian, bool balanced)
 {
     const int stages = solved_stages_;
     for (int j = 0; j < stages; ++j) {
@@ -158,7 +207,18 @@ void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& r
         ln_q_[j] = chem_[j].ln_org;
     }
     residual.resize(static_cast<Eigen::Index>(stages) * block_);
-    if (jacobian) {
+    if (jacobian && balanced) {
+        // balanced_element_rows writes the element rows of diag and lower whole.
+        for (int j = 0; j < stages; ++j) {
+            jacobian->diag[j].bottomRows(m_).setZero();
+            if (j > 0) {
+                jacobian->lower[j].bottomRows(m_).setZero();
+            }
+            if (j + 1 < stages) {
+                jacobian->upper[j].setZero();
+            }
+        }
+    } else if (jacobian) {
         jacobian->set_zero();
     }
     std::array<double, 4> w{};
@@ -167,7 +227,13 @@ void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& r
         const bool from_above = j + 1 < stages && qa_down_[j + 1] > 0.0;
         const bool from_below = j > 0 && qo_up_[j - 1] > 0.0;
         // Element balances, as in evaluate(), with ln q depending on (u, w) of the stage.
-        for (int i = 0; i < n_; ++i) {
+        if (balanced) {
+            residual.segment(row0, n_).setZero();
+            if (jacobian) {
+                balanced_element_rows(j, x, *jacobian);
+            }
+        }
+        for (int i = 0; i < n_ && !balanced; ++i) {
             std::array<double, 4> w_out{};
             int k_above = -1, k_below = -1;
             residual[row0 + i] = element_balance(j, i, x, w_out, w, k_above, k_below);

@@ -209,6 +209,14 @@ public:
         }
     }
 
+    bool ln_distribution_ratios(const StageConditions&,
+                                const Eigen::Ref<const Eigen::VectorXd>& extra,
+                                Eigen::Ref<Eigen::VectorXd> ln_d) const override
+    {
+        ln_d = ln_kex_ + charge_ * (extra[slot_f()] - extra[slot_h()]);  // as stage_exchange
+        return true;
+    }
+
     //! The cation exchange of a stage (chloride form of the aqueous protons), for ions of any
     //! charge z_i (3 for the rare earths): M^z+ + z (HA)2 = M(A.HA)z + z H+; organic protons
     //! -sum z q - NaA, sites 2 (HA)2 + 2 sum z q + NaA = C_HA.
@@ -519,6 +527,13 @@ public:
     }
     std::vector<std::string> extra_unknowns() const override { return {"ln [H+] (aqueous)"}; }
     std::vector<std::string> conserved_quantities() const override { return {"protons"}; }
+    bool ln_distribution_ratios(const StageConditions&,
+                                const Eigen::Ref<const Eigen::VectorXd>& extra,
+                                Eigen::Ref<Eigen::VectorXd> ln_d) const override
+    {
+        ln_d = ln_intercept_ - slope_ * extra[0];  // as stage_chemistry
+        return true;
+    }
 
     void stage_chemistry(const StageConditions& stage,
                          const Eigen::Ref<const Eigen::VectorXd>& ln_aq,

@@ -99,6 +99,16 @@ public:
                                  StageChemistry& /*out*/) const
     {
     }
+    //! ln D = ln q - ln c of every component at a stage from its extras alone, for a model
+    //! whose distribution ratios do not depend on ln c (what the cascade's reduced Newton
+    //! needs before it solves the element profiles); false where the model does not give
+    //! them this way (the cascade then takes ln_org - ln_aq from stage_chemistry).
+    virtual bool ln_distribution_ratios(const StageConditions& /*stage*/,
+                                        const Eigen::Ref<const Eigen::VectorXd>& /*extra*/,
+                                        Eigen::Ref<Eigen::VectorXd> /*ln_d*/) const
+    {
+        return false;
+    }
     //! The conserved quantities carried by an entering stream, mol/L of that stream.
     virtual Eigen::VectorXd stream_content(const StreamChemistry& /*stream*/) const { return {}; }
     //! A starting value of the extras of a stage, from its aqueous ln c and a rough estimate

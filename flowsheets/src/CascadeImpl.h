@@ -9,6 +9,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <sstream>
@@ -110,6 +111,16 @@ private:
     double& scale_;
     double saved_;
 };
+
+//! Near the sharp split: the best point along the front direction v (unit) from `from`,
+//! G(t) ~ c + b t + h t^2/2 fitted through the closures at t = -scale, 0, scale and |G(t)|^2
+//! minimized on a grid; the best evaluated point is kept (docs/model.md, "The sharp split").
+//! `closure(sigma, g)` returns max |G| at sigma (it may throw Error: that point counts as
+//! infinitely bad). Returns the point's max |G|; trial_sigma and trial_g hold it.
+double best_along_front(
+    const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& closure,
+    const Eigen::VectorXd& from, const Eigen::VectorXd& v, double scale,
+    Eigen::VectorXd& trial_sigma, Eigen::VectorXd& trial_g);
 
 }  // namespace cascade_detail
 

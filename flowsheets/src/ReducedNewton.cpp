@@ -369,8 +369,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
         return out;
     };
-    // The step without its v component, then the best point along v: G(t) ~ c + b t + h t^2/2
-    // from three evaluations, |G(t)|^2 minimized on a grid; the best evaluated point is kept.
+    // The step without its v component, then the best point along v (best_along_front).
     // Returns its max |G| (trial_sigma, trial_g and x hold it).
     const auto singular_step = [&](Eigen::VectorXd& d) {
         Eigen::VectorXd v = Eigen::VectorXd::Zero(stages);
@@ -381,46 +380,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             return static_cast<double>(INFINITY);
         }
         d -= v.dot(d) * v;
-        const double scale = std::max(std::sqrt(norm), 1e-6);
-        std::array<Eigen::VectorXd, 3> at;
-        std::array<double, 3> norms{};
-        for (int k = 0; k < 3; ++k) {
-            at[k].resize(stages);
-            try {
-                norms[k] = profiles_and_closure(sigma + d + (k - 1) * scale * v, at[k]);
-            } catch (const Error&) {
-                norms[k] = INFINITY;
-            }
-        }
-        double best_t = 0.0;
-        if (std::isfinite(norms[0] + norms[1] + norms[2])) {
-            const Eigen::VectorXd b = (at[2] - at[0]) / (2.0 * scale);
-            const Eigen::VectorXd h = (at[2] - 2.0 * at[1] + at[0]) / (scale * scale);
-            double best_model = at[1].squaredNorm();
-            for (int k = -400; k <= 400; ++k) {
-                const double t = 0.01 * k * scale;
-                const double model = (at[1] + t * b + 0.5 * t * t * h).squaredNorm();
-                if (model < best_model) {
-                    best_model = model;
-                    best_t = t;
-                }
-            }
-        }
-        double best_norm = INFINITY;
-        if (best_t != 0.0) {
-            trial_sigma = sigma + d + best_t * v;
-            try {
-                best_norm = profiles_and_closure(trial_sigma, trial_g);
-            } catch (const Error&) {
-            }
-        }
-        const int best_sample =
-            static_cast<int>(std::min_element(norms.begin(), norms.end()) - norms.begin());
-        if (!(best_norm <= norms[best_sample]) && std::isfinite(norms[best_sample])) {
-            trial_sigma = sigma + d + (best_sample - 1) * scale * v;
-            best_norm = profiles_and_closure(trial_sigma, trial_g);
-        }
-        return best_norm;
+        return best_along_front(profiles_and_closure, sigma + d, v, std::max(std::sqrt(norm), 1e-6),
+                                trial_sigma, trial_g);
     };
     const char* what = holdup ? "pseudo-transient step (reduced)" : "reduced Newton";
     while (!(norm <= options.tolerance)) {

@@ -1,8 +1,9 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // The saturated model's fallbacks when the reduced Newton fails from the theory's start
-// (docs/model.md): continuation in the separation factors, the cascade's own dynamics, and
-// the polish of a full-system solution.
+// (docs/model.md): continuation in the separation factors, the cascade's own dynamics, the
+// polish of a full-system solution, and the search along the front direction near the sharp
+// split.
 #include "CascadeImpl.h"
 
 namespace reesx {
@@ -309,6 +310,52 @@ solver::SolverReport Cascade::Impl::polish_reduced(Eigen::VectorXd& x,
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return report;
+}
+
+double cascade_detail::best_along_front(
+    const std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>& closure,
+    const Eigen::VectorXd& from, const Eigen::VectorXd& v, double scale,
+    Eigen::VectorXd& trial_sigma, Eigen::VectorXd& trial_g)
+{
+    const auto max_closure = [&](const Eigen::VectorXd& sigma, Eigen::VectorXd& g) {
+        try {
+            return closure(sigma, g);
+        } catch (const Error&) {
+            return static_cast<double>(INFINITY);
+        }
+    };
+    std::array<Eigen::VectorXd, 3> at;
+    std::array<double, 3> norms{};
+    for (int k = 0; k < 3; ++k) {
+        at[k].resize(from.size());
+        norms[k] = max_closure(from + (k - 1) * scale * v, at[k]);
+    }
+    double best_t = 0.0;
+    if (std::isfinite(norms[0] + norms[1] + norms[2])) {
+        const Eigen::VectorXd b = (at[2] - at[0]) / (2.0 * scale);
+        const Eigen::VectorXd h = (at[2] - 2.0 * at[1] + at[0]) / (scale * scale);
+        double best_model = at[1].squaredNorm();
+        for (int k = -400; k <= 400; ++k) {
+            const double t = 0.01 * k * scale;
+            const double model = (at[1] + t * b + 0.5 * t * t * h).squaredNorm();
+            if (model < best_model) {
+                best_model = model;
+                best_t = t;
+            }
+        }
+    }
+    double best_norm = INFINITY;
+    if (best_t != 0.0) {
+        trial_sigma = from + best_t * v;
+        best_norm = max_closure(trial_sigma, trial_g);
+    }
+    const int best_sample =
+        static_cast<int>(std::min_element(norms.begin(), norms.end()) - norms.begin());
+    if (!(best_norm <= norms[best_sample]) && std::isfinite(norms[best_sample])) {
+        trial_sigma = from + (best_sample - 1) * scale * v;
+        best_norm = closure(trial_sigma, trial_g);
+    }
+    return best_norm;
 }
 
 }  // namespace reesx

@@ -12,26 +12,29 @@ namespace {
 //! Golden-section steps over the extractant range: its width × 0.618^8, about 1 % of it.
 constexpr int extractant_steps = 8;
 
+//! spec with the scrub and strip acid, saponification and extractant concentration of
+//! `from` (an ExtractionChoice or a PricedDesign).
+template <class Solutions>
+DesignSpec with_four_solutions(const DesignSpec& spec, const Solutions& from)
+{
+    DesignSpec d = spec;
+    d.scrub_acid_mol_per_L = from.scrub_acid_mol_per_L;
+    d.saponification = from.saponification;
+    d.strip_acid_mol_per_L = from.strip_acid_mol_per_L;
+    d.extractant_mol_per_L = from.extractant_mol_per_L;
+    return d;
+}
+
 }  // namespace
 
 DesignSpec with_choice(const DesignSpec& spec, const ExtractionChoice& choice)
 {
-    DesignSpec d = spec;
-    d.scrub_acid_mol_per_L = choice.scrub_acid_mol_per_L;
-    d.saponification = choice.saponification;
-    d.strip_acid_mol_per_L = choice.strip_acid_mol_per_L;
-    d.extractant_mol_per_L = choice.extractant_mol_per_L;
-    return d;
+    return with_four_solutions(spec, choice);
 }
 
 DesignSpec with_solutions(const DesignSpec& spec, const PricedDesign& design)
 {
-    DesignSpec d = spec;
-    d.scrub_acid_mol_per_L = design.scrub_acid_mol_per_L;
-    d.saponification = design.saponification;
-    d.strip_acid_mol_per_L = design.strip_acid_mol_per_L;
-    d.extractant_mol_per_L = design.extractant_mol_per_L;
-    return d;
+    return with_four_solutions(spec, design);
 }
 
 ExtractionChoice choose_extraction_side(const DesignSpec& spec, const CostSetup& setup,

@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "../flowsheets/CaseBuilder.h"
+#include "PricedCase.h"
 #include "reesx/costs/Report.h"
 
 namespace {
@@ -86,21 +86,8 @@ cost:
   hcl-embodied-energy: 1000
 )";
 
-struct Priced {
-    CaseSpec spec;
-    CascadeResult result;
-    std::unique_ptr<CostModel> model;
-};
-
-Priced price(const std::string& yaml)
-{
-    Priced p{test::case_from_yaml(yaml), {}, nullptr};
-    Cascade cascade(p.spec);
-    p.result = cascade.solve();
-    p.model =
-        std::make_unique<CostModel>(parse_cost_setup(p.spec), plant_streams(p.spec, p.result));
-    return p;
-}
+using test::price;
+using test::Priced;
 
 constexpr double cent = 0.005;  // "to the cent": |difference| below half a cent
 

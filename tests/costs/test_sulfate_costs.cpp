@@ -5,11 +5,9 @@
 // simulated balances.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
-#include "../flowsheets/CaseBuilder.h"
+#include "PricedCase.h"
 #include "reesx/costs/Report.h"
 
 namespace {
@@ -19,27 +17,11 @@ using namespace reesx::costs;
 
 std::string sulfate_example()
 {
-    std::ifstream in(std::string(REESX_SOURCE_DIR) + "/examples/sulfate-d2ehpa-impurities.yaml");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return test::example_text("sulfate-d2ehpa-impurities.yaml");
 }
 
-struct Priced {
-    CaseSpec spec;
-    CascadeResult result;
-    std::unique_ptr<CostModel> model;
-};
-
-Priced price(const std::string& yaml)
-{
-    Priced p{test::case_from_yaml(yaml), {}, nullptr};
-    Cascade cascade(p.spec);
-    p.result = cascade.solve();
-    p.model =
-        std::make_unique<CostModel>(parse_cost_setup(p.spec), plant_streams(p.spec, p.result));
-    return p;
-}
+using test::price;
+using test::Priced;
 
 TEST(SulfateCosts, acidIsPricedAsSulfuricAcid)
 {

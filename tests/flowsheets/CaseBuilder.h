@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -15,6 +16,15 @@ namespace reesx::test {
 inline CaseSpec case_from_yaml(const std::string& yaml)
 {
     return parse_case(InputNode::load_string(yaml, "test.yaml"));
+}
+
+//! The text of a file in examples/ (the tests' own copy of what users run).
+inline std::string example_text(const std::string& file)
+{
+    std::ifstream in(std::string(REESX_SOURCE_DIR) + "/examples/" + file);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
 }
 
 inline CascadeResult solve_yaml(const std::string& yaml)

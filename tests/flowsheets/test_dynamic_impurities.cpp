@@ -5,9 +5,6 @@
 // at `reesx run`'s steady state stays there, and a start-up from the feed reaches it.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "DynamicRun.h"
 
 namespace reesx {
@@ -15,10 +12,7 @@ namespace {
 
 std::string sulfate_example(const std::string& dynamic)
 {
-    std::ifstream in(std::string(REESX_SOURCE_DIR) + "/examples/sulfate-d2ehpa-impurities.yaml");
-    std::stringstream text;
-    text << in.rdbuf() << dynamic;
-    return text.str();
+    return test::example_text("sulfate-d2ehpa-impurities.yaml") + dynamic;
 }
 
 const ProductResult& steady_product(const DynamicResult& r, const std::string& name)

@@ -11,13 +11,13 @@ using namespace cascade_detail;
 
 namespace {
 
-// The reduced Newton's three block-tridiagonal matrices, kept per thread between solves of
-// the same size: allocating and first touching 9 N blocks per solve was about 14 % of a cold
-// 100-stage mass-action solve (perf, docs/performance.md). Systems above kCachedDoubles
-// (16 MiB for the three) are allocated per solve, so that a 5,000-stage cascade does
+// The reduced Newton's two block-tridiagonal matrices, kept per thread between solves of
+// the same size: allocating and first touching their blocks per solve was about 14 % of a
+// cold 100-stage mass-action solve (perf, docs/performance.md). Systems above kCachedDoubles
+// (16 MiB for the two) are allocated per solve, so that a 5,000-stage cascade does
 // not pin its matrices to the thread.
 struct NewtonMatrices {
-    solver::BlockTridiagonalMatrix jacobian, trial, factored;
+    solver::BlockTridiagonalMatrix jacobian, factored;
     //! The factors when every block above the diagonal is diagonal (see structured_step).
     solver::DiagonalUpperBlockTridiagonal structured;
     bool in_use = false;  // a nested solve on the same thread takes its own
@@ -152,11 +152,11 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         }
         return norm;
     };
-    // `factored` holds the factors of the last Jacobian factorized; the three matrices trade
+    // `factored` holds the factors of the last Jacobian factorized; the two matrices trade
     // places by swaps (no copies of the blocks).
     thread_local NewtonMatrices cached;
     NewtonMatrices own;
-    const std::size_t doubles = std::size_t{9} * static_cast<std::size_t>(stages) *
+    const std::size_t doubles = std::size_t{6} * static_cast<std::size_t>(stages) *
                                 static_cast<std::size_t>(block_) * static_cast<std::size_t>(block_);
     NewtonMatrices& matrices = !cached.in_use && doubles <= kCachedDoubles ? cached : own;
     const struct Release {
@@ -164,13 +164,12 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         ~Release() { flag = false; }
     } release{matrices.in_use};
     matrices.in_use = true;
-    for (auto* matrix : {&matrices.jacobian, &matrices.trial, &matrices.factored}) {
+    for (auto* matrix : {&matrices.jacobian, &matrices.factored}) {
         if (matrix->num_blocks() != stages || matrix->block_size() != block_) {
             *matrix = solver::BlockTridiagonalMatrix(stages, block_);
         }
     }
     solver::BlockTridiagonalMatrix& jacobian = matrices.jacobian;
-    solver::BlockTridiagonalMatrix& trial_jacobian = matrices.trial;
     solver::BlockTridiagonalMatrix& factored = matrices.factored;
     Eigen::VectorXd f, step, trial, trial_f, chord;
     // The w-norm of the last step taken whole, and whether `factored` may give the next one.
@@ -187,7 +186,23 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     } catch (const Error&) {
     } catch (const std::domain_error&) {
     }
+    // Whether `jacobian` is the Jacobian at x: trial points are evaluated without one (most
+    // are rejected by the line search or followed by a chord step), and the Jacobian of the
+    // point accepted is assembled only when a Newton step needs it.
+    bool jacobian_at_x = std::isfinite(norm);
     double lambda = 1.0;
+    // One line per iteration for --verbose: the residual, where it is largest, and how the
+    // step was taken (its size: max change of an iterated unknown).
+    const auto tell = [&](const char* how, double step_size) {
+        if (options.monitor) {
+            Eigen::Index worst = 0;
+            f.cwiseAbs().maxCoeff(&worst);
+            options.monitor("reduced Newton (acidity model) iteration " +
+                            std::to_string(report.iterations) + ": max |F| = " + fmt(norm, 3) +
+                            " at " + variable_name(static_cast<int>(worst)) + ", " + how + " " +
+                            fmt(step_size, 3));
+        }
+    };
     while (!(norm <= options.tolerance)) {
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
             report.message =
@@ -252,7 +267,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             double trial_norm = INFINITY;
             try {
                 profiles(trial);
-                evaluate_extras(trial, trial_f, &trial_jacobian, !plain_reduced_);
+                evaluate_extras(trial, trial_f, nullptr, !plain_reduced_);
                 ++report.residual_evaluations;
                 trial_norm = extras_norm(trial_f);
             } catch (const Error&) {
@@ -264,7 +279,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             x.swap(trial);
             norm = trial_norm;
             f.swap(trial_f);
-            std::swap(jacobian, trial_jacobian);
+            jacobian_at_x = false;
         };
         // Chord step (Deuflhard's simplified Newton correction): after a whole step, the
         // correction with the old factors is the next step when it is below 0.1 of that
@@ -287,9 +302,16 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                     accept(trial_norm);
                     last_full_step = chord_size;
                     chord_ready = true;
+                    tell("chord step", chord_size);
                     continue;
                 }
             }
+        }
+        if (!jacobian_at_x) {
+            // The same residual again (the evaluation is deterministic), with its Jacobian.
+            evaluate_extras(x, f, &jacobian, !plain_reduced_);
+            extras_norm(f);
+            jacobian_at_x = true;
         }
         step = -f;
         ++report.jacobian_evaluations;  // counts the block factorizations
@@ -299,6 +321,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             factorized = structured_factorize_and_solve(jacobian, matrices.structured, step);
         } else {
             std::swap(factored, jacobian);
+            jacobian_at_x = false;
             factorized = factored.factorize_and_solve(step);
         }
         if (!factorized) {
@@ -319,6 +342,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                     last_full_step = full;
                     chord_ready = true;
                 }
+                tell(back == 0 ? "Newton step" : "damped Newton step", lambda * limit * full);
                 break;
             }
         }

@@ -520,3 +520,42 @@ strip: {flow: 100 L/h, acid: 5.0 mol/L}
     }
     EXPECT_TRUE(again.profiles == first.profiles);
 }
+
+// `reesx run --verbose` follows the acidity models' reduced Newton: one line per iteration,
+// each with a finite max |F| and the unknown where it is largest, the last one within the
+// tolerance; a solve without a listener gives the same numbers.
+TEST(MassAction, verboseLinesFollowTheReducedNewtonIterations)
+{
+    const CaseSpec spec = test::case_from_yaml(full_cascade());
+    Cascade quiet(spec);
+    const CascadeResult plain = quiet.solve();
+    Cascade cascade(spec);
+    std::vector<std::string> lines;
+    cascade.set_progress([&](const std::string& line) {
+        if (line.rfind("reduced Newton (acidity model) iteration ", 0) == 0) {
+            lines.push_back(line);
+        }
+    });
+    const CascadeResult r = cascade.solve();
+    ASSERT_TRUE(r.solver.converged);
+    ASSERT_EQ(static_cast<int>(lines.size()), r.solver.iterations);
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        const std::string& line = lines[k];
+        EXPECT_NE(line.find("iteration " + std::to_string(k + 1) + ": max |F| = "),
+                  std::string::npos)
+            << line;
+        EXPECT_NE(line.find(" at stage "), std::string::npos) << line;
+        const std::size_t at = line.find("max |F| = ") + 10;
+        const double norm = std::stod(line.substr(at));
+        EXPECT_TRUE(std::isfinite(norm)) << line;
+        if (k + 1 == lines.size()) {
+            EXPECT_LE(norm, spec.solver.tolerance) << line;
+        }
+    }
+    EXPECT_EQ(r.solver.iterations, plain.solver.iterations);
+    for (std::size_t p = 0; p < plain.products.size(); ++p) {
+        for (int e = 0; e < num_species; ++e) {
+            EXPECT_EQ(r.products[p].mol_per_h[e], plain.products[p].mol_per_h[e]);
+        }
+    }
+}

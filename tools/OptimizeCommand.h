@@ -32,6 +32,7 @@ struct OptimizeArgs : DesignArgs {
     bool plant = false, fixed_extraction = false;
     double lump_below = -1.0;
     std::string scenario, plant_path;
+    std::string purity_budget;  //!< --plant: "chosen" (default) or "half"
 };
 
 //! Registers `optimize` and its options on `app`.

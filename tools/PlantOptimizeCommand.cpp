@@ -105,6 +105,7 @@ int run_plant_optimize(const OptimizeArgs& a)
     options.threads = a.threads;
     options.request.scenario = a.scenario;
     options.extraction_side = !a.fixed_extraction;
+    options.choose_budget = a.purity_budget != "half";
     if (a.countries == "all") {
         options.request.countries = rc::builtin_cost_data().codes();
     } else {

@@ -575,24 +575,6 @@ SeparateResult separate(const SeparateSpec& spec,
     return result;
 }
 
-std::string chosen_sequence(const SeparateSpec& spec)
-{
-    std::vector<int> lumped;
-    const std::vector<std::vector<int>> groups = product_groups(spec, lumped);
-    if (groups.size() < 2) {
-        return "";
-    }
-    const SeparateHooks none;
-    Sequencer sequencer(spec, groups, none);
-    const int last = static_cast<int>(groups.size()) - 1;
-    if (!std::isfinite(sequencer.best(0, last))) {
-        return "";
-    }
-    SequenceOption option;
-    sequencer.describe(0, last, sequencer.cut(0, last), option);
-    return option.cuts;
-}
-
 std::vector<SequenceCut> chosen_cuts(const SeparateSpec& spec, const SeparateHooks& hooks)
 {
     std::vector<int> lumped;
@@ -626,6 +608,15 @@ SequenceCut sequence_cut(const SeparateSpec& spec, const SeparateHooks& hooks, i
     const std::vector<std::vector<int>> groups = product_groups(spec, lumped);
     const Sequencer sequencer(spec, groups, hooks);
     return sequencer.make_cut(i, j, k, sequencer.cascade_targets(i, j, k));
+}
+
+std::string chosen_sequence(const SeparateSpec& spec)
+{
+    std::string cuts;
+    for (const auto& cut : chosen_cuts(spec, {})) {
+        cuts += (cuts.empty() ? "" : ", ") + cut.design.split_label;
+    }
+    return cuts;
 }
 
 }  // namespace reesx

@@ -177,5 +177,5 @@ def test_optimize_plant_purity_budget(tmp_path):
         assert all(0.0 < s <= 1.0 for s in budget["scale"].values())
         assert result.optimum()["meets_targets"]
     assert half.summary["countries"]["CN-NM"]["purity_budget"]["lower_share"]["Ce"] == 0.5
-    with pytest.raises(ValueError, match="purity_budget"):
+    with pytest.raises(reesx.InputError, match="purity_budget"):
         reesx.optimize_plant(str(separate_file), purity_budget="thirds")

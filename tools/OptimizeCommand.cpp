@@ -181,6 +181,10 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
     cmd->add_flag("--fixed-extraction", a.fixed_extraction,
                   "keep design's scrub and strip acid, saponification and extractant "
                   "concentration (else each is chosen within its stated range)");
+    cmd->add_option("--purity-budget", a.purity_budget,
+                    "with --plant: how a product's impurity allowance is shared between the two "
+                    "cuts around it: chosen (default; by the short-cut cost) or half")
+        ->check(CLI::IsMember({"chosen", "half"}));
     cmd->add_option("--plant-file", a.plant_path,
                     "with --plant: write the first country's optimal plant as a plant file");
     return cmd;
@@ -191,10 +195,11 @@ int run_optimize(const OptimizeArgs& a)
     if (a.plant) {
         return run_plant_optimize(a);
     }
-    if (a.lump_below >= 0.0 || !a.scenario.empty() || !a.plant_path.empty()) {
+    if (a.lump_below >= 0.0 || !a.scenario.empty() || !a.plant_path.empty() ||
+        !a.purity_budget.empty()) {
         throw InputError(
-            "--lump-below, --scenario and --plant-file are for the whole plant: add "
-            "--plant");
+            "--lump-below, --scenario, --plant-file and --purity-budget are for the whole "
+            "plant: add --plant");
     }
     namespace rc = reesx::costs;
     rc::OptimizeOptions options;

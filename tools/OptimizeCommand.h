@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "DesignOptions.h"
+#include "reesx/costs/PlantFronts.h"
 
 namespace reesx::cli {
 
@@ -32,6 +33,7 @@ struct OptimizeArgs : DesignArgs {
     bool plant = false, fixed_extraction = false;
     double lump_below = -1.0;
     std::string scenario, plant_path;
+    std::string purity_budget;  //!< --plant: "chosen" (default) or "half"
 };
 
 //! Registers `optimize` and its options on `app`.
@@ -46,5 +48,11 @@ std::vector<double> fractions(const std::string& option, const std::string& list
 
 //! `reesx optimize --plant` (PlantOptimizeCommand.cpp); exit code.
 int run_plant_optimize(const OptimizeArgs& args);
+
+//! `optimize --plant -o OUT.h5` (PlantOptimizeHdf5.cpp): a plant's HDF5 layout for the first
+//! country's optimal plant, with the optimize datasets per country and the purity front.
+void write_plant_optimize_hdf5(const std::string& path, const SeparateSpec& spec,
+                               const costs::PlantOptimizeStudy& study,
+                               const nlohmann::json& summary);
 
 }  // namespace reesx::cli

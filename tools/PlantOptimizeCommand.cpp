@@ -15,6 +15,22 @@
 namespace reesx::cli {
 namespace {
 
+bool ends_with(const std::string& path, const std::string& tail)
+{
+    return path.size() > tail.size() &&
+           path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+bool is_csv(const std::string& path)
+{
+    return ends_with(path, ".csv");
+}
+
+bool is_hdf5(const std::string& path)
+{
+    return ends_with(path, ".h5") || ends_with(path, ".hdf5");
+}
+
 //! The options that set a single cut, not a plant: refused with --plant.
 void refuse_cut_options(const OptimizeArgs& a)
 {
@@ -48,12 +64,11 @@ void refuse_cut_options(const OptimizeArgs& a)
     single_cut_only(a.pareto_capital > 0, "--pareto-capital");
     single_cut_only(a.robust > 0, "--robust");
     single_cut_only(a.robust_reflux != "retuned", "--robust-reflux");
-    const bool csv =
-        a.output_path.size() > 4 && a.output_path.compare(a.output_path.size() - 4, 4, ".csv") == 0;
-    if (!a.output_path.empty() && !(csv && !a.pareto.empty())) {
+    if (!a.output_path.empty() && !is_hdf5(a.output_path) &&
+        !(is_csv(a.output_path) && !a.pareto.empty())) {
         throw InputError("-o " + a.output_path +
-                         ": with --plant, -o writes the front of --pareto as CSV (a path ending "
-                         ".csv); HDF5 is for a single cut");
+                         ": with --plant, -o writes the result as HDF5 (a path ending .h5) or "
+                         "the front of --pareto as CSV (a path ending .csv, with --pareto)");
     }
     single_cut_only(a.uncertainty > 0, "--uncertainty");
 }
@@ -105,6 +120,7 @@ int run_plant_optimize(const OptimizeArgs& a)
     options.threads = a.threads;
     options.request.scenario = a.scenario;
     options.extraction_side = !a.fixed_extraction;
+    options.choose_budget = a.purity_budget != "half";
     if (a.countries == "all") {
         options.request.countries = rc::builtin_cost_data().codes();
     } else {
@@ -127,10 +143,13 @@ int run_plant_optimize(const OptimizeArgs& a)
             }
         }
     }
+    const nlohmann::json summary = rc::plant_optimize_study_json(spec, study);
     if (!a.json_path.empty()) {
-        io::write_json(a.json_path, rc::plant_optimize_study_json(spec, study));
+        io::write_json(a.json_path, summary);
     }
-    if (!a.output_path.empty()) {
+    if (is_hdf5(a.output_path)) {
+        write_plant_optimize_hdf5(a.output_path, spec, study, summary);
+    } else if (!a.output_path.empty()) {
         io::write_text_atomically(a.output_path, io::csv_text(rc::fronts_csv(study.fronts)));
     }
     if (!a.plant_path.empty()) {

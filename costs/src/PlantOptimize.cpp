@@ -21,6 +21,7 @@
 
 #include "reesx/core/Error.h"
 #include "reesx/costs/ExtractionSide.h"
+#include "reesx/costs/PlantBudget.h"
 #include "reesx/costs/PlantCost.h"
 #include "reesx/flowsheets/Case.h"
 #include "reesx/flowsheets/DesignUncertainty.h"
@@ -381,6 +382,12 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
         "for " +
         code + " (reesx optimize) and the plant simulated rigorously";
     hooks.compare_independent = false;
+    // The purity budget: every product's allowance net of its losses, the end products' whole
+    // at their one cut, the interior ones' shared by the short-cut cost (or half each).
+    hooks.budget = PurityBudget{};
+    if (options.choose_budget) {
+        hooks.budget = choose_purity_budget(spec, hooks);
+    }
     int plant_solves = 0;
     const auto build = [&](bool linked) {
         SeparateSpec variant = spec;
@@ -392,14 +399,36 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
         p.linked = linked;
         return p;
     };
+    const auto short_products = [](const PricedPlant& p) {
+        std::vector<ProductPurity> found;
+        for (std::size_t q = 0; q < p.products.size(); ++q) {
+            found.push_back({.elements = p.design.products.at(q).elements,
+                             .purity = p.products[q].purity,
+                             .target = p.products[q].target});
+        }
+        return found;
+    };
 
     PlantCountryOptimum out;
     out.code = code;
     out.name = region.name;
-    // Independent cascades; then, where a cascade's more extractable side is split again, the
-    // same sequence linked (its organic-fed cascades designed by separate's rule, then
-    // optimized): the cheaper of the two that meet their purities.
+    // Independent cascades, rebuilt with a tighter allowance for a product that the plant's
+    // simulation finds short (the cuts are designed to their targets with no margin, and a
+    // product's impurity comes from two of them); then, where a cascade's more extractable
+    // side is split again, the same sequence linked (its organic-fed cascades designed by
+    // separate's rule, then optimized): the cheaper of the two that meet their purities.
+    auto plant_start = static_cast<std::ptrdiff_t>(work.warnings.size());
     out.optimum = build(false);
+    for (int round = 0; round < options.budget_corrections && !out.optimum.meets_targets; ++round) {
+        if (tighten_purity_budget(*hooks.budget, out.optimum.design.product_groups,
+                                  short_products(out.optimum)) == 0) {
+            break;
+        }
+        ++out.budget.corrections;
+        work.warnings.erase(work.warnings.begin() + plant_start, work.warnings.end());
+        plant_start = static_cast<std::ptrdiff_t>(work.warnings.size());
+        out.optimum = build(false);
+    }
     PlantLinking& link = out.linking;
     link.independent_usd_per_kg = out.optimum.cost_usd_per_kg;
     link.independent_meets_targets = out.optimum.meets_targets;
@@ -417,11 +446,28 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
             (!out.optimum.meets_targets || linked.cost_usd_per_kg < out.optimum.cost_usd_per_kg);
         if (link.linked_chosen) {
             out.optimum = std::move(linked);
-            work.warnings.erase(work.warnings.begin(),
+            work.warnings.erase(work.warnings.begin() + plant_start,
                                 work.warnings.begin() + independent_warnings);
         } else {
             work.warnings.erase(work.warnings.begin() + independent_warnings, work.warnings.end());
         }
+    }
+    const PurityBudget& used = *hooks.budget;
+    out.budget.chosen = options.choose_budget;
+    for (std::size_t g = 0; g < out.optimum.design.product_groups.size(); ++g) {
+        const auto& group = out.optimum.design.product_groups[g];
+        std::string name;
+        for (const auto& prod : out.optimum.design.products) {
+            name = prod.elements == group ? prod.name : name;
+        }
+        out.budget.products.push_back(name);
+        const bool first = g == 0, last = g + 1 == out.optimum.design.product_groups.size();
+        // The end products give their one cut the whole allowance.
+        out.budget.lower_share.push_back(
+            first  ? 0.0
+            : last ? 1.0
+                   : (used.lower_share.size() > g ? used.lower_share[g] : 0.5));
+        out.budget.scale.push_back(used.scale.size() > g ? used.scale[g] : 1.0);
     }
     out.baseline = priced_plant(spec, baseline, baseline_solved, index);
     out.baseline.linked = spec.linked;

@@ -136,6 +136,16 @@ nlohmann::json plant_optimize_summary(const SeparateSpec& spec, const PlantOptim
                         {"linked_meets_targets", l.linkable && l.linked_meets_targets},
                         {"chosen", l.linked_chosen ? "linked" : "independent"},
                         {"optimum_linked", c.optimum.linked}};
+        nlohmann::json shares = nlohmann::json::object(), scales = nlohmann::json::object();
+        for (std::size_t g = 0; g < c.budget.products.size(); ++g) {
+            shares[c.budget.products[g]] = c.budget.lower_share[g];
+            scales[c.budget.products[g]] = c.budget.scale[g];
+        }
+        cj["purity_budget"] = {{"rule", c.budget.chosen ? "chosen" : "half"},
+                               {"lower_share", shares},
+                               {"scale", scales},
+                               {"corrections", c.budget.corrections},
+                               {"product_order", c.budget.products}};
         cj["simulations"] = c.simulations;
         cj["seconds"] = c.seconds;
         cj["warnings"] = c.warnings;
@@ -252,6 +262,20 @@ std::string format_plant_optimize(const SeparateSpec& spec, const PlantOptimizeR
                           cas.split.c_str(), cas.s_over_s_min, cas.n, cas.m, cas.strip,
                           cas.annual_cost_usd_per_year);
             o << buf;
+        }
+        if (!c.baseline_returned && !c.budget.products.empty()) {
+            o << "  purity budget, share of each product's allowance at its lower cut ("
+              << (c.budget.chosen ? "chosen" : "half each") << "):";
+            for (std::size_t g = 0; g < c.budget.products.size(); ++g) {
+                o << " " << c.budget.products[g] << " " << fmt("%.1f", c.budget.lower_share[g]);
+                if (c.budget.scale[g] < 1.0) {
+                    o << " (x" << fmt("%.3f", c.budget.scale[g]) << ")";
+                }
+            }
+            o << (c.budget.corrections > 0 ? "; rebuilt " + std::to_string(c.budget.corrections) +
+                                                 " time(s) after a product fell short"
+                                           : std::string())
+              << "\n";
         }
         if (c.baseline.sequence != c.optimum.sequence) {
             o << "  (separate's default sequence: " << c.baseline.sequence << ")\n";

@@ -81,6 +81,9 @@ public:
             }
             fraction_.push_back(f);
         }
+        if (hooks_.budget) {
+            allowances_ = purity_allowances(fraction_, spec_.purity, *hooks_.budget);
+        }
     }
 
     double amount(int i, int j) const
@@ -98,6 +101,9 @@ public:
     //! neighbour cut).
     std::pair<double, double> cut_purities(int i, int j, int k) const
     {
+        if (hooks_.budget) {
+            return budget_cut_purities(allowances_, i, j, k);
+        }
         const double budget = 0.5 * (1.0 - spec_.purity);
         const double purity_a = 1.0 - budget * fraction_[k + 1] / amount(k + 1, j);
         const double purity_b = 1.0 - budget * fraction_[k] / amount(i, k);
@@ -108,10 +114,7 @@ public:
     double cascade_cost(int i, int j, int k, double* stages = nullptr,
                         double* reagent = nullptr) const
     {
-        const int key_b = groups_[k].back(), key_a = groups_[k + 1].front();
-        const auto [purity_a, purity_b] = cut_purities(i, j, k);
-        theory::Targets t{spec_.system.beta(key_a, key_b), amount(k + 1, j) / amount(i, j),
-                          purity_a, purity_b, theory::FeedPhase::aqueous};
+        const theory::Targets t = cascade_targets(i, j, k);
         theory::Result r;
         try {
             r = theory::evaluate(t);
@@ -134,13 +137,18 @@ public:
         return spec_.stage_weight * n + spec_.reagent_weight * reagent_per_plant_mol;
     }
 
-    //! The hook's objective of a cut (once per cut: the runners-up ask again).
-    double priced_cut(int i, int j, int k, const theory::Targets& t) const
+    //! The theory's pseudo-binary problem of the cut (its key elements).
+    theory::Targets cascade_targets(int i, int j, int k) const
     {
-        const auto key = std::make_tuple(i, j, k);
-        if (const auto it = priced_.find(key); it != priced_.end()) {
-            return it->second;
-        }
+        const int key_b = groups_[k].back(), key_a = groups_[k + 1].front();
+        const auto [purity_a, purity_b] = cut_purities(i, j, k);
+        return {spec_.system.beta(key_a, key_b), amount(k + 1, j) / amount(i, j), purity_a,
+                purity_b, theory::FeedPhase::aqueous};
+    }
+
+    //! The cut as a design fed the plant feed's elements of products i..j.
+    SequenceCut make_cut(int i, int j, int k, const theory::Targets& t) const
+    {
         SequenceCut cut;
         cut.first = i;
         cut.last = j;
@@ -157,6 +165,17 @@ public:
                                      theory::FeedPhase::aqueous);
         cut.design.feed.name = "products " + split_label(i, j, k);
         cut.design.split_label = split_label(i, j, k);
+        return cut;
+    }
+
+    //! The hook's objective of a cut (once per cut: the runners-up ask again).
+    double priced_cut(int i, int j, int k, const theory::Targets& t) const
+    {
+        const auto key = std::make_tuple(i, j, k);
+        if (const auto it = priced_.find(key); it != priced_.end()) {
+            return it->second;
+        }
+        const SequenceCut cut = make_cut(i, j, k, t);
         return priced_.emplace(key, hooks_.cut_cost(cut)).first->second;
     }
 
@@ -220,6 +239,7 @@ private:
     const std::vector<std::vector<int>>& groups_;
     const SeparateHooks& hooks_;
     std::vector<double> fraction_;
+    PurityAllowances allowances_;
     std::map<std::pair<int, int>, std::pair<double, int>> memo_;
     mutable std::map<std::tuple<int, int, int>, double> priced_;
 };
@@ -555,22 +575,48 @@ SeparateResult separate(const SeparateSpec& spec,
     return result;
 }
 
-std::string chosen_sequence(const SeparateSpec& spec)
+std::vector<SequenceCut> chosen_cuts(const SeparateSpec& spec, const SeparateHooks& hooks)
 {
     std::vector<int> lumped;
     const std::vector<std::vector<int>> groups = product_groups(spec, lumped);
+    std::vector<SequenceCut> cuts;
     if (groups.size() < 2) {
-        return "";
+        return cuts;
     }
-    const SeparateHooks none;
-    Sequencer sequencer(spec, groups, none);
+    Sequencer sequencer(spec, groups, hooks);
     const int last = static_cast<int>(groups.size()) - 1;
     if (!std::isfinite(sequencer.best(0, last))) {
-        return "";
+        return cuts;
     }
-    SequenceOption option;
-    sequencer.describe(0, last, sequencer.cut(0, last), option);
-    return option.cuts;
+    // Design order: the cut of i..j, then those of its B side, then of its A side.
+    const auto walk = [&](const auto& self, int i, int j) -> void {
+        if (i == j) {
+            return;
+        }
+        const int k = sequencer.cut(i, j);
+        cuts.push_back(sequencer.make_cut(i, j, k, sequencer.cascade_targets(i, j, k)));
+        self(self, i, k);
+        self(self, k + 1, j);
+    };
+    walk(walk, 0, last);
+    return cuts;
+}
+
+SequenceCut sequence_cut(const SeparateSpec& spec, const SeparateHooks& hooks, int i, int j, int k)
+{
+    std::vector<int> lumped;
+    const std::vector<std::vector<int>> groups = product_groups(spec, lumped);
+    const Sequencer sequencer(spec, groups, hooks);
+    return sequencer.make_cut(i, j, k, sequencer.cascade_targets(i, j, k));
+}
+
+std::string chosen_sequence(const SeparateSpec& spec)
+{
+    std::string cuts;
+    for (const auto& cut : chosen_cuts(spec, {})) {
+        cuts += (cuts.empty() ? "" : ", ") + cut.design.split_label;
+    }
+    return cuts;
 }
 
 }  // namespace reesx

@@ -162,6 +162,7 @@ def optimize_plant(
     scenario=None,
     fixed_extraction=False,
     pareto=None,
+    purity_budget="chosen",
     **options,
 ):
     """The cost-optimal whole plant per country (`reesx optimize --plant`): a separate file
@@ -169,7 +170,9 @@ def optimize_plant(
     lump_below=); countries as a list or "CN-NM,US" (default: the first country of the cost
     data); `fixed_extraction` keeps design's scrub and strip acid and saponification; `pareto`:
     purities (a list or "0.99,0.999") at which the first country's plant is optimized again,
-    the front of cost against the purity of every product."""
+    the front of cost against the purity of every product; `purity_budget`: "chosen"
+    (default) shares each product's impurity allowance between the two cuts around it by the
+    short-cut cost, "half" gives each half (`--purity-budget`)."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
     return PlantOptimizeResult(
@@ -180,6 +183,7 @@ def optimize_plant(
             scenario or "",
             not fixed_extraction,
             pareto=_fractions("pareto", pareto),
+            purity_budget=purity_budget,
         )
     )
 

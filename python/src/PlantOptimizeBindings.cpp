@@ -10,6 +10,7 @@
 
 #include "Bindings.h"
 #include "Document.h"
+#include "reesx/core/Error.h"
 #include "reesx/costs/PlantFronts.h"
 #include "reesx/flowsheets/Separate.h"
 
@@ -38,7 +39,8 @@ void reesx::python::bind_plant_optimize(py::module_& m)
     m.def(
         "optimize_plant",
         [](Document& document, const std::vector<std::string>& countries, int threads,
-           const std::string& scenario, bool extraction_side, const std::vector<double>& pareto) {
+           const std::string& scenario, bool extraction_side, const std::vector<double>& pareto,
+           const std::string& purity_budget) {
             auto out = std::make_unique<PlantOptimizeOutput>();
             out->spec = reesx::parse_separate(document.root());
             reesx::costs::PlantOptimizeOptions options;
@@ -46,10 +48,15 @@ void reesx::python::bind_plant_optimize(py::module_& m)
             options.request.scenario = scenario;
             options.threads = threads;
             options.extraction_side = extraction_side;
+            if (purity_budget != "chosen" && purity_budget != "half") {
+                throw reesx::InputError("purity_budget: expected 'chosen' or 'half', got '" +
+                                        purity_budget + "'");
+            }
+            options.choose_budget = purity_budget == "chosen";
             out->study = reesx::costs::run_plant_optimize_study(out->spec, options, pareto);
             return out;
         },
         py::arg("document"), py::arg("countries"), py::arg("threads") = 0, py::arg("scenario") = "",
         py::arg("extraction_side") = true, py::arg("pareto") = std::vector<double>{},
-        release_gil());
+        py::arg("purity_budget") = "chosen", release_gil());
 }

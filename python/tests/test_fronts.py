@@ -201,10 +201,15 @@ def test_plant_front_of_cost_against_purity(cli, tmp_path):
     json_file.write_text(__import__("json").dumps(expected))
     text = reesx.report(json_file)
     assert _figures_and_text(text) == ["countries", "front-purity"]
-    # -o with --plant writes the front as CSV only.
+    # -o with --plant writes HDF5 (.h5) or the front as CSV, nothing else.
     code, _, stderr = cli("optimize", "--plant", separate_file, "--pareto", "0.99", "-q", "-o",
                           tmp_path / "p.h5")
-    assert code == 1 and "CSV" in stderr
+    assert code == 0, stderr
+    assert (tmp_path / "p.h5").exists()
+    assert _figures_and_text(reesx.report(tmp_path / "p.h5")) == ["countries", "front-purity"]
+    code, _, stderr = cli("optimize", "--plant", separate_file, "--pareto", "0.99", "-q", "-o",
+                          tmp_path / "p.txt")
+    assert code == 1 and "HDF5" in stderr and not (tmp_path / "p.txt").exists()
     code, _, stderr = cli("optimize", "--plant", separate_file, "--pareto", "1.5", "-q")
     assert code == 1 and "--pareto" in stderr
 

@@ -156,3 +156,26 @@ def test_optimize_plant_equals_cli_json(cli, tmp_path):
     assert list(table.columns) == ["CN-NM", "US"]
     assert set(table.index) == {"La", "Ce", "Pr"}
     assert (table["US"] > table["CN-NM"]).all()
+
+
+def test_optimize_plant_purity_budget(tmp_path):
+    separate_file = tmp_path / "separate.yaml"
+    separate_file.write_text(
+        "system: p507-hcl\nfeed: {composition: {La: 0.4, Ce: 0.4, Pr: 0.2}}\n"
+        "purity: 0.999\nfeed-rate: 50 kg/h REO\n"
+    )
+    half = reesx.optimize_plant(str(separate_file), purity_budget="half")
+    chosen = reesx.optimize_plant(str(separate_file))
+    for result, rule in ((half, "half"), (chosen, "chosen")):
+        budget = result.summary["countries"]["CN-NM"]["purity_budget"]
+        assert budget["rule"] == rule
+        assert budget["product_order"] == ["La", "Ce", "Pr"]
+        # The end products give their one cut the whole allowance.
+        assert budget["lower_share"]["La"] == 0.0
+        assert budget["lower_share"]["Pr"] == 1.0
+        assert 0.0 <= budget["lower_share"]["Ce"] <= 1.0
+        assert all(0.0 < s <= 1.0 for s in budget["scale"].values())
+        assert result.optimum()["meets_targets"]
+    assert half.summary["countries"]["CN-NM"]["purity_budget"]["lower_share"]["Ce"] == 0.5
+    with pytest.raises(reesx.InputError, match="purity_budget"):
+        reesx.optimize_plant(str(separate_file), purity_budget="thirds")

@@ -1,7 +1,8 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
 // One reader for the HDF5 result file of every command (docs/interface.md, "HDF5 result
-// files"): run, dynamic, run of a plant file, design, separate, cost of a case and of a plant.
+// files"): run, dynamic, run of a plant file, design, separate, cost of a case and of a plant,
+// optimize of a plant.
 #include <gtest/gtest.h>
 
 #include "../RunReesx.h"
@@ -140,7 +141,11 @@ TEST(Hdf5Layout, OneReaderForEveryCommand)
          "separate --feed \"La:0.4,Ce:0.4,Pr:0.2\" --purity 0.999 -q -o " + out("separate.h5")},
         {"cost",
          "cost " + example("prnd-p507.yaml") + " --countries CN-NM -q -o " + out("cost.h5")},
-        {"cost", "cost " + plant + " --countries CN-NM,US -q -o " + out("plant-cost.h5")}};
+        {"cost", "cost " + plant + " --countries CN-NM,US -q -o " + out("plant-cost.h5")},
+        {"optimize",
+         "optimize --plant --feed \"La:0.4,Ce:0.4,Pr:0.2\" --purity 0.999 --feed-rate \"50 kg/h "
+         "REO\" --countries CN-NM,US -q -o " +
+             out("plant-optimize.h5")}};
     for (const auto& [command, args] : runs) {
         const auto r = run_reesx(args);
         ASSERT_EQ(r.status, 0) << args << "\n" << r.out;
@@ -163,6 +168,22 @@ TEST(Hdf5Layout, OneReaderForEveryCommand)
         EXPECT_EQ(io::read_string_attribute(out(name), "/cost/energy_breakdown", "units"),
                   "kWh/year");
     }
+    // The optimized plant: a plant's layout, and per country the optimize datasets.
+    const std::string opt = out("plant-optimize.h5");
+    EXPECT_EQ(io::read_strings(opt, "/countries"), (std::vector<std::string>{"CN-NM", "US"}));
+    std::vector<std::size_t> dims;
+    const auto cost = io::read_dataset(opt, "/optimum/cost_usd_per_kg", &dims);
+    const auto baseline = io::read_dataset(opt, "/optimum/baseline_cost_usd_per_kg", &dims);
+    ASSERT_EQ(cost.size(), 2u);
+    ASSERT_EQ(baseline.size(), 2u);
+    for (std::size_t c = 0; c < cost.size(); ++c) {
+        EXPECT_GT(cost[c], 0.0);
+        EXPECT_LE(cost[c], baseline[c]);
+    }
+    EXPECT_EQ(io::read_string_attribute(opt, "/optimum/cost_usd_per_kg", "units"), "USD/kg");
+    EXPECT_FALSE(io::read_string_attribute(opt, "/", "plant_yaml").empty());
+    const auto summary = nlohmann::json::parse(io::read_string_attribute(opt, "/", "summary_json"));
+    EXPECT_EQ(summary.at("mode"), "plant");
     fs::remove_all(dir);
 }
 

@@ -29,6 +29,22 @@ struct PlantOptimizeOptions {
     //! (ExtractionSide.h); else design's values.
     bool extraction_side = true;
     ExtractionBounds bounds;
+    //! Each interior product's allowance shared between its two cuts by the sequence's
+    //! short-cut cost (PlantBudget.h); else half each. Either way net of the products' losses,
+    //! the end products' whole allowance at their one cut.
+    bool choose_budget = true;
+    //! Rebuilds with the allowance of a product short of its purity in the plant's
+    //! simulation tightened (PlantBudget.h), at most this many.
+    int budget_corrections = 2;
+};
+
+//! The purity budget a country's plant was built with (PurityBudget.h).
+struct PlantBudgetReport {
+    std::vector<std::string> products;  //!< in extraction order
+    std::vector<double> lower_share;    //!< of each product's allowance, to its lower cut
+    std::vector<double> scale;          //!< factor on its allowance (1: the whole)
+    bool chosen = false;                //!< shares chosen by the short-cut cost, else half
+    int corrections = 0;                //!< rebuilds after a product fell short
 };
 
 //! A final product's share of the plant's annual cost: each cascade's annual cost is shared by
@@ -86,6 +102,7 @@ struct PlantCountryOptimum {
     PricedPlant baseline;            //!< `reesx separate`'s default plant priced here
     bool baseline_returned = false;  //!< nothing found was cheaper (never happened in tests)
     PlantLinking linking;
+    PlantBudgetReport budget;
     int simulations = 0;
     double seconds = 0.0;
     std::vector<std::string> warnings;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reesx/flowsheets/Design.h"
+#include "reesx/flowsheets/PurityBudget.h"
 #include "reesx/flowsheets/SeparateImpurities.h"
 
 namespace reesx {
@@ -126,6 +127,10 @@ struct SeparateHooks {
     //! With `linked`: also design the sequence as independent cascades, for the totals'
     //! comparison (`independent`); false for a caller that builds that plant itself.
     bool compare_independent = true;
+    //! The products' purity allowances shared as this says (PurityBudget.h), each product's
+    //! net of its losses; else separate's rule: every cut leaves half of what the final
+    //! purity allows in each of its two key products, of the feed's amount of them.
+    std::optional<PurityBudget> budget;
 };
 
 //! Keys: system, feed, feed-rate, purity, lump-below (alias threshold), objective
@@ -140,6 +145,14 @@ SeparateResult separate(const SeparateSpec& spec,
 //! short-cut costs, in design order, as SequenceOption::cuts), without designing it; "" when
 //! no sequence reaches the purities. Cheap: no simulation.
 std::string chosen_sequence(const SeparateSpec& spec);
+
+//! The cuts of the sequence `separate` chooses with `hooks` (its cut_cost and budget), in
+//! design order, without designing them; empty when no sequence reaches the purities.
+std::vector<SequenceCut> chosen_cuts(const SeparateSpec& spec, const SeparateHooks& hooks);
+
+//! The cut that splits products i..j between k and k + 1 at the purities of `hooks`' budget
+//! (or separate's rule), as chosen_cuts returns it.
+SequenceCut sequence_cut(const SeparateSpec& spec, const SeparateHooks& hooks, int i, int j, int k);
 
 //! The plant as a plant file (docs/plants.md, "Plant files"): every cascade's case, the
 //! streams between them, the products with their purity targets; `reesx run` solves it.

@@ -1,0 +1,74 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+#include "reesx/flowsheets/PurityBudget.h"
+
+#include <algorithm>
+#include <cstddef>
+
+namespace reesx {
+
+PurityAllowances purity_allowances(const std::vector<double>& fraction, double purity,
+                                   const PurityBudget& budget)
+{
+    const std::size_t products = fraction.size();
+    const double ratio = (1.0 - purity) / purity;
+    const auto share = [&](std::size_t g) {
+        if (g == 0) {
+            return 0.0;  // no lower boundary
+        }
+        if (g + 1 == products) {
+            return 1.0;  // no upper boundary
+        }
+        return budget.lower_share.size() > g ? std::clamp(budget.lower_share[g], 0.0, 1.0) : 0.5;
+    };
+    const auto scale = [&](std::size_t g) {
+        return budget.scale.size() > g ? std::clamp(budget.scale[g], 1e-6, 1.0) : 1.0;
+    };
+    PurityAllowances a;
+    a.fraction = fraction;
+    a.own = fraction;
+    const std::size_t boundaries = products > 0 ? products - 1 : 0;
+    a.into_upper.assign(boundaries, 0.0);
+    a.into_lower.assign(boundaries, 0.0);
+    // Fixed point: the losses are (1 - purity)-small, so a few sweeps converge to rounding.
+    for (int sweep = 0; sweep < 30; ++sweep) {
+        for (std::size_t k = 0; k < boundaries; ++k) {
+            a.into_upper[k] = ratio * scale(k + 1) * share(k + 1) * a.own[k + 1];
+            a.into_lower[k] = ratio * scale(k) * (1.0 - share(k)) * a.own[k];
+        }
+        for (std::size_t g = 0; g < products; ++g) {
+            double lost = 0.0;
+            if (g + 1 < products) {
+                lost += a.into_upper[g];  // its elements that go up with the next product
+            }
+            if (g > 0) {
+                lost += a.into_lower[g - 1];  // and down with the one before
+            }
+            a.own[g] = std::max(0.0, fraction[g] - lost);
+        }
+    }
+    return a;
+}
+
+std::pair<double, double> budget_cut_purities(const PurityAllowances& a, int i, int j, int k)
+{
+    // Each side's own elements as the cut receives them: its products' feed fractions less
+    // what the cuts above already took across the range's outer boundaries, less what this
+    // cut loses to the other side (the losses inside a side happen further down).
+    const auto at = [](const std::vector<double>& v, int index) {
+        return v[static_cast<std::size_t>(index)];
+    };
+    const int last = static_cast<int>(a.fraction.size()) - 1;
+    double own_b = 0.0, own_a = 0.0;
+    for (int g = i; g <= k; ++g) {
+        own_b += at(a.fraction, g);
+    }
+    for (int g = k + 1; g <= j; ++g) {
+        own_a += at(a.fraction, g);
+    }
+    const double up = at(a.into_upper, k), down = at(a.into_lower, k);
+    own_b -= up + (i > 0 ? at(a.into_lower, i - 1) : 0.0);
+    own_a -= down + (j < last ? at(a.into_upper, j) : 0.0);
+    return {own_a / (own_a + up), own_b / (own_b + down)};
+}
+
+}  // namespace reesx

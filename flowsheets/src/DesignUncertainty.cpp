@@ -7,6 +7,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -138,17 +139,25 @@ DesignUncertainty design_uncertainty(const DesignSpec& spec, const DesignResult&
     };
     std::vector<Outcome> outcomes(static_cast<std::size_t>(samples));
     const std::vector<std::vector<int>> chains = sample_chains(systems, nominal, chain_length);
+    // The design's input is parsed once for all samples: each sample's trials are built on the
+    // nominal design's parsed case with its own system (design_trial_case).
+    std::shared_ptr<const CaseSpec> parsed;
+    if (!nominal.case_yaml.empty()) {
+        parsed = std::make_shared<const CaseSpec>(
+            parse_design_case(spec, nominal.case_yaml, "design case"));
+    }
     out.threads = for_each_sample(static_cast<int>(chains.size()), threads, [&](int c) {
         // Along a chain each sample's search starts from the last one's boundary and trials
         // (a sample of nearby values); each chain from the nominal design alone, so that the
         // result does not depend on which thread runs which chain.
         SizingMemory memory;
+        memory.parsed_case = parsed;
         for (const int i : chains[static_cast<std::size_t>(c)]) {
             DesignSpec trial = spec;
             trial.tradeoff_points = 0;
             auto& o = outcomes[static_cast<std::size_t>(i)];
             trial.system = systems[static_cast<std::size_t>(i)];
-            // The trials' case files carry the sampled values inline, not the built-in's name.
+            // A trial's case file would carry the sampled values inline, not the built-in's name.
             trial.system_reference.clear();
             try {
                 o.result = size_design(trial, nominal, false, &memory);

@@ -39,25 +39,32 @@ std::string symbol(int element)
     return std::string(elements()[element].symbol);
 }
 
-CaseSpec Designer::trial_case(int n, int m, double s) const
+Evaluation Designer::purities(const CascadeResult& r) const
 {
-    // What design_case_yaml writes for (n, m, S, W), set on the parsed template.
-    const double f = spec_.feed_re_mol_per_h, w = w_for(s);
-    CaseSpec c = *trial_template_;
-    c.stages_extraction = n;
-    c.stages_scrub = m;
-    for (auto& feed : c.feeds) {
-        feed.stage = feed.phase == Phase::aqueous ? n : n + 1;
+    Evaluation e;
+    const auto& pa = product_a(r);
+    const auto& pb = r.products[0];
+    for (const int i : result_.group_a) {
+        e.purity_a += pa.composition[i];
     }
-    c.organic.flow_L_per_h = s * f / spec_.organic_capacity_mol_per_L();
-    c.scrub->flow_L_per_h = 3.0 * w * f / spec_.scrub_acid_mol_per_L;
-    if (c.strip) {
-        const bool aqueous = spec_.feed_phase == theory::FeedPhase::aqueous;
-        const double loaded = (aqueous ? s - w : s + 1.0 - w) * f;
-        c.strip->flow_L_per_h =
-            3.0 * loaded * (1.0 + spec_.strip_acid_excess) / spec_.strip_acid_mol_per_L;
+    for (const int i : result_.group_b) {
+        e.purity_b += pb.composition[i];
     }
-    return c;
+    return e;
+}
+
+bool Designer::decided(const Evaluation& e) const
+{
+    // log10 of each product's impurity over its target's: the trial meets the targets when
+    // both are <= 0. A screening solve decides that when no purity lies within the margin of
+    // its target.
+    const auto excess = [](double purity, double target) {
+        return std::log10(std::max(1.0 - purity, 1e-300) / (1.0 - target));
+    };
+    const double a = excess(e.purity_a, result_.targets.purity_a);
+    const double b = excess(e.purity_b, result_.targets.purity_b);
+    return a > screening_margin || b > screening_margin ||
+           (a < -screening_margin && b < -screening_margin);
 }
 
 Evaluation Designer::evaluate(int n, int m, double s)
@@ -72,26 +79,33 @@ Evaluation Designer::evaluate(int n, int m, double s)
         }
     }
     Evaluation e;
-    CascadeResult r;
     try {
-        r = simulate(n, m, s);
+        // A screening solve first (a looser closure: the element balances are exact at any
+        // closure, the products' purities move by far less than the margin); the full
+        // tolerance, from the screening profile, only when the purities lie near the targets.
+        e = purities(simulate(n, m, s, false, screening_tolerance));
+        if (!decided(e)) {
+            e = purities(simulate(n, m, s));
+            e.screened = false;
+        }
     } catch (const ConvergenceError&) {
         // A trial the solver cannot settle counts as missing the targets: the search moves
         // on, and the design it returns is always a converged simulation.
         e.purity_a = e.purity_b = 0.0;
         e.converged = false;
-        cache_.emplace(key, e);
-        return e;
-    }
-    const auto& pa = product_a(r);
-    const auto& pb = r.products[0];
-    for (const int i : result_.group_a) {
-        e.purity_a += pa.composition[i];
-    }
-    for (const int i : result_.group_b) {
-        e.purity_b += pb.composition[i];
     }
     cache_.emplace(key, e);
+    return e;
+}
+
+Evaluation Designer::evaluate_exact(int n, int m, double s)
+{
+    Evaluation e = evaluate(n, m, s);
+    if (e.converged && e.screened) {
+        e = purities(simulate(n, m, s));
+        e.screened = false;
+        cache_.insert_or_assign(std::make_tuple(n, m, s), e);
+    }
     return e;
 }
 
@@ -118,19 +132,30 @@ std::optional<Evaluation> Designer::dominated(int n, int m, double s) const
     return known;
 }
 
-CascadeResult Designer::simulate(int n, int m, double s, bool cold)
+CascadeResult Designer::simulate(int n, int m, double s, bool cold, double tolerance)
 {
-    // The design's input is parsed once: the first trial's case is the template of every
+    // The design's input is parsed once: the first trial's case (or the one a sampled sizing
+    // was handed: another system's, parsed once for all samples) is the template of every
     // later trial, which differ only in the stage counts and the flows that S and W set
-    // (the same numbers the case file would carry: it writes them to 17 digits). The
-    // reported design (cold) is parsed from its own case file, as `reesx run` reads it.
+    // (design_trial_case: the same numbers the case file would carry). The reported design
+    // (cold) is parsed from its own case file, as `reesx run` reads it.
+    if (!trial_template_ && memory_ && memory_->parsed_case) {
+        trial_template_ = *memory_->parsed_case;
+    }
     const bool from_template = !cold && trial_template_ && m > 0;
-    const CaseSpec c =
+    CaseSpec c =
         from_template
-            ? trial_case(n, m, s)
+            ? design_trial_case(spec_, *trial_template_, n, m, s, w_for(s))
             : parse_design_case(spec_, design_case_yaml(spec_, n, m, s, w_for(s)), "design case");
+    if (from_template && c.model != trial_template_->model) {
+        trial_template_->system = c.system;  // later trials keep the model built for this one
+        trial_template_->model = c.model;
+    }
     if (!trial_template_ && !cold && m > 0) {
         trial_template_ = c;
+    }
+    if (tolerance > 0.0) {
+        c.solver.tolerance = tolerance;
     }
     Cascade cascade(c);
     const CascadeResult* start = last_converged_ ? &*last_converged_ : nullptr;
@@ -515,8 +540,8 @@ void Designer::finish(double s, int n, int m)
     result_.warnings = spec_.warnings;
     result_.warnings.insert(result_.warnings.end(), c.warnings.begin(), c.warnings.end());
     fill_products(result_.simulation);
-    result_.purity_a_one_less_scrub = m > 1 ? evaluate(n, m - 1, s).purity_a : 0.0;
-    result_.purity_b_one_less_extraction = n > 1 ? evaluate(n - 1, m, s).purity_b : 0.0;
+    result_.purity_a_one_less_scrub = m > 1 ? evaluate_exact(n, m - 1, s).purity_a : 0.0;
+    result_.purity_b_one_less_extraction = n > 1 ? evaluate_exact(n - 1, m, s).purity_b : 0.0;
 }
 
 DesignResult Designer::run()

@@ -27,6 +27,7 @@ std::string symbol(int element);
 struct Evaluation {
     double purity_a = 0.0, purity_b = 0.0;
     bool converged = true;  //!< false: the solver could not settle the trial (counts as a miss)
+    bool screened = true;   //!< from the screening solve alone (its purities decided the trial)
 };
 
 class Designer {
@@ -52,7 +53,8 @@ public:
     }
     //! The full simulation of a trial; `cold`: from the theory's start, as `reesx run` solves
     //! the design's case file (the reported design must reproduce exactly).
-    CascadeResult simulate(int n, int m, double s, bool cold = false);
+    //! `tolerance` > 0: the closure's tolerance instead of the case's (a screening solve).
+    CascadeResult simulate(int n, int m, double s, bool cold = false, double tolerance = 0.0);
     bool meets_targets(int n, int m, double s) { return meets(evaluate(n, m, s)); }
     //! The next trial starts from this profile (another design's steady state).
     void warm_start_from(const CascadeResult& r) { last_converged_ = r; }
@@ -83,7 +85,6 @@ private:
     std::map<int, int> m_star_;
     //! The first trial's case, parsed from its case file; later trials are set on a copy.
     std::optional<CaseSpec> trial_template_;
-    CaseSpec trial_case(int n, int m, double s) const;
 
     //! The product of the more extractable group: the loaded organic, or the strip liquor.
     const ProductResult& product_a(const CascadeResult& r) const
@@ -103,6 +104,14 @@ private:
         }
     }
     Evaluation evaluate(int n, int m, double s);
+    //! The purities at the case's own tolerance (a reported number, not only a decision).
+    Evaluation evaluate_exact(int n, int m, double s);
+    Evaluation purities(const CascadeResult& r) const;
+    //! Whether a screening solve's purities decide the trial (no purity within
+    //! screening_margin decades of its target's impurity).
+    bool decided(const Evaluation& e) const;
+    static constexpr double screening_tolerance = 1e-6;
+    static constexpr double screening_margin = 1e-3;
     //! What the trials already run at S say of (n, m) by monotonicity in the stage counts
     //! (only with a memory: the sampled sizing, whose answers equal design's by test).
     std::optional<Evaluation> dominated(int n, int m, double s) const;

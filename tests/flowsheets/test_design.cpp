@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "CaseBuilder.h"
 #include "reesx/core/Error.h"
@@ -154,6 +155,75 @@ TEST(Design, meetsTargetsOnRerunAndOneStageFewerFails)
         EXPECT_TRUE(pa_n < d.targets.purity_a || pb_n < d.targets.purity_b);
         EXPECT_TRUE(pa_m < d.targets.purity_a || pb_m < d.targets.purity_b);
         EXPECT_LT(d.simulation.mass_balance_relative_error, 1e-10);
+    }
+}
+
+// A design's trials are built on its parsed case (design_trial_case), not parsed from a case
+// file each: every number must equal what parsing the trial's own case file gives, for any
+// stages and reflux, with a strip section, an organic feed, Murphree stages and another
+// sampled system, and the two must simulate to the same products.
+TEST(Design, trialCaseBuiltOnTheParsedCaseEqualsItsParsedCaseFile)
+{
+    const std::string seventeen =
+        "system: p507-hcl\nfeed: {name: mixed, concentration: 1.5 mol/L, composition: {Sc: "
+        "0.0002, Y: 0.012, La: 0.27, Ce: 0.4907, Pr: 0.05, Nd: 0.155, Sm: 0.012, Eu: 0.002, "
+        "Gd: 0.005, Tb: 0.0008, Dy: 0.0012, Ho: 0.0003, Er: 0.0004, Tm: 0.0001, Yb: 0.0002, "
+        "Lu: 0.0001}}\nsplit: Pr/Nd\npurity: 0.9999\ntradeoff: {points: 0}\n";
+    for (const std::string& yaml :
+         {design_yaml(0.1614, 0.75, ""), design_yaml(0.1614, 0.75, "feed-phase: organic\n"),
+          design_yaml(0.1614, 0.75, "strip: {stages: 3, acid: 5 mol/L, excess: 0.1}\n"),
+          design_yaml(0.3, 0.75, "efficiency: {extraction: 0.9, scrub: 0.85}\n"),
+          design_yaml(0.1614, 0.75,
+                      "organic: {extractant-concentration: 1.2 mol/L, saponification: 0.36}\n"),
+          seventeen}) {
+        SCOPED_TRACE(yaml);
+        DesignSpec spec = parse_design(InputNode::load_string(yaml, "design.yaml"));
+        const DesignResult d = design(spec);
+        const CaseSpec parsed = parse_design_case(spec, d.case_yaml, "design case");
+        // Another system (a sample of design --uncertainty): the trials carry its values.
+        DesignSpec sampled = spec;
+        sampled.system.extractability[d.key_a]->log10_k += 0.01;
+        sampled.system_reference.clear();
+        for (const DesignSpec* s : {&spec, &sampled}) {
+            for (const auto& [n, m, k] :
+                 {std::tuple{d.n, d.m, 1.0}, std::tuple{d.n + 3, d.m - 2, 1.1},
+                  std::tuple{d.n - 2, d.m + 4, 0.93}}) {
+                const double reflux = k * d.s;
+                const double w = d.w + (reflux - d.s);  // S - W fixed by the product split
+                const CaseSpec built = design_trial_case(*s, parsed, n, m, reflux, w);
+                const CaseSpec file =
+                    parse_design_case(*s, design_case_yaml(*s, n, m, reflux, w), "trial");
+                EXPECT_EQ(built.stages_extraction, file.stages_extraction);
+                EXPECT_EQ(built.stages_scrub, file.stages_scrub);
+                EXPECT_EQ(built.stages_strip, file.stages_strip);
+                ASSERT_EQ(built.feeds.size(), file.feeds.size());
+                EXPECT_EQ(built.feeds[0].stage, file.feeds[0].stage);
+                EXPECT_EQ(built.feeds[0].phase, file.feeds[0].phase);
+                EXPECT_EQ(built.feeds[0].flow_L_per_h, file.feeds[0].flow_L_per_h);
+                EXPECT_EQ(built.feeds[0].concentration_mol_per_L,
+                          file.feeds[0].concentration_mol_per_L);
+                EXPECT_EQ(built.organic.flow_L_per_h, file.organic.flow_L_per_h);
+                EXPECT_EQ(built.organic_capacity_mol_per_L(), file.organic_capacity_mol_per_L());
+                ASSERT_EQ(built.scrub.has_value(), file.scrub.has_value());
+                EXPECT_EQ(built.scrub->flow_L_per_h, file.scrub->flow_L_per_h);
+                EXPECT_EQ(built.scrub->acid_mol_per_L, file.scrub->acid_mol_per_L);
+                ASSERT_EQ(built.strip.has_value(), file.strip.has_value());
+                if (built.strip) {
+                    EXPECT_EQ(built.strip->flow_L_per_h, file.strip->flow_L_per_h);
+                }
+                EXPECT_EQ(built.efficiency, file.efficiency);
+                EXPECT_EQ(built.components, file.components);
+                for (const int e : built.components) {
+                    EXPECT_EQ(built.system.log10_k(e), file.system.log10_k(e)) << e;
+                }
+                Cascade from_built(built), from_file(file);
+                const CascadeResult a = from_built.solve(), b = from_file.solve();
+                ASSERT_EQ(a.products.size(), b.products.size());
+                for (std::size_t p = 0; p < a.products.size(); ++p) {
+                    EXPECT_EQ(a.products[p].mol_per_h, b.products[p].mol_per_h) << p;
+                }
+            }
+        }
     }
 }
 

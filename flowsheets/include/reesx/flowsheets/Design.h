@@ -202,6 +202,9 @@ struct DesignSizing {
 struct SizingMemory {
     std::map<int, int> m_star;
     std::map<std::pair<int, int>, CascadeResult> trials;
+    //! A case parsed from a case file of the same design input (another sample's system):
+    //! the trials are built on it (design_trial_case) instead of parsing their own.
+    std::shared_ptr<const CaseSpec> parsed_case;
 };
 //! With `memory`, the search starts from what it holds (then from near.simulation) and leaves
 //! its own boundary and trials there for the next spec.
@@ -253,10 +256,27 @@ private:
     std::map<double, std::pair<int, int>> sized_;  //!< S -> fewest (n, m)
 };
 
+//! The feed and the flows of a design's cascade at the fluxes S and W (mol RE per mol feed
+//! RE): the numbers design_case_yaml writes and design_trial_case sets. `drawn`: RE (mol per
+//! mol feed) leaving in organic side draws below the loaded organic.
+struct DesignFlows {
+    double feed_concentration_mol_per_L = 0.0;  //!< aqueous feed's, or the loaded organic's
+    double feed_L_per_h = 0.0, organic_L_per_h = 0.0, scrub_L_per_h = 0.0, strip_L_per_h = 0.0;
+};
+DesignFlows design_flows(const DesignSpec& spec, double s, double w, double drawn = 0.0);
+
 //! The case YAML of a cascade with these stages and fluxes (what `design` simulates).
-//! `drawn`: RE (mol per mol feed) leaving in organic side draws below the loaded organic.
 std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, double w,
                              double drawn = 0.0);
+
+//! The two-outlet cascade of `spec` with n extraction and m scrub stages at the fluxes S and
+//! W, built on `parsed`, a case parsed from a design_case_yaml of the same design input
+//! (any stages, fluxes and system): its stage counts, feed stage, flows and spec.system are
+//! set, the equilibrium model rebuilt when the system differs. Equal to parsing
+//! design_case_yaml(spec, n, m, s, w) (the file carries every number to 17 digits), without
+//! the YAML: a design's trials are built here, its reported case is parsed from its file.
+CaseSpec design_trial_case(const DesignSpec& spec, const CaseSpec& parsed, int n, int m, double s,
+                           double w);
 
 //! Parses a case that design wrote from `spec` (`source_name` names it). An InputError in it
 //! is a value design derived from the user's input: it is reported at that input (the

@@ -464,6 +464,11 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         spec.warnings.push_back(organic.path() +
                                 ".saponification: above 0.5 the organic tends to emulsify");
     }
+    if (root.has("ion-outlets")) {
+        // A plant cascade that passes its ions unsimulated (Plant.h): its model is for the
+        // rare earths; the plant solver takes the ions out of its feeds.
+        spec.components = rare_earth_components(spec.components);
+    }
     spec.model = make_model(spec);
 
     // Scrub and strip.

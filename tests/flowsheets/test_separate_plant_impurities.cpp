@@ -198,5 +198,30 @@ TEST(SeparatePlantImpurities, thePlantFileReproducesEveryIonsFate)
     }
 }
 
+// Without a step (every ion within the limit in the feed) the ions enter with the first cut's
+// own feed and are routed the same way.
+TEST(SeparatePlantImpurities, withoutAStepTheIonsEnterWithTheFirstCut)
+{
+    const SeparateSpec spec = parse_separate(InputNode::load_string(
+        "system: p507-hcl\npurity: 0.99\nfeed-rate: 100 L/h\n"
+        "feed: {name: monazite-type, concentration: 1.5 mol/L, composition: {Pr: 0.25, Nd: "
+        "0.75}}\nimpurities: {Th4+: 1 ug/L}\nimpurity-limit: 0.01 %\n",
+        "separate.yaml"));
+    const SeparateResult result = separate(spec);
+    ASSERT_TRUE(result.impurity_removal);
+    ASSERT_FALSE(result.impurity_removal->built);
+    const ImpurityFate& th = result.impurity_removal->fates.front();
+    const PlantResult plant = run_plant_text(plant_file_yaml(spec, result));
+    EXPECT_EQ(plant.cascades.size(), result.cascades.size());
+    const std::size_t k = ion("Th4+");
+    EXPECT_EQ(plant.impurity_feed_mol_per_h[k], th.feed_mol_per_h);
+    for (const auto& p : plant.products) {
+        if (p.name == "Nd") {
+            EXPECT_NEAR(p.impurity_ppm_reo[k], th.ppm_reo, 1e-6 * th.ppm_reo);
+            EXPECT_GT(p.impurity_ppm_reo[k], 0.0);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace reesx

@@ -274,8 +274,15 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
                      "dynamic",  // read by reesx dynamic (Dynamic.h)
                      "mass-action",
                      "ph-correlation",
-                     "medium",              // chloride (default) or sulfate
-                     "impurity-ph-half"});  // extraction of impurity ions (Impurities.h)
+                     "medium",            // chloride (default) or sulfate
+                     "impurity-ph-half",  // extraction of impurity ions (Impurities.h)
+                     "ion-outlets"});     // read by the plant file's parser (Plant.h)
+    if (!inlets.plant && root.has("ion-outlets")) {
+        root.at("ion-outlets")
+            .fail(
+                "ion-outlets routes the impurity ions through a cascade of a plant file; a "
+                "single case's ions are simulated (model: mass-action or ph-correlation)");
+    }
     CaseSpec spec;
     spec.root = root;
     spec.source_file = root.source_name();
@@ -456,6 +463,11 @@ CaseSpec parse_case(const InputNode& root, const CaseInlets& inlets)
         // Reported emulsion limit, chemistry.md §2.2 (Pr/Ce paper, 2012).
         spec.warnings.push_back(organic.path() +
                                 ".saponification: above 0.5 the organic tends to emulsify");
+    }
+    if (root.has("ion-outlets")) {
+        // A plant cascade that passes its ions unsimulated (Plant.h): its model is for the
+        // rare earths; the plant solver takes the ions out of its feeds.
+        spec.components = rare_earth_components(spec.components);
     }
     spec.model = make_model(spec);
 

@@ -284,11 +284,17 @@ void PlantSolver::solve_cascade(int c)
     }
     CaseSpec cs = spec_.cascades[c];
     cs.feeds.insert(cs.feeds.end(), stream_feeds.begin(), stream_feeds.end());
+    const auto& routes = spec_.ion_outlets[c];
     try {
+        // The ions pass a cascade with ion-outlets unsimulated, each to its outlet.
+        const auto passing = routes.empty()
+                                 ? std::array<double, num_impurities>{}
+                                 : take_passing_ions(cs.feeds, routes, spec_.cascade_names[c]);
         set_components(cs);
         Cascade cascade(cs);
         // A recycle changes the feeds a little between passes: start from the last solution.
         results_[c] = solved_[c] ? cascade.solve(results_[c]) : cascade.solve();
+        add_passing_ions(results_[c], routes, passing);
     } catch (const InfeasibleError& e) {
         throw InfeasibleError("cascade '" + spec_.cascade_names[c] + "': " + e.what());
     } catch (const ConvergenceError& e) {

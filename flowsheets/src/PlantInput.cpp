@@ -75,6 +75,52 @@ std::optional<Inlet> parse_inlet(const std::string& text)
     return std::nullopt;
 }
 
+//! A cascade's `ion-outlets: {Ca2+: raffinate, Th4+: strip_liquor}`: which outlet each impurity
+//! ion leaves with when the cascade's model carries no ions.
+std::map<int, std::string> parse_ion_outlets(const InputNode& cascade, const CaseSpec& cs,
+                                             const std::string& name)
+{
+    std::map<int, std::string> routes;
+    const auto node = cascade.find("ion-outlets");
+    if (!node) {
+        return routes;
+    }
+    if (cs.model_name == "mass-action" || cs.model_name == "ph-correlation") {
+        node->fail("cascade '" + name + "' uses model: " + cs.model_name +
+                   ", which simulates the ions it receives; ion-outlets is for a cascade whose "
+                   "model carries no ions (separation-factor, constant-distribution): remove it");
+    }
+    if (!node->is_map() || node->size() == 0) {
+        node->fail(
+            "expected a mapping of impurity ion to the outlet it leaves this cascade with, e.g. "
+            "ion-outlets: {Ca2+: raffinate, Th4+: strip_liquor}");
+    }
+    for (const auto& [symbol, value] : node->entries()) {
+        std::string hint;
+        const auto species = species_index(symbol, &hint);
+        if (!species) {
+            value.fail("unknown species '" + symbol + "'; " + hint);
+        }
+        if (is_rare_earth(*species)) {
+            value.fail(symbol +
+                       " is a rare earth, which the cascade's model separates; ion-outlets "
+                       "names impurity ions (Fe3+, Ca2+, Th4+, ...)");
+        }
+        if (routes.count(*species) > 0) {
+            value.fail(symbol + " is given twice (as " + species_symbol(*species) + ")");
+        }
+        const std::string outlet = value.as_string();
+        const auto outs = outlets_of(cs);
+        if (std::none_of(outs.begin(), outs.end(),
+                         [&](const Outlet& o) { return o.name == outlet; })) {
+            value.fail("cascade '" + name + "' has no outlet '" + outlet + "'; its outlets are " +
+                       outlet_list(cs));
+        }
+        routes[*species] = outlet;
+    }
+    return routes;
+}
+
 }  // namespace
 
 bool is_plant_file(const InputNode& root)
@@ -192,7 +238,10 @@ PlantSpec parse_plant(const InputNode& root)
                       "' has no feed: give it `feed:` or a stream to " + spec.cascade_names[c] +
                       ".feed, .organic-feed or .scrub");
         }
+        inlets[c].plant = true;
         spec.cascades.push_back(parse_case(node, inlets[c]));
+        spec.ion_outlets.push_back(
+            parse_ion_outlets(node, spec.cascades.back(), spec.cascade_names[c]));
     }
     bool any_feed = false;
     for (const auto& c : spec.cascades) {

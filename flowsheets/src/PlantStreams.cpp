@@ -123,6 +123,50 @@ double stream_share(const PlantSpec& spec, const PlantStreamSpec& s, const Strea
     return 1.0;
 }
 
+std::array<double, num_impurities> take_passing_ions(std::vector<FeedSpec>& feeds,
+                                                     const std::map<int, std::string>& routes,
+                                                     const std::string& cascade)
+{
+    std::array<double, num_impurities> ions{};
+    for (auto& f : feeds) {
+        for (int k = 0; k < num_impurities; ++k) {
+            auto& c = f.impurity_mol_per_L[static_cast<std::size_t>(k)];
+            if (c <= 0.0) {
+                continue;
+            }
+            if (routes.count(num_elements + k) == 0) {
+                const std::string ion = species_symbol(num_elements + k);
+                throw InfeasibleError("cascade '" + cascade + "' receives " + ion +
+                                      ", which its ion-outlets does not route and its model "
+                                      "cannot carry; add " +
+                                      ion + ": raffinate (or another outlet) to its ion-outlets");
+            }
+            ions[static_cast<std::size_t>(k)] += c * f.flow_L_per_h;
+            c = 0.0;
+        }
+    }
+    return ions;
+}
+
+void add_passing_ions(CascadeResult& r, const std::map<int, std::string>& routes,
+                      const std::array<double, num_impurities>& ions)
+{
+    for (const auto& [species, outlet] : routes) {
+        const double amount = ions[static_cast<std::size_t>(species - num_elements)];
+        if (amount <= 0.0) {
+            continue;
+        }
+        r.feed_mol_per_h[static_cast<std::size_t>(species)] += amount;  // the balance closes
+        for (auto& p : r.products) {
+            if (p.name == outlet) {
+                p.mol_per_h[static_cast<std::size_t>(species)] += amount;
+                p.impurity_mol_per_h += amount;
+                fill_impurity_content(p);
+            }
+        }
+    }
+}
+
 }  // namespace plant_detail
 
 }  // namespace reesx

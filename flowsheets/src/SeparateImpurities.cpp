@@ -7,7 +7,9 @@
 #include <regex>
 
 #include "CaseImpurities.h"
+#include "ImpurityAdvice.h"
 #include "reesx/core/Error.h"
+#include "reesx/flowsheets/Plant.h"
 #include "reesx/flowsheets/Separate.h"
 #include "reesx/thermo/Impurities.h"
 
@@ -190,6 +192,34 @@ double re_loss(const CascadeResult& r)
     return feed > 0.0 ? 1.0 - raffinate(r).re_mol_per_h / feed : 0.0;
 }
 
+//! Follows the ions through the plant file `separate` writes (the step, when built, feeding
+//! the cuts, which route each ion to its product): each ion's ppm is then that plant's, as
+//! `reesx run` of the plant file gives it (the cuts take the step's raffinate, not the feed).
+void follow_through_plant(const SeparateSpec& spec, const SeparateResult& plant,
+                          ImpurityRemoval& out)
+{
+    if (out.fates.empty()) {
+        return;
+    }
+    const PlantSpec file = parse_plant(InputNode::load_string(
+        plant_file_yaml(spec, plant, &out), "the separated plant with its impurity ions"));
+    const PlantResult solved = solve_plant(file);
+    for (auto& f : out.fates) {
+        const auto k = static_cast<std::size_t>(f.species - num_elements);
+        if (f.product < 0) {
+            f.ppm_reo = ppm_reo(f.species, f.re_stream_mol_per_h, solved.product_kg_reo_per_h);
+        } else {
+            const std::string& name = plant.products[static_cast<std::size_t>(f.product)].name;
+            for (const auto& p : solved.products) {
+                if (p.name == name) {
+                    f.ppm_reo = p.impurity_ppm_reo[k];
+                }
+            }
+        }
+        f.meets_limit = f.ppm_reo <= out.limit_ppm_reo;
+    }
+}
+
 }  // namespace
 
 std::optional<SeparateImpurities> parse_separate_impurities(const InputNode& root)
@@ -264,7 +294,8 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
         for (auto& f : out.fates) {
             if (r) {
                 f.re_stream_mol_per_h = raffinate(*r).mol_per_h[f.species];
-                f.removed_mol_per_h = f.feed_mol_per_h - f.re_stream_mol_per_h;
+                // Rounding leaves a not-taken ion a few 1e-16 of its feed either side of zero.
+                f.removed_mol_per_h = std::max(f.feed_mol_per_h - f.re_stream_mol_per_h, 0.0);
             }
             f.ppm_reo = ppm_reo(f.species, f.re_stream_mol_per_h, basis_kg_per_h(f));
             f.meets_limit = f.ppm_reo <= out.limit_ppm_reo;
@@ -280,6 +311,7 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
     if (!any_above) {
         out.notes.push_back("every impurity ion is within " + ppm_text(out.limit_ppm_reo) +
                             " of its product's REO without a removal step: none is built");
+        follow_through_plant(spec, plant, out);
         return out;
     }
     // Which ions the step can take: those it brings within the limit at its longest.
@@ -361,6 +393,10 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             "no removal step is built: the D2EHPA pre-extraction does not bring any ion above "
             "the limit within it");
     }
+    follow_through_plant(spec, plant, out);
+    for (auto& f : out.fates) {
+        f.advice = f.meets_limit ? "" : impurity_removal_advice(f.species, f.product == 0);
+    }
     for (const auto& f : out.fates) {
         const std::string ion = species_symbol(f.species);
         const std::string where =
@@ -384,12 +420,7 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
                 where + " at " + ppm_text(f.ppm_reo) + " " +
                 std::string(
                     impurities()[static_cast<std::size_t>(f.species - num_elements)].oxide) +
-                (f.product == 0
-                     ? "; it is less extractable than every rare earth: leave it behind with a "
-                       "total rare-earth extraction (it stays in that raffinate) or an oxalate "
-                       "precipitation, or raise the limit"
-                     : "; remove it before the extraction (Fe(III): precipitate it as goethite "
-                       "or jarosite near pH 3, or reduce it to Fe(II)), or raise the limit"));
+                "; " + f.advice + "; or raise the limit");
         }
     }
     return out;

@@ -96,6 +96,7 @@ nlohmann::json impurity_removal_json(const SeparateResult& result)
         ion["oxide"] = oxide(f.species);
         ion["removable"] = f.removable;
         ion["within_limit"] = f.meets_limit;
+        ion["advice"] = f.advice.empty() ? nlohmann::json() : nlohmann::json(f.advice);
         j["ions"][species_symbol(f.species)] = ion;
     }
     j["products"] = nlohmann::json::object();

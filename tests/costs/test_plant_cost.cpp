@@ -255,3 +255,47 @@ TEST(PlantCostScale, WithinFritzBandAtPlantScale)
 }
 
 }  // namespace
+
+namespace {
+
+//! `reesx separate` of examples/plant-thorium-removal.yaml's Pr/Nd liquor at 99 %, with the
+//! ions `impurities` (empty: none), costed in Inner Mongolia as `--countries CN-NM` does.
+reesx::costs::PlantCostStudy separated_prnd_cost(const std::string& impurities)
+{
+    using namespace reesx;
+    const SeparateSpec spec = parse_separate(InputNode::load_string(
+        "system: p507-hcl\npurity: 0.99\nfeed-rate: 100 L/h\n"
+        "feed: {name: monazite-type, concentration: 1.5 mol/L, composition: {Pr: 0.25, Nd: "
+        "0.75}}\n" +
+            impurities,
+        "separate"));
+    const SeparateResult designed = separate(spec);
+    const PlantSpec plant =
+        parse_plant(InputNode::load_string(plant_file_yaml(spec, designed), "plant"));
+    costs::CostRequest request;
+    request.countries = {"CN-NM"};
+    return costs::plant_cost_study(plant, solve_plant(plant), request);
+}
+
+// The removal step is a cascade of the plant: its stages, organic and acids are costed, so the
+// plant with it costs more than the same cuts without it.
+TEST(PlantCost, SeparatedPlantCostsItsImpurityRemovalStep)
+{
+    const auto without = separated_prnd_cost("");
+    const auto with = separated_prnd_cost("impurities: {Th4+: 200 mg/L, Ca2+: 800 mg/L}\n");
+    ASSERT_EQ(with.cascade_names.front(), "impurity-removal");
+    ASSERT_EQ(with.cascade_names.size(), without.cascade_names.size() + 1);
+    const auto& step = with.countries[0].cascades.front();
+    EXPECT_GT(step.annual_cost_usd_per_year, 0.0);
+    EXPECT_GT(step.capex_usd, 0.0);
+    EXPECT_GT(step.hcl_t_per_year, 0.0);
+    EXPECT_GT(step.extractant_inventory_kg, 0.0);
+    const auto& a = with.countries[0].plant;
+    const auto& b = without.countries[0].plant;
+    EXPECT_GT(a.annual_cost_usd_per_year, b.annual_cost_usd_per_year);
+    EXPECT_GT(a.capex_usd, b.capex_usd);
+    EXPECT_GT(a.hcl_t_per_year, b.hcl_t_per_year);
+    EXPECT_GT(a.cost_usd_per_kg_reo_fed, b.cost_usd_per_kg_reo_fed);
+}
+
+}  // namespace

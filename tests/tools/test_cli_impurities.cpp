@@ -145,7 +145,7 @@ TEST(CliImpurities, separateAddsARemovalStepAndReportsEveryIon)
     const CommandRun run = run_reesx(
         "separate --feed \"Pr:0.25,Nd:0.75\" --purity 0.99 --feed-rate \"100 L/h\" "
         "--impurities \"Th4+:200 mg/L,Ca2+:800 mg/L\" --impurity-limit 20ppm --json " +
-        json_path.string());
+        json_path.string() + " --plant-file " + (dir / "plant.yaml").string());
     ASSERT_EQ(run.status, 0) << run.out;
     EXPECT_NE(run.out.find("Impurity ions (limit 20 ppm"), std::string::npos) << run.out;
     EXPECT_NE(run.out.find("warning: Ca2+ cannot be removed"), std::string::npos) << run.out;
@@ -166,10 +166,34 @@ TEST(CliImpurities, separateAddsARemovalStepAndReportsEveryIon)
         warned = warned || w.get<std::string>().find("Ca2+ cannot be removed") != std::string::npos;
     }
     EXPECT_TRUE(warned) << j["warnings"].dump();
+    // Calcium gets its own advice: not an oxalate precipitation, which takes it along.
+    EXPECT_NE(removal["ions"]["Ca2+"]["advice"].get<std::string>().find("calcium oxalate"),
+              std::string::npos);
+    EXPECT_TRUE(th["advice"].is_null());
     // The step's case runs as it is.
     const fs::path case_path = dir / "removal.yaml";
     std::ofstream(case_path) << removal["case"].get<std::string>();
     EXPECT_EQ(run_reesx("run " + case_path.string()).status, 0);
+    // The plant file has the step ahead of the cut; `run` gives every ion's ppm in the product
+    // separate names, and the share the step takes (its impurity liquor and stripped organic).
+    const fs::path run_json = dir / "run.json";
+    const CommandRun plant =
+        run_reesx("run " + (dir / "plant.yaml").string() + " --json " + run_json.string());
+    ASSERT_EQ(plant.status, 0) << plant.out;
+    std::ifstream run_in(run_json);
+    const nlohmann::json r = nlohmann::json::parse(run_in);
+    for (const auto& [ion, fate] : removal["ions"].items()) {
+        const double ppm = fate["ppm_reo"].get<double>();
+        const auto& in_product =
+            r["products"][fate["product"].get<std::string>()]["impurities"][ion];
+        EXPECT_NEAR(in_product["ppm_of_reo"].get<double>(), ppm, 1e-6 * ppm) << ion;
+        const double removed = fate["removed_fraction"].get<double>();
+        const double liquor =
+            r["products"]["impurity liquor"]["impurities"][ion]["recovery"].get<double>() +
+            r["products"]["impurity-removal.stripped_organic"]["impurities"][ion]["recovery"]
+                .get<double>();
+        EXPECT_NEAR(liquor, removed, 1e-6 * removed + 1e-15) << ion;
+    }
     fs::remove_all(dir);
 }
 

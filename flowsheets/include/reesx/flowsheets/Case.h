@@ -139,6 +139,7 @@ std::array<double, 3> parse_efficiency(const InputNode& node);
 struct CaseInlets {
     bool feed = false;   //!< some stream feeds this cascade (aqueous or organic feed)
     bool scrub = false;  //!< a stream is the scrub liquor
+    bool plant = false;  //!< a cascade of a plant file (which may route ions: `ion-outlets`)
 };
 
 //! Parses and checks a case; every problem is an InputError located in the file.

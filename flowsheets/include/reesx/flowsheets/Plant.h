@@ -10,6 +10,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ struct PlantSpec {
     std::vector<CaseSpec> cascades;
     std::vector<PlantStreamSpec> streams;
     std::vector<PlantProductSpec> products;
+    //! Per cascade, its `ion-outlets:` (impurity species -> outlet): a cascade whose model
+    //! carries no ions (separation-factor) passes the ions its inlets bring, unsimulated,
+    //! each whole to the outlet named (a sharp split). Empty: the model takes them.
+    std::vector<std::map<int, std::string>> ion_outlets;
     double tolerance = 1e-12;  //!< tear streams: |change| <= tolerance x scale (see docs)
     int max_iterations = 200;
     std::string method = "wegstein";  //!< or "substitution"

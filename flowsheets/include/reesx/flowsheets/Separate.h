@@ -157,6 +157,11 @@ SequenceCut sequence_cut(const SeparateSpec& spec, const SeparateHooks& hooks, i
 //! The plant as a plant file (docs/plants.md, "Plant files"): every cascade's case, the
 //! streams between them, the products with their purity targets; `reesx run` solves it.
 std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result);
+//! The same with the impurity removal `removal` (nullptr: none) in place of
+//! result.impurity_removal: the step as the first cascade, feeding the first cut, and each
+//! cut's `ion-outlets` as `separate` routes the ions (docs/plants.md).
+std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& result,
+                            const ImpurityRemoval* removal);
 
 //! The plant as a Graphviz DOT graph: the feed, the cascades, the products, and on each arrow
 //! the stream's flow (L/h) and main elements (dot_stream_label).

@@ -54,6 +54,9 @@ struct ImpurityFate {
     //! Above the limit in the feed, and the removal step brings it within the limit.
     bool removable = false;
     bool meets_limit = false;
+    //! When it misses the limit: how it is removed instead (a precipitation, a total
+    //! rare-earth extraction that leaves it in its raffinate, ...), else empty.
+    std::string advice;
 };
 
 struct ImpurityRemoval {

@@ -3,6 +3,7 @@
 // Newton on the per-stage scale of the separation-factor model with the compositions
 // eliminated (docs/model.md), from the theory's start, and the order of its fallbacks.
 #include "CascadeImpl.h"
+#include "PinchStart.h"
 #include "reesx/solver/BandLu.h"
 
 namespace reesx {
@@ -70,10 +71,11 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     }
     // From the theory's start first (most cascades converge in 5-20 iterations), with the
     // closure in ln form, then in linear form; the continuation and the dynamics when both fail.
-    // Long cascades start from the halved cascade instead: from the theory's flat start their
-    // fronts are far off (a 17 x 1,000 Pr/Nd cascade spent 3.5 s in the two failing attempts
-    // and 0.16 s from there on). Up to 600 stages the theory's start converges on that
-    // cascade, and three times faster than the halving (17 x 400: 16 against 81 ms).
+    // Long cascades start at their pinches first (below), then from the halved cascade: from
+    // the theory's flat start their fronts are far off (a 17 x 1,000 Pr/Nd cascade spent 3.5 s
+    // in the two failing attempts and 0.16 s from there on). Up to 600 stages the theory's
+    // start converges on that cascade, and three times faster than the halving (17 x 400: 16
+    // against 81 ms).
     const Eigen::VectorXd theory = sigma;
     bool tried_shorter = false;
     const auto from_shorter_cascade = [&] {
@@ -86,6 +88,15 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
         return newton_on_scale(ln_k, sigma, x, direct, report);
     };
+    // First from a short cascade lengthened at its pinches (PinchStart.cpp; sections of 200
+    // stages and more): the ends and fronts are where the long cascade has them, and one or
+    // two iterations finish (17 x 400: 1 iteration against 10 from the theory's start).
+    if (!report.converged && options.max_iterations > 0 && start_at_pinch(*this, sigma)) {
+        linear_closure_ = false;
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
+        report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
+    }
     constexpr int kLongCascadeStages = 600;
     if (!report.converged && options.max_iterations > 0 && stages >= kLongCascadeStages) {
         report.converged = from_shorter_cascade();

@@ -199,5 +199,16 @@ TEST(CascadeRobustness, fiveThousandStages)
     expect_sharp_pr_nd(test::solve_yaml(long_pr_nd_case(2500, 1.1)));
 }
 
+// A long cascade starts from a short one lengthened at its pinches (PinchStart.cpp): its
+// ends are the long cascade's, so Newton needs one or two iterations where the uniformly
+// stretched halved cascade took 11 (the short cascades' iterations are not counted here).
+TEST(CascadeRobustness, longCascadeStartsAtItsPinch)
+{
+    const CascadeResult r = test::solve_yaml(long_pr_nd_case(500, 1.1));
+    expect_sharp_pr_nd(r);
+    EXPECT_LE(r.solver.iterations, 2);
+    EXPECT_LE(r.solver.jacobian_evaluations, 2);
+}
+
 }  // namespace
 }  // namespace reesx

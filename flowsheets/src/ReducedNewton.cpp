@@ -5,9 +5,28 @@
 #include "CascadeImpl.h"
 #include "reesx/solver/BandLu.h"
 
+#include <atomic>
+
 namespace reesx {
 
 using namespace cascade_detail;
+
+namespace {
+
+//! Structured factors of a reduced Jacobian and the id a result names them by (0: none).
+struct KeptFactors {
+    solver::DiagonalUpperBlockTridiagonal matrix;
+    std::uint64_t id = 0;
+};
+
+//! Ids unique over the process, so that a result of one thread names nothing on another.
+std::uint64_t next_factors_id()
+{
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
+}
+
+}  // namespace
 
 solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                                                   const solver::NewtonOptions& options)
@@ -60,7 +79,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         // (a 1 % change of S alone moves the fronts near the sharp split: 41 iterations
         // against 11 cold when this was 30), and the theory's start goes next.
         direct.max_iterations = std::min(options.max_iterations, 12);
-        report.converged = newton_on_scale(ln_k, warm, x, direct, report);
+        report.converged =
+            newton_on_scale(ln_k, warm, x, direct, report, nullptr, warm_factors_id_);
         if (report.converged) {
             report.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time)
@@ -130,7 +150,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
 
 bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                     Eigen::VectorXd& x, const solver::NewtonOptions& options,
-                                    solver::SolverReport& report, const Holdup* holdup)
+                                    solver::SolverReport& report, const Holdup* holdup,
+                                    std::uint64_t start_factors)
 {
     const int stages = solved_stages_, m = n_ + 1;
     Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages);
@@ -250,15 +271,34 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // The block LU in the structure of a cascade (upper blocks diagonal, lower blocks
     // diagonal plus rank one): one inversion of a block per stage, no product of full blocks.
     // Its storage is kept between solves on this thread when small: allocated anew for each
-    // solve, its page faults took a fifth of a 17 x 100 solve's time.
+    // solve, its page faults took a fifth of a 17 x 100 solve's time. Two slots, which keep
+    // their factors: a warm re-solve starts with chord steps on the factors of the result it
+    // starts from (start_factors) and factorizes into the other slot, so that those stay for
+    // more re-solves from the same result (a sweep around one point, the cost Monte Carlo);
+    // a cold solve factorizes into the older slot.
     constexpr int kCachedStageLimit = 400;
-    static thread_local solver::DiagonalUpperBlockTridiagonal cached;
-    solver::DiagonalUpperBlockTridiagonal local;
-    solver::DiagonalUpperBlockTridiagonal& structured =
-        stages <= kCachedStageLimit ? cached : local;
+    static thread_local std::array<KeptFactors, 2> kept;
+    KeptFactors local;
+    int start_slot = -1;
+    if (stages <= kCachedStageLimit && start_factors != 0 && !holdup) {
+        for (int s = 0; s < 2; ++s) {
+            if (kept[s].id == start_factors && kept[s].matrix.num_blocks() == stages &&
+                kept[s].matrix.block_size() == m) {
+                start_slot = s;
+            }
+        }
+    }
+    const int own_slot = start_slot >= 0 ? 1 - start_slot : (kept[0].id <= kept[1].id ? 0 : 1);
+    KeptFactors& own = stages <= kCachedStageLimit ? kept[own_slot] : local;
+    solver::DiagonalUpperBlockTridiagonal& structured = own.matrix;
     if (structured.num_blocks() != stages || structured.block_size() != m) {
+        own.id = 0;
         structured.resize(stages, m);
     }
+    // The factors chord steps use until the first factorization here: start_factors's.
+    const solver::DiagonalUpperBlockTridiagonal* chord_factors =
+        start_slot >= 0 ? &kept[start_slot].matrix : nullptr;
+    std::uint64_t factors_in_use = start_slot >= 0 ? start_factors : 0;
     Eigen::VectorXd lower_diagonal = Eigen::VectorXd::Zero(m), lower_right = lower_diagonal;
     lower_right[n_] = 1.0;
     // Solves J v = b (b given in v) with the structured factors and up to kRefinements steps
@@ -321,7 +361,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return banded;
     };
     const auto factored_solve = [&](Eigen::VectorXd& v) {
-        if (banded) {
+        if (chord_factors) {
+            chord_factors->solve(v);
+        } else if (banded) {
             band.solve(v);
         } else if (refine) {
             const Eigen::VectorXd b = v;
@@ -333,6 +375,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
     };
     Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
+    Eigen::VectorXd x_at_sigma;
+    Eigen::MatrixXd weights_at_sigma;
     double norm = INFINITY;
     try {
         norm = profiles_and_closure(sigma, g);
@@ -341,12 +385,30 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return false;
     }
     double lambda = 1.0;
+    Eigen::VectorXd step(stages);
+    bool reuse_factors = false;
+    if (chord_factors && !(norm <= options.tolerance)) {
+        // The warm start's first step: a chord step on the previous solve's factors (their
+        // correction for this closure is in rhs, as a simplified correction would be).
+        rhs.setZero();
+        for (int j = 0; j < stages; ++j) {
+            rhs[static_cast<Eigen::Index>(j) * m + n_] = -g[j];
+        }
+        chord_factors->solve(rhs);
+        reuse_factors = rhs.allFinite();
+    }
+    if (!reuse_factors) {
+        chord_factors = nullptr;
+    }
     // When the last full step contracted strongly, its simplified correction (computed by the
     // monotonicity test with the old factors) is the next step: a chord step costs one
     // evaluation and one back-substitution instead of a new Jacobian and factorization.
     constexpr double chord_contraction = 0.1;
-    Eigen::VectorXd step(stages);
-    bool reuse_factors = false;
+    // A chord step is accepted only when it takes the closure below this fraction of where it
+    // was (and passes the monotonicity test), at its full length; otherwise the Jacobian is
+    // factorized where the step started (Shamanskii's method with a contraction test: Kelley,
+    // Solving Nonlinear Equations with Newton's Method, SIAM 2003, section 2.3.3).
+    constexpr double chord_closure_contraction = 0.5;
     // Near the sharp split (S - W = f_A) both products are pinned by the feed (all of A goes
     // up, all of B down) whatever the profile, so the last stage's closure is implied by the
     // RE conservation of the whole cascade up to impurity-level terms: its row of the reduced
@@ -457,6 +519,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 rhs[r0 + n_] = -g[j];
             }
             ++report.jacobian_evaluations;
+            chord_factors = nullptr;
+            own.id = 0;
             for (int j = 0; j < stages; ++j) {
                 auto block = structured.diag(j);
                 block.setZero();
@@ -483,6 +547,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 report.message = "the Jacobian is singular";
                 break;
             }
+            // Factors a later warm re-solve can start from: structured ones solving alone.
+            if (refinements == 0 && &own != &local) {
+                own.id = next_factors_id();
+            }
+            factors_in_use = own.id;
             for (int j = 0; j < stages; ++j) {
                 step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
             }
@@ -515,8 +584,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         const double limit = full_norm > options.max_step ? options.max_step / full_norm : 1.0;
         step *= limit;
         bool accepted = false;
-        lambda = std::min(1.0, 4.0 * lambda);
-        for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
+        const bool chord = reuse_factors;
+        lambda = chord ? 1.0 : std::min(1.0, 4.0 * lambda);
+        // The profiles at sigma, for a step that is not taken (re-evaluating them cost an
+        // evaluation of the closure).
+        x_at_sigma = x;
+        weights_at_sigma = lse_weights;
+        for (int back = 0; back <= (chord ? 0 : options.max_backtracks); ++back, lambda *= 0.5) {
             trial_sigma = sigma + lambda * step;
             double trial_norm = INFINITY;
             try {
@@ -541,8 +615,10 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                         std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
                 }
                 // In the fallbacks' linear form, the residual itself must fall, too.
-                passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm &&
-                         (!linear_closure || trial_norm < norm);
+                passes =
+                    simplified <= (1.0 - 0.25 * lambda * limit) * full_norm &&
+                    (!linear_closure || trial_norm < norm) &&
+                    (!chord || (limit == 1.0 && trial_norm <= chord_closure_contraction * norm));
             }
             if (passes) {
                 sigma = trial_sigma;
@@ -554,13 +630,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 break;
             }
         }
-        if (!accepted && reuse_factors) {
-            reuse_factors = false;  // the old factors no longer point downhill: refactor
-            profiles_and_closure(sigma, g);
-            continue;
-        }
         if (!accepted) {
-            profiles_and_closure(sigma, g);  // restore x for sigma
+            x = x_at_sigma;  // restore the profiles (and closure weights) of sigma
+            lse_weights = weights_at_sigma;
+        }
+        if (!accepted && chord) {
+            reuse_factors = false;  // the old factors do not contract enough: refactor
+            continue;
         }
         if ((!accepted || lambda * limit < 1e-3) && norm < 1e-3) {
             near_singular = true;  // Newton stalls: the front direction apart from here on
@@ -579,6 +655,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     }
     if (converged && !holdup) {
         reduced_sigma_ = sigma;
+        // The factors it ended with, unless the band LU's or refined ones were last.
+        factors_id_ = banded || refine ? 0 : factors_in_use;
     }
     return converged;
 }

@@ -15,20 +15,20 @@ namespace reesx {
 namespace {
 
 // The 17-element Pr/Nd cut of the benchmarks (tests/benchmarks/bench_cascade.cpp), 50 + 50
-// stages, with the organic and scrub flows times `scale` (S = 1.1 S_min at scale 1).
-std::string pr_nd_case(double scale)
+// stages, at S = factor × S_min on the sharp split (W = S - f_A).
+std::string pr_nd_case(double factor)
 {
     const double f_a = 1.0 - 0.27 - 0.4907 - 0.05;
     const auto system = builtin_system("p507-hcl");
     const double beta = system.beta(*element_index("Nd"), *element_index("Pr"));
-    const double s = 1.1 * (f_a + 1.0 / (beta - 1.0));
+    const double s = factor * (f_a + 1.0 / (beta - 1.0));
     std::ostringstream y;
     y.precision(17);
     y << "system: p507-hcl\nstages: {extraction: 50, scrub: 50}\nfeed: {flow: 1 L/h, "
          "concentration: 1 mol/L, composition: {Sc: 0.0002, Y: 0.012, La: 0.27, Ce: 0.4907, "
          "Pr: 0.05, Nd: 0.155, Pm: 0.000001, Sm: 0.012, Eu: 0.002, Gd: 0.005, Tb: 0.0008, Dy: "
          "0.0012, Ho: 0.0003, Er: 0.0004, Tm: 0.0001, Yb: 0.0002, Lu: 0.0001}}\norganic: {flow: "
-      << s * scale << " L/h, loading: 1 mol/L}\nscrub: {flow: " << (s - f_a) * scale
+      << s << " L/h, loading: 1 mol/L}\nscrub: {flow: " << s - f_a
       << " L/h, acid: 3 mol/L}\nsolver: {tolerance: 1e-10}\n";
     return y.str();
 }
@@ -49,10 +49,11 @@ void expect_same_products(const CascadeResult& warm, const CascadeResult& cold, 
 
 TEST(WarmResolve, chordStepsOnTheKeptFactorsEndAtTheColdSteadyState)
 {
-    Cascade first(test::case_from_yaml(pr_nd_case(1.0)));
+    const CaseSpec before = test::case_from_yaml(pr_nd_case(1.1));
+    Cascade first(before);  // keeps a reference to its case
     const CascadeResult previous = first.solve();
     ASSERT_NE(previous.jacobian_factors_id, 0u);
-    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.01));
+    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.1 * 1.01));
     Cascade cold_cascade(after);
     const CascadeResult cold = cold_cascade.solve();
     // The cold solve factorized into the other slot: previous's factors are still kept.
@@ -73,9 +74,10 @@ TEST(WarmResolve, chordStepsOnTheKeptFactorsEndAtTheColdSteadyState)
 
 TEST(WarmResolve, factorsOfAnotherThreadAreNotUsed)
 {
-    Cascade first(test::case_from_yaml(pr_nd_case(1.0)));
+    const CaseSpec before = test::case_from_yaml(pr_nd_case(1.1));
+    Cascade first(before);  // keeps a reference to its case
     const CascadeResult previous = first.solve();
-    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.01));
+    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.1 * 1.01));
     Cascade here(after);
     const CascadeResult warm_here = here.solve(previous);
     CascadeResult warm_there;
@@ -92,9 +94,10 @@ TEST(WarmResolve, factorsOfAnotherThreadAreNotUsed)
 
 TEST(WarmResolve, aFarStartFallsBackToNewFactorizations)
 {
-    Cascade first(test::case_from_yaml(pr_nd_case(1.0)));
+    const CaseSpec before = test::case_from_yaml(pr_nd_case(1.1));
+    Cascade first(before);  // keeps a reference to its case
     const CascadeResult previous = first.solve();
-    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.3));
+    const CaseSpec after = test::case_from_yaml(pr_nd_case(1.1 * 1.3));
     Cascade cold_cascade(after), warm_cascade(after);
     const CascadeResult cold = cold_cascade.solve();
     const CascadeResult warm = warm_cascade.solve(previous);

@@ -3,30 +3,12 @@
 // Newton on the per-stage scale of the separation-factor model with the compositions
 // eliminated (docs/model.md), from the theory's start, and the order of its fallbacks.
 #include "CascadeImpl.h"
+#include "KeptFactors.h"
 #include "reesx/solver/BandLu.h"
-
-#include <atomic>
 
 namespace reesx {
 
 using namespace cascade_detail;
-
-namespace {
-
-//! Structured factors of a reduced Jacobian and the id a result names them by (0: none).
-struct KeptFactors {
-    solver::DiagonalUpperBlockTridiagonal matrix;
-    std::uint64_t id = 0;
-};
-
-//! Ids unique over the process, so that a result of one thread names nothing on another.
-std::uint64_t next_factors_id()
-{
-    static std::atomic<std::uint64_t> last{0};
-    return ++last;
-}
-
-}  // namespace
 
 solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                                                   const solver::NewtonOptions& options)
@@ -270,35 +252,20 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     bool banded = false, refine = false;
     // The block LU in the structure of a cascade (upper blocks diagonal, lower blocks
     // diagonal plus rank one): one inversion of a block per stage, no product of full blocks.
-    // Its storage is kept between solves on this thread when small: allocated anew for each
-    // solve, its page faults took a fifth of a 17 x 100 solve's time. Two slots, which keep
-    // their factors: a warm re-solve starts with chord steps on the factors of the result it
-    // starts from (start_factors) and factorizes into the other slot, so that those stay for
-    // more re-solves from the same result (a sweep around one point, the cost Monte Carlo);
-    // a cold solve factorizes into the older slot.
-    constexpr int kCachedStageLimit = 400;
-    static thread_local std::array<KeptFactors, 2> kept;
+    // Its storage and factors are kept per thread (KeptFactors.h): a warm re-solve starts
+    // with chord steps on the factors of the result it starts from (start_factors) and
+    // factorizes into the other slot.
+    const FactorSlots slots = factor_slots(stages, m, holdup ? 0 : start_factors);
     KeptFactors local;
-    int start_slot = -1;
-    if (stages <= kCachedStageLimit && start_factors != 0 && !holdup) {
-        for (int s = 0; s < 2; ++s) {
-            if (kept[s].id == start_factors && kept[s].matrix.num_blocks() == stages &&
-                kept[s].matrix.block_size() == m) {
-                start_slot = s;
-            }
-        }
-    }
-    const int own_slot = start_slot >= 0 ? 1 - start_slot : (kept[0].id <= kept[1].id ? 0 : 1);
-    KeptFactors& own = stages <= kCachedStageLimit ? kept[own_slot] : local;
+    KeptFactors& own = slots.own ? *slots.own : local;
     solver::DiagonalUpperBlockTridiagonal& structured = own.matrix;
     if (structured.num_blocks() != stages || structured.block_size() != m) {
-        own.id = 0;
         structured.resize(stages, m);
     }
     // The factors chord steps use until the first factorization here: start_factors's.
     const solver::DiagonalUpperBlockTridiagonal* chord_factors =
-        start_slot >= 0 ? &kept[start_slot].matrix : nullptr;
-    std::uint64_t factors_in_use = start_slot >= 0 ? start_factors : 0;
+        slots.start ? &slots.start->matrix : nullptr;
+    std::uint64_t factors_in_use = slots.start ? start_factors : 0;
     Eigen::VectorXd lower_diagonal = Eigen::VectorXd::Zero(m), lower_right = lower_diagonal;
     lower_right[n_] = 1.0;
     // Solves J v = b (b given in v) with the structured factors and up to kRefinements steps
@@ -548,7 +515,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 break;
             }
             // Factors a later warm re-solve can start from: structured ones solving alone.
-            if (refinements == 0 && &own != &local) {
+            if (refinements == 0 && slots.own) {
                 own.id = next_factors_id();
             }
             factors_in_use = own.id;

@@ -422,6 +422,7 @@ Eigen::VectorXd Cascade::Impl::stretched_scale(const Eigen::VectorXd& from, int 
 void Cascade::Impl::set_warm_start(const CascadeResult& previous)
 {
     warm_sigma_.resize(0);
+    warm_factors_id_ = 0;
     if (model_.ln_relative_extractability().size() == 0) {
         return;
     }
@@ -433,6 +434,7 @@ void Cascade::Impl::set_warm_start(const CascadeResult& previous)
     if (previous.num_stages == stages_ && from_extraction == spec_.stages_extraction &&
         from_scrub == spec_.stages_scrub) {
         warm_sigma_ = scale_of(previous, solved_stages_);
+        warm_factors_id_ = warm_sigma_.size() > 0 ? previous.jacobian_factors_id : 0;
         return;
     }
     // Other stage counts (a design's trials): the previous scale stretched section by section
@@ -451,6 +453,7 @@ void Cascade::Impl::set_warm_start(const CascadeResult& previous)
 CascadeResult Cascade::solve()
 {
     impl_->warm_sigma_.resize(0);
+    impl_->warm_factors_id_ = 0;
     return impl_->solve();
 }
 void Cascade::set_progress(std::function<void(const std::string&)> progress)

@@ -168,10 +168,12 @@ public:
     //! The Newton iteration of solve_reduced from sigma (ln D per stage) with relative
     //! extractabilities ln_k; x: the profiles at the final sigma. Adds its work to report;
     //! true when the closures are within options.tolerance.
-    //! With `holdup`: of one backward-Euler step of the dynamics instead.
+    //! With `holdup`: of one backward-Euler step of the dynamics instead. With
+    //! `start_factors`, the id of factors this thread keeps (CascadeResult::jacobian_factors_id)
+    //! of a Jacobian of this size: chord steps on them first.
     bool newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
                          const solver::NewtonOptions& options, solver::SolverReport& report,
-                         const Holdup* holdup = nullptr);
+                         const Holdup* holdup = nullptr, std::uint64_t start_factors = 0);
     //! The reduced Newton from a full-system solution x (u part read, x replaced by the
     //! reduced solution): element balances exact where the full system's tolerance bounds
     //! each stage's relative imbalance only.
@@ -290,6 +292,11 @@ public:
     //! of the result is q = exp(sigma) K c, the one its balances were solved with (the
     //! loading Y (K c / sum K c) differs by the closure's residual, up to the tolerance).
     Eigen::VectorXd reduced_sigma_;
+    //! The id of previous's Jacobian factors for the warm start's chord steps (same stage
+    //! counts only; 0: none), and of the factors the last converged reduced Newton ended with
+    //! (0: none kept, e.g. the band LU's or refined ones).
+    std::uint64_t warm_factors_id_ = 0;
+    std::uint64_t factors_id_ = 0;
     void set_warm_start(const CascadeResult& previous);
     StreamChemistry fresh_organic_stream(double recycled_re_mol_per_h) const;
     //! `last` with the work counts of every attempt (`total`).

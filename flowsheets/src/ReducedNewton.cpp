@@ -3,6 +3,7 @@
 // Newton on the per-stage scale of the separation-factor model with the compositions
 // eliminated (docs/model.md), from the theory's start, and the order of its fallbacks.
 #include "CascadeImpl.h"
+#include "KeptFactors.h"
 #include "PinchStart.h"
 #include "reesx/solver/BandLu.h"
 
@@ -61,7 +62,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         // (a 1 % change of S alone moves the fronts near the sharp split: 41 iterations
         // against 11 cold when this was 30), and the theory's start goes next.
         direct.max_iterations = std::min(options.max_iterations, 12);
-        report.converged = newton_on_scale(ln_k, warm, x, direct, report);
+        report.converged =
+            newton_on_scale(ln_k, warm, x, direct, report, nullptr, warm_factors_id_);
         if (report.converged) {
             report.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time)
@@ -141,7 +143,8 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
 
 bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                     Eigen::VectorXd& x, const solver::NewtonOptions& options,
-                                    solver::SolverReport& report, const Holdup* holdup)
+                                    solver::SolverReport& report, const Holdup* holdup,
+                                    std::uint64_t start_factors)
 {
     const int stages = solved_stages_, m = n_ + 1;
     Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages);
@@ -260,16 +263,20 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     bool banded = false, refine = false;
     // The block LU in the structure of a cascade (upper blocks diagonal, lower blocks
     // diagonal plus rank one): one inversion of a block per stage, no product of full blocks.
-    // Its storage is kept between solves on this thread when small: allocated anew for each
-    // solve, its page faults took a fifth of a 17 x 100 solve's time.
-    constexpr int kCachedStageLimit = 400;
-    static thread_local solver::DiagonalUpperBlockTridiagonal cached;
-    solver::DiagonalUpperBlockTridiagonal local;
-    solver::DiagonalUpperBlockTridiagonal& structured =
-        stages <= kCachedStageLimit ? cached : local;
+    // Its storage and factors are kept per thread (KeptFactors.h): a warm re-solve starts
+    // with chord steps on the factors of the result it starts from (start_factors) and
+    // factorizes into the other slot.
+    const FactorSlots slots = factor_slots(stages, m, holdup ? 0 : start_factors);
+    KeptFactors local;
+    KeptFactors& own = slots.own ? *slots.own : local;
+    solver::DiagonalUpperBlockTridiagonal& structured = own.matrix;
     if (structured.num_blocks() != stages || structured.block_size() != m) {
         structured.resize(stages, m);
     }
+    // The factors chord steps use until the first factorization here: start_factors's.
+    const solver::DiagonalUpperBlockTridiagonal* chord_factors =
+        slots.start ? &slots.start->matrix : nullptr;
+    std::uint64_t factors_in_use = slots.start ? start_factors : 0;
     Eigen::VectorXd lower_diagonal = Eigen::VectorXd::Zero(m), lower_right = lower_diagonal;
     lower_right[n_] = 1.0;
     // Solves J v = b (b given in v) with the structured factors and up to kRefinements steps
@@ -332,7 +339,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return banded;
     };
     const auto factored_solve = [&](Eigen::VectorXd& v) {
-        if (banded) {
+        if (chord_factors) {
+            chord_factors->solve(v);
+        } else if (banded) {
             band.solve(v);
         } else if (refine) {
             const Eigen::VectorXd b = v;
@@ -344,6 +353,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
     };
     Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
+    Eigen::VectorXd x_at_sigma;
+    Eigen::MatrixXd weights_at_sigma;
     double norm = INFINITY;
     try {
         norm = profiles_and_closure(sigma, g);
@@ -352,12 +363,30 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return false;
     }
     double lambda = 1.0;
+    Eigen::VectorXd step(stages);
+    bool reuse_factors = false;
+    if (chord_factors && !(norm <= options.tolerance)) {
+        // The warm start's first step: a chord step on the previous solve's factors (their
+        // correction for this closure is in rhs, as a simplified correction would be).
+        rhs.setZero();
+        for (int j = 0; j < stages; ++j) {
+            rhs[static_cast<Eigen::Index>(j) * m + n_] = -g[j];
+        }
+        chord_factors->solve(rhs);
+        reuse_factors = rhs.allFinite();
+    }
+    if (!reuse_factors) {
+        chord_factors = nullptr;
+    }
     // When the last full step contracted strongly, its simplified correction (computed by the
     // monotonicity test with the old factors) is the next step: a chord step costs one
     // evaluation and one back-substitution instead of a new Jacobian and factorization.
     constexpr double chord_contraction = 0.1;
-    Eigen::VectorXd step(stages);
-    bool reuse_factors = false;
+    // A chord step is accepted only when it takes the closure below this fraction of where it
+    // was (and passes the monotonicity test), at its full length; otherwise the Jacobian is
+    // factorized where the step started (Shamanskii's method with a contraction test: Kelley,
+    // Solving Nonlinear Equations with Newton's Method, SIAM 2003, section 2.3.3).
+    constexpr double chord_closure_contraction = 0.5;
     // Near the sharp split (S - W = f_A) both products are pinned by the feed (all of A goes
     // up, all of B down) whatever the profile, so the last stage's closure is implied by the
     // RE conservation of the whole cascade up to impurity-level terms: its row of the reduced
@@ -468,6 +497,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 rhs[r0 + n_] = -g[j];
             }
             ++report.jacobian_evaluations;
+            chord_factors = nullptr;
+            own.id = 0;
             for (int j = 0; j < stages; ++j) {
                 auto block = structured.diag(j);
                 block.setZero();
@@ -494,6 +525,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 report.message = "the Jacobian is singular";
                 break;
             }
+            // Factors a later warm re-solve can start from: structured ones solving alone.
+            if (refinements == 0 && slots.own) {
+                own.id = next_factors_id();
+            }
+            factors_in_use = own.id;
             for (int j = 0; j < stages; ++j) {
                 step[j] = rhs[static_cast<Eigen::Index>(j) * m + n_];
             }
@@ -526,8 +562,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         const double limit = full_norm > options.max_step ? options.max_step / full_norm : 1.0;
         step *= limit;
         bool accepted = false;
-        lambda = std::min(1.0, 4.0 * lambda);
-        for (int back = 0; back <= options.max_backtracks; ++back, lambda *= 0.5) {
+        const bool chord = reuse_factors;
+        lambda = chord ? 1.0 : std::min(1.0, 4.0 * lambda);
+        // The profiles at sigma, for a step that is not taken (re-evaluating them cost an
+        // evaluation of the closure).
+        x_at_sigma = x;
+        weights_at_sigma = lse_weights;
+        for (int back = 0; back <= (chord ? 0 : options.max_backtracks); ++back, lambda *= 0.5) {
             trial_sigma = sigma + lambda * step;
             double trial_norm = INFINITY;
             try {
@@ -552,8 +593,10 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                         std::max(simplified, std::abs(rhs[static_cast<Eigen::Index>(j) * m + n_]));
                 }
                 // In the fallbacks' linear form, the residual itself must fall, too.
-                passes = simplified <= (1.0 - 0.25 * lambda * limit) * full_norm &&
-                         (!linear_closure || trial_norm < norm);
+                passes =
+                    simplified <= (1.0 - 0.25 * lambda * limit) * full_norm &&
+                    (!linear_closure || trial_norm < norm) &&
+                    (!chord || (limit == 1.0 && trial_norm <= chord_closure_contraction * norm));
             }
             if (passes) {
                 sigma = trial_sigma;
@@ -565,13 +608,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                 break;
             }
         }
-        if (!accepted && reuse_factors) {
-            reuse_factors = false;  // the old factors no longer point downhill: refactor
-            profiles_and_closure(sigma, g);
-            continue;
-        }
         if (!accepted) {
-            profiles_and_closure(sigma, g);  // restore x for sigma
+            x = x_at_sigma;  // restore the profiles (and closure weights) of sigma
+            lse_weights = weights_at_sigma;
+        }
+        if (!accepted && chord) {
+            reuse_factors = false;  // the old factors do not contract enough: refactor
+            continue;
         }
         if ((!accepted || lambda * limit < 1e-3) && norm < 1e-3) {
             near_singular = true;  // Newton stalls: the front direction apart from here on
@@ -590,6 +633,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     }
     if (converged && !holdup) {
         reduced_sigma_ = sigma;
+        // The factors it ended with, unless the band LU's or refined ones were last.
+        factors_id_ = banded || refine ? 0 : factors_in_use;
     }
     return converged;
 }

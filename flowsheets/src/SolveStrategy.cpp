@@ -19,6 +19,7 @@ CascadeResult Cascade::Impl::solve_once()
     options.monitor = progress_;
     solver::SolverReport total;
     reduced_sigma_.resize(0);
+    factors_id_ = 0;
     const auto add = [&](const solver::SolverReport& r) {
         total.iterations += r.iterations;
         total.residual_evaluations += r.residual_evaluations;
@@ -41,7 +42,9 @@ CascadeResult Cascade::Impl::solve_once()
         solver::SolverReport report = solve_reduced(start, options);
         add(report);
         if (report.converged && !murphree_) {
-            return collect(start, total_report(total, report));
+            CascadeResult r = collect(start, total_report(total, report));
+            r.jacobian_factors_id = factors_id_;
+            return r;
         }
         if (report.converged && reduced_sigma_.size() > 0) {
             // Murphree stages, reduced the same way (ReducedMurphree.cpp) from the ideal
@@ -97,7 +100,9 @@ CascadeResult Cascade::Impl::solve_once()
                 report = polish;
                 break;
             }
-            return collect(x, total_report(total, polish));
+            CascadeResult r = collect(x, total_report(total, polish));
+            r.jacobian_factors_id = factors_id_;
+            return r;
         }
         // Murphree stages: a few more iterations towards 1e-3 of the tolerance, so that the
         // element balances (amplified by the internal reflux) close as well as the stages.

@@ -74,7 +74,8 @@ void BM_Cascade17x300NearMinReflux(benchmark::State& state)
 {
     solve_case(state, pr_nd_case(150, 1.05));
 }
-// Re-solve after a 1 % change of the reflux, warm-started from the solution before it.
+// Re-solve after a 1 % change of the reflux, warm-started from the solution before it (with
+// chord steps on its Jacobian's factors, which this thread keeps).
 void BM_Cascade17x100WarmResolve(benchmark::State& state)
 {
     const reesx::CaseSpec before =
@@ -83,14 +84,18 @@ void BM_Cascade17x100WarmResolve(benchmark::State& state)
         reesx::parse_case(reesx::InputNode::load_string(pr_nd_case(50, 1.1 * 1.01), "bench"));
     reesx::Cascade first(before);
     const reesx::CascadeResult previous = first.solve();
-    int iterations = 0;
+    int iterations = 0, factorizations = 0, evaluations = 0;
     for (auto _ : state) {
         reesx::Cascade cascade(after);
         const reesx::CascadeResult r = cascade.solve(previous);
         iterations = r.solver.iterations;
+        factorizations = r.solver.jacobian_evaluations;
+        evaluations = r.solver.residual_evaluations;
         benchmark::DoNotOptimize(r.products.data());
     }
     state.counters["newton_iterations"] = iterations;
+    state.counters["factorizations"] = factorizations;
+    state.counters["evaluations"] = evaluations;
 }
 
 // Longer Pr/Nd cascades at 1.1 S_min: range(0) stages per section.

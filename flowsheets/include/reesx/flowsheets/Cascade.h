@@ -16,7 +16,9 @@
 
 #include <Eigen/Dense>
 #include <array>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -120,6 +122,11 @@ struct CascadeResult {
     //! Outer iterations of the closed organic loop (organic.recycle), 0 without one.
     int recycle_iterations = 0;
     solver::SolverReport solver;
+    //! Names the factors of the last Jacobian of the separation-factor model's reduced Newton,
+    //! which the thread that solved keeps (its last two factorizations, up to 400 stages):
+    //! Cascade::solve(*this) on that thread, with the same stage counts, starts with chord
+    //! steps on them instead of a new factorization. 0: none kept.
+    std::uint64_t jacobian_factors_id = 0;
     std::vector<std::string> warnings;
 };
 
@@ -138,6 +145,9 @@ public:
     //! model's Newton starts from its per-stage scale, stretched section by section when the
     //! extraction and scrub stage counts differ, and falls back to a cold solve when that
     //! fails. Other models, and cascades with side draws or other sections, solve cold.
+    //! With the same stage counts, on the thread that solved `previous`, the Newton begins
+    //! with chord steps on previous's Jacobian factors (jacobian_factors_id), each accepted only
+    //! when it contracts the closure, and factorizes anew when one does not.
     CascadeResult solve(const CascadeResult& previous);
     //! Lines on the solver's progress (each method tried, each Newton iteration's residual)
     //! go to `progress` during later solves (`reesx run --verbose`); empty: none.

@@ -123,7 +123,10 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         report.converged = pseudo_transient_on_scale(ln_k, sigma, x, limited, report);
     }
     linear_closure_ = false;
-    if (!report.converged && options.max_iterations > 0 && best_sigma_.size() == stages) {
+    // Only when the fallbacks stopped inside the case's budget (a case held to a few
+    // iterations is meant to fail): the last resort then has an allowance of its own.
+    if (!report.converged && report.iterations < options.max_iterations &&
+        best_sigma_.size() == stages) {
         sigma = best_sigma_;
         report.converged = dense_newton_on_scale(ln_k, sigma, x, options, report);
     }

@@ -127,7 +127,12 @@ bool solve_dense_fold(const DenseResidual& residual, Eigen::VectorXd& x,
         double eps = 0.0, lambda = 0.0;
         Eigen::VectorXd x;
     };
+    const int first_iteration = report.iterations;
     const auto at = [&](double eps, const Point& from, Point& out) {
+        if (report.iterations - first_iteration >= options.max_iterations) {
+            report.message = "reached the iteration limit";
+            return false;
+        }
         out.eps = eps;
         out.x = from.x + (eps - from.eps) * phi;
         out.lambda = from.lambda;

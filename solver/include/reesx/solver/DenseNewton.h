@@ -37,7 +37,8 @@ bool solve_dense_newton(const DenseResidual& residual, Eigen::VectorXd& x,
 //! At a fold (J singular with a one-dimensional null space, where solve_dense_newton stalls
 //! at a local minimum of |F| along the left null vector): a root on the curve of points where
 //! F vanishes in every other direction, by a bracketed scalar search along the right null
-//! vector (Keller's bordered system for each point). Updates x (to the root when found).
+//! vector (Keller's bordered system for each point), in at most options.max_iterations
+//! Newton iterations. Updates x (to the root when found).
 bool solve_dense_fold(const DenseResidual& residual, Eigen::VectorXd& x,
                       const DenseNewtonOptions& options, SolverReport& report);
 

@@ -156,6 +156,36 @@ scrub: {flow: 188.16890050266051 L/h, acid: 1.730138910030401 mol/L}
     }
 }
 
+// Random case 87 of the 300-stage set (separation-factor, seed 1): Tm/Er with 0.65 % Er, the
+// organic 1,400 times its product (S/P); it stalled like the case above and converges along
+// the fold too.
+TEST(CascadeRobustness, highRefluxTmErConvergesAlongTheFold)
+{
+    const CascadeResult r = test::solve_yaml(R"(
+schema: 1
+system:
+  name: random
+  log10-extractability: {Tm: 0, Er: 0.23693661263447344, Y: 0.61707816779534908}
+model: separation-factor
+stages: {extraction: 175, scrub: 20, strip: 0}
+feed: {flow: 100 L/h, concentration: 0.48028988575046777 mol/L, composition: {Tm: 0.99345338175943554, Er: 0.0065466157759187706, Y: 2.4646458615806403e-09}, stage: 120}
+organic: {flow: 2370.4865153637566 L/h, loading: 0.17999999999999999 mol/L}
+scrub: {flow: 653.11060961077931 L/h, acid: 1.9585035323506306 mol/L}
+)");
+    ASSERT_TRUE(r.solver.converged);
+    for (int e = 0; e < num_elements; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            EXPECT_LE(r.balance_relative_error[e], 1e-12) << elements()[e].symbol;
+        }
+    }
+    const auto& raffinate =
+        r.products[static_cast<std::size_t>(test::product_index(r, "raffinate"))];
+    const auto& loaded =
+        r.products[static_cast<std::size_t>(test::product_index(r, "loaded_organic"))];
+    EXPECT_EQ(raffinate.main_element, *element_index("Tm"));
+    EXPECT_EQ(loaded.main_element, *element_index("Er"));
+}
+
 TEST(CascadeWarmStart, afterAFlowChangeMatchesTheColdSolve)
 {
     const auto yaml = [](double scale) {

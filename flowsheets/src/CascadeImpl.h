@@ -190,11 +190,12 @@ public:
     bool pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                    Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                    solver::SolverReport& report);
-    //! solve_reduced's last resort (FoldFallback.cpp), for cascades of up to
-    //! kDenseFoldStages stages: Levenberg–Marquardt on the closures with the dense reduced
-    //! Jacobian's SVD from sigma (the best iterate of the fallbacks before it); x: the
-    //! profiles at the final sigma. True when the closures are within options.tolerance (or
-    //! at their rounding).
+    //! solve_reduced's last resort (FoldFallback.cpp): Newton from the cascade with the scrub
+    //! 1e-6 off; then, for cascades of up to kDenseFoldStages stages, Levenberg–Marquardt
+    //! with the dense reduced Jacobian's SVD from sigma (the best iterate of the fallbacks
+    //! before it) and the bracketed search along the fold's null direction; x: the profiles
+    //! at the final sigma. True when the closures are within options.tolerance (or at their
+    //! rounding).
     bool dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                solver::SolverReport& report);

@@ -192,6 +192,20 @@ public:
     bool pseudo_transient_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                    Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                    solver::SolverReport& report);
+    //! solve_reduced's last resort (FoldFallback.cpp): Newton from the cascade with the scrub
+    //! 1e-6 off; then, for cascades of up to kDenseFoldStages stages, Levenberg–Marquardt
+    //! with the dense reduced Jacobian's SVD from sigma (the best iterate of the fallbacks
+    //! before it) and the bracketed search along the fold's null direction; x: the profiles
+    //! at the final sigma. True when the closures are within options.tolerance (or at their
+    //! rounding).
+    bool dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                               Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                               solver::SolverReport& report);
+    static constexpr int kDenseFoldStages = 400;
+    //! The sigma with the smallest max |closure| that newton_on_scale has reached on this
+    //! cascade's own flows and separation factors (no holdup), and that closure.
+    Eigen::VectorXd best_sigma_;
+    double best_closure_ = INFINITY;
     //! The separation-factor model with Murphree efficiencies below 1, reduced as
     //! solve_reduced (ReducedMurphree.cpp): Newton on sigma from start_sigma (the ideal-stage
     //! solution), then continuation in the efficiencies from 1; x: (u, v) at the solution.

@@ -136,6 +136,13 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         report.converged = pseudo_transient_on_scale(ln_k, sigma, x, limited, report);
     }
     linear_closure_ = false;
+    // Only when the fallbacks stopped inside the case's budget (a case held to a few
+    // iterations is meant to fail): the last resort then has an allowance of its own.
+    if (!report.converged && report.iterations < options.max_iterations &&
+        best_sigma_.size() == stages) {
+        sigma = best_sigma_;
+        report.converged = dense_newton_on_scale(ln_k, sigma, x, options, report);
+    }
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
     return report;
@@ -625,6 +632,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
     }
     report.residual_norm = norm;
+    if (!holdup && norm < best_closure_ && sigma.size() == stages &&
+        ln_k == model_.ln_relative_extractability()) {
+        best_closure_ = norm;  // the last resort's start (dense_newton_on_scale)
+        best_sigma_ = sigma;
+    }
     const bool converged = norm <= options.tolerance || stalled_at_rounding;
     if (progress_) {
         say(std::string(what) + (converged ? " converged" : " stopped (" + report.message + ")") +

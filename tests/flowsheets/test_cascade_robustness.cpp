@@ -117,6 +117,75 @@ strip: {flow: 33.310324241632571 L/h, acid: 5 mol/L}
     }
 }
 
+// Random case 48 of the 1,000-case set (separation-factor, seed 1): exactly at the sharp
+// split of Tb/Er (S - W = f_A, P/F = 0.6150) with traces on both sides. Every Newton stalled
+// at a local minimum of max |closure| (2.5e-7, along the left null vector of a fold); the
+// search along the fold's null direction (FoldFallback.cpp) finds the root 1.75 away.
+TEST(CascadeRobustness, exactSharpSplitWithTracesConvergesAlongTheFold)
+{
+    const CascadeResult r = test::solve_yaml(R"(
+schema: 1
+system:
+  name: random
+  log10-extractability: {Y: 0, Ho: 0.71772119055777839, Ce: 1.5373899878207655, Er: 2.4661960455063205, Tb: 3.324519856287, Yb: 3.7603603418447791, Pm: 4.3683648011657707, Sm: 4.9991955288261476, Dy: 5.4328697671654593, Sc: 5.7643414164299465, La: 6.5653814101136918, Lu: 6.7585332837795669, Pr: 6.9693249962003696}
+model: separation-factor
+stages: {extraction: 76, scrub: 15, strip: 0}
+feed: {flow: 100 L/h, concentration: 0.33496371068652281 mol/L, composition: {Y: 0.12595476669977237, Ho: 0.16386619814582318, Ce: 4.2829618349272681e-10, Er: 0.095201871366900725, Tb: 0.18297424731270079, Yb: 0.075733811800448039, Pm: 0.012590648048304705, Sm: 7.8899967321043718e-11, Dy: 0.13856234570459874, Sc: 0.10099957336029627, La: 0.10410248211454665, Lu: 9.5772274803500593e-11, Pr: 1.4054843640265387e-05}, stage: 21}
+organic: {flow: 717.32749297254395 L/h, loading: 0.17999999999999999 mol/L}
+scrub: {flow: 188.16890050266051 L/h, acid: 1.730138910030401 mol/L}
+)");
+    ASSERT_TRUE(r.solver.converged);
+    for (int e = 0; e < num_elements; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            EXPECT_LE(r.balance_relative_error[e], 1e-12) << elements()[e].symbol;
+        }
+    }
+    // At the sharp split with 91 stages the cut is clean: every element above it (Tb and
+    // more extractable) leaves in the organic, every one below in the raffinate.
+    const auto& loaded =
+        r.products[static_cast<std::size_t>(test::product_index(r, "loaded_organic"))];
+    const auto& raffinate =
+        r.products[static_cast<std::size_t>(test::product_index(r, "raffinate"))];
+    for (const char* symbol : {"Pr", "Lu", "La", "Sc", "Dy", "Sm", "Pm", "Yb", "Tb"}) {
+        const int e = *element_index(symbol);
+        EXPECT_GT(loaded.mol_per_h[e], (1.0 - 1e-9) * r.feed_mol_per_h[e]) << symbol;
+    }
+    for (const char* symbol : {"Er", "Ce", "Ho", "Y"}) {
+        const int e = *element_index(symbol);
+        EXPECT_GT(raffinate.mol_per_h[e], (1.0 - 1e-9) * r.feed_mol_per_h[e]) << symbol;
+    }
+}
+
+// Random case 87 of the 300-stage set (separation-factor, seed 1): Tm/Er with 0.65 % Er, the
+// organic 1,400 times its product (S/P); it stalled like the case above and converges along
+// the fold too.
+TEST(CascadeRobustness, highRefluxTmErConvergesAlongTheFold)
+{
+    const CascadeResult r = test::solve_yaml(R"(
+schema: 1
+system:
+  name: random
+  log10-extractability: {Tm: 0, Er: 0.23693661263447344, Y: 0.61707816779534908}
+model: separation-factor
+stages: {extraction: 175, scrub: 20, strip: 0}
+feed: {flow: 100 L/h, concentration: 0.48028988575046777 mol/L, composition: {Tm: 0.99345338175943554, Er: 0.0065466157759187706, Y: 2.4646458615806403e-09}, stage: 120}
+organic: {flow: 2370.4865153637566 L/h, loading: 0.17999999999999999 mol/L}
+scrub: {flow: 653.11060961077931 L/h, acid: 1.9585035323506306 mol/L}
+)");
+    ASSERT_TRUE(r.solver.converged);
+    for (int e = 0; e < num_elements; ++e) {
+        if (r.feed_mol_per_h[e] > 0.0) {
+            EXPECT_LE(r.balance_relative_error[e], 1e-12) << elements()[e].symbol;
+        }
+    }
+    const auto& raffinate =
+        r.products[static_cast<std::size_t>(test::product_index(r, "raffinate"))];
+    const auto& loaded =
+        r.products[static_cast<std::size_t>(test::product_index(r, "loaded_organic"))];
+    EXPECT_EQ(raffinate.main_element, *element_index("Tm"));
+    EXPECT_EQ(loaded.main_element, *element_index("Er"));
+}
+
 TEST(CascadeWarmStart, afterAFlowChangeMatchesTheColdSolve)
 {
     const auto yaml = [](double scale) {

@@ -1,0 +1,156 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The separation-factor model's last resort near the sharp split (docs/model.md, fallback 6):
+// Levenberg–Marquardt on the per-stage closures with the dense reduced Jacobian and its SVD,
+// from the best iterate of the fallbacks before it.
+#include "CascadeImpl.h"
+#include "reesx/solver/DenseNewton.h"
+
+namespace reesx {
+
+using namespace cascade_detail;
+
+namespace {
+
+//! Nesting of from_nearby_scrub: the nearby cascade does not look for a nearby one itself.
+thread_local int nearby_depth = 0;
+
+//! The steady state from that of the same cascade with the scrub slightly off (see the
+//! comment inside); true when Newton converged from there (sigma, x as newton_on_scale's).
+bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                       Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                       solver::SolverReport& report)
+{
+    // Exactly at the sharp split (S - W = f_A) the reduced Newton can stall at a point where
+    // max |G| has a local minimum of 1e-7 (G along the left singular vector of a fold with
+    // no root on this side of it: measured s_min 4.6e-7 against s_max 40, and G doubling
+    // over 0.5 in sigma along the null direction), while the cascades with the scrub 1e-8 off
+    // it converge in 0.3 s and their products differ from each other by 1e-6 relative: the
+    // steady state moves continuously with W through the split. So: the same cascade with the
+    // scrub 1e-6 off, in either direction, and Newton from its sigma.
+    const int stages = impl.solved_stages_;
+    if (nearby_depth > 0 || !impl.spec_.scrub || !(impl.spec_.scrub->flow_L_per_h > 0.0) ||
+        impl.spec_.organic.recycle ||
+        stages != impl.spec_.stages_extraction + impl.spec_.stages_scrub) {
+        return false;
+    }
+    ++nearby_depth;
+    struct Leave {
+        ~Leave() { --nearby_depth; }
+    } const leave;
+    for (const double delta : {1e-6, -1e-6}) {
+        if (report.iterations >= options.max_iterations) {
+            break;
+        }
+        CaseSpec nearby = impl.spec_;
+        nearby.scrub->flow_L_per_h *= 1.0 + delta;
+        nearby.efficiency = {1.0, 1.0, 1.0};
+        Eigen::VectorXd start;
+        try {
+            Cascade::Impl cascade(nearby);  // a start: its balances need no certificate
+            const CascadeResult r = cascade.solve_with_loop();
+            start = cascade.reduced_sigma_.size() == stages ? cascade.reduced_sigma_
+                                                            : impl.scale_of(r, stages);
+        } catch (const Error&) {
+            continue;
+        }
+        if (start.size() != stages) {
+            continue;
+        }
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
+        impl.linear_closure_ = false;
+        Eigen::VectorXd trial = start;
+        const bool converged = impl.newton_on_scale(ln_k, trial, x, direct, report);
+        impl.say(std::string("reduced Newton from the cascade with the scrub ") + fmt(delta, 2) +
+                 " off " + (converged ? "converged" : "stopped"));
+        if (converged) {
+            sigma = trial;
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
+                                          Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                          solver::SolverReport& report)
+{
+    // At the sharp split the reduced Jacobian is singular at the solution (a fold, the root
+    // double): the block LU's Schur complements and the structured Newton's monotonicity test
+    // then stall at closures of 1e-12-1e-6 while G itself is exact to 1e-14. Here the
+    // Jacobian is formed densely (central differences of G, whose own evaluation is exact:
+    // the profiles are solved, not iterated), and the step is taken from its SVD, damped by
+    // the Levenberg–Marquardt rule on |G|^2: near the fold the undamped step along the null
+    // direction halves the distance to the double root each time, while the other directions
+    // converge quadratically. Its cost (2 N evaluations and an N x N SVD per iteration) limits
+    // it to kDenseFoldStages stages, and it runs only where every other path has failed.
+    const int stages = solved_stages_;
+    if (from_nearby_scrub(*this, ln_k, sigma, x, options, report)) {
+        return true;
+    }
+    if (stages > kDenseFoldStages || sigma.size() != stages) {
+        return false;
+    }
+    Eigen::VectorXd ln_y(stages);
+    for (int j = 0; j < stages; ++j) {
+        ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
+    }
+    x.resize(static_cast<Eigen::Index>(stages) * block_);
+    Eigen::MatrixXd ln_d(n_, stages);
+    const auto closure = [&](const Eigen::VectorXd& s, Eigen::VectorXd& g) {
+        for (int j = 0; j < stages; ++j) {
+            ln_d.col(j) = ln_k.array() + s[j];
+        }
+        try {
+            solve_linear_profiles(ln_d, x);
+        } catch (const Error&) {
+            return false;
+        }
+        g.resize(stages);
+        for (int j = 0; j < stages; ++j) {
+            g[j] = log_sum_exp(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + s[j] -
+                   ln_y[j];
+        }
+        return g.allFinite();
+    };
+    solver::DenseNewtonOptions dense;
+    dense.tolerance = options.tolerance;
+    // The closure sums terms as large as |sigma| and |ln Y| (as newton_on_scale's floor).
+    dense.noise_floor = 1e3 * std::numeric_limits<double>::epsilon() *
+                        (1.0 + sigma.cwiseAbs().maxCoeff() + ln_y.cwiseAbs().maxCoeff());
+    // The last resort has an allowance of its own, solver.max-iterations again (the fallbacks
+    // before it have spent the case's): the search along the fold took 2,400 iterations on
+    // the 91-stage case of docs/model.md.
+    dense.max_iterations = std::min(60, options.max_iterations);
+    if (progress_) {
+        dense.monitor = [this](const std::string& line) { say(line); };
+    }
+    bool converged = solver::solve_dense_newton(closure, sigma, dense, report);
+    solver::DenseNewtonOptions fold = dense;
+    fold.max_iterations = options.max_iterations;
+    if (!converged && fold.max_iterations > 0) {
+        Eigen::VectorXd on_curve = sigma;
+        if (solver::solve_dense_fold(closure, on_curve, fold, report)) {
+            sigma = on_curve;
+            converged = true;
+        }
+        say("search along the fold's null direction " +
+            std::string(converged ? "converged" : "stopped (" + report.message + ")"));
+    }
+    Eigen::VectorXd g;
+    if (closure(sigma, g)) {  // x holds the profiles at sigma
+        report.residual_norm = g.cwiseAbs().maxCoeff();
+    }
+    say(std::string("dense Levenberg-Marquardt on the closures ") +
+        (converged ? "converged" : "stopped (" + report.message + ")") +
+        ": max |closure| = " + fmt(report.residual_norm, 3));
+    if (converged) {
+        reduced_sigma_ = sigma;
+    }
+    return converged;
+}
+
+}  // namespace reesx

@@ -18,7 +18,15 @@ FactorSlots factor_slots(int stages, int m, std::uint64_t start_id)
     // of a 17 x 100 solve's time.
     static thread_local std::array<KeptFactors, 2> kept;
     if (stages > kMaxKeptStages) {
-        return {};
+        // A long cascade's storage (3 x 361 doubles per stage: 43 MB at 5,000 stages) is
+        // kept too, without its factors: allocated and zeroed per solve, its page faults
+        // were a third of a 17 x 600 solve.
+        static thread_local KeptFactors long_cascade;
+        long_cascade.id = 0;
+        if (long_cascade.matrix.num_blocks() != stages || long_cascade.matrix.block_size() != m) {
+            long_cascade.matrix.resize(stages, m);
+        }
+        return {nullptr, &long_cascade};
     }
     int start = -1;
     for (int s = 0; s < 2 && start_id != 0; ++s) {

@@ -85,6 +85,7 @@ int run_separate(const SeparateOptions& o)
         std::cout << reesx::io::format_separate(spec, result);
     } else {
         print_warnings(std::cerr, spec.warnings);
+        print_warnings(std::cerr, result.warnings);
         if (result.impurity_removal) {
             print_warnings(std::cerr, result.impurity_removal->warnings);
         }

@@ -151,6 +151,9 @@ nlohmann::json separate_summary(const SeparateSpec& spec, const SeparateResult& 
     }
     j["notes"] = r.notes;
     j["warnings"] = spec.warnings;
+    for (const auto& w : r.warnings) {
+        j["warnings"].push_back(w);
+    }
     if (r.impurity_removal) {
         j["impurity_removal"] = impurity_removal_json(r);
         for (const auto& w : r.impurity_removal->warnings) {
@@ -230,6 +233,9 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
         out << "  note: " << n << "\n";
     }
     for (const auto& w : spec.warnings) {
+        out << "\nwarning: " << w << "\n";
+    }
+    for (const auto& w : r.warnings) {
         out << "\nwarning: " << w << "\n";
     }
     std::snprintf(line, sizeof line, "\n  %d cascade simulations, %.3f s\n", r.simulations,

@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "PlantDetail.h"
 #include "reesx/core/Error.h"
 
 namespace reesx {
@@ -553,6 +554,18 @@ SeparateResult separate(const SeparateSpec& spec,
     result.notes.push_back("each cascade's aqueous feed is its upstream product brought to " +
                            std::to_string(spec.feed_concentration_mol_per_L) +
                            " mol/L RE (stripped, then concentrated or diluted)");
+    for (const auto& p : result.products) {
+        if (p.purity < spec.purity) {
+            result.warnings.push_back(
+                "product " + p.name + " (" + p.stream + ") comes out at purity " +
+                plant_detail::fmt(p.purity, 8) + ", below the target " +
+                plant_detail::fmt(spec.purity, 8) + " (recovery " +
+                plant_detail::fmt(p.recovery, 4) +
+                "): each cut around a product gets half of its impurity allowance, and its "
+                "losses to the neighbouring cuts are not counted; raise --purity, or use "
+                "`reesx optimize --plant`, which budgets the allowance after those losses");
+        }
+    }
     const bool any_linked =
         std::any_of(result.cascades.begin(), result.cascades.end(),
                     [](const PlantCascade& c) { return c.feed_outlet == "loaded_organic"; });

@@ -95,6 +95,8 @@ struct SeparateResult {
     std::array<double, num_elements> balance_relative_error{};
     double mass_balance_relative_error = 0.0;
     std::vector<std::string> notes;
+    //! Products below the target purity in the plant's simulation, one line each.
+    std::vector<std::string> warnings;
     //! With `linked`: the same sequence designed as independent cascades, for comparison.
     std::optional<PlantTotals> independent;
     int simulations = 0;

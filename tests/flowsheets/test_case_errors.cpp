@@ -275,7 +275,8 @@ std::string reflux_case()
 std::string infeasible_of(const std::string& yaml)
 {
     try {
-        Cascade cascade(test::case_from_yaml(yaml));
+        const CaseSpec spec = test::case_from_yaml(yaml);
+        Cascade cascade(spec);
     } catch (const InfeasibleError& e) {
         return e.what();
     }

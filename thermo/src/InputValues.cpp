@@ -37,24 +37,6 @@ std::string format_number(double value)
     return text == "-0" ? "0" : text;
 }
 
-//! "a flow", ... or "a value", for messages.
-std::string kind_phrase(Quantity kind)
-{
-    switch (kind) {
-        case Quantity::flow:
-            return "a flow";
-        case Quantity::concentration:
-            return "a concentration";
-        case Quantity::time:
-            return "a time";
-        case Quantity::fraction:
-            return "a fraction";
-        case Quantity::dimensionless:
-            break;
-    }
-    return "a value";
-}
-
 //! The number in front of a quantity's text ("-5" of "-5 L/min"), if there is one.
 std::optional<double> leading_number(std::string_view text)
 {

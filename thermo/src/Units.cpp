@@ -53,7 +53,8 @@ constexpr std::array<UnitDef, 23> units = {{
 constexpr UnitDef percent = {"%", Quantity::fraction, 1.0, 100.0, true};
 constexpr UnitDef unity = {"1", Quantity::fraction, 1.0, 1.0, false};
 
-//! "a flow", "a concentration", ... for messages.
+}  // namespace
+
 std::string kind_phrase(Quantity kind)
 {
     switch (kind) {
@@ -70,6 +71,8 @@ std::string kind_phrase(Quantity kind)
     }
     return "a value";
 }
+
+namespace {
 
 std::string kind_name(Quantity kind)
 {

@@ -133,7 +133,10 @@ struct CascadeResult {
 class Cascade {
 public:
     //! Sets up flows and checks the model's assumptions; InfeasibleError when they cannot hold.
+    //! The cascade refers to `spec`, which must outlive it.
     explicit Cascade(const CaseSpec& spec);
+    //! A temporary spec would leave the cascade dangling.
+    explicit Cascade(CaseSpec&&) = delete;
     ~Cascade();
     Cascade(const Cascade&) = delete;
     Cascade& operator=(const Cascade&) = delete;

@@ -20,6 +20,9 @@ enum class Quantity { flow, concentration, time, fraction, dimensionless };
 //! The internal unit of a quantity kind, e.g. "L/h".
 std::string_view internal_unit(Quantity kind);
 
+//! "a flow", "a concentration", ..., "a plain number": the kind with its article, for messages.
+std::string kind_phrase(Quantity kind);
+
 //! Parses "<number> [unit]" and converts it to the internal unit of `kind`. A bare number
 //! is taken in `default_unit` (which must be a unit of that kind). Throws std::invalid_argument
 //! with a message saying what was expected (the caller adds file/line/column).

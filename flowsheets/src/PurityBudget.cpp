@@ -31,9 +31,21 @@ PurityAllowances purity_allowances(const std::vector<double>& fraction, double p
     a.into_lower.assign(boundaries, 0.0);
     // Fixed point: the losses are (1 - purity)-small, so a few sweeps converge to rounding.
     for (int sweep = 0; sweep < 30; ++sweep) {
-        for (std::size_t k = 0; k < boundaries; ++k) {
-            a.into_upper[k] = ratio * scale(k + 1) * share(k + 1) * a.own[k + 1];
-            a.into_lower[k] = ratio * scale(k) * (1.0 - share(k)) * a.own[k];
+        for (std::size_t g = 0; g < products; ++g) {
+            // What each neighbour can give (0 where there is none), the product's allowance
+            // shared as asked, then what one side cannot give moved to the other.
+            const double from_lower = g > 0 ? max_loss_per_boundary * a.own[g - 1] : 0.0;
+            const double from_upper = g + 1 < products ? max_loss_per_boundary * a.own[g + 1] : 0.0;
+            const double allowance = ratio * scale(g) * a.own[g];
+            const double upper_asked = std::min((1.0 - share(g)) * allowance, from_upper);
+            const double lower = std::min(from_lower, allowance - upper_asked);
+            const double upper = std::min(from_upper, allowance - lower);
+            if (g > 0) {
+                a.into_upper[g - 1] = lower;
+            }
+            if (g + 1 < products) {
+                a.into_lower[g] = upper;
+            }
         }
         for (std::size_t g = 0; g < products; ++g) {
             double lost = 0.0;

@@ -82,9 +82,8 @@ public:
             }
             fraction_.push_back(f);
         }
-        if (hooks_.budget) {
-            allowances_ = purity_allowances(fraction_, spec_.purity, *hooks_.budget);
-        }
+        allowances_ =
+            purity_allowances(fraction_, spec_.purity, hooks_.budget.value_or(PurityBudget{}));
     }
 
     double amount(int i, int j) const
@@ -96,19 +95,12 @@ public:
         return f;
     }
 
-    //! Group purities a cut must reach so that the impurity it leaves in its two key
-    //! products (groups k and k + 1, where the other side's impurity ends up) is at most
-    //! half of what the final purity allows (the other half is for the product's other
-    //! neighbour cut).
+    //! Group purities a cut must reach so that, with every product's allowance shared as
+    //! the budget says and counted after its losses, each of its two key products (groups k
+    //! and k + 1) meets the final purity.
     std::pair<double, double> cut_purities(int i, int j, int k) const
     {
-        if (hooks_.budget) {
-            return budget_cut_purities(allowances_, i, j, k);
-        }
-        const double budget = 0.5 * (1.0 - spec_.purity);
-        const double purity_a = 1.0 - budget * fraction_[k + 1] / amount(k + 1, j);
-        const double purity_b = 1.0 - budget * fraction_[k] / amount(i, k);
-        return {purity_a, purity_b};
+        return budget_cut_purities(allowances_, i, j, k);
     }
 
     //! Short-cut cost of the cascade that splits groups i..j between k and k + 1.
@@ -561,9 +553,10 @@ SeparateResult separate(const SeparateSpec& spec,
                 plant_detail::fmt(p.purity, 8) + ", below the target " +
                 plant_detail::fmt(spec.purity, 8) + " (recovery " +
                 plant_detail::fmt(p.recovery, 4) +
-                "): each cut around a product gets half of its impurity allowance, and its "
-                "losses to the neighbouring cuts are not counted; raise --purity, or use "
-                "`reesx optimize --plant`, which budgets the allowance after those losses");
+                "): its cuts were sized with the short-cut theory, and the rigorous cascades "
+                "leave more impurity in it than that budgets; raise --purity, or use "
+                "`reesx optimize --plant`, which rebuilds the plant until its simulation meets "
+                "every purity");
         }
     }
     const bool any_linked =

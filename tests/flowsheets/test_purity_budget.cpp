@@ -89,6 +89,41 @@ TEST(PurityBudget, sharesAndScaleMoveTheAllowances)
                 1e-12);
 }
 
+TEST(PurityBudget, aSmallProductBesideALargeOneIsNotEmptied)
+{
+    // End-of-life magnets (La, Ce, Pr, Nd, Sm, Gd, Dy): half of Nd's allowance at 99 % is 90 %
+    // of the Sm beside it, a quarter of Gd's half of it again.
+    const std::vector<double> magnet{0.042, 0.0058, 0.199, 0.598, 0.0033, 0.110, 0.043};
+    const double purity = 0.99;
+    const PurityAllowances a = purity_allowances(magnet, purity, {});
+    for (std::size_t g = 0; g < magnet.size(); ++g) {
+        SCOPED_TRACE(g);
+        if (g + 1 < magnet.size()) {
+            EXPECT_LE(a.into_upper[g], max_loss_per_boundary * a.own[g] * (1 + 1e-12));
+        }
+        if (g > 0) {
+            EXPECT_LE(a.into_lower[g - 1], max_loss_per_boundary * a.own[g] * (1 + 1e-12));
+        }
+        EXPECT_GE(a.own[g], (1.0 - 2.0 * max_loss_per_boundary) * magnet[g]);
+        // What Sm cannot give, Nd takes from Pr, and Gd from Dy: every product is still at
+        // the purity exactly.
+        EXPECT_NEAR(product_purity(a, g), purity, 1e-12);
+    }
+    const double ratio = (1.0 - purity) / purity;
+    EXPECT_GT(a.into_upper[2], 0.5 * ratio * a.own[3]);  // Pr into Nd: over Nd's half
+    EXPECT_GT(a.into_lower[5], 0.5 * ratio * a.own[5]);  // Dy into Gd: over Gd's half
+}
+
+TEST(PurityBudget, aProductNeitherNeighbourCanFillComesOutPurer)
+{
+    // A large product between two small ones: its neighbours give their limit and no more.
+    const std::vector<double> fractions_small_large_small{0.001, 0.998, 0.001};
+    const PurityAllowances a = purity_allowances(fractions_small_large_small, 0.99, {});
+    EXPECT_NEAR(a.into_upper[0], max_loss_per_boundary * a.own[0], 1e-15);
+    EXPECT_NEAR(a.into_lower[1], max_loss_per_boundary * a.own[2], 1e-15);
+    EXPECT_GT(product_purity(a, 1), 0.999);
+}
+
 TEST(PurityBudget, cutPuritiesLeaveTheBoundarysImpurities)
 {
     // The first cut of a sequence, La-Ce / Pr-Sm: its A side receives Pr, Nd, Sm whole, and

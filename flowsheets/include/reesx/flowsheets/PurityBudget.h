@@ -32,10 +32,17 @@ struct PurityAllowances {
     std::vector<double> into_lower;  //!< per boundary k|k+1: upper-side elements into k
 };
 
+//! A design rule, not chemistry: a product gives at most this share of itself to one
+//! neighbour. Without it a large product's allowance empties a small neighbour (end-of-life
+//! magnets at 99 %: half of Nd's allowance is 90 % of the Sm beside it).
+inline constexpr double max_loss_per_boundary = 0.1;
+
 //! The allowances of products with feed fractions `fraction` at purity `purity`. Each product
 //! g keeps own_g = fraction_g minus what it loses across its two boundaries, and the
 //! impurities reaching it are (1 - purity) / purity x scale_g x own_g, so that it meets
-//! `purity` exactly after its losses (fixed point; the losses are a small share).
+//! `purity` exactly after its losses (fixed point; the losses are a small share). Where a
+//! neighbour cannot give its part (max_loss_per_boundary), the other neighbour gives the
+//! rest; where neither can, the product comes out purer.
 PurityAllowances purity_allowances(const std::vector<double>& fraction, double purity,
                                    const PurityBudget& budget);
 

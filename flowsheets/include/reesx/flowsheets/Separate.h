@@ -130,8 +130,8 @@ struct SeparateHooks {
     //! comparison (`independent`); false for a caller that builds that plant itself.
     bool compare_independent = true;
     //! The products' purity allowances shared as this says (PurityBudget.h), each product's
-    //! net of its losses; else separate's rule: every cut leaves half of what the final
-    //! purity allows in each of its two key products, of the feed's amount of them.
+    //! net of its losses; empty: separate's rule, the default PurityBudget (interior products
+    //! give half their allowance to each boundary, the two end products all to their one).
     std::optional<PurityBudget> budget;
 };
 

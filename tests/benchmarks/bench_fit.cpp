@@ -6,7 +6,9 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "reesx/flowsheets/Design.h"
@@ -67,6 +69,13 @@ void BM_DesignUncertainty17PrNd(benchmark::State& state)
         u = reesx::design_uncertainty(spec, nominal, samples, 1, 1,
                                       static_cast<int>(state.range(1)));
         benchmark::DoNotOptimize(u.total_stages.p50);
+    }
+    if (const char* path = std::getenv("REESX_DUMP_SAMPLES")) {
+        // Every sample's extraction and total stages, to compare two builds' answers.
+        std::ofstream out(path);
+        for (std::size_t i = 0; i < u.total_stage_samples.size(); ++i) {
+            out << u.extraction_stage_samples[i] << ' ' << u.total_stage_samples[i] << '\n';
+        }
     }
     state.counters["failed"] = u.failed;
     state.counters["trials_per_sample"] =

@@ -217,6 +217,15 @@ public:
     bool murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x,
                            const std::vector<double>& efficiency,
                            const solver::NewtonOptions& options, solver::SolverReport& report);
+    //! The last resort of solve_reduced_murphree (FoldFallback.cpp): dense_newton_on_scale's
+    //! Levenberg–Marquardt and search along the fold on the Murphree closures, from
+    //! best_murphree_sigma_; x: (u, v) at the final sigma. Up to kDenseFoldStages stages.
+    bool dense_murphree_on_scale(Eigen::VectorXd& x, const solver::NewtonOptions& options,
+                                 solver::SolverReport& report);
+    //! The sigma with the smallest max |closure| that murphree_on_scale has evaluated at this
+    //! cascade's own efficiencies in the current solve_reduced_murphree, and that closure.
+    Eigen::VectorXd best_murphree_sigma_;
+    double best_murphree_closure_ = INFINITY;
     //! Every element's aqueous and organic profiles (u, v in x) of the Murphree stages for
     //! fixed distribution ratios: exact, by a log-space recursion. False where a profile is not
     //! finite. ln_d: ln q*/c per component and stage.

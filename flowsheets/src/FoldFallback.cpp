@@ -72,6 +72,40 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     return false;
 }
 
+//! Levenberg–Marquardt with the dense Jacobian's SVD from sigma, then the bracketed search
+//! along the fold's null direction (solver/DenseNewton.h) on `closure`; true when either
+//! converged (sigma then the solution).
+bool dense_then_fold(const Cascade::Impl& impl, const solver::DenseResidual& closure,
+                     Eigen::VectorXd& sigma, double max_ln_y, const solver::NewtonOptions& options,
+                     solver::SolverReport& report)
+{
+    solver::DenseNewtonOptions dense;
+    dense.tolerance = options.tolerance;
+    // The closure sums terms as large as |sigma| and |ln Y| (as newton_on_scale's floor).
+    dense.noise_floor = 1e3 * std::numeric_limits<double>::epsilon() *
+                        (1.0 + sigma.cwiseAbs().maxCoeff() + max_ln_y);
+    // The last resort has an allowance of its own, solver.max-iterations again (the fallbacks
+    // before it have spent the case's): the search along the fold took 2,400 iterations on
+    // the 91-stage case of docs/model.md.
+    dense.max_iterations = std::min(60, options.max_iterations);
+    if (options.monitor) {
+        dense.monitor = [&impl](const std::string& line) { impl.say(line); };
+    }
+    bool converged = solver::solve_dense_newton(closure, sigma, dense, report);
+    solver::DenseNewtonOptions fold = dense;
+    fold.max_iterations = options.max_iterations;
+    if (!converged && fold.max_iterations > 0) {
+        Eigen::VectorXd on_curve = sigma;
+        if (solver::solve_dense_fold(closure, on_curve, fold, report)) {
+            sigma = on_curve;
+            converged = true;
+        }
+        impl.say("search along the fold's null direction " +
+                 std::string(converged ? "converged" : "stopped (" + report.message + ")"));
+    }
+    return converged;
+}
+
 }  // namespace
 
 bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
@@ -116,30 +150,10 @@ bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::Ve
         }
         return g.allFinite();
     };
-    solver::DenseNewtonOptions dense;
-    dense.tolerance = options.tolerance;
-    // The closure sums terms as large as |sigma| and |ln Y| (as newton_on_scale's floor).
-    dense.noise_floor = 1e3 * std::numeric_limits<double>::epsilon() *
-                        (1.0 + sigma.cwiseAbs().maxCoeff() + ln_y.cwiseAbs().maxCoeff());
-    // The last resort has an allowance of its own, solver.max-iterations again (the fallbacks
-    // before it have spent the case's): the search along the fold took 2,400 iterations on
-    // the 91-stage case of docs/model.md.
-    dense.max_iterations = std::min(60, options.max_iterations);
-    if (progress_) {
-        dense.monitor = [this](const std::string& line) { say(line); };
-    }
-    bool converged = solver::solve_dense_newton(closure, sigma, dense, report);
-    solver::DenseNewtonOptions fold = dense;
-    fold.max_iterations = options.max_iterations;
-    if (!converged && fold.max_iterations > 0) {
-        Eigen::VectorXd on_curve = sigma;
-        if (solver::solve_dense_fold(closure, on_curve, fold, report)) {
-            sigma = on_curve;
-            converged = true;
-        }
-        say("search along the fold's null direction " +
-            std::string(converged ? "converged" : "stopped (" + report.message + ")"));
-    }
+    solver::NewtonOptions own = options;
+    own.monitor = progress_;
+    const bool converged =
+        dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, report);
     Eigen::VectorXd g;
     if (closure(sigma, g)) {  // x holds the profiles at sigma
         report.residual_norm = g.cwiseAbs().maxCoeff();
@@ -151,6 +165,63 @@ bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::Ve
         reduced_sigma_ = sigma;
     }
     return converged;
+}
+
+}  // namespace reesx
+
+namespace reesx {
+
+bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
+                                            const solver::NewtonOptions& options,
+                                            solver::SolverReport& report)
+{
+    // The Murphree closures (murphree_on_scale's G) have the same fold at the sharp split: the
+    // front's position is free to first order, and its reduced Newton and the continuation in
+    // the efficiencies stall there (random cases with spans of 10^7-10^10) as the ideal stages'
+    // Newton does. The same dense last resort on them, the profiles by murphree_profiles.
+    const int stages = solved_stages_;
+    if (stages > kDenseFoldStages || best_murphree_sigma_.size() != stages) {
+        return false;
+    }
+    const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
+    Eigen::VectorXd ln_y(stages);
+    for (int j = 0; j < stages; ++j) {
+        ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
+    }
+    Eigen::MatrixXd ln_d(n_, stages);
+    const auto closure = [&](const Eigen::VectorXd& s, Eigen::VectorXd& g) {
+        for (int j = 0; j < stages; ++j) {
+            ln_d.col(j) = ln_k.array() + s[j];
+        }
+        if (!murphree_profiles(ln_d, efficiency_, x)) {
+            return false;
+        }
+        g.resize(stages);
+        for (int j = 0; j < stages; ++j) {
+            g[j] = log_sum_exp(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + s[j] -
+                   ln_y[j];
+        }
+        return g.allFinite();
+    };
+    Eigen::VectorXd sigma = best_murphree_sigma_;
+    say("dense last resort on the Murphree closures from max |closure| = " +
+        fmt(best_murphree_closure_, 3));
+    solver::NewtonOptions own = options;
+    own.monitor = progress_;
+    solver::SolverReport dense;
+    const bool converged =
+        dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    report.iterations += dense.iterations;
+    report.residual_evaluations += dense.residual_evaluations;
+    report.jacobian_evaluations += dense.jacobian_evaluations;
+    Eigen::VectorXd g;
+    if (closure(sigma, g)) {  // x holds the profiles at sigma
+        report.residual_norm = g.cwiseAbs().maxCoeff();
+    }
+    say(std::string("dense last resort on the Murphree closures ") +
+        (converged ? "converged" : "stopped (" + dense.message + ")") +
+        ": max |closure| = " + fmt(report.residual_norm, 3));
+    return converged && g.allFinite();
 }
 
 }  // namespace reesx

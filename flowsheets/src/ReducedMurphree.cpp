@@ -125,6 +125,8 @@ bool Cascade::Impl::murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x
         ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
     }
     Eigen::MatrixXd ln_d(n_, stages);
+    // Points of this cascade's own efficiencies are the last resort's starts (best_murphree_).
+    const bool own_efficiencies = efficiency == efficiency_;
     const auto profiles_and_closure = [&](const Eigen::VectorXd& s, Eigen::VectorXd& out) {
         ++report.residual_evaluations;
         for (int j = 0; j < stages; ++j) {
@@ -139,6 +141,10 @@ bool Cascade::Impl::murphree_on_scale(Eigen::VectorXd& sigma, Eigen::VectorXd& x
                      s[j] - ln_y[j];
         }
         const double norm = out.cwiseAbs().maxCoeff();
+        if (own_efficiencies && norm < best_murphree_closure_) {
+            best_murphree_closure_ = norm;
+            best_murphree_sigma_ = s;
+        }
         return std::isfinite(norm) ? norm : static_cast<double>(INFINITY);
     };
     // Jacobian coefficients per element and stage (rows in ln form: ln in - ln out for the
@@ -444,6 +450,8 @@ solver::SolverReport Cascade::Impl::solve_reduced_murphree(const Eigen::VectorXd
         report.message = "no start";
         return finish(false);
     }
+    best_murphree_sigma_.resize(0);
+    best_murphree_closure_ = INFINITY;
     // Directly from the start (the ideal-stage solution, whose fronts are near).
     Eigen::VectorXd sigma = start_sigma;
     solver::NewtonOptions direct = options;
@@ -478,6 +486,11 @@ solver::SolverReport Cascade::Impl::solve_reduced_murphree(const Eigen::VectorXd
     }
     if (t < 1.0) {
         report.message = "the continuation in the efficiencies stalled at " + fmt(t, 3);
+        // Near the sharp split the last resort (FoldFallback.cpp), with an allowance of its
+        // own as for the ideal stages, from the best point of this cascade's efficiencies.
+        if (report.iterations < given.max_iterations && dense_murphree_on_scale(x, given, report)) {
+            return finish(true);
+        }
         return finish(false);
     }
     // The last point used `efficiency`, equal to efficiency_ at t = 1: x holds its profiles.

@@ -109,11 +109,15 @@ void BM_Cascade17Long(benchmark::State& state)
 // 3 ph-correlation), range(2) cases up to range(0) stages per section, with the property
 // test's seeds: how many converge, and the median and largest time of one solve (parse
 // included), in ms. The four models at 250 cases each are the 1,000-case set.
-// With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study.
-void dump_failure(const reesx::test::RandomCase& c, int index)
+// With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study, and
+// with REESX_DUMP_SLOWER_MS=T as well each case that took more than T ms (as
+// slow-MODEL-INDEX.yaml). With REESX_CASE_TIMES=FILE, one line per case (index, ms,
+// converged), for a case-by-case comparison of two builds.
+void dump_failure(const reesx::test::RandomCase& c, int index, const char* prefix = "")
 {
     if (const char* dir = std::getenv("REESX_DUMP_FAILURES")) {
-        std::ofstream(std::string(dir) + "/" + c.model + "-" + std::to_string(index) + ".yaml")
+        std::ofstream(std::string(dir) + "/" + prefix + c.model + "-" + std::to_string(index) +
+                      ".yaml")
             << c.yaml;
     }
 }
@@ -125,6 +129,13 @@ void BM_RandomCascades(benchmark::State& state)
     const int model = static_cast<int>(state.range(1)), cases = static_cast<int>(state.range(2));
     std::vector<double> ms;
     int converged = 0, count = 0;
+    const char* times_path = std::getenv("REESX_CASE_TIMES");
+    const char* slower = std::getenv("REESX_DUMP_SLOWER_MS");
+    const double slow_ms = slower ? std::atof(slower) : INFINITY;
+    std::ofstream times;
+    if (times_path) {
+        times.open(times_path);
+    }
     for (auto _ : state) {
         reesx::test::RandomCaseGenerator generator(static_cast<std::uint64_t>(model + 1),
                                                    {static_cast<int>(state.range(0))});
@@ -133,22 +144,29 @@ void BM_RandomCascades(benchmark::State& state)
         for (int k = 0; k < cases; ++k) {
             const reesx::test::RandomCase c = generator.next(models[model]);
             const auto start = std::chrono::steady_clock::now();
+            bool ok = false;
             try {
                 const reesx::CaseSpec spec =
                     reesx::parse_case(reesx::InputNode::load_string(c.yaml, "random"));
                 reesx::Cascade cascade(spec);  // keeps a reference to spec
-                if (cascade.solve().solver.converged) {
-                    ++converged;
-                } else {
-                    dump_failure(c, k);
-                }
+                ok = cascade.solve().solver.converged;
             } catch (const reesx::Error&) {
+                ok = false;
+            }
+            converged += ok ? 1 : 0;
+            if (!ok) {
                 dump_failure(c, k);
             }
             ++count;
             ms.push_back(
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count());
+            if (ok && ms.back() > slow_ms) {
+                dump_failure(c, k, "slow-");
+            }
+            if (times_path) {
+                times << k << ' ' << ms.back() << ' ' << (ok ? 1 : 0) << '\n';
+            }
         }
     }
     std::sort(ms.begin(), ms.end());

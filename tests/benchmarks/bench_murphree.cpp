@@ -6,7 +6,8 @@
 // those with an `efficiency` key solved. How many converge, and the median and largest time of
 // one solve (parse included), in ms. docs/performance.md records the numbers.
 // With REESX_CASE_TIMES=FILE set, one line per solved case (index, ms, converged) is written
-// there, for a case-by-case comparison of two builds.
+// there, for a case-by-case comparison of two builds; with REESX_DUMP_FAILURES=DIR, each case
+// that fails is written to DIR (murphree-INDEX.yaml) for study.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -52,6 +53,10 @@ void BM_RandomMurphreeCascades(benchmark::State& state)
                 ok = false;
             }
             converged += ok ? 1 : 0;
+            if (const char* dir = std::getenv("REESX_DUMP_FAILURES"); dir && !ok) {
+                std::ofstream(std::string(dir) + "/murphree-" + std::to_string(k) + ".yaml")
+                    << c.yaml;
+            }
             ms.push_back(
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count());

@@ -190,6 +190,9 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     // are rejected by the line search or followed by a chord step), and the Jacobian of the
     // point accepted is assembled only when a Newton step needs it.
     bool jacobian_at_x = std::isfinite(norm);
+    // Whether chem_ holds the stage chemistry at x (the last point evaluated was x): the
+    // Jacobian assembled there then does not evaluate the model again.
+    bool chemistry_at_x = jacobian_at_x;
     double lambda = 1.0;
     // One line per iteration for --verbose: the residual, where it is largest, and how the
     // step was taken (its size: max change of an iterated unknown).
@@ -265,6 +268,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                 }
             }
             double trial_norm = INFINITY;
+            chemistry_at_x = false;
             try {
                 profiles(trial);
                 evaluate_extras(trial, trial_f, nullptr, !plain_reduced_);
@@ -280,6 +284,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             norm = trial_norm;
             f.swap(trial_f);
             jacobian_at_x = false;
+            chemistry_at_x = true;  // the trial just evaluated
         };
         // Chord step (Deuflhard's simplified Newton correction): after a whole step, the
         // correction with the old factors is the next step when it is below 0.1 of that
@@ -309,9 +314,9 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         }
         if (!jacobian_at_x) {
             // The same residual again (the evaluation is deterministic), with its Jacobian.
-            evaluate_extras(x, f, &jacobian, !plain_reduced_);
+            evaluate_extras(x, f, &jacobian, !plain_reduced_, chemistry_at_x);
             extras_norm(f);
-            jacobian_at_x = true;
+            jacobian_at_x = chemistry_at_x = true;
         }
         step = -f;
         ++report.jacobian_evaluations;  // counts the block factorizations

@@ -245,8 +245,11 @@ public:
     //! With `balanced`, x holds every element's balances exactly (the reduced Newton's
     //! linear profiles): the element rows' residuals are left 0 and their Jacobian weights
     //! are taken from the outflow alone (inflow = outflow), on whole stages at a time.
+    //! With `chemistry_at_x`, chem_ and ln_q_ already hold the stage chemistry at x (the
+    //! last evaluation was at x): the model is not evaluated again.
     void evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
-                         solver::BlockTridiagonalMatrix* jacobian, bool balanced = false);
+                         solver::BlockTridiagonalMatrix* jacobian, bool balanced = false,
+                         bool chemistry_at_x = false);
     //! The element rows of stage j's Jacobian blocks where the balances hold (see
     //! evaluate_extras).
     void balanced_element_rows(int j, const Eigen::VectorXd& x,

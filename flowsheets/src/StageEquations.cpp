@@ -197,10 +197,11 @@ void Cascade::Impl::balanced_element_rows(int j, const Eigen::VectorXd& x,
     }
 }
 void Cascade::Impl::evaluate_extras(const Eigen::VectorXd& x, Eigen::VectorXd& residual,
-                                    solver::BlockTridiagonalMatrix* jacobian, bool balanced)
+                                    solver::BlockTridiagonalMatrix* jacobian, bool balanced,
+                                    bool chemistry_at_x)
 {
     const int stages = solved_stages_;
-    for (int j = 0; j < stages; ++j) {
+    for (int j = 0; j < stages && !chemistry_at_x; ++j) {
         const Eigen::Index row0 = static_cast<Eigen::Index>(j) * block_;
         model_.stage_chemistry(conditions_[j], x.segment(row0, n_), x.segment(row0 + n_, m_),
                                chem_[j]);

@@ -123,6 +123,35 @@ TEST(Impurities, distributionRatiosFromTheExtrasAreThoseOfTheStageChemistry)
     }
 }
 
+// An ion whose organic is below e^-708 (a trace ion stripped over many stages) binds no
+// sites and adds nothing to the organic protons (not a subnormal that slows the arithmetic),
+// while the other ions' charge equivalents add up as the exchange says.
+TEST(Impurities, ionBelowTheSmallestNormalDoubleBindsNoSites)
+{
+    const CaseSpec spec = test::case_from_yaml(chloride_case("{Fe3+: 40 mg/L, Ca2+: 800 mg/L}"));
+    const auto& model = *spec.model;
+    const Eigen::Index n = static_cast<Eigen::Index>(spec.components.size());
+    ASSERT_EQ(model.extra_unknowns().size(), 4u);  // saponified: H+, Na+, free dimer, NaA
+    const int fe = component(spec, "Fe3+");
+    Eigen::VectorXd ln_aq = Eigen::VectorXd::Constant(n, std::log(0.05));
+    ln_aq[fe] = -900.0;
+    Eigen::VectorXd extra(4);
+    extra << std::log(0.1), std::log(0.5), std::log(0.2), std::log(0.3);
+    StageChemistry chem;
+    model.stage_chemistry(StageConditions{}, ln_aq, extra, chem);
+    ASSERT_LT(chem.ln_org[fe], -708.0);
+    double bound = 0.0;  // sum z q over the other ions
+    for (Eigen::Index i = 0; i < n; ++i) {
+        if (i != fe) {
+            bound += chem.d_ln_org(i, n + 2) * std::exp(chem.ln_org[i]);  // z q
+        }
+    }
+    EXPECT_EQ(chem.d_organic(0, fe), 0.0);
+    EXPECT_NEAR(chem.organic[0], -bound - 0.3, 1e-14 * bound);
+    EXPECT_NEAR(chem.local[0], std::log(1.5) - std::log(2.0 * 0.2 + 2.0 * bound + 0.3), 1e-14);
+    EXPECT_TRUE(chem.d_organic.allFinite() && chem.d_local.allFinite());
+}
+
 TEST(Impurities, exchangeReleasesZProtonsAndGivesUnitDAtThePhHalf)
 {
     const CaseSpec spec = test::case_from_yaml(sulfate_case());

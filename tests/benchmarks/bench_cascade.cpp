@@ -109,10 +109,13 @@ void BM_Cascade17Long(benchmark::State& state)
 // 3 ph-correlation), range(2) cases up to range(0) stages per section, with the property
 // test's seeds: how many converge, and the median and largest time of one solve (parse
 // included), in ms. The four models at 250 cases each are the 1,000-case set.
-// With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study.
-void dump_failure(const reesx::test::RandomCase& c, int index)
+// With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study;
+// `with_fallback` counts the converged cases that needed a solver attempt after the first
+// (CascadeResult::fallback_attempts), and REESX_DUMP_FALLBACKS=DIR writes those.
+void dump_failure(const reesx::test::RandomCase& c, int index,
+                  const char* variable = "REESX_DUMP_FAILURES")
 {
-    if (const char* dir = std::getenv("REESX_DUMP_FAILURES")) {
+    if (const char* dir = std::getenv(variable)) {
         std::ofstream(std::string(dir) + "/" + c.model + "-" + std::to_string(index) + ".yaml")
             << c.yaml;
     }
@@ -124,12 +127,12 @@ void BM_RandomCascades(benchmark::State& state)
                                    "ph-correlation"};
     const int model = static_cast<int>(state.range(1)), cases = static_cast<int>(state.range(2));
     std::vector<double> ms;
-    int converged = 0, count = 0;
+    int converged = 0, count = 0, with_fallback = 0;
     for (auto _ : state) {
         reesx::test::RandomCaseGenerator generator(static_cast<std::uint64_t>(model + 1),
                                                    {static_cast<int>(state.range(0))});
         ms.clear();
-        converged = count = 0;
+        converged = count = with_fallback = 0;
         for (int k = 0; k < cases; ++k) {
             const reesx::test::RandomCase c = generator.next(models[model]);
             const auto start = std::chrono::steady_clock::now();
@@ -137,7 +140,12 @@ void BM_RandomCascades(benchmark::State& state)
                 const reesx::CaseSpec spec =
                     reesx::parse_case(reesx::InputNode::load_string(c.yaml, "random"));
                 reesx::Cascade cascade(spec);  // keeps a reference to spec
-                if (cascade.solve().solver.converged) {
+                const reesx::CascadeResult r = cascade.solve();
+                if (r.fallback_attempts > 0) {
+                    ++with_fallback;
+                    dump_failure(c, k, "REESX_DUMP_FALLBACKS");
+                }
+                if (r.solver.converged) {
                     ++converged;
                 } else {
                     dump_failure(c, k);
@@ -155,6 +163,7 @@ void BM_RandomCascades(benchmark::State& state)
     state.SetLabel(models[model]);
     state.counters["converged"] = converged;
     state.counters["cases"] = count;
+    state.counters["with_fallback"] = with_fallback;
     state.counters["median_ms"] = ms[ms.size() / 2];
     state.counters["p90_ms"] = ms[ms.size() * 9 / 10];
     state.counters["max_ms"] = ms.back();

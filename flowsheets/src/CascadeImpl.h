@@ -295,6 +295,10 @@ public:
     //! Acid and base totals, kg, and per kg of each product.
     void finish_reagents(CascadeResult& r) const;
     CascadeResult solve_with_extras();
+    //! Attempts solve_extras has run, and those after the first failed one of each
+    //! solve_with_extras (CascadeResult::fallback_attempts).
+    int attempts_run_ = 0;
+    int fallback_attempts_ = 0;
     Eigen::VectorXd last_x_;  //!< solution of the previous solve (closed-loop warm start)
     //! The separation-factor model's sigma_j = ln D_j of the first `stages` stages of a result
     //! (ln q - ln c - ln K of the element the stage's organic holds most of, the best-resolved

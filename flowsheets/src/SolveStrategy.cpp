@@ -177,6 +177,7 @@ CascadeResult Cascade::Impl::solve()
         } catch (const ConvergenceError&) {
         }
     }
+    r.fallback_attempts = fallback_attempts_;
     const std::string unclosed = unclosed_balance(r);
     if (!unclosed.empty()) {
         throw ConvergenceError("the cascade converged to the tolerance but " + unclosed +
@@ -337,6 +338,7 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
             ~Plain() { flag = false; }
         } const plain{plain_reduced_};
         plain_reduced_ = attempt == 6 || attempt == 7;
+        ++attempts_run_;
         try {
             if (attempt == 4 || attempt == 6) {
                 report = solve_reduced_extras(x, first);
@@ -390,6 +392,7 @@ CascadeResult Cascade::Impl::solve_with_extras()
     solver::SolverReport total;
     Eigen::VectorXd x;
     solver::SolverReport report;
+    const int attempts_before = attempts_run_;
     if (last_x_.size() == static_cast<Eigen::Index>(solved_stages_) * block_) {
         x = last_x_;
         report = solve_extras(x, options, total);
@@ -401,6 +404,7 @@ CascadeResult Cascade::Impl::solve_with_extras()
         initial_guess_extras(x, 4);
         report = solve_extras(x, options, total);
     }
+    fallback_attempts_ += std::max(0, attempts_run_ - attempts_before - 1);
     if (!report.converged) {
         std::ostringstream msg;
         msg << "the cascade did not converge with the " << model_.name()

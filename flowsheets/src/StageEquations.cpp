@@ -132,6 +132,15 @@ void Cascade::Impl::apply_linear_form(Eigen::VectorXd& residual,
     // linear in the concentrations for constant D, which widens the basin of Newton's method
     // far beyond that of the log form (take_step below completes the change of variables).
     for (Eigen::Index k = 0; linear_form_ && k < residual.size(); ++k) {
+        // e^r - 1 overflows above r = ln(DBL_MAX) = 709.78: a point where one stream is e^709
+        // times the other is refused with the row named (the line search then takes a
+        // shorter step; a start is reported as not valid, with this reason).
+        if (residual[k] > 709.0) {
+            throw std::domain_error("the linear form (inflow/outflow - 1) overflows at " +
+                                    variable_name(static_cast<int>(k)) +
+                                    ": ln(inflow/outflow) = " + fmt(residual[k], 4) +
+                                    "; the point is too far from a steady state for it");
+        }
         const double ratio_minus_one = std::expm1(residual[k]);
         residual[k] = ratio_minus_one;
         if (jacobian) {

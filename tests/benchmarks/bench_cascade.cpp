@@ -112,10 +112,13 @@ void BM_Cascade17Long(benchmark::State& state)
 // With REESX_DUMP_FAILURES=DIR set, each case that fails is written to DIR for study, and
 // with REESX_DUMP_SLOWER_MS=T as well each case that took more than T ms (as
 // slow-MODEL-INDEX.yaml). With REESX_CASE_TIMES=FILE, one line per case (index, ms,
-// converged), for a case-by-case comparison of two builds.
-void dump_failure(const reesx::test::RandomCase& c, int index, const char* prefix = "")
+// converged), for a case-by-case comparison of two builds. `with_fallback` counts the
+// converged cases that needed a solver attempt after the first
+// (CascadeResult::fallback_attempts), and REESX_DUMP_FALLBACKS=DIR writes those.
+void dump_failure(const reesx::test::RandomCase& c, int index, const char* prefix = "",
+                  const char* variable = "REESX_DUMP_FAILURES")
 {
-    if (const char* dir = std::getenv("REESX_DUMP_FAILURES")) {
+    if (const char* dir = std::getenv(variable)) {
         std::ofstream(std::string(dir) + "/" + prefix + c.model + "-" + std::to_string(index) +
                       ".yaml")
             << c.yaml;
@@ -128,7 +131,7 @@ void BM_RandomCascades(benchmark::State& state)
                                    "ph-correlation"};
     const int model = static_cast<int>(state.range(1)), cases = static_cast<int>(state.range(2));
     std::vector<double> ms;
-    int converged = 0, count = 0;
+    int converged = 0, count = 0, with_fallback = 0;
     const char* times_path = std::getenv("REESX_CASE_TIMES");
     const char* slower = std::getenv("REESX_DUMP_SLOWER_MS");
     const double slow_ms = slower ? std::atof(slower) : INFINITY;
@@ -140,7 +143,7 @@ void BM_RandomCascades(benchmark::State& state)
         reesx::test::RandomCaseGenerator generator(static_cast<std::uint64_t>(model + 1),
                                                    {static_cast<int>(state.range(0))});
         ms.clear();
-        converged = count = 0;
+        converged = count = with_fallback = 0;
         for (int k = 0; k < cases; ++k) {
             const reesx::test::RandomCase c = generator.next(models[model]);
             const auto start = std::chrono::steady_clock::now();
@@ -149,7 +152,12 @@ void BM_RandomCascades(benchmark::State& state)
                 const reesx::CaseSpec spec =
                     reesx::parse_case(reesx::InputNode::load_string(c.yaml, "random"));
                 reesx::Cascade cascade(spec);  // keeps a reference to spec
-                ok = cascade.solve().solver.converged;
+                const reesx::CascadeResult r = cascade.solve();
+                ok = r.solver.converged;
+                if (r.fallback_attempts > 0) {
+                    ++with_fallback;
+                    dump_failure(c, k, "", "REESX_DUMP_FALLBACKS");
+                }
             } catch (const reesx::Error&) {
                 ok = false;
             }
@@ -173,6 +181,7 @@ void BM_RandomCascades(benchmark::State& state)
     state.SetLabel(models[model]);
     state.counters["converged"] = converged;
     state.counters["cases"] = count;
+    state.counters["with_fallback"] = with_fallback;
     state.counters["median_ms"] = ms[ms.size() / 2];
     state.counters["p90_ms"] = ms[ms.size() * 9 / 10];
     state.counters["max_ms"] = ms.back();

@@ -121,6 +121,10 @@ struct CascadeResult {
     std::vector<double> conserved_balance_relative_error;
     //! Outer iterations of the closed organic loop (organic.recycle), 0 without one.
     int recycle_iterations = 0;
+    //! Acidity models (mass-action, ph-correlation): solver attempts run after the first one
+    //! failed (another method, or the same from another start), summed over every cascade
+    //! solve this result took (the closed loop's passes included); 0 for the other models.
+    int fallback_attempts = 0;
     solver::SolverReport solver;
     //! Names the factors of the last Jacobian of the separation-factor model's reduced Newton,
     //! which the thread that solved keeps (its last two factorizations, up to 400 stages):

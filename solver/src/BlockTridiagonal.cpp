@@ -296,15 +296,14 @@ REESX_VECTOR_CLONES void multiply_blocks(const double* b, const double* c, int m
     }
 }
 
-//! S -= X diag(u) with X = (diag(a) + l r^T) S^{-1} from S^{-1} (m × m, columns ld apart;
-//! a, l, r of length ld, padding zero), column j of X being a ∘ S^{-1}_j + l (r · S^{-1}_j)
-//! (not stored: the solve forms X y from S^{-1} y); or, with `d` (three vectors ld apart:
-//! D = diag(d_0) + d_1 d_2^T), S = D - X diag(u) formed here, so that D is never written
-//! out on its own.
+//! X = (diag(a) + l r^T) S^{-1} from S^{-1} (m × m, columns ld apart; a, l, r of length ld,
+//! padding zero), column j being a ∘ S^{-1}_j + l (r · S^{-1}_j); and S -= X diag(u), or,
+//! with `d` (three vectors ld apart: D = diag(d_0) + d_1 d_2^T), S = D - X diag(u) formed
+//! here, so that D is never written out on its own.
 template <int M>
 REESX_VECTOR_CLONES void rank_one_product(const double* a, const double* l, const double* r,
                                           const double* inverse, const double* u, const double* d,
-                                          int m_runtime, int ld_runtime, double* s)
+                                          int m_runtime, int ld_runtime, double* x, double* s)
 {
     constexpr int kP = padded(M);
     const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
@@ -318,18 +317,21 @@ REESX_VECTOR_CLONES void rank_one_product(const double* a, const double* l, cons
             partial += rv[i] * column[i];
         }
         const double dot = partial[0] + partial[1] + partial[2] + partial[3];
+        Vec4* x_j = vectors(x, ld, j);
         Vec4* s_j = vectors(s, ld, j);
         if (d) {
             const Vec4* d_left = vectors(d, ld, 1);
             const double d_right = d[2 * ld + j];
             for (int i = 0; i < nv; ++i) {
                 const Vec4 product = av[i] * column[i] + lv[i] * dot;
+                x_j[i] = product;
                 s_j[i] = d_left[i] * d_right - product * u[j];
             }
             s[static_cast<std::ptrdiff_t>(j) * ld + j] += d[j];
         } else {
             for (int i = 0; i < nv; ++i) {
                 const Vec4 product = av[i] * column[i] + lv[i] * dot;
+                x_j[i] = product;
                 s_j[i] -= product * u[j];
             }
         }
@@ -341,7 +343,7 @@ struct BlockKernels {
     void (*multiply)(const double*, const double*, int, int, double*);
     void (*multiply_vector)(const double*, const double*, int, int, double*);
     void (*rank_one_product)(const double*, const double*, const double*, const double*,
-                             const double*, const double*, int, int, double*);
+                             const double*, const double*, int, int, double*, double*);
 };
 
 template <int... Ms>
@@ -379,11 +381,7 @@ void DiagonalUpperBlockTridiagonal::resize(int num_blocks, int block_size)
     const std::size_t doubles = static_cast<std::size_t>(num_blocks) * block_doubles();
     diag_.assign(doubles, 0.0);
     lower_.assign(doubles, 0.0);
-    // X_k only where some L_k is full (allocated by the factorization that meets the first):
-    // a cascade's are all diagonal plus rank one, and their X_k are applied in the solve as
-    // L_k (S_{k-1}^{-1} y), so their factors take two thirds of the memory, and a long
-    // one-off solve touches a third fewer new pages.
-    product_.clear();
+    product_.assign(doubles, 0.0);
     lower_is_rank_one_.assign(num_blocks, false);
     rank_one_.assign(3 * num_blocks * padded_rows_, 0.0);
     diagonal_is_rank_one_.assign(num_blocks, false);
@@ -484,18 +482,15 @@ bool DiagonalUpperBlockTridiagonal::factorize_from(int first)
         }
         if (k > 0) {
             // X_k = L_k S_{k-1}^{-1}; S_k = D_k - X_k diag(u_{k-1}).
+            double* x = product_.data() + k * size;
             const double* inverse = diag_.data() + (k - 1) * size;
             const double* u = upper[k - 1].data();
             if (lower_is_rank_one_[k]) {
                 const double* a = rank_one(k);
                 kernels.rank_one_product(a, a + ld, a + 2 * ld, inverse, u,
                                          fused ? diagonal_factors_.data() + 3 * k * ld : nullptr, m,
-                                         ld, s);
+                                         ld, x, s);
             } else {
-                if (product_.size() != lower_.size()) {
-                    product_.assign(lower_.size(), 0.0);
-                }
-                double* x = product_.data() + k * size;
                 kernels.multiply(lower_.data() + k * size, inverse, m, ld, x);
                 for (int j = 0; j < m; ++j) {
                     for (int i = 0; i < ld; ++i) {
@@ -520,23 +515,6 @@ void DiagonalUpperBlockTridiagonal::solve(Eigen::VectorXd& b) const
     constexpr int kInline = 64;  // stack scratch vectors up to this block size
     const auto substitute = [&](double* product) {
         for (int k = 1; k < n; ++k) {  // y_k = b_k - X_k y_{k-1}
-            if (lower_is_rank_one_[k]) {
-                // X_k y = a ∘ z + l (r · z) with z = S_{k-1}^{-1} y: the same flops as a
-                // product with a stored X_k, without its storage (N m^2 doubles).
-                kernels.multiply_vector(diag_.data() + (k - 1) * size, segment(k - 1), m, ld,
-                                        product);
-                const double* a = rank_one(k);
-                const double* l = a + ld;
-                const double* r = a + 2 * ld;
-                double dot = 0.0;
-                for (int i = 0; i < m; ++i) {
-                    dot += r[i] * product[i];
-                }
-                for (int i = 0; i < m; ++i) {
-                    segment(k)[i] -= a[i] * product[i] + l[i] * dot;
-                }
-                continue;
-            }
             kernels.multiply_vector(product_.data() + k * size, segment(k - 1), m, ld, product);
             for (int i = 0; i < m; ++i) {
                 segment(k)[i] -= product[i];

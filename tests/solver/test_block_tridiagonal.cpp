@@ -379,44 +379,6 @@ TEST(DiagonalUpperBlockTridiagonal, diagonalPlusRankOneBlocksAreThoseMatrices)
     }
 }
 
-// A cascade's blocks below the diagonal are all diagonal plus rank one (their X_k applied
-// from S_{k-1}^{-1} in the solve, never stored): the solve is that of the dense matrix, also
-// after one block below is given in full and the factors refactorized from there.
-TEST(DiagonalUpperBlockTridiagonal, solvesWithRankOneBlocksBelowAndThenAFullOne)
-{
-    const int blocks = 12, m = 17;
-    DiagonalUpperBlockTridiagonal a(blocks, m);
-    std::srand(3u);
-    for (int k = 0; k < blocks; ++k) {
-        a.diag(k) = Eigen::MatrixXd::Random(m, m);
-        a.diag(k).diagonal().array() += 6.0 * m;
-        if (k > 0) {
-            a.set_lower_diagonal_plus_rank_one(k, Eigen::VectorXd::Random(m),
-                                               Eigen::VectorXd::Random(m),
-                                               Eigen::VectorXd::Random(m));
-        }
-        if (k + 1 < blocks) {
-            a.upper[k] = Eigen::VectorXd::Random(m);
-        }
-    }
-    const Eigen::MatrixXd d = dense(a);
-    ASSERT_TRUE(a.factorize());
-    const Eigen::VectorXd b = Eigen::VectorXd::Random(blocks * m);
-    Eigen::VectorXd x = b;
-    a.solve(x);
-    EXPECT_LT(relative_error(x, d.partialPivLu().solve(b)), 1e-12);
-    // One full block below, the others still applied from their factors (blocks from 5 on
-    // given again: the factorization overwrote D_k).
-    for (int k = 5; k < blocks; ++k) {
-        a.diag(k) = d.block(k * m, k * m, m, m);
-    }
-    a.lower(5) = d.block(5 * m, 4 * m, m, m);
-    ASSERT_TRUE(a.factorize_from(5));
-    x = b;
-    a.solve(x);
-    EXPECT_LT(relative_error(x, d.partialPivLu().solve(b)), 1e-12);
-}
-
 TEST(DiagonalUpperBlockTridiagonal, detectsASingularPivotBlock)
 {
     DiagonalUpperBlockTridiagonal a = random_diagonal_upper(3, 2, 4.0, 9u);

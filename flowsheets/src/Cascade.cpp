@@ -328,7 +328,9 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
     }
     ln_q_star_.assign(solved_stages_, Eigen::VectorXd(n_));
     ln_q_.assign(solved_stages_, Eigen::VectorXd(n_));
-    jac_q_star_.assign(solved_stages_, Eigen::MatrixXd(n_, n_));
+    // Sized by their first use (model_.equilibrium): the reduced Newton of the separation-factor
+    // model uses none, and n x n per stage is 11 MB to allocate and touch at 17 x 5,000.
+    jac_q_star_.assign(solved_stages_, Eigen::MatrixXd());
 }
 StreamChemistry Cascade::Impl::fresh_organic_stream(double recycled_re_mol_per_h) const
 {

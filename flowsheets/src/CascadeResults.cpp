@@ -81,8 +81,11 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
             r.aqueous_log10(first, e) = r.organic_log10(last_scrub_, e) + ln_ratio / ln10;
         }
     }
-    r.aqueous_mol_per_L = r.aqueous_log10.unaryExpr([](double v) { return std::pow(10.0, v); });
-    r.organic_mol_per_L = r.organic_log10.unaryExpr([](double v) { return std::pow(10.0, v); });
+    // exp of the natural logarithm: pow(10, v) was 8.5 % of a warm re-solve in perf; no call
+    // for the species the case does not have.
+    const auto concentration = [ln10](double v) { return v == neg_inf ? 0.0 : std::exp(v * ln10); };
+    r.aqueous_mol_per_L = r.aqueous_log10.unaryExpr(concentration);
+    r.organic_mol_per_L = r.organic_log10.unaryExpr(concentration);
     r.aqueous_flow_L_per_h = qa_out_;
     r.organic_flow_L_per_h = qo_out_;
     for (int j = 0; j < stages_; ++j) {

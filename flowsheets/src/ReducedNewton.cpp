@@ -5,6 +5,7 @@
 // the order of the fallbacks are in ReducedStrategy.cpp).
 #include "CascadeImpl.h"
 #include "KeptFactors.h"
+#include "LinearSpaceProfiles.h"
 #include "reesx/solver/BandLu.h"
 
 namespace reesx {
@@ -37,14 +38,20 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     };
     x.resize(static_cast<Eigen::Index>(stages) * block_);
     Eigen::MatrixXd ln_d(n_, stages);
+    Eigen::VectorXd ln_sum(stages);
     const bool linear_closure = linear_closure_;
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
-        for (int j = 0; j < stages; ++j) {
-            ln_d.col(j) = ln_k.array() + sig[j];
+        if (holdup || !profiles_in_linear_space(*this, ln_k, sig, x, lse_weights, ln_sum)) {
+            for (int j = 0; j < stages; ++j) {
+                ln_d.col(j) = ln_k.array() + sig[j];
+            }
+            solve_linear_profiles(ln_d, x, holdup);
+            for (int j = 0; j < stages; ++j) {
+                ln_sum[j] = lse(j);
+            }
         }
-        solve_linear_profiles(ln_d, x, holdup);
         for (int j = 0; j < stages; ++j) {
-            out[j] = lse(j) + sig[j] - ln_y[j];
+            out[j] = ln_sum[j] + sig[j] - ln_y[j];
             if (linear_closure)
                 out[j] = std::expm1(out[j]);
         }

@@ -1,0 +1,21 @@
+// reesx — rare-earth solvent-extraction simulator. See LICENSE.
+//
+// The separation-factor model's element profiles by the Thomas recursion in scaled
+// concentrations (LinearSpaceProfiles.cpp, docs/model.md).
+#pragma once
+
+#include "CascadeImpl.h"
+
+namespace reesx::cascade_detail {
+
+//! The profiles of `cascade` (separation-factor model, no holdup) at ln D_ij = ln_k_i +
+//! sigma_j, as Cascade::Impl::solve_linear_profiles, by the recursion in concentrations; with
+//! the closure's ln sum_i K_i c_ij per stage (ln_sum) and each element's share of that sum
+//! (closure_weights, n x stages). False, with x and the others unspecified, where some
+//! quantity leaves the range in which that is exact to rounding: the log-space recursion
+//! then.
+bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
+                              const Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                              Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum);
+
+}  // namespace reesx::cascade_detail

@@ -393,6 +393,53 @@ std::vector<std::vector<int>> product_groups(const SeparateSpec& spec, std::vect
     return groups;
 }
 
+//! Designs the impurity removal step ahead of the cuts `build_plant` designed for the plant
+//! feed, then designs the cuts again for what the step leaves them (its raffinate's rare
+//! earths, `cut_feed`) and the step again for those cuts (its limit is judged against their
+//! products' REO), until the step no longer changes (at most max_rounds times).
+template <typename BuildPlant>
+void design_removal_and_cuts(const SeparateSpec& spec, const std::array<double, num_elements>& feed,
+                             std::array<double, num_elements>& cut_feed, SeparateResult& result,
+                             PlantTotals& totals, const BuildPlant& build_plant,
+                             const std::function<void(const std::string&)>& progress)
+{
+    constexpr int max_rounds = 3;
+    std::string cuts_designed_after;  // the step's case the cuts are designed for; "": none
+    result.impurity_removal = design_impurity_removal(spec, result, progress);
+    result.simulations += result.impurity_removal->simulations;
+    for (int round = 0; round < max_rounds; ++round) {
+        const ImpurityRemoval& removal = *result.impurity_removal;
+        const std::string step = removal.built ? removal.case_yaml : "";
+        if (step == cuts_designed_after) {
+            break;
+        }
+        cuts_designed_after = step;
+        cut_feed = feed;
+        if (removal.built) {
+            for (const auto& p : removal.simulation.products) {
+                if (p.name == "raffinate") {
+                    std::copy_n(p.mol_per_h.begin(), num_elements, cut_feed.begin());
+                }
+            }
+        }
+        if (progress) {
+            progress(removal.built ? "the cuts designed again for the removal step's raffinate:"
+                                   : "the cuts designed again for the plant feed:");
+        }
+        totals = build_plant();
+        result.impurity_removal = design_impurity_removal(spec, result, progress);
+        result.simulations += result.impurity_removal->simulations;
+    }
+    const ImpurityRemoval& removal = *result.impurity_removal;
+    if ((removal.built ? removal.case_yaml : "") != cuts_designed_after) {
+        result.impurity_removal->warnings.push_back(
+            "the impurity removal step and the cuts did not settle in " +
+            std::to_string(max_rounds) +
+            " designs: the cuts are designed for the rare earths of an earlier step's "
+            "raffinate; check the products' purities in `reesx run` of the --plant-file");
+    }
+}
+
 }  // namespace
 
 SeparateSpec parse_separate(const InputNode& root)
@@ -495,11 +542,14 @@ SeparateResult separate(const SeparateSpec& spec,
     for (int e = 0; e < num_elements; ++e) {
         feed[e] = spec.feed.mole_fraction[e] * spec.feed_re_mol_per_h;
     }
+    // What the first cut is designed for: the plant feed, or the rare earths of the impurity
+    // removal step's raffinate when the plant has one.
+    std::array<double, num_elements> cut_feed = feed;
     const auto build = [&](const SeparateSpec& s) {
         result.cascades.clear();
         result.products.clear();
         PlantBuilder builder(s, sequencer, result, progress, hooks);
-        builder.build(0, last, feed, 0, "", theory::FeedPhase::aqueous);
+        builder.build(0, last, cut_feed, 0, "", theory::FeedPhase::aqueous);
         PlantTotals totals;
         for (const auto& c : result.cascades) {
             totals.total_stages += c.design.n + c.design.m + c.design.strip;
@@ -509,21 +559,37 @@ SeparateResult separate(const SeparateSpec& spec,
         }
         return totals;
     };
-    if (spec.linked && hooks.compare_independent) {
-        SeparateSpec independent = spec;
-        independent.linked = false;
-        if (progress) {
-            progress("the sequence as independent cascades (for comparison):");
+    const auto build_plant = [&]() {
+        if (spec.linked && hooks.compare_independent) {
+            SeparateSpec independent = spec;
+            independent.linked = false;
+            if (progress) {
+                progress("the sequence as independent cascades (for comparison):");
+            }
+            result.independent = build(independent);
+            if (progress) {
+                progress("the sequence as linked cascades:");
+            }
         }
-        result.independent = build(independent);
-        if (progress) {
-            progress("the sequence as linked cascades:");
-        }
+        return build(spec);
+    };
+    PlantTotals totals = build_plant();
+    if (spec.impurities) {
+        design_removal_and_cuts(spec, feed, cut_feed, result, totals, build_plant, progress);
     }
-    const PlantTotals totals = build(spec);
 
     double kg_products = 0.0;
     std::array<double, num_elements> out{};
+    if (result.impurity_removal && result.impurity_removal->built) {
+        // The rare earths the removal step keeps (its impurity liquor and stripped organic).
+        for (const auto& p : result.impurity_removal->simulation.products) {
+            if (p.name != "raffinate") {
+                for (int e = 0; e < num_elements; ++e) {
+                    out[e] += p.mol_per_h[e];
+                }
+            }
+        }
+    }
     for (const auto& p : result.products) {
         kg_products += p.kg_reo_per_h;
         for (int e = 0; e < num_elements; ++e) {
@@ -578,10 +644,6 @@ SeparateResult separate(const SeparateSpec& spec,
             "linked: a cascade whose more extractable side is split again has no strip "
             "section; its loaded organic is the next cascade's organic feed (at the organic's "
             "loading), so that side is neither stripped nor extracted again");
-    }
-    if (spec.impurities) {
-        result.impurity_removal = design_impurity_removal(spec, result, progress);
-        result.simulations += result.impurity_removal->simulations;
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();

@@ -48,6 +48,13 @@ std::string short_number(double x)
     return text;
 }
 
+std::string number_text(double x)
+{
+    char text[40];
+    std::snprintf(text, sizeof text, "%.8g", x);
+    return text;
+}
+
 std::string percent_text(double fraction)
 {
     char text[40];
@@ -204,6 +211,14 @@ void follow_through_plant(const SeparateSpec& spec, const SeparateResult& plant,
     const PlantSpec file = parse_plant(InputNode::load_string(
         plant_file_yaml(spec, plant, &out), "the separated plant with its impurity ions"));
     const PlantResult solved = solve_plant(file);
+    out.plant_product_purity.clear();
+    for (const auto& product : plant.products) {
+        for (const auto& p : solved.products) {
+            if (p.name == product.name) {
+                out.plant_product_purity.push_back(p.purity);
+            }
+        }
+    }
     for (auto& f : out.fates) {
         const auto k = static_cast<std::size_t>(f.species - num_elements);
         if (f.product < 0) {
@@ -381,8 +396,8 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             std::to_string(out.scrub_stages) + " scrub + " + std::to_string(strip_stages) +
             " strip stages sized for " + ppm_text(out.limit_ppm_reo) +
             " of each ion's product REO; its raffinate, the rare-earth stream, is the plant "
-            "feed of the cuts (their design takes the feed as given: the step's rare-earth loss "
-            "is not subtracted)");
+            "feed of the cuts, which are designed for its rare earths (the feed less what the "
+            "step takes)");
     } else {
         for (auto& f : out.fates) {  // no step: every ion goes on with the rare earths
             f.re_stream_mol_per_h = f.feed_mol_per_h;
@@ -394,6 +409,17 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             "the limit within it");
     }
     follow_through_plant(spec, plant, out);
+    for (std::size_t p = 0; p < out.plant_product_purity.size(); ++p) {
+        if (out.built && out.plant_product_purity[p] < spec.purity) {
+            out.warnings.push_back(
+                "product " + plant.products[p].name + " comes out at purity " +
+                number_text(out.plant_product_purity[p]) + ", below the target " +
+                number_text(spec.purity) +
+                ", in the plant with the removal step (as `reesx run` of the --plant-file "
+                "solves it: the cuts take the step's raffinate, more dilute and acid than the "
+                "feed they are designed for); raise --purity a little");
+        }
+    }
     for (auto& f : out.fates) {
         f.advice = f.meets_limit ? "" : impurity_removal_advice(f.species, f.product == 0);
     }

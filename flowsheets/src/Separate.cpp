@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "PlantDetail.h"
+#include "SeparateRemovalCuts.h"
 #include "reesx/core/Error.h"
 
 namespace reesx {
@@ -393,53 +394,6 @@ std::vector<std::vector<int>> product_groups(const SeparateSpec& spec, std::vect
     return groups;
 }
 
-//! Designs the impurity removal step ahead of the cuts `build_plant` designed for the plant
-//! feed, then designs the cuts again for what the step leaves them (its raffinate's rare
-//! earths, `cut_feed`) and the step again for those cuts (its limit is judged against their
-//! products' REO), until the step no longer changes (at most max_rounds times).
-template <typename BuildPlant>
-void design_removal_and_cuts(const SeparateSpec& spec, const std::array<double, num_elements>& feed,
-                             std::array<double, num_elements>& cut_feed, SeparateResult& result,
-                             PlantTotals& totals, const BuildPlant& build_plant,
-                             const std::function<void(const std::string&)>& progress)
-{
-    constexpr int max_rounds = 3;
-    std::string cuts_designed_after;  // the step's case the cuts are designed for; "": none
-    result.impurity_removal = design_impurity_removal(spec, result, progress);
-    result.simulations += result.impurity_removal->simulations;
-    for (int round = 0; round < max_rounds; ++round) {
-        const ImpurityRemoval& removal = *result.impurity_removal;
-        const std::string step = removal.built ? removal.case_yaml : "";
-        if (step == cuts_designed_after) {
-            break;
-        }
-        cuts_designed_after = step;
-        cut_feed = feed;
-        if (removal.built) {
-            for (const auto& p : removal.simulation.products) {
-                if (p.name == "raffinate") {
-                    std::copy_n(p.mol_per_h.begin(), num_elements, cut_feed.begin());
-                }
-            }
-        }
-        if (progress) {
-            progress(removal.built ? "the cuts designed again for the removal step's raffinate:"
-                                   : "the cuts designed again for the plant feed:");
-        }
-        totals = build_plant();
-        result.impurity_removal = design_impurity_removal(spec, result, progress);
-        result.simulations += result.impurity_removal->simulations;
-    }
-    const ImpurityRemoval& removal = *result.impurity_removal;
-    if ((removal.built ? removal.case_yaml : "") != cuts_designed_after) {
-        result.impurity_removal->warnings.push_back(
-            "the impurity removal step and the cuts did not settle in " +
-            std::to_string(max_rounds) +
-            " designs: the cuts are designed for the rare earths of an earlier step's "
-            "raffinate; check the products' purities in `reesx run` of the --plant-file");
-    }
-}
-
 }  // namespace
 
 SeparateSpec parse_separate(const InputNode& root)
@@ -575,7 +529,8 @@ SeparateResult separate(const SeparateSpec& spec,
     };
     PlantTotals totals = build_plant();
     if (spec.impurities) {
-        design_removal_and_cuts(spec, feed, cut_feed, result, totals, build_plant, progress);
+        design_removal_and_cuts(
+            spec, feed, cut_feed, result, [&] { totals = build_plant(); }, progress);
     }
 
     double kg_products = 0.0;

@@ -8,6 +8,7 @@
 
 #include "CaseImpurities.h"
 #include "ImpurityAdvice.h"
+#include "SeparateRemovalCuts.h"
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Plant.h"
 #include "reesx/flowsheets/Separate.h"
@@ -450,6 +451,48 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
         }
     }
     return out;
+}
+
+void design_removal_and_cuts(const SeparateSpec& spec, const std::array<double, num_elements>& feed,
+                             std::array<double, num_elements>& cut_feed, SeparateResult& result,
+                             const std::function<void()>& build_plant,
+                             const std::function<void(const std::string&)>& progress)
+{
+    constexpr int max_rounds = 3;
+    std::string cuts_designed_after;  // the step's case the cuts are designed for; "": none
+    result.impurity_removal = design_impurity_removal(spec, result, progress);
+    result.simulations += result.impurity_removal->simulations;
+    for (int round = 0; round < max_rounds; ++round) {
+        const ImpurityRemoval& removal = *result.impurity_removal;
+        const std::string step = removal.built ? removal.case_yaml : "";
+        if (step == cuts_designed_after) {
+            break;
+        }
+        cuts_designed_after = step;
+        cut_feed = feed;
+        if (removal.built) {
+            for (const auto& p : removal.simulation.products) {
+                if (p.name == "raffinate") {
+                    std::copy_n(p.mol_per_h.begin(), num_elements, cut_feed.begin());
+                }
+            }
+        }
+        if (progress) {
+            progress(removal.built ? "the cuts designed again for the removal step's raffinate:"
+                                   : "the cuts designed again for the plant feed:");
+        }
+        build_plant();
+        result.impurity_removal = design_impurity_removal(spec, result, progress);
+        result.simulations += result.impurity_removal->simulations;
+    }
+    const ImpurityRemoval& removal = *result.impurity_removal;
+    if ((removal.built ? removal.case_yaml : "") != cuts_designed_after) {
+        result.impurity_removal->warnings.push_back(
+            "the impurity removal step and the cuts did not settle in " +
+            std::to_string(max_rounds) +
+            " designs: the cuts are designed for the rare earths of an earlier step's "
+            "raffinate; check the products' purities in `reesx run` of the --plant-file");
+    }
 }
 
 }  // namespace reesx

@@ -292,6 +292,9 @@ PlantStreams plant_streams(const CaseSpec& spec, const CascadeResult& r)
     s.sulfate = spec.medium.sulfate;
     s.h2so4_fed_h_mol_per_h = s.sulfate ? s.hcl_fed_mol_per_h : 0.0;
     s.extractant_mol_per_L = spec.organic.extractant_mol_per_L;
+    s.unsaponified_by_design =
+        spec.organic.extractant_mol_per_L &&
+        (!spec.organic.saponification || *spec.organic.saponification == 0.0);
     for (int e = 0; e < num_elements; ++e) {
         s.feed_reo_kg_per_h += r.feed_mol_per_h[e] * reo_kg_per_mol(e);
     }
@@ -377,7 +380,7 @@ CostModel::CostModel(CostSetup setup, PlantStreams streams)
     for (int e = 0; e < num_elements; ++e) {
         oxide_price_[e] = setup_.data.oxide_price[e].value;
     }
-    if (streams_.base_equiv_mol_per_h <= 0.0) {
+    if (streams_.base_equiv_mol_per_h <= 0.0 && !streams_.unsaponified_by_design) {
         setup_.warnings.push_back(
             "the simulation uses no saponification base (the case gives no "
             "organic.extractant-concentration and saponification, and its model does not load "

@@ -66,6 +66,8 @@ PlantStreams whole_plant_streams(const PlantResult& result, const std::vector<Pl
     PlantStreams s;
     s.system_name = each.front().system_name;
     s.extractant_mol_per_L = each.front().extractant_mol_per_L;
+    s.unsaponified_by_design = std::all_of(
+        each.begin(), each.end(), [](const PlantStreams& c) { return c.unsaponified_by_design; });
     for (const auto& c : each) {
         s.stages += c.stages;
         s.stage_aqueous_L_per_h.insert(s.stage_aqueous_L_per_h.end(),

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "PlantDetail.h"
+#include "SeparateRemovalCuts.h"
 #include "reesx/core/Error.h"
 
 namespace reesx {
@@ -487,11 +488,14 @@ SeparateResult separate(const SeparateSpec& spec,
     for (int e = 0; e < num_elements; ++e) {
         feed[e] = spec.feed.mole_fraction[e] * spec.feed_re_mol_per_h;
     }
+    // What the first cut is designed for: the plant feed, or the rare earths of the impurity
+    // removal step's raffinate when the plant has one.
+    std::array<double, num_elements> cut_feed = feed;
     const auto build = [&](const SeparateSpec& s) {
         result.cascades.clear();
         result.products.clear();
         PlantBuilder builder(s, sequencer, result, progress, hooks);
-        builder.build(0, last, feed, 0, "", theory::FeedPhase::aqueous);
+        builder.build(0, last, cut_feed, 0, "", theory::FeedPhase::aqueous);
         PlantTotals totals;
         for (const auto& c : result.cascades) {
             totals.total_stages += c.design.n + c.design.m + c.design.strip;
@@ -501,21 +505,38 @@ SeparateResult separate(const SeparateSpec& spec,
         }
         return totals;
     };
-    if (spec.linked && hooks.compare_independent) {
-        SeparateSpec independent = spec;
-        independent.linked = false;
-        if (progress) {
-            progress("the sequence as independent cascades (for comparison):");
+    const auto build_plant = [&]() {
+        if (spec.linked && hooks.compare_independent) {
+            SeparateSpec independent = spec;
+            independent.linked = false;
+            if (progress) {
+                progress("the sequence as independent cascades (for comparison):");
+            }
+            result.independent = build(independent);
+            if (progress) {
+                progress("the sequence as linked cascades:");
+            }
         }
-        result.independent = build(independent);
-        if (progress) {
-            progress("the sequence as linked cascades:");
-        }
+        return build(spec);
+    };
+    PlantTotals totals = build_plant();
+    if (spec.impurities) {
+        design_removal_and_cuts(
+            spec, feed, cut_feed, result, [&] { totals = build_plant(); }, progress);
     }
-    const PlantTotals totals = build(spec);
 
     double kg_products = 0.0;
     std::array<double, num_elements> out{};
+    if (result.impurity_removal && result.impurity_removal->built) {
+        // The rare earths the removal step keeps (its impurity liquor and stripped organic).
+        for (const auto& p : result.impurity_removal->simulation.products) {
+            if (p.name != "raffinate") {
+                for (int e = 0; e < num_elements; ++e) {
+                    out[e] += p.mol_per_h[e];
+                }
+            }
+        }
+    }
     for (const auto& p : result.products) {
         kg_products += p.kg_reo_per_h;
         for (int e = 0; e < num_elements; ++e) {
@@ -571,10 +592,6 @@ SeparateResult separate(const SeparateSpec& spec,
             "linked: a cascade whose more extractable side is split again has no strip "
             "section; its loaded organic is the next cascade's organic feed (at the organic's "
             "loading), so that side is neither stripped nor extracted again");
-    }
-    if (spec.impurities) {
-        result.impurity_removal = design_impurity_removal(spec, result, progress);
-        result.simulations += result.impurity_removal->simulations;
     }
     result.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();

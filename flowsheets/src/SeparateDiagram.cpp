@@ -1,6 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The designed plant as a Graphviz graph (`reesx separate --dot`).
+// The designed plant as a Graphviz graph (`reesx separate --dot`), with its impurity removal
+// step when it has one.
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -67,8 +68,46 @@ std::string plant_dot(const SeparateSpec& spec, const SeparateResult& result)
         }
         return "";
     };
+    // With a built impurity removal step, the feed goes through it: its raffinate feeds the
+    // first cut, its strip liquor (the ions it takes) leaves the plant.
+    const ImpurityRemoval* removal = result.impurity_removal && result.impurity_removal->built
+                                         ? &*result.impurity_removal
+                                         : nullptr;
+    if (removal) {
+        dot << "  removal [shape=box, label=\"impurity removal\\n"
+            << removal->system << "\\n"
+            << removal->extraction_stages << " + " << removal->scrub_stages << " + "
+            << removal->strip_stages << " stages\"];\n";
+        std::string taken;
+        for (const auto& f : removal->fates) {
+            if (f.removed_mol_per_h > 0.5 * f.feed_mol_per_h) {
+                taken += (taken.empty() ? "" : ", ") + species_symbol(f.species);
+            }
+        }
+        dot << "  liquor [shape=ellipse, label=\"impurity liquor"
+            << (taken.empty() ? "" : "\\n" + taken) << "\"];\n";
+        const double feed_L_per_h = spec.feed_re_mol_per_h / spec.feed_concentration_mol_per_L;
+        dot << "  feed -> removal [label=\""
+            << dot_stream_label("feed", feed_L_per_h, spec.feed.mole_fraction) << "\"];\n";
+        for (const auto& p : removal->simulation.products) {
+            if (p.name == "strip_liquor") {
+                dot << "  removal -> liquor [label=\""
+                    << dot_stream_label(p.name, p.flow_L_per_h, p.composition) << "\"];\n";
+            }
+        }
+    }
     for (const auto& c : result.cascades) {
-        if (c.feed_from == "plant feed") {
+        if (c.feed_from != "plant feed") {
+            continue;
+        }
+        if (removal) {
+            for (const auto& p : removal->simulation.products) {
+                if (p.name == "raffinate") {
+                    dot << "  removal -> c" << c.index << " [label=\""
+                        << dot_stream_label(p.name, p.flow_L_per_h, p.composition) << "\"];\n";
+                }
+            }
+        } else {
             dot << "  feed -> c" << c.index << " [label=\""
                 << dot_stream_label("feed", c.design.feed_flow_L_per_h, spec.feed.mole_fraction)
                 << "\"];\n";

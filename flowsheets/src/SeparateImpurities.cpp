@@ -8,6 +8,7 @@
 
 #include "CaseImpurities.h"
 #include "ImpurityAdvice.h"
+#include "SeparateRemovalCuts.h"
 #include "reesx/core/Error.h"
 #include "reesx/flowsheets/Plant.h"
 #include "reesx/flowsheets/Separate.h"
@@ -45,6 +46,13 @@ std::string short_number(double x)
 {
     char text[40];
     std::snprintf(text, sizeof text, "%g", x);
+    return text;
+}
+
+std::string number_text(double x)
+{
+    char text[40];
+    std::snprintf(text, sizeof text, "%.8g", x);
     return text;
 }
 
@@ -204,6 +212,14 @@ void follow_through_plant(const SeparateSpec& spec, const SeparateResult& plant,
     const PlantSpec file = parse_plant(InputNode::load_string(
         plant_file_yaml(spec, plant, &out), "the separated plant with its impurity ions"));
     const PlantResult solved = solve_plant(file);
+    out.plant_product_purity.clear();
+    for (const auto& product : plant.products) {
+        for (const auto& p : solved.products) {
+            if (p.name == product.name) {
+                out.plant_product_purity.push_back(p.purity);
+            }
+        }
+    }
     for (auto& f : out.fates) {
         const auto k = static_cast<std::size_t>(f.species - num_elements);
         if (f.product < 0) {
@@ -381,8 +397,8 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             std::to_string(out.scrub_stages) + " scrub + " + std::to_string(strip_stages) +
             " strip stages sized for " + ppm_text(out.limit_ppm_reo) +
             " of each ion's product REO; its raffinate, the rare-earth stream, is the plant "
-            "feed of the cuts (their design takes the feed as given: the step's rare-earth loss "
-            "is not subtracted)");
+            "feed of the cuts, which are designed for its rare earths (the feed less what the "
+            "step takes)");
     } else {
         for (auto& f : out.fates) {  // no step: every ion goes on with the rare earths
             f.re_stream_mol_per_h = f.feed_mol_per_h;
@@ -394,6 +410,17 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
             "the limit within it");
     }
     follow_through_plant(spec, plant, out);
+    for (std::size_t p = 0; p < out.plant_product_purity.size(); ++p) {
+        if (out.built && out.plant_product_purity[p] < spec.purity) {
+            out.warnings.push_back(
+                "product " + plant.products[p].name + " comes out at purity " +
+                number_text(out.plant_product_purity[p]) + ", below the target " +
+                number_text(spec.purity) +
+                ", in the plant with the removal step (as `reesx run` of the --plant-file "
+                "solves it: the cuts take the step's raffinate, more dilute and acid than the "
+                "feed they are designed for); raise --purity a little");
+        }
+    }
     for (auto& f : out.fates) {
         f.advice = f.meets_limit ? "" : impurity_removal_advice(f.species, f.product == 0);
     }
@@ -424,6 +451,48 @@ ImpurityRemoval design_impurity_removal(const SeparateSpec& spec, const Separate
         }
     }
     return out;
+}
+
+void design_removal_and_cuts(const SeparateSpec& spec, const std::array<double, num_elements>& feed,
+                             std::array<double, num_elements>& cut_feed, SeparateResult& result,
+                             const std::function<void()>& build_plant,
+                             const std::function<void(const std::string&)>& progress)
+{
+    constexpr int max_rounds = 3;
+    std::string cuts_designed_after;  // the step's case the cuts are designed for; "": none
+    result.impurity_removal = design_impurity_removal(spec, result, progress);
+    result.simulations += result.impurity_removal->simulations;
+    for (int round = 0; round < max_rounds; ++round) {
+        const ImpurityRemoval& removal = *result.impurity_removal;
+        const std::string step = removal.built ? removal.case_yaml : "";
+        if (step == cuts_designed_after) {
+            break;
+        }
+        cuts_designed_after = step;
+        cut_feed = feed;
+        if (removal.built) {
+            for (const auto& p : removal.simulation.products) {
+                if (p.name == "raffinate") {
+                    std::copy_n(p.mol_per_h.begin(), num_elements, cut_feed.begin());
+                }
+            }
+        }
+        if (progress) {
+            progress(removal.built ? "the cuts designed again for the removal step's raffinate:"
+                                   : "the cuts designed again for the plant feed:");
+        }
+        build_plant();
+        result.impurity_removal = design_impurity_removal(spec, result, progress);
+        result.simulations += result.impurity_removal->simulations;
+    }
+    const ImpurityRemoval& removal = *result.impurity_removal;
+    if ((removal.built ? removal.case_yaml : "") != cuts_designed_after) {
+        result.impurity_removal->warnings.push_back(
+            "the impurity removal step and the cuts did not settle in " +
+            std::to_string(max_rounds) +
+            " designs: the cuts are designed for the rare earths of an earlier step's "
+            "raffinate; check the products' purities in `reesx run` of the --plant-file");
+    }
 }
 
 }  // namespace reesx

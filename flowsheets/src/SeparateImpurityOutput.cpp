@@ -107,6 +107,10 @@ nlohmann::json impurity_removal_json(const SeparateResult& result)
         }
         j["products"][result.products[p].name] = content;
     }
+    j["plant_purity"] = nlohmann::json::object();
+    for (std::size_t p = 0; p < r.plant_product_purity.size() && p < result.products.size(); ++p) {
+        j["plant_purity"][result.products[p].name] = r.plant_product_purity[p];
+    }
     j["case"] = r.built ? nlohmann::json(r.case_yaml) : nlohmann::json(nullptr);
     j["notes"] = r.notes;
     j["warnings"] = r.warnings;

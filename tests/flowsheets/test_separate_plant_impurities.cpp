@@ -218,6 +218,71 @@ TEST(SeparatePlantImpurities, thePlantFileReproducesEveryIonsFate)
     }
 }
 
+// The cuts are designed for what the step leaves them: the first cut's feed is the rare earths
+// of the step's raffinate (the feed less what the step takes), the plant's rare-earth balance
+// counts the step's loss, and in the plant file's run every product meets its purity.
+TEST(SeparatePlantImpurities, theCutsAreDesignedForTheStepsRaffinate)
+{
+    const SeparateSpec spec = parse_separate(InputNode::load_string(thorium_feed, "separate.yaml"));
+    const SeparateResult result = separate(spec);
+    ASSERT_TRUE(result.impurity_removal);
+    const ImpurityRemoval& removal = *result.impurity_removal;
+    ASSERT_TRUE(removal.built);
+    const PlantCascade& first = result.cascades.front();
+    ASSERT_EQ(first.feed_from, "plant feed");
+    double raffinate_re = 0.0;
+    for (const auto& p : removal.simulation.products) {
+        if (p.name == "raffinate") {
+            for (int e = 0; e < num_elements; ++e) {
+                raffinate_re += p.mol_per_h[e];
+                EXPECT_NEAR(first.spec.feed.mole_fraction[e] * first.spec.feed_re_mol_per_h,
+                            p.mol_per_h[e], 1e-12 * p.re_mol_per_h)
+                    << elements()[e].symbol;
+            }
+        }
+    }
+    EXPECT_NEAR(first.spec.feed_re_mol_per_h, raffinate_re, 1e-12 * raffinate_re);
+    EXPECT_NEAR(raffinate_re, (1.0 - removal.re_loss_fraction) * spec.feed_re_mol_per_h,
+                1e-9 * spec.feed_re_mol_per_h);
+    EXPECT_LT(raffinate_re, spec.feed_re_mol_per_h);
+    // Products + what the step keeps = the plant feed.
+    EXPECT_LT(result.mass_balance_relative_error, 1e-6);
+    // The plant file's run (the step feeding the cuts): every product at its purity, as
+    // separate reports it.
+    const PlantResult plant = run_plant_text(plant_file_yaml(spec, result));
+    ASSERT_EQ(removal.plant_product_purity.size(), result.products.size());
+    for (std::size_t i = 0; i < result.products.size(); ++i) {
+        bool found = false;
+        for (const auto& p : plant.products) {
+            if (p.name == result.products[i].name) {
+                found = true;
+                EXPECT_GE(p.purity, spec.purity) << p.name;
+                EXPECT_NEAR(p.purity, removal.plant_product_purity[i], 1e-12) << p.name;
+            }
+        }
+        EXPECT_TRUE(found) << result.products[i].name;
+    }
+    for (const auto& w : removal.warnings) {
+        EXPECT_EQ(w.find("below the target"), std::string::npos) << w;
+    }
+}
+
+// The plant diagram shows the step: the feed goes to it, its raffinate to the first cut, its
+// strip liquor to the impurity liquor.
+TEST(SeparatePlantImpurities, theDiagramShowsTheRemovalStep)
+{
+    const SeparateSpec spec = parse_separate(InputNode::load_string(thorium_feed, "separate.yaml"));
+    const SeparateResult result = separate(spec);
+    ASSERT_TRUE(result.impurity_removal && result.impurity_removal->built);
+    const std::string dot = plant_dot(spec, result);
+    EXPECT_THAT(dot, HasSubstr("removal [shape=box, label=\"impurity removal\\np204-hcl"));
+    EXPECT_THAT(dot, HasSubstr("feed -> removal"));
+    EXPECT_THAT(dot, HasSubstr("removal -> c1 [label=\"raffinate"));
+    EXPECT_THAT(dot, HasSubstr("removal -> liquor"));
+    EXPECT_THAT(dot, HasSubstr("Th4+"));
+    EXPECT_THAT(dot, testing::Not(HasSubstr("feed -> c1")));
+}
+
 // Without a step (every ion within the limit in the feed) the ions enter with the first cut's
 // own feed and are routed the same way.
 TEST(SeparatePlantImpurities, withoutAStepTheIonsEnterWithTheFirstCut)

@@ -61,7 +61,10 @@ struct PlantStreams {
     double fed_total_L_per_h = 0.0;           //!< every stream fed, both phases (pumping)
     double aqueous_out_L_per_h = 0.0;         //!< aqueous products (losses, wastewater)
     double base_equiv_mol_per_h = 0.0;        //!< saponification: monovalent base, mol/h
-    double hcl_fed_mol_per_h = 0.0;           //!< scrub + strip acid fed (H+)
+    //! The case gives the extractant's concentration and no saponification: the extractant is
+    //! used in its acid form (an impurity pre-extraction at high acidity), so no base is due.
+    bool unsaponified_by_design = false;
+    double hcl_fed_mol_per_h = 0.0;  //!< scrub + strip acid fed (H+)
     //! The part of hcl_fed_mol_per_h fed as H2SO4 (sulfate-medium cascades), H+ (2 per H2SO4).
     double h2so4_fed_h_mol_per_h = 0.0;
     bool sulfate = false;  //!< sulfate medium: a stoichiometric strip is priced as H2SO4

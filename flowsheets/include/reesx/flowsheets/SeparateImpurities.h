@@ -69,6 +69,9 @@ struct ImpurityRemoval {
     CascadeResult simulation;
     double re_loss_fraction = 0.0;  //!< feed RE not in the raffinate
     std::vector<ImpurityFate> fates;
+    //! Each product's purity (of its elements, by SeparateResult::products index) in the plant
+    //! file's run with the ions (the step feeding the cuts); empty without ions.
+    std::vector<double> plant_product_purity;
     double limit_ppm_reo = 0.0;
     int simulations = 0;
     std::vector<std::string> notes, warnings;

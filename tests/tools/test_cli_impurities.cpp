@@ -192,7 +192,9 @@ TEST(CliImpurities, separateAddsARemovalStepAndReportsEveryIon)
             r["products"]["impurity liquor"]["impurities"][ion]["recovery"].get<double>() +
             r["products"]["impurity-removal.stripped_organic"]["impurities"][ion]["recovery"]
                 .get<double>();
-        EXPECT_NEAR(liquor, removed, 1e-6 * removed + 1e-15) << ion;
+        // Two solves of the step agree to its balance closure (1e-12 of each ion's feed), so a
+        // trace's share (Ca2+: 2e-10) to that and not to rounding.
+        EXPECT_NEAR(liquor, removed, 1e-6 * removed + 1e-12) << ion;
     }
     fs::remove_all(dir);
 }

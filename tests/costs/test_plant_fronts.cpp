@@ -50,8 +50,12 @@ TEST(PlantFronts, aRecoveryTargetCapsEveryProductsLosses)
     for (std::size_t g = 0; g < fraction.size(); ++g) {
         SCOPED_TRACE(g);
         EXPECT_GE(capped.own[g] / fraction[g], 0.999 - 1e-12);
-        EXPECT_GE(capped.own[g], free.own[g]);
-        binding = binding || free.own[g] / fraction[g] < 0.999;
+        // A capped product keeps more; the others may lose a little more to a purer neighbour
+        // that keeps more of itself.
+        if (free.own[g] / fraction[g] < 0.999) {
+            binding = true;
+            EXPECT_GT(capped.own[g], free.own[g]);
+        }
     }
     EXPECT_TRUE(binding);  // the small products lose more than 0.1 % without the target
 }

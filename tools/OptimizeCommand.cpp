@@ -140,9 +140,12 @@ CLI::App* add_optimize_command(CLI::App& app, OptimizeArgs& a)
                     "every product, the whole plant optimized at each)");
     cmd->add_option("--pareto-recovery", a.pareto_recovery,
                     "also the front of cost against the recovery of the recovery product (A "
-                    "unless the design says), e.g. \"0.9,0.95,0.99\"");
+                    "unless the design says), e.g. \"0.9,0.95,0.99\" (with --plant: of every "
+                    "product, the whole plant optimized at each)");
     cmd->add_option("--pareto-capital", a.pareto_capital,
-                    "also the front of capital against operating cost from N refluxes, e.g. 12")
+                    "also the front of capital against operating cost from N refluxes, e.g. 12 "
+                    "(with --plant: N plants optimized with the capital charge weighted 1/4 to "
+                    "4)")
         ->check(CLI::Range(2, 200));
     cmd->add_option("-o,--output", a.output_path,
                     "the Pareto fronts as CSV (a path ending .csv), or the optima, fronts and "

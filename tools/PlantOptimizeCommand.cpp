@@ -60,15 +60,21 @@ void refuse_cut_options(const OptimizeArgs& a)
                              "remove it, or optimize one cut without --plant");
         }
     };
-    single_cut_only(!a.pareto_recovery.empty(), "--pareto-recovery");
-    single_cut_only(a.pareto_capital > 0, "--pareto-capital");
-    single_cut_only(a.robust > 0, "--robust");
-    single_cut_only(a.robust_reflux != "retuned", "--robust-reflux");
-    if (!a.output_path.empty() && !is_hdf5(a.output_path) &&
-        !(is_csv(a.output_path) && !a.pareto.empty())) {
+    if (a.robust_reflux != "retuned") {
+        throw InputError(
+            "--robust-reflux " + a.robust_reflux +
+            " works on a single cut only, not yet with --plant: a robust plant retunes each "
+            "cascade's reflux in every sample; remove --robust-reflux");
+    }
+    if (a.percentile >= 0.0 && a.robust == 0) {
+        throw InputError("--percentile sets the objective of --robust N: give --robust too");
+    }
+    const bool fronts = !a.pareto.empty() || !a.pareto_recovery.empty() || a.pareto_capital > 0;
+    if (!a.output_path.empty() && !is_hdf5(a.output_path) && !(is_csv(a.output_path) && fronts)) {
         throw InputError("-o " + a.output_path +
                          ": with --plant, -o writes the result as HDF5 (a path ending .h5) or "
-                         "the front of --pareto as CSV (a path ending .csv, with --pareto)");
+                         "the fronts as CSV (a path ending .csv, with --pareto, "
+                         "--pareto-recovery or --pareto-capital)");
     }
     single_cut_only(a.uncertainty > 0, "--uncertainty");
 }
@@ -129,10 +135,20 @@ int run_plant_optimize(const OptimizeArgs& a)
             throw InputError("--countries: expected country codes such as CN-NM,US or 'all'");
         }
     }
-    const std::vector<double> purities = fractions("--pareto", a.pareto, 0.5);
+    rc::PlantFrontsRequest fronts;
+    fronts.purities = fractions("--pareto", a.pareto, 0.5);
+    fronts.recoveries = fractions("--pareto-recovery", a.pareto_recovery, 0.0);
+    fronts.capital_points = a.pareto_capital;
+    fronts.robust.samples = a.robust;
+    fronts.robust.seed = a.seed;
+    fronts.robust.radius = a.robust_radius;
+    fronts.robust.threads = a.threads;
+    if (a.percentile >= 0.0) {
+        fronts.robust.percentile = a.percentile;
+    }
     const SeparateSpec spec = parse_separate(separate_input(a));
     const rc::PlantOptimizeStudy study =
-        rc::run_plant_optimize_study(spec, options, purities, progress_on_stderr(a.quiet));
+        rc::run_plant_optimize_study(spec, options, fronts, progress_on_stderr(a.quiet));
     const rc::PlantOptimizeResult& result = study.result;
     if (!a.quiet) {
         std::cout << rc::format_plant_optimize_study(spec, study);

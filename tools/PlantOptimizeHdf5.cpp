@@ -53,7 +53,8 @@ void write_plant_optimize_hdf5(const std::string& path, const SeparateSpec& spec
                              h5.write_dataset("/optimum/baseline_cost_usd_per_kg", baseline,
                                               "USD/kg");
                              h5.write_dataset("/optimum/baseline_returned", returned, "1");
-                             if (!study.fronts.purity.empty()) {
+                             if (!study.fronts.purity.empty() || !study.fronts.recovery.empty() ||
+                                 !study.fronts.capital_operating.empty()) {
                                  costs::write_fronts_hdf5(h5, study.fronts);
                              }
                              h5.write_attribute("/", "summary_json", summary.dump(2));

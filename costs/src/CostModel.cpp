@@ -586,7 +586,8 @@ CountryCost CostModel::evaluate(const Region& region, const ParamValues& v,
     c.power_kW = hours > 0.0 ? c.electricity_kwh_per_year / hours : 0.0;
     at(OpexItem::electricity) = c.electricity_kwh_per_year * v.r(R::electricity_price);
     c.opex_usd_per_year = std::accumulate(item.begin(), item.end(), 0.0);
-    c.annual_cost_usd_per_year = c.opex_usd_per_year + c.capital_charge_usd_per_year;
+    c.annual_cost_usd_per_year =
+        c.opex_usd_per_year + opt.capital_charge_weight * c.capital_charge_usd_per_year;
 
     // CO2: the plant's electricity and the electricity embodied in its reagents.
     c.co2_electricity_kg_per_year = c.electricity_kwh_per_year * v.r(R::grid_co2);

@@ -47,7 +47,7 @@ nlohmann::json candidate_json(const RobustCandidate& c)
 
 nlohmann::json front_json(const FrontPoint& p)
 {
-    return {
+    nlohmann::json j = {
         {"target", p.target > 0.0 ? nlohmann::json(p.target) : nlohmann::json(nullptr)},
         {"S_over_S_min", number_or_null(p.s_over_s_min)},
         {"stages", {{"extraction", p.n}, {"scrub", p.m}, {"total", p.n + p.m}}},
@@ -59,6 +59,10 @@ nlohmann::json front_json(const FrontPoint& p)
         {"recovery", {{"A", number_or_null(p.recovery_a)}, {"B", number_or_null(p.recovery_b)}}},
         {"meets_targets", p.meets_targets},
         {"warnings", p.warnings}};
+    if (std::isfinite(p.capital_weight)) {
+        j["capital_weight"] = p.capital_weight;
+    }
+    return j;
 }
 
 nlohmann::json fronts_json(const ParetoFronts& f)
@@ -70,7 +74,7 @@ nlohmann::json fronts_json(const ParetoFronts& f)
             list.push_back(front_json(p));
         }
         if (name == "recovery") {
-            j[name] = {{"product", std::string(1, f.recovery_product)}, {"points", list}};
+            j[name] = {{"product", f.recovery_product}, {"points", list}};
         } else {
             j[name] = list;
         }
@@ -94,8 +98,9 @@ std::string format_fronts(const ParetoFronts& f)
         o << buf;
     };
     if (!f.recovery.empty()) {
-        o << "\ncost against recovery of product " << f.recovery_product << ", " << f.country
-          << ":\n";
+        o << "\ncost against recovery of "
+          << (f.recovery_product == "every" ? "every product" : "product " + f.recovery_product)
+          << ", " << f.country << ":\n";
         header("recovery, %");
         for (const auto& p : f.recovery) {
             line(fmt("%.6g", 100.0 * p.target), p);

@@ -27,7 +27,7 @@ OptimizeStudy run_optimize_study(const DesignSpec& spec, const OptimizeOptions& 
     // acid, saponification, extractant), so that they compare with its optimum.
     const DesignSpec held = with_solutions(spec, first.optimum);
     study.fronts.country = first.code;
-    study.fronts.recovery_product = spec.recovery_product;
+    study.fronts.recovery_product = std::string(1, spec.recovery_product);
     if (!request.pareto_purities.empty()) {
         study.purity_front = pareto_purity(held, options, first.code, request.pareto_purities);
         for (const auto& p : study.purity_front) {

@@ -67,19 +67,26 @@ int tighten_purity_budget(PurityBudget& budget, const std::vector<std::vector<in
 {
     budget.lower_share.resize(groups.size(), 0.5);
     budget.scale.resize(groups.size(), 1.0);
+    budget.loss_scale.resize(groups.size(), 1.0);
     int tightened = 0;
     for (const auto& p : products) {
-        if (!(p.purity < p.target)) {
-            continue;
-        }
+        const bool impure = p.purity < p.target;
+        const bool lossy = p.recovery_target > 0.0 && p.recovery < p.recovery_target;
         const auto g = static_cast<std::size_t>(
             std::find(groups.begin(), groups.end(), p.elements) - groups.begin());
-        if (g >= groups.size()) {
+        if ((!impure && !lossy) || g >= groups.size()) {
             continue;
         }
-        const double allowed = (1.0 - p.target) / p.target;
-        const double found = (1.0 - p.purity) / std::max(p.purity, 1e-12);
-        budget.scale[g] *= std::clamp(tighten_margin * allowed / found, 0.1, 1.0);
+        if (impure) {
+            const double allowed = (1.0 - p.target) / p.target;
+            const double found = (1.0 - p.purity) / std::max(p.purity, 1e-12);
+            budget.scale[g] *= std::clamp(tighten_margin * allowed / found, 0.1, 1.0);
+        }
+        if (lossy) {
+            const double allowed = 1.0 - p.recovery_target;
+            const double found = std::max(1.0 - p.recovery, 1e-12);
+            budget.loss_scale[g] *= std::clamp(tighten_margin * allowed / found, 0.1, 1.0);
+        }
         ++tightened;
     }
     return tightened;

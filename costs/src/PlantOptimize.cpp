@@ -260,7 +260,7 @@ SolvedPlant solve_and_cost(const SeparateSpec& spec, const SeparateResult& r,
 }
 
 PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
-                         const SolvedPlant& solved, std::size_t country)
+                         const SolvedPlant& solved, std::size_t country, double min_recovery)
 {
     const PlantCountryCost& pc = solved.study.countries.at(country);
     PricedPlant p;
@@ -302,7 +302,7 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
         }
         chains.push_back(chain);
         // The product as the plant simulation makes it (the plant file names it so).
-        double kg_per_h = prod.kg_reo_per_h, purity = prod.purity;
+        double kg_per_h = prod.kg_reo_per_h, purity = prod.purity, recovery = prod.recovery;
         for (const auto& s : solved.result.products) {
             if (s.name == prod.name) {
                 kg_per_h = 0.0;
@@ -310,13 +310,20 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
                     kg_per_h += s.value.mol_per_h[e] * oxide_kg_per_mol(e);
                 }
                 purity = s.purity;
+                double own = 0.0, fed = 0.0;
+                for (const int e : prod.elements) {
+                    own += s.value.mol_per_h[e];
+                    fed += solved.result.feed_mol_per_h[e];
+                }
+                recovery = fed > 0.0 ? own / fed : recovery;
             }
         }
         kg.push_back(kg_per_h * hours);
         p.products.push_back({.name = prod.name,
                               .purity = purity,
-                              .recovery = prod.recovery,
+                              .recovery = recovery,
                               .target = spec.purity,
+                              .recovery_target = min_recovery,
                               .reo_kg_per_year = kg_per_h * hours,
                               .annual_cost_usd_per_year = 0.0,
                               .cost_usd_per_kg = 0.0,
@@ -344,7 +351,8 @@ PricedPlant priced_plant(const SeparateSpec& spec, const SeparateResult& r,
         prod.cost_usd_per_kg =
             prod.reo_kg_per_year > 0.0 ? prod.annual_cost_usd_per_year / prod.reo_kg_per_year : 0.0;
         total_kg += prod.reo_kg_per_year;
-        p.meets_targets = p.meets_targets && prod.purity >= prod.target;
+        p.meets_targets =
+            p.meets_targets && prod.purity >= prod.target && prod.recovery >= prod.recovery_target;
     }
     p.cost_usd_per_kg =
         total_kg > 0.0 ? pc.plant.annual_cost_usd_per_year / total_kg : infinite_cost;
@@ -385,6 +393,7 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
     // The purity budget: every product's allowance net of its losses, the end products' whole
     // at their one cut, the interior ones' shared by the short-cut cost (or half each).
     hooks.budget = PurityBudget{};
+    hooks.budget->min_recovery = options.min_recovery;
     if (options.choose_budget) {
         hooks.budget = choose_purity_budget(spec, hooks);
     }
@@ -395,7 +404,7 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
         const SeparateResult plant = separate(variant, progress, hooks);
         const SolvedPlant solved = solve_and_cost(variant, plant, request);
         plant_solves += solved.result.cascade_solves;
-        PricedPlant p = priced_plant(variant, plant, solved, 0);
+        PricedPlant p = priced_plant(variant, plant, solved, 0, options.min_recovery);
         p.linked = linked;
         return p;
     };
@@ -404,7 +413,9 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
         for (std::size_t q = 0; q < p.products.size(); ++q) {
             found.push_back({.elements = p.design.products.at(q).elements,
                              .purity = p.products[q].purity,
-                             .target = p.products[q].target});
+                             .target = p.products[q].target,
+                             .recovery = p.products[q].recovery,
+                             .recovery_target = p.products[q].recovery_target});
         }
         return found;
     };
@@ -469,17 +480,23 @@ PlantCountryOptimum optimize_country_plant(const SeparateSpec& spec,
                    : (used.lower_share.size() > g ? used.lower_share[g] : 0.5));
         out.budget.scale.push_back(used.scale.size() > g ? used.scale[g] : 1.0);
     }
-    out.baseline = priced_plant(spec, baseline, baseline_solved, index);
+    out.baseline = priced_plant(spec, baseline, baseline_solved, index, options.min_recovery);
     out.baseline.linked = spec.linked;
     out.simulations = work.simulations + plant_solves;
     out.warnings = work.warnings;
     if (!out.optimum.meets_targets) {
         out.warnings.push_back(
-            "a product of the optimized plant misses its purity in the plant's "
-            "simulation");
+            options.min_recovery > 0.0
+                ? "a product of the optimized plant misses its purity or recovery in the "
+                  "plant's simulation"
+                : "a product of the optimized plant misses its purity in the plant's "
+                  "simulation");
     }
-    if (!(out.optimum.cost_usd_per_kg <= out.baseline.cost_usd_per_kg) ||
-        (!out.optimum.meets_targets && out.baseline.meets_targets)) {
+    // Separate's default knows no recovery target: a dearer optimum that meets its targets
+    // is kept over a default that does not.
+    if ((out.baseline.meets_targets || !out.optimum.meets_targets) &&
+        (!(out.optimum.cost_usd_per_kg <= out.baseline.cost_usd_per_kg) ||
+         (!out.optimum.meets_targets && out.baseline.meets_targets))) {
         out.warnings.push_back(
             "the optimized plant is not cheaper than separate's default plant here; the default "
             "is returned");
@@ -498,6 +515,7 @@ PlantOptimizeResult optimize_plant(const SeparateSpec& spec, const PlantOptimize
     const auto start = std::chrono::steady_clock::now();
     PlantOptimizeResult result;
     result.purity = spec.purity;
+    result.min_recovery = options.min_recovery;
     result.extraction_side = options.extraction_side;
     result.bounds = options.bounds;
     CostRequest request = options.request;
@@ -555,7 +573,8 @@ PlantOptimizeResult optimize_plant(const SeparateSpec& spec, const PlantOptimize
         const PlantCountryOptimum& c = result.countries[i];
         const double ref_cost = reference.optimum.cost_usd_per_kg;
         const double ref_here =
-            priced_plant(ref_spec, reference.optimum.design, ref_plant, i).cost_usd_per_kg;
+            priced_plant(ref_spec, reference.optimum.design, ref_plant, i, options.min_recovery)
+                .cost_usd_per_kg;
         CostGap g;
         g.code = c.code;
         g.gap_usd_per_kg = c.optimum.cost_usd_per_kg - ref_cost;

@@ -69,14 +69,17 @@ nlohmann::json plant_json(const PricedPlant& p, bool optimized,
     }
     nlohmann::json products = nlohmann::json::array();
     for (const auto& q : p.products) {
-        products.push_back({{"name", q.name},
-                            {"purity", q.purity},
-                            {"target", q.target},
-                            {"recovery", q.recovery},
-                            {"reo_kg_per_year", q.reo_kg_per_year},
-                            {"annual_cost_usd_per_year", q.annual_cost_usd_per_year},
-                            {"cost_usd_per_kg", number_or_null(q.cost_usd_per_kg)},
-                            {"cascades", q.cascades}});
+        products.push_back(
+            {{"name", q.name},
+             {"purity", q.purity},
+             {"target", q.target},
+             {"recovery", q.recovery},
+             {"recovery_target",
+              number_or_null(q.recovery_target > 0.0 ? q.recovery_target : std::nan(""))},
+             {"reo_kg_per_year", q.reo_kg_per_year},
+             {"annual_cost_usd_per_year", q.annual_cost_usd_per_year},
+             {"cost_usd_per_kg", number_or_null(q.cost_usd_per_kg)},
+             {"cascades", q.cascades}});
     }
     nlohmann::json opex = nlohmann::json::object();
     for (int i = 0; i < num_opex_items; ++i) {
@@ -110,6 +113,9 @@ nlohmann::json plant_optimize_summary(const SeparateSpec& spec, const PlantOptim
     j["feed"] = spec.feed.name;
     j["feed_re_mol_per_h"] = spec.feed_re_mol_per_h;
     j["purity"] = r.purity;
+    if (r.min_recovery > 0.0) {
+        j["min_recovery"] = r.min_recovery;
+    }
     j["objective"] = "levelized";
     j["objective_unit"] = "USD/kg REO in the products";
     j["country_order"] = nlohmann::json::array();

@@ -49,6 +49,9 @@ void apply_request(CostSetup& setup, const CostRequest& request)
         setup.options.intermediate_concentration_mol_per_L =
             request.intermediate_concentration_mol_per_L;
     }
+    if (request.capital_charge_weight) {
+        setup.options.capital_charge_weight = *request.capital_charge_weight;
+    }
     if (setup.options.countries.empty()) {
         throw InputError("--countries: give at least one country code, e.g. CN-NM,US");
     }

@@ -127,10 +127,35 @@ std::vector<RobustResult> robust_optima(const DesignSpec& spec, const CostSetup&
 
     // The samples, drawn first (the work may then run in any order on any thread).
     const auto samples = static_cast<std::size_t>(options.samples);
+    std::vector<const Region*> drawn = regions;
+    std::vector<std::size_t> drawn_index(countries);
+    for (std::size_t c = 0; c < countries; ++c) {
+        drawn_index[c] = c;
+    }
+    if (!options.sampled_countries.empty()) {
+        drawn.clear();
+        for (const auto& code : options.sampled_countries) {
+            drawn.push_back(&model.region(code));
+        }
+        for (std::size_t c = 0; c < countries; ++c) {
+            const auto at = std::find(drawn.begin(), drawn.end(), regions[c]);
+            if (at == drawn.end()) {
+                throw InputError("--robust: country " + nominals[c].code +
+                                 " is optimized but not among the countries sampled");
+            }
+            drawn_index[c] = static_cast<std::size_t>(at - drawn.begin());
+        }
+    }
     std::vector<SampledWorlds> worlds;
     worlds.reserve(samples);
     for (std::size_t k = 0; k < samples; ++k) {
-        worlds.push_back(sample_worlds(spec.system, model, regions, options.seed, k));
+        SampledWorlds w = sample_worlds(spec.system, model, drawn, options.seed, k);
+        std::vector<ParamValues> priced_values;
+        for (std::size_t c = 0; c < countries; ++c) {
+            priced_values.push_back(w.values.at(drawn_index[c]));
+        }
+        w.values = std::move(priced_values);
+        worlds.push_back(std::move(w));
     }
     // One pricer per sample, kept warm from round to round (none for a sample that failed).
     std::vector<std::unique_ptr<WorldPricer>> pricers(samples);

@@ -23,6 +23,11 @@ PurityAllowances purity_allowances(const std::vector<double>& fraction, double p
     const auto scale = [&](std::size_t g) {
         return budget.scale.size() > g ? std::clamp(budget.scale[g], 1e-6, 1.0) : 1.0;
     };
+    const auto loss_cap = [&](std::size_t g) {
+        const double factor =
+            budget.loss_scale.size() > g ? std::clamp(budget.loss_scale[g], 1e-6, 1.0) : 1.0;
+        return (1.0 - budget.min_recovery) * factor * fraction[g];
+    };
     PurityAllowances a;
     a.fraction = fraction;
     a.own = fraction;
@@ -45,6 +50,21 @@ PurityAllowances purity_allowances(const std::vector<double>& fraction, double p
             }
             if (g + 1 < products) {
                 a.into_lower[g] = upper;
+            }
+        }
+        // A recovery target caps each product's two losses (each loss is one product's only).
+        for (std::size_t g = 0; g < products && budget.min_recovery > 0.0; ++g) {
+            const double up = g + 1 < products ? a.into_upper[g] : 0.0;
+            const double down = g > 0 ? a.into_lower[g - 1] : 0.0;
+            const double cap = loss_cap(g);
+            if (up + down > cap) {
+                const double f = cap / (up + down);
+                if (g + 1 < products) {
+                    a.into_upper[g] *= f;
+                }
+                if (g > 0) {
+                    a.into_lower[g - 1] *= f;
+                }
             }
         }
         for (std::size_t g = 0; g < products; ++g) {

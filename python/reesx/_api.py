@@ -88,6 +88,24 @@ def _count(name, value, lowest, highest):
     return int(value)
 
 
+def _robust_args(robust, percentile, robust_radius, seed):
+    """robust=N (0: none) and its percentile, checked as the command line checks them."""
+    robust = _count("robust", robust, 2, 100000)
+    if percentile is not None:
+        if not robust:
+            raise _core.InputError("percentile sets the objective of robust=N: give robust too")
+        if not 0.0 <= float(percentile) <= 100.0:
+            raise _core.InputError(f"percentile: expected 0 to 100, found {percentile!r}")
+        percentile = float(percentile)
+    if isinstance(robust_radius, bool) or robust_radius not in range(0, 21):
+        raise _core.InputError(
+            f"robust_radius: expected a whole number from 0 to 20, found {robust_radius!r}"
+        )
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise _core.InputError(f"seed: expected a whole number >= 0, found {seed!r}")
+    return robust, percentile
+
+
 def optimize(
     spec=None,
     countries=None,
@@ -116,25 +134,13 @@ def optimize(
     extractant concentration. The summary is `reesx optimize --json`'s."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
-    robust = _count("robust", robust, 2, 100000)
-    if percentile is not None:
-        if not robust:
-            raise _core.InputError("percentile sets the objective of robust=N: give robust too")
-        if not 0.0 <= float(percentile) <= 100.0:
-            raise _core.InputError(f"percentile: expected 0 to 100, found {percentile!r}")
-        percentile = float(percentile)
-    if isinstance(robust_radius, bool) or robust_radius not in range(0, 21):
-        raise _core.InputError(
-            f"robust_radius: expected a whole number from 0 to 20, found {robust_radius!r}"
-        )
+    robust, percentile = _robust_args(robust, percentile, robust_radius, seed)
     if robust_reflux not in ("retuned", "fixed"):
         raise _core.InputError(
             f"robust_reflux: expected 'retuned' or 'fixed', found {robust_reflux!r}"
         )
     if robust_reflux != "retuned" and not robust:
         raise _core.InputError("robust_reflux sets how robust=N runs its designs: give robust too")
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise _core.InputError(f"seed: expected a whole number >= 0, found {seed!r}")
     return OptimizeResult(
         _core.optimize(
             _options_document(spec, options, "design"),
@@ -163,6 +169,12 @@ def optimize_plant(
     fixed_extraction=False,
     pareto=None,
     purity_budget="chosen",
+    pareto_recovery=None,
+    pareto_capital=0,
+    robust=0,
+    percentile=None,
+    seed=1,
+    robust_radius=2,
     **options,
 ):
     """The cost-optimal whole plant per country (`reesx optimize --plant`): a separate file
@@ -172,9 +184,15 @@ def optimize_plant(
     purities (a list or "0.99,0.999") at which the first country's plant is optimized again,
     the front of cost against the purity of every product; `purity_budget`: "chosen"
     (default) shares each product's impurity allowance between the two cuts around it by the
-    short-cut cost, "half" gives each half (`--purity-budget`)."""
+    short-cut cost, "half" gives each half (`--purity-budget`); `pareto_recovery`: recoveries
+    at which the plant is optimized again with every product at least at that recovery;
+    `pareto_capital`: N plants optimized with the capital charge weighted 1/4 to 4, the front
+    of capital against operating cost (`--pareto-recovery`, `--pareto-capital`); `robust`: N
+    samples of the robust plant of every country (each cascade's stages chosen, its reflux
+    retuned per sample) with `percentile`, `seed` and `robust_radius` (`--robust`)."""
     if isinstance(countries, str):
         countries = [c.strip() for c in countries.split(",") if c.strip()]
+    robust, percentile = _robust_args(robust, percentile, robust_radius, seed)
     return PlantOptimizeResult(
         _core.optimize_plant(
             _options_document(spec, options, "separate"),
@@ -184,6 +202,12 @@ def optimize_plant(
             not fixed_extraction,
             pareto=_fractions("pareto", pareto),
             purity_budget=purity_budget,
+            pareto_recovery=_fractions("pareto_recovery", pareto_recovery),
+            pareto_capital=_count("pareto_capital", pareto_capital, 2, 200),
+            robust=robust,
+            seed=int(seed),
+            percentile=percentile,
+            robust_radius=int(robust_radius),
         )
     )
 

@@ -189,8 +189,9 @@ def front(table, name="purity", ax=None, country=""):
         opex = table["opex_usd_per_year"].to_numpy(dtype=float) / 1e6
         ax.plot(capex, opex, marker="o", label="designs no other beats in both")
         for x, y, s in zip(capex, opex, table["S_over_S_min"]):
-            ax.annotate(f"{s:.3g} S_min", (x, y), textcoords="offset points", xytext=(4, 4),
-                        fontsize=8)
+            if np.isfinite(s):  # a plant has one reflux per cascade: no label
+                ax.annotate(f"{s:.3g} S_min", (x, y), textcoords="offset points",
+                            xytext=(4, 4), fontsize=8)
         best = int(np.nanargmin(table["cost_usd_per_kg"].to_numpy(dtype=float)))
         ax.plot([capex[best]], [opex[best]], marker="*", markersize=14, color="C2",
                 linestyle="none", label="least levelized cost")

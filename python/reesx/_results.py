@@ -405,8 +405,10 @@ class PlantOptimizeResult(_WithFronts, _Result):
     def to_dataframe(self, table="products"):
         """'products': each product's USD/kg at the optimum, by country (rows: products);
         'countries': the optimum's and the baseline's USD/kg, the saving and the gap to the
-        reference country split into prices and design; 'purity': the front of cost against
-        the purity of every product (optimize_plant(..., pareto=...)), as OptimizeResult's."""
+        reference country split into prices and design; 'purity', 'recovery',
+        'capital_operating': the fronts of cost against the purity and the recovery of every
+        product and of capital against operating cost (optimize_plant(..., pareto=...,
+        pareto_recovery=..., pareto_capital=N)), as OptimizeResult's."""
         pd = _pandas()
         s = self.summary
 

@@ -4,7 +4,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +42,9 @@ void reesx::python::bind_plant_optimize(py::module_& m)
         "optimize_plant",
         [](Document& document, const std::vector<std::string>& countries, int threads,
            const std::string& scenario, bool extraction_side, const std::vector<double>& pareto,
-           const std::string& purity_budget) {
+           const std::string& purity_budget, const std::vector<double>& pareto_recovery,
+           int pareto_capital, int robust, std::uint64_t seed, std::optional<double> percentile,
+           int robust_radius) {
             auto out = std::make_unique<PlantOptimizeOutput>();
             out->spec = reesx::parse_separate(document.root());
             reesx::costs::PlantOptimizeOptions options;
@@ -53,10 +57,21 @@ void reesx::python::bind_plant_optimize(py::module_& m)
                                         purity_budget + "'");
             }
             options.choose_budget = purity_budget == "chosen";
-            out->study = reesx::costs::run_plant_optimize_study(out->spec, options, pareto);
+            reesx::costs::PlantFrontsRequest fronts;
+            fronts.purities = pareto;
+            fronts.recoveries = pareto_recovery;
+            fronts.capital_points = pareto_capital;
+            fronts.robust.samples = robust;
+            fronts.robust.seed = seed;
+            fronts.robust.percentile = percentile;
+            fronts.robust.radius = robust_radius;
+            fronts.robust.threads = threads;
+            out->study = reesx::costs::run_plant_optimize_study(out->spec, options, fronts);
             return out;
         },
         py::arg("document"), py::arg("countries"), py::arg("threads") = 0, py::arg("scenario") = "",
         py::arg("extraction_side") = true, py::arg("pareto") = std::vector<double>{},
-        py::arg("purity_budget") = "chosen", release_gil());
+        py::arg("purity_budget") = "chosen", py::arg("pareto_recovery") = std::vector<double>{},
+        py::arg("pareto_capital") = 0, py::arg("robust") = 0, py::arg("seed") = 1,
+        py::arg("percentile") = std::nullopt, py::arg("robust_radius") = 2, release_gil());
 }

@@ -214,6 +214,45 @@ def test_plant_front_of_cost_against_purity(cli, tmp_path):
     assert code == 1 and "--pareto" in stderr
 
 
+def test_plant_fronts_of_recovery_and_capital_and_the_robust_plant(cli, tmp_path):
+    separate_file = tmp_path / "separate.yaml"
+    separate_file.write_text(LA_CE_PR)
+    csv, h5 = tmp_path / "fronts.csv", tmp_path / "plant.h5"
+    args = ["--pareto-recovery", "0.9995", "--pareto-capital", "3", "--robust", "2",
+            "--robust-radius", "1", "--threads", "1", "-q"]
+    code, expected, stderr = cli("optimize", "--plant", separate_file, *args, "-o", csv)
+    assert code == 0, stderr
+    result = reesx.optimize_plant(str(separate_file), pareto_recovery=[0.9995], pareto_capital=3,
+                                  robust=2, robust_radius=1, threads=1)
+    assert without_timings(result.summary) == without_timings(expected)
+    recovery = result.to_dataframe("recovery")
+    assert recovery["target"].tolist() == [0.9995] and recovery["meets_targets"].all()
+    assert expected["pareto"]["recovery"]["product"] == "every"
+    capital = result.to_dataframe("capital_operating")
+    assert capital["meets_targets"].all()
+    assert capital["capex_usd"].is_monotonic_increasing
+    assert capital["opex_usd_per_year"].is_monotonic_decreasing
+    text = csv.read_text()
+    assert "\nrecovery,0.9995," in text and "\ncapital_operating," in text
+    robust = expected["robust"]
+    assert robust["country_order"] == ["CN-NM"] and robust["reflux"] == "retuned"
+    nominal_off = robust["nominal"]["infeasible_samples"]
+    assert robust["robust"]["infeasible_samples"] <= nominal_off
+    if robust["robust"]["infeasible_samples"] == nominal_off:
+        assert robust["premium"]["expected_usd_per_kg"] <= 0.0
+    assert len(robust["robust"]["stages"]["cascades"]) == 2
+    json_file = tmp_path / "plant.json"
+    json_file.write_text(__import__("json").dumps(expected))
+    names = ["countries", "front-recovery", "front-capital_operating"]
+    page = reesx.report(json_file)
+    assert _figures_and_text(page) == names and "Robust optimum" in page
+    code, _, stderr = cli("optimize", "--plant", separate_file, *args, "-o", h5)
+    assert code == 0, stderr
+    assert _figures_and_text(reesx.report(h5)) == names
+    with pytest.raises(reesx.InputError, match="percentile"):
+        reesx.optimize_plant(str(separate_file), percentile=90)
+
+
 def test_report_of_an_hdf5_file_without_its_summary(optimized, tmp_path):
     """An HDF5 result written before the summary was kept in it: the datasets are enough."""
     import shutil

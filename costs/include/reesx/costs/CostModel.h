@@ -35,6 +35,11 @@ struct CostOptions {
     //! A plant's aqueous streams between cascades are brought to this RE concentration
     //! (mol/L) before the next cascade: the water evaporated costs energy. Unset: as they leave.
     std::optional<double> intermediate_concentration_mol_per_L;
+    //! The capital charge's weight in the annual cost (1: the cost). Another weight makes the
+    //! annual cost a weighted sum of capital charge and operating cost, which is how a plant's
+    //! capital-against-operating front is traced (`optimize --plant --pareto-capital`); not an
+    //! input key.
+    double capital_charge_weight = 1.0;
 };
 
 //! The data (built-in, with the case's overrides) and the options of one costing run.

@@ -7,6 +7,7 @@
 // dropped).
 #pragma once
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ struct FrontPoint {
     double capex_usd = 0.0, opex_usd_per_year = 0.0, cost_usd_per_kg = 0.0;
     //! design's default at the same target, priced alike (NaN on the capital-operating front)
     double baseline_cost_usd_per_kg = 0.0;
+    //! A plant's capital-operating point: the weight on the capital charge its plant was
+    //! optimized with (NaN elsewhere).
+    double capital_weight = std::numeric_limits<double>::quiet_NaN();
     double purity_a = 0.0, purity_b = 0.0, recovery_a = 0.0, recovery_b = 0.0;
     bool meets_targets = false;
     std::vector<std::string> warnings;
@@ -29,9 +33,10 @@ struct FrontPoint {
 
 struct ParetoFronts {
     std::string country;
-    std::vector<FrontPoint> purity;             //!< ascending purity
-    std::vector<FrontPoint> recovery;           //!< ascending recovery
-    char recovery_product = 'A';                //!< whose recovery the recovery front sets
+    std::vector<FrontPoint> purity;    //!< ascending purity
+    std::vector<FrontPoint> recovery;  //!< ascending recovery
+    //! Whose recovery the recovery front sets: "A" or "B" for a cut, "every" for a plant.
+    std::string recovery_product = "A";
     std::vector<FrontPoint> capital_operating;  //!< ascending capital, descending opex
 };
 

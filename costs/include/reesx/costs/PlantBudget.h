@@ -22,12 +22,14 @@ PurityBudget choose_purity_budget(const SeparateSpec& spec, const SeparateHooks&
 struct ProductPurity {
     std::vector<int> elements;  //!< the product's group (PlantProduct::elements)
     double purity = 0.0, target = 0.0;
+    double recovery = 1.0, recovery_target = 0.0;  //!< of its elements from the plant feed
 };
 
 //! Shrinks the allowance of every product short of its target by the ratio of its allowed to
-//! its found impurity (with a 5 % margin), so that the next build leaves it less; returns how
-//! many products were tightened (0: none short). `groups` are the plant's product groups in
-//! extraction order (SeparateResult::product_groups).
+//! its found impurity (with a 5 % margin), so that the next build leaves it less, and the loss
+//! cap of every product short of its recovery target by the ratio of its allowed to its found
+//! loss (the budget's min_recovery); returns how many products were tightened (0: none short).
+//! `groups` are the plant's product groups in extraction order (SeparateResult::product_groups).
 int tighten_purity_budget(PurityBudget& budget, const std::vector<std::vector<int>>& groups,
                           const std::vector<ProductPurity>& products);
 

@@ -36,6 +36,10 @@ struct PlantOptimizeOptions {
     //! Rebuilds with the allowance of a product short of its purity in the plant's
     //! simulation tightened (PlantBudget.h), at most this many.
     int budget_corrections = 2;
+    //! Every product also keeps at least this share of its elements in the plant feed (0: no
+    //! recovery target): its losses to its neighbours are capped (PurityBudget::min_recovery)
+    //! and the plant's simulation checks it.
+    double min_recovery = 0.0;
 };
 
 //! The purity budget a country's plant was built with (PurityBudget.h).
@@ -52,8 +56,10 @@ struct PlantBudgetReport {
 //! made by many cuts carries them all and the products' costs add up to the plant's.
 struct PlantProductCost {
     std::string name;
-    double purity = 0.0, recovery = 0.0;  //!< recovery of its elements from the plant feed
-    double target = 0.0;                  //!< the purity asked
+    //! In the plant's simulation; recovery: of its elements from the plant feed.
+    double purity = 0.0, recovery = 0.0;
+    double target = 0.0;           //!< the purity asked
+    double recovery_target = 0.0;  //!< the recovery asked (0: none)
     double reo_kg_per_year = 0.0;
     double annual_cost_usd_per_year = 0.0;
     double cost_usd_per_kg = 0.0;
@@ -80,10 +86,11 @@ struct PricedPlant {
     int total_stages = 0;
     CountryCost cost;              //!< the plant's sums (as `reesx cost PLANT.yaml`)
     double cost_usd_per_kg = 0.0;  //!< annual cost / kg REO in the products
-    bool meets_targets = false;    //!< every product at its purity in the plant's simulation
-    std::string plant_yaml;        //!< the plant file (`reesx run`, `reesx cost`)
-    bool linked = false;           //!< designed with separate's `linked` rule
-    SeparateResult design;         //!< what separate's builder made
+    //! Every product at its purity (and recovery target) in the plant's simulation.
+    bool meets_targets = false;
+    std::string plant_yaml;  //!< the plant file (`reesx run`, `reesx cost`)
+    bool linked = false;     //!< designed with separate's `linked` rule
+    SeparateResult design;   //!< what separate's builder made
 };
 
 //! Whether linking pays: the optimized plant as independent cascades and, where some
@@ -110,6 +117,7 @@ struct PlantCountryOptimum {
 
 struct PlantOptimizeResult {
     double purity = 0.0;
+    double min_recovery = 0.0;     //!< of every product; 0: none asked
     bool extraction_side = false;  //!< scrub, strip acid, saponification chosen in `bounds`
     ExtractionBounds bounds;
     std::vector<PlantCountryOptimum> countries;  //!< in the order asked

@@ -37,6 +37,8 @@ struct CostRequest {
     //! A plant's aqueous streams between cascades brought to this RE concentration (mol/L);
     //! unset: the case's or plant's cost.intermediate-concentration, if any.
     std::optional<double> intermediate_concentration_mol_per_L;
+    //! The capital charge's weight in the annual cost (CostOptions); unset: 1.
+    std::optional<double> capital_charge_weight;
 };
 
 //! A costed case: its steady state, the cost model of its streams, and the costing.

@@ -34,6 +34,10 @@ struct RobustOptions {
     int threads = 0;  //!< samples at once; 0: every hardware thread
     //! Hold each candidate's reflux at one value in every sample instead of retuning it.
     bool fixed_reflux = false;
+    //! The countries whose parameters each sample draws, in order (empty: those optimized),
+    //! so that a run pricing fewer countries has the samples of one that prices them all;
+    //! every country optimized must be among them.
+    std::vector<std::string> sampled_countries;
 };
 
 //! A stage pair priced over the samples.

@@ -21,6 +21,11 @@ namespace reesx {
 struct PurityBudget {
     std::vector<double> lower_share;  //!< in [0, 1]; empty: 0.5 for every product
     std::vector<double> scale;        //!< in (0, 1]; empty: 1 for every product
+    //! Every product keeps at least this share of its feed amount (0: no recovery target): its
+    //! losses across its two boundaries are capped at (1 - min_recovery) x loss_scale x its
+    //! feed fraction, its neighbours' allowances shrunk to fit (they are then purer).
+    double min_recovery = 0.0;
+    std::vector<double> loss_scale;  //!< in (0, 1]; empty: 1 for every product
 };
 
 //! The impurity (mol per mol plant feed RE) that crosses each boundary, and what is left of
@@ -42,7 +47,8 @@ inline constexpr double max_loss_per_boundary = 0.1;
 //! impurities reaching it are (1 - purity) / purity x scale_g x own_g, so that it meets
 //! `purity` exactly after its losses (fixed point; the losses are a small share). Where a
 //! neighbour cannot give its part (max_loss_per_boundary), the other neighbour gives the
-//! rest; where neither can, the product comes out purer.
+//! rest; where neither can, the product comes out purer. With a `min_recovery` its losses are
+//! capped, so that it keeps at least that share.
 PurityAllowances purity_allowances(const std::vector<double>& fraction, double purity,
                                    const PurityBudget& budget);
 

@@ -167,10 +167,6 @@ bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::Ve
     return converged;
 }
 
-}  // namespace reesx
-
-namespace reesx {
-
 bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
                                             const solver::NewtonOptions& options,
                                             solver::SolverReport& report)

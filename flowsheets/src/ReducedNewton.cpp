@@ -41,7 +41,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::VectorXd ln_sum(stages);
     const bool linear_closure = linear_closure_;
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
-        if (holdup || !profiles_in_linear_space(*this, ln_k, sig, x, lse_weights, ln_sum)) {
+        if (holdup || log_space_profiles_only_ ||
+            !profiles_in_linear_space(*this, ln_k, sig, x, lse_weights, ln_sum)) {
             for (int j = 0; j < stages; ++j) {
                 ln_d.col(j) = ln_k.array() + sig[j];
             }

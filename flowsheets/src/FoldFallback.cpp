@@ -72,6 +72,20 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     return false;
 }
 
+//! The closures G_j = ln sum_i K_i c_ij + sigma_j - ln Y_j of the profiles x at the scales s;
+//! false where one is not finite.
+bool closures_of_profiles(const Cascade::Impl& impl, const Eigen::VectorXd& ln_k,
+                          const Eigen::VectorXd& s, const Eigen::VectorXd& x,
+                          const Eigen::VectorXd& ln_y, Eigen::VectorXd& g)
+{
+    const auto stages = s.size();
+    g.resize(stages);
+    for (Eigen::Index j = 0; j < stages; ++j) {
+        g[j] = log_sum_exp(ln_k + x.segment(j * impl.block_, impl.n_)) + s[j] - ln_y[j];
+    }
+    return g.allFinite();
+}
+
 //! Levenberg–Marquardt with the dense Jacobian's SVD from sigma, then the bracketed search
 //! along the fold's null direction (solver/DenseNewton.h) on `closure`; true when either
 //! converged (sigma then the solution).
@@ -143,12 +157,7 @@ bool Cascade::Impl::dense_newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::Ve
         } catch (const Error&) {
             return false;
         }
-        g.resize(stages);
-        for (int j = 0; j < stages; ++j) {
-            g[j] = log_sum_exp(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + s[j] -
-                   ln_y[j];
-        }
-        return g.allFinite();
+        return closures_of_profiles(*this, ln_k, s, x, ln_y, g);
     };
     solver::NewtonOptions own = options;
     own.monitor = progress_;
@@ -192,12 +201,7 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
         if (!murphree_profiles(ln_d, efficiency_, x)) {
             return false;
         }
-        g.resize(stages);
-        for (int j = 0; j < stages; ++j) {
-            g[j] = log_sum_exp(ln_k + x.segment(static_cast<Eigen::Index>(j) * block_, n_)) + s[j] -
-                   ln_y[j];
-        }
-        return g.allFinite();
+        return closures_of_profiles(*this, ln_k, s, x, ln_y, g);
     };
     Eigen::VectorXd sigma = best_murphree_sigma_;
     say("dense last resort on the Murphree closures from max |closure| = " +

@@ -7,6 +7,30 @@ namespace reesx {
 
 using namespace cascade_detail;
 
+namespace {
+// The buffers ReusedStageChemistry hands on: the last cascade's, empty while one holds them
+// (a nested cascade, such as a start, then allocates its own).
+thread_local std::vector<StageChemistry> spare_stage_chemistry;
+constexpr std::size_t kKeptDoubles = std::size_t{2} << 20;  // 16 MiB
+}  // namespace
+
+ReusedStageChemistry::ReusedStageChemistry()
+{
+    swap(spare_stage_chemistry);
+}
+
+ReusedStageChemistry::~ReusedStageChemistry()
+{
+    std::size_t doubles = 0;
+    for (const StageChemistry& c : *this) {
+        doubles += static_cast<std::size_t>(c.d_ln_org.size() + c.d_aqueous.size() +
+                                            c.d_organic.size() + c.d_local.size());
+    }
+    if (doubles <= kKeptDoubles && size() >= spare_stage_chemistry.size()) {
+        swap(spare_stage_chemistry);
+    }
+}
+
 Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
 {
     stages_ = spec.num_stages();

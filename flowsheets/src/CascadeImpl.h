@@ -125,6 +125,19 @@ double best_along_front(
 }  // namespace cascade_detail
 
 //! The cascade as a block-tridiagonal nonlinear system (see Cascade.h for the equations).
+//! The stage chemistry of a cascade's stages (a vector of them), its buffers handed on to
+//! the next cascade on the same thread: allocating and first touching them anew for every
+//! cascade (glibc returns the freed heap to the system between cold solves) was about 5 % of
+//! a 100-stage mass-action solve (docs/performance.md). Keeps up to kKeptDoubles of
+//! gradients, so that a 5,000-stage cascade does not pin its buffers to the thread.
+class ReusedStageChemistry : public std::vector<StageChemistry> {
+public:
+    ReusedStageChemistry();
+    ~ReusedStageChemistry();
+    ReusedStageChemistry(const ReusedStageChemistry&) = default;
+    ReusedStageChemistry& operator=(const ReusedStageChemistry&) = default;
+};
+
 class Cascade::Impl final : public solver::BlockTridiagonalSystem {
 public:
     explicit Impl(const CaseSpec& spec);
@@ -395,7 +408,7 @@ public:
     Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
     Eigen::MatrixXd base_conserved_feed_;
     std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
-    std::vector<StageChemistry> chem_;
+    ReusedStageChemistry chem_;
 
     // Per-evaluation scratch.
     std::vector<Eigen::VectorXd> ln_q_star_, ln_q_;

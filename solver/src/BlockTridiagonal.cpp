@@ -338,21 +338,79 @@ REESX_VECTOR_CLONES void rank_one_product(const double* a, const double* l, cons
     }
 }
 
+//! X = L S^{-1} for an arrowhead L (m × m, columns ld apart; off its diagonal, nonzero only
+//! in rows and columns from f on) from S^{-1}: column j of X is diag(L)_{<f} ∘ S^{-1}_j plus
+//! the full columns of L weighted by S^{-1}_{c j} (c >= f), plus, in the full rows, their
+//! first f entries dotted with S^{-1}_j. For ld <= kMaxArrowheadLd and at most
+//! kMaxArrowheadRows full rows (factorize_from checks).
+constexpr int kMaxArrowheadLd = 64, kMaxArrowheadRows = 8;
+template <int M>
+REESX_VECTOR_CLONES void arrowhead_product(const double* lower, const double* inverse, int f,
+                                           int m_runtime, int ld_runtime, double* x)
+{
+    constexpr int kP = padded(M);
+    constexpr int kNv = M > 0 ? kP / 4 : kMaxArrowheadLd / 4;
+    const int m = M > 0 ? M : m_runtime, ld = M > 0 ? kP : ld_runtime, nv = ld / 4;
+    const int full_rows = m - f;
+    // L's diagonal in rows < f, and its full rows' first f entries, as padded vectors.
+    Vec4 diagonal[kNv], rows[kMaxArrowheadRows][kNv];
+    auto* d = reinterpret_cast<double*>(diagonal);
+    for (int i = 0; i < nv; ++i) {
+        diagonal[i] = Vec4{};
+        for (int r = 0; r < full_rows; ++r) {
+            rows[r][i] = Vec4{};
+        }
+    }
+    for (int c = 0; c < f; ++c) {
+        d[c] = lower[static_cast<std::ptrdiff_t>(c) * ld + c];
+        for (int r = 0; r < full_rows; ++r) {
+            reinterpret_cast<double*>(rows[r])[c] =
+                lower[static_cast<std::ptrdiff_t>(c) * ld + f + r];
+        }
+    }
+    for (int j = 0; j < m; ++j) {
+        const Vec4* s_j = vectors(inverse, ld, j);
+        Vec4 acc[kNv];
+        for (int i = 0; i < nv; ++i) {
+            acc[i] = diagonal[i] * s_j[i];
+        }
+        for (int c = f; c < m; ++c) {
+            const double weight = inverse[static_cast<std::ptrdiff_t>(j) * ld + c];
+            const Vec4* l_c = vectors(lower, ld, c);
+            for (int i = 0; i < nv; ++i) {
+                acc[i] += weight * l_c[i];
+            }
+        }
+        auto* a = reinterpret_cast<double*>(acc);
+        for (int r = 0; r < full_rows; ++r) {
+            Vec4 dot{};
+            for (int i = 0; i < nv; ++i) {
+                dot += rows[r][i] * s_j[i];
+            }
+            a[f + r] += dot[0] + dot[1] + dot[2] + dot[3];
+        }
+        for (int i = 0; i < nv; ++i) {
+            vectors(x, ld, j)[i] = acc[i];
+        }
+    }
+}
+
 struct BlockKernels {
     bool (*invert)(double*, int, int, int*);
     void (*multiply)(const double*, const double*, int, int, double*);
     void (*multiply_vector)(const double*, const double*, int, int, double*);
     void (*rank_one_product)(const double*, const double*, const double*, const double*,
                              const double*, const double*, int, int, double*, double*);
+    void (*arrowhead_product)(const double*, const double*, int, int, int, double*);
 };
 
 template <int... Ms>
 BlockKernels pick_kernels(int m, std::integer_sequence<int, Ms...>)
 {
     BlockKernels chosen{invert_in_place<0>, multiply_blocks<0>, multiply_vector<0>,
-                        rank_one_product<0>};
+                        rank_one_product<0>, arrowhead_product<0>};
     ((m == Ms && Ms > 0 ? (chosen = {invert_in_place<Ms>, multiply_blocks<Ms>, multiply_vector<Ms>,
-                                     rank_one_product<Ms>},
+                                     rank_one_product<Ms>, arrowhead_product<Ms>},
                            0)
                         : 0),
      ...);
@@ -383,6 +441,7 @@ void DiagonalUpperBlockTridiagonal::resize(int num_blocks, int block_size)
     lower_.assign(doubles, 0.0);
     product_.assign(doubles, 0.0);
     lower_is_rank_one_.assign(num_blocks, false);
+    lower_full_from_.assign(num_blocks, 0);
     rank_one_.assign(3 * num_blocks * padded_rows_, 0.0);
     diagonal_is_rank_one_.assign(num_blocks, false);
     diagonal_factors_.assign(3 * num_blocks * padded_rows_, 0.0);
@@ -491,7 +550,14 @@ bool DiagonalUpperBlockTridiagonal::factorize_from(int first)
                                          fused ? diagonal_factors_.data() + 3 * k * ld : nullptr, m,
                                          ld, x, s);
             } else {
-                kernels.multiply(lower_.data() + k * size, inverse, m, ld, x);
+                // The arrowhead's product where it is worth it and fits its scratch.
+                const int f = lower_full_from_[k];
+                if (f > 0 && ld <= kMaxArrowheadLd && m - f <= kMaxArrowheadRows &&
+                    2 * (m - f) + 1 < m) {
+                    kernels.arrowhead_product(lower_.data() + k * size, inverse, f, m, ld, x);
+                } else {
+                    kernels.multiply(lower_.data() + k * size, inverse, m, ld, x);
+                }
                 for (int j = 0; j < m; ++j) {
                     for (int i = 0; i < ld; ++i) {
                         s[j * ld + i] -= x[j * ld + i] * u[j];

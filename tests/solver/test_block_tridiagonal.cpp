@@ -7,6 +7,7 @@
 // (std::rand) after a fixed std::srand seed, so every run sees the same systems.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -376,6 +377,43 @@ TEST(DiagonalUpperBlockTridiagonal, diagonalPlusRankOneBlocksAreThoseMatrices)
         expected.diagonal() += diagonal;
         EXPECT_LT((a.diag_matrix(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
         EXPECT_LT((a.lower_matrix(1) - expected).lpNorm<Eigen::Infinity>(), 1e-15) << m;
+    }
+}
+
+// Lower blocks declared arrowheads (a cascade's elements coupled through the extras after
+// them) solve as the same blocks given in full: the same answer to rounding, and the dense
+// solve's; at compile-time kernel sizes, above them (40), and where the structure is not worth
+// using (few rows before the full ones).
+TEST(DiagonalUpperBlockTridiagonal, arrowheadLowerBlocksSolveAsFullOnes)
+{
+    const int blocks = 30;
+    for (const int m : {3, 17, 27, 40}) {
+        for (const int full : {1, 4}) {
+            const int f = std::max(0, m - full);
+            DiagonalUpperBlockTridiagonal given_full =
+                random_diagonal_upper(blocks, m, 6.0 * m, 70u + static_cast<unsigned>(m));
+            DiagonalUpperBlockTridiagonal arrowhead =
+                random_diagonal_upper(blocks, m, 6.0 * m, 70u + static_cast<unsigned>(m));
+            for (int k = 1; k < blocks; ++k) {
+                Eigen::MatrixXd l = given_full.lower_matrix(k);
+                for (int c = 0; c < f; ++c) {
+                    for (int r = 0; r < f; ++r) {
+                        l(r, c) = r == c ? l(r, c) : 0.0;
+                    }
+                }
+                given_full.lower(k) = l;
+                arrowhead.lower_arrowhead(k, f) = l;
+            }
+            const Eigen::MatrixXd d = dense(given_full);
+            ASSERT_TRUE(given_full.factorize());
+            ASSERT_TRUE(arrowhead.factorize());
+            const Eigen::VectorXd b = Eigen::VectorXd::Random(blocks * m);
+            Eigen::VectorXd x_full = b, x_arrowhead = b;
+            given_full.solve(x_full);
+            arrowhead.solve(x_arrowhead);
+            EXPECT_LT(relative_error(x_arrowhead, x_full), 1e-13) << m << ", " << full;
+            EXPECT_LT(relative_error(x_arrowhead, d.partialPivLu().solve(b)), 1e-12) << m;
+        }
     }
 }
 

@@ -69,6 +69,17 @@ public:
     Block lower(int k)
     {
         lower_is_rank_one_[k] = false;
+        lower_full_from_[k] = 0;
+        return block(lower_, k);
+    }
+    //! L_k to fill, declared an arrowhead: off its diagonal, nonzero entries only in the rows
+    //! and columns from `full_from` on (a cascade stage's elements coupled only through the
+    //! extra species after them). X_k = L_k S_{k-1}^{-1} then takes about
+    //! (1 + 2 (m - full_from)) m^2 flops instead of m^3. The caller guarantees the zeros.
+    Block lower_arrowhead(int k, int full_from)
+    {
+        lower_is_rank_one_[k] = false;
+        lower_full_from_[k] = full_from;
         return block(lower_, k);
     }
     //! D_k and L_k as full matrices, whichever way they were given (D_k: before factorize).
@@ -107,6 +118,8 @@ private:
     AlignedDoubles diag_, lower_, product_;
     //! Blocks whose L_k is diag(a) + l r^T: a, l, r in rank_one_ (ld apart, padding zero).
     std::vector<bool> lower_is_rank_one_;
+    //! Per block: L_k's full rows and columns start here (0: L_k is full; see lower_arrowhead).
+    std::vector<int> lower_full_from_;
     AlignedDoubles rank_one_;
     //! Likewise the blocks whose D_k is given as diag(a) + l r^T.
     std::vector<bool> diagonal_is_rank_one_;

@@ -14,11 +14,12 @@ using namespace cascade_detail;
 
 namespace {
 
-//! newton_on_scale's arrays of the cascade's size (per element and stage, per unknown),
-//! kept per thread in two slots: allocated per solve, their first touches (page faults, and
-//! glibc returning the freed top of the heap after each solve) were about half of a
-//! 17 x 1,000 solve. Two slots, so that a long cascade and the short one of its pinch start
-//! (PinchStart.cpp) each keep theirs.
+//! newton_on_scale's arrays of the cascade's size (per element and stage, per unknown).
+//! Above kMaxKeptStages stages they are kept per thread, as the block LU's storage
+//! (KeptFactors.cpp): allocated per solve, their first touches (page faults, after glibc
+//! returned the freed top of the heap) were about a third of a one-off 17 x 1,000 solve.
+//! Up to that size they are allocated per call: kept, they took the memory that the
+//! results then reused, and 17 x 400 had 110 page faults per solve against 67.
 struct NewtonScratch {
     Eigen::MatrixXd lse_weights, ln_d, out_sigma, from_above, from_below, closure_weights,
         weights_at_sigma;
@@ -26,29 +27,14 @@ struct NewtonScratch {
         correction, product, magnitudes, x_at_sigma;
     int n = 0, stages = 0;
     bool in_use = false;
-    std::uint64_t last_used = 0;
 };
 
-//! This thread's slot for n elements and `stages` stages (the one of that size, else the
-//! one used least recently, resized), or `local` while both are in use.
+//! This thread's kept arrays for a long cascade of n elements and `stages` stages, resized;
+//! `local` for a shorter one, or while the kept ones are in use.
 NewtonScratch& newton_scratch(int n, int stages, NewtonScratch& local)
 {
-    static thread_local std::array<NewtonScratch, 2> kept;
-    static thread_local std::uint64_t uses = 0;
-    NewtonScratch* slot = nullptr;
-    for (NewtonScratch& s : kept) {
-        if (!s.in_use && s.n == n && s.stages == stages) {
-            slot = &s;
-        }
-    }
-    for (NewtonScratch& s : kept) {
-        if (!s.in_use && (!slot || s.last_used < slot->last_used) &&
-            !(slot && slot->n == n && slot->stages == stages)) {
-            slot = &s;
-        }
-    }
-    NewtonScratch& s = slot ? *slot : local;
-    s.last_used = ++uses;
+    static thread_local NewtonScratch kept;
+    NewtonScratch& s = stages > kMaxKeptStages && !kept.in_use ? kept : local;
     if (s.n != n || s.stages != stages) {
         s.n = n;
         s.stages = stages;

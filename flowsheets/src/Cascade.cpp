@@ -293,7 +293,8 @@ Cascade::Impl::Impl(const CaseSpec& spec) : spec_(spec), model_(*spec.model)
                 spec.medium.sulfate ? 0.5 * chloride_mol_per_L_[j] : 0.0;
         }
     }
-    fresh_feed_mol_per_h_ = feed_mol_per_h_.rowwise().sum();
+    base_feed_mol_per_h_ = feed_mol_per_h_;
+    base_organic_feed_mol_per_h_ = organic_feed_mol_per_h_;
     if (m_ > 0) {
         // Protons (relative to the fully protonated extractant) fed to the extraction and
         // scrub sections, plus 3 per RE of the feed: below zero, the saponified base exceeds
@@ -341,10 +342,6 @@ StreamChemistry Cascade::Impl::fresh_organic_stream(double recycled_re_mol_per_h
 }
 void Cascade::Impl::set_recycle(const Eigen::VectorXd& mol_per_h)
 {
-    if (base_feed_mol_per_h_.size() == 0) {
-        base_feed_mol_per_h_ = feed_mol_per_h_;
-        base_organic_feed_mol_per_h_ = organic_feed_mol_per_h_;
-    }
     feed_mol_per_h_ = base_feed_mol_per_h_;
     organic_feed_mol_per_h_ = base_organic_feed_mol_per_h_;
     feed_mol_per_h_.col(0) += mol_per_h;

@@ -392,10 +392,7 @@ public:
     double base_excess_mol_per_h_ = 0.0;  //!< saponified base beyond acids + 3 H+ per RE
     int k_ = 0;                           //!< conserved quantities among them
     Eigen::MatrixXd conserved_feed_;      //!< k × stages, mol/h entering with the streams
-    //! The feeds before a recycle was added: kept by the first set_recycle (empty before it;
-    //! copied for every cascade, they were two n x stages allocations per solve).
-    Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;
-    Eigen::VectorXd fresh_feed_mol_per_h_;  //!< per component, fresh feeds only
+    Eigen::MatrixXd base_feed_mol_per_h_, base_organic_feed_mol_per_h_;  //!< before recycle
     Eigen::MatrixXd base_conserved_feed_;
     std::vector<double> chloride_mol_per_L_;  //!< aqueous chloride per stage
     std::vector<StageChemistry> chem_;

@@ -142,7 +142,7 @@ CascadeResult Cascade::Impl::collect(const Eigen::VectorXd& x, const solver::Sol
 
     for (int i = 0; i < n_; ++i) {
         // Fresh feeds only: RE returned by a closed organic loop is internal.
-        r.feed_mol_per_h[spec_.components[i]] = fresh_feed_mol_per_h_[i];
+        r.feed_mol_per_h[spec_.components[i]] = base_feed_mol_per_h_.row(i).sum();
     }
     r.recovery.assign(r.products.size(), {});
     for (std::size_t p = 0; p < r.products.size(); ++p) {

@@ -12,13 +12,61 @@ namespace reesx {
 
 using namespace cascade_detail;
 
+namespace {
+
+//! newton_on_scale's arrays of the cascade's size (per element and stage, per unknown).
+//! Above kMaxKeptStages stages they are kept per thread, as the block LU's storage
+//! (KeptFactors.cpp): allocated per solve, their first touches (page faults, after glibc
+//! returned the freed top of the heap) were about a third of a one-off 17 x 1,000 solve.
+//! Up to that size they are allocated per call: kept, they took the memory that the
+//! results then reused, and 17 x 400 had 110 page faults per solve against 67.
+struct NewtonScratch {
+    Eigen::MatrixXd lse_weights, ln_d, out_sigma, from_above, from_below, closure_weights,
+        weights_at_sigma;
+    Eigen::VectorXd ln_y, g, trial_sigma, trial_g, ln_sum, step, closure_scale, rhs, b, refine_b,
+        correction, product, magnitudes, x_at_sigma;
+    int n = 0, stages = 0;
+    bool in_use = false;
+};
+
+//! This thread's kept arrays for a long cascade of n elements and `stages` stages, resized;
+//! `local` for a shorter one, or while the kept ones are in use.
+NewtonScratch& newton_scratch(int n, int stages, NewtonScratch& local)
+{
+    static thread_local NewtonScratch kept;
+    NewtonScratch& s = stages > kMaxKeptStages && !kept.in_use ? kept : local;
+    if (s.n != n || s.stages != stages) {
+        s.n = n;
+        s.stages = stages;
+        for (Eigen::MatrixXd* a : {&s.lse_weights, &s.ln_d, &s.out_sigma, &s.from_above,
+                                   &s.from_below, &s.closure_weights}) {
+            a->resize(n, stages);
+        }
+        for (Eigen::VectorXd* v :
+             {&s.ln_y, &s.g, &s.trial_g, &s.ln_sum, &s.step, &s.closure_scale}) {
+            v->resize(stages);
+        }
+    }
+    return s;
+}
+
+}  // namespace
+
 bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma,
                                     Eigen::VectorXd& x, const solver::NewtonOptions& options,
                                     solver::SolverReport& report, const Holdup* holdup,
                                     std::uint64_t start_factors)
 {
     const int stages = solved_stages_, m = n_ + 1;
-    Eigen::VectorXd ln_y(stages), g(stages), trial_sigma, trial_g(stages);
+    NewtonScratch local_scratch;
+    NewtonScratch& scratch = newton_scratch(n_, stages, local_scratch);
+    const struct Release {
+        bool& flag;
+        ~Release() { flag = false; }
+    } release{scratch.in_use};
+    scratch.in_use = true;
+    Eigen::VectorXd &ln_y = scratch.ln_y, &g = scratch.g, &trial_sigma = scratch.trial_sigma,
+                    &trial_g = scratch.trial_g;
     for (int j = 0; j < stages; ++j) {
         ln_y[j] = std::log(conditions_[j].organic_re_mol_per_L);
     }
@@ -26,7 +74,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // composition, the closure row of the Jacobian) are kept per stage for the Jacobian at the
     // last evaluated point, which is the one x holds.
     Eigen::ArrayXd terms(n_);
-    Eigen::MatrixXd lse_weights(n_, stages);
+    Eigen::MatrixXd& lse_weights = scratch.lse_weights;
     const auto lse = [&](int j) {
         terms = ln_k.array() + x.segment(static_cast<Eigen::Index>(j) * block_, n_).array();
         const double top = terms.maxCoeff();
@@ -37,8 +85,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return top + std::log(sum);
     };
     x.resize(static_cast<Eigen::Index>(stages) * block_);
-    Eigen::MatrixXd ln_d(n_, stages);
-    Eigen::VectorXd ln_sum(stages);
+    Eigen::MatrixXd& ln_d = scratch.ln_d;
+    Eigen::VectorXd& ln_sum = scratch.ln_sum;
     const bool linear_closure = linear_closure_;
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
         if (holdup || log_space_profiles_only_ ||
@@ -63,9 +111,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // row (i, j) has -1 on u_ij, -out_sigma on sigma_j, from_above on u_i,j+1 and from_below
     // on u_i,j-1 and sigma_j-1; closure row j has closure_weights on u_.j and closure_scale
     // on sigma_j.
-    Eigen::MatrixXd out_sigma(n_, stages), from_above(n_, stages), from_below(n_, stages),
-        closure_weights(n_, stages);
-    Eigen::VectorXd closure_scale(stages);
+    Eigen::MatrixXd &out_sigma = scratch.out_sigma, &from_above = scratch.from_above,
+                    &from_below = scratch.from_below, &closure_weights = scratch.closure_weights;
+    Eigen::VectorXd& closure_scale = scratch.closure_scale;
     // A balance row's weights at a stage without holdup, by elements at once. With
     // z = ln(Qo_out d / Qa_out) and e_z = exp(-|z|), the organic share of the outflow is
     // sigmoid(z) and ln(Qa_out + Qo_out d) = ln Qa_out + max(z, 0) + log1p(e_z) (u cancels in
@@ -92,8 +140,11 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
     };
     // With diagonal_sign = 1 and v = |x|: |J| |x| (every other coefficient is >= 0).
-    const auto jacobian_times = [&](const Eigen::VectorXd& v, double diagonal_sign = -1.0) {
-        Eigen::VectorXd product(v.size());
+    // Into scratch.product, which it returns.
+    const auto jacobian_times = [&](const Eigen::VectorXd& v,
+                                    double diagonal_sign = -1.0) -> const Eigen::VectorXd& {
+        Eigen::VectorXd& product = scratch.product;
+        product.resize(v.size());
         for (int j = 0; j < stages; ++j) {
             const auto vj = v.segment(static_cast<Eigen::Index>(j) * m, m);
             auto pj = product.segment(static_cast<Eigen::Index>(j) * m, m);
@@ -169,7 +220,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // steps (17 x 500 stages: |v| ~ 1e5 and more) stall there, at 5e-10 against the bound's
     // 1.7e-10.
     constexpr int kRefinements = 4;
-    Eigen::VectorXd refine_b, correction;
+    Eigen::VectorXd &refine_b = scratch.refine_b, &correction = scratch.correction;
     const auto refined_solve = [&](Eigen::VectorXd& v) {
         refine_b = v;
         structured.solve(v);
@@ -194,8 +245,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             // accepted there leaves the later solves with these factors unrefined.
             if (k == 0 || last) {
                 const double gamma = (n_ + 4) * std::numeric_limits<double>::epsilon();
-                const Eigen::VectorXd floor =
-                    gamma * (refine_b.cwiseAbs() + jacobian_times(v.cwiseAbs(), 1.0));
+                scratch.magnitudes = v.cwiseAbs();
+                const auto floor =
+                    gamma * (refine_b.cwiseAbs() + jacobian_times(scratch.magnitudes, 1.0));
                 if ((correction.cwiseAbs().array() <= floor.array()).all()) {
                     return k;
                 }
@@ -222,7 +274,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         } else if (banded) {
             band.solve(v);
         } else if (refine) {
-            const Eigen::VectorXd b = v;
+            Eigen::VectorXd& b = scratch.b;
+            b = v;
             if (refined_solve(v) < 0) {
                 band_solve(v, b);  // when even the band LU fails, the refined solve stands
             }
@@ -230,9 +283,10 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             structured.solve(v);
         }
     };
-    Eigen::VectorXd rhs(static_cast<Eigen::Index>(stages) * m);
-    Eigen::VectorXd x_at_sigma;
-    Eigen::MatrixXd weights_at_sigma;
+    Eigen::VectorXd& rhs = scratch.rhs;
+    rhs.resize(static_cast<Eigen::Index>(stages) * m);
+    Eigen::VectorXd& x_at_sigma = scratch.x_at_sigma;
+    Eigen::MatrixXd& weights_at_sigma = scratch.weights_at_sigma;
     double norm = INFINITY;
     try {
         norm = profiles_and_closure(sigma, g);
@@ -241,7 +295,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         return false;
     }
     double lambda = 1.0;
-    Eigen::VectorXd step(stages);
+    Eigen::VectorXd& step = scratch.step;
     bool reuse_factors = false;
     if (chord_factors && !(norm <= options.tolerance)) {
         // The warm start's first step: a chord step on the previous solve's factors (their
@@ -393,7 +447,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
                                                                 lower_right);
                 }
             }
-            const Eigen::VectorXd b = rhs;
+            Eigen::VectorXd& b = scratch.b;
+            b = rhs;
             banded = false;
             // Later solves with these factors (simplified corrections, chord steps) are
             // refined too when this one needed it.

@@ -219,7 +219,11 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
         evaluate_extras(x, f, &jacobian, !plain_reduced_);
         ++report.residual_evaluations;
         norm = extras_norm(f);
-        tell("pseudo-transient continuation from here, shift", shift);
+        if (options.monitor) {
+            options.monitor("reduced Newton (acidity model) stalled at max |F| = " + fmt(norm, 3) +
+                            ": pseudo-transient continuation from here (shift " + fmt(shift, 3) +
+                            ")");
+        }
     };
     while (!(norm <= options.tolerance)) {
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {

@@ -250,7 +250,12 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             }
             step = -f;
             double trial_norm = INFINITY;
-            if (shifted.factorize_and_solve(step)) {
+            // The shift keeps the upper blocks diagonal: the structured block LU applies.
+            const bool solved =
+                !plain_reduced_ && upper_blocks_diagonal(shifted)
+                    ? structured_factorize_and_solve(shifted, matrices.structured, step)
+                    : shifted.factorize_and_solve(step);
+            if (solved) {
                 const double full = w_norm(step);
                 step *= full > options.max_step ? options.max_step / full : 1.0;
                 trial = x;

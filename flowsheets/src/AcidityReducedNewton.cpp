@@ -93,12 +93,14 @@ bool structured_factorize_and_solve(const solver::BlockTridiagonalMatrix& a, int
     return b.allFinite();
 }
 constexpr std::size_t kCachedDoubles = std::size_t{2} << 20;
+//! The pseudo-transient shift a stalled Newton continues with (the reduced continuation's).
+constexpr double kStalledShift = 0.1;
 
 }  // namespace
 
 solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                                                          const solver::NewtonOptions& options,
-                                                         double shift)
+                                                         double shift, int newton_iterations)
 {
     const auto start_time = std::chrono::steady_clock::now();
     solver::SolverReport report;
@@ -217,7 +219,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
     double lambda = 1.0;
     // One line per iteration for --verbose: the residual, where it is largest, and how the
     // step was taken (its size: max change of an iterated unknown).
-    const auto tell = [&](const char* how, double step_size) {
+    const auto tell = [&](const std::string& how, double step_size) {
         if (options.monitor) {
             Eigen::Index worst = 0;
             f.cwiseAbs().maxCoeff(&worst);
@@ -227,17 +229,39 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                             fmt(step_size, 3));
         }
     };
+    // Where the Newton stalls (its line search finds no lower max |F|, or it has used its
+    // newton_iterations), the pseudo-transient continuation below goes on from there instead
+    // of giving up: near-singular reduced Jacobians give Newton steps along a strongly
+    // curved direction, and the shifted steps leave it.
+    const auto continue_from_here = [&] {
+        newton_iterations = -1;
+        shift = kStalledShift;
+        profiles(x);
+        evaluate_extras(x, f, &jacobian, !plain_reduced_);
+        ++report.residual_evaluations;
+        norm = extras_norm(f);
+        if (options.monitor) {
+            options.monitor("reduced Newton (acidity model) stalled at max |F| = " + fmt(norm, 3) +
+                            ": pseudo-transient continuation from here (shift " + fmt(shift, 3) +
+                            ")");
+        }
+    };
     while (!(norm <= options.tolerance)) {
         if (!std::isfinite(norm) || report.iterations >= options.max_iterations) {
             report.message =
                 std::isfinite(norm) ? "reached the iteration limit" : "the residual is not finite";
             break;
         }
+        if (shift == 0.0 && newton_iterations >= 0 && report.iterations >= newton_iterations) {
+            continue_from_here();
+        }
         ++report.iterations;
         if (shift > 0.0) {
             // Pseudo-transient step: (J - shift I) dx = -F on the iterated unknowns, taken
-            // whole; a non-finite or failed trial raises the shift.
-            solver::BlockTridiagonalMatrix shifted = jacobian;
+            // whole; a non-finite or failed trial raises the shift. (`factored` holds the
+            // shifted copy: no allocation per step.)
+            solver::BlockTridiagonalMatrix& shifted = factored;
+            shifted = jacobian;
             for (int j = 0; j < stages; ++j) {
                 for (int r = 0; r < m_; ++r) {
                     if (iterated[r]) {
@@ -247,7 +271,12 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             }
             step = -f;
             double trial_norm = INFINITY;
-            if (shifted.factorize_and_solve(step)) {
+            // The shift keeps the upper blocks diagonal: the structured block LU applies.
+            const bool solved =
+                !plain_reduced_ && upper_blocks_diagonal(shifted)
+                    ? structured_factorize_and_solve(shifted, matrices.structured, step)
+                    : shifted.factorize_and_solve(step);
+            if (solved) {
                 const double full = w_norm(step);
                 step *= full > options.max_step ? options.max_step / full : 1.0;
                 trial = x;
@@ -272,10 +301,12 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                 evaluate_extras(x, f, &jacobian, !plain_reduced_);
                 continue;
             }
+            const double shift_taken = shift;
             shift *= trial_norm / norm;
             x = trial;
             f = trial_f;
             norm = trial_norm;
+            tell("pseudo-transient step (shift " + fmt(shift_taken, 3) + ")", w_norm(step));
             continue;
         }
         // The residual at x + lambda step (iterated unknowns only), with its Jacobian: the
@@ -372,7 +403,9 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
                 break;
             }
         }
-        if (!accepted) {
+        if (!accepted && newton_iterations >= 0) {
+            continue_from_here();
+        } else if (!accepted) {
             report.message = "the line search could not reduce the residual";
             break;
         }

@@ -297,9 +297,12 @@ public:
     //! With `shift` > 0: pseudo-transient continuation on the reduced system instead (the
     //! shift on the extras' diagonal is exactly a shift of the reduced Jacobian), shift
     //! reduced as the residual falls (switched evolution relaxation).
+    //! With `newton_iterations` >= 0: the Newton continues as that continuation from where it
+    //! stalls (its line search fails, or after that many iterations), up to
+    //! options.max_iterations in all.
     solver::SolverReport solve_reduced_extras(Eigen::VectorXd& x,
                                               const solver::NewtonOptions& options,
-                                              double shift = 0.0);
+                                              double shift = 0.0, int newton_iterations = -1);
     //! Organic RE returned to stage 1 by the closed organic loop, mol/h per component.
     void set_recycle(const Eigen::VectorXd& mol_per_h);
     CascadeResult solve_once();

@@ -340,7 +340,12 @@ solver::SolverReport Cascade::Impl::solve_extras(Eigen::VectorXd& x,
         plain_reduced_ = attempt == 6 || attempt == 7;
         ++attempts_run_;
         try {
-            if (attempt == 4 || attempt == 6) {
+            if (attempt == 4) {
+                // Newton, and where it stalls the continuation from there.
+                solver::NewtonOptions patient = options;
+                patient.max_iterations = std::min(options.max_iterations, 150);
+                report = solve_reduced_extras(x, patient, 0.0, first.max_iterations);
+            } else if (attempt == 6) {
                 report = solve_reduced_extras(x, first);
             } else if (attempt == 5 || attempt == 7) {
                 solver::NewtonOptions patient = options;

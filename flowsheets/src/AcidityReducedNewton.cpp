@@ -274,7 +274,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_extras(Eigen::VectorXd& x,
             // The shift keeps the upper blocks diagonal: the structured block LU applies.
             const bool solved =
                 !plain_reduced_ && upper_blocks_diagonal(shifted)
-                    ? structured_factorize_and_solve(shifted, matrices.structured, step)
+                    ? structured_factorize_and_solve(shifted, n_, matrices.structured, step)
                     : shifted.factorize_and_solve(step);
             if (solved) {
                 const double full = w_norm(step);

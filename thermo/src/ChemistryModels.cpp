@@ -16,8 +16,10 @@
 #include "ChemistryModels.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "reesx/thermo/Impurities.h"
@@ -145,6 +147,9 @@ public:
                 const ImpurityExtraction x = impurity_extraction(system, case_root, e);
                 ln_kex_[static_cast<Eigen::Index>(i)] = ln10 * x.log10_kex();
                 charge_[static_cast<Eigen::Index>(i)] = x.charge;
+                if (x.charge < 1 || x.charge > kMaxCharge) {
+                    throw std::logic_error("mass-action: an ion's charge outside 1-4");
+                }
                 has_impurity_ = true;
                 continue;
             }
@@ -328,14 +333,28 @@ public:
             std::log(std::max(free_h(aqueous_content[0], stage.sulfate_mol_per_L), 1e-6));
         extra[slot_h()] = lh;
         const double lna = has_cation_ ? std::log(std::max(aqueous_content[1], 1e-300)) : 0.0;
-        // Free dimer from the site balance, the rest held: monotone in ln f, bisection.
+        // Free dimer from the site balance, the rest held: monotone in ln f, bisection. The
+        // ions bound, z q_i = z e^(a_i + z ln f) with a_i = ln Kex_i + ln c_i - z ln [H+],
+        // summed by charge first (ln of each sum, so that nothing overflows): each step then
+        // takes one exp per charge present instead of one per ion.
+        std::array<double, kMaxCharge + 1> ln_bound_by_charge;
+        ln_bound_by_charge.fill(-std::numeric_limits<double>::infinity());
+        for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+            const int z = static_cast<int>(charge_[i]);
+            double& sum = ln_bound_by_charge[static_cast<std::size_t>(z)];
+            const double a = ln_kex_[i] + ln_aq[i] - charge_[i] * lh;
+            if (a > -std::numeric_limits<double>::infinity()) {
+                sum = std::max(sum, a) + std::log1p(std::exp(-std::abs(sum - a)));
+            }
+        }
         const auto sites = [&](double lf) {
             double total = 0.0;
-            for (Eigen::Index i = 0; i < ln_aq.size(); ++i) {
+            for (int z = 1; z <= kMaxCharge; ++z) {
+                const double ln_sum = ln_bound_by_charge[static_cast<std::size_t>(z)];
                 // Charge equivalents bound, over 3 (the rare-earth form when all z = 3).
-                const double q =
-                    std::exp(std::min(ln_kex_[i] + ln_aq[i] + charge_[i] * (lf - lh), 700.0));
-                total += charge_[i] / 3.0 * q;
+                total += ln_sum == -std::numeric_limits<double>::infinity()
+                             ? 0.0
+                             : z / 3.0 * std::exp(std::min(ln_sum + z * lf, 700.0));
             }
             const double s = has_cation_ ? std::exp(ln_k_cation_ + lna + 0.5 * lf - lh) : 0.0;
             return 2.0 * std::exp(lf) + 6.0 * total + s;
@@ -450,7 +469,8 @@ private:
     double log10_kex_reference_ = 0.0;
     double ln_k_cation_ = 0.0;
     Eigen::VectorXd ln_kex_;
-    Eigen::VectorXd charge_;  //!< z of each component (3 for the rare earths)
+    Eigen::VectorXd charge_;              //!< z of each component (3 for the rare earths)
+    static constexpr int kMaxCharge = 4;  //!< Th4+, the highest of the impurity ions
     std::vector<bool> rare_earth_;
     bool has_impurity_ = false;
     Medium medium_;

@@ -124,7 +124,6 @@ double best_along_front(
 
 }  // namespace cascade_detail
 
-//! The cascade as a block-tridiagonal nonlinear system (see Cascade.h for the equations).
 //! The stage chemistry of a cascade's stages (a vector of them), its buffers handed on to
 //! the next cascade on the same thread: allocating and first touching them anew for every
 //! cascade (glibc returns the freed heap to the system between cold solves) was about 5 % of
@@ -138,6 +137,7 @@ public:
     ReusedStageChemistry& operator=(const ReusedStageChemistry&) = default;
 };
 
+//! The cascade as a block-tridiagonal nonlinear system (see Cascade.h for the equations).
 class Cascade::Impl final : public solver::BlockTridiagonalSystem {
 public:
     explicit Impl(const CaseSpec& spec);

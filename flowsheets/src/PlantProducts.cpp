@@ -3,6 +3,9 @@
 // A solved plant's products, balances and reagents (PlantStreams.h).
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "reesx/core/Error.h"
 
@@ -138,14 +141,26 @@ void collect_products(const PlantSpec& spec, const std::vector<CascadeResult>& c
                 std::max(result.mass_balance_relative_error, error);
         }
     }
+    // One line per distinct warning, naming every cascade that gives it: the cascades of a
+    // designed plant share their settings, and so their warnings.
+    std::vector<std::pair<std::string, std::string>> warned;  // warning, cascades
     for (int c = 0; c < count; ++c) {
         const Reagents& r = cascades[c].reagents;
         result.base_mol_per_h += r.saponification_base_mol_per_h;
         result.scrub_acid_h_mol_per_h += r.scrub_acid_h_mol_per_h;
         result.strip_acid_h_mol_per_h += r.strip_acid_h_mol_per_h;
         for (const auto& w : cascades[c].warnings) {
-            result.warnings.push_back(spec.cascade_names[c] + ": " + w);
+            const auto same = std::find_if(warned.begin(), warned.end(),
+                                           [&](const auto& seen) { return seen.first == w; });
+            if (same == warned.end()) {
+                warned.emplace_back(w, spec.cascade_names[c]);
+            } else {
+                same->second += ", " + spec.cascade_names[c];
+            }
         }
+    }
+    for (const auto& [w, names] : warned) {
+        result.warnings.push_back(names + ": " + w);
     }
 }
 

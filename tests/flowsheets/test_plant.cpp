@@ -80,6 +80,20 @@ TEST(Plant, separatePlantFileRerunsToTheSameProducts)
     SeparateSpec spec;
     const SeparateResult s = run_separate(std::string("system: p507-hcl\n") + mixed_feed, &spec);
     expect_plant_file_reproduces(spec, s);
+    // Every cascade has separate's idle second strip stage: one warning names them all.
+    const PlantResult r = run_plant_text(plant_file_yaml(spec, s));
+    std::vector<std::string> about_strip;
+    for (const auto& w : r.warnings) {
+        if (w.find("strip stage 2 is empty") != std::string::npos) {
+            about_strip.push_back(w);
+        }
+    }
+    ASSERT_EQ(about_strip.size(), 1U);
+    std::string names;
+    for (std::size_t c = 0; c < s.cascades.size(); ++c) {
+        names += (c ? ", c" : "c") + std::to_string(c + 1);
+    }
+    EXPECT_THAT(about_strip[0], HasSubstr(names + ": stages.strip:"));
 }
 
 TEST(Plant, linkedCascadesGiveTheSameProductsWithLessBaseAndAcid)

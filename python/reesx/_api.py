@@ -62,6 +62,13 @@ def design(spec=None, *, uncertainty=0, seed=1, threads=0, **options):
     )
 
 
+def _countries(countries):
+    """Countries as a list, from a list, "CN-NM,US" (the command line's form) or None."""
+    if isinstance(countries, str):
+        return [c.strip() for c in countries.split(",") if c.strip()]
+    return list(countries or [])
+
+
 def _fractions(name, values):
     """A list of fractions from a list or "0.99,0.999" (the command line's form)."""
     if values is None:
@@ -132,8 +139,7 @@ def optimize(
     one reflux held in every sample), and `uncertainty` (N samples of the system); `seed` for
     both samplings; `fixed_extraction` keeps design's scrub and strip acid, saponification and
     extractant concentration. The summary is `reesx optimize --json`'s."""
-    if isinstance(countries, str):
-        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    countries = _countries(countries)
     robust, percentile = _robust_args(robust, percentile, robust_radius, seed)
     if robust_reflux not in ("retuned", "fixed"):
         raise _core.InputError(
@@ -144,7 +150,7 @@ def optimize(
     return OptimizeResult(
         _core.optimize(
             _options_document(spec, options, "design"),
-            list(countries or []),
+            countries,
             int(threads),
             pareto=_fractions("pareto", pareto),
             pareto_recovery=_fractions("pareto_recovery", pareto_recovery),
@@ -190,13 +196,12 @@ def optimize_plant(
     of capital against operating cost (`--pareto-recovery`, `--pareto-capital`); `robust`: N
     samples of the robust plant of every country (each cascade's stages chosen, its reflux
     retuned per sample) with `percentile`, `seed` and `robust_radius` (`--robust`)."""
-    if isinstance(countries, str):
-        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    countries = _countries(countries)
     robust, percentile = _robust_args(robust, percentile, robust_radius, seed)
     return PlantOptimizeResult(
         _core.optimize_plant(
             _options_document(spec, options, "separate"),
-            list(countries or []),
+            countries,
             int(threads),
             scenario or "",
             not fixed_extraction,
@@ -245,10 +250,9 @@ def cost(
     reesx.sweep), in chunks of `chunk_size` samples (default: 16 chunks) spread over it:
     sample i is drawn from (seed, i) wherever it runs, so the samples and every percentile
     are those of one run."""
-    if isinstance(countries, str):
-        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    countries = _countries(countries)
     document = _document(case)
-    arguments = (list(countries or []), scenario or "", sensitivity)
+    arguments = (countries, scenario or "", sensitivity)
     if executor is not None and int(monte_carlo) > 0:
         from ._montecarlo import cost_in_chunks
 

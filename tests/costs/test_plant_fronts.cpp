@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../RunReesx.h"
@@ -178,18 +179,18 @@ TEST(PlantFrontsCli, badCombinationsAreRefused)
     const std::string plant =
         "optimize --plant --system p507-hcl --feed \"La:0.4,Ce:0.4,Pr:0.2\" --purity 0.99 "
         "--feed-rate \"50 kg/h REO\" -q ";
-    const auto fixed = test::run_reesx(plant + "--robust 4 --robust-reflux fixed");
-    EXPECT_EQ(fixed.status, 1);
-    EXPECT_THAT(fixed.out, HasSubstr("--robust-reflux"));
-    const auto percentile = test::run_reesx(plant + "--percentile 90");
-    EXPECT_EQ(percentile.status, 1);
-    EXPECT_THAT(percentile.out, HasSubstr("--robust"));
-    const auto recovery = test::run_reesx(plant + "--pareto-recovery 1.5");
-    EXPECT_EQ(recovery.status, 1);
-    EXPECT_THAT(recovery.out, HasSubstr("--pareto-recovery"));
-    const auto text = test::run_reesx(plant + "--pareto-capital 3 -o fronts.txt");
-    EXPECT_EQ(text.status, 1);
-    EXPECT_THAT(text.out, HasSubstr("CSV"));
+    // Each combination, and what its error names.
+    const std::pair<std::string, std::string> refused[] = {
+        {"--robust 4 --robust-reflux fixed", "--robust-reflux"},
+        {"--percentile 90", "--robust"},
+        {"--pareto-recovery 1.5", "--pareto-recovery"},
+        {"--pareto-capital 3 -o fronts.txt", "CSV"},
+    };
+    for (const auto& [options, named] : refused) {
+        const auto r = test::run_reesx(plant + options);
+        EXPECT_EQ(r.status, 1) << options;
+        EXPECT_THAT(r.out, HasSubstr(named)) << options;
+    }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -327,6 +328,13 @@ void check_supported(const CaseSpec& spec, const DynamicSpec& dynamic);
 //! settlers and, with extra species, the model's extras).
 Eigen::VectorXd initial_state(const CaseSpec& spec, const DynamicSpec& dynamic,
                               const DynamicResult& result, const DynamicCascade& model);
+
+//! The steady state's last resort (models with extra species): the cascade's dynamics from
+//! a start filled with feed, integrated until its mixers settle, at most max_hours. Column j:
+//! stage j's ln |c| of the mixer aqueous, then its extras (the steady state's unknowns);
+//! nothing where IDA fails or the mixers do not settle. `say` gets a line per horizon.
+std::optional<Eigen::MatrixXd> settle_by_dynamics(
+    const CaseSpec& spec, double max_hours, const std::function<void(const std::string&)>& say);
 
 //! Integrates model from y0 over dynamic.hours (events, control) into result.
 DynamicResult integrate(const CaseSpec& spec, const DynamicSpec& dynamic, DynamicCascade& model,

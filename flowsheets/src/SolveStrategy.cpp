@@ -3,10 +3,17 @@
 // Which solver runs when: the reduced Newton, the full Newton, pseudo-transient continuation,
 // and the closed organic loop.
 #include "CascadeImpl.h"
+#include "DynamicCascade.h"
 
 namespace reesx {
 
 using namespace cascade_detail;
+
+namespace {
+//! How long the last resort lets a cascade's dynamics run: a 100-stage cascade with 4-minute
+//! mixers settles in hundreds to thousands of hours (examples/prnd-p507-mass-action-startup).
+constexpr double kSettleHours = 1e5;
+}  // namespace
 
 CascadeResult Cascade::Impl::solve_once()
 {
@@ -408,6 +415,16 @@ CascadeResult Cascade::Impl::solve_with_extras()
     if (!report.converged) {
         initial_guess_extras(x, 4);
         report = solve_extras(x, options, total);
+    }
+    if (!report.converged && !murphree_ && solved_stages_ == stages_ && !spec_.organic.recycle) {
+        // Last resort: the cascade's own dynamics, run until they settle (docs/model.md). Not
+        // for a pass of a closed organic loop: the dynamic model's organic enters fresh.
+        const auto settled =
+            settle_by_dynamics(spec_, kSettleHours, [this](const std::string& s) { say(s); });
+        if (settled) {
+            x = settled->reshaped();
+            report = solve_extras(x, options, total);
+        }
     }
     fallback_attempts_ += std::max(0, attempts_run_ - attempts_before - 1);
     if (!report.converged) {

@@ -44,7 +44,7 @@ bool out_of_scale(double v)
 }  // namespace
 
 bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
-                              const Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                              const Eigen::VectorXd& sigma, ScaledProfiles& profiles,
                               Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
 {
     // The balances and pivots of solve_linear_profiles (StartingPoint.cpp), with
@@ -107,7 +107,8 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     }
     // Back: c_j = g e^u, carried from the stage above and brought to beta's scale where beta
     // has a value (else the scale of c stays).
-    x.resize(static_cast<Eigen::Index>(stages) * n);
+    profiles.value.resize(n, stages);
+    profiles.ln_scale.resize(n, stages);
     s.gamma = s.beta.col(stages - 1);
     s.ln_gamma_scale = s.ln_beta_scale.col(stages - 1);
     for (int j = stages - 1; j >= 0; --j) {
@@ -127,24 +128,39 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
             s.gamma[i] = g;
             s.ln_gamma_scale[i] = u;
         }
-        // ln c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in LogSum).
-        auto x_j = x.segment(static_cast<Eigen::Index>(j) * n, n).array();
-        x_j = s.gamma.log() + s.ln_gamma_scale;
+        // c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in LogSum). ln c
+        // is finite where every value is positive: a value or scale that is not finite makes
+        // the sum so.
         auto weights = closure_weights.col(j).array();
+        bool positive = true;
         for (int i = 0; i < n; ++i) {
-            const double u = s.ln_gamma_scale[i];
-            weights[i] = u == 0.0     ? s.k[i] * s.gamma[i]
-                         : u < -708.0 ? 0.0
-                                      : s.k[i] * s.gamma[i] * std::exp(u);
+            const double g = s.gamma[i], u = s.ln_gamma_scale[i];
+            profiles.value(i, j) = g;
+            profiles.ln_scale(i, j) = u;
+            positive = positive && g > 0.0;
+            weights[i] = u == 0.0 ? s.k[i] * g : u < -708.0 ? 0.0 : s.k[i] * g * std::exp(u);
         }
         const double sum = weights.sum();
-        if (!(sum > 0.0) || !std::isfinite(sum) || !x_j.allFinite()) {
+        if (!(sum > 0.0) || !std::isfinite(sum) || !positive) {
             return false;
         }
         weights /= sum;
         ln_sum[j] = std::log(sum);
     }
     return true;
+}
+
+void ln_concentrations(const ScaledProfiles& profiles, Eigen::VectorXd& x)
+{
+    const Eigen::Index n = profiles.value.rows(), stages = profiles.value.cols();
+    x.resize(n * stages);
+    // Per stage from an aligned copy, as the recursion wrote x before: the same packets, the
+    // same numbers.
+    Eigen::ArrayXd value(n);
+    for (Eigen::Index j = 0; j < stages; ++j) {
+        value = profiles.value.col(j);
+        x.segment(j * n, n).array() = value.log() + profiles.ln_scale.col(j).array();
+    }
 }
 
 }  // namespace reesx::cascade_detail

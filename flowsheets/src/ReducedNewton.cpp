@@ -25,6 +25,7 @@ struct NewtonScratch {
         weights_at_sigma;
     Eigen::VectorXd ln_y, g, trial_sigma, trial_g, ln_sum, step, closure_scale, rhs, b, refine_b,
         correction, product, magnitudes, x_at_sigma;
+    cascade_detail::ScaledProfiles profiles, profiles_at_sigma;
     int n = 0, stages = 0;
     bool in_use = false;
 };
@@ -88,9 +89,20 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd& ln_d = scratch.ln_d;
     Eigen::VectorXd& ln_sum = scratch.ln_sum;
     const bool linear_closure = linear_closure_;
+    // After an evaluation in linear space x is stale: its logarithms are taken (ensure_x) only
+    // where the Jacobian or the caller needs them, not at trial points.
+    ScaledProfiles& profiles = scratch.profiles;
+    bool x_stale = false;
+    const auto ensure_x = [&] {
+        if (x_stale) {
+            ln_concentrations(profiles, x);
+            x_stale = false;
+        }
+    };
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
-        if (holdup || log_space_profiles_only_ ||
-            !profiles_in_linear_space(*this, ln_k, sig, x, lse_weights, ln_sum)) {
+        x_stale = !holdup && !log_space_profiles_only_ &&
+                  profiles_in_linear_space(*this, ln_k, sig, profiles, lse_weights, ln_sum);
+        if (!x_stale) {
             for (int j = 0; j < stages; ++j) {
                 ln_d.col(j) = ln_k.array() + sig[j];
             }
@@ -373,6 +385,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             }
         } else {
             // Jacobian of the balances (ln in - ln out) and closures in (u, sigma).
+            ensure_x();
             from_above.setZero();
             from_below.setZero();
             for (int j = 0; j < stages; ++j) {
@@ -499,7 +512,12 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         lambda = chord ? 1.0 : std::min(1.0, 4.0 * lambda);
         // The profiles at sigma, for a step that is not taken (re-evaluating them cost an
         // evaluation of the closure).
-        x_at_sigma = x;
+        const bool stale_at_sigma = x_stale;
+        if (x_stale) {
+            scratch.profiles_at_sigma = profiles;
+        } else {
+            x_at_sigma = x;
+        }
         weights_at_sigma = lse_weights;
         for (int back = 0; back <= (chord ? 0 : options.max_backtracks); ++back, lambda *= 0.5) {
             trial_sigma = sigma + lambda * step;
@@ -542,7 +560,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             }
         }
         if (!accepted) {
-            x = x_at_sigma;  // restore the profiles (and closure weights) of sigma
+            // restore the profiles (and closure weights) of sigma
+            x_stale = stale_at_sigma;
+            if (x_stale) {
+                profiles = scratch.profiles_at_sigma;
+            } else {
+                x = x_at_sigma;
+            }
             lse_weights = weights_at_sigma;
         }
         if (!accepted && chord) {
@@ -557,6 +581,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             break;
         }
     }
+    ensure_x();
     report.residual_norm = norm;
     if (!holdup && norm < best_closure_ && sigma.size() == stages &&
         ln_k == model_.ln_relative_extractability()) {

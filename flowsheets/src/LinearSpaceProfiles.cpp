@@ -44,8 +44,9 @@ bool out_of_scale(double v)
 }  // namespace
 
 bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
-                              const Eigen::VectorXd& sigma, ScaledProfiles& profiles,
-                              Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
+                              const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
+                              ScaledProfiles& profiles, Eigen::MatrixXd& closure_weights,
+                              Eigen::VectorXd& ln_sum)
 {
     // The balances and pivots of solve_linear_profiles (StartingPoint.cpp), with
     // d = K exp(sigma_j): a_j = Qo_up(j-1) d(j-1), p_j = h_j + Qo_out(j) d(j),
@@ -107,8 +108,12 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     }
     // Back: c_j = g e^u, carried from the stage above and brought to beta's scale where beta
     // has a value (else the scale of c stays).
-    profiles.value.resize(n, stages);
-    profiles.ln_scale.resize(n, stages);
+    if (x) {
+        x->resize(static_cast<Eigen::Index>(stages) * n);
+    } else {
+        profiles.value.resize(n, stages);
+        profiles.ln_scale.resize(n, stages);
+    }
     s.gamma = s.beta.col(stages - 1);
     s.ln_gamma_scale = s.ln_beta_scale.col(stages - 1);
     for (int j = stages - 1; j >= 0; --j) {
@@ -128,20 +133,28 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
             s.gamma[i] = g;
             s.ln_gamma_scale[i] = u;
         }
-        // c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in LogSum). ln c
-        // is finite where every value is positive: a value or scale that is not finite makes
-        // the sum so.
+        // ln c or c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in
+        // LogSum). Kept as c, ln c is finite where every value is positive: a value or scale
+        // that is not finite makes the sum so.
+        bool finite_ln = true;
+        if (x) {
+            auto x_j = x->segment(static_cast<Eigen::Index>(j) * n, n).array();
+            x_j = s.gamma.log() + s.ln_gamma_scale;
+            finite_ln = x_j.allFinite();
+        } else {
+            profiles.value.col(j) = s.gamma;
+            profiles.ln_scale.col(j) = s.ln_gamma_scale;
+            finite_ln = (s.gamma > 0.0).all();
+        }
         auto weights = closure_weights.col(j).array();
-        bool positive = true;
         for (int i = 0; i < n; ++i) {
-            const double g = s.gamma[i], u = s.ln_gamma_scale[i];
-            profiles.value(i, j) = g;
-            profiles.ln_scale(i, j) = u;
-            positive = positive && g > 0.0;
-            weights[i] = u == 0.0 ? s.k[i] * g : u < -708.0 ? 0.0 : s.k[i] * g * std::exp(u);
+            const double u = s.ln_gamma_scale[i];
+            weights[i] = u == 0.0     ? s.k[i] * s.gamma[i]
+                         : u < -708.0 ? 0.0
+                                      : s.k[i] * s.gamma[i] * std::exp(u);
         }
         const double sum = weights.sum();
-        if (!(sum > 0.0) || !std::isfinite(sum) || !positive) {
+        if (!(sum > 0.0) || !std::isfinite(sum) || !finite_ln) {
             return false;
         }
         weights /= sum;

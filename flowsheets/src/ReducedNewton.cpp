@@ -89,10 +89,12 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd& ln_d = scratch.ln_d;
     Eigen::VectorXd& ln_sum = scratch.ln_sum;
     const bool linear_closure = linear_closure_;
-    // After an evaluation in linear space x is stale: its logarithms are taken (ensure_x) only
-    // where the Jacobian or the caller needs them, not at trial points.
+    // A chord step's evaluation (defer_ln) in linear space leaves x stale: the closure needs no
+    // logarithms, and they are taken (ensure_x) only where a Jacobian or the caller needs
+    // them, not at each chord step (a warm re-solve's four chord steps took them at every
+    // step, a tenth of its instructions).
     ScaledProfiles& profiles = scratch.profiles;
-    bool x_stale = false;
+    bool x_stale = false, defer_ln = false;
     const auto ensure_x = [&] {
         if (x_stale) {
             ln_concentrations(profiles, x);
@@ -100,9 +102,12 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         }
     };
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
-        x_stale = !holdup && !log_space_profiles_only_ &&
-                  profiles_in_linear_space(*this, ln_k, sig, profiles, lse_weights, ln_sum);
-        if (!x_stale) {
+        const bool linear_space =
+            !holdup && !log_space_profiles_only_ &&
+            profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x, profiles,
+                                     lse_weights, ln_sum);
+        x_stale = linear_space && defer_ln;
+        if (!linear_space) {
             for (int j = 0; j < stages; ++j) {
                 ln_d.col(j) = ln_k.array() + sig[j];
             }
@@ -301,7 +306,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd& weights_at_sigma = scratch.weights_at_sigma;
     double norm = INFINITY;
     try {
+        defer_ln = chord_factors != nullptr;  // a warm start's chord steps
         norm = profiles_and_closure(sigma, g);
+        defer_ln = false;
     } catch (const Error& e) {
         report.message = e.what();
         return false;
@@ -522,11 +529,14 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         for (int back = 0; back <= (chord ? 0 : options.max_backtracks); ++back, lambda *= 0.5) {
             trial_sigma = sigma + lambda * step;
             double trial_norm = INFINITY;
+            defer_ln = chord;
             try {
                 trial_norm = profiles_and_closure(trial_sigma, trial_g);
             } catch (const Error&) {
+                defer_ln = false;
                 continue;
             }
+            defer_ln = false;
             if (!std::isfinite(trial_norm)) {
                 continue;
             }

@@ -9,17 +9,21 @@ namespace reesx::cascade_detail {
 
 namespace {
 
-//! The recursion's coefficients and scaled values, per element and stage; kept per thread
-//! (as solve_linear_profiles' scratch).
+//! The recursion's coefficients and scaled values, per element and stage, and the last
+//! deferred profiles and a saved copy (`stages` of their columns); kept per thread (as
+//! solve_linear_profiles' scratch) and only grown: allocated per solve, the deferred profiles
+//! moved the top of the heap, and 17 x 100 took three more page faults per solve.
 struct LinearScratch {
-    Eigen::ArrayXXd alpha, beta, ln_beta_scale;
+    Eigen::ArrayXXd alpha, beta, ln_beta_scale, value, ln_scale, saved_value, saved_ln_scale;
     Eigen::ArrayXd k, d, d_prev, h, p, gamma, ln_gamma_scale;
+    int deferred_stages = 0;
     void resize(int n, int stages)
     {
         if (alpha.rows() != n || alpha.cols() < stages) {
-            alpha.resize(n, stages);
-            beta.resize(n, stages);
-            ln_beta_scale.resize(n, stages);
+            for (Eigen::ArrayXXd* a : {&alpha, &beta, &ln_beta_scale, &value, &ln_scale,
+                                       &saved_value, &saved_ln_scale}) {
+                a->resize(n, stages);
+            }
         }
         for (Eigen::ArrayXd* a : {&k, &d, &d_prev, &h, &p, &gamma, &ln_gamma_scale}) {
             a->resize(n);
@@ -41,12 +45,13 @@ bool out_of_scale(double v)
     return v > 0.0 && (v < kRescaleBelow || v > kRescaleAbove);
 }
 
+thread_local LinearScratch scratch;
+
 }  // namespace
 
 bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
                               const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
-                              ScaledProfiles& profiles, Eigen::MatrixXd& closure_weights,
-                              Eigen::VectorXd& ln_sum)
+                              Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
 {
     // The balances and pivots of solve_linear_profiles (StartingPoint.cpp), with
     // d = K exp(sigma_j): a_j = Qo_up(j-1) d(j-1), p_j = h_j + Qo_out(j) d(j),
@@ -67,7 +72,7 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     const auto& qo_up = cascade.qo_up_;
     const Eigen::MatrixXd& feed_mol_per_h = cascade.feed_mol_per_h_;
     const Eigen::MatrixXd& ln_feed = cascade.ln_feed_;
-    static thread_local LinearScratch s;
+    LinearScratch& s = scratch;
     s.resize(n, stages);
     s.k = ln_k.array().exp();
     const double k_max = s.k.maxCoeff(), k_min = s.k.minCoeff();
@@ -110,10 +115,8 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     // has a value (else the scale of c stays).
     if (x) {
         x->resize(static_cast<Eigen::Index>(stages) * n);
-    } else {
-        profiles.value.resize(n, stages);
-        profiles.ln_scale.resize(n, stages);
     }
+    s.deferred_stages = x ? 0 : stages;
     s.gamma = s.beta.col(stages - 1);
     s.ln_gamma_scale = s.ln_beta_scale.col(stages - 1);
     for (int j = stages - 1; j >= 0; --j) {
@@ -142,8 +145,8 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
             x_j = s.gamma.log() + s.ln_gamma_scale;
             finite_ln = x_j.allFinite();
         } else {
-            profiles.value.col(j) = s.gamma;
-            profiles.ln_scale.col(j) = s.ln_gamma_scale;
+            s.value.col(j) = s.gamma;
+            s.ln_scale.col(j) = s.ln_gamma_scale;
             finite_ln = (s.gamma > 0.0).all();
         }
         auto weights = closure_weights.col(j).array();
@@ -163,16 +166,30 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     return true;
 }
 
-void ln_concentrations(const ScaledProfiles& profiles, Eigen::VectorXd& x)
+void save_deferred_profiles()
 {
-    const Eigen::Index n = profiles.value.rows(), stages = profiles.value.cols();
+    const int stages = scratch.deferred_stages;
+    scratch.saved_value.leftCols(stages) = scratch.value.leftCols(stages);
+    scratch.saved_ln_scale.leftCols(stages) = scratch.ln_scale.leftCols(stages);
+}
+
+void restore_deferred_profiles(int stages)
+{
+    scratch.deferred_stages = stages;
+    scratch.value.leftCols(stages) = scratch.saved_value.leftCols(stages);
+    scratch.ln_scale.leftCols(stages) = scratch.saved_ln_scale.leftCols(stages);
+}
+
+void ln_of_deferred_profiles(Eigen::VectorXd& x)
+{
+    const Eigen::Index n = scratch.value.rows(), stages = scratch.deferred_stages;
     x.resize(n * stages);
-    // Per stage from an aligned copy, as the recursion wrote x before: the same packets, the
-    // same numbers.
-    Eigen::ArrayXd value(n);
+    // Per stage from an aligned copy, as profiles_in_linear_space writes x: the same packets,
+    // the same numbers.
+    Eigen::ArrayXd& value = scratch.gamma;
     for (Eigen::Index j = 0; j < stages; ++j) {
-        value = profiles.value.col(j);
-        x.segment(j * n, n).array() = value.log() + profiles.ln_scale.col(j).array();
+        value = scratch.value.col(j);
+        x.segment(j * n, n).array() = value.log() + scratch.ln_scale.col(j);
     }
 }
 

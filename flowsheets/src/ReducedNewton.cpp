@@ -25,7 +25,6 @@ struct NewtonScratch {
         weights_at_sigma;
     Eigen::VectorXd ln_y, g, trial_sigma, trial_g, ln_sum, step, closure_scale, rhs, b, refine_b,
         correction, product, magnitudes, x_at_sigma;
-    cascade_detail::ScaledProfiles profiles, profiles_at_sigma;
     int n = 0, stages = 0;
     bool in_use = false;
 };
@@ -93,19 +92,18 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // logarithms, and they are taken (ensure_x) only where a Jacobian or the caller needs
     // them, not at each chord step (a warm re-solve's four chord steps took them at every
     // step, a tenth of its instructions).
-    ScaledProfiles& profiles = scratch.profiles;
     bool x_stale = false, defer_ln = false;
     const auto ensure_x = [&] {
         if (x_stale) {
-            ln_concentrations(profiles, x);
+            ln_of_deferred_profiles(x);
             x_stale = false;
         }
     };
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
         const bool linear_space =
             !holdup && !log_space_profiles_only_ &&
-            profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x, profiles,
-                                     lse_weights, ln_sum);
+            profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x, lse_weights,
+                                     ln_sum);
         x_stale = linear_space && defer_ln;
         if (!linear_space) {
             for (int j = 0; j < stages; ++j) {
@@ -521,7 +519,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         // evaluation of the closure).
         const bool stale_at_sigma = x_stale;
         if (x_stale) {
-            scratch.profiles_at_sigma = profiles;
+            save_deferred_profiles();
         } else {
             x_at_sigma = x;
         }
@@ -573,7 +571,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             // restore the profiles (and closure weights) of sigma
             x_stale = stale_at_sigma;
             if (x_stale) {
-                profiles = scratch.profiles_at_sigma;
+                restore_deferred_profiles(stages);
             } else {
                 x = x_at_sigma;
             }

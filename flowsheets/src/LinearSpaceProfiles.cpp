@@ -9,17 +9,21 @@ namespace reesx::cascade_detail {
 
 namespace {
 
-//! The recursion's coefficients and scaled values, per element and stage; kept per thread
-//! (as solve_linear_profiles' scratch).
+//! The recursion's coefficients and scaled values, per element and stage, and the last
+//! deferred profiles and a saved copy (`stages` of their columns); kept per thread (as
+//! solve_linear_profiles' scratch) and only grown: allocated per solve, the deferred profiles
+//! moved the top of the heap, and 17 x 100 took three more page faults per solve.
 struct LinearScratch {
-    Eigen::ArrayXXd alpha, beta, ln_beta_scale;
+    Eigen::ArrayXXd alpha, beta, ln_beta_scale, value, ln_scale, saved_value, saved_ln_scale;
     Eigen::ArrayXd k, d, d_prev, h, p, gamma, ln_gamma_scale;
+    int deferred_stages = 0;
     void resize(int n, int stages)
     {
         if (alpha.rows() != n || alpha.cols() < stages) {
-            alpha.resize(n, stages);
-            beta.resize(n, stages);
-            ln_beta_scale.resize(n, stages);
+            for (Eigen::ArrayXXd* a : {&alpha, &beta, &ln_beta_scale, &value, &ln_scale,
+                                       &saved_value, &saved_ln_scale}) {
+                a->resize(n, stages);
+            }
         }
         for (Eigen::ArrayXd* a : {&k, &d, &d_prev, &h, &p, &gamma, &ln_gamma_scale}) {
             a->resize(n);
@@ -41,10 +45,12 @@ bool out_of_scale(double v)
     return v > 0.0 && (v < kRescaleBelow || v > kRescaleAbove);
 }
 
+thread_local LinearScratch scratch;
+
 }  // namespace
 
 bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
-                              const Eigen::VectorXd& sigma, Eigen::VectorXd& x,
+                              const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
                               Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
 {
     // The balances and pivots of solve_linear_profiles (StartingPoint.cpp), with
@@ -66,7 +72,7 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     const auto& qo_up = cascade.qo_up_;
     const Eigen::MatrixXd& feed_mol_per_h = cascade.feed_mol_per_h_;
     const Eigen::MatrixXd& ln_feed = cascade.ln_feed_;
-    static thread_local LinearScratch s;
+    LinearScratch& s = scratch;
     s.resize(n, stages);
     s.k = ln_k.array().exp();
     const double k_max = s.k.maxCoeff(), k_min = s.k.minCoeff();
@@ -107,7 +113,10 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     }
     // Back: c_j = g e^u, carried from the stage above and brought to beta's scale where beta
     // has a value (else the scale of c stays).
-    x.resize(static_cast<Eigen::Index>(stages) * n);
+    if (x) {
+        x->resize(static_cast<Eigen::Index>(stages) * n);
+    }
+    s.deferred_stages = x ? 0 : stages;
     s.gamma = s.beta.col(stages - 1);
     s.ln_gamma_scale = s.ln_beta_scale.col(stages - 1);
     for (int j = stages - 1; j >= 0; --j) {
@@ -127,9 +136,19 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
             s.gamma[i] = g;
             s.ln_gamma_scale[i] = u;
         }
-        // ln c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in LogSum).
-        auto x_j = x.segment(static_cast<Eigen::Index>(j) * n, n).array();
-        x_j = s.gamma.log() + s.ln_gamma_scale;
+        // ln c or c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in
+        // LogSum). Kept as c, ln c is finite where every value is positive: a value or scale
+        // that is not finite makes the sum so.
+        bool finite_ln = true;
+        if (x) {
+            auto x_j = x->segment(static_cast<Eigen::Index>(j) * n, n).array();
+            x_j = s.gamma.log() + s.ln_gamma_scale;
+            finite_ln = x_j.allFinite();
+        } else {
+            s.value.col(j) = s.gamma;
+            s.ln_scale.col(j) = s.ln_gamma_scale;
+            finite_ln = (s.gamma > 0.0).all();
+        }
         auto weights = closure_weights.col(j).array();
         for (int i = 0; i < n; ++i) {
             const double u = s.ln_gamma_scale[i];
@@ -138,13 +157,40 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
                                       : s.k[i] * s.gamma[i] * std::exp(u);
         }
         const double sum = weights.sum();
-        if (!(sum > 0.0) || !std::isfinite(sum) || !x_j.allFinite()) {
+        if (!(sum > 0.0) || !std::isfinite(sum) || !finite_ln) {
             return false;
         }
         weights /= sum;
         ln_sum[j] = std::log(sum);
     }
     return true;
+}
+
+void save_deferred_profiles()
+{
+    const int stages = scratch.deferred_stages;
+    scratch.saved_value.leftCols(stages) = scratch.value.leftCols(stages);
+    scratch.saved_ln_scale.leftCols(stages) = scratch.ln_scale.leftCols(stages);
+}
+
+void restore_deferred_profiles(int stages)
+{
+    scratch.deferred_stages = stages;
+    scratch.value.leftCols(stages) = scratch.saved_value.leftCols(stages);
+    scratch.ln_scale.leftCols(stages) = scratch.saved_ln_scale.leftCols(stages);
+}
+
+void ln_of_deferred_profiles(Eigen::VectorXd& x)
+{
+    const Eigen::Index n = scratch.value.rows(), stages = scratch.deferred_stages;
+    x.resize(n * stages);
+    // Per stage from an aligned copy, as profiles_in_linear_space writes x: the same packets,
+    // the same numbers.
+    Eigen::ArrayXd& value = scratch.gamma;
+    for (Eigen::Index j = 0; j < stages; ++j) {
+        value = scratch.value.col(j);
+        x.segment(j * n, n).array() = value.log() + scratch.ln_scale.col(j);
+    }
 }
 
 }  // namespace reesx::cascade_detail

@@ -88,9 +88,24 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd& ln_d = scratch.ln_d;
     Eigen::VectorXd& ln_sum = scratch.ln_sum;
     const bool linear_closure = linear_closure_;
+    // A chord step's evaluation (defer_ln) in linear space leaves x stale: the closure needs no
+    // logarithms, and they are taken (ensure_x) only where a Jacobian or the caller needs
+    // them, not at each chord step (a warm re-solve's four chord steps took them at every
+    // step, a tenth of its instructions).
+    bool x_stale = false, defer_ln = false;
+    const auto ensure_x = [&] {
+        if (x_stale) {
+            ln_of_deferred_profiles(x);
+            x_stale = false;
+        }
+    };
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
-        if (holdup || log_space_profiles_only_ ||
-            !profiles_in_linear_space(*this, ln_k, sig, x, lse_weights, ln_sum)) {
+        const bool linear_space =
+            !holdup && !log_space_profiles_only_ &&
+            profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x, lse_weights,
+                                     ln_sum);
+        x_stale = linear_space && defer_ln;
+        if (!linear_space) {
             for (int j = 0; j < stages; ++j) {
                 ln_d.col(j) = ln_k.array() + sig[j];
             }
@@ -289,7 +304,9 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     Eigen::MatrixXd& weights_at_sigma = scratch.weights_at_sigma;
     double norm = INFINITY;
     try {
+        defer_ln = chord_factors != nullptr;  // a warm start's chord steps
         norm = profiles_and_closure(sigma, g);
+        defer_ln = false;
     } catch (const Error& e) {
         report.message = e.what();
         return false;
@@ -373,6 +390,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             }
         } else {
             // Jacobian of the balances (ln in - ln out) and closures in (u, sigma).
+            ensure_x();
             from_above.setZero();
             from_below.setZero();
             for (int j = 0; j < stages; ++j) {
@@ -499,16 +517,24 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
         lambda = chord ? 1.0 : std::min(1.0, 4.0 * lambda);
         // The profiles at sigma, for a step that is not taken (re-evaluating them cost an
         // evaluation of the closure).
-        x_at_sigma = x;
+        const bool stale_at_sigma = x_stale;
+        if (x_stale) {
+            save_deferred_profiles();
+        } else {
+            x_at_sigma = x;
+        }
         weights_at_sigma = lse_weights;
         for (int back = 0; back <= (chord ? 0 : options.max_backtracks); ++back, lambda *= 0.5) {
             trial_sigma = sigma + lambda * step;
             double trial_norm = INFINITY;
+            defer_ln = chord;
             try {
                 trial_norm = profiles_and_closure(trial_sigma, trial_g);
             } catch (const Error&) {
+                defer_ln = false;
                 continue;
             }
+            defer_ln = false;
             if (!std::isfinite(trial_norm)) {
                 continue;
             }
@@ -542,7 +568,13 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             }
         }
         if (!accepted) {
-            x = x_at_sigma;  // restore the profiles (and closure weights) of sigma
+            // restore the profiles (and closure weights) of sigma
+            x_stale = stale_at_sigma;
+            if (x_stale) {
+                restore_deferred_profiles(stages);
+            } else {
+                x = x_at_sigma;
+            }
             lse_weights = weights_at_sigma;
         }
         if (!accepted && chord) {
@@ -557,6 +589,7 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
             break;
         }
     }
+    ensure_x();
     report.residual_norm = norm;
     if (!holdup && norm < best_closure_ && sigma.size() == stages &&
         ln_k == model_.ln_relative_extractability()) {

@@ -196,6 +196,14 @@ bool solve_dense_fold(const DenseResidual& residual, Eigen::VectorXd& x,
                 step *= 0.25;
                 continue;
             }
+            // A flat direction, not a fold: where lambda changed so little over |eps| >= 1 that
+            // at that rate it would change sign only beyond 10 times the march's bound (a
+            // random Murphree case: 4e-7 relative over 2.7, its smallest singular value 1e-13),
+            // this side is left.
+            if (std::abs(next.eps) >= 1.0 && std::abs(next.lambda - origin.lambda) * 100.0 <
+                                                 std::abs(origin.lambda) * std::abs(next.eps)) {
+                break;
+            }
             if ((next.lambda > 0.0) != (origin.lambda > 0.0)) {
                 low = last;
                 high = next;

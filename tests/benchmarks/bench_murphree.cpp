@@ -7,11 +7,13 @@
 // one solve (parse included), in ms. docs/performance.md records the numbers.
 // With REESX_CASE_TIMES=FILE set, one line per solved case (index, ms, converged) is written
 // there, for a case-by-case comparison of two builds; with REESX_DUMP_FAILURES=DIR, each case
-// that fails is written to DIR (murphree-INDEX.yaml) for study.
+// that fails is written to DIR (murphree-INDEX.yaml) for study, and with REESX_DUMP_SLOWER_MS=T
+// as well each converged case that took more than T ms (slow-murphree-INDEX.yaml).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -29,6 +31,8 @@ void BM_RandomMurphreeCascades(benchmark::State& state)
     std::vector<double> ms;
     int converged = 0;
     const char* times_path = std::getenv("REESX_CASE_TIMES");
+    const char* slower = std::getenv("REESX_DUMP_SLOWER_MS");
+    const double slow_ms = slower ? std::atof(slower) : INFINITY;
     std::ofstream times;
     if (times_path) {
         times.open(times_path);
@@ -60,6 +64,11 @@ void BM_RandomMurphreeCascades(benchmark::State& state)
             ms.push_back(
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count());
+            if (const char* dir = std::getenv("REESX_DUMP_FAILURES");
+                dir && ok && ms.back() > slow_ms) {
+                std::ofstream(std::string(dir) + "/slow-murphree-" + std::to_string(k) + ".yaml")
+                    << c.yaml;
+            }
             if (times_path) {
                 times << k << ' ' << ms.back() << ' ' << (ok ? 1 : 0) << '\n';
             }

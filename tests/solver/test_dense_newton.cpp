@@ -58,4 +58,31 @@ TEST(DenseNewton, foldSearchLeavesALocalMinimumForTheRoot)
     EXPECT_NEAR(x[1], 2.0 * x[0], 1e-12);
 }
 
+// The same fold seen from just right of its minimum, with the residual undefined beyond
+// x = 1.2 (as a cascade's profiles are where a front would leave the stages): on the right
+// |lambda| grows and the search meets that wall, on the left it falls towards the root. The
+// search marches first where |lambda| falls, so the wall costs it nothing (marching right
+// first, it spent 40 % of its Jacobians at the wall).
+TEST(DenseNewton, foldSearchMarchesFirstWhereTheResidualFalls)
+{
+    constexpr double delta = 1e-7;
+    const DenseResidual residual = [](const Eigen::VectorXd& x, Eigen::VectorXd& f) {
+        f.resize(2);
+        f << x[0] * x[0] * x[0] - 3.0 * x[0] + 2.0 + delta, x[1] - 2.0 * x[0];
+        return x[0] <= 1.2;
+    };
+    Eigen::VectorXd x(2);
+    x << 1.01, 2.02;
+    DenseNewtonOptions options;
+    options.max_iterations = 2000;
+    SolverReport report;
+    ASSERT_TRUE(reesx::solver::solve_dense_fold(residual, x, options, report));
+    Eigen::VectorXd f;
+    ASSERT_TRUE(residual(x, f));
+    EXPECT_LE(f.cwiseAbs().maxCoeff(), options.tolerance);
+    EXPECT_NEAR(x[0], -2.0 - delta / 9.0, 1e-12);
+    // Marching right first took 50 Jacobians (96 iterations), 29 from the left.
+    EXPECT_LT(report.jacobian_evaluations, 40);
+}
+
 }  // namespace

@@ -13,6 +13,20 @@ using reesx::solver::DenseNewtonOptions;
 using reesx::solver::DenseResidual;
 using reesx::solver::SolverReport;
 
+// The fold of the two tests below: along the curve y = 2x, F1 = x^3 - 3x + 2 + delta.
+constexpr double delta = 1e-7;
+
+//! x is the fold's one real root, near x = -2 (-2 - delta/9 to first order).
+void expect_the_root_beyond_the_fold(const DenseResidual& residual, const Eigen::VectorXd& x,
+                                     double tolerance)
+{
+    Eigen::VectorXd f;
+    ASSERT_TRUE(residual(x, f));
+    EXPECT_LE(f.cwiseAbs().maxCoeff(), tolerance);
+    EXPECT_NEAR(x[0], -2.0 - delta / 9.0, 1e-12);
+    EXPECT_NEAR(x[1], 2.0 * x[0], 1e-12);
+}
+
 // Rosenbrock's square system: one root at (1, 1), a curved valley from (-1.2, 1).
 TEST(DenseNewton, levenbergMarquardtFindsTheRosenbrockRoot)
 {
@@ -36,7 +50,6 @@ TEST(DenseNewton, levenbergMarquardtFindsTheRosenbrockRoot)
 // the search along the null vector finds the root.
 TEST(DenseNewton, foldSearchLeavesALocalMinimumForTheRoot)
 {
-    constexpr double delta = 1e-7;
     const DenseResidual residual = [](const Eigen::VectorXd& x, Eigen::VectorXd& f) {
         f.resize(2);
         f << x[0] * x[0] * x[0] - 3.0 * x[0] + 2.0 + delta, x[1] - 2.0 * x[0];
@@ -51,11 +64,7 @@ TEST(DenseNewton, foldSearchLeavesALocalMinimumForTheRoot)
     EXPECT_FALSE(reesx::solver::solve_dense_newton(residual, at_fold, options, stalled));
     SolverReport report;
     ASSERT_TRUE(reesx::solver::solve_dense_fold(residual, x, options, report));
-    Eigen::VectorXd f;
-    ASSERT_TRUE(residual(x, f));
-    EXPECT_LE(f.cwiseAbs().maxCoeff(), options.tolerance);
-    EXPECT_NEAR(x[0], -2.0 - delta / 9.0, 1e-12);
-    EXPECT_NEAR(x[1], 2.0 * x[0], 1e-12);
+    expect_the_root_beyond_the_fold(residual, x, options.tolerance);
 }
 
 // The same fold seen from just right of its minimum, with the residual undefined beyond
@@ -65,7 +74,6 @@ TEST(DenseNewton, foldSearchLeavesALocalMinimumForTheRoot)
 // first, it spent 40 % of its Jacobians at the wall).
 TEST(DenseNewton, foldSearchMarchesFirstWhereTheResidualFalls)
 {
-    constexpr double delta = 1e-7;
     const DenseResidual residual = [](const Eigen::VectorXd& x, Eigen::VectorXd& f) {
         f.resize(2);
         f << x[0] * x[0] * x[0] - 3.0 * x[0] + 2.0 + delta, x[1] - 2.0 * x[0];
@@ -77,10 +85,7 @@ TEST(DenseNewton, foldSearchMarchesFirstWhereTheResidualFalls)
     options.max_iterations = 2000;
     SolverReport report;
     ASSERT_TRUE(reesx::solver::solve_dense_fold(residual, x, options, report));
-    Eigen::VectorXd f;
-    ASSERT_TRUE(residual(x, f));
-    EXPECT_LE(f.cwiseAbs().maxCoeff(), options.tolerance);
-    EXPECT_NEAR(x[0], -2.0 - delta / 9.0, 1e-12);
+    expect_the_root_beyond_the_fold(residual, x, options.tolerance);
     // Marching right first took 50 Jacobians (96 iterations), 29 from the left.
     EXPECT_LT(report.jacobian_evaluations, 40);
 }

@@ -2,8 +2,9 @@
 //
 // The steady state's last resort for the models with extra species: the cascade's own
 // dynamics, every stage started from the feed's aqueous mixed with fresh organic, integrated
-// until the mixers stop moving. A feasible cascade's dynamics settle at its steady state
-// whatever Newton's start would have been; the state they settle at is the Newton's start.
+// until the mixers stop moving: they follow a plant's start-up to the steady state it runs
+// at, with no Newton basin to miss, and the state they settle at is the Newton's start
+// (docs/model.md).
 #include <algorithm>
 #include <cmath>
 #include <sstream>

@@ -3,6 +3,8 @@
 // Test helper: writes small case files as YAML text, so tests read like the cases users write.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -32,6 +34,18 @@ inline CascadeResult solve_yaml(const std::string& yaml)
     const CaseSpec spec = case_from_yaml(yaml);
     Cascade cascade(spec);
     return cascade.solve();
+}
+
+//! Every conserved quantity of a model with extra species (protons, the saponification
+//! cation) closes its cascade balance (|in - out| over the sum of the terms' sizes) to 1e-10:
+//! each stage's rows hold to the solver's tolerance (1e-12), and the terms' rounding adds up
+//! over the cascade's streams.
+inline void expect_conserved_balances_close(const CascadeResult& r)
+{
+    for (std::size_t k = 0; k < r.conserved_balance_relative_error.size(); ++k) {
+        EXPECT_LT(r.conserved_balance_relative_error[k], 1e-10)
+            << (k < r.conserved_names.size() ? r.conserved_names[k] : std::string());
+    }
 }
 
 //! Index of a product by name in a result; -1 if absent.

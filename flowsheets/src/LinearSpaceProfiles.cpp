@@ -1,8 +1,9 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The separation-factor model's element profiles at fixed per-stage scales, by the Thomas
-// recursion of solve_linear_profiles carried in scaled concentrations instead of their
-// logarithms: far fewer exp and log, the same numbers to rounding.
+// The element profiles at given distribution ratios (the separation-factor model's at fixed
+// per-stage scales, or any model's), by the Thomas recursion of solve_linear_profiles
+// carried in scaled concentrations instead of their logarithms: far fewer exp and log, the
+// same numbers to rounding.
 #include "LinearSpaceProfiles.h"
 
 namespace reesx::cascade_detail {
@@ -47,25 +48,23 @@ bool out_of_scale(double v)
 
 thread_local LinearScratch scratch;
 
-}  // namespace
-
-bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
-                              const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
-                              Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
+//! The Thomas recursion of solve_linear_profiles (StartingPoint.cpp) in scaled
+//! concentrations, with the distribution ratios of stage j from ratios(j, d) (false where
+//! they leave the range of the recursion) and each stage's result, from the top down, given
+//! to out(j, gamma, ln_gamma_scale) (c = gamma e^ln_gamma_scale; false to stop).
+template <typename Ratios, typename Out>
+bool linear_recursion(const Cascade::Impl& cascade, Ratios&& ratios, Out&& out)
 {
-    // The balances and pivots of solve_linear_profiles (StartingPoint.cpp), with
-    // d = K exp(sigma_j): a_j = Qo_up(j-1) d(j-1), p_j = h_j + Qo_out(j) d(j),
+    // The balances and pivots of solve_linear_profiles: a_j = Qo_up(j-1) d(j-1),
+    // p_j = h_j + Qo_out(j) d(j),
     // h_j = (Qa_out(j) - Qa_down(j)) + Qa_down(j) (h_{j-1} + Qo_drawn(j-1) d(j-1)) / p_{j-1},
     // alpha_j = Qa_down(j+1) / p_j, beta_j = (F_j + a_j beta_{j-1}) / p_j, and back
     // c_j = alpha_j c_{j+1} + beta_j. Every term is non-negative (no cancellation), so only
     // the range of double needs the logarithms: beta and c are carried as a value times
     // e^scale, the scale changing only where the value leaves [1e-100, 1e100] (trace
-    // elements fall by hundreds of decades along a cascade). One exp per stage, one log per
-    // element and stage, and an exp per rescaling, where the log-space form takes about seven.
+    // elements fall by hundreds of decades along a cascade). One log per element and stage,
+    // and an exp per rescaling, where the log-space form takes about seven.
     const int stages = cascade.solved_stages_, n = cascade.n_;
-    if (cascade.block_ != n || stages == 0) {
-        return false;
-    }
     const auto& qa_out = cascade.qa_out_;
     const auto& qa_down = cascade.qa_down_;
     const auto& qo_out = cascade.qo_out_;
@@ -74,14 +73,10 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     const Eigen::MatrixXd& ln_feed = cascade.ln_feed_;
     LinearScratch& s = scratch;
     s.resize(n, stages);
-    s.k = ln_k.array().exp();
-    const double k_max = s.k.maxCoeff(), k_min = s.k.minCoeff();
     for (int j = 0; j < stages; ++j) {
-        const double scale = std::exp(sigma[j]);
-        if (!(k_max * scale <= kMaxRatio && k_min * scale >= 1.0 / kMaxRatio)) {
+        if (!ratios(j, s.d)) {
             return false;
         }
-        s.d = s.k * scale;
         if (j > 0) {
             const double drawn = qo_out[j - 1] - qo_up[j - 1];
             s.h = (qa_out[j] - qa_down[j]) + qa_down[j] * (s.h + drawn * s.d_prev) / s.p;
@@ -113,10 +108,6 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
     }
     // Back: c_j = g e^u, carried from the stage above and brought to beta's scale where beta
     // has a value (else the scale of c stays).
-    if (x) {
-        x->resize(static_cast<Eigen::Index>(stages) * n);
-    }
-    s.deferred_stages = x ? 0 : stages;
     s.gamma = s.beta.col(stages - 1);
     s.ln_gamma_scale = s.ln_beta_scale.col(stages - 1);
     for (int j = stages - 1; j >= 0; --j) {
@@ -136,25 +127,60 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
             s.gamma[i] = g;
             s.ln_gamma_scale[i] = u;
         }
+        if (!out(j, s.gamma, s.ln_gamma_scale)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
+                              const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
+                              Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum)
+{
+    // d = K exp(sigma_j): one exp per stage.
+    const int stages = cascade.solved_stages_, n = cascade.n_;
+    if (cascade.block_ != n || stages == 0) {
+        return false;
+    }
+    LinearScratch& s = scratch;
+    s.resize(n, stages);
+    s.k = ln_k.array().exp();
+    const double k_max = s.k.maxCoeff(), k_min = s.k.minCoeff();
+    const auto ratios = [&](int j, Eigen::ArrayXd& d) {
+        const double scale = std::exp(sigma[j]);
+        if (!(k_max * scale <= kMaxRatio && k_min * scale >= 1.0 / kMaxRatio)) {
+            return false;
+        }
+        d = s.k * scale;
+        return true;
+    };
+    if (x) {
+        x->resize(static_cast<Eigen::Index>(stages) * n);
+    }
+    s.deferred_stages = x ? 0 : stages;
+    const auto out = [&](int j, const Eigen::ArrayXd& gamma, const Eigen::ArrayXd& ln_scale) {
         // ln c or c, and the closure's sum K c (terms with e^u below e^-708 are 0, as in
         // LogSum). Kept as c, ln c is finite where every value is positive: a value or scale
         // that is not finite makes the sum so.
         bool finite_ln = true;
         if (x) {
             auto x_j = x->segment(static_cast<Eigen::Index>(j) * n, n).array();
-            x_j = s.gamma.log() + s.ln_gamma_scale;
+            x_j = gamma.log() + ln_scale;
             finite_ln = x_j.allFinite();
         } else {
-            s.value.col(j) = s.gamma;
-            s.ln_scale.col(j) = s.ln_gamma_scale;
-            finite_ln = (s.gamma > 0.0).all();
+            s.value.col(j) = gamma;
+            s.ln_scale.col(j) = ln_scale;
+            finite_ln = (gamma > 0.0).all();
         }
         auto weights = closure_weights.col(j).array();
         for (int i = 0; i < n; ++i) {
-            const double u = s.ln_gamma_scale[i];
-            weights[i] = u == 0.0     ? s.k[i] * s.gamma[i]
+            const double u = ln_scale[i];
+            weights[i] = u == 0.0     ? s.k[i] * gamma[i]
                          : u < -708.0 ? 0.0
-                                      : s.k[i] * s.gamma[i] * std::exp(u);
+                                      : s.k[i] * gamma[i] * std::exp(u);
         }
         const double sum = weights.sum();
         if (!(sum > 0.0) || !std::isfinite(sum) || !finite_ln) {
@@ -162,8 +188,35 @@ bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorX
         }
         weights /= sum;
         ln_sum[j] = std::log(sum);
+        return true;
+    };
+    return linear_recursion(cascade, ratios, out);
+}
+
+bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::MatrixXd& ln_d,
+                              Eigen::VectorXd& x)
+{
+    // d = exp(ln d): an exp per element and stage, still about a third of the log-space
+    // form's exp and log.
+    const int stages = cascade.solved_stages_, n = cascade.n_;
+    if (stages == 0) {
+        return false;
     }
-    return true;
+    const double ln_max_ratio = std::log(kMaxRatio);
+    const auto ratios = [&](int j, Eigen::ArrayXd& d) {
+        const auto ln_d_j = ln_d.col(j).array();
+        if (!(ln_d_j.abs() <= ln_max_ratio).all()) {
+            return false;
+        }
+        d = ln_d_j.exp();
+        return true;
+    };
+    const auto out = [&](int j, const Eigen::ArrayXd& gamma, const Eigen::ArrayXd& ln_scale) {
+        auto x_j = x.segment(static_cast<Eigen::Index>(j) * cascade.block_, n).array();
+        x_j = gamma.log() + ln_scale;
+        return x_j.allFinite();
+    };
+    return linear_recursion(cascade, ratios, out);
 }
 
 void save_deferred_profiles()

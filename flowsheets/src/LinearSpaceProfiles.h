@@ -1,7 +1,7 @@
 // reesx — rare-earth solvent-extraction simulator. See LICENSE.
 //
-// The separation-factor model's element profiles by the Thomas recursion in scaled
-// concentrations (LinearSpaceProfiles.cpp, docs/model.md).
+// The element profiles by the Thomas recursion in scaled concentrations (LinearSpaceProfiles.cpp,
+// docs/model.md).
 #pragma once
 
 #include "CascadeImpl.h"
@@ -19,6 +19,14 @@ namespace reesx::cascade_detail {
 bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::VectorXd& ln_k,
                               const Eigen::VectorXd& sigma, Eigen::VectorXd* x,
                               Eigen::MatrixXd& closure_weights, Eigen::VectorXd& ln_sum);
+
+//! The profiles at any distribution ratios ln_d (n x stages), as
+//! Cascade::Impl::solve_linear_profiles without holdups, by the same recursion in
+//! concentrations: ln c into the first n entries of each stage's block of x. False, with
+//! x unspecified, where some ratio or pivot leaves the range in which that is exact to
+//! rounding: the log-space recursion then.
+bool profiles_in_linear_space(const Cascade::Impl& cascade, const Eigen::MatrixXd& ln_d,
+                              Eigen::VectorXd& x);
 
 //! A copy of this thread's deferred profiles, and their return from it (of `stages` stages:
 //! after a call that wrote x, the profiles left deferred are the copy's).

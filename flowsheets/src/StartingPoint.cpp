@@ -3,6 +3,7 @@
 // Starting points: the log-space Thomas solve of the element profiles at fixed distribution
 // ratios, substitution sweeps, and the separation-factor start of the acidity models.
 #include "CascadeImpl.h"
+#include "LinearSpaceProfiles.h"
 
 namespace reesx {
 
@@ -320,6 +321,9 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
     // All elements at once, stage by stage (the elements' recursions are independent). The
     // exp and log inside Eigen's select are glibc's scalar calls (select is not vectorized);
     // Eigen's SSE2 packets in their place made the portable build's 17 x 100 solve slower.
+    if (!holdup && profiles_in_linear_space(*this, ln_d, x)) {
+        return;
+    }
     const int stages = solved_stages_;
     static thread_local ProfileScratch s;
     s.resize(n_, stages);

@@ -11,7 +11,6 @@ namespace reesx {
 using design_detail::Designer;
 using design_detail::num;
 using design_detail::round_trip;
-using design_detail::symbol;
 
 double DesignSpec::organic_capacity_mol_per_L() const
 {
@@ -55,7 +54,7 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
           << "\n  log10-extractability:\n";
         for (int e = 0; e < num_elements; ++e) {
             if (spec.system.has(e)) {
-                y << "    " << symbol(e) << ": " << num(spec.system.log10_k(e)) << "\n";
+                y << "    " << species_symbol(e) << ": " << num(spec.system.log10_k(e)) << "\n";
             }
         }
     }
@@ -68,7 +67,7 @@ std::string design_case_yaml(const DesignSpec& spec, int n, int m, double s, dou
       << " mol/L\n  composition:\n";
     for (int e = 0; e < num_elements; ++e) {
         if (spec.feed.mole_fraction[e] > 0.0) {
-            y << "    " << symbol(e) << ": " << num(spec.feed.mole_fraction[e]) << "\n";
+            y << "    " << species_symbol(e) << ": " << num(spec.feed.mole_fraction[e]) << "\n";
         }
     }
     y << "organic:\n  flow: " << num(flows.organic_L_per_h) << " L/h\n";

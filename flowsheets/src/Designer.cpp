@@ -34,11 +34,6 @@ std::string round_trip(double value)
     return std::string(buffer, end);
 }
 
-std::string symbol(int element)
-{
-    return std::string(elements()[element].symbol);
-}
-
 Evaluation Designer::purities(const CascadeResult& r) const
 {
     Evaluation e;
@@ -453,10 +448,10 @@ void Designer::prepare()
     const auto& x = spec_.feed.mole_fraction;
     for (int e = 0; e < num_elements; ++e) {
         if (x[e] > 0.0 && !spec_.system.has(e)) {
-            throw InputError("the feed contains " + symbol(e) + " but extraction system '" +
+            throw InputError("the feed contains " + species_symbol(e) + " but extraction system '" +
                              spec_.system.name + "' has no value for it; give one inline " +
                              "(system: {base: " + spec_.system.name + ", log10-extractability: {" +
-                             symbol(e) + ": ...}})");
+                             species_symbol(e) + ": ...}})");
         }
     }
     const int key_b = order[spec_.key_b_position], key_a = order[spec_.cut_position];
@@ -476,9 +471,10 @@ void Designer::prepare()
         if (x[key] <= 0.0) {
             const int b = result_.group_b.back(), a = result_.group_a.front();
             throw InfeasibleError(
-                symbol(key) + " is absent from the feed, so the cut " + spec_.split_label +
-                " is not defined by it: the elements present next to the cut are " + symbol(b) +
-                " and " + symbol(a) + "; use the split " + symbol(b) + "/" + symbol(a) +
+                species_symbol(key) + " is absent from the feed, so the cut " + spec_.split_label +
+                " is not defined by it: the elements present next to the cut are " +
+                species_symbol(b) + " and " + species_symbol(a) + "; use the split " +
+                species_symbol(b) + "/" + species_symbol(a) +
                 " (beta = " + short_num(spec_.system.beta(a, b)) + ")");
         }
     }
@@ -513,8 +509,8 @@ void Designer::prepare()
         }
     }
     result_.theory = theory::evaluate(t);
-    say("theory: beta(" + symbol(key_a) + "/" + symbol(key_b) + ") = " + short_num(t.beta) +
-        ", S_min = " + short_num(result_.theory.s_min) +
+    say("theory: beta(" + species_symbol(key_a) + "/" + species_symbol(key_b) +
+        ") = " + short_num(t.beta) + ", S_min = " + short_num(result_.theory.s_min) +
         ", S_opt = " + short_num(result_.theory.s_opt) +
         ", short-cut n + m = " + short_num(result_.theory.n + result_.theory.m, 3));
 }

@@ -22,7 +22,6 @@ std::string num(double value);
 std::string short_num(double value, int digits = 4);
 //! The shortest text that reads back as the same double ("0.9", not "0.90000000000000002").
 std::string round_trip(double value);
-std::string symbol(int element);
 
 struct Evaluation {
     double purity_a = 0.0, purity_b = 0.0;

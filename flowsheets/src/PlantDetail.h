@@ -12,11 +12,6 @@
 
 namespace reesx::plant_detail {
 
-inline std::string symbol(int element)
-{
-    return std::string(elements()[element].symbol);
-}
-
 inline std::string fmt(double value, int digits = 4)
 {
     char buffer[40];

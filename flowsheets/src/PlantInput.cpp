@@ -334,10 +334,10 @@ PlantSpec parse_plant(const InputNode& root)
             for (const auto& f : other.feeds) {
                 for (int e = 0; e < num_elements; ++e) {
                     if (f.mole_fraction[e] > 0.0 && !cs.system.has(e)) {
-                        nodes[c].at("system").fail("the system '" + cs.system.name +
-                                                   "' has no extractability for " + symbol(e) +
-                                                   ", which enters the plant with " + other.name +
-                                                   "'s feed; add it under log10-extractability");
+                        nodes[c].at("system").fail(
+                            "the system '" + cs.system.name + "' has no extractability for " +
+                            species_symbol(e) + ", which enters the plant with " + other.name +
+                            "'s feed; add it under log10-extractability");
                     }
                 }
             }

@@ -249,17 +249,12 @@ std::string format_separate(const SeparateSpec& spec, const SeparateResult& r)
 namespace reesx::io {
 namespace {
 
-std::string symbol(int e)
-{
-    return std::string(elements()[e].symbol);
-}
-
 nlohmann::json plant_elements(const PlantResult& r, const std::array<double, num_elements>& values)
 {
     nlohmann::json out = nlohmann::json::object();
     for (int e = 0; e < num_elements; ++e) {
         if (r.feed_mol_per_h[e] > 0.0) {
-            out[symbol(e)] = values[e];
+            out[species_symbol(e)] = values[e];
         }
     }
     return out;
@@ -270,7 +265,7 @@ std::string elements_text(const std::vector<int>& list)
     std::string text;
     for (const int e : list) {
         text += text.empty() ? "" : "+";
-        text += symbol(e);
+        text += species_symbol(e);
     }
     return text;
 }
@@ -343,7 +338,7 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
     for (const auto& p : r.products) {
         json elements_json = json::array();
         for (const int e : p.elements) {
-            elements_json.push_back(symbol(e));
+            elements_json.push_back(species_symbol(e));
         }
         double kg = 0.0;
         for (int e = 0; e < num_elements; ++e) {
@@ -393,7 +388,7 @@ nlohmann::json plant_run_summary(const PlantSpec& spec, const PlantResult& r)
         const double re = v.re_mol_per_h();
         for (int e = 0; e < num_elements; ++e) {
             if (r.feed_mol_per_h[e] > 0.0) {
-                composition[symbol(e)] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
+                composition[species_symbol(e)] = re > 0.0 ? v.mol_per_h[e] / re : 0.0;
             }
         }
         streams.push_back(
@@ -481,8 +476,8 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
         for (const auto& p : cr.products) {
             std::snprintf(line, sizeof line, "  %-18s %12.5g %12.5g %-4s %12.8f  %s\n",
                           p.name.c_str(), p.flow_L_per_h, p.re_mol_per_h,
-                          p.re_mol_per_h > 0.0 ? symbol(p.main_element).c_str() : "-", p.purity,
-                          destinations(spec, r, c, p.name).c_str());
+                          p.re_mol_per_h > 0.0 ? species_symbol(p.main_element).c_str() : "-",
+                          p.purity, destinations(spec, r, c, p.name).c_str());
             out << line;
         }
     }
@@ -513,8 +508,9 @@ std::string format_plant_run(const PlantSpec& spec, const PlantResult& r, bool s
     out << line;
     for (int e = 0; e < num_elements; ++e) {
         if (r.feed_mol_per_h[e] > 0.0) {
-            std::snprintf(line, sizeof line, "  %-3s %16.8g %16.8g %12.2e\n", symbol(e).c_str(),
-                          r.feed_mol_per_h[e], r.product_mol_per_h[e], r.balance_relative_error[e]);
+            std::snprintf(line, sizeof line, "  %-3s %16.8g %16.8g %12.2e\n",
+                          species_symbol(e).c_str(), r.feed_mol_per_h[e], r.product_mol_per_h[e],
+                          r.balance_relative_error[e]);
             out << line;
         }
     }

@@ -109,12 +109,12 @@ void collect_products(const PlantSpec& spec, const std::vector<CascadeResult>& c
                 // extraction order runs the other way, or the wrong outlet.
                 std::string meant;
                 for (const int e : p.elements) {
-                    meant += (meant.empty() ? "" : ", ") + symbol(e);
+                    meant += (meant.empty() ? "" : ", ") + species_symbol(e);
                 }
                 result.warnings.push_back(
                     "product '" + p.name + "' (" + spec.cascade_names[c] + "." + o.name +
-                    ") is meant for " + meant + " but comes out enriched in " + symbol(main) +
-                    " (mole fraction " + fmt(p.composition[main]) +
+                    ") is meant for " + meant + " but comes out enriched in " +
+                    species_symbol(main) + " (mole fraction " + fmt(p.composition[main]) +
                     "); check the system's extraction order and which outlet the product takes");
             }
             for (const int e : p.elements) {

@@ -14,11 +14,6 @@
 namespace reesx::io {
 namespace {
 
-std::string symbol(int e)
-{
-    return species_symbol(e);
-}
-
 //! Values of the case's components (rare earths and, for arrays by species, impurities).
 template <std::size_t N>
 nlohmann::json element_map(const CaseSpec& spec, const std::array<double, N>& values)
@@ -26,7 +21,7 @@ nlohmann::json element_map(const CaseSpec& spec, const std::array<double, N>& va
     nlohmann::json out = nlohmann::json::object();
     for (int e : spec.components) {
         if (static_cast<std::size_t>(e) < N) {
-            out[symbol(e)] = values[static_cast<std::size_t>(e)];
+            out[species_symbol(e)] = values[static_cast<std::size_t>(e)];
         }
     }
     return out;
@@ -46,9 +41,9 @@ nlohmann::json impurity_content(const CaseSpec& spec, const ProductResult& p)
             continue;
         }
         const auto k = static_cast<std::size_t>(e - num_elements);
-        out[symbol(e)] = {{"mol_per_h", p.mol_per_h[static_cast<std::size_t>(e)]},
-                          {"oxide", std::string(impurities()[k].oxide)},
-                          {"ppm_of_reo", p.impurity_ppm_reo[k]}};
+        out[species_symbol(e)] = {{"mol_per_h", p.mol_per_h[static_cast<std::size_t>(e)]},
+                                  {"oxide", std::string(impurities()[k].oxide)},
+                                  {"ppm_of_reo", p.impurity_ppm_reo[k]}};
     }
     return out;
 }
@@ -96,9 +91,9 @@ nlohmann::json resolved_input(const CaseSpec& spec)
     in["system"] = {{"name", spec.system.name}, {"origin", spec.system.origin}};
     nlohmann::json k = nlohmann::json::object();
     for (int e : spec.components) {
-        k[symbol(e)] = is_rare_earth(e) && spec.system.has(e)
-                           ? nlohmann::json(spec.system.log10_k(e))
-                           : nlohmann::json(nullptr);
+        k[species_symbol(e)] = is_rare_earth(e) && spec.system.has(e)
+                                   ? nlohmann::json(spec.system.log10_k(e))
+                                   : nlohmann::json(nullptr);
     }
     in["system"]["log10_extractability"] = k;
     in["model"] = spec.model_name;
@@ -115,9 +110,9 @@ nlohmann::json resolved_input(const CaseSpec& spec)
         nlohmann::json impurity = nlohmann::json::object();
         for (int e : spec.components) {
             if (is_rare_earth(e)) {
-                composition[symbol(e)] = f.mole_fraction[static_cast<std::size_t>(e)];
+                composition[species_symbol(e)] = f.mole_fraction[static_cast<std::size_t>(e)];
             } else {
-                impurity[symbol(e)] =
+                impurity[species_symbol(e)] =
                     f.impurity_mol_per_L[static_cast<std::size_t>(e - num_elements)];
             }
         }
@@ -215,17 +210,17 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
     nlohmann::json products = nlohmann::json::object(), recovery = nlohmann::json::object();
     for (std::size_t p = 0; p < r.products.size(); ++p) {
         const auto& prod = r.products[p];
-        products[prod.name] = {
-            {"phase", phase_name(prod.phase)},
-            {"stage", prod.stage},
-            {"flow_L_per_h", prod.flow_L_per_h},
-            {"re_mol_per_h", prod.re_mol_per_h},
-            {"composition", element_map(spec, prod.composition)},
-            {"mol_per_h", element_map(spec, prod.mol_per_h)},
-            {"main_element",
-             prod.main_element >= 0 && prod.re_mol_per_h > 0 ? symbol(prod.main_element) : ""},
-            {"purity", prod.purity},
-            {"purity_total_metal", prod.metal_purity}};
+        products[prod.name] = {{"phase", phase_name(prod.phase)},
+                               {"stage", prod.stage},
+                               {"flow_L_per_h", prod.flow_L_per_h},
+                               {"re_mol_per_h", prod.re_mol_per_h},
+                               {"composition", element_map(spec, prod.composition)},
+                               {"mol_per_h", element_map(spec, prod.mol_per_h)},
+                               {"main_element", prod.main_element >= 0 && prod.re_mol_per_h > 0
+                                                    ? species_symbol(prod.main_element)
+                                                    : ""},
+                               {"purity", prod.purity},
+                               {"purity_total_metal", prod.metal_purity}};
         if (has_impurities(spec)) {
             products[prod.name]["impurity_mol_per_h"] = prod.impurity_mol_per_h;
             products[prod.name]["impurities"] = impurity_content(spec, prod);
@@ -238,8 +233,8 @@ nlohmann::json run_summary(const CaseSpec& spec, const CascadeResult& r)
     for (int s = 0; s < r.num_stages; ++s) {
         nlohmann::json aq = nlohmann::json::object(), org = nlohmann::json::object();
         for (int e : spec.components) {
-            aq[symbol(e)] = r.aqueous_mol_per_L(s, e);
-            org[symbol(e)] = r.organic_mol_per_L(s, e);
+            aq[species_symbol(e)] = r.aqueous_mol_per_L(s, e);
+            org[species_symbol(e)] = r.organic_mol_per_L(s, e);
         }
         nlohmann::json stage = {{"stage", s + 1},
                                 {"section", section_name(r.sections[s])},
@@ -344,7 +339,8 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
     }
     out << "\n";
     for (int e : spec.components) {
-        std::snprintf(line, sizeof line, "  %-7s %12.6g", symbol(e).c_str(), r.feed_mol_per_h[e]);
+        std::snprintf(line, sizeof line, "  %-7s %12.6g", species_symbol(e).c_str(),
+                      r.feed_mol_per_h[e]);
         out << line;
         for (std::size_t p = 0; p < r.products.size(); ++p) {
             std::snprintf(line, sizeof line, " %17s", small_number(r.recovery[p][e]).c_str());
@@ -408,7 +404,7 @@ std::string format_run(const CaseSpec& spec, const CascadeResult& r, bool stage_
                       "org RE");
         out << line;
         for (int e : spec.components) {
-            std::snprintf(line, sizeof line, " %10s", symbol(e).c_str());
+            std::snprintf(line, sizeof line, " %10s", species_symbol(e).c_str());
             out << line;
         }
         out << "\n";
@@ -478,7 +474,7 @@ void write_cascade_hdf5(Hdf5Writer& h5, const std::string& prefix, const CaseSpe
             symbols.emplace_back(e.symbol);
         }
         for (int e : spec.components) {
-            components.push_back(symbol(e));
+            components.push_back(species_symbol(e));
         }
         h5.write_strings(prefix + "/elements", symbols);
         h5.write_strings(prefix + "/components", components);

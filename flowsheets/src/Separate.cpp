@@ -17,15 +17,10 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
-std::string symbol(int element)
-{
-    return std::string(elements()[element].symbol);
-}
-
 std::string group_name(const std::vector<int>& group)
 {
-    return group.size() == 1 ? symbol(group.front())
-                             : symbol(group.front()) + "-" + symbol(group.back());
+    return group.size() == 1 ? species_symbol(group.front())
+                             : species_symbol(group.front()) + "-" + species_symbol(group.back());
 }
 
 //! A product's name: its element, or "Nd-Lu group" when several elements are lumped, so
@@ -221,8 +216,8 @@ public:
     std::string split_label(int i, int j, int k) const
     {
         const auto side = [&](int from, int to) {
-            const std::string first = symbol(groups_[from].front());
-            const std::string last = symbol(groups_[to].back());
+            const std::string first = species_symbol(groups_[from].front());
+            const std::string last = species_symbol(groups_[to].back());
             return first == last ? first : first + "-" + last;
         };
         return side(i, k) + "/" + side(k + 1, j);
@@ -430,7 +425,7 @@ SeparateSpec parse_separate(const InputNode& root)
     std::vector<int> feed_elements;
     for (int e = 0; e < num_elements; ++e) {
         if (spec.feed.mole_fraction[e] > 0.0 && !spec.system.has(e)) {
-            root.at("feed").fail("the feed contains " + symbol(e) + " but system '" +
+            root.at("feed").fail("the feed contains " + species_symbol(e) + " but system '" +
                                  spec.system.name + "' has no value for it");
         }
         if (spec.feed.mole_fraction[e] > 0.0) {

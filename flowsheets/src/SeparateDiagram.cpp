@@ -12,11 +12,6 @@
 namespace reesx {
 namespace {
 
-std::string symbol(int element)
-{
-    return std::string(elements()[element].symbol);
-}
-
 }  // namespace
 
 std::string dot_stream_label(const std::string& name, double flow_L_per_h,
@@ -30,8 +25,8 @@ std::string dot_stream_label(const std::string& name, double flow_L_per_h,
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return composition[a] > composition[b]; });
     for (int k = 0; k < 3 && composition[order[k]] >= 0.01; ++k) {
-        std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ", symbol(order[k]).c_str(),
-                      composition[order[k]]);
+        std::snprintf(text, sizeof text, "%s%s %.6g", k == 0 ? "" : ", ",
+                      species_symbol(order[k]).c_str(), composition[order[k]]);
         label += text;
     }
     return label;

@@ -12,11 +12,6 @@
 namespace reesx {
 namespace {
 
-std::string symbol(int element)
-{
-    return std::string(elements()[element].symbol);
-}
-
 constexpr const char* removal_name = "impurity-removal";
 
 //! Per cascade (1-based index), the outlet each impurity ion leaves it with: the cuts carry
@@ -170,7 +165,7 @@ std::string plant_file_yaml(const SeparateSpec& spec, const SeparateResult& resu
         out << YAML::Key << "from" << YAML::Value << cascade_name(p.cascade) + "." + p.outlet;
         out << YAML::Key << "elements" << YAML::Value << YAML::Flow << YAML::BeginSeq;
         for (const int e : p.elements) {
-            out << symbol(e);
+            out << species_symbol(e);
         }
         out << YAML::EndSeq;
         out << YAML::Key << "purity" << YAML::Value << spec.purity;

@@ -14,14 +14,10 @@
 #include "reesx/core/Error.h"
 #include "reesx/solver/LeastSquares.h"
 #include "reesx/thermo/Elements.h"
+#include "reesx/thermo/Species.h"
 
 namespace reesx::validation {
 namespace {
-
-std::string symbol(int element)
-{
-    return std::string(elements()[static_cast<std::size_t>(element)].symbol);
-}
 
 //! One usable point: where it sits in the parameter vector and what it observed.
 struct Row {
@@ -132,7 +128,7 @@ FitResult fit(const BatchData& data, const FitOptions& options)
     if (options.model != FitModel::ph_correlation) {
         for (const int e : fitted) {
             if (!base.has(e)) {
-                throw InputError(data.path + ": the data have " + symbol(e) +
+                throw InputError(data.path + ": the data have " + species_symbol(e) +
                                  " but the base system '" + base.name +
                                  "' has no value for it; give --system a system that has");
             }
@@ -196,13 +192,13 @@ FitResult fit(const BatchData& data, const FitOptions& options)
                 std::find(fitted.begin(), fitted.end(), element_index("La").value()) != fitted.end()
                     ? element_index("La").value()
                     : fitted.front();
-            out.reference = symbol(reference);
+            out.reference = species_symbol(reference);
             for (const int e : fitted) {
                 if (e == reference) {
                     continue;
                 }
                 element_slot[e] = names.size();
-                names.push_back("log10 K(" + symbol(e) + ")");
+                names.push_back("log10 K(" + species_symbol(e) + ")");
                 name_element.push_back(e);
                 s0.push_back(base.log10_k(e));
                 lo.push_back(base.log10_k(reference) - 10.0);
@@ -225,7 +221,7 @@ FitResult fit(const BatchData& data, const FitOptions& options)
             const double anchor = base.log10_kex_reference ? base.log10_kex_reference->value : -3.0;
             for (const int e : fitted) {
                 element_slot[e] = names.size();
-                names.push_back("log10 Kex(" + symbol(e) + ")");
+                names.push_back("log10 Kex(" + species_symbol(e) + ")");
                 name_element.push_back(e);
                 s0.push_back(anchor + base.log10_k(e));
                 lo.push_back(-20.0);
@@ -236,8 +232,8 @@ FitResult fit(const BatchData& data, const FitOptions& options)
         case FitModel::ph_correlation: {
             for (const int e : fitted) {
                 element_slot[e] = names.size();
-                names.push_back("slope(" + symbol(e) + ")");
-                names.push_back("intercept(" + symbol(e) + ")");
+                names.push_back("slope(" + species_symbol(e) + ")");
+                names.push_back("intercept(" + species_symbol(e) + ")");
                 name_element.push_back(e);
                 name_element.push_back(e);
                 s0.insert(s0.end(), {1.0, 0.0});
@@ -443,7 +439,7 @@ FitResult fit(const BatchData& data, const FitOptions& options)
         if (options.model == FitModel::separation_factor) {
             transform = Eigen::MatrixXd::Identity(nr, nr);
             for (std::size_t i = 0; i < reported; ++i) {
-                cov_names.push_back(symbol(name_element[i]));
+                cov_names.push_back(species_symbol(name_element[i]));
             }
         } else {
             // log10 K_e = log10 Kex_e - reference; the reference is the Kex of the base's
@@ -469,7 +465,7 @@ FitResult fit(const BatchData& data, const FitOptions& options)
                 const auto ii = static_cast<Eigen::Index>(i);
                 transform.row(ii) = -ref_row;
                 transform(ii, ii) += 1.0;
-                cov_names.push_back(symbol(name_element[i]));
+                cov_names.push_back(species_symbol(name_element[i]));
             }
             transform.row(nr) = ref_row;
             cov_names.push_back("log10-kex-reference");
@@ -517,8 +513,8 @@ FitResult fit(const BatchData& data, const FitOptions& options)
                     x.log10_k += shift;
                     x.log10_k_low += shift;
                     x.log10_k_high += shift;
-                    x.source += " [kept: this pair factor with " + symbol(previous) +
-                                " from the base, shifted with " + symbol(previous) +
+                    x.source += " [kept: this pair factor with " + species_symbol(previous) +
+                                " from the base, shifted with " + species_symbol(previous) +
                                 "'s fitted value]";
                 }
             }
@@ -549,7 +545,8 @@ FitResult fit(const BatchData& data, const FitOptions& options)
         for (std::size_t i = 0; i + 1 < order.size(); ++i) {
             const int a = order[i], b = order[i + 1];
             if (base.has(a) && base.has(b) && base.log10_k(a) > base.log10_k(b)) {
-                out.warnings.push_back("the fit puts " + symbol(a) + " below " + symbol(b) +
+                out.warnings.push_back("the fit puts " + species_symbol(a) + " below " +
+                                       species_symbol(b) +
                                        ", the reverse of the base system's order");
             }
         }

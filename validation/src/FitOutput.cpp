@@ -6,14 +6,10 @@
 #include <sstream>
 
 #include "reesx/thermo/Elements.h"
+#include "reesx/thermo/Species.h"
 
 namespace reesx::validation {
 namespace {
-
-std::string symbol(int element)
-{
-    return std::string(elements()[static_cast<std::size_t>(element)].symbol);
-}
 
 std::string fixed(double v, int digits)
 {
@@ -92,7 +88,7 @@ std::string format_fit(const FitResult& r, const BatchData& data)
         for (std::size_t i = 0; i < r.parameters.size(); ++i) {
             char head[512];
             std::snprintf(head, sizeof head, "  %3zu %-4s", i + 1,
-                          symbol(r.parameters[i].element).c_str());
+                          species_symbol(r.parameters[i].element).c_str());
             o << head;
             for (std::size_t j = 0; j < r.parameters.size(); ++j) {
                 char cell[512];
@@ -120,8 +116,9 @@ std::string format_fit(const FitResult& r, const BatchData& data)
     for (const auto& p : r.points) {
         if (p.outlier) {
             o << "    " << data.path << ":" << p.line << ":" << p.column << "  " << p.source << " "
-              << symbol(p.element) << "  log10 D " << fixed(p.observed_log10_d, 3) << ", fitted "
-              << fixed(p.fitted_log10_d, 3) << " (" << fixed(p.studentized, 1) << " s)\n";
+              << species_symbol(p.element) << "  log10 D " << fixed(p.observed_log10_d, 3)
+              << ", fitted " << fixed(p.fitted_log10_d, 3) << " (" << fixed(p.studentized, 1)
+              << " s)\n";
         }
     }
     for (const auto& w : r.warnings) {
@@ -135,7 +132,7 @@ nlohmann::json fit_summary(const FitResult& r, const BatchData& data)
     nlohmann::json params = nlohmann::json::array();
     for (const auto& p : r.parameters) {
         params.push_back({{"name", p.name},
-                          {"element", symbol(p.element)},
+                          {"element", species_symbol(p.element)},
                           {"estimate", finite(p.estimate)},
                           {"standard_error", finite(p.standard_error)},
                           {"at_bound", p.at_bound}});
@@ -156,7 +153,7 @@ nlohmann::json fit_summary(const FitResult& r, const BatchData& data)
                          {"source", p.source},
                          {"line", p.line},
                          {"column", p.column},
-                         {"element", symbol(p.element)},
+                         {"element", species_symbol(p.element)},
                          {"observed_log10_d", finite(p.observed_log10_d)},
                          {"fitted_log10_d", finite(p.fitted_log10_d)},
                          {"residual", finite(p.residual)},
@@ -222,7 +219,7 @@ std::string fitted_system_yaml(const FitResult& r, const BatchData& data, const 
         }
         y << "ph-correlation:\n";
         for (std::size_t i = 0; i + 1 < r.parameters.size(); i += 2) {
-            y << "  " << symbol(r.parameters[i].element)
+            y << "  " << species_symbol(r.parameters[i].element)
               << ": {slope: " << number(r.parameters[i].estimate)
               << ", intercept: " << number(r.parameters[i + 1].estimate) << "}\n";
         }
@@ -260,7 +257,7 @@ std::string fitted_system_yaml(const FitResult& r, const BatchData& data, const 
             continue;
         }
         const Extractability& x = *s.extractability[static_cast<std::size_t>(e)];
-        y << "  " << symbol(e) << ": {value: " << number(x.log10_k) << ", range: ["
+        y << "  " << species_symbol(e) << ": {value: " << number(x.log10_k) << ", range: ["
           << number(std::min(x.log10_k_low, x.log10_k)) << ", "
           << number(std::max(x.log10_k_high, x.log10_k)) << "],\n"
           << "       source: " << quoted(x.source);

@@ -72,6 +72,33 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     return false;
 }
 
+//! The Murphree closures' sigma (murphree_on_scale's) of the same cascade with the scrub
+//! `delta` (relative) off, its efficiencies kept; empty where that does not apply or solve.
+Eigen::VectorXd nearby_murphree_sigma(const Cascade::Impl& impl, double delta)
+{
+    const int stages = impl.solved_stages_;
+    if (nearby_depth > 0 || !impl.spec_.scrub || !(impl.spec_.scrub->flow_L_per_h > 0.0) ||
+        impl.spec_.organic.recycle ||
+        stages != impl.spec_.stages_extraction + impl.spec_.stages_scrub) {
+        return {};
+    }
+    ++nearby_depth;
+    struct Leave {
+        ~Leave() { --nearby_depth; }
+    } const leave;
+    CaseSpec nearby = impl.spec_;
+    nearby.scrub->flow_L_per_h *= 1.0 + delta;
+    try {
+        Cascade::Impl cascade(nearby);  // a start: its balances need no certificate
+        cascade.solve_with_loop();
+        if (cascade.murphree_sigma_.size() == stages) {
+            return cascade.murphree_sigma_;
+        }
+    } catch (const Error&) {
+    }
+    return {};
+}
+
 //! The closures G_j = ln sum_i K_i c_ij + sigma_j - ln Y_j of the profiles x at the scales s;
 //! false where one is not finite.
 bool closures_of_profiles(const Cascade::Impl& impl, const Eigen::VectorXd& ln_k,
@@ -185,7 +212,7 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     // the efficiencies stall there (random cases with spans of 10^7-10^10) as the ideal stages'
     // Newton does. The same dense last resort on them, the profiles by murphree_profiles.
     const int stages = solved_stages_;
-    if (stages > kDenseFoldStages || best_murphree_sigma_.size() != stages) {
+    if (stages > kDenseFoldStages) {
         return false;
     }
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
@@ -203,14 +230,40 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
         }
         return closures_of_profiles(*this, ln_k, s, x, ln_y, g);
     };
-    Eigen::VectorXd sigma = best_murphree_sigma_;
-    say("dense last resort on the Murphree closures from max |closure| = " +
-        fmt(best_murphree_closure_, 3));
     solver::NewtonOptions own = options;
     own.monitor = progress_;
     solver::SolverReport dense;
-    const bool converged =
-        dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    bool converged = false;
+    Eigen::VectorXd sigma;
+    if (best_murphree_sigma_.size() == stages) {
+        sigma = best_murphree_sigma_;
+        say("dense last resort on the Murphree closures from max |closure| = " +
+            fmt(best_murphree_closure_, 3));
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    }
+    // Exactly at the sharp split a trace between the keys can make the closures flat along
+    // a direction (smallest singular value 1e-13, the next 0.4) with a residual along it
+    // that no point near the ideal stages' solution removes, while the cascades with the
+    // scrub 1e-6 off converge directly, their steady states next to this one's (the steady
+    // state moves continuously with W): the same last resort from theirs.
+    for (const double delta : {1e-6, -1e-6}) {
+        own.max_iterations = options.max_iterations - dense.iterations;  // one allowance
+        if (converged || own.max_iterations <= 0) {
+            break;
+        }
+        Eigen::VectorXd nearby = nearby_murphree_sigma(*this, delta);
+        Eigen::VectorXd g;
+        if (nearby.size() != stages || !closure(nearby, g)) {
+            continue;
+        }
+        say("dense last resort on the Murphree closures from the scrub " + fmt(delta, 2) +
+            " off, max |closure| = " + fmt(g.cwiseAbs().maxCoeff(), 3));
+        sigma = nearby;
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    }
+    if (sigma.size() != stages) {
+        return false;
+    }
     report.iterations += dense.iterations;
     report.residual_evaluations += dense.residual_evaluations;
     report.jacobian_evaluations += dense.jacobian_evaluations;
@@ -221,7 +274,11 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     say(std::string("dense last resort on the Murphree closures ") +
         (converged ? "converged" : "stopped (" + dense.message + ")") +
         ": max |closure| = " + fmt(report.residual_norm, 3));
-    return converged && g.allFinite();
+    if (converged && g.allFinite()) {
+        murphree_sigma_ = sigma;
+        return true;
+    }
+    return false;
 }
 
 }  // namespace reesx

@@ -245,21 +245,30 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     // a direction (smallest singular value 1e-13, the next 0.4) with a residual along it
     // that no point near the ideal stages' solution removes, while the cascades with the
     // scrub 1e-6 off converge directly, their steady states next to this one's (the steady
-    // state moves continuously with W): the same last resort from theirs.
+    // state moves continuously with W): the reduced Newton from theirs (a few iterations),
+    // then the dense last resort from there, within the same allowance.
     for (const double delta : {1e-6, -1e-6}) {
-        own.max_iterations = options.max_iterations - dense.iterations;  // one allowance
+        own.max_iterations = options.max_iterations - dense.iterations;
         if (converged || own.max_iterations <= 0) {
             break;
         }
-        Eigen::VectorXd nearby = nearby_murphree_sigma(*this, delta);
+        const Eigen::VectorXd nearby = nearby_murphree_sigma(*this, delta);
         Eigen::VectorXd g;
         if (nearby.size() != stages || !closure(nearby, g)) {
             continue;
         }
-        say("dense last resort on the Murphree closures from the scrub " + fmt(delta, 2) +
-            " off, max |closure| = " + fmt(g.cwiseAbs().maxCoeff(), 3));
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = dense.iterations + std::min(own.max_iterations, 60);  // a total
         sigma = nearby;
-        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+        converged = murphree_on_scale(sigma, x, efficiency_, direct, dense);
+        say("reduced Newton with Murphree stages from the cascade with the scrub " + fmt(delta, 2) +
+            " off " + (converged ? "converged" : "stopped"));
+        if (!converged && options.max_iterations - dense.iterations > 0) {
+            own.max_iterations = options.max_iterations - dense.iterations;
+            sigma = nearby;
+            converged =
+                dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+        }
     }
     if (sigma.size() != stages) {
         return false;

@@ -72,6 +72,23 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     return false;
 }
 
+//! mol/h between the organic product's RE and the nearest sharp split: the feed of the k
+//! most extractable elements, for any k.
+double distance_to_sharp_split(const Cascade::Impl& impl)
+{
+    const Eigen::VectorXd ln_k = impl.model_.ln_relative_extractability();
+    const Eigen::VectorXd feed = impl.feed_mol_per_h_.rowwise().sum();
+    std::vector<int> order(static_cast<std::size_t>(ln_k.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
+    double above = 0.0, distance = impl.organic_product_re_mol_per_h_;
+    for (const int i : order) {
+        above += feed[i];
+        distance = std::min(distance, std::abs(impl.organic_product_re_mol_per_h_ - above));
+    }
+    return distance;
+}
+
 //! The Murphree closures' sigma (murphree_on_scale's) of the same cascade with the scrub
 //! `delta` (relative) off, its efficiencies kept; empty where that does not apply or solve.
 Eigen::VectorXd nearby_murphree_sigma(const Cascade::Impl& impl, double delta)
@@ -89,9 +106,21 @@ Eigen::VectorXd nearby_murphree_sigma(const Cascade::Impl& impl, double delta)
     CaseSpec nearby = impl.spec_;
     nearby.scrub->flow_L_per_h *= 1.0 + delta;
     try {
-        Cascade::Impl cascade(nearby);  // a start: its balances need no certificate
-        cascade.solve_with_loop();
-        if (cascade.murphree_sigma_.size() == stages) {
+        // A start only: the reduced Newtons with a few hundred iterations, not the fallbacks
+        // after them (a case far from the split spent 0.7 s per nearby cascade in them).
+        Cascade::Impl cascade(nearby);
+        if (!(distance_to_sharp_split(impl) <= std::abs(cascade.organic_product_re_mol_per_h_ -
+                                                        impl.organic_product_re_mol_per_h_))) {
+            return {};  // on the same side of every cut as this cascade: no other steady state
+        }
+        solver::NewtonOptions options;
+        options.tolerance = impl.tolerance_scale_ * impl.spec_.solver.tolerance;
+        options.max_iterations = std::min(impl.spec_.solver.max_iterations, 300);
+        Eigen::VectorXd x;
+        if (cascade.m_ == 0 && cascade.solve_reduced(x, options).converged &&
+            cascade.reduced_sigma_.size() == stages &&
+            cascade.solve_reduced_murphree(cascade.reduced_sigma_, x, options).converged &&
+            cascade.murphree_sigma_.size() == stages) {
             return cascade.murphree_sigma_;
         }
     } catch (const Error&) {
@@ -212,7 +241,7 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     // the efficiencies stall there (random cases with spans of 10^7-10^10) as the ideal stages'
     // Newton does. The same dense last resort on them, the profiles by murphree_profiles.
     const int stages = solved_stages_;
-    if (stages > kDenseFoldStages) {
+    if (stages > kDenseFoldStages || nearby_depth > 0) {  // a nearby cascade is only a start
         return false;
     }
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();

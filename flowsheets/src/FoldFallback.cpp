@@ -264,40 +264,46 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     solver::SolverReport dense;
     bool converged = false;
     Eigen::VectorXd sigma;
-    if (best_murphree_sigma_.size() == stages) {
-        sigma = best_murphree_sigma_;
-        say("dense last resort on the Murphree closures from max |closure| = " +
-            fmt(best_murphree_closure_, 3));
-        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
-    }
+    const Eigen::VectorXd best = best_murphree_sigma_;  // before murphree_on_scale moves it
+    const double best_closure = best_murphree_closure_;
     // Exactly at the sharp split a trace between the keys can make the closures flat along
     // a direction (smallest singular value 1e-13, the next 0.4) with a residual along it
     // that no point near the ideal stages' solution removes, while the cascades with the
     // scrub 1e-6 off converge directly, their steady states next to this one's (the steady
-    // state moves continuously with W): the reduced Newton from theirs (a few iterations),
-    // then the dense last resort from there, within the same allowance.
+    // state moves continuously with W): first the reduced Newton from theirs (a few
+    // iterations where it converges, against seconds for the dense search), then the dense
+    // last resort from the best point, then from theirs, within the same allowance.
+    std::vector<Eigen::VectorXd> nearby;
     for (const double delta : {1e-6, -1e-6}) {
+        if (converged) {
+            break;
+        }
+        Eigen::VectorXd from = nearby_murphree_sigma(*this, delta);
+        Eigen::VectorXd g;
+        if (from.size() != stages || !closure(from, g)) {
+            continue;
+        }
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = dense.iterations + std::min(options.max_iterations, 60);
+        sigma = from;
+        converged = murphree_on_scale(sigma, x, efficiency_, direct, dense);
+        say("reduced Newton with Murphree stages from the cascade with the scrub " + fmt(delta, 2) +
+            " off " + (converged ? "converged" : "stopped"));
+        nearby.push_back(std::move(from));
+    }
+    if (!converged && best.size() == stages) {
+        sigma = best;
+        say("dense last resort on the Murphree closures from max |closure| = " +
+            fmt(best_closure, 3));
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    }
+    for (const Eigen::VectorXd& from : nearby) {
         own.max_iterations = options.max_iterations - dense.iterations;
         if (converged || own.max_iterations <= 0) {
             break;
         }
-        const Eigen::VectorXd nearby = nearby_murphree_sigma(*this, delta);
-        Eigen::VectorXd g;
-        if (nearby.size() != stages || !closure(nearby, g)) {
-            continue;
-        }
-        solver::NewtonOptions direct = options;
-        direct.max_iterations = dense.iterations + std::min(own.max_iterations, 60);  // a total
-        sigma = nearby;
-        converged = murphree_on_scale(sigma, x, efficiency_, direct, dense);
-        say("reduced Newton with Murphree stages from the cascade with the scrub " + fmt(delta, 2) +
-            " off " + (converged ? "converged" : "stopped"));
-        if (!converged && options.max_iterations - dense.iterations > 0) {
-            own.max_iterations = options.max_iterations - dense.iterations;
-            sigma = nearby;
-            converged =
-                dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
-        }
+        sigma = from;
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
     }
     if (sigma.size() != stages) {
         return false;

@@ -272,7 +272,8 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     // scrub 1e-6 off converge directly, their steady states next to this one's (the steady
     // state moves continuously with W): first the reduced Newton from theirs (a few
     // iterations where it converges, against seconds for the dense search), then the dense
-    // last resort from the best point, then from theirs, within the same allowance.
+    // last resort from the best point (its allowance as before), then from theirs with what
+    // is left of it.
     std::vector<Eigen::VectorXd> nearby;
     for (const double delta : {1e-6, -1e-6}) {
         if (converged) {

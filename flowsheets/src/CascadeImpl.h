@@ -239,6 +239,8 @@ public:
     //! cascade's own efficiencies in the current solve_reduced_murphree, and that closure.
     Eigen::VectorXd best_murphree_sigma_;
     double best_murphree_closure_ = INFINITY;
+    //! sigma of the last converged solve_reduced_murphree (empty: none).
+    Eigen::VectorXd murphree_sigma_;
     //! Every element's aqueous and organic profiles (u, v in x) of the Murphree stages for
     //! fixed distribution ratios: exact, by a log-space recursion. False where a profile is not
     //! finite. ln_d: ln q*/c per component and stage.

@@ -72,6 +72,62 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     return false;
 }
 
+//! mol/h between the organic product's RE and the nearest sharp split: the feed of the k
+//! most extractable elements, for any k.
+double distance_to_sharp_split(const Cascade::Impl& impl)
+{
+    const Eigen::VectorXd ln_k = impl.model_.ln_relative_extractability();
+    const Eigen::VectorXd feed = impl.feed_mol_per_h_.rowwise().sum();
+    std::vector<int> order(static_cast<std::size_t>(ln_k.size()));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
+    double above = 0.0, distance = impl.organic_product_re_mol_per_h_;
+    for (const int i : order) {
+        above += feed[i];
+        distance = std::min(distance, std::abs(impl.organic_product_re_mol_per_h_ - above));
+    }
+    return distance;
+}
+
+//! The Murphree closures' sigma (murphree_on_scale's) of the same cascade with the scrub
+//! `delta` (relative) off, its efficiencies kept; empty where that does not apply or solve.
+Eigen::VectorXd nearby_murphree_sigma(const Cascade::Impl& impl, double delta)
+{
+    const int stages = impl.solved_stages_;
+    if (nearby_depth > 0 || !impl.spec_.scrub || !(impl.spec_.scrub->flow_L_per_h > 0.0) ||
+        impl.spec_.organic.recycle ||
+        stages != impl.spec_.stages_extraction + impl.spec_.stages_scrub) {
+        return {};
+    }
+    ++nearby_depth;
+    struct Leave {
+        ~Leave() { --nearby_depth; }
+    } const leave;
+    CaseSpec nearby = impl.spec_;
+    nearby.scrub->flow_L_per_h *= 1.0 + delta;
+    try {
+        // A start only: the reduced Newtons with a few hundred iterations, not the fallbacks
+        // after them (a case far from the split spent 0.7 s per nearby cascade in them).
+        Cascade::Impl cascade(nearby);
+        if (!(distance_to_sharp_split(impl) <= std::abs(cascade.organic_product_re_mol_per_h_ -
+                                                        impl.organic_product_re_mol_per_h_))) {
+            return {};  // on the same side of every cut as this cascade: no other steady state
+        }
+        solver::NewtonOptions options;
+        options.tolerance = impl.tolerance_scale_ * impl.spec_.solver.tolerance;
+        options.max_iterations = std::min(impl.spec_.solver.max_iterations, 300);
+        Eigen::VectorXd x;
+        if (cascade.m_ == 0 && cascade.solve_reduced(x, options).converged &&
+            cascade.reduced_sigma_.size() == stages &&
+            cascade.solve_reduced_murphree(cascade.reduced_sigma_, x, options).converged &&
+            cascade.murphree_sigma_.size() == stages) {
+            return cascade.murphree_sigma_;
+        }
+    } catch (const Error&) {
+    }
+    return {};
+}
+
 //! The closures G_j = ln sum_i K_i c_ij + sigma_j - ln Y_j of the profiles x at the scales s;
 //! false where one is not finite.
 bool closures_of_profiles(const Cascade::Impl& impl, const Eigen::VectorXd& ln_k,
@@ -185,7 +241,7 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     // the efficiencies stall there (random cases with spans of 10^7-10^10) as the ideal stages'
     // Newton does. The same dense last resort on them, the profiles by murphree_profiles.
     const int stages = solved_stages_;
-    if (stages > kDenseFoldStages || best_murphree_sigma_.size() != stages) {
+    if (stages > kDenseFoldStages || nearby_depth > 0) {  // a nearby cascade is only a start
         return false;
     }
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
@@ -203,14 +259,56 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
         }
         return closures_of_profiles(*this, ln_k, s, x, ln_y, g);
     };
-    Eigen::VectorXd sigma = best_murphree_sigma_;
-    say("dense last resort on the Murphree closures from max |closure| = " +
-        fmt(best_murphree_closure_, 3));
     solver::NewtonOptions own = options;
     own.monitor = progress_;
     solver::SolverReport dense;
-    const bool converged =
-        dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    bool converged = false;
+    Eigen::VectorXd sigma;
+    const Eigen::VectorXd best = best_murphree_sigma_;  // before murphree_on_scale moves it
+    const double best_closure = best_murphree_closure_;
+    // Exactly at the sharp split a trace between the keys can make the closures flat along
+    // a direction (smallest singular value 1e-13, the next 0.4) with a residual along it
+    // that no point near the ideal stages' solution removes, while the cascades with the
+    // scrub 1e-6 off converge directly, their steady states next to this one's (the steady
+    // state moves continuously with W): first the reduced Newton from theirs (a few
+    // iterations where it converges, against seconds for the dense search), then the dense
+    // last resort from the best point (its allowance as before), then from theirs with what
+    // is left of it.
+    std::vector<Eigen::VectorXd> nearby;
+    for (const double delta : {1e-6, -1e-6}) {
+        if (converged) {
+            break;
+        }
+        Eigen::VectorXd from = nearby_murphree_sigma(*this, delta);
+        Eigen::VectorXd g;
+        if (from.size() != stages || !closure(from, g)) {
+            continue;
+        }
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = dense.iterations + std::min(options.max_iterations, 60);
+        sigma = from;
+        converged = murphree_on_scale(sigma, x, efficiency_, direct, dense);
+        say("reduced Newton with Murphree stages from the cascade with the scrub " + fmt(delta, 2) +
+            " off " + (converged ? "converged" : "stopped"));
+        nearby.push_back(std::move(from));
+    }
+    if (!converged && best.size() == stages) {
+        sigma = best;
+        say("dense last resort on the Murphree closures from max |closure| = " +
+            fmt(best_closure, 3));
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    }
+    for (const Eigen::VectorXd& from : nearby) {
+        own.max_iterations = options.max_iterations - dense.iterations;
+        if (converged || own.max_iterations <= 0) {
+            break;
+        }
+        sigma = from;
+        converged = dense_then_fold(*this, closure, sigma, ln_y.cwiseAbs().maxCoeff(), own, dense);
+    }
+    if (sigma.size() != stages) {
+        return false;
+    }
     report.iterations += dense.iterations;
     report.residual_evaluations += dense.residual_evaluations;
     report.jacobian_evaluations += dense.jacobian_evaluations;
@@ -221,7 +319,11 @@ bool Cascade::Impl::dense_murphree_on_scale(Eigen::VectorXd& x,
     say(std::string("dense last resort on the Murphree closures ") +
         (converged ? "converged" : "stopped (" + dense.message + ")") +
         ": max |closure| = " + fmt(report.residual_norm, 3));
-    return converged && g.allFinite();
+    if (converged && g.allFinite()) {
+        murphree_sigma_ = sigma;
+        return true;
+    }
+    return false;
 }
 
 }  // namespace reesx

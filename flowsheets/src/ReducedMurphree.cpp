@@ -446,6 +446,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_murphree(const Eigen::VectorXd
             std::to_string(report.iterations) + " iterations");
         return report;
     };
+    murphree_sigma_.resize(0);
     if (start_sigma.size() != stages) {
         report.message = "no start";
         return finish(false);
@@ -457,6 +458,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_murphree(const Eigen::VectorXd
     solver::NewtonOptions direct = options;
     direct.max_iterations = std::min(options.max_iterations, 40);
     if (murphree_on_scale(sigma, x, efficiency_, direct, report)) {
+        murphree_sigma_ = sigma;
         return finish(true);
     }
     // Continuation in the efficiencies from the ideal stages, E(t) = 1 - t (1 - E), each
@@ -494,6 +496,7 @@ solver::SolverReport Cascade::Impl::solve_reduced_murphree(const Eigen::VectorXd
         return finish(false);
     }
     // The last point used `efficiency`, equal to efficiency_ at t = 1: x holds its profiles.
+    murphree_sigma_ = sigma;
     return finish(true);
 }
 

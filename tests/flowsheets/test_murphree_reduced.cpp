@@ -218,5 +218,44 @@ efficiency: {extraction: 0.89884089126114031, scrub: 0.84512662807589201, strip:
 )"));
 }
 
+// Case 312 of the same set: exactly at the Eu/Nd sharp split (S - W = f_B) with Ho and La
+// traces between the keys and a scrub at E = 0.34. The continuation in the efficiencies cannot
+// leave the ideal stages' solution (whose Ho fills 77 stages) and the dense last resort stops
+// on a flat direction of the closures; the cascade with the scrub 1e-6 off converges directly
+// and the reduced Newton from its steady state converges here. At the sharp split the organic
+// product carries exactly f_B of the feed, so the A group's moles in it equal the B group's in
+// the raffinate (up to the traces between the keys, 3e-9 mol/h).
+TEST(ReducedMurphree, exactSharpSplitWithTracesBetweenTheKeysConverges)
+{
+    const CascadeResult r = test::solve_yaml(R"(
+schema: 1
+system:
+  name: random
+  log10-extractability: {Ce: 0, Dy: 0.66086069033516648, Lu: 1.3780318496565296, Eu: 2.3235511698482161, Ho: 3.1661570152833134, La: 3.4681443375123231, Nd: 3.929771280505991, Sc: 4.9050426011603259, Er: 5.7736313215008694, Sm: 6.3204565410961866}
+model: separation-factor
+stages: {extraction: 89, scrub: 19, strip: 0}
+feed: {flow: 100 L/h, concentration: 1.1145223123148127 mol/L, composition: {Ce: 2.2505900798720854e-12, Dy: 0.032145388427874053, Lu: 2.1861813191249029e-10, Eu: 0.17706537752190765, Ho: 2.3562726999216845e-11, La: 2.1165751715510869e-12, Nd: 0.37563927048137158, Sc: 2.7369084030794606e-11, Er: 0.32151833488420739, Sm: 0.093631628410722284}}
+organic: {flow: 7045.1739365954018 L/h, loading: 0.17999999999999999 mol/L}
+scrub: {flow: 962.92090707774844 L/h, acid: 3.6763022031374635 mol/L}
+efficiency: {extraction: 0.96187677607954902, scrub: 0.33950388119305613}
+)");
+    expect_balances_close(r);
+    ASSERT_EQ(r.num_stages, 108);
+    const auto moles = [&](const char* symbol, bool organic_product) {
+        const int e = *element_index(symbol);
+        return organic_product ? r.organic_flow_L_per_h[107] * r.organic_mol_per_L(107, e)
+                               : r.aqueous_flow_L_per_h[0] * r.aqueous_mol_per_L(0, e);
+    };
+    double a_up = 0.0, b_down = 0.0;
+    for (const char* a : {"Ce", "Dy", "Lu", "Eu"}) {
+        a_up += moles(a, true);
+    }
+    for (const char* b : {"Nd", "Sc", "Er", "Sm"}) {
+        b_down += moles(b, false);
+    }
+    EXPECT_GT(a_up, 1e-6);  // the keys cross at the split: neither leak is zero
+    EXPECT_NEAR(a_up, b_down, 1e-8);
+}
+
 }  // namespace
 }  // namespace reesx

@@ -321,7 +321,13 @@ void Cascade::Impl::solve_linear_profiles(const Eigen::MatrixXd& ln_d, Eigen::Ve
     // All elements at once, stage by stage (the elements' recursions are independent). The
     // exp and log inside Eigen's select are glibc's scalar calls (select is not vectorized);
     // Eigen's SSE2 packets in their place made the portable build's 17 x 100 solve slower.
-    if (!holdup && profiles_in_linear_space(*this, ln_d, x)) {
+    // The models with extra species re-solve these profiles at every evaluation of their
+    // Newton: for them the recursion runs in scaled concentrations where its range allows
+    // (LinearSpaceProfiles.cpp: the same numbers to rounding, about a third of the exp and
+    // log). The separation-factor model's Newton has its own linear-space form; its starts
+    // and fallbacks keep this one, as their paths on the hardest random cases turn on the
+    // rounding (docs/performance.md).
+    if (m_ > 0 && !holdup && profiles_in_linear_space(*this, ln_d, x)) {
         return;
     }
     const int stages = solved_stages_;

@@ -11,7 +11,9 @@ namespace reesx::cascade_detail {
 //! A start for the reduced Newton of `cascade` (ideal stages, rare earths only, many of them
 //! minor): the per-stage scale sigma of the same cascade with each minor element's feed
 //! given to the nearest major element in extractability on its side of the cut, solved.
-//! False where that does not apply or does not solve (sigma is then unchanged).
-bool start_from_major_elements(const Cascade::Impl& cascade, Eigen::VectorXd& sigma);
+//! False where that does not apply or does not solve (sigma is then unchanged). The lumped
+//! cascade's iterations, evaluations and factorizations are added to `report`.
+bool start_from_major_elements(const Cascade::Impl& cascade, Eigen::VectorXd& sigma,
+                               solver::SolverReport& report);
 
 }  // namespace reesx::cascade_detail

@@ -113,7 +113,7 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     // Then from the cascade of its major elements (LumpedStart.cpp; eight elements or more):
     // its fronts are the whole cascade's.
     if (!report.converged && options.max_iterations > 0 &&
-        start_from_major_elements(*this, sigma)) {
+        start_from_major_elements(*this, sigma, report)) {
         linear_closure_ = false;
         solver::NewtonOptions direct = options;
         direct.max_iterations = std::min(options.max_iterations, report.iterations + 30);

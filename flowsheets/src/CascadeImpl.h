@@ -174,6 +174,10 @@ public:
     //! Newton on the per-stage scale of the separation-factor model with the compositions
     //! eliminated exactly (see the definition).
     solver::SolverReport solve_reduced(Eigen::VectorXd& x, const solver::NewtonOptions& options);
+    //! The key pair of the product split (A, B: indices of components) for extractabilities
+    //! ln_k, and the theory's start of the reduced Newton from it (ReducedStrategy.cpp).
+    std::pair<int, int> key_pair(const Eigen::VectorXd& ln_k) const;
+    Eigen::VectorXd theory_scale(const Eigen::VectorXd& ln_k) const;
     //! solve_reduced's continuation in the reflux (SaturatedFallbacks.cpp): true when it
     //! reached this cascade's flows and converged there (sigma, x as newton_on_scale's).
     bool continue_in_reflux(const Eigen::VectorXd& ln_k, Eigen::VectorXd& sigma, Eigen::VectorXd& x,
@@ -395,6 +399,10 @@ public:
     //! a few of their random cases are sensitive to (ph-correlation case 230 of the seeded
     //! set fails from the start the linear-space profiles give).
     bool log_space_profiles_only_ = false;
+    //! The reduced Newton factorizes into this thread's kept slots (KeptFactors.h): false for
+    //! a start's cascade of other elements, whose factors no re-solve can use and which would
+    //! take the slot of a previous result's (LumpedStart.cpp).
+    bool keep_factors_ = true;
     bool linear_closure_ = false;
     //! Scales solver.tolerance for a second solve when the balances did not close.
     double tolerance_scale_ = 1.0;

@@ -210,7 +210,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     // Its storage and factors are kept per thread (KeptFactors.h): a warm re-solve starts
     // with chord steps on the factors of the result it starts from (start_factors) and
     // factorizes into the other slot.
-    const FactorSlots slots = factor_slots(stages, m, holdup ? 0 : start_factors);
+    const FactorSlots slots =
+        keep_factors_ ? factor_slots(stages, m, holdup ? 0 : start_factors) : FactorSlots{};
     KeptFactors local;
     KeptFactors& own = slots.own ? *slots.own : local;
     solver::DiagonalUpperBlockTridiagonal& structured = own.matrix;

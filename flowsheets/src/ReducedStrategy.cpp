@@ -4,11 +4,52 @@
 // where the reduced Newton starts (warm, at the pinches, the theory's, the halved cascade)
 // and the order of its fallbacks. The iteration itself is in ReducedNewton.cpp.
 #include "CascadeImpl.h"
+#include "LumpedStart.h"
 #include "PinchStart.h"
 
 namespace reesx {
 
 using namespace cascade_detail;
+
+std::pair<int, int> Cascade::Impl::key_pair(const Eigen::VectorXd& ln_k) const
+{
+    // The most extractable elements fill the organic product's share f'_A of the feed; the
+    // element in which the split falls is the A key if most of it goes to the organic
+    // product, the B key otherwise.
+    const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
+    const double product_share =
+        (solved_stages_ > 0 ? organic_product_re_mol_per_h_ : 0.0) / feed.sum();
+    std::vector<int> order(n_);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
+    double cumulative = 0.0;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const double share = feed[order[k]] / feed.sum();
+        if (cumulative + share >= product_share) {
+            const bool mostly_up = product_share - cumulative >= 0.5 * share;
+            return {mostly_up || k == 0 ? order[k] : order[k - 1],
+                    mostly_up && k + 1 < order.size() ? order[k + 1] : order[k]};
+        }
+        cumulative += share;
+    }
+    return {order.front(), order.back()};
+}
+
+Eigen::VectorXd Cascade::Impl::theory_scale(const Eigen::VectorXd& ln_k) const
+{
+    // The countercurrent-extraction theory (chemistry.md §3.2, assumption 3): in the
+    // extraction section the B key's extraction ratio equals the mixed extraction ratio Y/T,
+    // in the scrub section the A key's does.
+    const auto [key_a, key_b] = key_pair(ln_k);
+    Eigen::VectorXd sigma(solved_stages_);
+    for (int j = 0; j < solved_stages_; ++j) {
+        const double ln_k_key =
+            conditions_[j].section == Section::extraction ? ln_k[key_b] : ln_k[key_a];
+        sigma[j] =
+            std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]) - ln_k_key;
+    }
+    return sigma;
+}
 
 solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
                                                   const solver::NewtonOptions& options)
@@ -24,36 +65,7 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
     report.method = "newton-block-tridiagonal (elimination of compositions)";
     const Eigen::VectorXd ln_k = model_.ln_relative_extractability();
     const int stages = solved_stages_;
-    Eigen::VectorXd sigma(stages);
-    const Eigen::VectorXd feed = feed_mol_per_h_.rowwise().sum();
-    // Start from the countercurrent-extraction theory (chemistry.md §3.2, assumption 3): in
-    // the extraction section the B key's extraction ratio equals the mixed extraction ratio
-    // Y/T, in the scrub section the A key's does. The keys follow from the product split:
-    // the most extractable elements fill the organic product's share f'_A of the feed.
-    const double product_share = (stages > 0 ? organic_product_re_mol_per_h_ : 0.0) / feed.sum();
-    std::vector<int> order(n_);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](int a, int b) { return ln_k[a] > ln_k[b]; });
-    // The element in which the split falls is the A key if most of it goes to the organic
-    // product, the B key otherwise.
-    double cumulative = 0.0;
-    int key_a = order.front(), key_b = order.back();
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        const double share = feed[order[k]] / feed.sum();
-        if (cumulative + share >= product_share) {
-            const bool mostly_up = product_share - cumulative >= 0.5 * share;
-            key_a = mostly_up || k == 0 ? order[k] : order[k - 1];
-            key_b = mostly_up && k + 1 < order.size() ? order[k + 1] : order[k];
-            break;
-        }
-        cumulative += share;
-    }
-    for (int j = 0; j < stages; ++j) {
-        const double ln_k_key =
-            conditions_[j].section == Section::extraction ? ln_k[key_b] : ln_k[key_a];
-        sigma[j] =
-            std::log(conditions_[j].organic_re_mol_per_L / aqueous_re_mol_per_L_[j]) - ln_k_key;
-    }
+    Eigen::VectorXd sigma = theory_scale(ln_k);
     if (warm_sigma_.size() == stages) {
         Eigen::VectorXd warm = warm_sigma_;
         solver::NewtonOptions direct = options;
@@ -96,6 +108,15 @@ solver::SolverReport Cascade::Impl::solve_reduced(Eigen::VectorXd& x,
         linear_closure_ = false;
         solver::NewtonOptions direct = options;
         direct.max_iterations = std::min(options.max_iterations, report.iterations + 60);
+        report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
+    }
+    // Then from the cascade of its major elements (LumpedStart.cpp; eight elements or more):
+    // its fronts are the whole cascade's.
+    if (!report.converged && options.max_iterations > 0 &&
+        start_from_major_elements(*this, sigma, report)) {
+        linear_closure_ = false;
+        solver::NewtonOptions direct = options;
+        direct.max_iterations = std::min(options.max_iterations, report.iterations + 30);
         report.converged = newton_on_scale(ln_k, sigma, x, direct, report);
     }
     constexpr int kLongCascadeStages = 600;

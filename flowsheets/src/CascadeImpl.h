@@ -393,16 +393,11 @@ public:
     //! Newton in c (residual in/out - 1, step ln(1 + dx)) when true, in ln c (residual
     //! ln in - ln out, straight step) when false.
     bool linear_form_ = true;
-    //! The reduced Newton's closure as sum q / Y - 1 (true) or ln(sum q / Y) (false).
-    //! The reduced Newton's profiles only by the log-space recursion (not
-    //! LinearSpaceProfiles.cpp): the acidity models' separation-factor start, whose rounding
-    //! a few of their random cases are sensitive to (ph-correlation case 230 of the seeded
-    //! set fails from the start the linear-space profiles give).
-    bool log_space_profiles_only_ = false;
     //! The reduced Newton factorizes into this thread's kept slots (KeptFactors.h): false for
     //! a start's cascade of other elements, whose factors no re-solve can use and which would
     //! take the slot of a previous result's (LumpedStart.cpp).
     bool keep_factors_ = true;
+    //! The reduced Newton's closure as sum q / Y - 1 (true) or ln(sum q / Y) (false).
     bool linear_closure_ = false;
     //! Scales solver.tolerance for a second solve when the balances did not close.
     double tolerance_scale_ = 1.0;

@@ -101,9 +101,8 @@ bool Cascade::Impl::newton_on_scale(const Eigen::VectorXd& ln_k, Eigen::VectorXd
     };
     const auto profiles_and_closure = [&](const Eigen::VectorXd& sig, Eigen::VectorXd& out) {
         const bool linear_space =
-            !holdup && !log_space_profiles_only_ &&
-            profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x, lse_weights,
-                                     ln_sum);
+            !holdup && profiles_in_linear_space(*this, ln_k, sig, defer_ln ? nullptr : &x,
+                                                lse_weights, ln_sum);
         x_stale = linear_space && defer_ln;
         if (!linear_space) {
             for (int j = 0; j < stages; ++j) {

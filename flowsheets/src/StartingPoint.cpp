@@ -119,7 +119,6 @@ bool Cascade::Impl::separation_factor_start(Eigen::VectorXd& x)
                          4.0 * spec_.feed_re_mol_per_h() / sf_spec.strip->flow_L_per_h);
         }
         Impl cascade(sf_spec);  // a start: its balances need no certificate
-        cascade.log_space_profiles_only_ = true;
         sf = cascade.solve_with_loop();
     } catch (const Error& e) {
         return false;

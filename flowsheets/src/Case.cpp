@@ -102,10 +102,17 @@ void check_system_covers(const CaseSpec& spec)
 
 std::shared_ptr<EquilibriumModel> make_model(const CaseSpec& spec)
 {
+    // The case's `model` node where it names spec.model_name (its errors then point at it);
+    // the name alone where a caller chose another model (the acidity models' start solves
+    // the separation-factor cascade of the same case).
     const InputNode& root = *spec.root;
-    const InputNode model_name =
-        root.has("model") ? root.at("model")
-                          : InputNode::load_string("separation-factor", spec.source_file);
+    const std::string name =
+        spec.model_name.empty()
+            ? (root.has("model") ? root.at("model").as_string() : std::string("separation-factor"))
+            : spec.model_name;
+    const InputNode model_name = root.has("model") && root.at("model").as_string() == name
+                                     ? root.at("model")
+                                     : InputNode::load_string(name, spec.source_file);
     return make_equilibrium_model(model_name, spec.components, spec.system, root);
 }
 

@@ -67,5 +67,24 @@ TEST(LumpedStart, aCascadeOfMostlyMajorElementsStartsFromTheTheory)
     EXPECT_EQ(r.solver.iterations, lines);
 }
 
+// The acidity models start from the separation-factor cascade of the same case (model_name
+// changed, the case's `model: mass-action` kept): the lumped cascade built from that spec is a
+// separation-factor one too. It was a mass-action model before (its strip section then solved,
+// its stage count not the start's), and the lumped start was never taken there.
+TEST(LumpedStart, aCaseWhoseModelNameIsChangedGetsThatModel)
+{
+    CaseSpec spec = test::case_from_yaml(
+        "system: p507-hcl\nmodel: mass-action\nstages: {extraction: 10, scrub: 10, strip: 5}\n"
+        "feed: {flow: 100 L/h, concentration: 1.5 mol/L, acid: 0.01 mol/L, composition: {La: "
+        "0.3, Ce: 0.5, Nd: 0.2}}\n"
+        "organic: {flow: 2200 L/h, extractant-concentration: 1.5 mol/L, saponification: 0.36}\n"
+        "scrub: {flow: 276 L/h, acid: 4.0 mol/L}\nstrip: {flow: 60 L/h, acid: 5.0 mol/L}\n");
+    ASSERT_EQ(spec.model->name(), "mass-action");
+    spec.model_name = "separation-factor";
+    set_components(spec);
+    EXPECT_EQ(spec.model->name(), "separation-factor");
+    EXPECT_TRUE(spec.model->strips_completely());
+}
+
 }  // namespace
 }  // namespace reesx

@@ -12,8 +12,18 @@ using namespace cascade_detail;
 
 namespace {
 
-//! Nesting of from_nearby_scrub: the nearby cascade does not look for a nearby one itself.
+//! Nesting of the nearby cascades' solves (from_nearby_scrub, nearby_murphree_sigma): a
+//! nearby cascade does not look for a nearby one itself.
 thread_local int nearby_depth = 0;
+
+//! Whether the cascade has a nearby one with the scrub slightly off to start from: not from
+//! inside one, and only with a scrub, an open organic and no strip section solved.
+bool has_nearby_scrub(const Cascade::Impl& impl)
+{
+    return nearby_depth == 0 && impl.spec_.scrub && impl.spec_.scrub->flow_L_per_h > 0.0 &&
+           !impl.spec_.organic.recycle &&
+           impl.solved_stages_ == impl.spec_.stages_extraction + impl.spec_.stages_scrub;
+}
 
 //! The steady state from that of the same cascade with the scrub slightly off (see the
 //! comment inside); true when Newton converged from there (sigma, x as newton_on_scale's).
@@ -29,9 +39,7 @@ bool from_nearby_scrub(Cascade::Impl& impl, const Eigen::VectorXd& ln_k, Eigen::
     // steady state moves continuously with W through the split. So: the same cascade with the
     // scrub 1e-6 off, in either direction, and Newton from its sigma.
     const int stages = impl.solved_stages_;
-    if (nearby_depth > 0 || !impl.spec_.scrub || !(impl.spec_.scrub->flow_L_per_h > 0.0) ||
-        impl.spec_.organic.recycle ||
-        stages != impl.spec_.stages_extraction + impl.spec_.stages_scrub) {
+    if (!has_nearby_scrub(impl)) {
         return false;
     }
     ++nearby_depth;
@@ -94,9 +102,7 @@ double distance_to_sharp_split(const Cascade::Impl& impl)
 Eigen::VectorXd nearby_murphree_sigma(const Cascade::Impl& impl, double delta)
 {
     const int stages = impl.solved_stages_;
-    if (nearby_depth > 0 || !impl.spec_.scrub || !(impl.spec_.scrub->flow_L_per_h > 0.0) ||
-        impl.spec_.organic.recycle ||
-        stages != impl.spec_.stages_extraction + impl.spec_.stages_scrub) {
+    if (!has_nearby_scrub(impl)) {
         return {};
     }
     ++nearby_depth;
